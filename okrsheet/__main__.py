@@ -1,0 +1,3 @@
+from okrsheet.cli import main
+
+main()

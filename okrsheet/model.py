@@ -1,0 +1,151 @@
+"""OKRs as plain data, independent of any workbook: key results, objectives, a team's quarter.
+
+Scores are computed on demand with :mod:`okrsheet.scoring`, never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from okrsheet import scoring
+from okrsheet.quarter import CHECK_IN_WEEKS, REVIEW_WEEK, elapsed_share
+
+CHECK_IN_COLUMNS = CHECK_IN_WEEKS + (REVIEW_WEEK,)
+"""Weeks with a check-in value column: 3, 5, 7, 9, 11 and the week-13 final."""
+
+
+@dataclass
+class KeyResult:
+    """One key result row. Numbers are floats or None for blank cells."""
+
+    title: str
+    owner: str | None = None
+    type: str | None = "increase"
+    start: float | None = None
+    target: float | None = None
+    current: object = None  # as typed; None follows the latest check-in
+    weight: float | None = None
+    kind: str | None = None  # input / output / outcome
+    unit: str | None = None
+    revised_target: float | None = None
+    revision_reason: str | None = None
+    lagging: bool = False
+    check_ins: dict[int, object] = field(default_factory=dict)  # week -> value
+    confidence: str | None = None
+    comment: str | None = None
+    row: int | None = None  # sheet row it was read from (1-based)
+
+    @property
+    def current_value(self) -> object:
+        """Current as typed, else the latest check-in."""
+        weeks = [self.check_ins.get(week) for week in CHECK_IN_COLUMNS]
+        return scoring.effective_current(self.current, weeks)
+
+    @property
+    def target_value(self) -> float | None:
+        """The revised target when there is one, else the target."""
+        return scoring.effective_target(self.target, self.revised_target)
+
+    @property
+    def progress(self) -> float:
+        return scoring.progress(self.type, self.start, self.target_value, self.current_value)
+
+    @property
+    def weight_used(self) -> float:
+        return scoring.weight_used(self.weight, self.lagging)
+
+    @property
+    def updated(self) -> bool:
+        return self.current_value not in (None, "")
+
+    @property
+    def revised(self) -> bool:
+        return self.revised_target is not None
+
+
+@dataclass
+class Objective:
+    title: str
+    key_results: list[KeyResult] = field(default_factory=list)
+    row: int | None = None
+
+    @property
+    def score(self) -> float | None:
+        """Weighted mean of the key results' progress; None without weight."""
+        return scoring.objective_score(
+            [kr.progress for kr in self.key_results],
+            [kr.weight_used for kr in self.key_results],
+        )
+
+
+@dataclass
+class TeamQuarter:
+    """One team's OKRs for one quarter: what one workbook holds."""
+
+    team: str | None
+    quarter: str | None
+    objectives: list[Objective] = field(default_factory=list)
+    quarter_start: dt.date | None = None
+    quarter_end: dt.date | None = None
+    as_of: dt.date | None = None
+    green_from: float = scoring.GREEN_FROM
+    orange_from: float = scoring.ORANGE_FROM
+    file: str | None = None
+
+    @property
+    def key_results(self) -> list[KeyResult]:
+        return [kr for objective in self.objectives for kr in objective.key_results]
+
+    @property
+    def score(self) -> float | None:
+        return scoring.team_score(objective.score for objective in self.objectives)
+
+    @property
+    def status(self) -> str | None:
+        return self.status_of(self.score)
+
+    def status_of(self, score: float | None) -> str | None:
+        """The colour of a score under this workbook's thresholds."""
+        return scoring.status(score, self.green_from, self.orange_from)
+
+    def kr_status(self, kr: KeyResult) -> str:
+        return scoring.kr_status(kr.progress, kr.current_value, kr.lagging,
+                                 self.green_from, self.orange_from)
+
+    def elapsed(self, as_of: dt.date | None = None) -> float | None:
+        """Share of the quarter gone by at ``as_of`` (default: the workbook's As of)."""
+        day = as_of or self.as_of
+        if day is None or self.quarter_start is None or self.quarter_end is None:
+            return None
+        return elapsed_share(self.quarter_start, self.quarter_end, day)
+
+    def pace(self, kr: KeyResult, as_of: dt.date | None = None) -> str | None:
+        elapsed = self.elapsed(as_of)
+        if elapsed is None:
+            return None
+        return scoring.pace(kr.type, kr.progress, kr.current_value, elapsed, kr.lagging,
+                            self.green_from, self.orange_from)
+
+
+def objectives_from_rows(rows: list[tuple[str | None, KeyResult | None]]) -> tuple[list[Objective], list[KeyResult]]:
+    """Group table rows ``(objective text, key result)`` into objectives, as the sheet does.
+
+    A row with objective text starts a new objective unless the text repeats the current
+    objective's (case ignored, as the spreadsheet compares); a blank objective cell belongs
+    to the objective above. Returns the objectives and the key results found above the
+    first objective (which belong to none).
+    """
+    objectives: list[Objective] = []
+    orphans: list[KeyResult] = []
+    for row_objective, kr in rows:
+        text = row_objective if row_objective not in (None, "") else None
+        if text is not None and not (objectives and scoring.same_text(text, objectives[-1].title)):
+            objectives.append(Objective(title=text, row=kr.row if kr else None))
+        if kr is None:
+            continue
+        if objectives:
+            objectives[-1].key_results.append(kr)
+        else:
+            orphans.append(kr)
+    return objectives, orphans
