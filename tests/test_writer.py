@@ -1,0 +1,142 @@
+"""Starter workbooks: layout, formulas, look, portability, text safety."""
+
+import datetime as dt
+import zipfile
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from okrsheet import layout
+from okrsheet.model import KeyResult, Objective
+from okrsheet.templates import TEMPLATES, starter, template_bytes
+from okrsheet.writer import workbook_bytes, write_workbook
+from tests.portability import portability_problems
+
+TEMPLATES_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "templates"
+
+
+@pytest.fixture
+def sales_team(tmp_path):
+    path = tmp_path / "sales.xlsx"
+    write_workbook(starter("sales-team", quarter="2027-Q1"), path)
+    return path
+
+
+def _cells(path, sheet=layout.OKRS_SHEET):
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_committed_templates_are_what_the_code_makes_now(name):
+    committed = (TEMPLATES_DIR / f"{name}.xlsx").read_bytes()
+    assert committed == template_bytes(name), f"run python scripts/make_templates.py ({name})"
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_every_template_is_portable(name, tmp_path):
+    path = tmp_path / f"{name}.xlsx"
+    path.write_bytes(template_bytes(name))
+    assert portability_problems(path) == []
+
+
+def test_header_row_holds_the_required_headers(sales_team):
+    header = [str(value) for value in _cells(sales_team)[layout.HEADER_ROW]]
+    for text in layout.REQUIRED_HEADERS:
+        assert text in header
+
+
+def test_team_quarter_dates_and_calendar_are_filled_in(sales_team):
+    rows = _cells(sales_team)
+    assert rows[layout.TEAM.row][layout.TEAM.column] == "Team"
+    assert rows[layout.TEAM.row][layout.TEAM.column + 1] == "Sales"
+    assert rows[layout.QUARTER.row][layout.QUARTER.column + 1] == "2027-Q1"
+    assert rows[layout.QUARTER_START.row][1] == dt.date(2027, 1, 1)
+    assert rows[layout.QUARTER_END.row][1] == dt.date(2027, 3, 31)
+    calendar = rows[layout.CALENDAR_ROW + 2][layout.CALENDAR_COLUMN + 1:layout.CALENDAR_COLUMN + 8]
+    assert calendar[0] == dt.date(2027, 1, 1)  # week 1: definition
+    assert calendar[1] == dt.date(2027, 1, 15)  # week 3: first check-in
+    assert calendar[-1] == dt.date(2027, 3, 26)  # week 13: review
+
+
+def test_at_least_25_ready_rows_carry_formulas_and_show_nothing_while_empty(sales_team):
+    sheet = openpyxl.load_workbook(sales_team)[layout.OKRS_SHEET]
+    last = layout.FIRST_ROW + 25 + 10
+    for row in range(layout.FIRST_ROW, last):
+        assert str(sheet[layout.address("progress", row)].value).startswith("=IF(")
+        assert str(sheet[layout.address("status", row)].value).startswith("=IF(")
+    cached = _cells(sales_team)
+    assert cached[last - 1][layout.COLUMN_INDEX["progress"]] == ""
+    assert cached[last - 1][layout.COLUMN_INDEX["status"]] == ""
+
+
+def test_team_score_is_a_defined_name(sales_team):
+    book = openpyxl.load_workbook(sales_team)
+    destinations = list(book.defined_names[layout.TEAM_SCORE_NAME].destinations)
+    assert destinations == [(layout.OKRS_SHEET, layout.absolute(layout.TEAM_SCORE.value_cell))]
+
+
+def test_formulas_carry_the_python_values_so_libreoffice_shows_them_without_recalculating(tmp_path):
+    team_quarter = starter("sales-team", quarter="2027-Q1")
+    first = team_quarter.objectives[0].key_results
+    first[0].check_ins = {3: 90000, 5: 200000}
+    first[1].current = 6
+    path = tmp_path / "filled.xlsx"
+    write_workbook(team_quarter, path, today=dt.date(2027, 2, 1))
+    rows = _cells(path)
+    row = rows[layout.FIRST_ROW]
+    assert row[layout.COLUMN_INDEX["current"]] == 200000
+    assert row[layout.COLUMN_INDEX["progress"]] == pytest.approx(200000 / 450000)
+    assert row[layout.COLUMN_INDEX["status"]] == "orange"
+    assert row[layout.COLUMN_INDEX["objective_score"]] == pytest.approx(team_quarter.objectives[0].score)
+    assert rows[layout.TEAM_SCORE.row][layout.TEAM_SCORE.column + 1] == pytest.approx(team_quarter.score)
+    assert rows[layout.FIRST_ROW + 2][layout.COLUMN_INDEX["status"]] == "not updated"
+
+
+def test_drop_downs_colours_frozen_header_and_percent_format(sales_team):
+    sheet = openpyxl.load_workbook(sales_team)[layout.OKRS_SHEET]
+    lists = {str(validation.sqref).split(":")[0].rstrip("0123456789"): validation.formula1
+             for validation in sheet.data_validations.dataValidation if validation.type == "list"}
+    assert '"increase,decrease,stay above,stay below,milestone"' == lists[layout.letter("type")]
+    assert '"high,medium,low"' == lists[layout.letter("confidence")]
+    assert sheet.freeze_panes == f"C{layout.FIRST_ROW + 1}"
+    assert sheet[layout.address("progress", layout.FIRST_ROW)].number_format == "0%"
+    coloured = " ".join(str(rule.sqref) for rule in sheet.conditional_formatting)
+    for key in ("progress", "status", "objective_score"):
+        assert layout.letter(key) in coloured
+    assert layout.TEAM_SCORE.value_cell in coloured
+    assert "Guide" in openpyxl.load_workbook(sales_team).sheetnames
+
+
+def test_user_text_is_written_as_text_never_as_a_formula(tmp_path):
+    titles = ["=1+1", "+49 123", '=HYPERLINK("http://x","click")', "@SUM(1)", "-2+3"]
+    team_quarter = starter("blank", team="=cmd|' /C calc'!A0", quarter="2027-Q1")
+    team_quarter.objectives = [Objective(title, [KeyResult(title, owner=title, unit=title)])
+                               for title in titles]
+    path = tmp_path / "texts.xlsx"
+    write_workbook(team_quarter, path)
+    sheet = openpyxl.load_workbook(path)[layout.OKRS_SHEET]
+    assert sheet[layout.TEAM.value_cell].data_type == "s"
+    for index, title in enumerate(titles):
+        for key in ("objective", "title", "owner", "unit"):
+            cell = sheet[layout.address(key, layout.FIRST_ROW + index)]
+            assert (cell.value, cell.data_type) == (title, "s")
+
+
+def test_writing_is_atomic_and_never_replaces_a_file_without_force(tmp_path):
+    path = tmp_path / "okrs.xlsx"
+    path.write_bytes(b"precious")
+    from okrsheet.files import OutputExists
+
+    with pytest.raises(OutputExists):
+        write_workbook(starter("blank", quarter="2027-Q1"), path)
+    assert path.read_bytes() == b"precious"
+    write_workbook(starter("blank", quarter="2027-Q1"), path, force=True)
+    assert zipfile.is_zipfile(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["okrs.xlsx"]  # no temporary left behind
+
+
+def test_workbook_bytes_are_reproducible():
+    team_quarter = starter("sales-team", quarter="2027-Q2")
+    day = dt.date(2027, 4, 20)
+    assert workbook_bytes(team_quarter, today=day) == workbook_bytes(team_quarter, today=day)
