@@ -24,11 +24,10 @@ AS_OF = [dt.date(2027, 2, 15), dt.date(2027, 1, 1), dt.date(2027, 3, 31), dt.dat
 
 
 @pytest.fixture(scope="module")
-def recalculated(libreoffice, tmp_path_factory):
-    """(expected model, LibreOffice-recalculated openpyxl sheet) for each random workbook."""
+def filled(libreoffice, tmp_path_factory):
+    """(rows typed, the model they mean, path) for each random workbook."""
     folder = tmp_path_factory.mktemp("parity")
     cases = []
-    paths = []
     for number in range(WORKBOOKS):
         rng = random.Random(1000 + number)
         rows = fill.random_rows(rng, ROWS)
@@ -39,11 +38,25 @@ def recalculated(libreoffice, tmp_path_factory):
         path = folder / f"filled-{number}.xlsx"
         write_workbook(base, path)
         fill.fill_with_openpyxl(path, rows, green_from=green, orange_from=orange, as_of=base.as_of)
-        cases.append((rows, fill.team_quarter(rows, base)))
-        paths.append(path)
-    saved = convert(paths, "xlsx", folder / "recalculated")
+        cases.append((rows, fill.team_quarter(rows, base), path))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def recalculated(filled):
+    """(rows, expected model, LibreOffice-recalculated openpyxl sheet) for each workbook."""
+    paths = [path for _, _, path in filled]
+    saved = convert(paths, "xlsx", paths[0].parent / "recalculated")
     sheets = [openpyxl.load_workbook(path, data_only=True)[layout.OKRS_SHEET] for path in saved]
-    return [(rows, expected, sheet) for (rows, expected), sheet in zip(cases, sheets)]
+    return [(rows, expected, sheet) for (rows, expected, _), sheet in zip(filled, sheets)]
+
+
+@pytest.fixture(scope="module")
+def rendered(filled):
+    """(expected model, rows of (text, background colour) as LibreOffice renders the OKRs sheet)."""
+    paths = [path for _, _, path in filled]
+    pages = convert(paths, "html", paths[0].parent / "rendered")
+    return [(expected, _html_cells(page)) for (_, expected, _), page in zip(filled, pages)]
 
 
 def _value(sheet, key, row):
@@ -107,3 +120,58 @@ def _objective_first_rows(sheet):
             starts.append(row)
         previous = number
     return starts
+
+
+def test_conditional_colours_shown_by_libreoffice_match_the_python_status(rendered):
+    fills = {status: fill for status, (fill, _) in layout.STATUS_COLOURS.items()}
+    pace_fills = {"on track": fills["green"], "at risk": fills["orange"], "behind": fills["red"]}
+    visible = [index for index, column in enumerate(layout.COLUMNS) if not column.hidden]
+    at = {key: visible.index(layout.COLUMN_INDEX[key]) for key in ("progress", "status", "pace")}
+    coloured = 0
+    for expected, cells in rendered:
+        for kr in expected.key_results:
+            row = cells[kr.row - 1]
+            status = expected.kr_status(kr)
+            assert row[at["status"]] == (status, fills[status]), (expected.team, kr.row)
+            assert row[at["progress"]][1] == fills[status], (expected.team, kr.row)
+            pace = expected.pace(kr)
+            if pace:
+                assert row[at["pace"]][1] == pace_fills[pace], (expected.team, kr.row)
+            coloured += 1
+        team_row = cells[layout.TEAM_SCORE.row]
+        team_colour = team_row[layout.TEAM_SCORE.column + 1][1]
+        if expected.score is not None:
+            assert team_colour == fills[expected.status], expected.team
+    assert coloured >= 200
+
+
+def _html_cells(page):
+    """The first sheet of a LibreOffice HTML export as rows of (text, bgcolor) (hidden columns omitted)."""
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tables, self.cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                self.tables.append([])
+            elif tag == "tr":
+                self.tables[-1].append([])
+            elif tag == "td":
+                self.cell = [ "", (dict(attrs).get("bgcolor") or "").upper()]
+                for _ in range(int(dict(attrs).get("colspan", 1))):
+                    self.tables[-1][-1].append(self.cell)
+
+        def handle_endtag(self, tag):
+            if tag == "td":
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell[0] += data
+
+    parser = Cells()
+    parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+    return [[(text.strip(), colour) for text, colour in row] for row in parser.tables[0]]
