@@ -132,6 +132,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("objective_number", "Objective #", 6, False, hidden=True),
     Column("weight_used", "Weight used", 6, False, hidden=True),
     Column("weighted_progress", "Weighted progress", 6, False, hidden=True),
+    Column("updated", "Updated", 6, False, hidden=True),
 )
 
 COLUMN_INDEX = {column.key: index for index, column in enumerate(COLUMNS)}

@@ -103,7 +103,15 @@ class TeamQuarter:
 
     @property
     def status(self) -> str | None:
-        return self.status_of(self.score)
+        """Colour of the team score; ``not updated`` while no key result has a Current."""
+        return scoring.score_status(self.score, any(kr.updated for kr in self.key_results),
+                                    self.green_from, self.orange_from)
+
+    def objective_status(self, objective: Objective) -> str | None:
+        """Colour of an objective's score; ``not updated`` while none of its KRs has a Current."""
+        return scoring.score_status(objective.score,
+                                    any(kr.updated for kr in objective.key_results),
+                                    self.green_from, self.orange_from)
 
     def status_of(self, score: float | None) -> str | None:
         """The colour of a score under this workbook's thresholds."""

@@ -179,6 +179,25 @@ def kr_status(progress_value: float, current: object, lagging: bool = False,
     return status(progress_value, green_from, orange_from)
 
 
+UPDATED_FORMULA = 'IF(AND({title}<>"",{current}<>""),1,0)'
+"""1 for a key result with a Current value: colours of scores with nothing updated stay grey."""
+
+TEAM_STATUS_FORMULA = (
+    'IF(ISNUMBER({score}),IF(SUM({updated})=0,"not updated",'
+    'IF({score}>={green},"green",IF({score}>={orange},"orange","red"))),"")'
+)
+
+OBJECTIVE_NOT_UPDATED_RULE = "AND(ISNUMBER({score}),SUMIF({numbers},{number},{updated})=0)"
+
+
+def score_status(score: float | None, any_updated: bool, green_from: float = GREEN_FROM,
+                 orange_from: float = ORANGE_FROM) -> str | None:
+    """Status of an objective's or the team's score: ``not updated`` (grey) until a KR has a Current."""
+    if score is not None and not any_updated:
+        return NOT_UPDATED
+    return status(score, green_from, orange_from)
+
+
 SCORE_STATUS_FORMULA = (
     'IF(ISNUMBER({score}),IF({score}>={green},"green",IF({score}>={orange},"orange","red")),"")'
 )

@@ -103,7 +103,9 @@ class _SheetWriter:
         self._label(layout.TEAM_STATUS)
         sheet.write_formula(
             layout.TEAM_STATUS.value_cell,
-            scoring.SCORE_STATUS_FORMULA.format(score=layout.TEAM_SCORE.value_cell, **self._thresholds()),
+            scoring.TEAM_STATUS_FORMULA.format(score=layout.TEAM_SCORE.value_cell,
+                                               updated=column_range("updated", self.last_row),
+                                               **self._thresholds()),
             f["status"], tq.status or "")
         self.book.define_name(layout.TEAM_SCORE_NAME,
                               f"='{layout.OKRS_SHEET}'!{layout.absolute(layout.TEAM_SCORE.value_cell)}")
@@ -254,6 +256,9 @@ class _SheetWriter:
                             scoring.WEIGHTED_PROGRESS_FORMULA.format(weight_used=a["weight_used"], **refs),
                             None, weight_used * (kr.progress if kr else 0))
 
+        sheet.write_formula(a["updated"], scoring.UPDATED_FORMULA.format(**refs), None,
+                            1 if kr is not None and kr.updated else 0)
+
         # The objective's score shows on its first row.
         starts_objective = number_value > 0 and (first or number_value != previous["number"])
         score_formula = scoring.OBJECTIVE_SCORE_FORMULA.format(
@@ -336,9 +341,20 @@ class _SheetWriter:
                              (scoring.BEHIND, "red")):
             sheet.conditional_format(span("pace"), {
                 "type": "formula", "criteria": f'={pace_cell}="{pace}"', "format": f[colour]})
-        self._score_colours(span("objective_score"), f"{letter('objective_score')}{first + 1}")
-        self._score_colours(layout.TEAM_SCORE.value_cell, layout.TEAM_SCORE.value_cell)
-        self._score_colours(layout.TEAM_STATUS.value_cell, layout.TEAM_SCORE.value_cell)
+        objective_score = f"{letter('objective_score')}{first + 1}"
+        self.sheet.conditional_format(span("objective_score"), {
+            "type": "formula", "stop_if_true": True, "format": f["not updated"],
+            "criteria": "=" + scoring.OBJECTIVE_NOT_UPDATED_RULE.format(
+                score=objective_score, numbers=column_range("objective_number", last),
+                number=f"${letter('objective_number')}{first + 1}",
+                updated=column_range("updated", last))})
+        self._score_colours(span("objective_score"), objective_score)
+        team_status = layout.absolute(layout.TEAM_STATUS.value_cell)
+        for where in (layout.TEAM_SCORE.value_cell, layout.TEAM_STATUS.value_cell):
+            self.sheet.conditional_format(where, {
+                "type": "formula", "stop_if_true": True, "format": f["not updated"],
+                "criteria": f'={team_status}="not updated"'})
+            self._score_colours(where, layout.TEAM_SCORE.value_cell)
 
     def _score_colours(self, where: str, score: str) -> None:
         green = layout.absolute(layout.GREEN_FROM.value_cell)

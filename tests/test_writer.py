@@ -140,3 +140,11 @@ def test_workbook_bytes_are_reproducible():
     team_quarter = starter("sales-team", quarter="2027-Q2")
     day = dt.date(2027, 4, 20)
     assert workbook_bytes(team_quarter, today=day) == workbook_bytes(team_quarter, today=day)
+
+
+def test_a_fresh_workbook_shows_not_updated_rather_than_a_red_team_score(sales_team):
+    rows = _cells(sales_team)
+    assert rows[layout.TEAM_SCORE.row][layout.TEAM_SCORE.column + 1] == 0
+    assert rows[layout.TEAM_STATUS.row][layout.TEAM_STATUS.column + 1] == "not updated"
+    statuses = {row[layout.COLUMN_INDEX["status"]] for row in rows[layout.FIRST_ROW:]}
+    assert statuses == {"not updated", ""}

@@ -126,7 +126,8 @@ def test_conditional_colours_shown_by_libreoffice_match_the_python_status(render
     fills = {status: fill for status, (fill, _) in layout.STATUS_COLOURS.items()}
     pace_fills = {"on track": fills["green"], "at risk": fills["orange"], "behind": fills["red"]}
     visible = [index for index, column in enumerate(layout.COLUMNS) if not column.hidden]
-    at = {key: visible.index(layout.COLUMN_INDEX[key]) for key in ("progress", "status", "pace")}
+    at = {key: visible.index(layout.COLUMN_INDEX[key])
+          for key in ("progress", "status", "pace", "objective_score")}
     coloured = 0
     for expected, cells in rendered:
         for kr in expected.key_results:
@@ -138,6 +139,10 @@ def test_conditional_colours_shown_by_libreoffice_match_the_python_status(render
             if pace:
                 assert row[at["pace"]][1] == pace_fills[pace], (expected.team, kr.row)
             coloured += 1
+        shown = [row[at["objective_score"]][1] for row in cells[layout.FIRST_ROW:]
+                 if len(row) > at["objective_score"] and row[at["objective_score"]][0]]
+        scored = [objective for objective in expected.objectives if objective.score is not None]
+        assert shown == [fills[expected.objective_status(objective)] for objective in scored]
         team_row = cells[layout.TEAM_SCORE.row]
         team_colour = team_row[layout.TEAM_SCORE.column + 1][1]
         if expected.score is not None:
