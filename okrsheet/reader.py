@@ -1,0 +1,562 @@
+"""Read a filled-in OKR workbook (.xlsx/.xlsm/.ods) back into the model, with cell-precise problems.
+
+The reader finds the key-result table by its header texts and the labelled fields by their
+labels, so inserted rows and columns, reordered columns and renamed sheets still read. It
+never trusts cached formula results: every score is recomputed with :mod:`okrsheet.scoring`,
+and a cached Progress, objective score or team score that disagrees is reported.
+
+Cells are read with python-calamine (cached values only; error cells read as ``""``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+
+from okrsheet import layout, scoring
+from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter, objectives_from_rows
+from okrsheet.problems import ERROR, WARNING, Problem
+from okrsheet.quarter import Quarter, QuarterError, fiscal_year_start_of
+from okrsheet.safety import UnreadableFile, check_workbook_file
+
+TOLERANCE = 1e-9
+"""Cached and recomputed numbers closer than this agree (LibreOffice keeps 15 digits)."""
+
+# Public API
+
+
+@dataclass
+class Reading:
+    """What :func:`read_workbook` found: the model (None if there is no KR table) and problems.
+
+    ``sheet`` is the sheet the table was found on and ``columns`` maps column keys
+    (``layout.COLUMNS``) to 0-based sheet columns, so checks can name real cells.
+    """
+
+    file: str
+    team_quarter: TeamQuarter | None
+    problems: list[Problem] = field(default_factory=list)
+    sheet: str | None = None
+    columns: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == ERROR]
+
+    def cell(self, key: str, row: int | None) -> str | None:
+        """A1 address of column ``key`` in 1-based sheet ``row``, if both are known."""
+        if row is None or key not in self.columns:
+            return None
+        return layout.cell(row - 1, self.columns[key])
+
+
+def read_workbook(path: str | os.PathLike, *, as_of: dt.date | None = None) -> Reading:
+    """Read the OKR workbook at ``path``.
+
+    Raises :class:`~okrsheet.safety.UnreadableFile` for files that can't be read at all;
+    anything wrong inside a readable workbook comes back as problems.
+    """
+    check_workbook_file(path)
+    name = str(path)
+    book = _open(path)
+    try:
+        found = _find_table(book, name)
+        if isinstance(found, Problem):
+            return Reading(file=name, team_quarter=None, problems=[found])
+        return _SheetReader(name, *found).read(as_of)
+    finally:
+        close = getattr(book, "close", None)
+        if close is not None:
+            close()
+
+
+def parse_number(value: object) -> tuple[float | None, bool]:
+    """A cell value as a number: ``(number, was_text)``; ``(None, True)`` if it isn't one.
+
+    Understands numbers typed as text: ``"45"``, ``"45%"`` (0.45), ``"1,200"``, ``"1 200"``,
+    ``"€1,200"``, ``"1.200,50"``, ``"12.5k"`` (12500), ``"-3"``, ``"(3)"`` is not a number.
+    """
+    if isinstance(value, bool):
+        return (1.0 if value else 0.0), False
+    if isinstance(value, (int, float)):
+        return float(value), False
+    if not isinstance(value, str):
+        return None, True
+    text = value.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    match = _NUMBER_RE.match(text)
+    if not match:
+        return None, True
+    sign, digits, suffix = match.group("sign"), match.group("digits"), match.group("suffix")
+    number = _digits(digits.replace(" ", "").replace("'", ""))
+    if number is None:
+        return None, True
+    number *= {"": 1, "%": 0.01, "k": 1e3, "m": 1e6}[suffix.casefold()]
+    return (-number if sign == "-" else number), True
+
+
+# Private API
+
+_NUMBER_RE = re.compile(
+    r"^(?P<sign>[+-]?)\s*[€$£]?\s*(?P<digits>\d[\d ,.']*|[.,]\d+)\s*(?P<suffix>%|[kKmM]?)\s*"
+    r"(?:EUR|USD|GBP|CHF|€|\$|£)?$"
+)
+
+
+def _digits(text: str) -> float | None:
+    """``1,200`` / ``1.200,5`` / ``1,5`` / ``1200.5`` to a float; None when ambiguous."""
+    commas, dots = text.count(","), text.count(".")
+    if commas and dots:
+        # Whichever comes last is the decimal mark.
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif commas:
+        groups = text.split(",")
+        if all(len(group) == 3 for group in groups[1:]) and groups[0]:
+            text = text.replace(",", "")  # thousands: 1,200 or 1,200,000
+        elif commas == 1:
+            text = text.replace(",", ".")  # decimal comma: 1,5
+        else:
+            return None
+    elif dots > 1:
+        groups = text.split(".")
+        if not all(len(group) == 3 for group in groups[1:]):
+            return None
+        text = text.replace(".", "")  # 1.200.000
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _open(path: str | os.PathLike):
+    import python_calamine
+
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises its own error types for damaged files
+        raise UnreadableFile(f"{os.path.basename(path)}: the workbook can't be read "
+                             f"({_short(error)}); open it, save it as .xlsx and try again.") from None
+
+
+def _short(error: Exception) -> str:
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return text[:120]
+
+
+_KEY_OF_HEADER: dict[str, str] = {}
+for _column in layout.COLUMNS:
+    if not _column.hidden:
+        _KEY_OF_HEADER.setdefault(layout.normalise_header(_column.header), _column.key)
+_KEY_OF_HEADER.update({"kr": "title", "keyresults": "title", "objectives": "objective",
+                       "weighting": "weight"})
+# Hidden helper columns are formulas the reader recomputes; "Objective #" would otherwise
+# normalise to "Objective".
+_HELPER_HEADERS = {column.header.strip().casefold() for column in layout.COLUMNS if column.hidden}
+_FIELD_OF_LABEL = {layout.normalise_header(f.label): f.key for f in
+                   (layout.TEAM, layout.QUARTER, layout.QUARTER_START, layout.QUARTER_END,
+                    layout.AS_OF, layout.TEAM_SCORE, layout.GREEN_FROM, layout.ORANGE_FROM)}
+_REQUIRED_KEYS = tuple(_KEY_OF_HEADER[layout.normalise_header(text)] for text in layout.REQUIRED_HEADERS)
+_MIN_HEADERS = 3  # "Key result" plus this many other known headers make a header row
+_NUMERIC_KEYS = ("start", "target", "revised_target", "weight")
+_VALUE_KEYS = ("current", *[f"week_{week}" for week in CHECK_IN_COLUMNS])
+_INPUT_KEYS = tuple(column.key for column in layout.COLUMNS if column.user_input)
+_HEADER_TEXT = {column.key: column.header for column in layout.COLUMNS}
+
+
+def _find_table(book, name: str):
+    """``(sheet name, rows, row offset, column offset, header row index)`` or a Problem."""
+    names = list(book.sheet_names)
+    order = sorted(names, key=lambda sheet: not scoring.same_text(sheet, layout.OKRS_SHEET))
+    for sheet_name in order:
+        try:
+            sheet = book.get_sheet_by_name(sheet_name)
+            rows = sheet.to_python(skip_empty_area=False)
+        except Exception:  # chart sheets and other non-grid sheets
+            continue
+        header = _header_row(rows)
+        if header is None:
+            continue
+        row_offset = sheet.end[0] + 1 - len(rows) if rows else 0
+        width = max((len(row) for row in rows), default=0)
+        column_offset = sheet.end[1] + 1 - width if rows else 0
+        merges = _merges(sheet)
+        return sheet_name, rows, max(row_offset, 0), max(column_offset, 0), header, merges
+    if not names:
+        message = "the workbook has no sheets; is this an OKR workbook made by okrsheet new?"
+    elif all(not _has_values(book, sheet_name) for sheet_name in names):
+        message = "the workbook is empty; fill in the OKR workbook made by okrsheet new."
+    else:
+        message = ("no key-result table found (a header row with Objective, Key result, "
+                   "Target, Current...); is this an OKR workbook made by okrsheet new?")
+    return Problem(ERROR, name, None, None, message, "NO-TABLE")
+
+
+def _has_values(book, sheet_name: str) -> bool:
+    try:
+        rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=True)
+    except Exception:
+        return False
+    return any(value not in (None, "") for row in rows for value in row)
+
+
+def _header_row(rows: list[list[object]]) -> int | None:
+    for index, row in enumerate(rows):
+        keys = {_KEY_OF_HEADER.get(layout.normalise_header(value)) for value in row
+                if isinstance(value, str) and value}
+        if "title" in keys and len(keys - {None, "title"}) >= _MIN_HEADERS:
+            return index
+    return None
+
+
+def _merges(sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    try:
+        return list(sheet.merged_cell_ranges or [])
+    except Exception:  # not every format reports merges
+        return []
+
+
+class _SheetReader:
+    """Reads one sheet's labelled fields and key-result table."""
+
+    def __init__(self, file: str, sheet: str, rows: list[list[object]], row_offset: int,
+                 column_offset: int, header: int, merges) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.rows = rows
+        self.row_offset = row_offset
+        self.column_offset = column_offset
+        self.header = header
+        self.merges = merges
+        self.problems: list[Problem] = []
+        self.columns: dict[str, int] = {}  # key -> index into a row of self.rows
+
+    # -- the whole sheet
+
+    def read(self, as_of: dt.date | None) -> Reading:
+        self._columns()
+        fields = self._fields()
+        tq = TeamQuarter(team=None, quarter=None, file=self.file)
+        self._settings(tq, fields)
+        rows, cached = self._table(tq)
+        tq.objectives, orphans = objectives_from_rows([(text, kr) for text, kr, _ in rows])
+        for kr in orphans:
+            self._problem(WARNING, "title", kr.row - 1,
+                          f'Key result "{kr.title}" has no objective above it; it is not scored. '
+                          "Type its objective in the Objective column.", "NO-OBJECTIVE")
+        self._compare_cached(tq, rows, cached, fields)
+        if as_of is not None:
+            tq.as_of = as_of
+        columns = {key: index + self.column_offset for key, index in self.columns.items()}
+        return Reading(file=self.file, team_quarter=tq, problems=self.problems,
+                       sheet=self.sheet, columns=columns)
+
+    # -- where things are
+
+    def _columns(self) -> None:
+        for index, value in enumerate(self.rows[self.header]):
+            if not isinstance(value, str) or value.strip().casefold() in _HELPER_HEADERS:
+                continue
+            key = _KEY_OF_HEADER.get(layout.normalise_header(value))
+            if key is None:
+                continue
+            if key in self.columns:
+                self._problem(WARNING, key, self.header,
+                              f'a second "{value}" column; only the first one is read.',
+                              "DUPLICATE-COLUMN", column=index)
+                continue
+            self.columns[key] = index
+        for key in _REQUIRED_KEYS:
+            if key in self.columns:
+                continue
+            if key in ("title", "target") or (key == "current" and not self._has_check_ins()):
+                severity = ERROR
+            else:
+                severity = WARNING
+            self._problem(severity, None, self.header,
+                          f'no "{_HEADER_TEXT[key]}" column in the header row; '
+                          "add it back (copy it from a new workbook).", "MISSING-COLUMN")
+
+    def _has_check_ins(self) -> bool:
+        return any(f"week_{week}" in self.columns for week in CHECK_IN_COLUMNS)
+
+    def _fields(self) -> dict[str, tuple[object, int, int]]:
+        """Labelled values above the header: key -> (value, row index, column index)."""
+        found: dict[str, tuple[object, int, int]] = {}
+        for row_index in range(self.header):
+            row = self.rows[row_index]
+            for column_index, value in enumerate(row[:-1]):
+                if not isinstance(value, str) or not value:
+                    continue
+                key = _FIELD_OF_LABEL.get(layout.normalise_header(value))
+                if key is not None and key not in found:
+                    found[key] = (row[column_index + 1], row_index, column_index + 1)
+        return found
+
+    # -- the labelled settings
+
+    def _settings(self, tq: TeamQuarter, fields) -> None:
+        tq.team = _text(fields.get("team", (None,))[0])
+        tq.quarter = _text(fields.get("quarter", (None,))[0])
+        tq.quarter_start = self._date(fields, "quarter_start", "Quarter start")
+        tq.quarter_end = self._date(fields, "quarter_end", "Quarter end")
+        tq.as_of = self._date(fields, "as_of", "As of")
+        if tq.quarter and (tq.quarter_start is None or tq.quarter_end is None):
+            self._derive_dates(tq)
+        for key, label, default in (("green_from", "Green from", scoring.GREEN_FROM),
+                                    ("orange_from", "Orange from", scoring.ORANGE_FROM)):
+            setattr(tq, key, self._threshold(fields, key, label, default))
+
+    def _date(self, fields, key: str, label: str) -> dt.date | None:
+        if key not in fields:
+            return None
+        value, row, column = fields[key]
+        if value in (None, ""):
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))  # a date serial
+        if isinstance(value, str):
+            try:
+                day = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+            else:
+                self._problem(WARNING, None, row, f'{label} "{value}" is text; read as {day}. '
+                              "Type it as a date.", "TEXT-DATE", column=column)
+                return day
+        self._problem(ERROR, None, row, f'{label} is "{value}"; type a date like 2027-01-01.',
+                      "NOT-A-DATE", column=column)
+        return None
+
+    def _derive_dates(self, tq: TeamQuarter) -> None:
+        try:
+            period = Quarter.parse(tq.quarter)
+        except QuarterError:
+            self._problem(WARNING, None, None, f'Quarter "{tq.quarter}" is not like 2027-Q1 and '
+                          "the quarter's dates are missing; pace can't be computed.", "BAD-QUARTER")
+            return
+        fiscal_start = 1
+        if tq.quarter_start is not None:
+            fiscal_start = fiscal_year_start_of(period.number, tq.quarter_start)
+        elif tq.quarter_end is not None:
+            first_month = (tq.quarter_end.month - 3) % 12 + 1
+            fiscal_start = fiscal_year_start_of(period.number, dt.date(2000, first_month, 1))
+        period = Quarter(period.year, period.number, fiscal_start)
+        tq.quarter_start = tq.quarter_start or period.start
+        tq.quarter_end = tq.quarter_end or period.end
+
+    def _threshold(self, fields, key: str, label: str, default: float) -> float:
+        if key not in fields:
+            return default
+        value, row, column = fields[key]
+        number, was_text = parse_number(value)
+        if number is None or value in (None, ""):
+            shown = "blank" if value in (None, "") else f'"{value}"'
+            self._problem(WARNING, None, row, f"{label} is {shown}; type a percentage like "
+                          f"{default:.0%}. Using {default:.0%}.", "BAD-THRESHOLD", column=column)
+            return default
+        if was_text:
+            self._problem(WARNING, None, row, f'{label} "{value}" is text; read as {number:g}. '
+                          "Type it as a number.", "TEXT-NUMBER", column=column)
+        if number > 1:
+            self._problem(WARNING, None, row, f"{label} is {number:g}, more than 100%; "
+                          f"did you mean {number / 100:.0%}?", "BAD-THRESHOLD", column=column)
+        return number
+
+    # -- the key-result table
+
+    def _table(self, tq: TeamQuarter):
+        """``[(objective text, KeyResult | None, row index)]`` and the cached formula values."""
+        objective_column = self.columns.get("objective")
+        merged_objectives = self._merged_values(objective_column)
+        rows = []
+        cached: dict[int, dict[str, object]] = {}
+        for index in range(self.header + 1, len(self.rows)):
+            row = self.rows[index]
+            objective = merged_objectives.get(index, self._value(row, "objective"))
+            objective = _text(objective)
+            title = _text(self._value(row, "title"))
+            if title is None:
+                if objective is not None:
+                    rows.append((objective, None, index))
+                elif any(self._value(row, key) not in (None, "") for key in _INPUT_KEYS
+                         if key not in ("current", "objective")):
+                    self._problem(WARNING, "title", index, "this row has values but no Key "
+                                  "result; it is not scored. Type the key result's title.",
+                                  "NO-TITLE")
+                continue
+            rows.append((objective, self._key_result(row, index, title), index))
+            cached[index] = {key: self._value(row, key)
+                             for key in ("progress", "status", "objective_score")}
+        return rows, cached
+
+    def _merged_values(self, column: int | None) -> dict[int, object]:
+        """Row index -> value for cells covered by a merged objective cell."""
+        if column is None:
+            return {}
+        values: dict[int, object] = {}
+        absolute = column + self.column_offset
+        for (first_row, first_column), (last_row, last_column) in self.merges:
+            if not first_column <= absolute <= last_column:
+                continue
+            top = first_row - self.row_offset
+            if not 0 <= top < len(self.rows):
+                continue
+            value = self._value(self.rows[top], "objective")
+            for row in range(top + 1, min(last_row - self.row_offset + 1, len(self.rows))):
+                values[row] = value if first_column == absolute else ""
+        return values
+
+    def _key_result(self, row: list[object], index: int, title: str) -> KeyResult:
+        kr_type = _text(self._value(row, "type"), strip=False)
+        milestone = (kr_type or "").casefold() == "milestone"
+        numbers = {key: self._number(row, index, key) for key in _NUMERIC_KEYS}
+        values = {key: self._check_in(row, index, key, milestone) for key in _VALUE_KEYS}
+        lagging = self._value(row, "lagging")
+        return KeyResult(
+            title=title,
+            owner=_text(self._value(row, "owner")),
+            type=kr_type,
+            start=numbers["start"],
+            target=numbers["target"],
+            current=values["current"],
+            weight=numbers["weight"],
+            kind=_text(self._value(row, "kind")),
+            unit=_text(self._value(row, "unit")),
+            revised_target=numbers["revised_target"],
+            revision_reason=_text(self._value(row, "revision_reason")),
+            lagging=isinstance(lagging, str) and scoring.same_text(lagging, "yes"),
+            check_ins={week: values[f"week_{week}"] for week in CHECK_IN_COLUMNS
+                       if values[f"week_{week}"] is not None},
+            confidence=_text(self._value(row, "confidence")),
+            comment=_text(self._value(row, "comment")),
+            row=index + self.row_offset + 1,
+        )
+
+    def _number(self, row: list[object], index: int, key: str) -> float | None:
+        value = self._value(row, key)
+        if value is None or value == "":
+            return None
+        number, was_text = parse_number(value)
+        label = _HEADER_TEXT[key]
+        if number is None:
+            code = "BAD-WEIGHT" if key == "weight" else "NOT-A-NUMBER"
+            self._problem(ERROR, key, index, f'{label} is "{value}"; type a number.', code)
+            return None
+        if was_text:
+            self._problem(WARNING, key, index, f'{label} "{value}" is text; read as {number:g}. '
+                          "Type it as a number.", "TEXT-NUMBER")
+        return number
+
+    def _check_in(self, row: list[object], index: int, key: str, milestone: bool) -> object:
+        value = self._value(row, key)
+        if value is None or value == "":
+            return None
+        if milestone:
+            return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        return self._number(row, index, key)
+
+    def _value(self, row: list[object], key: str) -> object:
+        column = self.columns.get(key)
+        if column is None or column >= len(row):
+            return None
+        value = row[column]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        return value
+
+    # -- cached formula results against the recomputed ones
+
+    def _compare_cached(self, tq: TeamQuarter, rows, cached, fields) -> None:
+        if not self._has_cached_values(cached):
+            return  # saved by a program that doesn't calculate (openpyxl): nothing to compare
+        by_row = {kr.row: kr for kr in tq.key_results}
+        for index, values in cached.items():
+            kr = by_row.get(index + self.row_offset + 1)
+            if kr is None:
+                continue
+            self._compare(index, "progress", "Progress", values["progress"], kr.progress)
+        for objective, index in zip(tq.objectives, self._objective_rows(rows)):
+            if index in cached and "objective_score" in self.columns:
+                self._compare(index, "objective_score", "Objective score",
+                              cached[index]["objective_score"], objective.score)
+        if "team_score" in fields:
+            value, row, column = fields["team_score"]
+            self._compare(row, None, "Team score", value, tq.score, column=column)
+
+    def _has_cached_values(self, cached) -> bool:
+        """True when a calculating program saved the file: a KR's Status/Progress has a value."""
+        return any(values[key] not in (None, "") for values in cached.values()
+                   for key in ("status", "progress"))
+
+    def _objective_rows(self, rows) -> list[int]:
+        """Row index where each objective starts (the sheet shows its score there)."""
+        starts: list[int] = []
+        title = None
+        for text, _, index in rows:
+            if text is not None and (title is None or not scoring.same_text(text, title)):
+                starts.append(index)
+                title = text
+        return starts
+
+    def _compare(self, index: int, key: str | None, label: str, cached: object,
+                 recomputed: float | None, column: int | None = None) -> None:
+        if isinstance(cached, int) and not isinstance(cached, bool):
+            cached = float(cached)
+        if recomputed is None:
+            if cached in (None, ""):
+                return
+            agree = False
+        elif isinstance(cached, float):
+            agree = abs(cached - recomputed) <= TOLERANCE
+        else:
+            agree = False
+        if agree:
+            return
+        shown = "blank" if cached in (None, "") else (f"{cached:.4g}" if isinstance(cached, float)
+                                                      else f'"{cached}"')
+        expected = "blank" if recomputed is None else f"{recomputed:.4g}"
+        if cached in (None, ""):
+            message = (f"{label} is blank but should be {expected}; its formula was deleted. "
+                       "Copy the formula back from the row above. Using the recomputed value.")
+        else:
+            message = (f"{label} shows {shown} but the inputs give {expected}; someone typed over "
+                       "its formula. Copy the formula back. Using the recomputed value.")
+        self._problem(WARNING, key, index, message, "FORMULA-CHANGED", column=column)
+
+    # -- problems
+
+    def _problem(self, severity: str, key: str | None, index: int | None, message: str,
+                 code: str, column: int | None = None) -> None:
+        """A problem at row ``index`` (into self.rows) and column ``key`` or ``column``."""
+        if column is None and key is not None:
+            column = self.columns.get(key)
+        cell = None
+        if index is not None:
+            if column is None:
+                cell = f"{index + self.row_offset + 1}:{index + self.row_offset + 1}"
+            else:
+                cell = layout.cell(index + self.row_offset, column + self.column_offset)
+        self.problems.append(Problem(severity, self.file, self.sheet, cell, message, code))
+
+
+def _text(value: object, strip: bool = True) -> str | None:
+    """A cell as text (numbers without a trailing .0); None for blank."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else repr(value)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    if strip:
+        text = text.strip()
+    return text or None
