@@ -1,0 +1,99 @@
+"""The next quarter's OKRs from this quarter's: ``okrsheet next``.
+
+Every carried key result starts where it ended: its new Start is its last Current (typed,
+or the latest check-in). Check-ins, Current, confidence and comment are cleared, so the new
+quarter scores 0 until its first check-in. A revised target becomes the target; the
+revision is noted in the Comment so the record is not lost.
+
+Lagging key results (results known only after the quarter, e.g. deals closing next
+quarter) are carried differently: they keep their Start and Target and lose the lagging
+mark, so the awaited result is measured against the same baseline and counts in the next
+quarter's review instead of counting as red in this one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from okrsheet import scoring
+from okrsheet.files import OkrsheetError
+from okrsheet.model import KeyResult, Objective, TeamQuarter
+from okrsheet.quarter import Quarter, fiscal_year_start_of
+
+# Public API
+
+
+def next_quarter(team_quarter: TeamQuarter, unfinished_only: bool = False) -> TeamQuarter:
+    """The following quarter's :class:`TeamQuarter`, with objectives and key results carried.
+
+    ``unfinished_only`` carries only key results whose status is not green (red, orange,
+    not updated and lagging ones); objectives left without key results are dropped.
+    """
+    quarter = quarter_of(team_quarter).next()
+    objectives = []
+    for objective in team_quarter.objectives:
+        carried = [carry_key_result(kr, team_quarter.quarter)
+                   for kr in objective.key_results
+                   if not unfinished_only or team_quarter.kr_status(kr) != scoring.GREEN]
+        if carried or (not unfinished_only and not objective.key_results):
+            objectives.append(Objective(title=objective.title, key_results=carried))
+    return TeamQuarter(
+        team=team_quarter.team,
+        quarter=quarter.label,
+        objectives=objectives,
+        quarter_start=quarter.start,
+        quarter_end=quarter.end,
+        as_of=None,
+        green_from=team_quarter.green_from,
+        orange_from=team_quarter.orange_from,
+    )
+
+
+def quarter_of(team_quarter: TeamQuarter) -> Quarter:
+    """The workbook's quarter, with the fiscal-year start its Quarter start cell implies."""
+    if not team_quarter.quarter:
+        raise OkrsheetError(f"{team_quarter.file or 'the workbook'}: the Quarter cell is blank; "
+                            "type the quarter, like 2027-Q1.")
+    quarter = Quarter.parse(team_quarter.quarter)
+    if team_quarter.quarter_start is not None:
+        start = team_quarter.quarter_start
+        if isinstance(start, dt.datetime):
+            start = start.date()
+        fiscal_start = fiscal_year_start_of(quarter.number, start)
+        quarter = Quarter(quarter.year, quarter.number, fiscal_start)
+    return quarter
+
+
+def carry_key_result(kr: KeyResult, from_quarter: str | None = None) -> KeyResult:
+    """``kr`` as it starts the next quarter (see the module's docstring)."""
+    if kr.lagging:
+        return replace(kr, lagging=False, **_cleared(),
+                       comment=f"Lagging result from {from_quarter or 'last quarter'}; "
+                               "score it at this quarter's review.")
+    start = kr.start
+    current = kr.current_value
+    if isinstance(current, (int, float)) and not isinstance(current, bool):
+        start = float(current)
+    comment = None
+    if kr.revised:
+        comment = (f"Target revised in {from_quarter or 'last quarter'} "
+                   f"(was {_number_text(kr.target)})"
+                   + (f": {kr.revision_reason}" if kr.revision_reason else "."))
+    return replace(kr, start=start, target=kr.target_value, revised_target=None,
+                   revision_reason=None, **_cleared(), comment=comment)
+
+
+# Private API
+
+
+def _cleared() -> dict[str, object]:
+    return {"current": None, "check_ins": {}, "confidence": None, "row": None}
+
+
+def _number_text(value: object) -> str:
+    if value is None:
+        return "blank"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
