@@ -64,3 +64,100 @@ def new(output, template, team, quarter, fiscal_year_start, force) -> None:
     write_workbook(team_quarter, output, force=force)
     click.echo(f"Wrote {output}: {team_quarter.team or 'your team'}, {team_quarter.quarter} "
                f"({team_quarter.quarter_start:%d %b} to {team_quarter.quarter_end:%d %b %Y}).")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]),
+              default="table", show_default=True, help="How to print the scores.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Date the pace is judged at (default: the workbook's As of, else today).")
+@user_errors
+def score(file, output_format, as_of) -> None:
+    """Score a filled-in OKR workbook: team, objectives, key results, and its problems.
+
+    Exit status 1 when the workbook has errors (listed with the cell to fix).
+    """
+    import json
+
+    from okrsheet.checks import check_reading
+    from okrsheet.reader import read_workbook, scorecard
+
+    day = as_of.date() if as_of else None
+    reading = read_workbook(file, as_of=day)
+    problems = check_reading(reading)
+    card = scorecard(reading, problems, as_of=day)
+    if output_format == "json":
+        click.echo(json.dumps(card, indent=2, ensure_ascii=False))
+    elif output_format == "csv":
+        _echo_score_csv(card)
+    else:
+        _print_score_table(card, problems)
+    if any(problem.severity == "error" for problem in problems):
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--strict", is_flag=True, help="Count warnings as errors (exit status 1).")
+def check(files, strict) -> None:
+    """Check OKR workbooks against the guide's rules; print each problem with its cell.
+
+    Exit status 1 when any file has an error (or, with --strict, a warning).
+    """
+    from okrsheet.checks import check_reading
+    from okrsheet.files import OkrsheetError
+    from okrsheet.reader import read_workbook
+
+    failing = ("error", "warning") if strict else ("error",)
+    failed = False
+    for file in files:
+        try:
+            problems = check_reading(read_workbook(file))
+        except OkrsheetError as error:
+            click.echo(f"Error: {error}", err=True)
+            failed = True
+            continue
+        for problem in problems:
+            click.echo(f"{problem.severity}: {problem} [{problem.code}]")
+        failed = failed or any(problem.severity in failing for problem in problems)
+        if not problems:
+            click.echo(f"{file}: no problems.")
+    raise SystemExit(1 if failed else 0)
+
+
+def _percent(value) -> str:
+    return "" if value is None else f"{value:.0%}"
+
+
+def _echo_score_csv(card: dict) -> None:
+    import csv
+    import sys
+
+    keys = ("title", "owner", "type", "start", "target", "revised_target", "current", "weight",
+            "progress", "status", "pace")
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["team", "quarter", "objective", "objective_score", "objective_status", *keys])
+    for objective in card["objectives"]:
+        for kr in objective["key_results"]:
+            writer.writerow([card["team"], card["quarter"], objective["title"], objective["score"],
+                             objective["status"], *[kr[key] for key in keys]])
+
+
+def _print_score_table(card: dict, problems) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    console.print(f"[bold]{card['team'] or card['file']}[/] {card['quarter'] or ''}: team score "
+                  f"{_percent(card['score']) or '-'} ({card['status'] or 'no score'})")
+    table = Table("Objective / key result", "Owner", "Progress", "Status", "Pace")
+    for objective in card["objectives"]:
+        table.add_row(f"[bold]{objective['title']}[/]", "", _percent(objective["score"]),
+                      objective["status"] or "", "")
+        for kr in objective["key_results"]:
+            table.add_row(f"  {kr['title']}", kr["owner"] or "", _percent(kr["progress"]),
+                          kr["status"], kr["pace"] or "")
+    console.print(table)
+    for problem in problems:
+        console.print(f"{problem.severity}: {problem} [{problem.code}]", markup=False)

@@ -96,6 +96,41 @@ def parse_number(value: object) -> tuple[float | None, bool]:
     return (-number if sign == "-" else number), True
 
 
+def scorecard(reading: Reading, problems: list[Problem] | None = None,
+              as_of: dt.date | None = None) -> dict[str, object]:
+    """The scores of a reading as plain data (what ``okrsheet score --format json`` prints).
+
+    Progress and scores are fractions 0..1, blanks are None; ``problems`` defaults to the
+    reading's own. ``as_of`` (default: the workbook's As of, else today) sets the pace.
+    """
+    tq = reading.team_quarter
+    problems = reading.problems if problems is None else problems
+    data: dict[str, object] = {"file": reading.file, "team": None, "quarter": None,
+                               "score": None, "status": None, "objectives": []}
+    if tq is not None:
+        day = as_of or tq.as_of or dt.date.today()
+        data.update({
+            "team": tq.team, "quarter": tq.quarter, "score": tq.score, "status": tq.status,
+            "as_of": day.isoformat(), "elapsed": tq.elapsed(day),
+            "green_from": tq.green_from, "orange_from": tq.orange_from,
+            "objectives": [{
+                "title": objective.title, "score": objective.score,
+                "status": tq.objective_status(objective), "row": objective.row,
+                "key_results": [{
+                    "title": kr.title, "owner": kr.owner, "kind": kr.kind, "type": kr.type,
+                    "unit": kr.unit, "start": kr.start, "target": kr.target,
+                    "revised_target": kr.revised_target, "current": kr.current_value,
+                    "weight": kr.weight, "lagging": kr.lagging, "progress": kr.progress,
+                    "status": tq.kr_status(kr), "pace": tq.pace(kr, day), "row": kr.row,
+                } for kr in objective.key_results],
+            } for objective in tq.objectives],
+            "revised_targets": sum(kr.revised for kr in tq.key_results),
+            "lagging": sum(kr.lagging for kr in tq.key_results),
+        })
+    data["problems"] = [problem.as_dict() for problem in problems]
+    return data
+
+
 # Private API
 
 _NUMBER_RE = re.compile(
@@ -243,6 +278,8 @@ class _SheetReader:
         self._settings(tq, fields)
         rows, cached = self._table(tq)
         tq.objectives, orphans = objectives_from_rows([(text, kr) for text, kr, _ in rows])
+        for objective, index in zip(tq.objectives, self._objective_rows(rows)):
+            objective.row = index + self.row_offset + 1
         for kr in orphans:
             self._problem(WARNING, "title", kr.row - 1,
                           f'Key result "{kr.title}" has no objective above it; it is not scored. '

@@ -1,0 +1,211 @@
+"""The guide's rules as lint checks: each a small function with a short code.
+
+``check(team_quarter)`` runs them all. Each check yields :class:`~okrsheet.problems.Problem`
+values naming the cell to fix; the reader reports what it could not read (text that is not
+a number, a weight typed as a word...), the checks report OKRs that read fine but break a rule.
+
+Codes:
+
+* ``OBJ-COUNT``: 3 to 5 objectives.
+* ``KR-COUNT``: 2 to 5 key results per objective.
+* ``NO-TARGET``: a key result (other than a milestone) without a numeric target.
+* ``START-IS-TARGET``: increase/decrease with Start equal to Target (it can never score).
+* ``UNKNOWN-TYPE``: Type is not increase, decrease, stay above, stay below or milestone.
+* ``UNKNOWN-KIND``: Kind is not input, output or outcome.
+* ``BAD-WEIGHT``: a negative weight.
+* ``NO-OWNER``: a key result nobody owns.
+* ``ALL-INPUTS``: an objective whose key results are all inputs (activities), when the
+  workbook uses the Kind column.
+* ``DUPLICATE-KR``: the same key result twice.
+* ``UNIT-MISTAKE``: Current far outside the Start..Target span, e.g. 0.45 typed for 45%.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from okrsheet import layout, scoring
+from okrsheet.model import KeyResult, Objective, TeamQuarter
+from okrsheet.problems import ERROR, INFO, WARNING, Problem
+
+MIN_OBJECTIVES, MAX_OBJECTIVES = 3, 5
+MIN_KEY_RESULTS, MAX_KEY_RESULTS = 2, 5
+FAR_OUTSIDE = 10
+"""Current more than this many Start..Target spans outside the span is likely a unit mistake."""
+
+# Public API
+
+
+def check(team_quarter: TeamQuarter, *, sheet: str | None = layout.OKRS_SHEET,
+          columns: dict[str, int] | None = None) -> list[Problem]:
+    """All the guide's checks. ``columns`` maps column keys to 0-based sheet columns
+    (the reader's :attr:`Reading.columns`); default: the layout of a new workbook."""
+    where = _Where(team_quarter.file, sheet, columns)
+    problems: list[Problem] = []
+    for rule in CHECKS:
+        problems.extend(rule(team_quarter, where))
+    return problems
+
+
+def check_reading(reading) -> list[Problem]:
+    """The reader's problems followed by the checks' problems for a :class:`Reading`."""
+    if reading.team_quarter is None:
+        return list(reading.problems)
+    return list(reading.problems) + check(reading.team_quarter, sheet=reading.sheet,
+                                          columns=reading.columns)
+
+
+def objective_count(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """OBJ-COUNT: 3 to 5 objectives; none at all is only worth a note."""
+    count = len(tq.objectives)
+    if count == 0:
+        yield where.problem(INFO, None, None, "no objectives yet; type 3 to 5 objectives with "
+                            "2 to 5 key results each.", "OBJ-COUNT")
+    elif count < MIN_OBJECTIVES:
+        yield where.problem(WARNING, None, None, f"{count} objective{'s' * (count > 1)}; the "
+                            f"guide asks for {MIN_OBJECTIVES} to {MAX_OBJECTIVES}.", "OBJ-COUNT")
+    elif count > MAX_OBJECTIVES:
+        yield where.problem(WARNING, "objective", tq.objectives[MAX_OBJECTIVES].row,
+                            f"{count} objectives; the guide asks for at most {MAX_OBJECTIVES}. "
+                            "Fewer, better objectives get done.", "OBJ-COUNT")
+
+
+def key_result_count(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """KR-COUNT: 2 to 5 key results per objective."""
+    for objective in tq.objectives:
+        count = len(objective.key_results)
+        if MIN_KEY_RESULTS <= count <= MAX_KEY_RESULTS:
+            continue
+        yield where.problem(WARNING, "objective", objective.row,
+                            f'objective "{objective.title}" has {count} key result'
+                            f"{'s' * (count != 1)}; the guide asks for {MIN_KEY_RESULTS} to "
+                            f"{MAX_KEY_RESULTS}.", "KR-COUNT")
+
+
+def no_target(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """NO-TARGET: every key result but a milestone needs a numeric target to score."""
+    for kr in tq.key_results:
+        if _type(kr) != "milestone" and kr.target_value is None:
+            yield where.problem(ERROR, "target", kr.row, f'"{kr.title}" has no target; type the '
+                                "number to reach (it scores 0 until then).", "NO-TARGET")
+
+
+def start_is_target(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """START-IS-TARGET: an increase/decrease from Start to the same Target can never score."""
+    for kr in tq.key_results:
+        target = kr.target_value
+        if _type(kr) in ("increase", "decrease", "") and isinstance(target, float) \
+                and scoring.approx_equal(target, kr.start or 0.0):
+            yield where.problem(ERROR, "target", kr.row, f'"{kr.title}" starts at its target '
+                                f"({target:g}); it always scores 0. Change Start or Target, or "
+                                "use the type stay above/stay below.", "START-IS-TARGET")
+
+
+def unknown_type(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """UNKNOWN-TYPE and UNKNOWN-KIND: values the formulas don't know score 0 or mislead."""
+    for kr in tq.key_results:
+        if kr.type not in (None, "") and _type(kr) not in scoring.KR_TYPES:
+            yield where.problem(ERROR, "type", kr.row, f'Type is "{kr.type}"; pick one of '
+                                f"{', '.join(scoring.KR_TYPES)}.", "UNKNOWN-TYPE")
+        if kr.kind not in (None, "") and kr.kind.strip().casefold() not in scoring.KR_KINDS:
+            yield where.problem(WARNING, "kind", kr.row, f'Kind is "{kr.kind}"; pick one of '
+                                f"{', '.join(scoring.KR_KINDS)}.", "UNKNOWN-KIND")
+
+
+def bad_weight(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """BAD-WEIGHT: a negative weight (a weight typed as a word is reported by the reader)."""
+    for kr in tq.key_results:
+        if kr.weight is not None and kr.weight < 0:
+            yield where.problem(ERROR, "weight", kr.row, f"Weight is {kr.weight:g}; type 0 or "
+                                "more (blank means 1).", "BAD-WEIGHT")
+
+
+def no_owner(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """NO-OWNER: every key result needs one person who owns it."""
+    for kr in tq.key_results:
+        if not kr.owner:
+            yield where.problem(WARNING, "owner", kr.row, f'"{kr.title}" has no owner; type '
+                                "the name of the person who drives it.", "NO-OWNER")
+
+
+def all_inputs(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """ALL-INPUTS: inputs, outputs and outcomes must be balanced (only when Kind is used)."""
+    if not any(kr.kind for kr in tq.key_results):
+        return
+    for objective in tq.objectives:
+        kinds = [(kr.kind or "").strip().casefold() for kr in objective.key_results]
+        if kinds and all(kind == "input" for kind in kinds):
+            yield where.problem(WARNING, "objective", objective.row,
+                                f'objective "{objective.title}" has only inputs (activities); '
+                                "add an outcome that shows the activities worked.", "ALL-INPUTS")
+
+
+def duplicate_key_result(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """DUPLICATE-KR: the same key result title twice (case and spacing ignored)."""
+    seen: dict[str, KeyResult] = {}
+    for kr in tq.key_results:
+        key = " ".join(kr.title.casefold().split())
+        if key in seen:
+            first = seen[key]
+            yield where.problem(WARNING, "title", kr.row, f'"{kr.title}" is listed twice (first '
+                                f"in row {first.row}); keep one.", "DUPLICATE-KR")
+        else:
+            seen[key] = kr
+
+
+def unit_mistake(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """UNIT-MISTAKE: Current far outside Start..Target, or off by a factor of 100."""
+    for kr in tq.key_results:
+        message = _unit_mistake(kr)
+        if message:
+            yield where.problem(WARNING, "current", kr.row, message, "UNIT-MISTAKE")
+
+
+CHECKS: tuple[Callable[[TeamQuarter, "_Where"], Iterator[Problem]], ...] = (
+    objective_count, key_result_count, no_target, start_is_target, unknown_type, bad_weight,
+    no_owner, all_inputs, duplicate_key_result, unit_mistake,
+)
+
+
+# Private API
+
+
+class _Where:
+    """Turns (column key, sheet row) into a Problem with the real cell address."""
+
+    def __init__(self, file: str | None, sheet: str | None, columns: dict[str, int] | None):
+        self.file = file
+        self.sheet = sheet
+        self.columns = columns if columns is not None else layout.COLUMN_INDEX
+
+    def problem(self, severity: str, key: str | None, row: int | None, message: str,
+                code: str) -> Problem:
+        cell = None
+        if row is not None:
+            column = self.columns.get(key) if key else None
+            cell = f"{row}:{row}" if column is None else layout.cell(row - 1, column)
+        return Problem(severity, self.file, self.sheet, cell, message, code)
+
+
+def _type(kr: KeyResult) -> str:
+    return (kr.type or "").casefold()
+
+
+def _unit_mistake(kr: KeyResult) -> str | None:
+    current, target = kr.current_value, kr.target_value
+    if _type(kr) not in ("increase", "decrease", "") or isinstance(current, bool) \
+            or not isinstance(current, (int, float)) or target is None:
+        return None
+    start = kr.start or 0.0
+    low, high = min(start, target), max(start, target)
+    span = high - low
+    if span <= 0:
+        return None
+    shown = f"Current is {current:g} for a key result from {start:g} to {target:g}"
+    if 0 < abs(current) < 1 and max(abs(low), abs(high)) > 1 and low <= current * 100 <= high + span:
+        return f"{shown}; did you mean {current * 100:g} (a percentage typed as a fraction)?"
+    if abs(current) > 1 and max(abs(low), abs(high)) <= 1 and low <= current / 100 <= high + span:
+        return f"{shown}; did you mean {current / 100:g} ({current:g}% as a fraction)?"
+    if current < low - FAR_OUTSIDE * span or current > high + FAR_OUTSIDE * span:
+        return f"{shown}, far outside that range; check the unit."
+    return None
