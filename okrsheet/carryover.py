@@ -31,11 +31,11 @@ def next_quarter(team_quarter: TeamQuarter, unfinished_only: bool = False) -> Te
     not updated and lagging ones); objectives left without key results are dropped.
     """
     quarter = quarter_of(team_quarter).next()
+    kept = {id(kr) for kr in carried_key_results(team_quarter, unfinished_only)}
     objectives = []
     for objective in team_quarter.objectives:
         carried = [carry_key_result(kr, team_quarter.quarter)
-                   for kr in objective.key_results
-                   if not unfinished_only or team_quarter.kr_status(kr) != scoring.GREEN]
+                   for kr in objective.key_results if id(kr) in kept]
         if carried or (not unfinished_only and not objective.key_results):
             objectives.append(Objective(title=objective.title, key_results=carried))
     return TeamQuarter(
@@ -48,6 +48,12 @@ def next_quarter(team_quarter: TeamQuarter, unfinished_only: bool = False) -> Te
         green_from=team_quarter.green_from,
         orange_from=team_quarter.orange_from,
     )
+
+
+def carried_key_results(team_quarter: TeamQuarter, unfinished_only: bool = False) -> list[KeyResult]:
+    """This quarter's key results that :func:`next_quarter` carries over."""
+    return [kr for kr in team_quarter.key_results
+            if not unfinished_only or team_quarter.kr_status(kr) != scoring.GREEN]
 
 
 def quarter_of(team_quarter: TeamQuarter) -> Quarter:

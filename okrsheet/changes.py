@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
+from okrsheet import scoring
 from okrsheet.files import OkrsheetError
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
 
@@ -128,7 +130,7 @@ def key_result_changes(old: KeyResult, new: KeyResult, objective: str | None = N
         changes.append(Change(RENAMED, "key result", objective, new.title, "title",
                               old=old.title, new=new.title))
     for name in KR_FIELDS:
-        before, after = getattr(old, name), getattr(new, name)
+        before, after = _field(old, name), _field(new, name)
         if not same_value(before, after):
             changes.append(Change(CHANGED, "key result", objective, new.title, name, before, after))
     for week in CHECK_IN_COLUMNS:
@@ -205,6 +207,10 @@ class MergeConflicts(OkrsheetError):
                          "Choose which copy wins with --prefer COPY (or first/last).")
 
 
+class UnknownCopy(OkrsheetError):
+    """``prefer`` names no copy."""
+
+
 @dataclass
 class MergeResult:
     team_quarter: TeamQuarter
@@ -225,10 +231,10 @@ def merge(base: TeamQuarter, copies: list[TeamQuarter], prefer: str | None = Non
     if len(set(names)) != len(names):
         names = [f"{name} (copy {number})" for number, name in enumerate(names, 1)]
     if prefer not in (None, "first", "last") and prefer not in names:
-        matches = [name for name in names if name.endswith(prefer) or prefer.endswith(name)]
+        matches = [name for name in names if Path(name).name == Path(prefer).name]
         if len(matches) != 1:
-            raise OkrsheetError(f'--prefer "{prefer}" is none of the copies: '
-                                f'{", ".join(names)} (or first/last).')
+            raise UnknownCopy(f'"{prefer}" is none of the copies: '
+                              f'{", ".join(names)} (or first/last).')
         prefer = matches[0]
     if not copies:
         raise OkrsheetError("merge needs at least one copy besides the base.")
@@ -488,9 +494,25 @@ class _Merger:
 
 
 def _kr_fields(kr: KeyResult) -> dict[str, object]:
-    fields = {"title": kr.title, **{name: getattr(kr, name) for name in KR_FIELDS}}
+    fields = {"title": kr.title, **{name: _field(kr, name) for name in KR_FIELDS}}
     fields.update({f"week_{week}": kr.check_ins.get(week) for week in CHECK_IN_COLUMNS})
     return fields
+
+
+def _field(kr: KeyResult, name: str) -> object:
+    """A key result's value as the user set it.
+
+    Current is read back as shown, so a Current equal to the latest check-in counts as
+    following the check-ins (not typed): adding a check-in is not also a change of Current,
+    and a merged workbook keeps Current's formula.
+    """
+    value = getattr(kr, name)
+    if name == "current":
+        weeks = [kr.check_ins.get(week) for week in CHECK_IN_COLUMNS]
+        latest = scoring.latest_check_in(weeks)
+        if latest is not None and same_value(value, latest):
+            return None
+    return value
 
 
 def _key_result(fields: dict[str, object]) -> KeyResult:
