@@ -1,13 +1,23 @@
 """Guards for files that arrive by email: refuse hostile or non-spreadsheet files early.
 
-Checks run before any parser sees the file, on the raw bytes and the zip directory only,
-so they are fast and use bounded memory.
+Checks run before any parser sees the file, on the raw bytes and the zip's parts, with
+bounded reads and bounded memory: a zip bomb, an XML entity bomb, a password-protected or
+legacy file, or a sheet too large to read in a couple of seconds is refused with a one-line
+message that names the file and says what to do. See docs/hostile-files.md.
+
+Limits can be raised for one run with environment variables, e.g.
+``OKRSHEET_MAX_UNPACKED_MB=500 okrsheet score big.xlsx`` (see :meth:`Limits.from_environment`).
 """
 
 from __future__ import annotations
 
+import codecs
+import dataclasses
 import os
+import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +25,9 @@ from okrsheet.files import OkrsheetError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+# Public API
 
 
 class UnreadableFile(OkrsheetError):
@@ -23,51 +36,123 @@ class UnreadableFile(OkrsheetError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on what a workbook may unpack to (overridable)."""
+    """Bounds on what a workbook may unpack to.
+
+    The defaults are far above any OKR workbook (a few hundred kilobytes, a few hundred rows)
+    and low enough that anything accepted reads in under 2 s and 200 MB of memory.
+    """
 
     max_file_bytes: int = 50 * 1024 * 1024
+    """Size of the file on disk."""
     max_entries: int = 10_000
-    max_uncompressed_bytes: int = 200 * 1024 * 1024
+    """Parts (files) inside the zip."""
+    max_uncompressed_bytes: int = 50 * 1024 * 1024
+    """All parts together once unpacked (the sizes the zip declares, and checked for real)."""
     max_ratio: float = 200.0
+    """Unpacked size / packed size of one part larger than 1 MB unpacked."""
+    max_rows: int = 100_000
+    """Rows in one sheet (counted, and the sheet's declared dimension)."""
+    xml_head_bytes: int = 64 * 1024
+    """How far into a part the XML prolog (where a DOCTYPE would be) must end."""
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None) -> "Limits":
+        """Defaults, overridden by ``OKRSHEET_MAX_UNPACKED_MB``, ``OKRSHEET_MAX_FILE_MB``,
+        ``OKRSHEET_MAX_ROWS``, ``OKRSHEET_MAX_ENTRIES`` and ``OKRSHEET_MAX_RATIO`` when set."""
+        environ = os.environ if environ is None else environ
+        changes: dict[str, float | int] = {}
+        for variable, (field, scale, kind) in _ENVIRONMENT.items():
+            text = environ.get(variable, "").strip()
+            if not text:
+                continue
+            try:
+                value = kind(float(text) * scale) if kind is int else float(text) * scale
+            except ValueError:
+                raise OkrsheetError(f"{variable}={text!r}: expected a number.") from None
+            if value <= 0:
+                raise OkrsheetError(f"{variable}={text!r}: expected a number above 0.")
+            changes[field] = value
+        return dataclasses.replace(cls(), **changes)
 
 
 DEFAULT_LIMITS = Limits()
 
+_ENVIRONMENT = {  # variable -> (Limits field, scale, type)
+    "OKRSHEET_MAX_UNPACKED_MB": ("max_uncompressed_bytes", 1024 * 1024, int),
+    "OKRSHEET_MAX_FILE_MB": ("max_file_bytes", 1024 * 1024, int),
+    "OKRSHEET_MAX_ROWS": ("max_rows", 1, int),
+    "OKRSHEET_MAX_ENTRIES": ("max_entries", 1, int),
+    "OKRSHEET_MAX_RATIO": ("max_ratio", 1, float),
+}
 
-def check_workbook_file(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> str:
-    """Return the workbook's format (``xlsx`` or ``ods``) or raise :class:`UnreadableFile`."""
+
+def check_workbook_file(path: str | os.PathLike, limits: Limits | None = None) -> str:
+    """Return the workbook's format (``xlsx`` or ``ods``) or raise :class:`UnreadableFile`.
+
+    ``limits`` defaults to :meth:`Limits.from_environment`.
+    """
+    limits = Limits.from_environment() if limits is None else limits
     path = Path(path)
     name = path.name
     if not path.exists():
         raise UnreadableFile(f"{name}: no such file; check the name and folder.")
     if path.is_dir():
         raise UnreadableFile(f"{name}: is a folder, not a workbook.")
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as stream:
+            head = stream.read(8)
+    except OSError as error:
+        raise UnreadableFile(f"{name}: can't be opened ({error.strerror or error}).") from None
     if size == 0:
         raise UnreadableFile(f"{name}: the file is empty (0 bytes); ask for the workbook again.")
     if size > limits.max_file_bytes:
-        raise UnreadableFile(f"{name}: the file is {size // 1_000_000} MB, over the "
-                             f"{limits.max_file_bytes // 1_000_000} MB limit for a workbook.")
-    with open(path, "rb") as stream:
-        head = stream.read(8)
+        raise UnreadableFile(f"{name}: the file is {_mb(size)}, over the {_mb(limits.max_file_bytes)} "
+                             "limit for a workbook (OKRSHEET_MAX_FILE_MB raises it).")
     if head.startswith(OLE_MAGIC):
         raise UnreadableFile(f"{name}: {_ole_kind(path)}")
     if not head.startswith(ZIP_MAGIC):
-        raise UnreadableFile(f"{name}: not an Excel or LibreOffice workbook ({_sniff(head)}); "
+        raise UnreadableFile(f"{name}: not an Excel or LibreOffice workbook ({_sniff(path)}); "
                              "save it as .xlsx.")
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
-            names = {entry.filename for entry in entries}
+            kind = _workbook_kind(name, archive, entries)
             _check_zip(name, entries, limits)
-            if "content.xml" in names and "mimetype" in names:
-                return "ods"
-            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-                return "xlsx"
-    except zipfile.BadZipFile:
+        with open(path, "rb") as stream:
+            for entry in entries:
+                _check_part(name, stream, entry, kind, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, struct.error,
+            ValueError, NotImplementedError):
         raise UnreadableFile(f"{name}: the file is damaged or cut short (not a complete zip); "
                              "ask for the workbook again.") from None
+    except OSError as error:
+        raise UnreadableFile(f"{name}: can't be read ({error.strerror or error}).") from None
+    return kind
+
+
+# Private API: what kind of zip
+
+
+def _workbook_kind(name: str, archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> str:
+    names = {entry.filename for entry in entries}
+    if "mimetype" in names:
+        mimetype = archive.open("mimetype").read(200).strip()
+        if mimetype.startswith(ODS_MIMETYPE) and "content.xml" in names:
+            return "ods"
+        if mimetype.startswith(b"application/vnd.oasis.opendocument."):
+            what = mimetype.rsplit(b".", 1)[-1].decode("ascii", "replace")
+            raise UnreadableFile(f"{name}: an OpenDocument {what} file, not a spreadsheet; "
+                                 "open the OKR workbook itself (.xlsx or .ods).")
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsx"
+    if "word/document.xml" in names or "ppt/presentation.xml" in names:
+        raise UnreadableFile(f"{name}: a Word or PowerPoint file, not a spreadsheet; "
+                             "open the OKR workbook itself (.xlsx).")
     raise UnreadableFile(f"{name}: a zip file, but not an Excel or LibreOffice workbook.")
+
+
+# Private API: the zip directory (cheap: no unpacking)
 
 
 def _check_zip(name: str, entries: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -76,31 +161,272 @@ def _check_zip(name: str, entries: list[zipfile.ZipInfo], limits: Limits) -> Non
                              f"{limits.max_entries}; refusing it as unsafe.")
     total = sum(entry.file_size for entry in entries)
     if total > limits.max_uncompressed_bytes:
-        raise UnreadableFile(f"{name}: the workbook would unpack to {total // 1_000_000} MB, over "
-                             f"the limit of {limits.max_uncompressed_bytes // 1_000_000} MB; "
-                             "refusing it as unsafe (a zip bomb?).")
+        raise _too_big(name, total, limits)
     for entry in entries:
-        if entry.compress_size and entry.file_size / entry.compress_size > limits.max_ratio \
-                and entry.file_size > 1_000_000:
-            raise UnreadableFile(f"{name}: part {entry.filename} is compressed "
-                                 f"{entry.file_size // entry.compress_size}:1, over the limit of "
-                                 f"{limits.max_ratio:g}:1; refusing it as unsafe (a zip bomb?).")
+        if entry.flag_bits & 0x1:
+            raise UnreadableFile(f"{name}: part {entry.filename} is zip-encrypted; "
+                                 "save an unprotected copy of the workbook.")
+        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise UnreadableFile(f"{name}: part {entry.filename} uses an unusual compression "
+                                 "method; open and save the workbook again in Excel or LibreOffice.")
+
+
+def _too_big(name: str, total: int, limits: Limits) -> UnreadableFile:
+    return UnreadableFile(f"{name}: the workbook would unpack to over {_mb(total)}, over the "
+                          f"limit of {_mb(limits.max_uncompressed_bytes)}; refusing it as unsafe "
+                          "(a zip bomb?; OKRSHEET_MAX_UNPACKED_MB raises the limit).")
+
+
+# Private API: each part, unpacked as a stream (bounded memory, stops at the first problem)
+
+_CHUNK = 256 * 1024
+_ROW = {"xlsx": re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]"),
+        "ods": re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?table-row[\s/>]")}
+_ROW_OVERLAP = 64  # longer than any match of _ROW
+_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref\s*=\s*["\']'
+                        rb'[A-Za-z]*\d*(?::[A-Za-z]*(\d+))?["\']')
+
+
+def _is_sheet(kind: str, part: str) -> bool:
+    if kind == "ods":
+        return part == "content.xml"
+    return part.startswith("xl/worksheets/") and part.endswith(".xml")
+
+
+def _check_part(name: str, stream, entry: zipfile.ZipInfo, kind: str, limits: Limits) -> None:
+    """Unpack one part as a stream: its real size must match the zip's directory, its XML
+    prolog must hold no DOCTYPE, and a sheet must stay within ``max_rows``."""
+    sheet = _is_sheet(kind, entry.filename)
+    text_part = entry.filename.lower().endswith((".xml", ".rels"))
+    utf8 = None  # an incremental decoder once the part is known to be UTF-8 XML
+    head = b""
+    waiting: list[bytes] | None = []  # chunks seen before the prolog could be judged
+    rows = 0
+    carry = b""
+    unpacked = 0
+    for chunk in _inflate(stream, entry):
+        unpacked += len(chunk)
+        if unpacked > entry.file_size:
+            raise UnreadableFile(f"{name}: part {entry.filename} unpacks to more than the "
+                                 f"{entry.file_size:,} bytes its zip directory claims; refusing "
+                                 "it as unsafe (a zip bomb?).")
+        to_decode = [chunk]
+        if waiting is not None:
+            head += chunk[: limits.xml_head_bytes - len(head)]
+            waiting.append(chunk)
+            verdict = _prolog(head, ended=unpacked >= entry.file_size,
+                              full=len(head) >= limits.xml_head_bytes)
+            if verdict is None:
+                to_decode = []
+            else:
+                to_decode, waiting = waiting, None
+                if verdict:
+                    raise UnreadableFile(f"{name}: part {entry.filename} {verdict}; refusing it "
+                                         "as unsafe (an XML entity bomb?). Save the workbook "
+                                         "again in Excel or LibreOffice.")
+                if sheet:
+                    _check_dimension(name, entry.filename, head, limits)
+                if text_part and _is_xml(head):
+                    _check_encoding(name, entry.filename, head)
+                    utf8 = codecs.getincrementaldecoder("utf-8")()
+        if utf8 is not None:
+            try:
+                for piece in to_decode:
+                    utf8.decode(piece)
+            except UnicodeDecodeError:
+                raise _not_utf8(name, entry.filename) from None
+        if sheet:
+            buffer = carry + chunk
+            limit = max(0, len(buffer) - _ROW_OVERLAP)
+            rows += sum(1 for match in _ROW[kind].finditer(buffer, 0, len(buffer))
+                        if match.start() < limit)
+            carry = buffer[limit:]
+            if rows > limits.max_rows:
+                raise _too_many_rows(name, entry.filename, limits)
+    if utf8 is not None:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise _not_utf8(name, entry.filename) from None
+    if sheet:
+        rows += len(_ROW[kind].findall(carry))
+        if rows > limits.max_rows:
+            raise _too_many_rows(name, entry.filename, limits)
+    if unpacked != entry.file_size:
+        raise zipfile.BadZipFile("size mismatch")
+    if entry.file_size > 1_000_000 and entry.compress_size \
+            and entry.file_size / entry.compress_size > limits.max_ratio:
+        raise UnreadableFile(f"{name}: part {entry.filename} is compressed "
+                             f"{entry.file_size // entry.compress_size}:1, over the limit of "
+                             f"{limits.max_ratio:g}:1; refusing it as unsafe (a zip bomb?; "
+                             "OKRSHEET_MAX_RATIO raises the limit).")
+
+
+def _inflate(stream, entry: zipfile.ZipInfo):
+    """Yield the unpacked bytes of ``entry`` in chunks, reading the raw data after its local
+    header, so a part that inflates to more than the directory claims is noticed."""
+    stream.seek(entry.header_offset)
+    header = stream.read(30)
+    if len(header) < 30 or header[:4] != ZIP_MAGIC:
+        raise zipfile.BadZipFile("bad local header")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    stream.seek(entry.header_offset + 30 + name_length + extra_length)
+    left = entry.compress_size
+    if entry.compress_type == zipfile.ZIP_STORED:
+        while left > 0:
+            data = stream.read(min(_CHUNK, left))
+            if not data:
+                raise EOFError
+            left -= len(data)
+            yield data
+        return
+    inflater = zlib.decompressobj(-15)
+    budget = entry.file_size + 1  # never unpack more than one byte past the claimed size
+    while left > 0 and not inflater.eof:
+        data = stream.read(min(_CHUNK, left))
+        if not data:
+            raise EOFError
+        left -= len(data)
+        while data and not inflater.eof:
+            out = inflater.decompress(data, min(_CHUNK, budget))
+            data = inflater.unconsumed_tail
+            budget -= len(out)
+            if out:
+                yield out
+            if budget <= 0:
+                return
+    if not inflater.eof:
+        raise EOFError
+
+
+def _prolog(head: bytes, ended: bool, full: bool) -> str | None:
+    """``""`` if the XML prolog in ``head`` is harmless, a reason if it declares a DOCTYPE or
+    entities or never ends, ``None`` when more bytes are needed to tell."""
+    text = head.replace(b"\x00", b"")  # UTF-16 and UTF-32 markup becomes ASCII
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if text.startswith(bom):
+            text = text[len(bom):]
+            break
+    lowered = text.lower()
+    if b"<!doctype" in lowered or b"<!entity" in lowered:
+        return "declares a DOCTYPE or XML entity declarations"
+    position = 0
+    while True:
+        while position < len(text) and text[position:position + 1] in b" \t\r\n":
+            position += 1
+        if position >= len(text):
+            break
+        if text[position:position + 1] != b"<":
+            return ""  # not XML (an image, a binary part): nothing for an XML parser to expand
+        if text.startswith(b"<?", position):
+            end = text.find(b"?>", position)
+            skip = 2
+        elif text.startswith(b"<!--", position):
+            end = text.find(b"-->", position)
+            skip = 3
+        elif text.startswith(b"<!", position):
+            return "declares a DOCTYPE or XML entity declarations"
+        else:
+            return ""  # the root element starts: no DOCTYPE can follow
+        if end == -1:
+            break
+        position = end + skip
+    if ended:
+        return ""
+    return "has an XML prolog longer than okrsheet reads" if full else None
+
+
+_ENCODING = re.compile(rb'<\?xml[^>]*?encoding\s*=\s*["\']([^"\']*)["\']')
+
+
+def _is_xml(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00").startswith(b"<")
+
+
+def _check_encoding(name: str, part: str, head: bytes) -> None:
+    """The readers only read UTF-8 XML (python-calamine fails on anything else)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
+        encoding = "UTF-16"
+    else:
+        match = _ENCODING.match(head.lstrip(b"\xef\xbb\xbf \t\r\n"))
+        encoding = match.group(1).decode("ascii", "replace") if match else "UTF-8"
+    if encoding.upper().replace("_", "-") not in ("UTF-8", "UTF8"):
+        raise UnreadableFile(f"{name}: part {part} is written in the {encoding} encoding, which "
+                             "okrsheet can't read; open and save the workbook again in Excel or "
+                             "LibreOffice.")
+
+
+def _not_utf8(name: str, part: str) -> UnreadableFile:
+    return UnreadableFile(f"{name}: part {part} is not valid UTF-8 text (damaged, or written by "
+                          "a broken program); open and save the workbook again in Excel or "
+                          "LibreOffice.")
+
+
+def _check_dimension(name: str, part: str, head: bytes, limits: Limits) -> None:
+    match = _DIMENSION.search(head)
+    if match and match.group(1) and int(match.group(1)) > limits.max_rows:
+        raise _too_many_rows(name, part, limits, declared=int(match.group(1)))
+
+
+def _too_many_rows(name: str, part: str, limits: Limits, declared: int | None = None):
+    rows = f"{declared:,} rows" if declared else f"over {limits.max_rows:,} rows"
+    return UnreadableFile(f"{name}: a sheet ({part}) has {rows}, over the limit of "
+                          f"{limits.max_rows:,} for an OKR workbook; delete the extra rows "
+                          "(OKRSHEET_MAX_ROWS raises the limit).")
+
+
+# Private API: not a zip
 
 
 def _ole_kind(path: Path) -> str:
-    with open(path, "rb") as stream:
-        blob = stream.read(1 << 20)
-    if "EncryptionInfo".encode("utf-16-le") in blob or b"EncryptionInfo" in blob:
+    streams = _ole_streams(path)
+    if {"encryptioninfo", "encryptedpackage"} & streams:
         return "password-protected: save an unprotected copy (File > Info > Protect) and try again."
-    return "an old Excel 97-2003 (.xls) file; open it and save it as .xlsx."
+    if {"workbook", "book"} & streams or not streams:
+        return ("an old Excel 97-2003 (.xls) file; open it and save it as .xlsx "
+                "(File > Save As > Excel Workbook).")
+    if "worddocument" in streams:
+        return "a Word document, not a spreadsheet; open the OKR workbook itself."
+    return "an Office file that is not an Excel workbook; open the OKR workbook itself."
 
 
-def _sniff(head: bytes) -> str:
-    text = head.lstrip(b"\xef\xbb\xbf")
+def _ole_streams(path: Path) -> set[str]:
+    """Lower-cased names of the streams in an OLE compound file (empty if unreadable)."""
+    try:
+        import olefile
+
+        with olefile.OleFileIO(str(path)) as ole:
+            return {part.lower() for entry in ole.listdir() for part in entry}
+    except Exception:  # a damaged OLE file: fall back to looking for the stream names
+        with open(path, "rb") as stream:
+            blob = stream.read(4 << 20)
+        return {word.lower() for word in ("EncryptionInfo", "Workbook", "WordDocument")
+                if word.encode("utf-16-le") in blob}
+
+
+def _sniff(path: Path) -> str:
+    with open(path, "rb") as stream:
+        head = stream.read(512)
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text[:1] in (b"{", b"["):
         return "looks like JSON"
-    if text[:5].lower() in (b"<html", b"<!doc"):
+    if text[:5].lower() in (b"<html", b"<!doc") or b"<html" in text[:200].lower():
         return "looks like a web page"
-    if all(32 <= byte < 127 or byte in (9, 10, 13) for byte in text):
+    if text[:1] == b"<":
+        return "looks like XML"
+    if text.startswith(b"%PDF"):
+        return "looks like a PDF"
+    try:
+        sample = head.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            sample = head[: len(head) - 3].decode("utf-8")
+        except UnicodeDecodeError:
+            sample = ""
+    if sample and all(ch.isprintable() or ch in "\t\r\n" for ch in sample):
         return "looks like text or CSV"
     return "unknown format"
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"
