@@ -6,9 +6,9 @@ quarter scores 0 until its first check-in. A revised target becomes the target; 
 revision is noted in the Comment so the record is not lost.
 
 Lagging key results (results known only after the quarter, e.g. deals closing next
-quarter) are carried differently: they keep their Start and Target and lose the lagging
+quarter) are always carried, and differently: they keep their Start and lose the lagging
 mark, so the awaited result is measured against the same baseline and counts in the next
-quarter's review instead of counting as red in this one.
+quarter's review instead of counting as red in this one (a note in Comment says so).
 """
 
 from __future__ import annotations
@@ -73,28 +73,23 @@ def quarter_of(team_quarter: TeamQuarter) -> Quarter:
 
 def carry_key_result(kr: KeyResult, from_quarter: str | None = None) -> KeyResult:
     """``kr`` as it starts the next quarter (see the module's docstring)."""
-    if kr.lagging:
-        return replace(kr, lagging=False, **_cleared(),
-                       comment=f"Lagging result from {from_quarter or 'last quarter'}; "
-                               "score it at this quarter's review.")
+    quarter = from_quarter or "last quarter"
+    notes = []
     start = kr.start
     current = kr.current_value
-    if isinstance(current, (int, float)) and not isinstance(current, bool):
+    if kr.lagging:
+        notes.append(f"Lagging result from {quarter}; score it at this quarter's review.")
+    elif isinstance(current, (int, float)) and not isinstance(current, bool):
         start = float(current)
-    comment = None
     if kr.revised:
-        comment = (f"Target revised in {from_quarter or 'last quarter'} "
-                   f"(was {_number_text(kr.target)})"
-                   + (f": {kr.revision_reason}" if kr.revision_reason else "."))
+        notes.append(f"Target revised in {quarter} (was {_number_text(kr.target)})"
+                     + (f": {kr.revision_reason}" if kr.revision_reason else "."))
     return replace(kr, start=start, target=kr.target_value, revised_target=None,
-                   revision_reason=None, **_cleared(), comment=comment)
+                   revision_reason=None, lagging=False, current=None, check_ins={},
+                   confidence=None, comment=" ".join(notes) or None, row=None)
 
 
 # Private API
-
-
-def _cleared() -> dict[str, object]:
-    return {"current": None, "check_ins": {}, "confidence": None, "row": None}
 
 
 def _number_text(value: object) -> str:
