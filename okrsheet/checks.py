@@ -51,8 +51,12 @@ def check_reading(reading) -> list[Problem]:
     """The reader's problems followed by the checks' problems for a :class:`Reading`."""
     if reading.team_quarter is None:
         return list(reading.problems)
-    return list(reading.problems) + check(reading.team_quarter, sheet=reading.sheet,
-                                          columns=reading.columns)
+    # A cell the reader already reported as an error (say Target "fifty") isn't reported twice.
+    reported = {(problem.sheet, problem.cell) for problem in reading.problems
+                if problem.severity == ERROR}
+    found = check(reading.team_quarter, sheet=reading.sheet, columns=reading.columns)
+    return list(reading.problems) + [problem for problem in found
+                                     if (problem.sheet, problem.cell) not in reported]
 
 
 def objective_count(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:

@@ -89,7 +89,7 @@ def parse_number(value: object) -> tuple[float | None, bool]:
     if not match:
         return None, True
     sign, digits, suffix = match.group("sign"), match.group("digits"), match.group("suffix")
-    number = _digits(digits.replace(" ", "").replace("'", ""))
+    number = _digits(digits)
     if number is None:
         return None, True
     number *= {"": 1, "%": 0.01, "k": 1e3, "m": 1e6}[suffix.casefold()]
@@ -140,7 +140,13 @@ _NUMBER_RE = re.compile(
 
 
 def _digits(text: str) -> float | None:
-    """``1,200`` / ``1.200,5`` / ``1,5`` / ``1200.5`` to a float; None when ambiguous."""
+    """``1,200`` / ``1 200`` / ``1.200,5`` / ``1,5`` / ``1200.5`` to a float; None when ambiguous."""
+    for separator in (" ", "'"):
+        if separator in text:
+            groups = text.split(separator)
+            if not all(len(group.split(",")[0].split(".")[0]) == 3 for group in groups[1:]):
+                return None
+            text = text.replace(separator, "")
     commas, dots = text.count(","), text.count(".")
     if commas and dots:
         # Whichever comes last is the decimal mark.
