@@ -1,0 +1,441 @@
+"""Many teams' quarters -> quarter-over-quarter tables (pandas DataFrames).
+
+Library first: :func:`summarise` reads workbook files and folders, and
+:func:`summarise_team_quarters` does the same over :class:`~okrsheet.model.TeamQuarter`
+objects already in memory (from a notebook, say). Both return a :class:`Summary`.
+
+Choices, documented once here:
+
+* **Team and quarter.** A workbook is one team's quarter, named by its Team and Quarter
+  cells. Team names are matched ignoring case and repeated spaces; quarters are parsed
+  with :class:`okrsheet.quarter.Quarter` (``2026-Q1``, ``Q1 2026`` ... are the same).
+* **Change.** A team's change is its score minus its score in the *immediately* preceding
+  quarter; a team with no workbook for that quarter has no change (not a comparison with
+  an older quarter).
+* **Company roll-up.** The company score of a quarter is the plain mean of the team scores
+  (every team counts the same, whatever its size or number of objectives), coloured with
+  the default thresholds (green from 70%, orange from 40%). The company's KR status shares
+  pool every key result of every team.
+* **Calibration.** A team is flagged ``too safe`` when it scored at least 90% in a quarter
+  and in the quarter before, ``too ambitious`` when it scored at most 30% in both (the
+  guide: about 70% is a good result; always 100% means sandbagging).
+* **Duplicates.** When two files claim the same team and quarter, the one saved later
+  (file modification time; the later path name on a tie) is used and the other is listed
+  in :attr:`Summary.duplicates` with the reason. In :func:`summarise_team_quarters` the
+  one given later wins.
+* **Left out.** A file that cannot be read, or has no Team or a Quarter that can't be
+  understood, is left out and listed with its one-line reason in :attr:`Summary.left_out`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from okrsheet import scoring
+from okrsheet.files import OkrsheetError
+from okrsheet.model import TeamQuarter
+from okrsheet.problems import Problem
+from okrsheet.quarter import Quarter, QuarterError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+
+TOO_SAFE_FROM = 0.9
+TOO_AMBITIOUS_TO = 0.3
+TOO_SAFE, TOO_AMBITIOUS = "too safe", "too ambitious"
+
+KR_STATUSES = (scoring.GREEN, scoring.ORANGE, scoring.RED, scoring.NOT_UPDATED, scoring.LAGGING)
+"""The key-result statuses counted in the summary, in display order."""
+
+
+def status_column(status: str) -> str:
+    """Column-name form of a KR status: ``"not updated"`` -> ``"not_updated"``."""
+    return status.replace(" ", "_")
+
+
+SHARE_COLUMNS = tuple(f"share_{status_column(status)}" for status in KR_STATUSES)
+COUNT_COLUMNS = tuple(status_column(status) for status in KR_STATUSES)
+
+TEAM_COLUMNS = ("team", "quarter", "file", "score", "status", "objectives", "key_results",
+                *SHARE_COLUMNS, "revised_targets", "previous_score", "change", "calibration")
+COMPANY_COLUMNS = ("quarter", "teams", "score", "status", "objectives", "key_results",
+                   *SHARE_COLUMNS, "revised_targets", "previous_score", "change")
+OBJECTIVE_COLUMNS = ("team", "quarter", "file", "number", "objective", "score", "status",
+                     "key_results", *COUNT_COLUMNS, "revised_targets")
+CALIBRATION_COLUMNS = ("team", "quarter", "previous_score", "score", "calibration", "note")
+LEFT_OUT_COLUMNS = ("file", "reason")
+DUPLICATE_COLUMNS = ("team", "quarter", "used", "not_used", "reason")
+
+
+# Public API
+
+
+@dataclass
+class Summary:
+    """The quarter-end picture. Every table is a pandas DataFrame; scores are fractions 0..1.
+
+    * ``teams``: one row per team and quarter (columns :data:`TEAM_COLUMNS`);
+    * ``company``: one row per quarter, the roll-up (:data:`COMPANY_COLUMNS`);
+    * ``objectives``: one row per objective (:data:`OBJECTIVE_COLUMNS`);
+    * ``calibration``: teams at >= 90% or <= 30% two quarters running;
+    * ``left_out``: files not in the summary, with their one-line reason;
+    * ``duplicates``: files that claimed a team and quarter another file also claimed.
+    """
+
+    teams: "pd.DataFrame"
+    company: "pd.DataFrame"
+    objectives: "pd.DataFrame"
+    calibration: "pd.DataFrame"
+    left_out: "pd.DataFrame"
+    duplicates: "pd.DataFrame"
+    team_quarters: list[TeamQuarter] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def quarters(self) -> list[str]:
+        """The quarters in the summary, oldest first."""
+        return list(self.company["quarter"])
+
+    @property
+    def latest_quarter(self) -> str | None:
+        return self.quarters[-1] if len(self.company) else None
+
+    @property
+    def files_read(self) -> int:
+        return len(self.team_quarters) + len(self.duplicates)
+
+
+def find_workbooks(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """The workbook files among ``paths``: files as given, folders searched recursively.
+
+    In folders, only .xlsx/.xlsm/.ods files count; Office lock files (``~$...``) and hidden
+    files and folders are skipped. Raises :class:`OkrsheetError` for a path that does not
+    exist.
+    """
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(_workbooks_in(path))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise OkrsheetError(f"{path}: no such file or folder.")
+    unique: dict[str, Path] = {}
+    for path in found:
+        unique.setdefault(os.path.normpath(path), path)
+    return list(unique.values())
+
+
+def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None = None, *,
+              as_of: dt.date | None = None,
+              on_file: Callable[[Path], None] | None = None) -> Summary:
+    """Read every workbook in ``paths`` (files or folders) and summarise them.
+
+    ``quarter`` keeps only that quarter's rows (changes still compare with the quarter
+    before). ``on_file`` is called after each file is read (for a progress bar).
+    """
+    from okrsheet.reader import read_workbook
+    from okrsheet.safety import UnreadableFile
+
+    files = find_workbooks(paths)
+    if not files:
+        names = ", ".join(str(path) for path in paths)
+        raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods) found in {names}.")
+    entries: list[_Entry] = []
+    left_out: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            reading = read_workbook(path, as_of=as_of)
+        except UnreadableFile as error:
+            left_out.append((str(path), _one_line(error)))
+        else:
+            problems.extend(reading.problems)
+            if reading.team_quarter is None:
+                left_out.append((str(path), _reason(reading.problems)))
+            else:
+                team_quarter = reading.team_quarter
+                team_quarter.file = str(path)
+                entries.append(_Entry(team_quarter, str(path), path.stat().st_mtime))
+        if on_file is not None:
+            on_file(path)
+    return _summarise(entries, left_out, problems, quarter)
+
+
+def summarise_team_quarters(team_quarters: Iterable[TeamQuarter],
+                            quarter: str | Quarter | None = None) -> Summary:
+    """Summarise team quarters already in memory; for two with the same team and quarter,
+    the one given later is used."""
+    entries = [_Entry(team_quarter, team_quarter.file or "", None)
+               for team_quarter in team_quarters]
+    return _summarise(entries, [], [], quarter)
+
+
+# Private API
+
+
+@dataclass
+class _Entry:
+    team_quarter: TeamQuarter
+    file: str
+    saved: float | None  # file modification time, None when not from a file
+    team_key: str = ""
+    period: Quarter | None = None
+
+
+def _workbooks_in(folder: Path) -> list[Path]:
+    found = []
+    for root, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(names):
+            if name.startswith((".", "~$")):
+                continue
+            if name.lower().endswith(WORKBOOK_SUFFIXES):
+                found.append(Path(root) / name)
+    return found
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+def _reason(problems: list[Problem]) -> str:
+    errors = [problem for problem in problems if problem.severity == "error"]
+    chosen = (errors or problems)
+    if not chosen:
+        return "no OKR table found; is this an okrsheet workbook?"
+    return " ".join(chosen[0].message.split())
+
+
+def _team_key(team: str) -> str:
+    return " ".join(team.split()).casefold()
+
+
+def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
+               problems: list[Problem], quarter: str | Quarter | None) -> Summary:
+    import pandas as pd
+
+    usable: list[_Entry] = []
+    for entry in entries:
+        reason = _identify(entry)
+        if reason:
+            left_out.append((entry.file, reason))
+        else:
+            usable.append(entry)
+    chosen, duplicates = _pick(usable)
+    chosen.sort(key=lambda entry: ((entry.period.year, entry.period.number), entry.team_key))
+
+    display = {}  # team key -> name as written in the team's latest workbook
+    for entry in chosen:
+        display[entry.team_key] = " ".join(entry.team_quarter.team.split())
+    scores = {(entry.team_key, _label(entry.period)): entry.team_quarter.score for entry in chosen}
+
+    team_rows = [_team_row(entry, display, scores) for entry in chosen]
+    objective_rows = [row for entry in chosen for row in _objective_rows(entry, display)]
+    company_rows = _company_rows(chosen)
+    calibration_rows = [
+        {"team": row["team"], "quarter": row["quarter"], "previous_score": row["previous_score"],
+         "score": row["score"], "calibration": row["calibration"],
+         "note": _calibration_note(row["calibration"])}
+        for row in team_rows if row["calibration"]]
+
+    wanted = None
+    if quarter is not None:
+        wanted = quarter.label if isinstance(quarter, Quarter) else Quarter.parse(quarter).label
+        found = sorted({row["quarter"] for row in company_rows})
+        if wanted not in found:
+            raise OkrsheetError(f"no workbook is for {wanted}; quarters found: "
+                                f"{', '.join(found) or 'none'}.")
+        team_rows = [row for row in team_rows if row["quarter"] == wanted]
+        objective_rows = [row for row in objective_rows if row["quarter"] == wanted]
+        company_rows = [row for row in company_rows if row["quarter"] == wanted]
+        calibration_rows = [row for row in calibration_rows if row["quarter"] == wanted]
+        chosen = [entry for entry in chosen if _label(entry.period) == wanted]
+
+    def frame(rows, columns):
+        return pd.DataFrame(rows, columns=list(columns))
+
+    return Summary(
+        teams=frame(team_rows, TEAM_COLUMNS),
+        company=frame(company_rows, COMPANY_COLUMNS),
+        objectives=frame(objective_rows, OBJECTIVE_COLUMNS),
+        calibration=frame(calibration_rows, CALIBRATION_COLUMNS),
+        left_out=frame(sorted(left_out), LEFT_OUT_COLUMNS),
+        duplicates=frame(duplicates, DUPLICATE_COLUMNS),
+        team_quarters=[entry.team_quarter for entry in chosen],
+        problems=problems,
+    )
+
+
+def _identify(entry: _Entry) -> str | None:
+    """Set the entry's team key and quarter; return why it can't be used, if so."""
+    team_quarter = entry.team_quarter
+    if not (team_quarter.team or "").strip():
+        return "the Team cell (B2) is blank; type the team's name."
+    if not (team_quarter.quarter or "").strip():
+        return "the Quarter cell (B3) is blank; type the quarter, like 2026-Q1."
+    try:
+        entry.period = Quarter.parse(team_quarter.quarter)
+    except QuarterError as error:
+        return f"the Quarter cell (B3): {error}."
+    entry.team_key = _team_key(team_quarter.team)
+    return None
+
+
+def _label(period: Quarter) -> str:
+    return f"{period.year}-Q{period.number}"
+
+
+def _pick(entries: list[_Entry]) -> tuple[list[_Entry], list[dict[str, object]]]:
+    """One entry per team and quarter: the one saved (or given) later."""
+    groups: dict[tuple[str, str], list[tuple[int, _Entry]]] = {}
+    for position, entry in enumerate(entries):
+        groups.setdefault((entry.team_key, _label(entry.period)), []).append((position, entry))
+    chosen, duplicates = [], []
+    for (_, label), group in groups.items():
+        if entries and entries[0].saved is not None:
+            group.sort(key=lambda item: (item[1].saved, item[1].file))
+        used = group[-1][1]
+        chosen.append(used)
+        for _, other in group[:-1]:
+            duplicates.append({
+                "team": " ".join(used.team_quarter.team.split()), "quarter": label,
+                "used": used.file, "not_used": other.file, "reason": _why(used, other)})
+    return chosen, duplicates
+
+
+def _why(used: _Entry, other: _Entry) -> str:
+    if used.saved is None:
+        return f"both claim this team and quarter; used {used.file or 'the one given later'}, given later"
+    if used.saved == other.saved:
+        return (f"both claim this team and quarter and were saved at the same time; "
+                f"used {used.file}, the later name")
+    when = dt.datetime.fromtimestamp(used.saved).strftime("%Y-%m-%d %H:%M")
+    before = dt.datetime.fromtimestamp(other.saved).strftime("%Y-%m-%d %H:%M")
+    return (f"both claim this team and quarter; used {used.file}, saved later "
+            f"({when}, the other {before})")
+
+
+def _kr_counts(team_quarter: TeamQuarter, key_results) -> dict[str, int]:
+    counts = dict.fromkeys(KR_STATUSES, 0)
+    for kr in key_results:
+        counts[team_quarter.kr_status(kr)] += 1
+    return counts
+
+
+def _shares(counts: dict[str, int]) -> dict[str, float | None]:
+    total = sum(counts.values())
+    return {f"share_{status_column(status)}": (counts[status] / total if total else None)
+            for status in KR_STATUSES}
+
+
+def _change(score: float | None, previous: float | None) -> float | None:
+    if score is None or previous is None:
+        return None
+    return scoring.approx_sub(score, previous)
+
+
+def _calibration(score: float | None, previous: float | None) -> str | None:
+    if score is None or previous is None:
+        return None
+    if scoring.at_least(score, TOO_SAFE_FROM) and scoring.at_least(previous, TOO_SAFE_FROM):
+        return TOO_SAFE
+    if scoring.at_most(score, TOO_AMBITIOUS_TO) and scoring.at_most(previous, TOO_AMBITIOUS_TO):
+        return TOO_AMBITIOUS
+    return None
+
+
+def _calibration_note(flag: str | None) -> str:
+    if flag == TOO_SAFE:
+        return (f"scored {TOO_SAFE_FROM:.0%} or more two quarters running: "
+                "targets may be too safe (sandbagging)")
+    if flag == TOO_AMBITIOUS:
+        return (f"scored {TOO_AMBITIOUS_TO:.0%} or less two quarters running: "
+                "targets may be too ambitious")
+    return ""
+
+
+def _team_row(entry: _Entry, display: dict[str, str],
+              scores: dict[tuple[str, str], float | None]) -> dict[str, object]:
+    team_quarter = entry.team_quarter
+    score = team_quarter.score
+    previous = scores.get((entry.team_key, _label(entry.period.previous())))
+    key_results = team_quarter.key_results
+    return {
+        "team": display[entry.team_key],
+        "quarter": _label(entry.period),
+        "file": entry.file,
+        "score": score,
+        "status": team_quarter.status,
+        "objectives": len(team_quarter.objectives),
+        "key_results": len(key_results),
+        **_shares(_kr_counts(team_quarter, key_results)),
+        "revised_targets": sum(kr.revised for kr in key_results),
+        "previous_score": previous,
+        "change": _change(score, previous),
+        "calibration": _calibration(score, previous),
+    }
+
+
+def _objective_rows(entry: _Entry, display: dict[str, str]) -> list[dict[str, object]]:
+    team_quarter = entry.team_quarter
+    rows = []
+    for number, objective in enumerate(team_quarter.objectives, 1):
+        counts = _kr_counts(team_quarter, objective.key_results)
+        rows.append({
+            "team": display[entry.team_key],
+            "quarter": _label(entry.period),
+            "file": entry.file,
+            "number": number,
+            "objective": objective.title,
+            "score": objective.score,
+            "status": team_quarter.status_of(objective.score),
+            "key_results": len(objective.key_results),
+            **{status_column(status): counts[status] for status in KR_STATUSES},
+            "revised_targets": sum(kr.revised for kr in objective.key_results),
+        })
+    return rows
+
+
+def _company_rows(chosen: list[_Entry]) -> list[dict[str, object]]:
+    by_quarter: dict[Quarter, list[_Entry]] = {}
+    for entry in chosen:
+        key = Quarter(entry.period.year, entry.period.number)
+        by_quarter.setdefault(key, []).append(entry)
+    rows = []
+    company_scores: dict[Quarter, float | None] = {}
+    for period in sorted(by_quarter):
+        group = by_quarter[period]
+        team_scores = [entry.team_quarter.score for entry in group]
+        team_scores = [score for score in team_scores if score is not None]
+        score = sum(team_scores) / len(team_scores) if team_scores else None
+        company_scores[period] = score
+        previous = company_scores.get(period.previous())
+        counts = dict.fromkeys(KR_STATUSES, 0)
+        key_results = 0
+        for entry in group:
+            krs = entry.team_quarter.key_results
+            key_results += len(krs)
+            for status, count in _kr_counts(entry.team_quarter, krs).items():
+                counts[status] += count
+        rows.append({
+            "quarter": _label(period),
+            "teams": len(group),
+            "score": score,
+            "status": scoring.status(score),
+            "objectives": sum(len(entry.team_quarter.objectives) for entry in group),
+            "key_results": key_results,
+            **_shares(counts),
+            "revised_targets": sum(kr.revised for entry in group
+                                   for kr in entry.team_quarter.key_results),
+            "previous_score": previous,
+            "change": _change(score, previous),
+        })
+    return rows

@@ -1,0 +1,375 @@
+"""Remake the filled-in sample workbooks in samples/: python scripts/make_samples.py
+
+Four sales teams over four quarters (2026-Q1 to 2026-Q4), one folder per quarter, the way
+someone collects them at quarter end:
+
+* New Business (new-business sales): improving, from under 30% to over 80%;
+* Account Management: sandbagging, 100% or close to it every quarter;
+* Sales Development: over-ambitious, 30% or less until it resets its targets in Q4;
+* Customer Success: its objectives change every quarter.
+
+The workbooks are built with ``okrsheet.writer.workbook_bytes`` from the data below (with
+check-ins, a few revised targets and a lagging key result). Then, like files that travelled
+by email, some are opened and saved by LibreOffice (as .xlsx and .ods, needs ``soffice``),
+and a few are edited with openpyxl on a copy to carry messes the reader handles: a number
+typed as text ("25%"), an inserted column, a renamed sheet. The XlsxWriter-made files are
+byte-identical on every run; the others differ only in the save dates their programs
+write inside.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
+from okrsheet.quarter import Quarter
+from okrsheet.writer import workbook_bytes
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
+QUARTERS = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
+
+# file (relative to samples/) -> how it travelled
+SAVED_BY_LIBREOFFICE_XLSX = ("2026-Q3/new-business.xlsx",)
+SAVED_BY_LIBREOFFICE_ODS = ("2026-Q2/account-management.xlsx", "2026-Q4/customer-success.xlsx")
+TEXT_NUMBER = "2026-Q2/sales-development.xlsx"  # week-13 conversion typed as the text "25%"
+INSERTED_COLUMN = "2026-Q4/account-management.xlsx"  # a "Region" column after Owner
+RENAMED_SHEET = "2026-Q3/customer-success.xlsx"  # OKRs sheet renamed "Q3 OKRs"
+
+
+# Public API
+
+
+def team_quarters() -> dict[str, TeamQuarter]:
+    """Every sample as the model: ``{"2026-Q1/new-business.xlsx": TeamQuarter, ...}``."""
+    made = {}
+    for slug, team, objectives_of in TEAMS:
+        for number, label in enumerate(QUARTERS):
+            period = Quarter.parse(label)
+            made[f"{label}/{slug}.xlsx"] = TeamQuarter(
+                team=team, quarter=label, objectives=objectives_of(number),
+                quarter_start=period.start, quarter_end=period.end, as_of=period.end)
+    return made
+
+
+def sample_bytes(name: str) -> bytes:
+    """The workbook XlsxWriter makes for sample ``name`` (before any program touches it)."""
+    team_quarter = team_quarters()[name]
+    return workbook_bytes(team_quarter, today=team_quarter.quarter_end)
+
+
+def main() -> int:
+    if SAMPLES_DIR.exists():
+        for old in SAMPLES_DIR.rglob("*"):
+            if old.is_file() and old.suffix in (".xlsx", ".ods", ".xlsm"):
+                old.unlink()
+    for name in team_quarters():
+        path = SAMPLES_DIR / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(sample_bytes(name))
+    _text_number(SAMPLES_DIR / TEXT_NUMBER)
+    _insert_column(SAMPLES_DIR / INSERTED_COLUMN)
+    _rename_sheet(SAMPLES_DIR / RENAMED_SHEET)
+    _through_libreoffice(SAVED_BY_LIBREOFFICE_XLSX, "xlsx")
+    _through_libreoffice(SAVED_BY_LIBREOFFICE_ODS, "ods")
+    total = sum(path.stat().st_size for path in SAMPLES_DIR.rglob("*") if path.is_file())
+    print(f"wrote {len(team_quarters())} samples in {SAMPLES_DIR} ({total / 1e6:.1f} MB)")
+    return 0
+
+
+# Private API: key results with a check-in every other week
+
+
+def _kr(title, owner, kind, type_, start, target, final, unit=None, weight=None, *,
+        revised=None, reason=None, lagging=False, until=13):
+    """A key result whose check-ins climb from ``start`` to ``final`` by week ``until``."""
+    check_ins: dict[int, object] = {}
+    for week in CHECK_IN_COLUMNS:
+        if week > until:
+            break
+        if type_ == "milestone":
+            check_ins[week] = final if week == until else "no"
+        elif type_ in ("stay above", "stay below"):
+            check_ins[week] = final
+        else:
+            value = start + (final - start) * (week - 1) / (until - 1)
+            check_ins[week] = round(value, 2) if abs(target - start) < 2 else round(value)
+    if until == 13:  # the last check-in is exactly the final value
+        check_ins[13] = final
+    return KeyResult(title=title, owner=owner, kind=kind, type=type_, start=start,
+                     target=target, unit=unit, weight=weight, revised_target=revised,
+                     revision_reason=reason, lagging=lagging, check_ins=check_ins)
+
+
+def _new_business(q: int) -> list[Objective]:
+    # Improving: the same objectives, a little further every quarter.
+    arr = (180_000, 230_000, 300_000, 360_000)[q]
+    logos = (4, 5, 7, 9)[q]
+    cycle = (66, 62, 62, 58)[q]
+    objectives = [
+        Objective("Grow new business in the mid-market", [
+            _kr("Close new ARR from mid-market logos", "Sam", "outcome", "increase",
+                0, 450_000, arr, "EUR", 2),
+            _kr("Win new mid-market customers", "Priya", "outcome", "increase", 0, 12, logos,
+                "logos"),
+            _kr("Win rate on qualified opportunities", "Sam", "outcome", "increase",
+                0.18, 0.25, (0.19, 0.2, 0.22, 0.23)[q], "%"),
+        ]),
+        Objective("Shorten the sales cycle", [
+            _kr("Median days from first meeting to signature", "Sam", "outcome", "decrease",
+                74, 55, cycle, "days"),
+            _kr("Standard mid-market contract agreed with Legal", "Priya", "output",
+                "milestone", None, None, "done" if q >= 2 else "no"),
+        ]),
+    ]
+    if q == 1:  # a revised target after a price change
+        objectives[0].key_results[0].revised_target = 400_000
+        objectives[0].key_results[0].revision_reason = "list prices cut 10% in May"
+    if q == 2:  # deals that close only next quarter count then
+        objectives[0].key_results.append(
+            _kr("Multi-year deals signed (close in Q4)", "Alex", "outcome", "increase",
+                0, 4, 1, "deals", lagging=True))
+    return objectives
+
+
+def _account_management(q: int) -> list[Objective]:
+    # Sandbagging: targets set where the team already is.
+    return [
+        Objective("Grow our existing accounts", [
+            _kr("Upsell ARR from existing accounts", "Nora", "outcome", "increase",
+                0, 120_000, (130_000, 125_000, 118_000, 140_000)[q], "EUR"),
+            _kr("Net revenue retention", "Nora", "outcome", "stay above",
+                None, 1.0, 1.04, "%"),
+        ]),
+        Objective("Stay close to our top accounts", [
+            _kr("Quarterly business reviews held with top-20 accounts", "Ben", "output",
+                "increase", 0, 20, 20, "reviews"),
+            _kr("Accounts with a named executive sponsor", "Ben", "output", "increase",
+                10, 15, (16, 15, 15, 17)[q], "accounts"),
+            _kr("Account plans updated in the CRM", "Nora", "input", "increase",
+                0.6, 0.8, (0.85, 0.8, 0.8, 0.9)[q], "%"),
+        ]),
+    ]
+
+
+def _sales_development(q: int) -> list[Objective]:
+    # Over-ambitious: targets far out of reach until they are reset in Q4.
+    meetings_target = (600, 650, 700, 320)[q]
+    meetings = (170, 150, 180, 260)[q]
+    conversion = (0.24, 0.25, 0.23, 0.3)[q]
+    return [
+        Objective("Fill the pipeline for account executives", [
+            _kr("Qualified meetings booked", "Ines", "outcome", "increase",
+                0, meetings_target, meetings, "meetings", 2),
+            _kr("Pipeline sourced by SDRs", "Ines", "outcome", "increase",
+                0, (3_000_000, 3_200_000, 3_500_000, 1_400_000)[q],
+                (700_000, 550_000, 820_000, 980_000)[q], "EUR"),
+        ]),
+        Objective("Make outreach convert", [
+            _kr("Meeting-to-opportunity conversion", "Leo", "outcome", "increase",
+                0.2, (0.45, 0.45, 0.45, 0.34)[q], conversion, "%"),
+            _kr("Reply rate on outbound sequences", "Leo", "output", "increase",
+                0.03, (0.12, 0.12, 0.12, 0.07)[q], (0.04, 0.045, 0.05, 0.055)[q], "%"),
+        ]),
+    ]
+
+
+def _customer_success(q: int) -> list[Objective]:
+    # The objectives change: onboarding first, then retention, then expansion, then scale.
+    if q == 0:
+        return [
+            Objective("Onboard new customers faster", [
+                _kr("Median days to first value", "Mia", "outcome", "decrease", 45, 30, 36, "days"),
+                _kr("Customers live within 30 days", "Lea", "outcome", "increase",
+                    0.5, 0.8, 0.62, "%"),
+                _kr("Self-serve onboarding guide published", "Lea", "output", "milestone",
+                    None, None, "done"),
+            ]),
+            Objective("Know how healthy our customers are", [
+                _kr("Accounts with a health score", "Tom", "output", "increase",
+                    0, 200, 150, "accounts"),
+                _kr("Customer satisfaction after onboarding", "Tom", "outcome", "increase",
+                    0.82, 0.9, None, "%", until=0),  # not updated yet
+            ]),
+        ]
+    if q == 1:
+        return [
+            Objective("Keep the customers we have", [
+                _kr("Gross revenue retention", "Mia", "outcome", "stay above", None, 0.92, 0.93,
+                    "%", 2),
+                _kr("Reduce logo churn", "Mia", "outcome", "decrease", 14, 8, 11, "logos"),
+                _kr("At-risk accounts with a recovery plan", "Tom", "output", "increase",
+                    0.4, 1.0, 0.8, "%"),
+            ]),
+            Objective("Know how healthy our customers are", [
+                _kr("Accounts with a health score", "Tom", "output", "increase",
+                    150, 250, 220, "accounts"),
+            ]),
+        ]
+    if q == 2:
+        return [
+            Objective("Keep the customers we have", [
+                _kr("Reduce logo churn", "Mia", "outcome", "decrease", 11, 7, 9, "logos"),
+                _kr("At-risk accounts with a recovery plan", "Tom", "output", "increase",
+                    0.5, 1.0, 0.85, "%"),
+            ]),
+            Objective("Grow the accounts we serve", [
+                _kr("Expansion pipeline handed to account managers", "Tom", "output", "increase",
+                    0, 300_000, 160_000, "EUR", revised=250_000,
+                    reason="two AMs left; fewer hand-overs"),
+                _kr("Net revenue retention", "Mia", "outcome", "increase", 1.04, 1.1, 1.07, "%"),
+            ]),
+        ]
+    return [
+        Objective("Serve more customers with the same team", [
+            _kr("Accounts per customer success manager", "Lea", "outcome", "increase",
+                40, 60, 52, "accounts"),
+            _kr("Tickets solved by the help centre", "Lea", "outcome", "increase",
+                0.2, 0.4, 0.33, "%"),
+            _kr("Customer community launched", "Tom", "output", "milestone", None, None, "done"),
+        ]),
+        Objective("Turn customers into references", [
+            _kr("Published customer case studies", "Mia", "output", "increase", 0, 6, 4,
+                "stories"),
+            _kr("Net promoter score", "Mia", "outcome", "increase", 32, 45, 37, "points"),
+        ]),
+    ]
+
+
+TEAMS = (
+    ("new-business", "New Business", _new_business),
+    ("account-management", "Account Management", _account_management),
+    ("sales-development", "Sales Development", _sales_development),
+    ("customer-success", "Customer Success", _customer_success),
+)
+
+
+# Private API: how the files travelled
+
+
+def _edit(path: Path, change) -> None:
+    """Edit a workbook with openpyxl and save it with fixed dates and zip times."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    change(book)
+    fixed = dt.datetime(2026, 1, 1)
+    book.properties.created = book.properties.modified = fixed
+    book.save(path)
+    _fix_zip_times(path)
+
+
+def _text_number(path: Path) -> None:
+    from okrsheet import layout
+
+    def change(book):
+        sheet = book[layout.OKRS_SHEET]
+        for row in range(layout.FIRST_ROW + 1, layout.FIRST_ROW + 20):
+            if sheet[f"{layout.letter('title')}{row}"].value == "Meeting-to-opportunity conversion":
+                where = sheet[f"{layout.letter('week_13')}{row}"]
+                where.value = f"{where.value * 100:g}%"
+                where.data_type = "s"
+                return
+        raise RuntimeError("conversion KR not found")
+
+    _edit(path, change)
+
+
+def _rename_sheet(path: Path) -> None:
+    from okrsheet import layout
+
+    def change(book):
+        book[layout.OKRS_SHEET].title = "Q3 OKRs"
+        for name in book.defined_names.values():
+            name.attr_text = name.attr_text.replace(f"'{layout.OKRS_SHEET}'!", "'Q3 OKRs'!")
+
+    _edit(path, change)
+
+
+_CELL = re.compile(r"(?<![A-Za-z_$])(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![0-9(])")
+
+
+def _insert_column(path: Path) -> None:
+    """Insert a "Region" column after Owner, moving formulas, colours and drop-downs along
+    (as Excel or LibreOffice would; openpyxl alone moves only the values)."""
+    from openpyxl.formatting.formatting import ConditionalFormattingList
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    from okrsheet import layout
+
+    at = layout.COLUMN_INDEX["owner"] + 2  # 1-based index of the new column
+
+    def shift(text: str) -> str:
+        def moved(match):
+            column = column_index_from_string(match.group(2))
+            if column >= at:
+                column += 1
+            return f"{match.group(1)}{get_column_letter(column)}{match.group(3)}{match.group(4)}"
+        return _CELL.sub(moved, text)
+
+    def change(book):
+        sheet = book[layout.OKRS_SHEET]
+        widths = {key: (dim.width, dim.hidden) for key, dim in sheet.column_dimensions.items()}
+        rules = [(str(cf.sqref), cf.rules) for cf in sheet.conditional_formatting]
+        validations = list(sheet.data_validations.dataValidation)
+        sheet.insert_cols(at)
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.data_type == "f":
+                    cell.value = shift(cell.value)
+        sheet.conditional_formatting = ConditionalFormattingList()
+        for ranges, cf_rules in rules:
+            for rule in cf_rules:
+                rule.formula = [shift(formula) for formula in rule.formula]
+                sheet.conditional_formatting.add(shift(ranges), rule)
+        for validation in validations:
+            validation.sqref = type(validation.sqref)(shift(str(validation.sqref)))
+        for name in book.defined_names.values():
+            name.attr_text = shift(name.attr_text)
+        for key, (width, hidden) in widths.items():
+            new_key = get_column_letter(column_index_from_string(key) + 1) \
+                if column_index_from_string(key) >= at else key
+            sheet.column_dimensions[new_key].width = width
+            sheet.column_dimensions[new_key].hidden = hidden
+        sheet.column_dimensions[get_column_letter(at)].hidden = False
+        sheet.column_dimensions[get_column_letter(at)].width = 12
+        header = sheet.cell(layout.HEADER_ROW + 1, at)
+        header.value = "Region"
+        for offset, region in enumerate(("North", "North", "South", "South", "West")):
+            sheet.cell(layout.FIRST_ROW + 1 + offset, at).value = region
+
+    _edit(path, change)
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite the zip with a fixed time on every entry, so the bytes are reproducible."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    temporary = path.with_suffix(".tmp")
+    with zipfile.ZipFile(temporary, "w") as target:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, data)
+    temporary.replace(path)
+
+
+def _through_libreoffice(names: tuple[str, ...], to: str) -> None:
+    from okrsheet.libreoffice import convert
+
+    with tempfile.TemporaryDirectory() as folder:
+        sources = [SAMPLES_DIR / name for name in names]
+        produced = convert(sources, to, folder)
+        for source, made in zip(sources, produced):
+            source.unlink()
+            shutil.move(str(made), source.with_suffix("." + to))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
