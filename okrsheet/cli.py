@@ -161,3 +161,116 @@ def _print_score_table(card: dict, problems) -> None:
     console.print(table)
     for problem in problems:
         console.print(f"{problem.severity}: {problem} [{problem.code}]", markup=False)
+
+
+def _read_okrs(path: str, strict: bool = True):
+    """Read an OKR workbook for next/diff/merge; with ``strict``, refuse one with errors."""
+    from okrsheet.files import OkrsheetError
+    from okrsheet.reader import read_workbook
+
+    reading = read_workbook(path)
+    for problem in reading.problems:
+        click.echo(f"{problem.severity}: {problem}", err=True)
+    if reading.team_quarter is None:
+        raise OkrsheetError(f"{path}: no OKR table found; is this an okrsheet workbook?")
+    if strict and reading.errors:
+        raise OkrsheetError(f"{path}: {len(reading.errors)} error(s) above; fix them first, "
+                            "so no value is lost.")
+    reading.team_quarter.file = path
+    return reading.team_quarter
+
+
+def _check_output(output: str, inputs: tuple[str, ...]) -> None:
+    import os
+
+    if not output.lower().endswith(".xlsx"):
+        raise click.BadParameter("the output must end in .xlsx", param_hint="-o/--output")
+    if any(os.path.exists(output) and os.path.samefile(output, path) for path in inputs):
+        raise click.BadParameter("the output is one of the input files; okrsheet never "
+                                 "writes over an input. Choose another name.",
+                                 param_hint="-o/--output")
+
+
+@main.command(name="next")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the next quarter's workbook (.xlsx).")
+@click.option("--unfinished-only", is_flag=True,
+              help="Carry only key results that are not green (lagging ones included).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@user_errors
+def next_command(file, output, unfinished_only, force) -> None:
+    """Start next quarter's workbook from FILE: each Start is the last Current, check-ins cleared."""
+    from okrsheet.carryover import carried_key_results, next_quarter
+    from okrsheet.writer import write_workbook
+
+    _check_output(output, (file,))
+    team_quarter = _read_okrs(file)
+    carried = carried_key_results(team_quarter, unfinished_only)
+    following = next_quarter(team_quarter, unfinished_only=unfinished_only)
+    write_workbook(following, output, force=force)
+    left = len(team_quarter.key_results) - len(carried)
+    click.echo(f"Wrote {output}: {following.team or 'your team'}, {following.quarter} "
+               f"({following.quarter_start:%d %b} to {following.quarter_end:%d %b %Y}), "
+               f"{len(carried)} key result(s) carried"
+               + (f", {left} green one(s) left behind" if left else "") + ".")
+    revised = sum(kr.revised for kr in carried)
+    lagging = sum(kr.lagging for kr in carried)
+    if revised:
+        click.echo(f"{revised} revised target(s) became the target (noted in Comment).")
+    if lagging:
+        click.echo(f"{lagging} lagging key result(s) kept their Start, to score at the review.")
+
+
+@main.command(name="diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Text for people, JSON for programs.")
+@user_errors
+def diff_command(old, new, output_format) -> None:
+    """What changed from OLD to NEW, by objective and key result (not by cell)."""
+    import json
+
+    from okrsheet.changes import diff, format_changes
+
+    changes = diff(_read_okrs(old, strict=False), _read_okrs(new, strict=False))
+    if output_format == "json":
+        click.echo(json.dumps({"old": old, "new": new,
+                               "changes": [change.as_dict() for change in changes]}, indent=2))
+    else:
+        click.echo(format_changes(changes))
+
+
+@main.command(name="merge")
+@click.argument("base", type=click.Path(exists=True, dir_okay=False))
+@click.argument("copies", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the merged workbook (.xlsx).")
+@click.option("--prefer", metavar="COPY|first|last",
+              help="Which copy wins where copies disagree (default: stop and list conflicts).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@user_errors
+def merge_command(base, copies, output, prefer, force) -> None:
+    """Merge COPIES (edited from BASE, e.g. emailed back by owners) into one workbook."""
+    from okrsheet.changes import MergeConflicts, UnknownCopy, merge
+    from okrsheet.writer import write_workbook
+
+    _check_output(output, (base, *copies))
+    originals = [_read_okrs(path) for path in (base, *copies)]
+    try:
+        result = merge(originals[0], originals[1:], prefer=prefer, names=list(copies))
+    except UnknownCopy as error:
+        raise click.BadParameter(str(error), param_hint="--prefer") from None
+    except MergeConflicts as error:
+        for conflict in error.conflicts:
+            click.echo(f"Conflict: {conflict}", err=True)
+        raise
+    write_workbook(result.team_quarter, output, force=force)
+    for copy in copies:
+        count = sum(name == copy for name, _ in result.changes)
+        click.echo(f"{copy}: {count} change(s)")
+    for conflict in result.conflicts:
+        click.echo(f"Resolved: {conflict}")
+    click.echo(f"Wrote {output}.")
+
