@@ -89,7 +89,7 @@ def parse_number(value: object) -> tuple[float | None, bool]:
     if not match:
         return None, True
     sign, digits, suffix = match.group("sign"), match.group("digits"), match.group("suffix")
-    number = _digits(digits)
+    number = _digits(digits.strip())
     if number is None:
         return None, True
     number *= {"": 1, "%": 0.01, "k": 1e3, "m": 1e6}[suffix.casefold()]

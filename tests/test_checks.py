@@ -1,0 +1,100 @@
+"""checks: each rule of the guide fires on the case it is about, with its code and cell."""
+
+import datetime as dt
+
+import pytest
+
+from okrsheet.checks import check
+from okrsheet.model import KeyResult, Objective, TeamQuarter
+
+
+def _kr(title="Win logos", owner="Sam", type_="increase", start=0.0, target=10.0, **more):
+    return KeyResult(title, owner, type_, start, target, **more)
+
+
+def _team(*objectives):
+    """A team quarter with sheet rows numbered from 10 like a new workbook."""
+    row = 10
+    for objective in objectives:
+        objective.row = row
+        for kr in objective.key_results:
+            kr.row = row
+            row += 1
+    return TeamQuarter("East", "2027-Q1", list(objectives), dt.date(2027, 1, 1),
+                       dt.date(2027, 3, 31), file="east.xlsx")
+
+
+def _good(title="O", prefix="K"):
+    return Objective(title, [_kr(f"{prefix}1"), _kr(f"{prefix}2")])
+
+
+def _codes(tq):
+    return [(p.severity, p.cell, p.code) for p in check(tq)]
+
+
+def test_good_okrs_pass():
+    assert check(_team(_good("A", "a"), _good("B", "b"), _good("C", "c"))) == []
+
+
+def test_objective_count():
+    assert _codes(_team(_good("A", "a"))) == [("warning", None, "OBJ-COUNT")]
+    six = [_good(name, name) for name in "ABCDEF"]
+    assert _codes(_team(*six)) == [("warning", "A20", "OBJ-COUNT")]
+    assert _codes(_team()) == [("info", None, "OBJ-COUNT")]
+
+
+def test_key_result_count():
+    one = Objective("Lonely", [_kr("only")])
+    assert ("warning", "A14", "KR-COUNT") in _codes(_team(_good("A", "a"), _good("B", "b"), one))
+
+
+@pytest.mark.parametrize("kr, cell, code", [
+    (_kr("k", target=None), "H10", "NO-TARGET"),
+    (_kr("k", start=5.0, target=5.0), "H10", "START-IS-TARGET"),
+    (_kr("k", start=None, target=0.0), "H10", "START-IS-TARGET"),
+    (_kr("k", type_="grow"), "E10", "UNKNOWN-TYPE"),
+    (_kr("k", weight=-1.0), "K10", "BAD-WEIGHT"),
+    (_kr("k", owner=None), "C10", "NO-OWNER"),
+    (_kr("k", start=30.0, target=60.0, current=0.45), "S10", "UNIT-MISTAKE"),
+    (_kr("k", start=0.1, target=0.6, current=45.0), "S10", "UNIT-MISTAKE"),
+    (_kr("k", start=0.0, target=10.0, current=4500.0), "S10", "UNIT-MISTAKE"),
+    (_kr("k", kind="activity"), "D10", "UNKNOWN-KIND"),
+])
+def test_rule_fires_at_its_cell(kr, cell, code):
+    tq = _team(Objective("A", [kr, _kr("other")]), _good("B", "b"), _good("C", "c"))
+    problems = check(tq)
+    assert [(p.cell, p.code) for p in problems] == [(cell, code)]
+    assert problems[0].file == "east.xlsx" and problems[0].sheet == "OKRs"
+
+
+@pytest.mark.parametrize("kr", [
+    _kr("k", type_="milestone", start=None, target=None, current="done"),
+    _kr("k", type_="stay below", start=None, target=10.0, current=12.0),
+    _kr("k", start=0.0, target=100.0, current=130.0),
+    _kr("k", start=0.0, target=1.0, current=0.45),
+    _kr("k", type_="Increase"),
+])
+def test_rules_stay_quiet_on_valid_key_results(kr):
+    assert check(_team(Objective("A", [kr, _kr("other")]), _good("B", "b"), _good("C", "c"))) == []
+
+
+def test_all_inputs_only_when_kind_is_used():
+    inputs = Objective("Busy", [_kr("calls", kind="input"), _kr("emails", kind="input")])
+    tq = _team(inputs, _good("B", "b"), _good("C", "c"))
+    assert _codes(tq) == [("warning", "A10", "ALL-INPUTS")]
+    for kr in inputs.key_results:
+        kr.kind = None
+    assert check(tq) == []
+
+
+def test_duplicate_key_result_names_the_second():
+    tq = _team(Objective("A", [_kr("Win logos"), _kr("win  LOGOS")]), _good("B", "b"), _good("C", "c"))
+    problems = check(tq)
+    assert [(p.cell, p.code) for p in problems] == [("B11", "DUPLICATE-KR")]
+    assert "row 10" in problems[0].message
+
+
+def test_columns_argument_moves_the_cells():
+    tq = _team(Objective("A", [_kr("k", owner=None), _kr("l")]), _good("B", "b"), _good("C", "c"))
+    problems = check(tq, sheet="East Q1", columns={"owner": 0})
+    assert [(p.sheet, p.cell) for p in problems] == [("East Q1", "A10")]

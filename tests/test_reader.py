@@ -1,0 +1,164 @@
+"""read_workbook: messy fixtures give the exact problems (sheet, cell, code) and the right scores."""
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pytest
+
+from okrsheet import layout
+from okrsheet.checks import check_reading
+from okrsheet.reader import parse_number, read_workbook
+from okrsheet.safety import UnreadableFile
+from okrsheet.templates import starter
+from okrsheet.writer import write_workbook
+from tests import fill
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EAST_SCORES = [0.575, 0.75, 0.625]
+TYPED_OVER = [
+    ("warning", "OKRs", "V10", "FORMULA-CHANGED"),
+    ("warning", "OKRs", "Y12", "FORMULA-CHANGED"),
+    ("warning", "OKRs", "E2", "FORMULA-CHANGED"),
+]
+# LibreOffice recalculates the objective score from the typed-over Progress: one more.
+TYPED_OVER_LO = TYPED_OVER[:1] + [("warning", "OKRs", "Y10", "FORMULA-CHANGED")] + TYPED_OVER[1:]
+
+CASES = {  # fixture: (sheet, objective scores, team score, expected problems incl. checks)
+    "clean.xlsx": ("OKRs", EAST_SCORES, 0.65, []),
+    "clean-lo.xlsx": ("OKRs", EAST_SCORES, 0.65, []),
+    "clean-lo.ods": ("OKRs", EAST_SCORES, 0.65, []),
+    "merged-objectives.xlsx": ("OKRs", EAST_SCORES, 0.65, []),
+    "merged-objectives-lo.xlsx": ("OKRs", EAST_SCORES, 0.65, []),
+    "merged-objectives-lo.ods": ("OKRs", EAST_SCORES, 0.65, []),
+    "renamed-sheet.xlsx": ("East Q1", EAST_SCORES, 0.65, []),
+    "inserted-reordered.xlsx": ("OKRs", [0.575, 0.75, 0.5], (0.575 + 0.75 + 0.5) / 3,
+                                [("warning", "OKRs", "G11", "TEXT-NUMBER")]),
+    "text-numbers.xlsx": ("OKRs", [0.575, 0.25, 0.625], (0.575 + 0.25 + 0.625) / 3, [
+        ("warning", "OKRs", "H10", "TEXT-NUMBER"),
+        ("warning", "OKRs", "M11", "TEXT-NUMBER"),
+        ("warning", "OKRs", "G12", "TEXT-NUMBER"),
+        ("error", "OKRs", "H13", "NOT-A-NUMBER"),
+        ("warning", "OKRs", "H15", "TEXT-NUMBER"),
+        ("error", "OKRs", "K15", "BAD-WEIGHT"),
+    ]),
+    "typed-over.xlsx": ("OKRs", EAST_SCORES, 0.65, TYPED_OVER),
+    "typed-over-lo.xlsx": ("OKRs", EAST_SCORES, 0.65, TYPED_OVER_LO),
+    "typed-over-lo.ods": ("OKRs", EAST_SCORES, 0.65, TYPED_OVER_LO),
+    "missing-header.xlsx": ("OKRs", EAST_SCORES, 0.65, [("warning", "OKRs", "9:9", "MISSING-COLUMN")]),
+}
+
+
+def _where(problems):
+    return [(problem.severity, problem.sheet, problem.cell, problem.code) for problem in problems]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_messy_fixture_reads_with_exact_problems(name):
+    sheet, objective_scores, team_score, expected = CASES[name]
+    reading = read_workbook(FIXTURES / name)
+    assert _where(check_reading(reading)) == expected
+    tq = reading.team_quarter
+    assert reading.sheet == sheet
+    assert [objective.score for objective in tq.objectives] == pytest.approx(objective_scores, abs=1e-9)
+    assert tq.score == pytest.approx(team_score, abs=1e-9)
+    assert tq.file == str(FIXTURES / name)
+
+
+@pytest.mark.parametrize("name", ["no-header.xlsx", "other-kind.xlsx", "empty.xlsx"])
+def test_workbook_without_a_table_is_one_error_and_no_model(name):
+    reading = read_workbook(FIXTURES / name)
+    assert reading.team_quarter is None
+    assert _where(reading.problems) == [("error", None, None, "NO-TABLE")]
+
+
+def test_empty_workbook_says_it_is_empty():
+    assert "empty" in read_workbook(FIXTURES / "empty.xlsx").problems[0].message
+
+
+def test_labelled_fields_found_where_they_moved_and_dates_derived_from_quarter():
+    tq = read_workbook(FIXTURES / "inserted-reordered.xlsx").team_quarter
+    assert (tq.team, tq.quarter) == ("East", "2027-Q1")
+    assert (tq.green_from, tq.orange_from) == (0.8, 0.5)
+    assert (tq.quarter_start, tq.quarter_end) == (dt.date(2027, 1, 1), dt.date(2027, 3, 31))
+    assert tq.as_of == dt.date(2027, 2, 15)
+    assert [kr.row for kr in tq.key_results] == [10, 11, 13, 14, 17, 18]
+    assert [len(objective.key_results) for objective in tq.objectives] == [2, 2, 2]
+
+
+def test_merged_objective_cells_belong_to_their_objective():
+    tq = read_workbook(FIXTURES / "merged-objectives-lo.ods").team_quarter
+    assert [[kr.title for kr in o.key_results] for o in tq.objectives] == [
+        ["New ARR", "New logos"], ["Churned logos", "NPS"],
+        ["Playbook published", "Reps trained on the playbook"]]
+
+
+def test_as_of_argument_wins_over_the_workbook():
+    reading = read_workbook(FIXTURES / "clean.xlsx", as_of=dt.date(2027, 3, 1))
+    assert reading.team_quarter.as_of == dt.date(2027, 3, 1)
+
+
+def test_message_names_the_value_and_what_to_do():
+    problems = read_workbook(FIXTURES / "text-numbers.xlsx").problems
+    error = next(problem for problem in problems if problem.cell == "H13")
+    assert str(error) == f'{FIXTURES / "text-numbers.xlsx"} OKRs!H13: Target is "fifty"; type a number.'
+
+
+@pytest.mark.parametrize("template", ["blank", "sales-team", "customer-success"])
+def test_committed_templates_read_without_problems(template):
+    reading = read_workbook(Path(__file__).parent.parent / "templates" / f"{template}.xlsx")
+    assert reading.problems == []
+
+
+def test_generated_filled_workbooks_read_back_the_same_scores(tmp_path):
+    for seed in range(6):
+        rows = fill.random_rows(random.Random(seed), 30)
+        base = starter("blank", team="T", quarter="2027-Q1")
+        base.as_of = dt.date(2027, 2, 1)
+        expected = fill.team_quarter(rows, base)
+        path = tmp_path / f"generated-{seed}.xlsx"
+        write_workbook(expected, path)
+        reading = read_workbook(path)
+        assert reading.problems == []
+        got = reading.team_quarter
+        assert [o.score for o in got.objectives] == pytest.approx([o.score for o in expected.objectives], abs=1e-9)
+        assert [kr.progress for kr in got.key_results] == pytest.approx(
+            [kr.progress for kr in expected.key_results], abs=1e-9)
+        assert [got.kr_status(kr) for kr in got.key_results] == [
+            expected.kr_status(kr) for kr in expected.key_results]
+
+
+def test_openpyxl_filled_workbook_has_no_cached_values_to_compare(tmp_path):
+    rows = fill.random_rows(random.Random(7), 20)
+    base = starter("blank", team="T", quarter="2027-Q1")
+    path = tmp_path / "filled.xlsx"
+    write_workbook(base, path)
+    fill.fill_with_openpyxl(path, rows)
+    reading = read_workbook(path)
+    assert [p for p in reading.problems if p.code == "FORMULA-CHANGED"] == []
+    assert reading.team_quarter.score == pytest.approx(fill.team_quarter(rows, base).score, abs=1e-9)
+
+
+def test_missing_file_raises_unreadable():
+    with pytest.raises(UnreadableFile, match="no such file"):
+        read_workbook(FIXTURES / "nope.xlsx")
+
+
+@pytest.mark.parametrize("text, number", [
+    ("45", 45), ("45%", 0.45), ("1,200", 1200), ("1 200", 1200), ("€1,200", 1200),
+    ("12.5k", 12500), ("1.200,50", 1200.5), ("8,0", 8), ("-3", -3), ("100 EUR", 100),
+    ("1\u00a0200", 1200),
+])
+def test_numbers_typed_as_text(text, number):
+    assert parse_number(text) == (pytest.approx(number), True)
+
+
+@pytest.mark.parametrize("text", ["fifty", "1,2,3", "1 0", "0.5.1", "n/a", "--3"])
+def test_text_that_is_not_a_number(text):
+    assert parse_number(text) == (None, True)
+
+
+def test_header_columns_map_to_layout_keys():
+    reading = read_workbook(FIXTURES / "clean.xlsx")
+    assert reading.columns["progress"] == layout.COLUMN_INDEX["progress"]
+    assert reading.cell("target", 13) == "H13"
