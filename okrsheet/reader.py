@@ -246,11 +246,26 @@ def _has_values(book, sheet_name: str) -> bool:
 
 def _header_row(rows: list[list[object]]) -> int | None:
     for index, row in enumerate(rows):
-        keys = {_KEY_OF_HEADER.get(layout.normalise_header(value)) for value in row
-                if isinstance(value, str) and value}
+        texts = [value for value in row if isinstance(value, str) and value]
+        if len(texts) <= _MIN_HEADERS:
+            continue
+        keys = {_KEY_OF_HEADER.get(_normalised(value)) for value in texts}
         if "title" in keys and len(keys - {None, "title"}) >= _MIN_HEADERS:
             return index
     return None
+
+
+_NORMALISED: dict[str, str] = {}
+
+
+def _normalised(text: str) -> str:
+    """:func:`layout.normalise_header`, remembered: header scans see the same texts often."""
+    found = _NORMALISED.get(text)
+    if found is None:
+        found = layout.normalise_header(text)
+        if len(_NORMALISED) < 10_000:
+            _NORMALISED[text] = found
+    return found
 
 
 def _merges(sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -421,6 +436,9 @@ class _SheetReader:
         merged_objectives = self._merged_values(objective_column)
         rows = []
         cached: dict[int, dict[str, object]] = {}
+        # Current is a formula in every ready row, so it doesn't make a row filled in.
+        input_columns = [self.columns[key] for key in _INPUT_KEYS
+                         if key in self.columns and key not in ("current", "objective")]
         for index in range(self.header + 1, len(self.rows)):
             row = self.rows[index]
             objective = merged_objectives.get(index, self._value(row, "objective"))
@@ -429,8 +447,8 @@ class _SheetReader:
             if title is None:
                 if objective is not None:
                     rows.append((objective, None, index))
-                elif any(self._value(row, key) not in (None, "") for key in _INPUT_KEYS
-                         if key not in ("current", "objective")):
+                elif any(row[column] not in (None, "") for column in input_columns
+                         if column < len(row)):
                     self._problem(WARNING, "title", index, "this row has values but no Key "
                                   "result; it is not scored. Type the key result's title.",
                                   "NO-TITLE")
