@@ -134,16 +134,15 @@ def find_workbooks(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
 
 def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None = None, *,
-              as_of: dt.date | None = None,
+              as_of: dt.date | None = None, workers: int | None = 1,
               on_file: Callable[[Path], None] | None = None) -> Summary:
     """Read every workbook in ``paths`` (files or folders) and summarise them.
 
     ``quarter`` keeps only that quarter's rows (changes still compare with the quarter
-    before). ``on_file`` is called after each file is read (for a progress bar).
+    before). ``workers`` > 1 reads files in that many processes (None: one per CPU).
+    ``on_file`` is called after each file is read (for a progress bar).
     """
-    from okrsheet.reader import read_workbook
-    from okrsheet.safety import UnreadableFile
-
+    paths = list(paths)
     files = find_workbooks(paths)
     if not files:
         names = ", ".join(str(path) for path in paths)
@@ -151,19 +150,13 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
     entries: list[_Entry] = []
     left_out: list[tuple[str, str]] = []
     problems: list[Problem] = []
-    for path in files:
-        try:
-            reading = read_workbook(path, as_of=as_of)
-        except UnreadableFile as error:
-            left_out.append((str(path), _one_line(error)))
+    for path, result in zip(files, _read_all(files, as_of, workers)):
+        team_quarter, found, reason, saved = result
+        problems.extend(found)
+        if team_quarter is None:
+            left_out.append((str(path), reason))
         else:
-            problems.extend(reading.problems)
-            if reading.team_quarter is None:
-                left_out.append((str(path), _reason(reading.problems)))
-            else:
-                team_quarter = reading.team_quarter
-                team_quarter.file = str(path)
-                entries.append(_Entry(team_quarter, str(path), path.stat().st_mtime))
+            entries.append(_Entry(team_quarter, str(path), saved))
         if on_file is not None:
             on_file(path)
     return _summarise(entries, left_out, problems, quarter)
@@ -188,6 +181,37 @@ class _Entry:
     saved: float | None  # file modification time, None when not from a file
     team_key: str = ""
     period: Quarter | None = None
+
+
+def _read_one(path: Path, as_of: dt.date | None = None):
+    """``(team quarter or None, problems, reason left out, modification time)`` for one file."""
+    from okrsheet.reader import read_workbook
+    from okrsheet.safety import UnreadableFile
+
+    try:
+        reading = read_workbook(path, as_of=as_of)
+    except UnreadableFile as error:
+        return None, [], _one_line(error), None
+    if reading.team_quarter is None:
+        return None, reading.problems, _reason(reading.problems), None
+    reading.team_quarter.file = str(path)
+    return reading.team_quarter, reading.problems, None, path.stat().st_mtime
+
+
+def _read_all(files: list[Path], as_of: dt.date | None, workers: int | None):
+    if workers is None:
+        workers = os.cpu_count() or 1
+    workers = min(workers, len(files))
+    if workers <= 1:
+        for path in files:
+            yield _read_one(path, as_of)
+        return
+    import functools
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers) as pool:
+        chunk = max(1, len(files) // (workers * 8))
+        yield from pool.map(functools.partial(_read_one, as_of=as_of), files, chunksize=chunk)
 
 
 def _workbooks_in(folder: Path) -> list[Path]:

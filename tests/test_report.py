@@ -1,0 +1,172 @@
+"""okrsheet.report: csv escaping, csv/json/markdown/terminal outputs, the summary workbook."""
+
+import csv
+import io
+import json
+import re
+import zipfile
+
+import openpyxl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.console import Console
+
+from okrsheet import report
+from okrsheet.files import OutputExists
+from okrsheet.summary import TEAM_COLUMNS, summarise_team_quarters
+from tests.test_summary import hand_made, kr, team_quarter
+
+
+@pytest.fixture(scope="module")
+def summary():
+    made = hand_made()
+    made.append(team_quarter("=HYPERLINK(\"http://x\")", "2026-Q3",
+                             ("+SUM(A1) | pipes", [kr("a", 7)])))
+    return summarise_team_quarters(made)
+
+
+@pytest.mark.parametrize("text, escaped", [
+    ("=1+1", "'=1+1"), ("+49 123", "'+49 123"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("'quoted", "''quoted"), ("Alpha", "Alpha"), ("", ""),
+    ("a=b", "a=b"),
+])
+def test_csv_text_escapes_formula_starts(text, escaped):
+    assert report.csv_text(text) == escaped
+    assert report.csv_value(escaped) == text
+
+
+@given(st.text())
+def test_csv_value_undoes_csv_text(text):
+    escaped = report.csv_text(text)
+    assert report.csv_value(escaped) == text
+    assert not escaped.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_csv_has_one_row_per_team_and_quarter_and_reads_back(summary):
+    lines = list(csv.reader(io.StringIO(report.csv_rows_text(summary))))
+    assert lines[0] == list(TEAM_COLUMNS)
+    assert len(lines) == 1 + len(summary.teams)
+    for line, expected in zip(lines[1:], report.records(summary.teams)):
+        for column, text in zip(TEAM_COLUMNS, line):
+            value = expected[column]
+            if value is None:
+                assert text == ""
+            elif isinstance(value, str):
+                assert report.csv_value(text) == value
+            else:
+                assert float(text) == value  # repr: no digits lost
+    hostile = [line for line in lines if line[0].startswith("'=")]
+    assert hostile and hostile[0][0] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_csv_objectives_has_one_row_per_objective(summary):
+    lines = list(csv.reader(io.StringIO(report.csv_rows_text(summary, objectives=True))))
+    assert len(lines) == 1 + len(summary.objectives)
+    assert "'+SUM(A1) | pipes" in [line[4] for line in lines]
+
+
+def test_json_has_the_summary_numbers(summary):
+    document = json.loads(report.json_text(summary))
+    assert set(document) == {"teams", "company", "calibration", "left_out", "duplicates"}
+    alpha = [row for row in document["teams"] if row["team"] == "Alpha"]
+    assert [row["score"] for row in alpha] == pytest.approx([0.475, 0.7375])
+    assert alpha[0]["change"] is None and alpha[1]["change"] == pytest.approx(0.2625)
+    assert isinstance(alpha[0]["key_results"], int)
+    assert [row["score"] for row in document["company"]] == pytest.approx(
+        list(summary.company["score"]))
+    objectives = json.loads(report.json_text(summary, objectives=True))["objectives"]
+    assert len(objectives) == len(summary.objectives)
+
+
+def test_markdown_for_an_email(summary):
+    text = report.markdown(summary)
+    assert text.startswith("# OKR summary, 2026-Q3")
+    assert "| Alpha | 48% orange | 74% green |  |  |  |" in text
+    assert "| Gamma |  | 10% red | 30% red | ↑ +20 pts | too ambitious |" in text
+    assert "Company score" in text and "down 11 pts on 2026-Q2" in text
+    assert "## Red objectives in 2026-Q3" in text
+    assert "- Gamma: Reach (30%)" in text
+    detailed = report.markdown(summary, objectives=True)
+    assert "| +SUM(A1) \\| pipes | 70% | green |" in detailed  # a pipe does not break the table
+    assert "Beta: too safe in 2026-Q2" in text
+
+
+def test_terminal_table_names_teams_with_arrows(summary):
+    console = Console(record=True, width=140, color_system="truecolor")
+    report.print_table(summary, console=console, objectives=True)
+    text = console.export_text()
+    for team in ("Alpha", "Beta", "Gamma", "Company (mean)"):
+        assert team in text
+    assert "▲ +20" in text and "▼ -11" in text
+    assert "Red objectives in 2026-Q3" in text
+    html = console.export_html()
+    assert "#800000" in html or "#ff0000" in html or "color: #" in html  # coloured
+
+
+def test_change_text():
+    assert report.change_text(0.126) == "▲ +13 pts"
+    assert report.change_text(-0.05) == "▼ -5 pts"
+    assert report.change_text(0.001) == "► 0 pts"
+    assert report.change_text(None) == ""
+
+
+def _parts(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name).decode("utf-8", "replace") for name in archive.namelist()}
+
+
+def test_summary_workbook_is_portable_with_charts(summary):
+    parts = _parts(report.summary_workbook_bytes(summary))
+    charts = [name for name in parts if name.startswith("xl/charts/chart")]
+    assert len(charts) == 2
+    assert "<c:lineChart>" in "".join(parts[name] for name in charts)
+    assert "<c:barChart>" in "".join(parts[name] for name in charts)
+    everything = "".join(parts.values())
+    for forbidden in ("_xlfn.", "dataBar", "iconSet", "x14:", "tableParts", "[#"):
+        assert forbidden not in everything, forbidden
+    assert not any(name.startswith("xl/tables/") for name in parts)
+    # Conditional formats only reference their own sheet.
+    for name, xml in parts.items():
+        for rule in re.findall(r"<conditionalFormatting.*?</conditionalFormatting>", xml, re.S):
+            assert "!" not in rule, name
+
+
+def test_summary_workbook_cells_hold_the_summary(summary, tmp_path):
+    path = tmp_path / "summary.xlsx"
+    report.write_summary_workbook(summary, path)
+    book = openpyxl.load_workbook(path, data_only=True)
+    assert book.sheetnames == ["Summary", "2026-Q1", "2026-Q2", "2026-Q3", "Team quarters", "Files"]
+    sheet = book["Summary"]
+    header = [cell.value for cell in sheet[5]]
+    assert header[:5] == ["Team", "2026-Q1", "2026-Q2", "2026-Q3", "Change 2026-Q3"]
+    table = {sheet.cell(row, 1).value: [sheet.cell(row, column).value for column in range(2, 6)]
+             for row in range(6, 11)}
+    assert table["Alpha"][:2] == pytest.approx([0.475, 0.7375])
+    assert table["Alpha"][2] is None and table["Alpha"][3] in (None, "")  # no Q3: no change
+    assert table["Gamma"][1:] == pytest.approx([0.1, 0.3, 0.2])
+    company = table["Company (mean of teams)"]
+    assert company == pytest.approx(list(summary.company["score"]) +
+                                     [summary.company["change"].iloc[-1]])
+    quarter = book["2026-Q2"]
+    names = [quarter.cell(row, 2).value for row in range(4, quarter.max_row + 1)]
+    assert names.count("Team score") == 3 and "Keep" in names
+    long = book["Team quarters"]
+    assert [cell.value for cell in long[1]] == list(TEAM_COLUMNS)
+    assert long.max_row == 1 + len(summary.teams)
+    texts = [cell.value for row in book["Files"].iter_rows() for cell in row]
+    assert "Files left out" in texts and "Duplicates (two files for one team and quarter)" in texts
+    with pytest.raises(OutputExists):
+        report.write_summary_workbook(summary, path)
+    report.write_summary_workbook(summary, path, force=True)
+
+
+def test_summary_workbook_writes_text_as_text(summary):
+    parts = _parts(report.summary_workbook_bytes(summary))
+    assert "=HYPERLINK" in parts["xl/sharedStrings.xml"]
+    sheets = "".join(xml for name, xml in parts.items() if name.startswith("xl/worksheets/"))
+    assert "HYPERLINK" not in sheets  # never a formula
+
+
+def test_summary_workbook_bytes_are_reproducible(summary):
+    assert report.summary_workbook_bytes(summary) == report.summary_workbook_bytes(summary)

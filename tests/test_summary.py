@@ -1,0 +1,292 @@
+"""okrsheet.summary: every number of a small summary computed by hand, files and folders,
+duplicates, files left out, and the samples' stories."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from okrsheet.files import OkrsheetError
+from okrsheet.model import KeyResult, Objective, TeamQuarter
+from okrsheet.quarter import Quarter
+from okrsheet.reader import read_workbook
+from okrsheet.summary import find_workbooks, summarise, summarise_team_quarters
+from okrsheet.writer import write_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+sys.path.insert(0, str(ROOT / "scripts"))
+import make_samples  # noqa: E402
+
+
+def kr(title, current, target=10, **options):
+    """An increase KR from 0 to ``target``: progress is current / target."""
+    return KeyResult(title=title, type="increase", start=0, target=target, current=current,
+                     **options)
+
+
+def team_quarter(team, quarter, *objectives):
+    period = Quarter.parse(quarter)
+    return TeamQuarter(team=team, quarter=quarter, quarter_start=period.start,
+                       quarter_end=period.end, as_of=period.end,
+                       objectives=[Objective(title, list(krs)) for title, krs in objectives])
+
+
+def hand_made():
+    """Scores worked out by hand in the comments."""
+    return [
+        # Alpha Q1: O1 = (0.5 + 1.0) / 2 = 0.75; O2 = 0.2; team = 0.475 (orange)
+        team_quarter("alpha", "2026-Q1", ("Win", [kr("a", 5), kr("b", 12)]),
+                     ("Keep", [kr("c", 2)])),
+        # Alpha Q2: O1 = (0.95 + 1.0) / 2 = 0.975; O2 = (0 + 1) / 2 = 0.5; team = 0.7375
+        team_quarter(" Alpha  ", "Q2 2026",
+                     ("Win", [kr("a", 9.5), kr("b", 10, revised_target=8)]),
+                     ("Keep", [kr("c", None), kr("d", 10)])),
+        # Beta Q1: 1.0; Beta Q2: 1.0 (the lagging KR counts 0 weight) -> too safe in Q2
+        team_quarter("Beta", "2026-Q1", ("Grow", [kr("a", 10)])),
+        team_quarter("Beta", "2026-Q2", ("Grow", [kr("a", 10), kr("late", 0, lagging=True)])),
+        # Gamma Q2: 0.1; Gamma Q3: 0.3 -> too ambitious in Q3 (0.3 counts: "at most")
+        team_quarter("Gamma", "2026-Q2", ("Reach", [kr("a", 1)])),
+        team_quarter("Gamma", "2026-Q3", ("Reach", [kr("a", 3)])),
+    ]
+
+
+def row(frame, **where):
+    selected = frame
+    for key, value in where.items():
+        selected = selected[selected[key] == value]
+    assert len(selected) == 1, where
+    return selected.iloc[0].to_dict()
+
+
+def blank(value):
+    return value is None or value != value  # None or NaN
+
+
+EXPECTED_TEAMS = [
+    # team, quarter, score, status, objectives, krs, shares g/o/r/nu/lag, revised, previous, change, flag
+    ("Alpha", "2026-Q1", 0.475, "orange", 2, 3, (1 / 3, 1 / 3, 1 / 3, 0, 0), 0, None, None, None),
+    ("Alpha", "2026-Q2", 0.7375, "green", 2, 4, (0.75, 0, 0, 0.25, 0), 1, 0.475, 0.2625, None),
+    ("Beta", "2026-Q1", 1.0, "green", 1, 1, (1, 0, 0, 0, 0), 0, None, None, None),
+    ("Beta", "2026-Q2", 1.0, "green", 1, 2, (0.5, 0, 0, 0, 0.5), 0, 1.0, 0.0, "too safe"),
+    ("Gamma", "2026-Q2", 0.1, "red", 1, 1, (0, 0, 1, 0, 0), 0, None, None, None),
+    ("Gamma", "2026-Q3", 0.3, "red", 1, 1, (0, 0, 1, 0, 0), 0, 0.1, 0.2, "too ambitious"),
+]
+
+EXPECTED_COMPANY = [
+    # quarter, teams, score, status, objectives, krs, shares g/o/r/nu/lag, revised, change
+    ("2026-Q1", 2, (0.475 + 1.0) / 2, "green", 3, 4, (0.5, 0.25, 0.25, 0, 0), 0, None),
+    ("2026-Q2", 3, (0.7375 + 1.0 + 0.1) / 3, "orange", 4, 7,
+     (4 / 7, 0, 1 / 7, 1 / 7, 1 / 7), 1, (0.7375 + 1.0 + 0.1) / 3 - 0.7375),
+    ("2026-Q3", 1, 0.3, "red", 1, 1, (0, 0, 1, 0, 0), 0, 0.3 - (0.7375 + 1.0 + 0.1) / 3),
+]
+
+SHARES = ("share_green", "share_orange", "share_red", "share_not_updated", "share_lagging")
+
+
+def assert_hand_made(summary):
+    assert len(summary.teams) == len(EXPECTED_TEAMS)
+    for team, quarter, score, status, objectives, krs, shares, revised, previous, change, flag \
+            in EXPECTED_TEAMS:
+        got = row(summary.teams, team=team, quarter=quarter)
+        assert got["score"] == pytest.approx(score, abs=1e-12), (team, quarter)
+        assert got["status"] == status
+        assert (got["objectives"], got["key_results"]) == (objectives, krs)
+        assert [got[key] for key in SHARES] == pytest.approx(list(shares), abs=1e-12)
+        assert got["revised_targets"] == revised
+        if previous is None:
+            assert blank(got["previous_score"]) and blank(got["change"]), (team, quarter)
+        else:
+            assert got["previous_score"] == pytest.approx(previous, abs=1e-12)
+            assert got["change"] == pytest.approx(change, abs=1e-12)
+        assert (got["calibration"] if not blank(got["calibration"]) else None) == flag
+    assert list(summary.company["quarter"]) == ["2026-Q1", "2026-Q2", "2026-Q3"]
+    for quarter, teams, score, status, objectives, krs, shares, revised, change in EXPECTED_COMPANY:
+        got = row(summary.company, quarter=quarter)
+        assert got["teams"] == teams
+        assert got["score"] == pytest.approx(score, abs=1e-12), quarter
+        assert got["status"] == status
+        assert (got["objectives"], got["key_results"]) == (objectives, krs)
+        assert [got[key] for key in SHARES] == pytest.approx(list(shares), abs=1e-12)
+        assert got["revised_targets"] == revised
+        if change is None:
+            assert blank(got["change"])
+        else:
+            assert got["change"] == pytest.approx(change, abs=1e-12)
+    flags = summary.calibration[["team", "quarter", "calibration"]].values.tolist()
+    assert flags == [["Beta", "2026-Q2", "too safe"], ["Gamma", "2026-Q3", "too ambitious"]]
+
+
+def test_summary_of_team_quarters_matches_hand_computed_numbers():
+    summary = summarise_team_quarters(hand_made())
+    assert_hand_made(summary)
+    assert summary.latest_quarter == "2026-Q3"
+    # "alpha" and " Alpha  " are one team, named as in its latest workbook; "Q2 2026" is 2026-Q2.
+    assert sorted(summary.teams["team"].unique()) == ["Alpha", "Beta", "Gamma"]
+
+
+def test_objectives_table_has_one_row_per_objective_with_counts():
+    summary = summarise_team_quarters(hand_made())
+    assert len(summary.objectives) == 2 + 2 + 1 + 1 + 1 + 1
+    keep = row(summary.objectives, team="Alpha", quarter="2026-Q2", objective="Keep")
+    assert keep["number"] == 2
+    assert keep["score"] == pytest.approx(0.5)
+    assert keep["status"] == "orange"
+    assert (keep["key_results"], keep["green"], keep["not_updated"]) == (2, 1, 1)
+    win = row(summary.objectives, team="Alpha", quarter="2026-Q2", objective="Win")
+    assert win["revised_targets"] == 1 and win["score"] == pytest.approx(0.975)
+
+
+def test_quarter_keeps_one_quarter_but_changes_still_compare_with_the_one_before():
+    summary = summarise_team_quarters(hand_made(), quarter="2026-Q2")
+    assert set(summary.teams["quarter"]) == {"2026-Q2"}
+    assert row(summary.teams, team="Alpha")["change"] == pytest.approx(0.2625)
+    assert list(summary.company["quarter"]) == ["2026-Q2"]
+    assert set(summary.objectives["quarter"]) == {"2026-Q2"}
+    with pytest.raises(OkrsheetError, match="no workbook is for 2025-Q4; quarters found: 2026-Q1"):
+        summarise_team_quarters(hand_made(), quarter="2025-Q4")
+
+
+def test_change_needs_the_immediately_preceding_quarter():
+    summary = summarise_team_quarters([
+        team_quarter("Alpha", "2026-Q1", ("Win", [kr("a", 5)])),
+        team_quarter("Alpha", "2026-Q3", ("Win", [kr("a", 8)])),
+    ])
+    assert blank(row(summary.teams, quarter="2026-Q3")["change"])
+
+
+def test_team_quarters_without_team_or_with_a_bad_quarter_are_left_out():
+    good = team_quarter("Alpha", "2026-Q1", ("Win", [kr("a", 5)]))
+    nameless = team_quarter("", "2026-Q1", ("Win", [kr("a", 5)]))
+    nameless.file = "nameless.xlsx"
+    odd = team_quarter("Beta", "2026-Q1", ("Win", [kr("a", 5)]))
+    odd.quarter, odd.file = "spring", "odd.xlsx"
+    summary = summarise_team_quarters([good, nameless, odd])
+    assert len(summary.teams) == 1
+    reasons = dict(summary.left_out.values.tolist())
+    assert "Team cell (B2) is blank" in reasons["nameless.xlsx"]
+    assert 'quarter "spring" is not like 2027-Q1' in reasons["odd.xlsx"]
+
+
+def test_same_team_and_quarter_twice_in_memory_uses_the_one_given_later():
+    first = team_quarter("Alpha", "2026-Q1", ("Win", [kr("a", 5)]))
+    second = team_quarter("ALPHA", "2026-Q1", ("Win", [kr("a", 8)]))
+    first.file, second.file = "first.xlsx", "second.xlsx"
+    summary = summarise_team_quarters([first, second])
+    assert row(summary.teams, quarter="2026-Q1")["score"] == pytest.approx(0.8)
+    duplicate = summary.duplicates.iloc[0].to_dict()
+    assert (duplicate["used"], duplicate["not_used"]) == ("second.xlsx", "first.xlsx")
+    assert "given later" in duplicate["reason"]
+
+
+# From files
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("summary")
+    for index, made in enumerate(hand_made()):
+        write_workbook(made, folder / f"{index}-{made.team.strip().lower()}.xlsx")
+    return folder
+
+
+def test_summary_of_files_matches_hand_computed_numbers_and_the_reader(folder):
+    summary = summarise([folder])
+    assert_hand_made(summary)
+    assert summary.left_out.empty and summary.duplicates.empty
+    for record in summary.teams.to_dict("records"):
+        reading = read_workbook(record["file"])
+        assert record["score"] == reading.team_quarter.score, record["file"]
+
+
+def test_reading_in_processes_gives_the_same_summary(folder):
+    one = summarise([folder], workers=1)
+    many = summarise([folder], workers=2)
+    assert one.teams.equals(many.teams)
+    assert one.company.equals(many.company)
+
+
+def test_folders_skip_lock_hidden_and_other_files(folder, tmp_path):
+    shutil.copytree(folder, tmp_path / "in", dirs_exist_ok=True)
+    (tmp_path / "in" / "~$0-alpha.xlsx").write_bytes(b"lock")
+    (tmp_path / "in" / ".hidden.xlsx").write_bytes(b"hidden")
+    (tmp_path / "in" / ".git").mkdir()
+    (tmp_path / "in" / ".git" / "x.xlsx").write_bytes(b"x")
+    (tmp_path / "in" / "notes.txt").write_text("hello")
+    found = find_workbooks([tmp_path / "in"])
+    assert sorted(path.name for path in found) == sorted(path.name for path in folder.iterdir())
+    with pytest.raises(OkrsheetError, match="no such file or folder"):
+        find_workbooks([tmp_path / "missing"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(OkrsheetError, match="no workbooks"):
+        summarise([tmp_path / "empty"])
+
+
+def test_unreadable_files_are_left_out_with_their_reason(folder, tmp_path):
+    bad = tmp_path / "emailed.xlsx"
+    bad.write_text("team,score\nAlpha,0.5\n")
+    summary = summarise([folder, bad])
+    assert len(summary.teams) == len(EXPECTED_TEAMS)
+    assert summary.left_out.values.tolist() == [
+        [str(bad), "emailed.xlsx: not an Excel or LibreOffice workbook (looks like text or CSV); "
+                   "save it as .xlsx."]]
+
+
+def test_duplicate_files_use_the_one_saved_later(folder, tmp_path):
+    older = tmp_path / "alpha-q1-old.xlsx"
+    newer = tmp_path / "alpha-q1-new.xlsx"
+    write_workbook(team_quarter("Alpha", "2026-Q1", ("Win", [kr("a", 4)])), older)
+    write_workbook(team_quarter("Alpha", "2026-Q1", ("Win", [kr("a", 9)])), newer)
+    os.utime(older, (1_700_000_000, 1_700_000_000))
+    os.utime(newer, (1_700_086_400, 1_700_086_400))
+    # Given newer first: the modification time decides, not the order.
+    summary = summarise([newer, older])
+    assert row(summary.teams, quarter="2026-Q1")["score"] == pytest.approx(0.9)
+    duplicate = summary.duplicates.iloc[0].to_dict()
+    assert (duplicate["team"], duplicate["quarter"]) == ("Alpha", "2026-Q1")
+    assert (duplicate["used"], duplicate["not_used"]) == (str(newer), str(older))
+    assert "saved later" in duplicate["reason"]
+    assert summary.left_out.empty
+
+
+# The samples
+
+
+def test_samples_read_back_with_the_scores_they_were_made_with():
+    made = make_samples.team_quarters()
+    summary = summarise([SAMPLES])
+    assert summary.left_out.empty and summary.duplicates.empty
+    assert len(summary.teams) == 16
+    for record in summary.teams.to_dict("records"):
+        name = Path(record["file"]).relative_to(SAMPLES).with_suffix(".xlsx").as_posix()
+        assert record["score"] == pytest.approx(made[name].score, abs=1e-9), name
+    suffixes = {Path(file).suffix for file in summary.teams["file"]}
+    assert suffixes == {".xlsx", ".ods"}
+
+
+def test_samples_tell_their_stories():
+    summary = summarise([SAMPLES])
+    teams = summary.teams
+    scores = {team: list(teams[teams["team"] == team]["score"]) for team in teams["team"]}
+    assert scores["New Business"] == sorted(scores["New Business"])  # improving
+    assert scores["New Business"][0] < 0.3 < 0.8 < scores["New Business"][-1]
+    flags = {(row["team"], row["calibration"]) for row in summary.calibration.to_dict("records")}
+    assert flags == {("Account Management", "too safe"), ("Sales Development", "too ambitious")}
+    titles = summary.objectives[summary.objectives["team"] == "Customer Success"]
+    by_quarter = [set(titles[titles["quarter"] == q]["objective"]) for q in summary.quarters]
+    assert all(by_quarter[i] != by_quarter[i + 1] for i in range(3))  # objectives change
+    assert summary.teams["share_lagging"].max() > 0
+    assert summary.teams["share_not_updated"].max() > 0
+    assert summary.teams["revised_targets"].sum() >= 2
+
+
+@pytest.mark.parametrize("name", sorted(
+    name for name in make_samples.team_quarters()
+    if (SAMPLES / name).exists() and name not in (
+        make_samples.TEXT_NUMBER, make_samples.INSERTED_COLUMN, make_samples.RENAMED_SHEET,
+        *make_samples.SAVED_BY_LIBREOFFICE_XLSX)))
+def test_samples_made_by_xlsxwriter_are_current(name):
+    assert (SAMPLES / name).read_bytes() == make_samples.sample_bytes(name), \
+        "run python scripts/make_samples.py and commit samples/"
