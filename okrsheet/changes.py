@@ -203,7 +203,7 @@ class MergeConflicts(OkrsheetError):
 
     def __init__(self, conflicts: list[Conflict]):
         self.conflicts = conflicts
-        super().__init__(f"{len(conflicts)} conflict(s) between the copies; nothing was written. "
+        super().__init__(f"{len(conflicts)} conflict(s) between the copies; the merge stopped. "
                          "Choose which copy wins with --prefer COPY (or first/last).")
 
 
