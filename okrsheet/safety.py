@@ -214,7 +214,7 @@ def _check_part(name: str, stream, entry: zipfile.ZipInfo, kind: str, limits: Li
         if waiting is not None:
             head += chunk[: limits.xml_head_bytes - len(head)]
             waiting.append(chunk)
-            verdict = _prolog(head, ended=unpacked >= entry.file_size,
+            verdict = _prolog(head, ended=len(head) >= entry.file_size,
                               full=len(head) >= limits.xml_head_bytes)
             if verdict is None:
                 to_decode = []
@@ -287,7 +287,7 @@ def _inflate(stream, entry: zipfile.ZipInfo):
         if not data:
             raise EOFError
         left -= len(data)
-        while data and not inflater.eof:
+        while not inflater.eof:  # zlib may hold output back even when all input is in
             out = inflater.decompress(data, min(_CHUNK, budget))
             data = inflater.unconsumed_tail
             budget -= len(out)
@@ -295,6 +295,8 @@ def _inflate(stream, entry: zipfile.ZipInfo):
                 yield out
             if budget <= 0:
                 return
+            if not out and not data:
+                break
     if not inflater.eof:
         raise EOFError
 
@@ -302,11 +304,13 @@ def _inflate(stream, entry: zipfile.ZipInfo):
 def _prolog(head: bytes, ended: bool, full: bool) -> str | None:
     """``""`` if the XML prolog in ``head`` is harmless, a reason if it declares a DOCTYPE or
     entities or never ends, ``None`` when more bytes are needed to tell."""
-    text = head.replace(b"\x00", b"")  # UTF-16 and UTF-32 markup becomes ASCII
+    text = head
     for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
         if text.startswith(bom):
             text = text[len(bom):]
             break
+    if b"\x00" in text[:4] and b"<" in text[:4]:
+        text = text.replace(b"\x00", b"")  # UTF-16 and UTF-32 markup becomes ASCII
     lowered = text.lower()
     if b"<!doctype" in lowered or b"<!entity" in lowered:
         return "declares a DOCTYPE or XML entity declarations"

@@ -147,17 +147,29 @@ def _parts(data: bytes) -> dict[str, bytes]:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
-def _zip(parts: dict[str, bytes], stored: tuple[str, ...] = ()) -> bytes:
+def _zip(parts: dict[str, bytes | tuple], stored: tuple[str, ...] = ()) -> bytes:
+    """A zip of ``parts``; a part given as a tuple of (bytes, repeat) pieces is streamed, so
+    a part of hundreds of megabytes never sits in memory."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in parts.items():
             info = zipfile.ZipInfo(name, FIXED_TIME)
             info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
-            archive.writestr(info, data, compresslevel=9)
+            if isinstance(data, bytes):
+                archive.writestr(info, data, compresslevel=9)
+                continue
+            info._compresslevel = 9
+            with archive.open(info, "w", force_zip64=False) as stream:
+                for piece, repeat in data:
+                    block = piece * max(1, (1 << 20) // len(piece))
+                    whole, rest = divmod(repeat, max(1, (1 << 20) // len(piece)))
+                    for _ in range(whole):
+                        stream.write(block)
+                    stream.write(piece * rest)
     return buffer.getvalue()
 
 
-def _replace(data: bytes, part: str, new: bytes) -> bytes:
+def _replace(data: bytes, part: str, new: bytes | tuple) -> bytes:
     parts = _parts(data)
     parts[part] = new
     return _zip(parts)
@@ -175,18 +187,18 @@ def _zip_bomb(base: bytes) -> bytes:
     head = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
             b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             b'<dimension ref="A1"/><sheetData>')
-    filler = b"<row/>" * (400 * 1024 * 1024 // 6)
-    return _replace(base, "xl/worksheets/sheet1.xml", head + filler + b"</sheetData></worksheet>")
+    sheet = ((head, 1), (b"<row/>", 400 * 1024 * 1024 // 6), (b"</sheetData></worksheet>", 1))
+    return _replace(base, "xl/worksheets/sheet1.xml", sheet)
 
 
 def _zip_bomb_lying_sizes(base: bytes) -> bytes:
     """A sheet whose zip directory claims 4 KB but which really inflates to 100 MB."""
     head = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
             b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
-    sheet = head + b"<row/>" * (100 * 1024 * 1024 // 6) + b"</sheetData></worksheet>"
+    sheet = ((head, 1), (b"<row/>", 100 * 1024 * 1024 // 6), (b"</sheetData></worksheet>", 1))
     data = bytearray(_replace(base, "xl/worksheets/sheet1.xml", sheet))
     claimed = 4096
-    crc = zlib.crc32(sheet[:claimed])
+    crc = zlib.crc32((head + b"<row/>" * claimed)[:claimed])
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
         info = archive.getinfo("xl/worksheets/sheet1.xml")
     local = info.header_offset
@@ -240,11 +252,11 @@ def _external_entity(base: bytes) -> bytes:
 def _million_rows(base: bytes, dimension: bytes = b"A1:A1000000") -> bytes:
     """An extra sheet of 1,000,000 rows; rows carry no ``r`` (optional) so they compress well."""
     parts = _parts(base)
-    rows = b"<row><c><v>1</v></c></row>" * 1_000_000
     parts["xl/worksheets/sheet3.xml"] = (
-        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
-        b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        b'<dimension ref="%s"/><sheetData>' % dimension + rows + b"</sheetData></worksheet>")
+        (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
+         b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+         b'<dimension ref="%s"/><sheetData>' % dimension, 1),
+        (b"<row><c><v>1</v></c></row>", 1_000_000), (b"</sheetData></worksheet>", 1))
     return _zip(_add_sheet(parts, "Data", "sheet3.xml"))
 
 
@@ -272,7 +284,8 @@ def _huge_shared_strings(base: bytes) -> bytes:
     extra = b"<si><t>" + b"x" * 40 + b"</t></si>"
     strings = re.sub(rb'count="\d+" uniqueCount="\d+"', b'count="2000100" uniqueCount="2000100"',
                      strings, count=1)
-    parts["xl/sharedStrings.xml"] = strings.replace(b"</sst>", extra * 2_000_000 + b"</sst>")
+    parts["xl/sharedStrings.xml"] = ((strings.replace(b"</sst>", b""), 1), (extra, 2_000_000),
+                                     (b"</sst>", 1))
     return _zip(parts)
 
 

@@ -1,0 +1,273 @@
+"""The guards in okrsheet.safety, file by file through the hostile corpus (tests/hostile/)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from okrsheet import safety
+from okrsheet.files import OkrsheetError
+from okrsheet.safety import Limits, UnreadableFile, check_workbook_file
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = ROOT / "tests" / "hostile"
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_hostile import EXPECTED, corpus  # noqa: E402
+
+SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
+              b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+
+
+def workbook_with(part: str, data: bytes, stored: bool = False, others: dict | None = None) -> bytes:
+    """The valid corpus workbook with one part (and ``others``) replaced or added."""
+    changed = {part: data, **(others or {})}
+    source = zipfile.ZipFile(HOSTILE / "valid.xlsx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if info.filename not in changed:
+                archive.writestr(info.filename, source.read(info))
+        for name, content in changed.items():
+            archive.writestr(name, content,
+                             zipfile.ZIP_STORED if stored and name == part else zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def refusal(path: Path, limits: Limits | None = None) -> str:
+    with pytest.raises(UnreadableFile) as caught:
+        check_workbook_file(path, limits)
+    return str(caught.value)
+
+
+# The corpus
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_file_is_refused_with_its_one_line_reason_or_accepted(name):
+    path = HOSTILE / name
+    start = time.perf_counter()
+    if EXPECTED[name] is None:
+        assert check_workbook_file(path) == ("ods" if name.endswith(".ods") else "xlsx")
+    else:
+        message = refusal(path)
+        assert message.startswith(f"{name}: ")
+        assert EXPECTED[name] in message
+        assert "\n" not in message
+    assert time.perf_counter() - start < 1.0
+
+
+def test_corpus_is_as_the_script_makes_it():
+    # the encrypted file is random by nature; the script keeps the committed one
+    made = corpus()
+    stale = [name for name, data in made.items() if (HOSTILE / name).read_bytes() != data]
+    assert stale == [], "run: python scripts/make_hostile.py"
+
+
+def test_corpus_stays_small():
+    assert sum(path.stat().st_size for path in HOSTILE.iterdir()) < 2_000_000
+
+
+def test_password_protected_file_really_is_an_encrypted_okrsheet_workbook():
+    import msoffcrypto
+
+    office = msoffcrypto.OfficeFile(open(HOSTILE / "password-protected.xlsx", "rb"))
+    assert office.is_encrypted()
+    office.load_key(password="okr-secret")
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    assert "xl/workbook.xml" in zipfile.ZipFile(plain).namelist()
+
+
+def test_zip_bomb_really_inflates_past_the_limit():
+    sizes = [info.file_size for info in zipfile.ZipFile(HOSTILE / "zip-bomb.xlsx").infolist()]
+    assert sum(sizes) > 400 * 1024 * 1024 > 500 * (HOSTILE / "zip-bomb.xlsx").stat().st_size
+
+
+# Missing files and folders
+
+
+def test_missing_file_is_named(tmp_path):
+    assert refusal(tmp_path / "gone.xlsx") == "gone.xlsx: no such file; check the name and folder."
+
+
+def test_folder_is_refused(tmp_path):
+    assert "is a folder" in refusal(tmp_path)
+
+
+# Limits and their overrides
+
+
+def test_limits_come_from_the_environment():
+    limits = Limits.from_environment({"OKRSHEET_MAX_UNPACKED_MB": "500", "OKRSHEET_MAX_ROWS": "7",
+                                      "OKRSHEET_MAX_RATIO": "1000"})
+    assert limits.max_uncompressed_bytes == 500 * 1024 * 1024
+    assert limits.max_rows == 7
+    assert limits.max_ratio == 1000
+    assert limits.max_entries == safety.DEFAULT_LIMITS.max_entries
+
+
+@pytest.mark.parametrize("value", ["lots", "-1", "0"])
+def test_bad_limit_in_the_environment_is_a_one_line_error(value):
+    with pytest.raises(OkrsheetError, match="OKRSHEET_MAX_ROWS"):
+        Limits.from_environment({"OKRSHEET_MAX_ROWS": value})
+
+
+def test_check_reads_the_environment_when_no_limits_are_given(monkeypatch):
+    monkeypatch.setenv("OKRSHEET_MAX_ROWS", "5")
+    assert "over the limit of 5 " in refusal(HOSTILE / "valid.xlsx")
+
+
+def test_raised_limits_let_huge_shared_strings_through():
+    limits = Limits(max_uncompressed_bytes=200 * 1024 * 1024, max_ratio=1000)
+    assert check_workbook_file(HOSTILE / "huge-shared-strings.xlsx", limits) == "xlsx"
+
+
+def test_ratio_limit_refuses_a_highly_compressed_part(tmp_path):
+    path = tmp_path / "squeezed.xlsx"
+    path.write_bytes(workbook_with("xl/media/blank.bin", b"\0" * 5_000_000))
+    assert "compressed" in refusal(path) and "zip bomb" in refusal(path)
+    assert check_workbook_file(path, Limits(max_ratio=10_000)) == "xlsx"
+
+
+def test_too_many_parts_is_refused(tmp_path):
+    path = tmp_path / "parts.xlsx"
+    path.write_bytes(HOSTILE.joinpath("valid.xlsx").read_bytes())
+    assert "parts, over the limit of 3" in refusal(path, Limits(max_entries=3))
+
+
+def test_big_file_is_refused_before_it_is_opened(tmp_path):
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(HOSTILE.joinpath("valid.xlsx").read_bytes())
+    assert "over the 0 MB limit" in refusal(path, Limits(max_file_bytes=1000))
+
+
+# XML prologs
+
+
+@pytest.mark.parametrize("prolog", [
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>',
+    b"<!DOCTYPE worksheet>",
+    b'<?xml version="1.0"?>\n<!-- a comment -->\n<!doctype x SYSTEM "http://evil/x.dtd">',
+])
+def test_doctype_in_a_sheet_is_refused(tmp_path, prolog):
+    path = tmp_path / "dtd.xlsx"
+    path.write_bytes(workbook_with("xl/worksheets/sheet1.xml",
+                                   prolog + SHEET_HEAD[SHEET_HEAD.index(b"<worksheet"):]
+                                   + b"<sheetData/></worksheet>"))
+    assert "DOCTYPE" in refusal(path)
+
+
+def test_doctype_hidden_behind_a_long_comment_is_refused(tmp_path):
+    sheet = (b'<?xml version="1.0"?><!--' + b"x" * 100_000 + b'--><!DOCTYPE x [<!ENTITY a "b">]>'
+             b"<worksheet/>")
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(workbook_with("xl/worksheets/sheet1.xml", sheet))
+    assert "prolog longer than okrsheet reads" in refusal(path)
+
+
+def test_doctype_in_utf16_is_refused(tmp_path):
+    sheet = '\ufeff<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><worksheet/>'
+    path = tmp_path / "utf16.xlsx"
+    path.write_bytes(workbook_with("xl/worksheets/sheet1.xml", sheet.encode("utf-16-le")))
+    assert "DOCTYPE" in refusal(path)
+
+
+def test_entity_words_in_cell_text_are_fine(tmp_path):
+    sheet = SHEET_HEAD + (b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lt;!DOCTYPE '
+                          b'is just text &amp; so is &lt;!ENTITY</t></is></c></row></sheetData>'
+                          b"</worksheet>")
+    path = tmp_path / "words.xlsx"
+    path.write_bytes(workbook_with("xl/worksheets/sheet1.xml", sheet))
+    assert check_workbook_file(path) == "xlsx"
+
+
+def test_stored_parts_are_checked_too(tmp_path):
+    path = tmp_path / "stored.xlsx"
+    path.write_bytes(workbook_with("xl/sharedStrings.xml",
+                                   b'<?xml version="1.0"?><!DOCTYPE sst><sst/>', stored=True))
+    assert "DOCTYPE" in refusal(path)
+
+
+# Row counts
+
+
+def sheet_with_rows(count: int, prefix: bytes = b"", padding: int = 0) -> bytes:
+    tag = prefix + b":" if prefix else b""
+    row = b"<%srow><%sc><%sv>1</%sv></%sc></%srow>" % ((tag,) * 6) + b" " * padding
+    namespace = b' xmlns:%s="x"' % prefix if prefix else b""
+    return (SHEET_HEAD.replace(b">", namespace + b">", 1) if prefix else SHEET_HEAD) + \
+        b"<%ssheetData>" % tag + row * count + b"<%srowBreaks/></%ssheetData></worksheet>" % (tag, tag)
+
+
+@settings(max_examples=25, deadline=None)
+@given(rows=st.integers(0, 40), limit=st.integers(1, 30), chunk=st.integers(1, 97),
+       padding=st.integers(0, 9), prefix=st.sampled_from([b"", b"x", b"main"]))
+def test_rows_are_counted_exactly_whatever_the_chunk_boundaries(tmp_path_factory, rows, limit,
+                                                                 chunk, padding, prefix):
+    path = tmp_path_factory.mktemp("rows") / "rows.xlsx"
+    path.write_bytes(workbook_with("xl/worksheets/sheet1.xml",
+                                   sheet_with_rows(rows, prefix, padding),
+                                   others={"xl/worksheets/sheet2.xml": sheet_with_rows(0)}))
+    limits = Limits(max_rows=limit)
+    with mock.patch.object(safety, "_CHUNK", chunk):
+        if rows > limit:
+            assert f"over {limit:,} rows" in refusal(path, limits)
+        else:
+            assert check_workbook_file(path, limits) == "xlsx"
+
+
+def test_declared_dimension_over_the_limit_is_refused_without_counting():
+    assert "1,000,000 rows" in refusal(HOSTILE / "million-rows.xlsx")
+    assert "over 100,000 rows" in refusal(HOSTILE / "million-rows-lying-dimension.xlsx")
+
+
+def test_a_million_rows_is_refused_quickly_and_in_little_memory():
+    # in a fresh interpreter; VmHWM is the peak of this process image only (ru_maxrss
+    # would include the memory of the pytest process it was forked from)
+    code = ("import re, time, sys\n"
+            "from okrsheet.safety import check_workbook_file, UnreadableFile\n"
+            "start = time.perf_counter()\n"
+            "try:\n    check_workbook_file(sys.argv[1])\nexcept UnreadableFile:\n    pass\n"
+            "peak = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
+            "print(time.perf_counter() - start, int(peak) // 1024)\n")
+    out = subprocess.run([sys.executable, "-c", code,
+                          str(HOSTILE / "million-rows-lying-dimension.xlsx")],
+                         capture_output=True, text=True, check=True).stdout.split()
+    seconds, megabytes = float(out[0]), int(out[1])
+    assert seconds < 1.0
+    assert megabytes < 100
+
+
+# Other awkward but valid files
+
+
+def test_opendocument_spreadsheet_is_ods():
+    assert check_workbook_file(HOSTILE / "valid.ods") == "ods"
+
+
+def test_templates_and_samples_pass_the_guards():
+    files = sorted((ROOT / "templates").glob("*.xlsx")) + sorted((ROOT / "samples").rglob("*.xlsx")) \
+        + sorted((ROOT / "samples").rglob("*.ods"))
+    assert files
+    for path in files:
+        assert check_workbook_file(path) in ("xlsx", "ods"), path
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_workbook_saved_by_libreoffice_passes_the_guards(libreoffice, tmp_path, kind):
+    shutil.copy(HOSTILE / "formula-titles.xlsx", tmp_path / "source.xlsx")
+    profile = tmp_path / "profile"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", kind, "--outdir", str(tmp_path / "out"),
+                    str(tmp_path / "source.xlsx")], check=True, capture_output=True, timeout=120)
+    assert check_workbook_file(tmp_path / "out" / f"source.{kind}") == kind
