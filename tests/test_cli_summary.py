@@ -1,0 +1,120 @@
+"""okrsheet summary: the README's first command, formats, exit statuses, the workbook output."""
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrsheet.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+TEAMS = ("New Business", "Account Management", "Sales Development", "Customer Success")
+
+
+def run(*args):
+    return CliRunner().invoke(main, ["summary", *map(str, args)], catch_exceptions=False)
+
+
+def test_readme_first_command_names_every_sample_team_quickly():
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "okrsheet", "summary", "samples/"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    for team in TEAMS:
+        assert team in result.stdout
+    assert "Company (mean)" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert elapsed < 5, f"okrsheet summary samples/ took {elapsed:.1f} s"  # ~0.7 s measured
+
+
+def test_json_rows_for_every_team_and_quarter():
+    result = run(ROOT / "samples", "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert len(document["teams"]) == 16
+    assert {row["team"] for row in document["teams"]} == set(TEAMS)
+    assert [row["quarter"] for row in document["company"]] == [
+        "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+
+
+def test_quarter_and_objectives():
+    result = run(ROOT / "samples", "--format", "csv", "--quarter", "Q4 2026", "--objectives")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("team,quarter,file,number,objective,score")
+    assert all(",2026-Q4," in line for line in lines[1:])
+    assert len(lines) == 1 + 2 + 2 + 2 + 2
+
+
+def test_markdown_output():
+    result = run(ROOT / "samples", "--format", "markdown")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# OKR summary, 2026-Q4")
+    assert "| Sales Development |" in result.stdout
+
+
+def test_left_out_files_give_exit_status_1_unless_keep_going(tmp_path):
+    shutil.copytree(ROOT / "samples" / "2026-Q4", tmp_path / "in")
+    (tmp_path / "in" / "broken.xlsx").write_bytes(b"PK\x03\x04 cut short")
+    result = run(tmp_path / "in")
+    assert result.exit_code == 1
+    assert "Left out" in result.stdout and "broken.xlsx" in result.stdout
+    assert "damaged or cut short" in result.stdout
+    assert run(tmp_path / "in", "--keep-going").exit_code == 0
+    json_run = run(tmp_path / "in", "--format", "json", "--keep-going")
+    assert json_run.exit_code == 0
+    assert json.loads(json_run.stdout)["left_out"][0]["file"].endswith("broken.xlsx")
+
+
+def test_nothing_readable_is_an_error(tmp_path):
+    (tmp_path / "a.xlsx").write_text("not a workbook")
+    result = run(tmp_path)
+    assert result.exit_code == 1
+    assert "Error: none of the workbooks could be read" in result.output
+    assert run(tmp_path / "missing").exit_code == 1
+
+
+def test_usage_mistakes_exit_2(tmp_path):
+    assert run(ROOT / "samples", "--quarter", "spring").exit_code == 2
+    assert run(ROOT / "samples", "-o", tmp_path / "out.csv").exit_code == 2
+    assert run().exit_code == 2
+
+
+def test_unknown_quarter_is_a_one_line_error():
+    result = run(ROOT / "samples", "--quarter", "2025-Q1")
+    assert result.exit_code == 1
+    assert "Error: no workbook is for 2025-Q1; quarters found: 2026-Q1, 2026-Q2" in result.output
+
+
+def test_output_workbook_is_not_overwritten_without_force(tmp_path):
+    out = tmp_path / "summary.xlsx"
+    first = run(ROOT / "samples", "-o", out, "--format", "json")
+    assert first.exit_code == 0 and out.exists()
+    json.loads(first.stdout)  # the "Wrote" line goes to stderr
+    before = out.read_bytes()
+    again = run(ROOT / "samples", "-o", out)
+    assert again.exit_code == 1 and "already exists" in again.output
+    assert out.read_bytes() == before
+    assert run(ROOT / "samples", "-o", out, "--force").exit_code == 0
+
+
+def test_output_never_replaces_an_input(tmp_path):
+    shutil.copytree(ROOT / "samples" / "2026-Q1", tmp_path / "in")
+    target = tmp_path / "in" / "new-business.xlsx"
+    before = target.read_bytes()
+    result = run(tmp_path / "in", "-o", target, "--force")
+    assert result.exit_code == 2
+    assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["~$new-business.xlsx", ".new-business.xlsx"])
+def test_lock_and_hidden_files_are_skipped(tmp_path, name):
+    shutil.copytree(ROOT / "samples" / "2026-Q1", tmp_path / "in")
+    (tmp_path / "in" / name).write_bytes(b"lock")
+    assert run(tmp_path / "in").exit_code == 0
