@@ -274,3 +274,81 @@ def merge_command(base, copies, output, prefer, force) -> None:
         click.echo(f"Resolved: {conflict}")
     click.echo(f"Wrote {output}.")
 
+
+@main.command(name="summary")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Also write a summary workbook (.xlsx) with charts.")
+@click.option("--format", "output_format", default="table", show_default=True,
+              type=click.Choice(["table", "markdown", "csv", "json"]),
+              help="How to print the summary.")
+@click.option("--quarter", help="Show only this quarter, like 2026-Q4 (changes still compare "
+                                "with the quarter before).")
+@click.option("--objectives", is_flag=True,
+              help="One row per objective (csv/json); an objectives table (table/markdown).")
+@click.option("--keep-going", is_flag=True,
+              help="Exit status 0 even when some files were left out.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@user_errors
+def summary_command(paths, output, output_format, quarter, objectives, keep_going, force) -> None:
+    """Summarise many teams' workbooks over quarters: scores, changes, calibration.
+
+    PATHS are workbooks or folders (searched for .xlsx, .xlsm and .ods). Files that can't be
+    read are listed with the reason and left out: exit status 1 then, unless --keep-going.
+    """
+    import os
+    import sys
+
+    from okrsheet import report
+    from okrsheet.quarter import Quarter, QuarterError
+    from okrsheet.summary import find_workbooks, summarise
+
+    if quarter is not None:
+        try:
+            quarter = Quarter.parse(quarter)
+        except QuarterError as error:
+            raise click.BadParameter(str(error), param_hint="--quarter") from None
+    if output is not None and not output.lower().endswith(".xlsx"):
+        raise click.BadParameter("the output must end in .xlsx", param_hint="-o/--output")
+    files = find_workbooks(paths)
+    if output is not None and os.path.exists(output) and any(
+            os.path.samefile(output, path) for path in files):
+        raise click.BadParameter("the output is one of the input files; choose another name.",
+                                 param_hint="-o/--output")
+    workers = None if len(files) >= 100 else 1  # processes pay off only for many files
+    if sys.stderr.isatty() and len(files) >= 20:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("Reading workbooks", total=len(files))
+            result = summarise(files, quarter, workers=workers,
+                               on_file=lambda _path: progress.advance(task))
+    else:
+        result = summarise(files, quarter, workers=workers)
+    if result.teams.empty:
+        raise _no_summary(result)
+    if output_format == "json":
+        click.echo(report.json_text(result, objectives), nl=False)
+    elif output_format == "csv":
+        click.echo(report.csv_rows_text(result, objectives), nl=False)
+    elif output_format == "markdown":
+        click.echo(report.markdown(result, objectives))
+    else:
+        report.print_table(result, objectives=objectives)
+    if output_format in ("json", "csv"):
+        for row in report.records(result.left_out):
+            click.echo(f"Left out {row['file']}: {row['reason']}", err=True)
+    if output is not None:
+        report.write_summary_workbook(result, output, force=force)
+        click.echo(f"Wrote {output}.", err=True)
+    if len(result.left_out) and not keep_going:
+        raise SystemExit(1)
+
+
+def _no_summary(result):
+    from okrsheet.files import OkrsheetError
+
+    for row in result.left_out.itertuples():
+        click.echo(f"Left out {row.file}: {row.reason}", err=True)
+    return OkrsheetError("none of the workbooks could be read, so there is nothing to summarise.")
