@@ -313,8 +313,8 @@ def _notes(summary: Summary) -> list[str]:
                else f"{TOO_AMBITIOUS_TO:.0%} or less two quarters running; targets out of reach?")
         notes.append(f"{team}: {flag} in {', '.join(quarters)} ({why})")
     for row in records(summary.duplicates):
-        notes.append(f"Duplicate {row['team']} {row['quarter']}: not used {row['not_used']}; "
-                     f"{row['reason']}.")
+        notes.append(f"Two files for {row['team']} {row['quarter']}: used {row['used']}, "
+                     f"not {row['not_used']} ({row['reason']}).")
     for row in records(summary.left_out):
         notes.append(f"Left out {row['file']}: {row['reason']}")
     warned = sorted({problem.file for problem in summary.problems if problem.file})

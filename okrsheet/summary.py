@@ -337,14 +337,12 @@ def _pick(entries: list[_Entry]) -> tuple[list[_Entry], list[dict[str, object]]]
 
 def _why(used: _Entry, other: _Entry) -> str:
     if used.saved is None:
-        return f"both claim this team and quarter; used {used.file or 'the one given later'}, given later"
+        return "given later"
     if used.saved == other.saved:
-        return (f"both claim this team and quarter and were saved at the same time; "
-                f"used {used.file}, the later name")
-    when = dt.datetime.fromtimestamp(used.saved).strftime("%Y-%m-%d %H:%M")
-    before = dt.datetime.fromtimestamp(other.saved).strftime("%Y-%m-%d %H:%M")
-    return (f"both claim this team and quarter; used {used.file}, saved later "
-            f"({when}, the other {before})")
+        return "saved at the same time; the later name"
+    when = dt.datetime.fromtimestamp(used.saved).strftime("%Y-%m-%d %H:%M:%S")
+    before = dt.datetime.fromtimestamp(other.saved).strftime("%Y-%m-%d %H:%M:%S")
+    return f"saved later: {when}, the other {before}"
 
 
 def _kr_counts(team_quarter: TeamQuarter, key_results) -> dict[str, int]:

@@ -118,3 +118,13 @@ def test_lock_and_hidden_files_are_skipped(tmp_path, name):
     shutil.copytree(ROOT / "samples" / "2026-Q1", tmp_path / "in")
     (tmp_path / "in" / name).write_bytes(b"lock")
     assert run(tmp_path / "in").exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["2026-Q2/sales-development.xlsx", "2026-Q3/customer-success.xlsx",
+                                  "2026-Q4/account-management.xlsx", "2026-Q4/customer-success.ods"])
+def test_summary_score_equals_okrsheet_score(name):
+    path = ROOT / "samples" / name
+    summary = json.loads(run(ROOT / "samples", "--format", "json").stdout)
+    (row,) = [row for row in summary["teams"] if row["file"] == str(path)]
+    scored = CliRunner().invoke(main, ["score", str(path), "--format", "json"])
+    assert row["score"] == json.loads(scored.stdout)["score"]
