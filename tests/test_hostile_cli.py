@@ -1,0 +1,126 @@
+"""Every hostile file through ``okrsheet score``, ``check`` and ``summary``, in subprocesses.
+
+Each run must end with exit status 0 or 1, a one-line message naming the file, no traceback,
+in under 2 s and 200 MB (measured on the command's own process), and leave its input
+byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = ROOT / "tests" / "hostile"
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_hostile import EXPECTED  # noqa: E402
+
+MAX_SECONDS = 2.0
+MAX_MEGABYTES = 200
+
+# A small launcher runs the command and reports its wall time and peak memory. It is needed
+# because ru_maxrss of a process forked from pytest starts at pytest's own size; forked from
+# this small launcher it starts at a few megabytes. RUSAGE_CHILDREN also covers any worker
+# processes the command waits for.
+LAUNCHER = r"""
+import json, os, resource, subprocess, sys, time
+start = time.perf_counter()
+with open(sys.argv[1], "wb") as out, open(sys.argv[2], "wb") as err:
+    process = subprocess.Popen(sys.argv[3:], stdout=out, stderr=err)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+elapsed = time.perf_counter() - start
+peak = max(usage.ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({"status": process.returncode, "seconds": elapsed, "megabytes": peak / 1024}))
+"""
+
+COMMANDS = {
+    "score": ["score"],
+    "check": ["check"],
+    "summary": ["summary"],
+}
+
+
+def run_measured(arguments: list[str], cwd: Path) -> dict:
+    """Run ``okrsheet ARGUMENTS`` and return status, stdout, stderr, seconds, megabytes."""
+    out, err = cwd / "stdout.txt", cwd / "stderr.txt"
+    launched = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, str(out), str(err),
+         sys.executable, "-m", "okrsheet", *arguments],
+        cwd=cwd, capture_output=True, text=True, timeout=60, check=True)
+    result = json.loads(launched.stdout)
+    result["stdout"] = out.read_text(errors="replace")
+    result["stderr"] = err.read_text(errors="replace")
+    return result
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory) -> Path:
+    """The corpus copied out of the repository, so a misbehaving command can't damage it."""
+    folder = tmp_path_factory.mktemp("hostile")
+    for path in HOSTILE.iterdir():
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_file_through_the_cli(copies, tmp_path, command, name):
+    path = copies / name
+    before = sha256(path)
+    result = run_measured([*COMMANDS[command], str(path)], tmp_path)
+    output = result["stdout"] + result["stderr"]
+    assert "Traceback" not in output, output
+    assert result["status"] in (0, 1), output
+    if EXPECTED[name] is not None:
+        assert result["status"] == 1, output
+        lines = [line for line in result["stderr"].splitlines() if line.strip()]
+        assert any(name in line and EXPECTED[name] in line for line in lines), result["stderr"]
+        assert len(lines) <= 2, result["stderr"]  # summary adds "nothing to summarise"
+    assert result["seconds"] < MAX_SECONDS, result
+    assert result["megabytes"] < MAX_MEGABYTES, result
+    assert sha256(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stderr.txt", "stdout.txt"]
+
+
+def test_formula_looking_titles_read_back_as_text(copies, tmp_path):
+    result = run_measured(["score", "--format", "json", str(copies / "formula-titles.xlsx")],
+                          tmp_path)
+    card = json.loads(result["stdout"])
+    titles = [objective["title"] for objective in card["objectives"]]
+    titles += [kr["title"] for objective in card["objectives"] for kr in objective["key_results"]]
+    for text in ('=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3"):
+        assert text in titles
+    assert card["team"] == "=cmd|x"
+
+
+def test_right_to_left_titles_read_back_unchanged(copies, tmp_path):
+    result = run_measured(["score", "--format", "json", str(copies / "rtl-text.xlsx")], tmp_path)
+    card = json.loads(result["stdout"])
+    assert card["team"] == "فريق المبيعات"
+    assert "\u202etxt.exe" in [kr["title"] for objective in card["objectives"]
+                               for kr in objective["key_results"]]
+
+
+def test_summary_of_the_whole_corpus_leaves_the_bad_files_out(copies, tmp_path):
+    before = {path.name: sha256(path) for path in copies.iterdir()}
+    result = run_measured(["summary", "--format", "csv", str(copies)], tmp_path)
+    assert "Traceback" not in result["stderr"]
+    assert result["status"] == 1
+    assert result["seconds"] < 2 * MAX_SECONDS
+    assert result["megabytes"] < MAX_MEGABYTES
+    left_out = "\n".join(line for line in result["stderr"].splitlines() if "Left out" in line)
+    for name, expected in EXPECTED.items():
+        if expected is not None and name.endswith((".xlsx", ".ods")):
+            assert name in left_out, name
+    assert {path.name: sha256(path) for path in copies.iterdir()} == before
