@@ -348,9 +348,13 @@ def _insert_column(path: Path) -> None:
 
 
 def _fix_zip_times(path: Path) -> None:
-    """Rewrite the zip with a fixed time on every entry, so the bytes are reproducible."""
+    """Rewrite the zip with fixed times on every entry and in the properties, so the bytes
+    are reproducible."""
     with zipfile.ZipFile(path) as source:
         entries = [(info, source.read(info)) for info in source.infolist()]
+    # openpyxl stamps the save time into the document properties; fix it too.
+    entries = [(info, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
+                if info.filename == "docProps/core.xml" else data) for info, data in entries]
     temporary = path.with_suffix(".tmp")
     with zipfile.ZipFile(temporary, "w") as target:
         for info, data in entries:
