@@ -62,6 +62,19 @@ def sample_bytes(name: str) -> bytes:
     return workbook_bytes(team_quarter, today=team_quarter.quarter_end)
 
 
+MESSES = {TEXT_NUMBER: "_text_number", INSERTED_COLUMN: "_insert_column",
+          RENAMED_SHEET: "_rename_sheet"}
+
+
+def messy_sample_bytes(name: str) -> bytes:
+    """The sample ``name`` after its openpyxl edit (one of :data:`MESSES`)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(sample_bytes(name))
+        globals()[MESSES[name]](path)
+        return path.read_bytes()
+
+
 def main() -> int:
     if SAMPLES_DIR.exists():
         for old in SAMPLES_DIR.rglob("*"):
@@ -71,9 +84,8 @@ def main() -> int:
         path = SAMPLES_DIR / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(sample_bytes(name))
-    _text_number(SAMPLES_DIR / TEXT_NUMBER)
-    _insert_column(SAMPLES_DIR / INSERTED_COLUMN)
-    _rename_sheet(SAMPLES_DIR / RENAMED_SHEET)
+    for name in MESSES:
+        (SAMPLES_DIR / name).write_bytes(messy_sample_bytes(name))
     _through_libreoffice(SAVED_BY_LIBREOFFICE_XLSX, "xlsx")
     _through_libreoffice(SAVED_BY_LIBREOFFICE_ODS, "ods")
     total = sum(path.stat().st_size for path in SAMPLES_DIR.rglob("*") if path.is_file())

@@ -284,9 +284,12 @@ def test_samples_tell_their_stories():
 
 @pytest.mark.parametrize("name", sorted(
     name for name in make_samples.team_quarters()
-    if (SAMPLES / name).exists() and name not in (
-        make_samples.TEXT_NUMBER, make_samples.INSERTED_COLUMN, make_samples.RENAMED_SHEET,
-        *make_samples.SAVED_BY_LIBREOFFICE_XLSX)))
-def test_samples_made_by_xlsxwriter_are_current(name):
-    assert (SAMPLES / name).read_bytes() == make_samples.sample_bytes(name), \
+    if (SAMPLES / name).exists() and name not in make_samples.SAVED_BY_LIBREOFFICE_XLSX))
+def test_samples_are_current(name):
+    """Files LibreOffice saved carry its save date, so only the others are compared."""
+    if name in make_samples.MESSES:
+        expected = make_samples.messy_sample_bytes(name)
+    else:
+        expected = make_samples.sample_bytes(name)
+    assert (SAMPLES / name).read_bytes() == expected, \
         "run python scripts/make_samples.py and commit samples/"
