@@ -122,6 +122,13 @@ def check_workbook_file(path: str | os.PathLike, limits: Limits | None = None) -
         with open(path, "rb") as stream:
             for entry in entries:
                 _check_part(name, stream, entry, kind, limits)
+    except _TooManyRows as too_many:
+        where = _sheet_title(path, too_many.part) if kind == "xlsx" else None
+        where = f'sheet "{where}"' if where else f"a sheet ({too_many.part})"
+        rows = f"{too_many.declared:,} rows" if too_many.declared else f"over {limits.max_rows:,} rows"
+        raise UnreadableFile(f"{name}: {where} has {rows}, over the limit of {limits.max_rows:,} "
+                             "for an OKR workbook; delete the extra rows (OKRSHEET_MAX_ROWS "
+                             "raises the limit).") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, struct.error,
             ValueError, NotImplementedError):
         raise UnreadableFile(f"{name}: the file is damaged or cut short (not a complete zip); "
@@ -242,7 +249,7 @@ def _check_part(name: str, stream, entry: zipfile.ZipInfo, kind: str, limits: Li
                         if match.start() < limit)
             carry = buffer[limit:]
             if rows > limits.max_rows:
-                raise _too_many_rows(name, entry.filename, limits)
+                raise _TooManyRows(entry.filename)
     if utf8 is not None:
         try:
             utf8.decode(b"", final=True)
@@ -251,7 +258,7 @@ def _check_part(name: str, stream, entry: zipfile.ZipInfo, kind: str, limits: Li
     if sheet:
         rows += len(_ROW[kind].findall(carry))
         if rows > limits.max_rows:
-            raise _too_many_rows(name, entry.filename, limits)
+            raise _TooManyRows(entry.filename)
     if unpacked != entry.file_size:
         raise zipfile.BadZipFile("size mismatch")
     if entry.file_size > 1_000_000 and entry.compress_size \
@@ -369,14 +376,49 @@ def _not_utf8(name: str, part: str) -> UnreadableFile:
 def _check_dimension(name: str, part: str, head: bytes, limits: Limits) -> None:
     match = _DIMENSION.search(head)
     if match and match.group(1) and int(match.group(1)) > limits.max_rows:
-        raise _too_many_rows(name, part, limits, declared=int(match.group(1)))
+        raise _TooManyRows(part, declared=int(match.group(1)))
 
 
-def _too_many_rows(name: str, part: str, limits: Limits, declared: int | None = None):
-    rows = f"{declared:,} rows" if declared else f"over {limits.max_rows:,} rows"
-    return UnreadableFile(f"{name}: a sheet ({part}) has {rows}, over the limit of "
-                          f"{limits.max_rows:,} for an OKR workbook; delete the extra rows "
-                          "(OKRSHEET_MAX_ROWS raises the limit).")
+class _TooManyRows(Exception):
+    def __init__(self, part: str, declared: int | None = None):
+        super().__init__(part)
+        self.part, self.declared = part, declared
+
+
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(sheet|Relationship)\s([^>]*)>")
+_ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+def _sheet_title(path: Path, part: str) -> str | None:
+    """The tab name of worksheet ``part``, found with regular expressions (no XML parser
+    and no entity expansion), or None."""
+    import html
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = archive.open("xl/workbook.xml").read(2_000_000)
+            relations = archive.open("xl/_rels/workbook.xml.rels").read(2_000_000)
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, EOFError):
+        return None
+    targets = {}
+    for tag, attributes in _TAG.findall(relations):
+        values = _attributes(attributes)
+        target = values.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[values.get("Id")] = target
+    for tag, attributes in _TAG.findall(workbook):
+        if tag != b"sheet":
+            continue
+        values = _attributes(attributes)
+        relation = next((value for key, value in values.items() if key.endswith(":id")), None)
+        if targets.get(relation) == part:
+            return html.unescape(values.get("name", "")) or None
+    return None
+
+
+def _attributes(text: bytes) -> dict[str, str]:
+    return {key.decode("utf-8", "replace"): (double or single).decode("utf-8", "replace")
+            for key, double, single in _ATTRIBUTE.findall(text)}
 
 
 # Private API: not a zip
