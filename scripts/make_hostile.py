@@ -14,6 +14,7 @@ tests/test_safety.py and tests/test_hostile_cli.py use it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import struct
@@ -62,6 +63,15 @@ EXPECTED: dict[str, str | None] = {
 }
 
 
+# Files made at test time (too large to commit): just under the default limits, so the
+# worst workbook the guards accept is shown to read within the time and memory budget.
+EXPECTED_LARGE: dict[str, str | None] = {
+    "at-the-limits-numbers.xlsx": None,
+    "at-the-limits-text.xlsx": None,
+    "just-over-the-limit.xlsx": "would unpack to over",
+}
+
+
 # Public API
 
 
@@ -85,7 +95,8 @@ def corpus() -> dict[str, bytes]:
         "truncated-half.xlsx": base[: len(base) // 2],
         "empty.xlsx": b"",
         "million-rows.xlsx": _million_rows(base),
-        "million-rows-lying-dimension.xlsx": _million_rows(base, dimension=b"A1"),
+        "million-rows-lying-dimension.xlsx": _million_rows(base, dimension=b"A1",
+                                                           row=b"<row><c/></row>"),
         "huge-shared-strings.xlsx": _huge_shared_strings(base),
         "formula-titles.xlsx": _formula_titles(),
         "rtl-text.xlsx": _rtl_text(),
@@ -101,6 +112,19 @@ def corpus() -> dict[str, bytes]:
                                 _with_doctype(_ODS_CONTENT, _LAUGHS)),
     }
     assert set(files) == set(EXPECTED)
+    return files
+
+
+@functools.cache
+def large_corpus() -> dict[str, bytes]:
+    """The files of ``EXPECTED_LARGE`` (a few megabytes each; made in about a second)."""
+    base = _valid_workbook()
+    files = {
+        "at-the-limits-numbers.xlsx": _big_sheet(base, columns=20, rows=31_500),
+        "at-the-limits-text.xlsx": _big_sheet(base, columns=10, rows=34_000, text=True),
+        "just-over-the-limit.xlsx": _big_sheet(base, columns=20, rows=34_000),
+    }
+    assert set(files) == set(EXPECTED_LARGE)
     return files
 
 
@@ -155,10 +179,10 @@ def _zip(parts: dict[str, bytes | tuple], stored: tuple[str, ...] = ()) -> bytes
         for name, data in parts.items():
             info = zipfile.ZipInfo(name, FIXED_TIME)
             info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
-            if isinstance(data, bytes):
-                archive.writestr(info, data, compresslevel=9)
+            if isinstance(data, bytes):  # level 9 is slow on megabytes and gains nothing
+                archive.writestr(info, data, compresslevel=9 if len(data) < 1 << 20 else 6)
                 continue
-            info._compresslevel = 9
+            info._compresslevel = 6
             with archive.open(info, "w", force_zip64=False) as stream:
                 for piece, repeat in data:
                     block = piece * max(1, (1 << 20) // len(piece))
@@ -249,15 +273,35 @@ def _external_entity(base: bytes) -> bytes:
     return _replace(base, "xl/sharedStrings.xml", xml)
 
 
-def _million_rows(base: bytes, dimension: bytes = b"A1:A1000000") -> bytes:
+def _million_rows(base: bytes, dimension: bytes = b"A1:A1000000",
+                  row: bytes = b"<row><c><v>1</v></c></row>") -> bytes:
     """An extra sheet of 1,000,000 rows; rows carry no ``r`` (optional) so they compress well."""
     parts = _parts(base)
     parts["xl/worksheets/sheet3.xml"] = (
         (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
          b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
          b'<dimension ref="%s"/><sheetData>' % dimension, 1),
-        (b"<row><c><v>1</v></c></row>", 1_000_000), (b"</sheetData></worksheet>", 1))
+        (row, 1_000_000), (b"</sheetData></worksheet>", 1))
     return _zip(_add_sheet(parts, "Data", "sheet3.xml"))
+
+
+def _big_sheet(base: bytes, columns: int, rows: int, text: bool = False) -> bytes:
+    """The OKRs sheet replaced by ``rows`` x ``columns`` of numbers or inline text (no OKR
+    table, so a reader looks through all of it)."""
+    from okrsheet.layout import column_letter
+
+    letters = [column_letter(column) for column in range(columns)]
+    if text:
+        cell = '<c r="%s%d" t="inlineStr"><is><t>note %d-%d</t></is></c>'
+    else:
+        cell = '<c r="%s%d"><v>%d.%d</v></c>'
+    body = "".join(f'<row r="{row}">' + "".join(cell % (letter, row, row * 31 % 1000, index)
+                                                  for index, letter in enumerate(letters))
+                   + "</row>" for row in range(1, rows + 1))
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
+             '"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             + body + "</sheetData></worksheet>")
+    return _replace(base, "xl/worksheets/sheet1.xml", sheet.encode())
 
 
 def _add_sheet(parts: dict[str, bytes], title: str, filename: str, state: str = "") -> dict:

@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
 sys.path.insert(0, str(ROOT / "scripts"))
-from make_hostile import EXPECTED  # noqa: E402
+from make_hostile import EXPECTED, EXPECTED_LARGE, large_corpus  # noqa: E402
 
 MAX_SECONDS = 2.0
 MAX_MEGABYTES = 200
@@ -73,19 +73,38 @@ def copies(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def large(tmp_path_factory) -> Path:
+    """The files just under and over the default limits (too large to commit)."""
+    folder = tmp_path_factory.mktemp("large")
+    for name, data in large_corpus().items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_hostile_file_through_the_cli(copies, tmp_path, command, name):
-    path = copies / name
+    run_and_judge(copies / name, EXPECTED[name], command, tmp_path)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("name", sorted(EXPECTED_LARGE))
+def test_largest_accepted_file_through_the_cli(large, tmp_path, command, name):
+    run_and_judge(large / name, EXPECTED_LARGE[name], command, tmp_path)
+
+
+def run_and_judge(path: Path, expected: str | None, command: str, tmp_path: Path) -> None:
+    name = path.name
     before = sha256(path)
     result = run_measured([*COMMANDS[command], str(path)], tmp_path)
     output = result["stdout"] + result["stderr"]
     assert "Traceback" not in output, output
     assert result["status"] in (0, 1), output
-    if EXPECTED[name] is not None:
+    if expected is not None:
         assert result["status"] == 1, output
         lines = [line for line in result["stderr"].splitlines() if line.strip()]
-        assert any(name in line and EXPECTED[name] in line for line in lines), result["stderr"]
+        assert any(name in line and expected in line for line in lines), result["stderr"]
         assert len(lines) <= 2, result["stderr"]  # summary adds "nothing to summarise"
     assert result["seconds"] < MAX_SECONDS, result
     assert result["megabytes"] < MAX_MEGABYTES, result

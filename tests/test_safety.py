@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import struct
 import subprocess
 import sys
 import time
@@ -22,7 +23,7 @@ from okrsheet.safety import Limits, UnreadableFile, check_workbook_file
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
 sys.path.insert(0, str(ROOT / "scripts"))
-from make_hostile import EXPECTED, corpus  # noqa: E402
+from make_hostile import EXPECTED, EXPECTED_LARGE, corpus, large_corpus  # noqa: E402
 
 SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
               b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
@@ -64,6 +65,16 @@ def test_corpus_file_is_refused_with_its_one_line_reason_or_accepted(name):
         assert EXPECTED[name] in message
         assert "\n" not in message
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_LARGE))
+def test_files_at_the_limits_are_accepted_and_just_over_refused(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(large_corpus()[name])
+    if EXPECTED_LARGE[name] is None:
+        assert check_workbook_file(path) == "xlsx"
+    else:
+        assert EXPECTED_LARGE[name] in refusal(path)
 
 
 def test_corpus_is_as_the_script_makes_it():
@@ -148,7 +159,41 @@ def test_too_many_parts_is_refused(tmp_path):
 def test_big_file_is_refused_before_it_is_opened(tmp_path):
     path = tmp_path / "big.xlsx"
     path.write_bytes(HOSTILE.joinpath("valid.xlsx").read_bytes())
-    assert "over the 0 MB limit" in refusal(path, Limits(max_file_bytes=1000))
+    assert "over the 1,000 bytes limit" in refusal(path, Limits(max_file_bytes=1000))
+
+
+def rezipped(change) -> bytes:
+    """The valid workbook with ``change(info)`` applied to each part's zip entry."""
+    source = zipfile.ZipFile(HOSTILE / "valid.xlsx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            change(info)
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def test_zip_encrypted_parts_are_refused(tmp_path):
+    data = bytearray(HOSTILE.joinpath("valid.xlsx").read_bytes())
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    central = archive.start_dir
+    for info in archive.infolist():  # set the "encrypted" flag in both headers of every part
+        data[info.header_offset + 6] |= 0x1
+        data[central + 8] |= 0x1
+        lengths = struct.unpack_from("<HHH", data, central + 28)
+        central += 46 + sum(lengths)
+    path = tmp_path / "zipcrypto.xlsx"
+    path.write_bytes(bytes(data))
+    assert "zip-encrypted; save an unprotected copy" in refusal(path)
+
+
+def test_unusual_compression_is_refused(tmp_path):
+    def bzip2(info):
+        info.compress_type = zipfile.ZIP_BZIP2
+    path = tmp_path / "bzip2.xlsx"
+    path.write_bytes(rezipped(bzip2))
+    assert "unusual compression method" in refusal(path)
 
 
 # XML prologs
