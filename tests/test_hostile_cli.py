@@ -143,3 +143,55 @@ def test_summary_of_the_whole_corpus_leaves_the_bad_files_out(copies, tmp_path):
         if expected is not None and name.endswith((".xlsx", ".ods")):
             assert name in left_out, name
     assert {path.name: sha256(path) for path in copies.iterdir()} == before
+
+
+# Text stays text: formula-looking titles never become formulas in any output
+
+FORMULA_LOOKING = ('=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3")
+
+
+@pytest.mark.parametrize("arguments", [["score", "--format", "csv"],
+                                       ["summary", "--format", "csv", "--objectives"]],
+                         ids=["score", "summary"])
+def test_csv_output_escapes_formula_looking_text(copies, tmp_path, arguments):
+    import csv
+    import io
+
+    from okrsheet.report import csv_value
+
+    result = run_measured([*arguments, str(copies / "formula-titles.xlsx")], tmp_path)
+    assert result["status"] == 0, result["stderr"]
+    cells = [cell for row in csv.reader(io.StringIO(result["stdout"])) for cell in row]
+    dangerous = [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+                 and not _is_number(cell)]
+    assert dangerous == []
+    for text in FORMULA_LOOKING:
+        assert text in [csv_value(cell) for cell in cells]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("arguments", [["summary", "{in}", "-o", "{out}"],
+                                       ["next", "{in}", "-o", "{out}"]], ids=["summary", "next"])
+def test_workbook_outputs_keep_formula_looking_text_as_text(copies, tmp_path, arguments):
+    import openpyxl
+
+    output = tmp_path / "out.xlsx"
+    result = run_measured([a.format(**{"in": copies / "formula-titles.xlsx", "out": output})
+                           for a in arguments], tmp_path)
+    assert result["status"] == 0, result["stderr"]
+    book = openpyxl.load_workbook(output)
+    found = {}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value in FORMULA_LOOKING:
+                    found[cell.value] = cell.data_type
+    assert set(found) == set(FORMULA_LOOKING)  # the objective titles
+    assert set(found.values()) == {"s"}  # text cells, never formulas ("f")
