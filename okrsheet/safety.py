@@ -46,7 +46,7 @@ class Limits:
     """Size of the file on disk."""
     max_entries: int = 10_000
     """Parts (files) inside the zip."""
-    max_uncompressed_bytes: int = 20 * 1024 * 1024
+    max_uncompressed_bytes: int = 16 * 1024 * 1024
     """All parts together once unpacked (the sizes the zip declares, and checked for real)."""
     max_ratio: float = 200.0
     """Unpacked size / packed size of one part larger than 1 MB unpacked."""
