@@ -107,8 +107,9 @@ def check_workbook_file(path: str | os.PathLike, limits: Limits | None = None) -
     if size == 0:
         raise UnreadableFile(f"{name}: the file is empty (0 bytes); ask for the workbook again.")
     if size > limits.max_file_bytes:
-        raise UnreadableFile(f"{name}: the file is {_mb(size)}, over the {_mb(limits.max_file_bytes)} "
-                             "limit for a workbook (OKRSHEET_MAX_FILE_MB raises it).")
+        raise UnreadableFile(f"{name}: the file is {_mb(size)}, over the "
+                             f"{_mb(limits.max_file_bytes)} limit for a workbook "
+                             "(OKRSHEET_MAX_FILE_MB raises it).")
     if head.startswith(OLE_MAGIC):
         raise UnreadableFile(f"{name}: {_ole_kind(path)}")
     if not head.startswith(ZIP_MAGIC):
@@ -126,7 +127,8 @@ def check_workbook_file(path: str | os.PathLike, limits: Limits | None = None) -
     except _TooManyRows as too_many:
         where = _sheet_title(path, too_many.part) if kind == "xlsx" else None
         where = f'sheet "{where}"' if where else f"a sheet ({too_many.part})"
-        rows = f"{too_many.declared:,} rows" if too_many.declared else f"over {limits.max_rows:,} rows"
+        rows = (f"{too_many.declared:,} rows" if too_many.declared
+                else f"over {limits.max_rows:,} rows")
         raise UnreadableFile(f"{name}: {where} has {rows}, over the limit of {limits.max_rows:,} "
                              "for an OKR workbook; delete the extra rows (OKRSHEET_MAX_ROWS "
                              "raises the limit).") from None
@@ -176,11 +178,12 @@ def _check_zip(name: str, entries: list[zipfile.ZipInfo], limits: Limits) -> Non
                                  "save an unprotected copy of the workbook.")
         if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise UnreadableFile(f"{name}: part {entry.filename} uses an unusual compression "
-                                 "method; open and save the workbook again in Excel or LibreOffice.")
+                                 "method; open and save the workbook again in Excel or "
+                                 "LibreOffice.")
 
 
 def _too_big(name: str, total: int, limits: Limits) -> UnreadableFile:
-    return UnreadableFile(f"{name}: the workbook would unpack to over {_mb(total)}, over the "
+    return UnreadableFile(f"{name}: the workbook would unpack to {_mb(total)}, over the "
                           f"limit of {_mb(limits.max_uncompressed_bytes)}; refusing it as unsafe "
                           "(a zip bomb?; OKRSHEET_MAX_UNPACKED_MB raises the limit).")
 
@@ -232,8 +235,6 @@ def _check_part(name: str, stream, entry: zipfile.ZipInfo, kind: str, limits: Li
                     raise UnreadableFile(f"{name}: part {entry.filename} {verdict}; refusing it "
                                          "as unsafe (an XML entity bomb?). Save the workbook "
                                          "again in Excel or LibreOffice.")
-                if sheet:
-                    _check_dimension(name, entry.filename, head, limits)
                 if text_part and _is_xml(head):
                     _check_encoding(name, entry.filename, head)
                     utf8 = codecs.getincrementaldecoder("utf-8")()
@@ -384,13 +385,12 @@ def _check_declared_dimensions(archive: zipfile.ZipFile, entries: list[zipfile.Z
             continue  # refused by _check_zip
         if kind == "xlsx" and _is_sheet(kind, entry.filename):
             with archive.open(entry) as part:
-                _check_dimension("", entry.filename, part.read(limits.xml_head_bytes), limits)
-
-
-def _check_dimension(name: str, part: str, head: bytes, limits: Limits) -> None:
-    match = _DIMENSION.search(head)
-    if match and match.group(1) and int(match.group(1)) > limits.max_rows:
-        raise _TooManyRows(part, declared=int(match.group(1)))
+                match = _DIMENSION.search(part.read(limits.xml_head_bytes))
+            rows = int(match.group(1)) if match and match.group(1) else 0
+            # a row takes at least 6 bytes (<row/>): a small part declaring a huge sheet
+            # is only a wrong dimension, left to the row count
+            if rows > limits.max_rows and entry.file_size >= 6 * rows:
+                raise _TooManyRows(entry.filename, declared=rows)
 
 
 class _TooManyRows(Exception):

@@ -2,8 +2,9 @@
 
     python scripts/make_hostile.py            # (re)write tests/hostile/
     python scripts/make_hostile.py --check    # exit 1 if tests/hostile/ is not current
-    python scripts/make_hostile.py --survey   # what calamine and openpyxl do with each file,
-                                              # WITHOUT okrsheet's guards (for docs/hostile-files.md)
+    python scripts/make_hostile.py --survey   # what calamine and openpyxl do with each
+                                              # file WITHOUT okrsheet's guards (for
+                                              # docs/hostile-files.md)
 
 Files that would be large (a 1,000,000-row sheet, huge shared strings, the zip bombs) are
 written so that they compress to a few kilobytes; the corpus stays well under 2 MB.
@@ -68,7 +69,7 @@ EXPECTED: dict[str, str | None] = {
 EXPECTED_LARGE: dict[str, str | None] = {
     "at-the-limits-numbers.xlsx": None,
     "at-the-limits-text.xlsx": None,
-    "just-over-the-limit.xlsx": "would unpack to over",
+    "just-over-the-limit.xlsx": "would unpack to",
 }
 
 
@@ -384,8 +385,8 @@ def _legacy_xls() -> bytes:
         struct.pack_into("<II", record, 116, start, size)
         return bytes(record)
 
-    directory = (entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1) + entry("Workbook", 2, 2, len(stream))
-                 + bytes(128) * 2)
+    directory = (entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1)
+                 + entry("Workbook", 2, 2, len(stream)) + bytes(128) * 2)
     return bytes(header) + fat_sector + directory + stream
 
 
@@ -430,8 +431,8 @@ def _bad_utf8() -> bytes:
 
 def _hidden_sheets(base: bytes) -> bytes:
     parts = _parts(base)
-    parts["xl/workbook.xml"] = re.sub(rb'(<sheet name="Guide"[^/]*?)(/>)', rb'\1 state="veryHidden"\2',
-                                      parts["xl/workbook.xml"])
+    parts["xl/workbook.xml"] = re.sub(rb'(<sheet name="Guide"[^/]*?)(/>)',
+                                      rb'\1 state="veryHidden"\2', parts["xl/workbook.xml"])
     parts["xl/workbook.xml"] = re.sub(rb'(<sheet name="OKRs"[^/]*?)(/>)', rb'\1 state="hidden"\2',
                                       parts["xl/workbook.xml"])
     parts["xl/worksheets/sheet3.xml"] = (

@@ -22,8 +22,9 @@ from okrsheet.reader import Reading, read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
-SEEDS = [HOSTILE / "valid.xlsx", HOSTILE / "formula-titles.xlsx", HOSTILE / "merged-everywhere.xlsx"]
-XML_SNIPPETS = [b"<", b">", b"</", b"&", b"&amp;", b'"', b"\x00", b"\xff\xfe", b"\xc3", b"<!DOCTYPE x>",
+SEEDS = [HOSTILE / name for name in ("valid.xlsx", "formula-titles.xlsx", "merged-everywhere.xlsx")]
+XML_SNIPPETS = [b"<", b">", b"</", b"&", b"&amp;", b'"', b"\x00", b"\xff\xfe", b"\xc3",
+                b"<!DOCTYPE x>",
                 b'<c r="A1" t="s"><v>99999</v></c>', b'<c r="ZZZZ0"><v>1</v></c>', b't="e"',
                 b'r="0"', b"<v>nan</v>", b"<v>1e999</v>", b'<mergeCell ref="A1:XFD1048576"/>',
                 b'<dimension ref="A1:B-3"/>', b"]]>", b"<![CDATA[", b"\xed\xa0\x80"]

@@ -29,7 +29,8 @@ SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksh
               b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
 
 
-def workbook_with(part: str, data: bytes, stored: bool = False, others: dict | None = None) -> bytes:
+def workbook_with(part: str, data: bytes, stored: bool = False,
+                  others: dict | None = None) -> bytes:
     """The valid corpus workbook with one part (and ``others``) replaced or added."""
     changed = {part: data, **(others or {})}
     source = zipfile.ZipFile(HOSTILE / "valid.xlsx")
@@ -39,8 +40,8 @@ def workbook_with(part: str, data: bytes, stored: bool = False, others: dict | N
             if info.filename not in changed:
                 archive.writestr(info.filename, source.read(info))
         for name, content in changed.items():
-            archive.writestr(name, content,
-                             zipfile.ZIP_STORED if stored and name == part else zipfile.ZIP_DEFLATED)
+            method = zipfile.ZIP_STORED if stored and name == part else zipfile.ZIP_DEFLATED
+            archive.writestr(name, content, method)
     return buffer.getvalue()
 
 
@@ -250,8 +251,9 @@ def sheet_with_rows(count: int, prefix: bytes = b"", padding: int = 0) -> bytes:
     tag = prefix + b":" if prefix else b""
     row = b"<%srow><%sc><%sv>1</%sv></%sc></%srow>" % ((tag,) * 6) + b" " * padding
     namespace = b' xmlns:%s="x"' % prefix if prefix else b""
-    return (SHEET_HEAD.replace(b">", namespace + b">", 1) if prefix else SHEET_HEAD) + \
-        b"<%ssheetData>" % tag + row * count + b"<%srowBreaks/></%ssheetData></worksheet>" % (tag, tag)
+    head = SHEET_HEAD.replace(b"<worksheet ", b"<worksheet" + namespace + b" ")
+    return (head + b"<%ssheetData>" % tag + row * count
+            + b"<%srowBreaks/></%ssheetData></worksheet>" % (tag, tag))
 
 
 @settings(max_examples=25, deadline=None)
@@ -274,6 +276,13 @@ def test_rows_are_counted_exactly_whatever_the_chunk_boundaries(tmp_path_factory
 def test_declared_dimension_over_the_limit_is_refused_without_counting():
     assert "1,000,000 rows" in refusal(HOSTILE / "million-rows.xlsx")
     assert "over 100,000 rows" in refusal(HOSTILE / "million-rows-lying-dimension.xlsx")
+
+
+def test_a_wrong_dimension_on_a_small_sheet_is_left_to_the_row_count(tmp_path):
+    sheet = SHEET_HEAD + b'<dimension ref="A1:Z1048576"/>' + sheet_with_rows(3)[len(SHEET_HEAD):]
+    path = tmp_path / "dimension.xlsx"
+    path.write_bytes(workbook_with("xl/worksheets/sheet1.xml", sheet))
+    assert check_workbook_file(path) == "xlsx"
 
 
 def test_a_million_rows_is_refused_quickly_and_in_little_memory():
@@ -301,8 +310,8 @@ def test_opendocument_spreadsheet_is_ods():
 
 
 def test_templates_and_samples_pass_the_guards():
-    files = sorted((ROOT / "templates").glob("*.xlsx")) + sorted((ROOT / "samples").rglob("*.xlsx")) \
-        + sorted((ROOT / "samples").rglob("*.ods"))
+    files = [*sorted((ROOT / "templates").glob("*.xlsx")),
+             *sorted((ROOT / "samples").rglob("*.xlsx")), *sorted((ROOT / "samples").rglob("*.ods"))]
     assert files
     for path in files:
         assert check_workbook_file(path) in ("xlsx", "ods"), path
