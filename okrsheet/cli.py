@@ -134,14 +134,20 @@ def _echo_score_csv(card: dict) -> None:
     import csv
     import sys
 
+    from okrsheet.report import csv_text
+
+    def safe(value):  # typed text never becomes a formula in the program that opens the CSV
+        return csv_text(value) if isinstance(value, str) else value
+
     keys = ("title", "owner", "type", "start", "target", "revised_target", "current", "weight",
             "progress", "status", "pace")
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["team", "quarter", "objective", "objective_score", "objective_status", *keys])
     for objective in card["objectives"]:
         for kr in objective["key_results"]:
-            writer.writerow([card["team"], card["quarter"], objective["title"], objective["score"],
-                             objective["status"], *[kr[key] for key in keys]])
+            writer.writerow([safe(value) for value in (
+                card["team"], card["quarter"], objective["title"], objective["score"],
+                objective["status"], *[kr[key] for key in keys])])
 
 
 def _print_score_table(card: dict, problems) -> None:

@@ -128,7 +128,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("pace", "Pace", 10, user_input=False),
     Column("objective_score", "Objective score", 10, user_input=False),
     # Helpers the formulas need; hidden, recomputed by the reader, never trusted.
-    Column("objective_title", "Objective (filled down)", 20, False, hidden=True),
     Column("objective_number", "Objective #", 6, False, hidden=True),
     Column("weight_used", "Weight used", 6, False, hidden=True),
     Column("weighted_progress", "Weighted progress", 6, False, hidden=True),

@@ -139,17 +139,15 @@ class TeamQuarter:
 def objectives_from_rows(rows: list[tuple[str | None, KeyResult | None]]) -> tuple[list[Objective], list[KeyResult]]:
     """Group table rows ``(objective text, key result)`` into objectives, as the sheet does.
 
-    A row with objective text starts a new objective unless the text repeats the current
-    objective's (case ignored, as the spreadsheet compares); a blank objective cell belongs
-    to the objective above. Returns the objectives and the key results found above the
-    first objective (which belong to none).
+    A row with objective text starts a new objective; rows that leave it blank belong to
+    the objective above. Returns the objectives and the key results found above the first
+    objective (which belong to none).
     """
     objectives: list[Objective] = []
     orphans: list[KeyResult] = []
     for row_objective, kr in rows:
-        text = row_objective if row_objective not in (None, "") else None
-        if text is not None and not (objectives and scoring.same_text(text, objectives[-1].title)):
-            objectives.append(Objective(title=text, row=kr.row if kr else None))
+        if row_objective not in (None, ""):
+            objectives.append(Objective(title=row_objective, row=kr.row if kr else None))
         if kr is None:
             continue
         if objectives:

@@ -299,6 +299,7 @@ class _SheetReader:
         self._settings(tq, fields)
         rows, cached = self._table(tq)
         tq.objectives, orphans = objectives_from_rows([(text, kr) for text, kr, _ in rows])
+        self._repeated_objectives(rows)
         for objective, index in zip(tq.objectives, self._objective_rows(rows)):
             objective.row = index + self.row_offset + 1
         for kr in orphans:
@@ -470,9 +471,11 @@ class _SheetReader:
             top = first_row - self.row_offset
             if not 0 <= top < len(self.rows):
                 continue
-            value = self._value(self.rows[top], "objective")
+            value = self._value(self.rows[top], "objective") if first_column == absolute else ""
+            values[top] = value
+            # Cells covered by the merge are blank, as the sheet's formulas see them.
             for row in range(top + 1, min(last_row - self.row_offset + 1, len(self.rows))):
-                values[row] = value if first_column == absolute else ""
+                values[row] = ""
         return values
 
     def _key_result(self, row: list[object], index: int, title: str) -> KeyResult:
@@ -557,15 +560,21 @@ class _SheetReader:
         return any(values[key] not in (None, "") for values in cached.values()
                    for key in ("status", "progress"))
 
+    def _repeated_objectives(self, rows) -> None:
+        """Objective text typed again on the next rows makes a new objective each time."""
+        previous = None
+        for text, _, index in rows:
+            if text is not None and previous is not None and scoring.same_text(text, previous):
+                self._problem(WARNING, "objective", index,
+                              f'Objective "{text}" is typed again, so it counts as another '
+                              "objective; leave Objective blank on the rows of the same "
+                              "objective.", "REPEATED-OBJECTIVE")
+            if text is not None:
+                previous = text
+
     def _objective_rows(self, rows) -> list[int]:
         """Row index where each objective starts (the sheet shows its score there)."""
-        starts: list[int] = []
-        title = None
-        for text, _, index in rows:
-            if text is not None and (title is None or not scoring.same_text(text, title)):
-                starts.append(index)
-                title = text
-        return starts
+        return [index for text, _, index in rows if text is not None]
 
     def _compare(self, index: int, key: str | None, label: str, cached: object,
                  recomputed: float | None, column: int | None = None) -> None:

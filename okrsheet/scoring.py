@@ -215,20 +215,19 @@ def status(score: float | None, green_from: float = GREEN_FROM,
     return RED
 
 
-OBJECTIVE_NUMBER_FORMULA_FIRST = 'IF({objective}<>"",1,0)'
-OBJECTIVE_NUMBER_FORMULA = (
-    'IF(AND({objective}<>"",{objective}<>{previous_title}),{previous_number}+1,{previous_number})'
-)
-OBJECTIVE_TITLE_FORMULA_FIRST = '{objective}'
-OBJECTIVE_TITLE_FORMULA = 'IF({objective}<>"",{objective},{previous_title})'
-"""Rows that leave Objective blank, or repeat the objective above, belong to it."""
+OBJECTIVE_NUMBER_FORMULA = "COUNTA({first_objective}:{objective})"
+"""Which objective a row belongs to: the objectives typed from the first row down to it.
+
+Rows that leave Objective blank belong to the objective above. The formula refers to no
+other row's formula, so deleting or sorting rows never breaks it."""
 
 WEIGHTED_PROGRESS_FORMULA = "{weight_used}*IF(ISNUMBER({progress}),{progress},0)"
 
 OBJECTIVE_SCORE_FORMULA = (
-    'IF(SUMIF({numbers},{number},{weights})=0,"",'
-    "SUMIF({numbers},{number},{weighted})/SUMIF({numbers},{number},{weights}))"
+    'IF({objective}="","",IF(SUMIF({numbers},{number},{weights})=0,"",'
+    "SUMIF({numbers},{number},{weighted})/SUMIF({numbers},{number},{weights})))"
 )
+"""Shown on the row where the objective is typed."""
 
 
 def objective_score(progresses: Iterable[float], weights: Iterable[float]) -> float | None:
@@ -241,7 +240,7 @@ def objective_score(progresses: Iterable[float], weights: Iterable[float]) -> fl
     for value, weight in zip(progresses, weights):
         total_weight += weight
         total += weight * value
-    if approx_equal(total_weight, 0.0) or total_weight == 0:
+    if total_weight == 0:  # the sheet's SUMIF(...)=0
         return None
     return total / total_weight
 

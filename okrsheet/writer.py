@@ -178,7 +178,6 @@ class _SheetWriter:
              previous: dict[str, object]) -> dict[str, object]:
         sheet, f = self.sheet, self.f
         a = {column.key: address(column.key, row) for column in COLUMNS}
-        first = row == FIRST_ROW
 
         def text(key: str, value: object) -> None:
             if value is None or value == "":
@@ -233,23 +232,10 @@ class _SheetWriter:
         sheet.write_formula(a["pace"], scoring.PACE_FORMULA.format(**refs), f["status"], pace or "")
 
         # Hidden helpers: which objective a row belongs to, and its weighted progress.
-        if first:
-            title = objective or ""
-            number_value = 1 if objective else 0
-            sheet.write_formula(a["objective_title"],
-                                scoring.OBJECTIVE_TITLE_FORMULA_FIRST.format(**refs), None, title)
-            sheet.write_formula(a["objective_number"],
-                                scoring.OBJECTIVE_NUMBER_FORMULA_FIRST.format(**refs), None, number_value)
-        else:
-            above = {"previous_title": address("objective_title", row - 1),
-                     "previous_number": address("objective_number", row - 1)}
-            new = bool(objective) and not scoring.same_text(objective, str(previous["title"]))
-            title = objective if objective else previous["title"]
-            number_value = previous["number"] + 1 if new else previous["number"]
-            sheet.write_formula(a["objective_title"],
-                                scoring.OBJECTIVE_TITLE_FORMULA.format(**refs, **above), None, title)
-            sheet.write_formula(a["objective_number"],
-                                scoring.OBJECTIVE_NUMBER_FORMULA.format(**refs, **above), None, number_value)
+        number_value = previous.get("number", 0) + (1 if objective else 0)
+        sheet.write_formula(a["objective_number"], scoring.OBJECTIVE_NUMBER_FORMULA.format(
+            first_objective=f"${letter('objective')}${FIRST_ROW + 1}", objective=a["objective"]),
+            None, number_value)
         weight_used = kr.weight_used if kr else 0
         sheet.write_formula(a["weight_used"], scoring.WEIGHT_USED_FORMULA.format(**refs), None, weight_used)
         sheet.write_formula(a["weighted_progress"],
@@ -259,23 +245,15 @@ class _SheetWriter:
         sheet.write_formula(a["updated"], scoring.UPDATED_FORMULA.format(**refs), None,
                             1 if kr is not None and kr.updated else 0)
 
-        # The objective's score shows on its first row.
-        starts_objective = number_value > 0 and (first or number_value != previous["number"])
-        score_formula = scoring.OBJECTIVE_SCORE_FORMULA.format(
-            numbers=column_range("objective_number", self.last_row), number=a["objective_number"],
+        # The objective's score shows on the row where it is typed.
+        formula = scoring.OBJECTIVE_SCORE_FORMULA.format(
+            objective=a["objective"], number=a["objective_number"],
+            numbers=column_range("objective_number", self.last_row),
             weights=column_range("weight_used", self.last_row),
             weighted=column_range("weighted_progress", self.last_row))
-        if first:
-            formula = f'IF({a["objective_number"]}>0,{score_formula},"")'
-        else:
-            formula = (f'IF(AND({a["objective_number"]}>0,'
-                       f'{a["objective_number"]}<>{address("objective_number", row - 1)}),{score_formula},"")')
-        cached = ""
-        if starts_objective:
-            score = self._objective_scores().get(number_value)
-            cached = "" if score is None else score
-        sheet.write_formula(a["objective_score"], formula, f["score"], cached)
-        return {"title": title, "number": number_value}
+        score = self._objective_scores().get(number_value) if objective else None
+        sheet.write_formula(a["objective_score"], formula, f["score"], "" if score is None else score)
+        return {"number": number_value}
 
     def _current_formula(self, row: int) -> str:
         formula = '""'

@@ -2,7 +2,7 @@
 
 ``random_rows`` makes rows of inputs covering every rule (all types, blanks, weights,
 over- and under-achievement, decreasing targets, start == target, revised targets,
-lagging KRs, check-ins, milestones, repeated objective texts).
+lagging KRs, check-ins, milestones, objective texts typed again).
 """
 
 from __future__ import annotations
