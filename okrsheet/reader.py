@@ -58,11 +58,11 @@ def read_workbook(path: str | os.PathLike, *, as_of: dt.date | None = None) -> R
     Raises :class:`~okrsheet.safety.UnreadableFile` for files that can't be read at all;
     anything wrong inside a readable workbook comes back as problems.
     """
-    check_workbook_file(path)
+    check_workbook_file(path, deep=False)
     name = str(path)
     book = _open(path)
     try:
-        found = _find_table(book, name)
+        found = _find_table(book, name, path)
         if isinstance(found, Problem):
             return Reading(file=name, team_quarter=None, problems=[found])
         return _SheetReader(name, *found).read(as_of)
@@ -179,6 +179,7 @@ def _open(path: str | os.PathLike):
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own error types for damaged files
+        check_workbook_file(path, deep=True)  # names the hostile part precisely, if there is one
         raise UnreadableFile(f"{os.path.basename(path)}: the workbook can't be read "
                              f"({_short(error)}); open it, save it as .xlsx and try again.") from None
 
@@ -208,15 +209,19 @@ _INPUT_KEYS = tuple(column.key for column in layout.COLUMNS if column.user_input
 _HEADER_TEXT = {column.key: column.header for column in layout.COLUMNS}
 
 
-def _find_table(book, name: str):
+def _find_table(book, name: str, path):
     """``(sheet name, rows, row offset, column offset, header row index)`` or a Problem."""
     names = list(book.sheet_names)
     order = sorted(names, key=lambda sheet: not scoring.same_text(sheet, layout.OKRS_SHEET))
+    checked = False
     for sheet_name in order:
         try:
             sheet = book.get_sheet_by_name(sheet_name)
             rows = sheet.to_python(skip_empty_area=False)
-        except Exception:  # chart sheets and other non-grid sheets
+        except Exception:  # chart sheets and other non-grid sheets, or a hostile part
+            if not checked:
+                check_workbook_file(path, deep=True)
+                checked = True
             continue
         header = _header_row(rows)
         if header is None:

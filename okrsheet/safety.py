@@ -86,10 +86,14 @@ _ENVIRONMENT = {  # variable -> (Limits field, scale, type)
 }
 
 
-def check_workbook_file(path: str | os.PathLike, limits: Limits | None = None) -> str:
+def check_workbook_file(path: str | os.PathLike, limits: Limits | None = None, *,
+                        deep: bool = True) -> str:
     """Return the workbook's format (``xlsx`` or ``ods``) or raise :class:`UnreadableFile`.
 
-    ``limits`` defaults to :meth:`Limits.from_environment`.
+    ``limits`` defaults to :meth:`Limits.from_environment`. ``deep=False`` is the reader's
+    fast path: it unpacks only the sheets (sizes, rows) and leaves the XML prolog and
+    encoding checks of every part to a deep check run when python-calamine fails on the
+    file (calamine never expands entities and stops at a part's declared size).
     """
     limits = Limits.from_environment() if limits is None else limits
     path = Path(path)
@@ -123,7 +127,8 @@ def check_workbook_file(path: str | os.PathLike, limits: Limits | None = None) -
             _check_zip(name, entries, limits)
         with open(path, "rb") as stream:
             for entry in entries:
-                _check_part(name, stream, entry, kind, limits)
+                if deep or (_is_sheet(kind, entry.filename) and _may_hold_too_many_rows(entry, limits)):
+                    _check_part(name, stream, entry, kind, limits, deep)
     except _TooManyRows as too_many:
         where = _sheet_title(path, too_many.part) if kind == "xlsx" else None
         where = f'sheet "{where}"' if where else f"a sheet ({too_many.part})"
@@ -193,7 +198,6 @@ def _too_big(name: str, total: int, limits: Limits) -> UnreadableFile:
 _CHUNK = 256 * 1024
 _ROW = {"xlsx": re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]"),
         "ods": re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?table-row[\s/>]")}
-_ROW_OVERLAP = 64  # longer than any match of _ROW
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref\s*=\s*["\']'
                         rb'[A-Za-z]*\d*(?::[A-Za-z]*(\d+))?["\']')
 
@@ -204,14 +208,15 @@ def _is_sheet(kind: str, part: str) -> bool:
     return part.startswith("xl/worksheets/") and part.endswith(".xml")
 
 
-def _check_part(name: str, stream, entry: zipfile.ZipInfo, kind: str, limits: Limits) -> None:
+def _check_part(name: str, stream, entry: zipfile.ZipInfo, kind: str, limits: Limits,
+                deep: bool = True) -> None:
     """Unpack one part as a stream: its real size must match the zip's directory, its XML
     prolog must hold no DOCTYPE, and a sheet must stay within ``max_rows``."""
     sheet = _is_sheet(kind, entry.filename)
     text_part = entry.filename.lower().endswith((".xml", ".rels"))
     utf8 = None  # an incremental decoder once the part is known to be UTF-8 XML
     head = b""
-    waiting: list[bytes] | None = []  # chunks seen before the prolog could be judged
+    waiting: list[bytes] | None = [] if deep else None  # chunks before the prolog is judged
     rows = 0
     carry = b""
     unpacked = 0
@@ -246,10 +251,9 @@ def _check_part(name: str, stream, entry: zipfile.ZipInfo, kind: str, limits: Li
                 raise _not_utf8(name, entry.filename) from None
         if sheet:
             buffer = carry + chunk
-            limit = max(0, len(buffer) - _ROW_OVERLAP)
-            rows += sum(1 for match in _ROW[kind].finditer(buffer, 0, len(buffer))
-                        if match.start() < limit)
-            carry = buffer[limit:]
+            cut = max(buffer.rfind(b"<"), 0)  # a row tag starts with "<": none straddles the cut
+            rows += len(_ROW[kind].findall(buffer, 0, cut))
+            carry = buffer[cut:]
             if rows > limits.max_rows:
                 raise _TooManyRows(entry.filename)
     if utf8 is not None:
@@ -383,7 +387,8 @@ def _check_declared_dimensions(archive: zipfile.ZipFile, entries: list[zipfile.Z
         if entry.flag_bits & 0x1 or entry.compress_type not in (zipfile.ZIP_STORED,
                                                                  zipfile.ZIP_DEFLATED):
             continue  # refused by _check_zip
-        if kind == "xlsx" and _is_sheet(kind, entry.filename):
+        if kind == "xlsx" and _is_sheet(kind, entry.filename) \
+                and _may_hold_too_many_rows(entry, limits):
             with archive.open(entry) as part:
                 match = _DIMENSION.search(part.read(limits.xml_head_bytes))
             rows = int(match.group(1)) if match and match.group(1) else 0
@@ -391,6 +396,14 @@ def _check_declared_dimensions(archive: zipfile.ZipFile, entries: list[zipfile.Z
             # is only a wrong dimension, left to the row count
             if rows > limits.max_rows and entry.file_size >= 6 * rows:
                 raise _TooManyRows(entry.filename, declared=rows)
+
+
+def _may_hold_too_many_rows(entry: zipfile.ZipInfo, limits: Limits) -> bool:
+    """A row takes at least 6 bytes (``<row/>``): a smaller part can't hold too many.
+
+    A part that unpacks to more than its declared size is stopped by python-calamine (and
+    then named by the deep check), so the declared size can be relied on here."""
+    return entry.file_size >= 6 * limits.max_rows
 
 
 class _TooManyRows(Exception):
