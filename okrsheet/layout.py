@@ -6,6 +6,7 @@ The writer lays workbooks out from these definitions and the reader finds them a
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from okrsheet.model import CHECK_IN_COLUMNS
@@ -162,7 +163,12 @@ def column_range(key: str, last_row: int) -> str:
 
 def normalise_header(text: object) -> str:
     """Header text as compared by the reader: case, spacing and punctuation ignored."""
-    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+    return _normalise(str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalise(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 # Public API: vocabularies and look

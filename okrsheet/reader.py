@@ -11,6 +11,7 @@ Cells are read with python-calamine (cached values only; error cells read as ``"
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import os
 import re
 from dataclasses import dataclass, field
@@ -445,6 +446,8 @@ class _SheetReader:
         # Current is a formula in every ready row, so it doesn't make a row filled in.
         input_columns = [self.columns[key] for key in _INPUT_KEYS
                          if key in self.columns and key not in ("current", "objective")]
+        width = min((len(row) for row in self.rows[self.header + 1:]), default=0)
+        inputs = operator.itemgetter(*[c for c in input_columns if c < width] or [0])
         for index in range(self.header + 1, len(self.rows)):
             row = self.rows[index]
             objective = merged_objectives.get(index, self._value(row, "objective"))
@@ -453,8 +456,7 @@ class _SheetReader:
             if title is None:
                 if objective is not None:
                     rows.append((objective, None, index))
-                elif any(row[column] not in (None, "") for column in input_columns
-                         if column < len(row)):
+                elif width and not _BLANKS.issuperset(_as_tuple(inputs(row))):
                     self._problem(WARNING, "title", index, "this row has values but no Key "
                                   "result; it is not scored. Type the key result's title.",
                                   "NO-TITLE")
@@ -546,19 +548,23 @@ class _SheetReader:
     def _compare_cached(self, tq: TeamQuarter, rows, cached, fields) -> None:
         if not self._has_cached_values(cached):
             return  # saved by a program that doesn't calculate (openpyxl): nothing to compare
+        progress = {id(kr): kr.progress for kr in tq.key_results}  # each computed once
         by_row = {kr.row: kr for kr in tq.key_results}
         for index, values in cached.items():
             kr = by_row.get(index + self.row_offset + 1)
             if kr is None:
                 continue
-            self._compare(index, "progress", "Progress", values["progress"], kr.progress)
-        for objective, index in zip(tq.objectives, self._objective_rows(rows)):
+            self._compare(index, "progress", "Progress", values["progress"], progress[id(kr)])
+        scores = [scoring.objective_score([progress[id(kr)] for kr in objective.key_results],
+                                          [kr.weight_used for kr in objective.key_results])
+                  for objective in tq.objectives]
+        for score, index in zip(scores, self._objective_rows(rows)):
             if index in cached and "objective_score" in self.columns:
                 self._compare(index, "objective_score", "Objective score",
-                              cached[index]["objective_score"], objective.score)
+                              cached[index]["objective_score"], score)
         if "team_score" in fields:
             value, row, column = fields["team_score"]
-            self._compare(row, None, "Team score", value, tq.score, column=column)
+            self._compare(row, None, "Team score", value, scoring.team_score(scores), column=column)
 
     def _has_cached_values(self, cached) -> bool:
         """True when a calculating program saved the file: a KR's Status/Progress has a value."""
@@ -620,6 +626,13 @@ class _SheetReader:
             else:
                 cell = layout.cell(index + self.row_offset, column + self.column_offset)
         self.problems.append(Problem(severity, self.file, self.sheet, cell, message, code))
+
+
+_BLANKS = frozenset((None, ""))
+
+
+def _as_tuple(values: object) -> tuple:
+    return values if isinstance(values, tuple) else (values,)
 
 
 def _text(value: object, strip: bool = True) -> str | None:

@@ -181,6 +181,40 @@ class _Entry:
     saved: float | None  # file modification time, None when not from a file
     team_key: str = ""
     period: Quarter | None = None
+    scored: "_Scored | None" = None
+
+
+@dataclass
+class _Scored:
+    """A team quarter's scores, computed once (the summary reads them many times)."""
+
+    score: float | None
+    status: str | None
+    counts: dict[str, int]
+    objectives: list[tuple[float | None, str | None, dict[str, int]]]
+
+    @classmethod
+    def of(cls, team_quarter: TeamQuarter) -> "_Scored":
+        objectives = []
+        total = dict.fromkeys(KR_STATUSES, 0)
+        green, orange = team_quarter.green_from, team_quarter.orange_from
+        updated = False
+        for objective in team_quarter.objectives:
+            counts = dict.fromkeys(KR_STATUSES, 0)
+            progresses, weights, any_updated = [], [], False
+            for kr in objective.key_results:
+                current, progress = kr.current_value, kr.progress
+                counts[scoring.kr_status(progress, current, kr.lagging, green, orange)] += 1
+                progresses.append(progress)
+                weights.append(kr.weight_used)
+                any_updated = any_updated or current not in (None, "")
+            for status, count in counts.items():
+                total[status] += count
+            score = scoring.objective_score(progresses, weights)
+            objectives.append((score, scoring.score_status(score, any_updated, green, orange), counts))
+            updated = updated or any_updated
+        score = scoring.team_score(objective_score for objective_score, _, _ in objectives)
+        return cls(score, scoring.score_status(score, updated, green, orange), total, objectives)
 
 
 def _read_one(path: Path, as_of: dt.date | None = None):
@@ -254,12 +288,14 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
         else:
             usable.append(entry)
     chosen, duplicates = _pick(usable)
+    for entry in chosen:
+        entry.scored = _Scored.of(entry.team_quarter)
     chosen.sort(key=lambda entry: ((entry.period.year, entry.period.number), entry.team_key))
 
     display = {}  # team key -> name as written in the team's latest workbook
     for entry in chosen:
         display[entry.team_key] = " ".join(entry.team_quarter.team.split())
-    scores = {(entry.team_key, _label(entry.period)): entry.team_quarter.score for entry in chosen}
+    scores = {(entry.team_key, _label(entry.period)): entry.scored.score for entry in chosen}
 
     team_rows = [_team_row(entry, display, scores) for entry in chosen]
     objective_rows = [row for entry in chosen for row in _objective_rows(entry, display)]
@@ -345,13 +381,6 @@ def _why(used: _Entry, other: _Entry) -> str:
     return f"saved later: {when}, the other {before}"
 
 
-def _kr_counts(team_quarter: TeamQuarter, key_results) -> dict[str, int]:
-    counts = dict.fromkeys(KR_STATUSES, 0)
-    for kr in key_results:
-        counts[team_quarter.kr_status(kr)] += 1
-    return counts
-
-
 def _shares(counts: dict[str, int]) -> dict[str, float | None]:
     total = sum(counts.values())
     return {f"share_{status_column(status)}": (counts[status] / total if total else None)
@@ -387,7 +416,7 @@ def _calibration_note(flag: str | None) -> str:
 def _team_row(entry: _Entry, display: dict[str, str],
               scores: dict[tuple[str, str], float | None]) -> dict[str, object]:
     team_quarter = entry.team_quarter
-    score = team_quarter.score
+    score = entry.scored.score
     previous = scores.get((entry.team_key, _label(entry.period.previous())))
     key_results = team_quarter.key_results
     return {
@@ -395,10 +424,10 @@ def _team_row(entry: _Entry, display: dict[str, str],
         "quarter": _label(entry.period),
         "file": entry.file,
         "score": score,
-        "status": team_quarter.status,
+        "status": entry.scored.status,
         "objectives": len(team_quarter.objectives),
         "key_results": len(key_results),
-        **_shares(_kr_counts(team_quarter, key_results)),
+        **_shares(entry.scored.counts),
         "revised_targets": sum(kr.revised for kr in key_results),
         "previous_score": previous,
         "change": _change(score, previous),
@@ -409,16 +438,16 @@ def _team_row(entry: _Entry, display: dict[str, str],
 def _objective_rows(entry: _Entry, display: dict[str, str]) -> list[dict[str, object]]:
     team_quarter = entry.team_quarter
     rows = []
-    for number, objective in enumerate(team_quarter.objectives, 1):
-        counts = _kr_counts(team_quarter, objective.key_results)
+    for number, (objective, (score, status, counts)) in enumerate(
+            zip(team_quarter.objectives, entry.scored.objectives), 1):
         rows.append({
             "team": display[entry.team_key],
             "quarter": _label(entry.period),
             "file": entry.file,
             "number": number,
             "objective": objective.title,
-            "score": objective.score,
-            "status": team_quarter.status_of(objective.score),
+            "score": score,
+            "status": status,
             "key_results": len(objective.key_results),
             **{status_column(status): counts[status] for status in KR_STATUSES},
             "revised_targets": sum(kr.revised for kr in objective.key_results),
@@ -435,7 +464,7 @@ def _company_rows(chosen: list[_Entry]) -> list[dict[str, object]]:
     company_scores: dict[Quarter, float | None] = {}
     for period in sorted(by_quarter):
         group = by_quarter[period]
-        team_scores = [entry.team_quarter.score for entry in group]
+        team_scores = [entry.scored.score for entry in group]
         team_scores = [score for score in team_scores if score is not None]
         score = sum(team_scores) / len(team_scores) if team_scores else None
         company_scores[period] = score
@@ -445,7 +474,7 @@ def _company_rows(chosen: list[_Entry]) -> list[dict[str, object]]:
         for entry in group:
             krs = entry.team_quarter.key_results
             key_results += len(krs)
-            for status, count in _kr_counts(entry.team_quarter, krs).items():
+            for status, count in entry.scored.counts.items():
                 counts[status] += count
         rows.append({
             "quarter": _label(period),
