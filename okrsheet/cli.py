@@ -80,6 +80,7 @@ def score(file, output_format, as_of) -> None:
     """
     import json
 
+    from okrsheet import report
     from okrsheet.checks import check_reading
     from okrsheet.reader import read_workbook, scorecard
 
@@ -90,9 +91,9 @@ def score(file, output_format, as_of) -> None:
     if output_format == "json":
         click.echo(json.dumps(card, indent=2, ensure_ascii=False))
     elif output_format == "csv":
-        _echo_score_csv(card)
+        click.echo(report.score_csv_text(card), nl=False)
     else:
-        _print_score_table(card, problems)
+        report.print_score(card, problems)
     if any(problem.severity == "error" for problem in problems):
         raise SystemExit(1)
 
@@ -124,49 +125,6 @@ def check(files, strict) -> None:
         if not problems:
             click.echo(f"{file}: no problems.")
     raise SystemExit(1 if failed else 0)
-
-
-def _percent(value) -> str:
-    return "" if value is None else f"{value:.0%}"
-
-
-def _echo_score_csv(card: dict) -> None:
-    import csv
-    import sys
-
-    from okrsheet.report import csv_text
-
-    def safe(value):  # typed text never becomes a formula in the program that opens the CSV
-        return csv_text(value) if isinstance(value, str) else value
-
-    keys = ("title", "owner", "type", "start", "target", "revised_target", "current", "weight",
-            "progress", "status", "pace")
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["team", "quarter", "objective", "objective_score", "objective_status", *keys])
-    for objective in card["objectives"]:
-        for kr in objective["key_results"]:
-            writer.writerow([safe(value) for value in (
-                card["team"], card["quarter"], objective["title"], objective["score"],
-                objective["status"], *[kr[key] for key in keys])])
-
-
-def _print_score_table(card: dict, problems) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(highlight=False)
-    console.print(f"[bold]{card['team'] or card['file']}[/] {card['quarter'] or ''}: team score "
-                  f"{_percent(card['score']) or '-'} ({card['status'] or 'no score'})")
-    table = Table("Objective / key result", "Owner", "Progress", "Status", "Pace")
-    for objective in card["objectives"]:
-        table.add_row(f"[bold]{objective['title']}[/]", "", _percent(objective["score"]),
-                      objective["status"] or "", "")
-        for kr in objective["key_results"]:
-            table.add_row(f"  {kr['title']}", kr["owner"] or "", _percent(kr["progress"]),
-                          kr["status"], kr["pace"] or "")
-    console.print(table)
-    for problem in problems:
-        console.print(f"{problem.severity}: {problem} [{problem.code}]", markup=False)
 
 
 def _read_okrs(path: str, strict: bool = True):
@@ -316,6 +274,10 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
             raise click.BadParameter(str(error), param_hint="--quarter") from None
     if output is not None and not output.lower().endswith(".xlsx"):
         raise click.BadParameter("the output must end in .xlsx", param_hint="-o/--output")
+    if output is not None and os.path.exists(output) and not force:
+        from okrsheet.files import OutputExists
+
+        raise OutputExists(f"{output}: already exists; choose another name or use --force.")
     files = find_workbooks(paths)
     if output is not None and os.path.exists(output) and any(
             os.path.samefile(output, path) for path in files):

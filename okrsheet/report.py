@@ -116,6 +116,42 @@ def change_text(change: float | None, arrows: tuple[str, str, str] = ("â–²", "â–
     return f"{arrows[2]} 0 pts"
 
 
+def score_csv_text(card: dict) -> str:
+    """One CSV row per key result of a scorecard (``reader.scorecard``), text escaped."""
+    keys = ("title", "owner", "type", "start", "target", "revised_target", "current", "weight",
+            "progress", "status", "pace")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["team", "quarter", "objective", "objective_score", "objective_status", *keys])
+    for objective in card["objectives"]:
+        for kr in objective["key_results"]:
+            writer.writerow([_csv_cell(value) for value in (
+                card["team"], card["quarter"], objective["title"], objective["score"],
+                objective["status"], *[kr[key] for key in keys])])
+    return buffer.getvalue()
+
+
+def print_score(card: dict, problems, console=None) -> None:
+    """A scorecard as a terminal table, then its problems."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = console or Console(highlight=False)
+    console.print(f"[bold]{escape(card['team'] or card['file'])}[/] {escape(card['quarter'] or '')}: "
+                  f"team score {percent(card['score']) or '-'} ({card['status'] or 'no score'})")
+    table = Table("Objective / key result", "Owner", "Progress", "Status", "Pace")
+    for objective in card["objectives"]:
+        table.add_row(f"[bold]{escape(objective['title'])}[/]", "", percent(objective["score"]),
+                      objective["status"] or "", "")
+        for kr in objective["key_results"]:
+            table.add_row(f"  {escape(kr['title'])}", escape(kr["owner"] or ""),
+                          percent(kr["progress"]), kr["status"], kr["pace"] or "")
+    console.print(table)
+    for problem in problems:
+        console.print(f"{problem.severity}: {problem} [{problem.code}]", markup=False)
+
+
 def print_table(summary: Summary, console=None, objectives: bool = False) -> None:
     """Print the summary as rich tables (to ``console``, default stdout)."""
     from rich.console import Console
@@ -145,7 +181,7 @@ def print_table(summary: Summary, console=None, objectives: bool = False) -> Non
 
     for team, by_quarter in grid.items():
         last = by_quarter.get(latest)
-        table.add_row(team, *[score_cell(by_quarter.get(quarter)) for quarter in quarters],
+        table.add_row(Text(team), *[score_cell(by_quarter.get(quarter)) for quarter in quarters],
                       change_cell(last["change"] if last else None),
                       _mix(summary, team, latest))
     company = {row["quarter"]: row for row in records(summary.company)}
@@ -160,15 +196,15 @@ def print_table(summary: Summary, console=None, objectives: bool = False) -> Non
         console.print(f"Red objectives in {latest}:", style="bold")
         for row in red:
             console.print(f"  {row['team']}: {row['objective']} ({percent(row['score'])})",
-                          highlight=False)
+                          highlight=False, markup=False)
     for line in _notes(summary):
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, markup=False)
     if objectives:
         detail = Table(title="Objectives", title_justify="left")
         for name in ("Team", "Quarter", "Objective", "Score", "Key results"):
             detail.add_column(name, justify="right" if name in ("Score", "Key results") else "left")
         for row in records(summary.objectives):
-            detail.add_row(row["team"], row["quarter"], row["objective"],
+            detail.add_row(Text(row["team"]), row["quarter"], Text(row["objective"]),
                            Text(f"{percent(row['score'])} {row['status'] or ''}".strip(),
                                 style=_RICH_STYLES[row["status"]]),
                            str(row["key_results"]))
