@@ -448,8 +448,15 @@ class _SheetReader:
                          if key in self.columns and key not in ("current", "objective")]
         width = min((len(row) for row in self.rows[self.header + 1:]), default=0)
         inputs = operator.itemgetter(*[c for c in input_columns if c < width] or [0])
+        title_column = self.columns.get("title")
+        quick = objective_column is not None and title_column is not None \
+            and max(objective_column, title_column) < width
         for index in range(self.header + 1, len(self.rows)):
             row = self.rows[index]
+            if quick and row[title_column] == "" and row[objective_column] == "" \
+                    and index not in merged_objectives:  # the common empty ready row
+                if _BLANKS.issuperset(_as_tuple(inputs(row))):
+                    continue
             objective = merged_objectives.get(index, self._value(row, "objective"))
             objective = _text(objective)
             title = _text(self._value(row, "title"))
@@ -486,35 +493,48 @@ class _SheetReader:
         return values
 
     def _key_result(self, row: list[object], index: int, title: str) -> KeyResult:
-        kr_type = _text(self._value(row, "type"), strip=False)
+        cells = self._cells(row)
+        kr_type = _text(cells.get("type"), strip=False)
         milestone = (kr_type or "").casefold() == "milestone"
-        numbers = {key: self._number(row, index, key) for key in _NUMERIC_KEYS}
-        values = {key: self._check_in(row, index, key, milestone) for key in _VALUE_KEYS}
-        lagging = self._value(row, "lagging")
+        numbers = {key: self._number(cells, index, key) for key in _NUMERIC_KEYS}
+        values = {key: self._check_in(cells, index, key, milestone) for key in _VALUE_KEYS}
+        lagging = cells.get("lagging")
         return KeyResult(
             title=title,
-            owner=_text(self._value(row, "owner")),
+            owner=_text(cells.get("owner")),
             type=kr_type,
             start=numbers["start"],
             target=numbers["target"],
             current=values["current"],
             weight=numbers["weight"],
-            kind=_text(self._value(row, "kind")),
-            unit=_text(self._value(row, "unit")),
+            kind=_text(cells.get("kind")),
+            unit=_text(cells.get("unit")),
             revised_target=numbers["revised_target"],
-            revision_reason=_text(self._value(row, "revision_reason")),
+            revision_reason=_text(cells.get("revision_reason")),
             lagging=isinstance(lagging, str) and scoring.same_text(lagging, "yes"),
             check_ins={week: values[f"week_{week}"] for week in CHECK_IN_COLUMNS
                        if values[f"week_{week}"] is not None},
-            confidence=_text(self._value(row, "confidence")),
-            comment=_text(self._value(row, "comment")),
+            confidence=_text(cells.get("confidence")),
+            comment=_text(cells.get("comment")),
             row=index + self.row_offset + 1,
         )
 
-    def _number(self, row: list[object], index: int, key: str) -> float | None:
-        value = self._value(row, key)
+    def _cells(self, row: list[object]) -> dict[str, object]:
+        """The row's values by column key (whole numbers as floats), read in one pass."""
+        width = len(row)
+        cells = {}
+        for key, column in self.columns.items():
+            if column < width:
+                value = row[column]
+                cells[key] = float(value) if value.__class__ is int else value
+        return cells
+
+    def _number(self, cells: dict[str, object], index: int, key: str) -> float | None:
+        value = cells.get(key)
         if value is None or value == "":
             return None
+        if value.__class__ is float:
+            return value
         number, was_text = parse_number(value)
         label = _HEADER_TEXT[key]
         if number is None:
@@ -526,13 +546,13 @@ class _SheetReader:
                           "Type it as a number.", "TEXT-NUMBER")
         return number
 
-    def _check_in(self, row: list[object], index: int, key: str, milestone: bool) -> object:
-        value = self._value(row, key)
+    def _check_in(self, cells: dict[str, object], index: int, key: str, milestone: bool) -> object:
+        value = cells.get(key)
         if value is None or value == "":
             return None
         if milestone:
-            return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
-        return self._number(row, index, key)
+            return value
+        return self._number(cells, index, key)
 
     def _value(self, row: list[object], key: str) -> object:
         column = self.columns.get(key)

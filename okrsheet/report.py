@@ -141,13 +141,26 @@ def print_score(card: dict, problems, console=None) -> None:
     console.print(f"[bold]{escape(card['team'] or card['file'])}[/] {escape(card['quarter'] or '')}: "
                   f"team score {percent(card['score']) or '-'} ({card['status'] or 'no score'})")
     table = Table("Objective / key result", "Owner", "Progress", "Status", "Pace")
+    lagging = []
     for objective in card["objectives"]:
         table.add_row(f"[bold]{escape(objective['title'])}[/]", "", percent(objective["score"]),
                       objective["status"] or "", "")
         for kr in objective["key_results"]:
+            if kr["status"] == scoring.LAGGING:
+                lagging.append((objective, kr))
+                continue
             table.add_row(f"  {escape(kr['title'])}", escape(kr["owner"] or ""),
                           percent(kr["progress"]), kr["status"], kr["pace"] or "")
     console.print(table)
+    if lagging:
+        later = Table("Lagging key result (scored at the next review)", "Objective", "Owner",
+                      "Progress so far")
+        for objective, kr in lagging:
+            later.add_row(escape(kr["title"]), escape(objective["title"]),
+                          escape(kr["owner"] or ""), percent(kr["progress"]))
+        console.print(later)
+    if card.get("revised_targets"):
+        console.print(f"{card['revised_targets']} revised target(s); the score uses them.")
     for problem in problems:
         console.print(f"{problem.severity}: {problem} [{problem.code}]", markup=False)
 
@@ -348,6 +361,14 @@ def _notes(summary: Summary) -> list[str]:
         why = (f"{TOO_SAFE_FROM:.0%} or more two quarters running; sandbagging?" if flag == TOO_SAFE
                else f"{TOO_AMBITIOUS_TO:.0%} or less two quarters running; targets out of reach?")
         notes.append(f"{team}: {flag} in {', '.join(quarters)} ({why})")
+    latest = [row for row in records(summary.teams) if row["quarter"] == summary.latest_quarter]
+    revised = [f"{row['team']} {row['revised_targets']}" for row in latest if row["revised_targets"]]
+    if revised:
+        notes.append(f"Targets revised during {summary.latest_quarter}: {', '.join(revised)}.")
+    lagging = [f"{row['team']} {round(row['share_lagging'] * row['key_results'])}" for row in latest
+               if row["share_lagging"]]
+    if lagging:
+        notes.append(f"Lagging key results, to score at the next review: {', '.join(lagging)}.")
     for row in records(summary.duplicates):
         notes.append(f"Two files for {row['team']} {row['quarter']}: used {row['used']}, "
                      f"not {row['not_used']} ({row['reason']}).")
