@@ -1,0 +1,213 @@
+"""Quarter-end summary speed and memory on N generated workbooks, against named baselines.
+
+Baseline A: the obvious pandas way, ``pandas.read_excel(path, sheet_name="OKRs",
+engine="openpyxl")`` per file plus the same scores computed with pandas.
+Baseline B: raw python-calamine reading the same cells, no scoring (the floor).
+okrsheet: ``okrsheet.summary.summarise`` on one core and on all cores, and the
+``okrsheet summary`` command end to end.
+
+Each measurement runs in its own process (peak RSS is that process's maximum).
+Run: python benchmarks/bench_summary.py [-n 1000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+TEAMS = ["New Business", "Account Management", "Sales Development", "Customer Success",
+         "Partners", "Enterprise", "Mid-Market", "EMEA", "APAC", "Renewals"]
+
+
+# Generating the workbooks (the project's own writer, inputs filled in)
+
+
+def _team_quarter(number: int):
+    from okrsheet.model import KeyResult, Objective
+    from okrsheet.templates import starter
+
+    rng = random.Random(number)
+    quarter = f"{2020 + number // 40}-Q{number // 10 % 4 + 1}"
+    team = f"{TEAMS[number % len(TEAMS)]} {number // 160}"
+    team_quarter = starter("blank", team=team, quarter=quarter)
+    for index in range(rng.randint(3, 5)):
+        key_results = []
+        for kr_number in range(rng.randint(2, 5)):
+            kr_type = rng.choice(["increase", "increase", "decrease", "stay above", "milestone"])
+            start, target = (0.0, float(rng.randint(5, 500))) if kr_type != "decrease" else (100.0, 60.0)
+            check_ins = {week: round(start + (target - start) * rng.uniform(0, 1.2), 1)
+                         for week in (3, 5, 7, 9)[:rng.randint(0, 4)]}
+            if kr_type == "milestone":
+                check_ins = {3: rng.choice(["done", "no"])}
+            key_results.append(KeyResult(f"Key result {index}.{kr_number}", owner="Sam", type=kr_type,
+                                         start=start, target=target, check_ins=check_ins,
+                                         weight=rng.choice([None, 1.0, 2.0])))
+        team_quarter.objectives.append(Objective(f"Objective {index}", key_results))
+    return team_quarter
+
+
+def _write(args: tuple[int, str]) -> None:
+    from okrsheet.writer import workbook_bytes
+
+    number, folder = args
+    Path(folder, f"okrs-{number:05d}.xlsx").write_bytes(
+        workbook_bytes(_team_quarter(number), today=dt.date(2026, 1, 1)))
+
+
+def generate(count: int, folder: Path) -> None:
+    with ProcessPoolExecutor() as pool:
+        list(pool.map(_write, [(number, str(folder)) for number in range(count)], chunksize=20))
+
+
+# The methods measured, each run in a child process
+
+
+def baseline_pandas(paths: list[str]) -> dict[str, float]:
+    """Baseline A: pandas.read_excel with openpyxl, scores computed with pandas."""
+    import pandas as pd
+
+    scores = {}
+    for path in paths:
+        frame = pd.read_excel(path, sheet_name="OKRs", engine="openpyxl", header=None)
+        header_row = frame.index[frame[1].astype(str).str.strip() == "Key result"][0]
+        table = frame.iloc[header_row + 1:].copy()
+        table.columns = [str(name) for name in frame.iloc[header_row]]
+        table = table[table["Key result"].notna()]
+        table["Objective"] = table["Objective"].ffill()
+        weeks = [f"Week {week}" for week in (3, 5, 7, 9, 11, 13)]
+        current = table[weeks].ffill(axis=1).iloc[:, -1]
+        current = table["Current"].where(table["Current"].notna(), current)
+        start = pd.to_numeric(table["Start"], errors="coerce").fillna(0)
+        target = pd.to_numeric(table["Target"], errors="coerce")
+        number = pd.to_numeric(current, errors="coerce")
+        share = ((number - start) / (target - start)).clip(0, 1).fillna(0)
+        kind = table["Type"].astype(str).str.lower()
+        progress = share.where(kind.isin(["increase", "decrease"]), 0.0)
+        progress = progress.mask(kind == "stay above", (number >= target).astype(float))
+        progress = progress.mask(kind == "stay below", (number <= target).astype(float))
+        done = current.astype(str).str.lower().isin(["done", "yes", "1", "1.0"])
+        progress = progress.mask(kind == "milestone", done.astype(float))
+        weight = pd.to_numeric(table["Weight"], errors="coerce").fillna(1.0)
+        grouped = (progress * weight).groupby(table["Objective"], sort=False).sum() \
+            / weight.groupby(table["Objective"], sort=False).sum()
+        scores[path] = float(grouped.mean())
+    return scores
+
+
+def baseline_calamine(paths: list[str]) -> dict[str, float]:
+    """Baseline B: raw python-calamine reading the same cells, no scoring."""
+    from python_calamine import CalamineWorkbook
+
+    cells = 0
+    for path in paths:
+        rows = CalamineWorkbook.from_path(path).get_sheet_by_name("OKRs").to_python(
+            skip_empty_area=False)
+        cells += sum(len(row) for row in rows)
+    return {"cells": cells}
+
+
+def okrsheet_library(paths: list[str], workers: int) -> dict[str, float]:
+    from okrsheet.summary import summarise
+
+    summary = summarise(paths, workers=workers)
+    return {"teams": len(summary.teams), "left_out": len(summary.left_out)}
+
+
+def _measure(method: str, folder: str, repeat: int) -> dict[str, object]:
+    paths = sorted(str(path) for path in Path(folder).glob("*.xlsx"))
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        if method == "A":
+            result = baseline_pandas(paths)
+            result = {"teams": len(result)}
+        elif method == "B":
+            result = baseline_calamine(paths)
+        elif method == "okrsheet-1":
+            result = okrsheet_library(paths, workers=1)
+        elif method == "okrsheet-all":
+            result = okrsheet_library(paths, workers=os.cpu_count() or 1)
+        times.append(time.perf_counter() - started)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"median_s": statistics.median(times), "peak_rss_mb": max(peak, children),
+            "result": result}
+
+
+def run_child(method: str, folder: Path, repeat: int) -> dict[str, object]:
+    output = subprocess.run([sys.executable, __file__, "--child", method, "--dir", str(folder),
+                             "--repeat", str(repeat)], capture_output=True, text=True, check=True)
+    return json.loads(output.stdout)
+
+
+def run_cli(folder: Path, repeat: int) -> dict[str, object]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "okrsheet", "summary", str(folder), "--format", "json"],
+                       capture_output=True, check=True)
+        times.append(time.perf_counter() - started)
+    return {"median_s": statistics.median(times),
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=1000, help="number of workbooks")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child")
+    parser.add_argument("--dir")
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(_measure(args.child, args.dir, args.repeat)))
+        return
+
+    with tempfile.TemporaryDirectory(prefix="okrsheet-bench-") as tmp:
+        folder = Path(tmp) / "workbooks"
+        folder.mkdir()
+        started = time.perf_counter()
+        generate(args.n, folder)
+        print(f"generated {args.n} workbooks in {time.perf_counter() - started:.1f} s "
+              f"({sum(p.stat().st_size for p in folder.iterdir()) / 1e6:.1f} MB)")
+        small = Path(tmp) / "small"
+        small.mkdir()
+        for path in sorted(folder.iterdir())[:max(1, args.n // 10)]:
+            (small / path.name).write_bytes(path.read_bytes())
+
+        results = {
+            "A pandas.read_excel(openpyxl) + pandas scores": run_child("A", folder, 1),
+            "B raw python-calamine, no scoring": run_child("B", folder, args.repeat),
+            "okrsheet summarise, 1 process": run_child("okrsheet-1", folder, args.repeat),
+            f"okrsheet summarise, {os.cpu_count()} processes": run_child("okrsheet-all", folder, args.repeat),
+            "okrsheet summary CLI end to end": run_cli(folder, args.repeat),
+        }
+        small_run = run_child("okrsheet-1", small, args.repeat)
+
+    print(f"\n{'method':<48} {'median s':>9} {'ms/workbook':>12} {'peak RSS MB':>12}")
+    for name, result in results.items():
+        print(f"{name:<48} {result['median_s']:>9.3f} {1000 * result['median_s'] / args.n:>12.3f} "
+              f"{result['peak_rss_mb']:>12.0f}")
+    a = results["A pandas.read_excel(openpyxl) + pandas scores"]["median_s"]
+    b = results["B raw python-calamine, no scoring"]["median_s"]
+    one = results["okrsheet summarise, 1 process"]["median_s"]
+    many = results[f"okrsheet summarise, {os.cpu_count()} processes"]["median_s"]
+    print(f"\nokrsheet (1 process) vs A: {a / one:.1f}x faster")
+    print(f"okrsheet (1 process) / B: {one / b:.2f}x the raw calamine floor")
+    print(f"okrsheet ({os.cpu_count()} processes) vs 1 process: {one / many:.2f}x speed-up")
+    print(f"peak RSS, okrsheet 1 process: {small_run['peak_rss_mb']:.0f} MB for {max(1, args.n // 10)} "
+          f"workbooks, {results['okrsheet summarise, 1 process']['peak_rss_mb']:.0f} MB for {args.n}")
+
+
+if __name__ == "__main__":
+    main()
