@@ -204,6 +204,7 @@ def main() -> None:
     many = results[f"okrsheet summarise, {os.cpu_count()} processes"]["median_s"]
     print(f"\nokrsheet (1 process) vs A: {a / one:.1f}x faster")
     print(f"okrsheet (1 process) / B: {one / b:.2f}x the raw calamine floor")
+    print(f"okrsheet ({os.cpu_count()} processes) / B: {many / b:.2f}x the raw calamine floor")
     print(f"okrsheet ({os.cpu_count()} processes) vs 1 process: {one / many:.2f}x speed-up")
     print(f"peak RSS, okrsheet 1 process: {small_run['peak_rss_mb']:.0f} MB for {max(1, args.n // 10)} "
           f"workbooks, {results['okrsheet summarise, 1 process']['peak_rss_mb']:.0f} MB for {args.n}")
