@@ -137,6 +137,12 @@ def _new_business(q: int) -> list[Objective]:
             _kr("Standard mid-market contract agreed with Legal", "Priya", "output",
                 "milestone", None, None, "done" if q >= 2 else "no"),
         ]),
+        Objective("Build a pipeline we can trust", [
+            _kr("Qualified pipeline created for next quarter", "Jonas", "output", "increase",
+                0, 1_500_000, (300_000, 600_000, 1_100_000, 1_350_000)[q], "EUR"),
+            _kr("Forecast error at quarter end", "Priya", "outcome", "stay below",
+                None, 0.1, (0.18, 0.14, 0.09, 0.08)[q], "%"),
+        ]),
     ]
     if q == 1:  # a revised target after a price change
         objectives[0].key_results[0].revised_target = 400_000
@@ -165,6 +171,12 @@ def _account_management(q: int) -> list[Objective]:
             _kr("Account plans updated in the CRM", "Nora", "input", "increase",
                 0.6, 0.8, (0.85, 0.8, 0.8, 0.9)[q], "%"),
         ]),
+        Objective("Make renewals predictable", [
+            _kr("Renewals closed on time", "Ben", "outcome", "stay above", None, 0.95,
+                (0.97, 0.96, 0.98, 0.97)[q], "%"),
+            _kr("Renewal forecast submitted by week 9", "Nora", "output", "milestone",
+                None, None, "done", until=9),
+        ]),
     ]
 
 
@@ -187,6 +199,12 @@ def _sales_development(q: int) -> list[Objective]:
             _kr("Reply rate on outbound sequences", "Leo", "output", "increase",
                 0.03, (0.12, 0.12, 0.12, 0.07)[q], (0.04, 0.045, 0.05, 0.055)[q], "%"),
         ]),
+        Objective("Ramp new SDRs quickly", [
+            _kr("Days for a new SDR to a first qualified meeting", "Ines", "outcome",
+                "decrease", 45, 15, (40, 41, 39, 24)[q], "days"),
+            _kr("SDRs certified on the new pitch", "Leo", "output", "increase",
+                0, 8, (2, 1, 2, 6)[q], "SDRs"),
+        ]),
     ]
 
 
@@ -206,6 +224,12 @@ def _customer_success(q: int) -> list[Objective]:
                     0, 200, 150, "accounts"),
                 _kr("Customer satisfaction after onboarding", "Tom", "outcome", "increase",
                     0.82, 0.9, None, "%", until=0),  # not updated yet
+            ]),
+            Objective("Make support answers faster", [
+                _kr("Median first response time", "Lea", "outcome", "decrease", 12, 4, 8,
+                    "hours"),
+                _kr("Tickets answered within a day", "Lea", "outcome", "increase",
+                    0.7, 0.9, 0.78, "%"),
             ]),
         ]
     if q == 1:
@@ -235,6 +259,11 @@ def _customer_success(q: int) -> list[Objective]:
                     reason="two AMs left; fewer hand-overs"),
                 _kr("Net revenue retention", "Mia", "outcome", "increase", 1.04, 1.1, 1.07, "%"),
             ]),
+            Objective("Hear the customer's voice", [
+                _kr("Customers interviewed", "Lea", "input", "increase", 0, 30, 21, "customers"),
+                _kr("Product requests triaged within two weeks", "Tom", "outcome", "increase",
+                    0.3, 0.8, 0.6, "%"),
+            ]),
         ]
     return [
         Objective("Serve more customers with the same team", [
@@ -248,6 +277,11 @@ def _customer_success(q: int) -> list[Objective]:
             _kr("Published customer case studies", "Mia", "output", "increase", 0, 6, 4,
                 "stories"),
             _kr("Net promoter score", "Mia", "outcome", "increase", 32, 45, 37, "points"),
+        ]),
+        Objective("Make onboarding self-serve", [
+            _kr("Customers onboarded without a call", "Lea", "outcome", "increase",
+                0.1, 0.4, 0.31, "%"),
+            _kr("Onboarding videos published", "Tom", "output", "increase", 0, 10, 10, "videos"),
         ]),
     ]
 

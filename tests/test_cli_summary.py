@@ -49,7 +49,7 @@ def test_quarter_and_objectives():
     lines = result.stdout.splitlines()
     assert lines[0].startswith("team,quarter,file,number,objective,score")
     assert all(",2026-Q4," in line for line in lines[1:])
-    assert len(lines) == 1 + 2 + 2 + 2 + 2
+    assert len(lines) == 1 + 3 + 3 + 3 + 3  # a header, then 3 objectives for each of 4 teams
 
 
 def test_markdown_output():
