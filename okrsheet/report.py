@@ -448,6 +448,7 @@ class _WorkbookWriter:
 
     def _summary_sheet(self) -> None:
         sheet, f = self.book.add_worksheet(SUMMARY_SHEET), self.f
+        _print_setup(sheet)
         quarters, teams = self.quarters, list(self.grid)
         sheet.write_string(0, 0, "OKR summary", f["title"])
         sheet.write_string(1, 0, "Green from", f["label"])
@@ -566,6 +567,7 @@ class _WorkbookWriter:
 
     def _quarter_sheet(self, quarter: str) -> None:
         sheet, f = self.book.add_worksheet(quarter), self.f
+        _print_setup(sheet)
         headers = ("Team", "Objective", "Score", "Status", "Key results", "Green", "Orange",
                    "Red", "Not updated", "Lagging", "Revised targets", "File")
         sheet.write_string(0, 0, f"OKRs {quarter}", f["title"])
@@ -616,6 +618,7 @@ class _WorkbookWriter:
 
     def _team_quarters_sheet(self) -> None:
         sheet, f = self.book.add_worksheet(TEAM_QUARTERS_SHEET), self.f
+        _print_setup(sheet)
         percent_columns = {"score", "previous_score", "change"} | {
             column for column in TEAM_COLUMNS if column.startswith("share_")}
         for index, column in enumerate(TEAM_COLUMNS):
@@ -665,6 +668,12 @@ class _WorkbookWriter:
                for r in records(summary.duplicates)])
         sheet.set_column(0, 1, 30)
         sheet.set_column(2, 4, 50)
+
+
+def _print_setup(sheet) -> None:
+    """Printed: landscape, one page wide."""
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
 
 
 def _thresholds(summary: Summary) -> tuple[float, float]:

@@ -278,6 +278,11 @@ class _SheetWriter:
             sheet.set_column(index, index, column.width, None, options)
         sheet.set_column(layout.CALENDAR_COLUMN, layout.CALENDAR_COLUMN, None)
         sheet.freeze_panes(FIRST_ROW, 2)
+        # Printed: landscape, one page wide, the header row on every page.
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(HEADER_ROW)
+        sheet.print_area(0, 0, last, layout.COLUMN_INDEX["objective_score"])
         sheet.set_row(HEADER_ROW, 30)
 
         def span(key: str) -> str:
