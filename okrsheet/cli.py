@@ -57,8 +57,7 @@ def new(output, template, team, quarter, fiscal_year_start, force) -> None:
     from okrsheet.templates import starter
     from okrsheet.writer import write_workbook
 
-    if not output.lower().endswith(".xlsx"):
-        raise click.BadParameter("the output must end in .xlsx", param_hint="-o/--output")
+    _check_output(output, force=force)
     team_quarter = starter(template, team=team, quarter=quarter,
                            fiscal_year_start=fiscal_year_start)
     write_workbook(team_quarter, output, force=force)
@@ -144,8 +143,11 @@ def _read_okrs(path: str, strict: bool = True):
     return reading.team_quarter
 
 
-def _check_output(output: str, inputs: tuple[str, ...]) -> None:
+def _check_output(output: str, inputs=(), force: bool = False) -> None:
+    """Refuse, before any work, an output that is not .xlsx, is an input, or exists (without --force)."""
     import os
+
+    from okrsheet.files import OutputExists
 
     if not output.lower().endswith(".xlsx"):
         raise click.BadParameter("the output must end in .xlsx", param_hint="-o/--output")
@@ -153,6 +155,8 @@ def _check_output(output: str, inputs: tuple[str, ...]) -> None:
         raise click.BadParameter("the output is one of the input files; okrsheet never "
                                  "writes over an input. Choose another name.",
                                  param_hint="-o/--output")
+    if os.path.exists(output) and not force:
+        raise OutputExists(f"{output}: already exists; choose another name or use --force.")
 
 
 @main.command(name="next")
@@ -168,7 +172,7 @@ def next_command(file, output, unfinished_only, force) -> None:
     from okrsheet.carryover import carried_key_results, next_quarter
     from okrsheet.writer import write_workbook
 
-    _check_output(output, (file,))
+    _check_output(output, (file,), force)
     team_quarter = _read_okrs(file)
     carried = carried_key_results(team_quarter, unfinished_only)
     following = next_quarter(team_quarter, unfinished_only=unfinished_only)
@@ -220,7 +224,7 @@ def merge_command(base, copies, output, prefer, force) -> None:
     from okrsheet.changes import MergeConflicts, UnknownCopy, merge
     from okrsheet.writer import write_workbook
 
-    _check_output(output, (base, *copies))
+    _check_output(output, (base, *copies), force)
     originals = [_read_okrs(path) for path in (base, *copies)]
     try:
         result = merge(originals[0], originals[1:], prefer=prefer, names=list(copies))
@@ -260,7 +264,6 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
     PATHS are workbooks or folders (searched for .xlsx, .xlsm and .ods). Files that can't be
     read are listed with the reason and left out: exit status 1 then, unless --keep-going.
     """
-    import os
     import sys
 
     from okrsheet import report
@@ -272,17 +275,9 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
             quarter = Quarter.parse(quarter)
         except QuarterError as error:
             raise click.BadParameter(str(error), param_hint="--quarter") from None
-    if output is not None and not output.lower().endswith(".xlsx"):
-        raise click.BadParameter("the output must end in .xlsx", param_hint="-o/--output")
-    if output is not None and os.path.exists(output) and not force:
-        from okrsheet.files import OutputExists
-
-        raise OutputExists(f"{output}: already exists; choose another name or use --force.")
     files = find_workbooks(paths)
-    if output is not None and os.path.exists(output) and any(
-            os.path.samefile(output, path) for path in files):
-        raise click.BadParameter("the output is one of the input files; choose another name.",
-                                 param_hint="-o/--output")
+    if output is not None:
+        _check_output(output, files, force)
     workers = None if len(files) >= 100 else 1  # processes pay off only for many files
     if sys.stderr.isatty() and len(files) >= 20:
         from rich.console import Console

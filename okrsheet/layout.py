@@ -30,14 +30,6 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def column_index(letters: str) -> int:
-    """Letters to 0-based column index: A -> 0, AA -> 26."""
-    index = 0
-    for char in letters.upper():
-        index = index * 26 + ord(char) - 64
-    return index - 1
-
-
 def cell(row: int, column: int) -> str:
     """0-based row and column to an A1 address: ``cell(0, 0) == "A1"``."""
     return f"{column_letter(column)}{row + 1}"
@@ -136,7 +128,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 COLUMN_INDEX = {column.key: index for index, column in enumerate(COLUMNS)}
-COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 REQUIRED_HEADERS = ("Objective", "Key result", "Owner", "Type", "Start", "Target",
                     "Current", "Weight", "Progress", "Status")
 

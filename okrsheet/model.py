@@ -113,10 +113,6 @@ class TeamQuarter:
                                     any(kr.updated for kr in objective.key_results),
                                     self.green_from, self.orange_from)
 
-    def status_of(self, score: float | None) -> str | None:
-        """The colour of a score under this workbook's thresholds."""
-        return scoring.status(score, self.green_from, self.orange_from)
-
     def kr_status(self, kr: KeyResult) -> str:
         return scoring.kr_status(kr.progress, kr.current_value, kr.lagging,
                                  self.green_from, self.orange_from)

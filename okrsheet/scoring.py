@@ -70,10 +70,8 @@ def same_text(a: str, b: str) -> bool:
 
 # Public API: the rules
 
-CURRENT_FORMULA = "{latest_check_in}"
-"""Current follows the latest check-in until the user types a value over it."""
-
 LATEST_CHECK_IN_STEP = 'IF({check_in}<>"",{check_in},{earlier})'
+"""Current follows the latest check-in (nested from week 3 to 13) until a value is typed over it."""
 
 
 def latest_check_in(check_ins: Sequence[object]) -> object:
@@ -196,11 +194,6 @@ def score_status(score: float | None, any_updated: bool, green_from: float = GRE
     if score is not None and not any_updated:
         return NOT_UPDATED
     return status(score, green_from, orange_from)
-
-
-SCORE_STATUS_FORMULA = (
-    'IF(ISNUMBER({score}),IF({score}>={green},"green",IF({score}>={orange},"orange","red")),"")'
-)
 
 
 def status(score: float | None, green_from: float = GREEN_FROM,

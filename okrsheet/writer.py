@@ -62,6 +62,8 @@ class _SheetWriter:
         self.rows = _rows(team_quarter.objectives)
         self.last_row = FIRST_ROW + max(layout.READY_ROWS, len(self.rows) + 10) - 1
         self.f = _formats(book)
+        self.objective_scores = {number: objective.score  # by the sheet's objective number
+                                 for number, objective in enumerate(team_quarter.objectives, 1)}
 
     def write(self) -> None:
         self._top()
@@ -251,7 +253,7 @@ class _SheetWriter:
             numbers=column_range("objective_number", self.last_row),
             weights=column_range("weight_used", self.last_row),
             weighted=column_range("weighted_progress", self.last_row))
-        score = self._objective_scores().get(number_value) if objective else None
+        score = self.objective_scores.get(number_value) if objective else None
         sheet.write_formula(a["objective_score"], formula, f["score"], "" if score is None else score)
         return {"number": number_value}
 
@@ -261,12 +263,6 @@ class _SheetWriter:
             formula = scoring.LATEST_CHECK_IN_STEP.format(check_in=address(f"week_{week}", row),
                                                           earlier=formula)
         return formula
-
-    def _objective_scores(self) -> dict[int, float | None]:
-        if not hasattr(self, "_scores"):
-            self._scores = {number: objective.score
-                            for number, objective in enumerate(self.tq.objectives, 1)}
-        return self._scores
 
     # -- colours, drop-downs, widths, panes
 
