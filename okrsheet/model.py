@@ -15,7 +15,7 @@ CHECK_IN_COLUMNS = CHECK_IN_WEEKS + (REVIEW_WEEK,)
 """Weeks with a check-in value column: 3, 5, 7, 9, 11 and the week-13 final."""
 
 
-@dataclass
+@dataclass(slots=True)
 class KeyResult:
     """One key result row. Numbers are floats or None for blank cells."""
 
@@ -64,7 +64,7 @@ class KeyResult:
         return self.revised_target is not None
 
 
-@dataclass
+@dataclass(slots=True)
 class Objective:
     title: str
     key_results: list[KeyResult] = field(default_factory=list)
@@ -79,7 +79,7 @@ class Objective:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class TeamQuarter:
     """One team's OKRs for one quarter: what one workbook holds."""
 

@@ -657,6 +657,8 @@ def _as_tuple(values: object) -> tuple:
 
 def _text(value: object, strip: bool = True) -> str | None:
     """A cell as text (numbers without a trailing .0); None for blank."""
+    if value.__class__ is str:  # most cells: checked first
+        return (value.strip() if strip else value) or None
     if value is None:
         return None
     if isinstance(value, float):

@@ -15,6 +15,7 @@ import codecs
 import dataclasses
 import os
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -98,12 +99,16 @@ def check_workbook_file(path: str | os.PathLike, limits: Limits | None = None, *
     limits = Limits.from_environment() if limits is None else limits
     path = Path(path)
     name = path.name
-    if not path.exists():
-        raise UnreadableFile(f"{name}: no such file; check the name and folder.")
-    if path.is_dir():
-        raise UnreadableFile(f"{name}: is a folder, not a workbook.")
     try:
-        size = path.stat().st_size
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise UnreadableFile(f"{name}: no such file; check the name and folder.") from None
+    except OSError as error:
+        raise UnreadableFile(f"{name}: can't be opened ({error.strerror or error}).") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise UnreadableFile(f"{name}: is a folder, not a workbook.")
+    size = status.st_size
+    try:
         with open(path, "rb") as stream:
             head = stream.read(8)
     except OSError as error:
