@@ -276,6 +276,10 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
         except QuarterError as error:
             raise click.BadParameter(str(error), param_hint="--quarter") from None
     files = find_workbooks(paths)
+    if not files:
+        from okrsheet.files import OkrsheetError
+
+        raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods) found in {', '.join(paths)}.")
     if output is not None:
         _check_output(output, files, force)
     workers = None if len(files) >= 100 else 1  # processes pay off only for many files

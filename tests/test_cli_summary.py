@@ -128,3 +128,10 @@ def test_summary_score_equals_okrsheet_score(name):
     (row,) = [row for row in summary["teams"] if row["file"] == str(path)]
     scored = CliRunner().invoke(main, ["score", str(path), "--format", "json"])
     assert row["score"] == json.loads(scored.stdout)["score"]
+
+
+def test_a_folder_without_workbooks_is_named_in_the_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("no workbooks here")
+    result = run(tmp_path)
+    assert result.exit_code == 1
+    assert f"no workbooks (.xlsx, .xlsm, .ods) found in {tmp_path}." in result.output
