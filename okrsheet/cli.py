@@ -220,7 +220,7 @@ def diff_command(old, new, output_format) -> None:
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @user_errors
 def merge_command(base, copies, output, prefer, force) -> None:
-    """Merge COPIES (edited from BASE, e.g. emailed back by owners) into one workbook."""
+    """Merge COPIES edited from BASE (say, emailed back by owners) into one workbook."""
     from okrsheet.changes import MergeConflicts, UnknownCopy, merge
     from okrsheet.writer import write_workbook
 

@@ -40,3 +40,10 @@ def test_the_first_command_works_as_written_on_a_fresh_copy(tmp_path):
     for team in ("New Business", "Account Management", "Sales Development", "Customer Success"):
         assert team in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_the_cli_reference_is_current():
+    from okrsheet.clidocs import cli_reference
+
+    committed = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert committed == cli_reference(), "run python -m okrsheet.clidocs"
