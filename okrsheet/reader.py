@@ -525,8 +525,7 @@ class _SheetReader:
         cells = {}
         for key, column in self.columns.items():
             if column < width:
-                value = row[column]
-                cells[key] = float(value) if value.__class__ is int else value
+                cells[key] = _plain(row[column])
         return cells
 
     def _number(self, cells: dict[str, object], index: int, key: str) -> float | None:
@@ -558,10 +557,7 @@ class _SheetReader:
         column = self.columns.get(key)
         if column is None or column >= len(row):
             return None
-        value = row[column]
-        if isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
-        return value
+        return _plain(row[column])
 
     # -- cached formula results against the recomputed ones
 
@@ -649,6 +645,11 @@ class _SheetReader:
 
 
 _BLANKS = frozenset((None, ""))
+
+
+def _plain(value: object) -> object:
+    """A cell value as the model keeps it: whole numbers as floats (booleans stay booleans)."""
+    return float(value) if value.__class__ is int else value
 
 
 def _as_tuple(values: object) -> tuple:

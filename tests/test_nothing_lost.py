@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
 OLD = b"the quarter's numbers, typed in by hand\n" * 1000
 
-# A child process that writes with write_atomic and stalls just before the rename (in fsync,
-# as a slow disk would), telling the parent when; the parent then kills it.
-STALLING_WRITER = r"""
+# Child processes that write and stall just before the rename (in fsync, as a slow disk
+# would), telling the parent when; the parent then kills them.
+_STALL = r"""
 import os, sys, time
 real_fsync = os.fsync
 def slow_fsync(descriptor):
@@ -29,18 +29,12 @@ def slow_fsync(descriptor):
     time.sleep(60)
     real_fsync(descriptor)
 os.fsync = slow_fsync
+"""
+STALLING_WRITER = _STALL + r"""
 from okrsheet.files import write_atomic
 write_atomic(sys.argv[1], b"new and unfinished " * 1_000_000, force=True)
 """
-
-STALLING_CLI = r"""
-import os, sys, time
-real_fsync = os.fsync
-def slow_fsync(descriptor):
-    print("writing", flush=True)
-    time.sleep(60)
-    real_fsync(descriptor)
-os.fsync = slow_fsync
+STALLING_CLI = _STALL + r"""
 from okrsheet.cli import main
 main(sys.argv[1:])
 """
