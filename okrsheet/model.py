@@ -39,8 +39,11 @@ class KeyResult:
     @property
     def current_value(self) -> object:
         """Current as typed, else the latest check-in."""
-        weeks = [self.check_ins.get(week) for week in CHECK_IN_COLUMNS]
-        return scoring.effective_current(self.current, weeks)
+        current = self.current
+        if current is not None and current != "":
+            return current
+        check_ins = self.check_ins
+        return scoring.latest_check_in([check_ins.get(week) for week in CHECK_IN_COLUMNS])
 
     @property
     def target_value(self) -> float | None:
@@ -130,6 +133,59 @@ class TeamQuarter:
             return None
         return scoring.pace(kr.type, kr.progress, kr.current_value, elapsed, kr.lagging,
                             self.green_from, self.orange_from)
+
+    def scores(self) -> "Scores":
+        """Every score and status in one pass (what the reader and the summary need)."""
+        return Scores.of(self)
+
+
+@dataclass(slots=True)
+class ObjectiveScores:
+    score: float | None
+    status: str | None
+    counts: dict[str, int]  # key results by status (scoring.KR_STATUSES)
+
+
+@dataclass(slots=True)
+class Scores:
+    """A team quarter's scores computed once: the same numbers as the properties above.
+
+    ``progress`` follows :attr:`TeamQuarter.key_results`; ``objectives`` follows
+    :attr:`TeamQuarter.objectives`; ``counts`` are the team's key results by status.
+    """
+
+    score: float | None
+    status: str | None
+    counts: dict[str, int]
+    objectives: list[ObjectiveScores]
+    progress: list[float]
+
+    @classmethod
+    def of(cls, team_quarter: TeamQuarter) -> "Scores":
+        green, orange = team_quarter.green_from, team_quarter.orange_from
+        kr_status, progress_of = scoring.kr_status, scoring.progress
+        total = dict.fromkeys(scoring.KR_STATUSES, 0)
+        objectives, all_progress, updated = [], [], False
+        for objective in team_quarter.objectives:
+            counts = dict.fromkeys(scoring.KR_STATUSES, 0)
+            progresses, weights, any_updated = [], [], False
+            for kr in objective.key_results:
+                current = kr.current_value
+                progress = progress_of(kr.type, kr.start, kr.target_value, current)
+                counts[kr_status(progress, current, kr.lagging, green, orange)] += 1
+                progresses.append(progress)
+                weights.append(scoring.weight_used(kr.weight, kr.lagging))
+                any_updated = any_updated or not (current is None or current == "")
+            for status, count in counts.items():
+                total[status] += count
+            score = scoring.objective_score(progresses, weights)
+            objectives.append(ObjectiveScores(score, scoring.score_status(score, any_updated, green, orange),
+                                              counts))
+            all_progress.extend(progresses)
+            updated = updated or any_updated
+        score = scoring.team_score(objective.score for objective in objectives)
+        return cls(score, scoring.score_status(score, updated, green, orange), total, objectives,
+                   all_progress)
 
 
 def objectives_from_rows(rows: list[tuple[str | None, KeyResult | None]]) -> tuple[list[Objective], list[KeyResult]]:

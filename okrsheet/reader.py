@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from okrsheet import layout, scoring
-from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter, objectives_from_rows
+from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter, objectives_from_rows
 from okrsheet.problems import ERROR, WARNING, Problem
 from okrsheet.quarter import Quarter, QuarterError, fiscal_year_start_of
 from okrsheet.safety import UnreadableFile, check_workbook_file
@@ -41,6 +41,8 @@ class Reading:
     problems: list[Problem] = field(default_factory=list)
     sheet: str | None = None
     columns: dict[str, int] = field(default_factory=dict)
+    scores: Scores | None = None
+    """The team quarter's scores as read (computed once; None without a table)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -206,6 +208,7 @@ _REQUIRED_KEYS = tuple(_KEY_OF_HEADER[layout.normalise_header(text)] for text in
 _MIN_HEADERS = 3  # "Key result" plus this many other known headers make a header row
 _NUMERIC_KEYS = ("start", "target", "revised_target", "weight")
 _VALUE_KEYS = ("current", *[f"week_{week}" for week in CHECK_IN_COLUMNS])
+_WEEK_KEYS = tuple((week, f"week_{week}") for week in CHECK_IN_COLUMNS)
 _INPUT_KEYS = tuple(column.key for column in layout.COLUMNS if column.user_input)
 _HEADER_TEXT = {column.key: column.header for column in layout.COLUMNS}
 
@@ -312,12 +315,13 @@ class _SheetReader:
             self._problem(WARNING, "title", kr.row - 1,
                           f'Key result "{kr.title}" has no objective above it; it is not scored. '
                           "Type its objective in the Objective column.", "NO-OBJECTIVE")
-        self._compare_cached(tq, rows, cached, fields)
+        scores = tq.scores()
+        self._compare_cached(tq, scores, rows, cached, fields)
         if as_of is not None:
             tq.as_of = as_of
         columns = {key: index + self.column_offset for key, index in self.columns.items()}
         return Reading(file=self.file, team_quarter=tq, problems=self.problems,
-                       sheet=self.sheet, columns=columns)
+                       sheet=self.sheet, columns=columns, scores=scores)
 
     # -- where things are
 
@@ -325,7 +329,7 @@ class _SheetReader:
         for index, value in enumerate(self.rows[self.header]):
             if not isinstance(value, str) or value.strip().casefold() in _HELPER_HEADERS:
                 continue
-            key = _KEY_OF_HEADER.get(layout.normalise_header(value))
+            key = _KEY_OF_HEADER.get(_normalised(value))
             if key is None:
                 continue
             if key in self.columns:
@@ -344,6 +348,10 @@ class _SheetReader:
             self._problem(severity, None, self.header,
                           f'no "{_HEADER_TEXT[key]}" column in the header row; '
                           "add it back (copy it from a new workbook).", "MISSING-COLUMN")
+        # One C-level gather per row for _cells
+        self.keys = tuple(self.columns)
+        self.fetch = _gather(tuple(self.columns.values()))
+        self.last_column = max(self.columns.values(), default=-1)
 
     def _has_check_ins(self) -> bool:
         return any(f"week_{week}" in self.columns for week in CHECK_IN_COLUMNS)
@@ -356,7 +364,7 @@ class _SheetReader:
             for column_index, value in enumerate(row[:-1]):
                 if not isinstance(value, str) or not value:
                     continue
-                key = _FIELD_OF_LABEL.get(layout.normalise_header(value))
+                key = _FIELD_OF_LABEL.get(_normalised(value))
                 if key is not None and key not in found:
                     found[key] = (row[column_index + 1], row_index, column_index + 1)
         return found
@@ -442,7 +450,7 @@ class _SheetReader:
         objective_column = self.columns.get("objective")
         merged_objectives = self._merged_values(objective_column)
         rows = []
-        cached: dict[int, dict[str, object]] = {}
+        cached: dict[int, list[object]] = {}
         # Current is a formula in every ready row, so it doesn't make a row filled in.
         input_columns = [self.columns[key] for key in _INPUT_KEYS
                          if key in self.columns and key not in ("current", "objective")]
@@ -469,8 +477,7 @@ class _SheetReader:
                                   "NO-TITLE")
                 continue
             rows.append((objective, self._key_result(row, index, title), index))
-            cached[index] = {key: self._value(row, key)
-                             for key in ("progress", "status", "objective_score")}
+            cached[index] = row  # its formula results, compared once the scores are known
         return rows, cached
 
     def _merged_values(self, column: int | None) -> dict[int, object]:
@@ -494,46 +501,52 @@ class _SheetReader:
 
     def _key_result(self, row: list[object], index: int, title: str) -> KeyResult:
         cells = self._cells(row)
-        kr_type = _text(cells.get("type"), strip=False)
-        milestone = (kr_type or "").casefold() == "milestone"
-        numbers = {key: self._number(cells, index, key) for key in _NUMERIC_KEYS}
-        values = {key: self._check_in(cells, index, key, milestone) for key in _VALUE_KEYS}
-        lagging = cells.get("lagging")
+        get = cells.get
+        kr_type = _text(get("type"), strip=False)
+        milestone = kr_type is not None and kr_type.casefold() == "milestone"
+        number = self._number
+        start, target = number(get("start"), index, "start"), number(get("target"), index, "target")
+        revised_target = number(get("revised_target"), index, "revised_target")
+        weight = number(get("weight"), index, "weight")
+        values = {}
+        for key in _VALUE_KEYS:
+            value = get(key)
+            if value is None or value == "":
+                continue
+            values[key] = _plain(value) if milestone else number(value, index, key)
+        lagging = get("lagging")
         return KeyResult(
             title=title,
-            owner=_text(cells.get("owner")),
+            owner=_text(get("owner")),
             type=kr_type,
-            start=numbers["start"],
-            target=numbers["target"],
-            current=values["current"],
-            weight=numbers["weight"],
-            kind=_text(cells.get("kind")),
-            unit=_text(cells.get("unit")),
-            revised_target=numbers["revised_target"],
-            revision_reason=_text(cells.get("revision_reason")),
+            start=start,
+            target=target,
+            current=values.get("current"),
+            weight=weight,
+            kind=_text(get("kind")),
+            unit=_text(get("unit")),
+            revised_target=revised_target,
+            revision_reason=_text(get("revision_reason")),
             lagging=isinstance(lagging, str) and scoring.same_text(lagging, "yes"),
-            check_ins={week: values[f"week_{week}"] for week in CHECK_IN_COLUMNS
-                       if values[f"week_{week}"] is not None},
-            confidence=_text(cells.get("confidence")),
-            comment=_text(cells.get("comment")),
+            check_ins={week: values[key] for week, key in _WEEK_KEYS
+                       if values.get(key) is not None},
+            confidence=_text(get("confidence")),
+            comment=_text(get("comment")),
             row=index + self.row_offset + 1,
         )
 
     def _cells(self, row: list[object]) -> dict[str, object]:
-        """The row's values by column key (whole numbers as floats), read in one pass."""
+        """The row's values by column key, read in one pass."""
+        if len(row) > self.last_column:
+            return dict(zip(self.keys, self.fetch(row)))
         width = len(row)
-        cells = {}
-        for key, column in self.columns.items():
-            if column < width:
-                cells[key] = _plain(row[column])
-        return cells
+        return {key: row[column] for key, column in self.columns.items() if column < width}
 
-    def _number(self, cells: dict[str, object], index: int, key: str) -> float | None:
-        value = cells.get(key)
-        if value is None or value == "":
-            return None
+    def _number(self, value: object, index: int, key: str) -> float | None:
         if value.__class__ is float:
             return value
+        if value is None or value == "":
+            return None
         number, was_text = parse_number(value)
         label = _HEADER_TEXT[key]
         if number is None:
@@ -545,14 +558,6 @@ class _SheetReader:
                           "Type it as a number.", "TEXT-NUMBER")
         return number
 
-    def _check_in(self, cells: dict[str, object], index: int, key: str, milestone: bool) -> object:
-        value = cells.get(key)
-        if value is None or value == "":
-            return None
-        if milestone:
-            return value
-        return self._number(cells, index, key)
-
     def _value(self, row: list[object], key: str) -> object:
         column = self.columns.get(key)
         if column is None or column >= len(row):
@@ -561,30 +566,28 @@ class _SheetReader:
 
     # -- cached formula results against the recomputed ones
 
-    def _compare_cached(self, tq: TeamQuarter, rows, cached, fields) -> None:
+    def _compare_cached(self, tq: TeamQuarter, scores: Scores, rows, cached, fields) -> None:
         if not self._has_cached_values(cached):
             return  # saved by a program that doesn't calculate (openpyxl): nothing to compare
-        progress = {id(kr): kr.progress for kr in tq.key_results}  # each computed once
-        by_row = {kr.row: kr for kr in tq.key_results}
-        for index, values in cached.items():
-            kr = by_row.get(index + self.row_offset + 1)
-            if kr is None:
-                continue
-            self._compare(index, "progress", "Progress", values["progress"], progress[id(kr)])
-        scores = [scoring.objective_score([progress[id(kr)] for kr in objective.key_results],
-                                          [kr.weight_used for kr in objective.key_results])
-                  for objective in tq.objectives]
-        for score, index in zip(scores, self._objective_rows(rows)):
-            if index in cached and "objective_score" in self.columns:
-                self._compare(index, "objective_score", "Objective score",
-                              cached[index]["objective_score"], score)
+        first_row = self.row_offset + 1
+        for kr, progress in zip(tq.key_results, scores.progress):
+            index = kr.row - first_row
+            if index in cached:
+                self._compare(index, "progress", "Progress",
+                              self._value(cached[index], "progress"), progress)
+        objective_scores = [objective.score for objective in scores.objectives]
+        if "objective_score" in self.columns:
+            for score, index in zip(objective_scores, self._objective_rows(rows)):
+                if index in cached:
+                    self._compare(index, "objective_score", "Objective score",
+                                  self._value(cached[index], "objective_score"), score)
         if "team_score" in fields:
             value, row, column = fields["team_score"]
-            self._compare(row, None, "Team score", value, scoring.team_score(scores), column=column)
+            self._compare(row, None, "Team score", value, scores.score, column=column)
 
     def _has_cached_values(self, cached) -> bool:
         """True when a calculating program saved the file: a KR's Status/Progress has a value."""
-        return any(values[key] not in (None, "") for values in cached.values()
+        return any(self._value(row, key) not in (None, "") for row in cached.values()
                    for key in ("status", "progress"))
 
     def _repeated_objectives(self, rows) -> None:
@@ -650,6 +653,14 @@ _BLANKS = frozenset((None, ""))
 def _plain(value: object) -> object:
     """A cell value as the model keeps it: whole numbers as floats (booleans stay booleans)."""
     return float(value) if value.__class__ is int else value
+
+
+def _gather(columns: tuple[int, ...]):
+    """``row -> tuple of row[column] for each column`` (a tuple even for one column)."""
+    if len(columns) == 1:
+        column = columns[0]
+        return lambda row: (row[column],)
+    return operator.itemgetter(*columns)
 
 
 def _as_tuple(values: object) -> tuple:

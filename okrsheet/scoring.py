@@ -29,6 +29,8 @@ ORANGE_FROM = 0.4
 
 GREEN, ORANGE, RED = "green", "orange", "red"
 NOT_UPDATED, LAGGING = "not updated", "lagging"
+KR_STATUSES = (GREEN, ORANGE, RED, NOT_UPDATED, LAGGING)
+"""Every status a key result can have, in display order."""
 ON_TRACK, AT_RISK, BEHIND = "on track", "at risk", "behind"
 
 # Public API: spreadsheet-style arithmetic

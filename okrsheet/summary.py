@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from okrsheet import scoring
 from okrsheet.files import OkrsheetError
-from okrsheet.model import TeamQuarter
+from okrsheet.model import Scores, TeamQuarter
 from okrsheet.problems import Problem
 from okrsheet.quarter import Quarter, QuarterError
 
@@ -51,7 +51,7 @@ TOO_SAFE_FROM = 0.9
 TOO_AMBITIOUS_TO = 0.3
 TOO_SAFE, TOO_AMBITIOUS = "too safe", "too ambitious"
 
-KR_STATUSES = (scoring.GREEN, scoring.ORANGE, scoring.RED, scoring.NOT_UPDATED, scoring.LAGGING)
+KR_STATUSES = scoring.KR_STATUSES
 """The key-result statuses counted in the summary, in display order."""
 
 
@@ -151,12 +151,12 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
     left_out: list[tuple[str, str]] = []
     problems: list[Problem] = []
     for path, result in zip(files, _read_all(files, as_of, workers)):
-        team_quarter, found, reason, saved = result
+        team_quarter, scores, found, reason, saved = result
         problems.extend(found)
         if team_quarter is None:
             left_out.append((str(path), reason))
         else:
-            entries.append(_Entry(team_quarter, str(path), saved))
+            entries.append(_Entry(team_quarter, str(path), saved, scored=scores))
         if on_file is not None:
             on_file(path)
     return _summarise(entries, left_out, problems, quarter)
@@ -181,55 +181,22 @@ class _Entry:
     saved: float | None  # file modification time, None when not from a file
     team_key: str = ""
     period: Quarter | None = None
-    scored: "_Scored | None" = None
-
-
-@dataclass
-class _Scored:
-    """A team quarter's scores, computed once (the summary reads them many times)."""
-
-    score: float | None
-    status: str | None
-    counts: dict[str, int]
-    objectives: list[tuple[float | None, str | None, dict[str, int]]]
-
-    @classmethod
-    def of(cls, team_quarter: TeamQuarter) -> "_Scored":
-        objectives = []
-        total = dict.fromkeys(KR_STATUSES, 0)
-        green, orange = team_quarter.green_from, team_quarter.orange_from
-        updated = False
-        for objective in team_quarter.objectives:
-            counts = dict.fromkeys(KR_STATUSES, 0)
-            progresses, weights, any_updated = [], [], False
-            for kr in objective.key_results:
-                current, progress = kr.current_value, kr.progress
-                counts[scoring.kr_status(progress, current, kr.lagging, green, orange)] += 1
-                progresses.append(progress)
-                weights.append(kr.weight_used)
-                any_updated = any_updated or current not in (None, "")
-            for status, count in counts.items():
-                total[status] += count
-            score = scoring.objective_score(progresses, weights)
-            objectives.append((score, scoring.score_status(score, any_updated, green, orange), counts))
-            updated = updated or any_updated
-        score = scoring.team_score(objective_score for objective_score, _, _ in objectives)
-        return cls(score, scoring.score_status(score, updated, green, orange), total, objectives)
+    scored: Scores | None = None
 
 
 def _read_one(path: Path, as_of: dt.date | None = None):
-    """``(team quarter or None, problems, reason left out, modification time)`` for one file."""
+    """``(team quarter or None, its scores, problems, reason left out, modification time)``."""
     from okrsheet.reader import read_workbook
     from okrsheet.safety import UnreadableFile
 
     try:
         reading = read_workbook(path, as_of=as_of)
     except UnreadableFile as error:
-        return None, [], _one_line(error), None
+        return None, None, [], _one_line(error), None
     if reading.team_quarter is None:
-        return None, reading.problems, _reason(reading.problems), None
+        return None, None, reading.problems, _reason(reading.problems), None
     reading.team_quarter.file = str(path)
-    return reading.team_quarter, reading.problems, None, path.stat().st_mtime
+    return reading.team_quarter, reading.scores, reading.problems, None, path.stat().st_mtime
 
 
 def _read_all(files: list[Path], as_of: dt.date | None, workers: int | None):
@@ -289,7 +256,8 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
             usable.append(entry)
     chosen, duplicates = _pick(usable)
     for entry in chosen:
-        entry.scored = _Scored.of(entry.team_quarter)
+        if entry.scored is None:
+            entry.scored = entry.team_quarter.scores()
     chosen.sort(key=lambda entry: ((entry.period.year, entry.period.number), entry.team_key))
 
     display = {}  # team key -> name as written in the team's latest workbook
@@ -438,7 +406,7 @@ def _team_row(entry: _Entry, display: dict[str, str],
 def _objective_rows(entry: _Entry, display: dict[str, str]) -> list[dict[str, object]]:
     team_quarter = entry.team_quarter
     rows = []
-    for number, (objective, (score, status, counts)) in enumerate(
+    for number, (objective, scores) in enumerate(
             zip(team_quarter.objectives, entry.scored.objectives), 1):
         rows.append({
             "team": display[entry.team_key],
@@ -446,10 +414,10 @@ def _objective_rows(entry: _Entry, display: dict[str, str]) -> list[dict[str, ob
             "file": entry.file,
             "number": number,
             "objective": objective.title,
-            "score": score,
-            "status": status,
+            "score": scores.score,
+            "status": scores.status,
             "key_results": len(objective.key_results),
-            **{status_column(status): counts[status] for status in KR_STATUSES},
+            **{status_column(status): scores.counts[status] for status in KR_STATUSES},
             "revised_targets": sum(kr.revised for kr in objective.key_results),
         })
     return rows
