@@ -11,6 +11,7 @@ Cells are read with python-calamine (cached values only; error cells read as ``"
 from __future__ import annotations
 
 import datetime as dt
+import io
 import operator
 import os
 import re
@@ -20,7 +21,7 @@ from okrsheet import layout, scoring
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter, objectives_from_rows
 from okrsheet.problems import ERROR, WARNING, Problem
 from okrsheet.quarter import Quarter, QuarterError, fiscal_year_start_of
-from okrsheet.safety import UnreadableFile, check_workbook_file
+from okrsheet.safety import UnreadableFile, check_workbook_file, read_checked
 
 TOLERANCE = 1e-9
 """Cached and recomputed numbers closer than this agree (LibreOffice keeps 15 digits)."""
@@ -61,9 +62,9 @@ def read_workbook(path: str | os.PathLike, *, as_of: dt.date | None = None) -> R
     Raises :class:`~okrsheet.safety.UnreadableFile` for files that can't be read at all;
     anything wrong inside a readable workbook comes back as problems.
     """
-    check_workbook_file(path, deep=False)
+    _, data = read_checked(path)
     name = str(path)
-    book = _open(path)
+    book = _open(path, data)
     try:
         found = _find_table(book, name, path)
         if isinstance(found, Problem):
@@ -176,11 +177,11 @@ def _digits(text: str) -> float | None:
         return None
 
 
-def _open(path: str | os.PathLike):
+def _open(path: str | os.PathLike, data: bytes):
     import python_calamine
 
     try:
-        return python_calamine.CalamineWorkbook.from_path(str(path))
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:  # calamine raises its own error types for damaged files
         check_workbook_file(path, deep=True)  # names the hostile part precisely, if there is one
         raise UnreadableFile(f"{os.path.basename(path)}: the workbook can't be read "

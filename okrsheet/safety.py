@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import io
 import os
 import re
 import stat
@@ -96,6 +97,16 @@ def check_workbook_file(path: str | os.PathLike, limits: Limits | None = None, *
     encoding checks of every part to a deep check run when python-calamine fails on the
     file (calamine never expands entities and stops at a part's declared size).
     """
+    return _check(path, limits, deep)[0]
+
+
+def read_checked(path: str | os.PathLike, limits: Limits | None = None) -> tuple[str, bytes]:
+    """``(format, the file's bytes)`` after the fast check (``deep=False``) of
+    :func:`check_workbook_file`: the file is read once, for the check and the parser."""
+    return _check(path, limits, deep=False)
+
+
+def _check(path: str | os.PathLike, limits: Limits | None, deep: bool) -> tuple[str, bytes]:
     limits = Limits.from_environment() if limits is None else limits
     path = Path(path)
     name = path.name
@@ -108,32 +119,35 @@ def check_workbook_file(path: str | os.PathLike, limits: Limits | None = None, *
     if stat.S_ISDIR(status.st_mode):
         raise UnreadableFile(f"{name}: is a folder, not a workbook.")
     size = status.st_size
+    if size > limits.max_file_bytes:
+        raise _too_large(name, size, limits)
     try:
         with open(path, "rb") as stream:
-            head = stream.read(8)
+            data = stream.read(size + 1)  # one byte more: a file that grew since os.stat
+            if len(data) > size:
+                data += stream.read(limits.max_file_bytes + 1 - len(data))
     except OSError as error:
         raise UnreadableFile(f"{name}: can't be opened ({error.strerror or error}).") from None
+    size, head = len(data), data[:8]
     if size == 0:
         raise UnreadableFile(f"{name}: the file is empty (0 bytes); ask for the workbook again.")
-    if size > limits.max_file_bytes:
-        raise UnreadableFile(f"{name}: the file is {_mb(size)}, over the "
-                             f"{_mb(limits.max_file_bytes)} limit for a workbook "
-                             "(OKRSHEET_MAX_FILE_MB raises it).")
+    if size > limits.max_file_bytes:  # it grew since os.stat
+        raise _too_large(name, size, limits)
     if head.startswith(OLE_MAGIC):
         raise UnreadableFile(f"{name}: {_ole_kind(path)}")
     if not head.startswith(ZIP_MAGIC):
         raise UnreadableFile(f"{name}: not an Excel or LibreOffice workbook ({_sniff(path)}); "
                              "save it as .xlsx.")
+    stream = io.BytesIO(data)
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(stream) as archive:
             entries = archive.infolist()
             kind = _workbook_kind(name, archive, entries)
             _check_declared_dimensions(archive, entries, kind, limits)
             _check_zip(name, entries, limits)
-        with open(path, "rb") as stream:
-            for entry in entries:
-                if deep or (_is_sheet(kind, entry.filename) and _may_hold_too_many_rows(entry, limits)):
-                    _check_part(name, stream, entry, kind, limits, deep)
+        for entry in entries:
+            if deep or (_is_sheet(kind, entry.filename) and _may_hold_too_many_rows(entry, limits)):
+                _check_part(name, stream, entry, kind, limits, deep)
     except _TooManyRows as too_many:
         where = _sheet_title(path, too_many.part) if kind == "xlsx" else None
         where = f'sheet "{where}"' if where else f"a sheet ({too_many.part})"
@@ -148,7 +162,13 @@ def check_workbook_file(path: str | os.PathLike, limits: Limits | None = None, *
                              "ask for the workbook again.") from None
     except OSError as error:
         raise UnreadableFile(f"{name}: can't be read ({error.strerror or error}).") from None
-    return kind
+    return kind, data
+
+
+def _too_large(name: str, size: int, limits: Limits) -> UnreadableFile:
+    return UnreadableFile(f"{name}: the file is {_mb(size)}, over the "
+                          f"{_mb(limits.max_file_bytes)} limit for a workbook "
+                          "(OKRSHEET_MAX_FILE_MB raises it).")
 
 
 # Private API: what kind of zip
