@@ -207,9 +207,11 @@ _FIELD_OF_LABEL = {layout.normalise_header(f.label): f.key for f in
                     layout.AS_OF, layout.TEAM_SCORE, layout.GREEN_FROM, layout.ORANGE_FROM)}
 _REQUIRED_KEYS = tuple(_KEY_OF_HEADER[layout.normalise_header(text)] for text in layout.REQUIRED_HEADERS)
 _MIN_HEADERS = 3  # "Key result" plus this many other known headers make a header row
-_NUMERIC_KEYS = ("start", "target", "revised_target", "weight")
-_VALUE_KEYS = ("current", *[f"week_{week}" for week in CHECK_IN_COLUMNS])
 _WEEK_KEYS = tuple((week, f"week_{week}") for week in CHECK_IN_COLUMNS)
+_ROW_KEYS = ("owner", "kind", "type", "unit", "start", "target", "revised_target",
+             "revision_reason", "weight", "lagging", *[key for _, key in _WEEK_KEYS], "current",
+             "confidence", "comment")
+"""What :meth:`_SheetReader._key_result` reads from a row, in the order it unpacks them."""
 _INPUT_KEYS = tuple(column.key for column in layout.COLUMNS if column.user_input)
 _HEADER_TEXT = {column.key: column.header for column in layout.COLUMNS}
 
@@ -349,10 +351,10 @@ class _SheetReader:
             self._problem(severity, None, self.header,
                           f'no "{_HEADER_TEXT[key]}" column in the header row; '
                           "add it back (copy it from a new workbook).", "MISSING-COLUMN")
-        # One C-level gather per row for _cells
-        self.keys = tuple(self.columns)
-        self.fetch = _gather(tuple(self.columns.values()))
-        self.last_column = max(self.columns.values(), default=-1)
+        # One C-level gather per key-result row; a missing column reads the blank padding.
+        self.blank_column = max((len(row) for row in self.rows), default=0)
+        self.fetch = operator.itemgetter(*[self.columns.get(key, self.blank_column)
+                                           for key in _ROW_KEYS])
 
     def _has_check_ins(self) -> bool:
         return any(f"week_{week}" in self.columns for week in CHECK_IN_COLUMNS)
@@ -501,47 +503,43 @@ class _SheetReader:
         return values
 
     def _key_result(self, row: list[object], index: int, title: str) -> KeyResult:
-        cells = self._cells(row)
-        get = cells.get
-        kr_type = _text(get("type"), strip=False)
+        (owner, kind, kr_type, unit, start, target, revised_target, reason, weight, lagging,
+         *weeks, current, confidence, comment) = self._gather(row)
+        kr_type = _text(kr_type, strip=False)
         milestone = kr_type is not None and kr_type.casefold() == "milestone"
         number = self._number
-        start, target = number(get("start"), index, "start"), number(get("target"), index, "target")
-        revised_target = number(get("revised_target"), index, "revised_target")
-        weight = number(get("weight"), index, "weight")
-        values = {}
-        for key in _VALUE_KEYS:
-            value = get(key)
-            if value is None or value == "":
-                continue
-            values[key] = _plain(value) if milestone else number(value, index, key)
-        lagging = get("lagging")
-        return KeyResult(
-            title=title,
-            owner=_text(get("owner")),
-            type=kr_type,
-            start=start,
-            target=target,
-            current=values.get("current"),
-            weight=weight,
-            kind=_text(get("kind")),
-            unit=_text(get("unit")),
-            revised_target=revised_target,
-            revision_reason=_text(get("revision_reason")),
-            lagging=isinstance(lagging, str) and scoring.same_text(lagging, "yes"),
-            check_ins={week: values[key] for week, key in _WEEK_KEYS
-                       if values.get(key) is not None},
-            confidence=_text(get("confidence")),
-            comment=_text(get("comment")),
-            row=index + self.row_offset + 1,
-        )
+        # The common cell is a float or blank: only other values go through _number.
+        if start.__class__ is not float:
+            start = number(start, index, "start")
+        if target.__class__ is not float:
+            target = number(target, index, "target")
+        if revised_target.__class__ is not float:
+            revised_target = number(revised_target, index, "revised_target")
+        if weight.__class__ is not float:
+            weight = number(weight, index, "weight")
+        current = self._check_in(current, index, "current", milestone)
+        check_ins = {}
+        for (week, key), value in zip(_WEEK_KEYS, weeks):
+            if value is not None and value != "":
+                value = self._check_in(value, index, key, milestone)
+                if value is not None:
+                    check_ins[week] = value
+        return KeyResult(title, _text(owner), kr_type, start, target, current, weight,
+                         _text(kind), _text(unit), revised_target, _text(reason),
+                         isinstance(lagging, str) and scoring.same_text(lagging, "yes"),
+                         check_ins, _text(confidence), _text(comment),
+                         index + self.row_offset + 1)
 
-    def _cells(self, row: list[object]) -> dict[str, object]:
-        """The row's values by column key, read in one pass."""
-        if len(row) > self.last_column:
-            return dict(zip(self.keys, self.fetch(row)))
-        width = len(row)
-        return {key: row[column] for key, column in self.columns.items() if column < width}
+    def _gather(self, row: list[object]) -> tuple:
+        """The row's cells in :data:`_ROW_KEYS` order (None for a missing column)."""
+        return self.fetch(row + [None] * (self.blank_column + 1 - len(row)))
+
+    def _check_in(self, value: object, index: int, key: str, milestone: bool) -> object:
+        if value.__class__ is float:
+            return value
+        if value is None or value == "":
+            return None
+        return _plain(value) if milestone else self._number(value, index, key)
 
     def _number(self, value: object, index: int, key: str) -> float | None:
         if value.__class__ is float:
@@ -654,14 +652,6 @@ _BLANKS = frozenset((None, ""))
 def _plain(value: object) -> object:
     """A cell value as the model keeps it: whole numbers as floats (booleans stay booleans)."""
     return float(value) if value.__class__ is int else value
-
-
-def _gather(columns: tuple[int, ...]):
-    """``row -> tuple of row[column] for each column`` (a tuple even for one column)."""
-    if len(columns) == 1:
-        column = columns[0]
-        return lambda row: (row[column],)
-    return operator.itemgetter(*columns)
 
 
 def _as_tuple(values: object) -> tuple:
