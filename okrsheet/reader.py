@@ -258,26 +258,38 @@ def _has_values(book, sheet_name: str) -> bool:
 
 def _header_row(rows: list[list[object]]) -> int | None:
     for index, row in enumerate(rows):
+        if len(row) - row.count("") - row.count(None) <= _MIN_HEADERS:
+            continue  # too few cells filled in (counted in C: most rows above the header)
         texts = [value for value in row if isinstance(value, str) and value]
         if len(texts) <= _MIN_HEADERS:
             continue
-        keys = {_KEY_OF_HEADER.get(_normalised(value)) for value in texts}
+        keys = set(map(_header_key, texts))
         if "title" in keys and len(keys - {None, "title"}) >= _MIN_HEADERS:
             return index
     return None
 
 
-_NORMALISED: dict[str, str] = {}
+class _Remembered(dict):
+    """``text -> compute(text)``, remembered up to 10,000 texts: scans see the same texts often."""
+
+    def __init__(self, compute) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, text: str):
+        found = self.compute(text)
+        if len(self) < 10_000:
+            self[text] = found
+        return found
 
 
-def _normalised(text: str) -> str:
-    """:func:`layout.normalise_header`, remembered: header scans see the same texts often."""
-    found = _NORMALISED.get(text)
-    if found is None:
-        found = layout.normalise_header(text)
-        if len(_NORMALISED) < 10_000:
-            _NORMALISED[text] = found
-    return found
+_header_key = _Remembered(lambda text: _KEY_OF_HEADER.get(layout.normalise_header(text))).__getitem__
+"""Column key of a header text, or None."""
+_column_key = _Remembered(lambda text: None if text.strip().casefold() in _HELPER_HEADERS
+                          else _KEY_OF_HEADER.get(layout.normalise_header(text))).__getitem__
+"""Column key of a header text, or None (also for okrsheet's hidden helper columns)."""
+_label_key = _Remembered(lambda text: _FIELD_OF_LABEL.get(layout.normalise_header(text))).__getitem__
+"""Field key of a label text (Team, Quarter...), or None."""
 
 
 def _merges(sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -330,9 +342,7 @@ class _SheetReader:
 
     def _columns(self) -> None:
         for index, value in enumerate(self.rows[self.header]):
-            if not isinstance(value, str) or value.strip().casefold() in _HELPER_HEADERS:
-                continue
-            key = _KEY_OF_HEADER.get(_normalised(value))
+            key = _column_key(value) if isinstance(value, str) else None
             if key is None:
                 continue
             if key in self.columns:
@@ -367,7 +377,7 @@ class _SheetReader:
             for column_index, value in enumerate(row[:-1]):
                 if not isinstance(value, str) or not value:
                     continue
-                key = _FIELD_OF_LABEL.get(_normalised(value))
+                key = _label_key(value)
                 if key is not None and key not in found:
                     found[key] = (row[column_index + 1], row_index, column_index + 1)
         return found

@@ -113,5 +113,7 @@ def test_progress_never_falls_when_current_moves_towards_the_target(start, targe
     if scoring.approx_equal(start, target):
         return
     nearer, further = sorted([first, second], key=lambda value: abs(target - value))
-    if (target - start) * (nearer - further) >= 0:
+    # nearer lies from further in the target's direction (signs compared: a product of tiny
+    # numbers underflows to 0)
+    if nearer == further or (nearer > further) == (target > start):
         assert progress("increase", start, target, nearer) >= progress("increase", start, target, further)
