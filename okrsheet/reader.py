@@ -44,6 +44,8 @@ class Reading:
     columns: dict[str, int] = field(default_factory=dict)
     scores: Scores | None = None
     """The team quarter's scores as read (computed once; None without a table)."""
+    modified: float | None = None
+    """The file's modification time when it was read (seconds since the epoch)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -62,14 +64,16 @@ def read_workbook(path: str | os.PathLike, *, as_of: dt.date | None = None) -> R
     Raises :class:`~okrsheet.safety.UnreadableFile` for files that can't be read at all;
     anything wrong inside a readable workbook comes back as problems.
     """
-    _, data = read_checked(path)
+    checked = read_checked(path)
     name = str(path)
-    book = _open(path, data)
+    book = _open(path, checked.data)
     try:
         found = _find_table(book, name, path)
         if isinstance(found, Problem):
-            return Reading(file=name, team_quarter=None, problems=[found])
-        return _SheetReader(name, *found).read(as_of)
+            return Reading(file=name, team_quarter=None, problems=[found], modified=checked.modified)
+        reading = _SheetReader(name, *found).read(as_of)
+        reading.modified = checked.modified
+        return reading
     finally:
         close = getattr(book, "close", None)
         if close is not None:
@@ -478,9 +482,13 @@ class _SheetReader:
                     and index not in merged_objectives:  # the common empty ready row
                 if _BLANKS.issuperset(_as_tuple(inputs(row))):
                     continue
-            objective = merged_objectives.get(index, self._value(row, "objective"))
-            objective = _text(objective)
-            title = _text(self._value(row, "title"))
+            if quick:
+                objective, title = row[objective_column], row[title_column]
+            else:
+                objective, title = self._value(row, "objective"), self._value(row, "title")
+            if index in merged_objectives:
+                objective = merged_objectives[index]
+            objective, title = _text(objective), _text(title)
             if title is None:
                 if objective is not None:
                     rows.append((objective, None, index))
@@ -579,11 +587,12 @@ class _SheetReader:
         if not self._has_cached_values(cached):
             return  # saved by a program that doesn't calculate (openpyxl): nothing to compare
         first_row = self.row_offset + 1
+        column = self.columns.get("progress")
         for kr, progress in zip(tq.key_results, scores.progress):
-            index = kr.row - first_row
-            if index in cached:
-                self._compare(index, "progress", "Progress",
-                              self._value(cached[index], "progress"), progress)
+            row = cached.get(kr.row - first_row)
+            if row is not None:
+                shown = row[column] if column is not None and column < len(row) else None
+                self._compare(kr.row - first_row, "progress", "Progress", shown, progress)
         objective_scores = [objective.score for objective in scores.objectives]
         if "objective_score" in self.columns:
             for score, index in zip(objective_scores, self._objective_rows(rows)):
@@ -617,6 +626,9 @@ class _SheetReader:
 
     def _compare(self, index: int, key: str | None, label: str, cached: object,
                  recomputed: float | None, column: int | None = None) -> None:
+        if cached.__class__ is float and recomputed is not None \
+                and abs(cached - recomputed) <= TOLERANCE:
+            return  # the common case, first
         if isinstance(cached, int) and not isinstance(cached, bool):
             cached = float(cached)
         if recomputed is None:

@@ -101,13 +101,19 @@ def check_workbook_file(path: str | os.PathLike, limits: Limits | None = None, *
     return _check(path, limits, deep)[0]
 
 
-def read_checked(path: str | os.PathLike, limits: Limits | None = None) -> tuple[str, bytes]:
-    """``(format, the file's bytes)`` after the fast check (``deep=False``) of
-    :func:`check_workbook_file`: the file is read once, for the check and the parser."""
+class CheckedFile(NamedTuple):
+    kind: str  # xlsx or ods
+    data: bytes
+    modified: float  # the file's modification time (os.stat)
+
+
+def read_checked(path: str | os.PathLike, limits: Limits | None = None) -> CheckedFile:
+    """The file after the fast check (``deep=False``) of :func:`check_workbook_file`: it is
+    read once, for the check and the parser."""
     return _check(path, limits, deep=False)
 
 
-def _check(path: str | os.PathLike, limits: Limits | None, deep: bool) -> tuple[str, bytes]:
+def _check(path: str | os.PathLike, limits: Limits | None, deep: bool) -> CheckedFile:
     limits = Limits.from_environment() if limits is None else limits
     path = Path(path)
     name = path.name
@@ -143,7 +149,7 @@ def _check(path: str | os.PathLike, limits: Limits | None, deep: bool) -> tuple[
         parts = _plain_directory(data)
         if parts is not None and _ordinary_xlsx(parts, limits):
             _check_zip(name, parts, limits)
-            return "xlsx", data
+            return CheckedFile("xlsx", data, status.st_mtime)
     stream = io.BytesIO(data)
     try:
         with zipfile.ZipFile(stream) as archive:
@@ -168,7 +174,7 @@ def _check(path: str | os.PathLike, limits: Limits | None, deep: bool) -> tuple[
                              "ask for the workbook again.") from None
     except OSError as error:
         raise UnreadableFile(f"{name}: can't be read ({error.strerror or error}).") from None
-    return kind, data
+    return CheckedFile(kind, data, status.st_mtime)
 
 
 def _too_large(name: str, size: int, limits: Limits) -> UnreadableFile:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,7 @@ def status_column(status: str) -> str:
 
 SHARE_COLUMNS = tuple(f"share_{status_column(status)}" for status in KR_STATUSES)
 COUNT_COLUMNS = tuple(status_column(status) for status in KR_STATUSES)
+_COUNTED = tuple(zip(COUNT_COLUMNS, KR_STATUSES))
 
 TEAM_COLUMNS = ("team", "quarter", "file", "score", "status", "objectives", "key_results",
                 *SHARE_COLUMNS, "revised_targets", "previous_score", "change", "calibration")
@@ -121,12 +123,16 @@ def find_workbooks(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """
     found: list[Path] = []
     for path in map(Path, paths):
-        if path.is_dir():
+        try:
+            folder = stat.S_ISDIR(os.stat(path).st_mode)
+        except (FileNotFoundError, NotADirectoryError):
+            raise OkrsheetError(f"{path}: no such file or folder.") from None
+        except OSError as error:
+            raise OkrsheetError(f"{path}: can't be opened ({error.strerror or error}).") from None
+        if folder:
             found.extend(_workbooks_in(path))
-        elif path.exists():
-            found.append(path)
         else:
-            raise OkrsheetError(f"{path}: no such file or folder.")
+            found.append(path)
     unique: dict[str, Path] = {}
     for path in found:
         unique.setdefault(os.path.normpath(path), path)
@@ -196,7 +202,7 @@ def _read_one(path: Path, as_of: dt.date | None = None):
     if reading.team_quarter is None:
         return None, None, reading.problems, _reason(reading.problems), None
     reading.team_quarter.file = str(path)
-    return reading.team_quarter, reading.scores, reading.problems, None, path.stat().st_mtime
+    return reading.team_quarter, reading.scores, reading.problems, None, reading.modified
 
 
 def _read_all(files: list[Path], as_of: dt.date | None, workers: int | None):
@@ -351,8 +357,8 @@ def _why(used: _Entry, other: _Entry) -> str:
 
 def _shares(counts: dict[str, int]) -> dict[str, float | None]:
     total = sum(counts.values())
-    return {f"share_{status_column(status)}": (counts[status] / total if total else None)
-            for status in KR_STATUSES}
+    return {column: (counts[status] / total if total else None)
+            for column, status in zip(SHARE_COLUMNS, KR_STATUSES)}
 
 
 def _change(score: float | None, previous: float | None) -> float | None:
@@ -417,7 +423,7 @@ def _objective_rows(entry: _Entry, display: dict[str, str]) -> list[dict[str, ob
             "score": scores.score,
             "status": scores.status,
             "key_results": len(objective.key_results),
-            **{status_column(status): scores.counts[status] for status in KR_STATUSES},
+            **{column: scores.counts[status] for column, status in _COUNTED},
             "revised_targets": sum(kr.revised for kr in objective.key_results),
         })
     return rows
