@@ -21,7 +21,7 @@ from okrsheet import layout, scoring
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter, objectives_from_rows
 from okrsheet.problems import ERROR, WARNING, Problem
 from okrsheet.quarter import Quarter, QuarterError, fiscal_year_start_of
-from okrsheet.safety import UnreadableFile, check_workbook_file, read_checked
+from okrsheet.safety import Limits, UnreadableFile, check_workbook_file, read_checked
 
 TOLERANCE = 1e-9
 """Cached and recomputed numbers closer than this agree (LibreOffice keeps 15 digits)."""
@@ -58,17 +58,19 @@ class Reading:
         return layout.cell(row - 1, self.columns[key])
 
 
-def read_workbook(path: str | os.PathLike, *, as_of: dt.date | None = None) -> Reading:
+def read_workbook(path: str | os.PathLike, *, as_of: dt.date | None = None,
+                  limits: Limits | None = None) -> Reading:
     """Read the OKR workbook at ``path``.
 
     Raises :class:`~okrsheet.safety.UnreadableFile` for files that can't be read at all;
-    anything wrong inside a readable workbook comes back as problems.
+    anything wrong inside a readable workbook comes back as problems. ``limits`` (default:
+    from the environment) bound what the file may unpack to.
     """
-    checked = read_checked(path)
+    checked = read_checked(path, limits)
     name = str(path)
-    book = _open(path, checked.data)
+    book = _open(path, checked.data, limits)
     try:
-        found = _find_table(book, name, path)
+        found = _find_table(book, name, path, limits)
         if isinstance(found, Problem):
             return Reading(file=name, team_quarter=None, problems=[found], modified=checked.modified)
         reading = _SheetReader(name, *found).read(as_of)
@@ -181,13 +183,13 @@ def _digits(text: str) -> float | None:
         return None
 
 
-def _open(path: str | os.PathLike, data: bytes):
+def _open(path: str | os.PathLike, data: bytes, limits: Limits | None):
     import python_calamine
 
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:  # calamine raises its own error types for damaged files
-        check_workbook_file(path, deep=True)  # names the hostile part precisely, if there is one
+        check_workbook_file(path, limits, deep=True)  # names the hostile part precisely, if any
         raise UnreadableFile(f"{os.path.basename(path)}: the workbook can't be read "
                              f"({_short(error)}); open it, save it as .xlsx and try again.") from None
 
@@ -220,7 +222,7 @@ _INPUT_KEYS = tuple(column.key for column in layout.COLUMNS if column.user_input
 _HEADER_TEXT = {column.key: column.header for column in layout.COLUMNS}
 
 
-def _find_table(book, name: str, path):
+def _find_table(book, name: str, path, limits: Limits | None):
     """``(sheet name, rows, row offset, column offset, header row index)`` or a Problem."""
     names = list(book.sheet_names)
     order = sorted(names, key=lambda sheet: not scoring.same_text(sheet, layout.OKRS_SHEET))
@@ -231,7 +233,7 @@ def _find_table(book, name: str, path):
             rows = sheet.to_python(skip_empty_area=False)
         except Exception:  # chart sheets and other non-grid sheets, or a hostile part
             if not checked:
-                check_workbook_file(path, deep=True)
+                check_workbook_file(path, limits, deep=True)
                 checked = True
             continue
         header = _header_row(rows)

@@ -21,7 +21,6 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
 from okrsheet.files import OkrsheetError
@@ -115,26 +114,8 @@ def read_checked(path: str | os.PathLike, limits: Limits | None = None) -> Check
 
 def _check(path: str | os.PathLike, limits: Limits | None, deep: bool) -> CheckedFile:
     limits = Limits.from_environment() if limits is None else limits
-    path = Path(path)
-    name = path.name
-    try:
-        status = os.stat(path)
-    except FileNotFoundError:
-        raise UnreadableFile(f"{name}: no such file; check the name and folder.") from None
-    except OSError as error:
-        raise UnreadableFile(f"{name}: can't be opened ({error.strerror or error}).") from None
-    if stat.S_ISDIR(status.st_mode):
-        raise UnreadableFile(f"{name}: is a folder, not a workbook.")
-    size = status.st_size
-    if size > limits.max_file_bytes:
-        raise _too_large(name, size, limits)
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(size + 1)  # one byte more: a file that grew since os.stat
-            if len(data) > size:
-                data += stream.read(limits.max_file_bytes + 1 - len(data))
-    except OSError as error:
-        raise UnreadableFile(f"{name}: can't be opened ({error.strerror or error}).") from None
+    name = os.path.basename(path)
+    status, data = _read_file(path, name, limits)
     size, head = len(data), data[:8]
     if size == 0:
         raise UnreadableFile(f"{name}: the file is empty (0 bytes); ask for the workbook again.")
@@ -175,6 +156,42 @@ def _check(path: str | os.PathLike, limits: Limits | None, deep: bool) -> Checke
     except OSError as error:
         raise UnreadableFile(f"{name}: can't be read ({error.strerror or error}).") from None
     return CheckedFile(kind, data, status.st_mtime)
+
+
+def _read_file(path: str | os.PathLike, name: str, limits: Limits) -> tuple[os.stat_result, bytes]:
+    """The file's status and bytes (at most ``max_file_bytes`` + 1), with few system calls.
+
+    Non-blocking, so a named pipe reads as empty instead of waiting forever."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        raise UnreadableFile(f"{name}: no such file; check the name and folder.") from None
+    except OSError as error:
+        if os.path.isdir(path):  # Windows can't open a folder
+            raise UnreadableFile(f"{name}: is a folder, not a workbook.") from None
+        raise UnreadableFile(f"{name}: can't be opened ({error.strerror or error}).") from None
+    try:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise UnreadableFile(f"{name}: is a folder, not a workbook.")
+        if status.st_size > limits.max_file_bytes:
+            raise _too_large(name, status.st_size, limits)
+        chunks, total = [], 0
+        wanted = status.st_size + 1  # one byte more: a file that grew since fstat
+        while total <= limits.max_file_bytes:
+            chunk = os.read(descriptor, wanted - total if total < wanted else 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except BlockingIOError:
+        chunks = []
+    except OSError as error:
+        raise UnreadableFile(f"{name}: can't be read ({error.strerror or error}).") from None
+    finally:
+        os.close(descriptor)
+    return status, chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _too_large(name: str, size: int, limits: Limits) -> UnreadableFile:
@@ -507,7 +524,7 @@ _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(sheet|Relationship)\s([^>]*)>")
 _ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 
 
-def _sheet_title(path: Path, part: str) -> str | None:
+def _sheet_title(path: str | os.PathLike, part: str) -> str | None:
     """The tab name of worksheet ``part``, found with regular expressions (no XML parser
     and no entity expansion), or None."""
     import html
@@ -542,7 +559,7 @@ def _attributes(text: bytes) -> dict[str, str]:
 # Private API: not a zip
 
 
-def _ole_kind(path: Path) -> str:
+def _ole_kind(path: str | os.PathLike) -> str:
     streams = _ole_streams(path)
     if {"encryptioninfo", "encryptedpackage"} & streams:
         return "password-protected: save an unprotected copy (File > Info > Protect) and try again."
@@ -554,7 +571,7 @@ def _ole_kind(path: Path) -> str:
     return "an Office file that is not an Excel workbook; open the OKR workbook itself."
 
 
-def _ole_streams(path: Path) -> set[str]:
+def _ole_streams(path: str | os.PathLike) -> set[str]:
     """Lower-cased names of the streams in an OLE compound file (empty if unreadable)."""
     try:
         import olefile
@@ -568,7 +585,7 @@ def _ole_streams(path: Path) -> set[str]:
                 if word.encode("utf-16-le") in blob}
 
 
-def _sniff(path: Path) -> str:
+def _sniff(path: str | os.PathLike) -> str:
     with open(path, "rb") as stream:
         head = stream.read(512)
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()

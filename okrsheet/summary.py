@@ -46,6 +46,8 @@ from okrsheet.quarter import Quarter, QuarterError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from okrsheet.safety import Limits
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 
 TOO_SAFE_FROM = 0.9
@@ -190,13 +192,13 @@ class _Entry:
     scored: Scores | None = None
 
 
-def _read_one(path: Path, as_of: dt.date | None = None):
+def _read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = None):
     """``(team quarter or None, its scores, problems, reason left out, modification time)``."""
     from okrsheet.reader import read_workbook
     from okrsheet.safety import UnreadableFile
 
     try:
-        reading = read_workbook(path, as_of=as_of)
+        reading = read_workbook(path, as_of=as_of, limits=limits)
     except UnreadableFile as error:
         return None, None, [], _one_line(error), None
     if reading.team_quarter is None:
@@ -206,19 +208,23 @@ def _read_one(path: Path, as_of: dt.date | None = None):
 
 
 def _read_all(files: list[Path], as_of: dt.date | None, workers: int | None):
+    from okrsheet.safety import Limits
+
+    limits = Limits.from_environment()  # once for all files
     if workers is None:
         workers = os.cpu_count() or 1
     workers = min(workers, len(files))
     if workers <= 1:
         for path in files:
-            yield _read_one(path, as_of)
+            yield _read_one(path, as_of, limits)
         return
     import functools
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(workers) as pool:
         chunk = max(1, len(files) // (workers * 8))
-        yield from pool.map(functools.partial(_read_one, as_of=as_of), files, chunksize=chunk)
+        yield from pool.map(functools.partial(_read_one, as_of=as_of, limits=limits), files,
+                            chunksize=chunk)
 
 
 def _workbooks_in(folder: Path) -> list[Path]:

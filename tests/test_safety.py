@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import struct
 import subprocess
@@ -161,10 +162,35 @@ def test_too_many_parts_is_refused(tmp_path):
     assert "parts, over the limit of 3" in refusal(path, Limits(max_entries=3))
 
 
-def test_big_file_is_refused_before_it_is_opened(tmp_path):
+def test_big_file_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "big.xlsx"
     path.write_bytes(HOSTILE.joinpath("valid.xlsx").read_bytes())
-    assert "over the 1,000 bytes limit" in refusal(path, Limits(max_file_bytes=1000))
+    with mock.patch.object(safety.os, "read", side_effect=AssertionError("read")):
+        assert "over the 1,000 bytes limit" in refusal(path, Limits(max_file_bytes=1000))
+
+
+def test_a_file_that_grows_after_its_size_is_taken_is_read_whole_or_refused(tmp_path):
+    path = tmp_path / "grows.xlsx"
+    data = HOSTILE.joinpath("valid.xlsx").read_bytes()
+    path.write_bytes(data)
+    real_fstat = os.fstat
+
+    def smaller(descriptor):  # the size before the rest was written
+        status = real_fstat(descriptor)
+        return os.stat_result((*status[:6], 100, *status[7:10]))
+
+    with mock.patch.object(safety.os, "fstat", smaller):
+        assert safety.read_checked(path).data == data
+        assert "over the" in refusal(path, Limits(max_file_bytes=len(data) - 1))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX only")
+def test_a_named_pipe_is_refused_at_once_instead_of_waiting(tmp_path):
+    pipe = tmp_path / "pipe.xlsx"
+    os.mkfifo(pipe)
+    started = time.perf_counter()
+    assert "the file is empty" in refusal(pipe)
+    assert time.perf_counter() - started < 1
 
 
 def rezipped(change) -> bytes:
