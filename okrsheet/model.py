@@ -144,6 +144,7 @@ class ObjectiveScores:
     score: float | None
     status: str | None
     counts: dict[str, int]  # key results by status (scoring.KR_STATUSES)
+    revised: int  # key results with a revised target
 
 
 @dataclass(slots=True)
@@ -159,6 +160,7 @@ class Scores:
     counts: dict[str, int]
     objectives: list[ObjectiveScores]
     progress: list[float]
+    revised: int  # key results with a revised target
 
     @classmethod
     def of(cls, team_quarter: TeamQuarter) -> "Scores":
@@ -168,8 +170,9 @@ class Scores:
         objectives, all_progress, updated = [], [], False
         for objective in team_quarter.objectives:
             counts = dict.fromkeys(scoring.KR_STATUSES, 0)
-            progresses, weights, any_updated = [], [], False
+            progresses, weights, any_updated, revised = [], [], False, 0
             for kr in objective.key_results:
+                revised += kr.revised_target is not None
                 current = kr.current_value
                 progress = progress_of(kr.type, kr.start, kr.target_value, current)
                 counts[kr_status(progress, current, kr.lagging, green, orange)] += 1
@@ -180,12 +183,12 @@ class Scores:
                 total[status] += count
             score = scoring.objective_score(progresses, weights)
             objectives.append(ObjectiveScores(score, scoring.score_status(score, any_updated, green, orange),
-                                              counts))
+                                              counts, revised))
             all_progress.extend(progresses)
             updated = updated or any_updated
         score = scoring.team_score(objective.score for objective in objectives)
         return cls(score, scoring.score_status(score, updated, green, orange), total, objectives,
-                   all_progress)
+                   all_progress, sum(objective.revised for objective in objectives))
 
 
 def objectives_from_rows(rows: list[tuple[str | None, KeyResult | None]]) -> tuple[list[Objective], list[KeyResult]]:

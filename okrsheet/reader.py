@@ -211,6 +211,7 @@ _HELPER_HEADERS = {column.header.strip().casefold() for column in layout.COLUMNS
 _FIELD_OF_LABEL = {layout.normalise_header(f.label): f.key for f in
                    (layout.TEAM, layout.QUARTER, layout.QUARTER_START, layout.QUARTER_END,
                     layout.AS_OF, layout.TEAM_SCORE, layout.GREEN_FROM, layout.ORANGE_FROM)}
+_FIELD_COUNT = len(set(_FIELD_OF_LABEL.values()))
 _REQUIRED_KEYS = tuple(_KEY_OF_HEADER[layout.normalise_header(text)] for text in layout.REQUIRED_HEADERS)
 _MIN_HEADERS = 3  # "Key result" plus this many other known headers make a header row
 _WEEK_KEYS = tuple((week, f"week_{week}") for week in CHECK_IN_COLUMNS)
@@ -379,6 +380,8 @@ class _SheetReader:
         """Labelled values above the header: key -> (value, row index, column index)."""
         found: dict[str, tuple[object, int, int]] = {}
         for row_index in range(self.header):
+            if len(found) == _FIELD_COUNT:
+                break  # every label found: the first of each counts
             row = self.rows[row_index]
             for column_index, value in enumerate(row[:-1]):
                 if not isinstance(value, str) or not value:

@@ -398,7 +398,6 @@ def _team_row(entry: _Entry, display: dict[str, str],
     team_quarter = entry.team_quarter
     score = entry.scored.score
     previous = scores.get((entry.team_key, _label(entry.period.previous())))
-    key_results = team_quarter.key_results
     return {
         "team": display[entry.team_key],
         "quarter": _label(entry.period),
@@ -406,9 +405,9 @@ def _team_row(entry: _Entry, display: dict[str, str],
         "score": score,
         "status": entry.scored.status,
         "objectives": len(team_quarter.objectives),
-        "key_results": len(key_results),
+        "key_results": len(entry.scored.progress),
         **_shares(entry.scored.counts),
-        "revised_targets": sum(kr.revised for kr in key_results),
+        "revised_targets": entry.scored.revised,
         "previous_score": previous,
         "change": _change(score, previous),
         "calibration": _calibration(score, previous),
@@ -430,7 +429,7 @@ def _objective_rows(entry: _Entry, display: dict[str, str]) -> list[dict[str, ob
             "status": scores.status,
             "key_results": len(objective.key_results),
             **{column: scores.counts[status] for column, status in _COUNTED},
-            "revised_targets": sum(kr.revised for kr in objective.key_results),
+            "revised_targets": scores.revised,
         })
     return rows
 
@@ -452,8 +451,7 @@ def _company_rows(chosen: list[_Entry]) -> list[dict[str, object]]:
         counts = dict.fromkeys(KR_STATUSES, 0)
         key_results = 0
         for entry in group:
-            krs = entry.team_quarter.key_results
-            key_results += len(krs)
+            key_results += len(entry.scored.progress)
             for status, count in entry.scored.counts.items():
                 counts[status] += count
         rows.append({
@@ -464,8 +462,7 @@ def _company_rows(chosen: list[_Entry]) -> list[dict[str, object]]:
             "objectives": sum(len(entry.team_quarter.objectives) for entry in group),
             "key_results": key_results,
             **_shares(counts),
-            "revised_targets": sum(kr.revised for entry in group
-                                   for kr in entry.team_quarter.key_results),
+            "revised_targets": sum(entry.scored.revised for entry in group),
             "previous_score": previous,
             "change": _change(score, previous),
         })
