@@ -241,7 +241,7 @@ def _find_table(book, name: str, path, limits: Limits | None):
         if header is None:
             continue
         row_offset = sheet.end[0] + 1 - len(rows) if rows else 0
-        width = max((len(row) for row in rows), default=0)
+        width = max(map(len, rows), default=0)
         column_offset = sheet.end[1] + 1 - width if rows else 0
         merges = _merges(sheet)
         return sheet_name, rows, max(row_offset, 0), max(column_offset, 0), header, merges
@@ -369,7 +369,7 @@ class _SheetReader:
                           f'no "{_HEADER_TEXT[key]}" column in the header row; '
                           "add it back (copy it from a new workbook).", "MISSING-COLUMN")
         # One C-level gather per key-result row; a missing column reads the blank padding.
-        self.blank_column = max((len(row) for row in self.rows), default=0)
+        self.blank_column = max(map(len, self.rows), default=0)
         self.fetch = operator.itemgetter(*[self.columns.get(key, self.blank_column)
                                            for key in _ROW_KEYS])
 
@@ -380,8 +380,6 @@ class _SheetReader:
         """Labelled values above the header: key -> (value, row index, column index)."""
         found: dict[str, tuple[object, int, int]] = {}
         for row_index in range(self.header):
-            if len(found) == _FIELD_COUNT:
-                break  # every label found: the first of each counts
             row = self.rows[row_index]
             for column_index, value in enumerate(row[:-1]):
                 if not isinstance(value, str) or not value:
@@ -389,6 +387,8 @@ class _SheetReader:
                 key = _label_key(value)
                 if key is not None and key not in found:
                     found[key] = (row[column_index + 1], row_index, column_index + 1)
+                    if len(found) == _FIELD_COUNT:
+                        return found  # every label found: the first of each counts
         return found
 
     # -- the labelled settings
@@ -476,7 +476,7 @@ class _SheetReader:
         # Current is a formula in every ready row, so it doesn't make a row filled in.
         input_columns = [self.columns[key] for key in _INPUT_KEYS
                          if key in self.columns and key not in ("current", "objective")]
-        width = min((len(row) for row in self.rows[self.header + 1:]), default=0)
+        width = min(map(len, self.rows[self.header + 1:]), default=0)
         inputs = operator.itemgetter(*[c for c in input_columns if c < width] or [0])
         title_column = self.columns.get("title")
         quick = objective_column is not None and title_column is not None \
