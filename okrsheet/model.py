@@ -172,9 +172,11 @@ class Scores:
             counts = dict.fromkeys(scoring.KR_STATUSES, 0)
             progresses, weights, any_updated, revised = [], [], False, 0
             for kr in objective.key_results:
-                revised += kr.revised_target is not None
+                revised_target = kr.revised_target
+                revised += revised_target is not None
                 current = kr.current_value
-                progress = progress_of(kr.type, kr.start, kr.target_value, current)
+                target = kr.target if revised_target is None else kr.target_value
+                progress = progress_of(kr.type, kr.start, target, current)
                 counts[kr_status(progress, current, kr.lagging, green, orange)] += 1
                 progresses.append(progress)
                 weights.append(scoring.weight_used(kr.weight, kr.lagging))

@@ -477,7 +477,10 @@ class _SheetReader:
         input_columns = [self.columns[key] for key in _INPUT_KEYS
                          if key in self.columns and key not in ("current", "objective")]
         width = min(map(len, self.rows[self.header + 1:]), default=0)
-        inputs = operator.itemgetter(*[c for c in input_columns if c < width] or [0])
+        input_columns = [c for c in input_columns if c < width] or [0]
+        if len(input_columns) == 1:
+            input_columns *= 2  # itemgetter of one column gives the cell, not a tuple
+        inputs = operator.itemgetter(*input_columns)
         title_column = self.columns.get("title")
         quick = objective_column is not None and title_column is not None \
             and max(objective_column, title_column) < width
@@ -485,7 +488,7 @@ class _SheetReader:
             row = self.rows[index]
             if quick and row[title_column] == "" and row[objective_column] == "" \
                     and index not in merged_objectives:  # the common empty ready row
-                if _BLANKS.issuperset(_as_tuple(inputs(row))):
+                if _BLANKS.issuperset(inputs(row)):
                     continue
             if quick:
                 objective, title = row[objective_column], row[title_column]
@@ -497,7 +500,7 @@ class _SheetReader:
             if title is None:
                 if objective is not None:
                     rows.append((objective, None, index))
-                elif width and not _BLANKS.issuperset(_as_tuple(inputs(row))):
+                elif width and not _BLANKS.issuperset(inputs(row)):
                     self._problem(WARNING, "title", index, "this row has values but no Key "
                                   "result; it is not scored. Type the key result's title.",
                                   "NO-TITLE")
@@ -679,10 +682,6 @@ _BLANKS = frozenset((None, ""))
 def _plain(value: object) -> object:
     """A cell value as the model keeps it: whole numbers as floats (booleans stay booleans)."""
     return float(value) if value.__class__ is int else value
-
-
-def _as_tuple(values: object) -> tuple:
-    return values if isinstance(values, tuple) else (values,)
 
 
 def _text(value: object, strip: bool = True) -> str | None:
