@@ -6,8 +6,10 @@ Baseline B: raw python-calamine reading the same cells, no scoring (the floor).
 okrsheet: ``okrsheet.summary.summarise`` on one core and on all cores, and the
 ``okrsheet summary`` command end to end.
 
-Each measurement runs in its own process (peak RSS is that process's maximum).
-Run: python benchmarks/bench_summary.py [-n 1000] [--repeat 3]
+Each measurement runs in its own process (peak RSS is that process's maximum). B and the
+okrsheet methods take turns over several rounds, so a slower moment of a shared machine
+falls on all of them alike; a median is over every run of every round.
+Run: python benchmarks/bench_summary.py [-n 1000] [--repeat 5] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -141,8 +143,7 @@ def _measure(method: str, folder: str, repeat: int) -> dict[str, object]:
         times.append(time.perf_counter() - started)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"median_s": statistics.median(times), "peak_rss_mb": max(peak, children),
-            "result": result}
+    return {"times": times, "peak_rss_mb": max(peak, children), "result": result}
 
 
 def run_child(method: str, folder: Path, repeat: int) -> dict[str, object]:
@@ -158,14 +159,29 @@ def run_cli(folder: Path, repeat: int) -> dict[str, object]:
         subprocess.run([sys.executable, "-m", "okrsheet", "summary", str(folder), "--format", "json"],
                        capture_output=True, check=True)
         times.append(time.perf_counter() - started)
-    return {"median_s": statistics.median(times),
+    return {"times": times,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def in_rounds(methods: dict[str, object], rounds: int) -> dict[str, dict[str, object]]:
+    """Run each method once per round, in turn; pool the times of all rounds."""
+    pooled: dict[str, dict[str, object]] = {name: {"times": [], "peak_rss_mb": 0.0}
+                                            for name in methods}
+    for _ in range(rounds):
+        for name, run in methods.items():
+            result = run()
+            pooled[name]["times"] += result["times"]
+            pooled[name]["peak_rss_mb"] = max(pooled[name]["peak_rss_mb"], result["peak_rss_mb"])
+    for result in pooled.values():
+        result["median_s"] = statistics.median(result["times"])
+    return pooled
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=1000, help="number of workbooks")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5, help="runs in each round")
+    parser.add_argument("--rounds", type=int, default=3, help="turns each method takes")
     parser.add_argument("--child")
     parser.add_argument("--dir")
     args = parser.parse_args()
@@ -185,15 +201,20 @@ def main() -> None:
         for path in sorted(folder.iterdir())[:max(1, args.n // 10)]:
             (small / path.name).write_bytes(path.read_bytes())
 
-        results = {
-            "A pandas.read_excel(openpyxl) + pandas scores": run_child("A", folder, 1),
-            "B raw python-calamine, no scoring": run_child("B", folder, args.repeat),
-            "okrsheet summarise, 1 process": run_child("okrsheet-1", folder, args.repeat),
-            f"okrsheet summarise, {os.cpu_count()} processes": run_child("okrsheet-all", folder, args.repeat),
-            "okrsheet summary CLI end to end": run_cli(folder, args.repeat),
-        }
+        results = {"A pandas.read_excel(openpyxl) + pandas scores": run_child("A", folder, 1)}
+        results["A pandas.read_excel(openpyxl) + pandas scores"]["median_s"] = statistics.median(
+            results["A pandas.read_excel(openpyxl) + pandas scores"]["times"])
+        results.update(in_rounds({
+            "B raw python-calamine, no scoring": lambda: run_child("B", folder, args.repeat),
+            "okrsheet summarise, 1 process": lambda: run_child("okrsheet-1", folder, args.repeat),
+            f"okrsheet summarise, {os.cpu_count()} processes":
+                lambda: run_child("okrsheet-all", folder, args.repeat),
+            "okrsheet summary CLI end to end": lambda: run_cli(folder, args.repeat),
+        }, args.rounds))
         small_run = run_child("okrsheet-1", small, args.repeat)
 
+    print(f"A once; the others in {args.rounds} rounds of {args.repeat} runs, taking turns "
+          f"(median of all {args.rounds * args.repeat} runs)")
     print(f"\n{'method':<48} {'median s':>9} {'ms/workbook':>12} {'peak RSS MB':>12}")
     for name, result in results.items():
         print(f"{name:<48} {result['median_s']:>9.3f} {1000 * result['median_s'] / args.n:>12.3f} "
