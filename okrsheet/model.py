@@ -165,21 +165,24 @@ class Scores:
     @classmethod
     def of(cls, team_quarter: TeamQuarter) -> "Scores":
         green, orange = team_quarter.green_from, team_quarter.orange_from
-        kr_status, progress_of = scoring.kr_status, scoring.progress
+        kr_status, progress_of, weight_used = scoring.kr_status, scoring.progress, scoring.weight_used
         total = dict.fromkeys(scoring.KR_STATUSES, 0)
         objectives, all_progress, updated = [], [], False
         for objective in team_quarter.objectives:
             counts = dict.fromkeys(scoring.KR_STATUSES, 0)
             progresses, weights, any_updated, revised = [], [], False, 0
             for kr in objective.key_results:
-                revised_target = kr.revised_target
-                revised += revised_target is not None
-                current = kr.current_value
-                target = kr.target if revised_target is None else kr.target_value
+                current, revised_target, lagging = kr.current, kr.revised_target, kr.lagging
+                if current is None or current == "":
+                    current = kr.current_value  # follows the latest check-in
+                if revised_target is None:
+                    target = kr.target
+                else:
+                    target, revised = kr.target_value, revised + 1
                 progress = progress_of(kr.type, kr.start, target, current)
-                counts[kr_status(progress, current, kr.lagging, green, orange)] += 1
+                counts[kr_status(progress, current, lagging, green, orange)] += 1
                 progresses.append(progress)
-                weights.append(scoring.weight_used(kr.weight, kr.lagging))
+                weights.append(weight_used(kr.weight, lagging))
                 any_updated = any_updated or not (current is None or current == "")
             for status, count in counts.items():
                 total[status] += count
