@@ -320,6 +320,9 @@ class _SheetReader:
         self.merges = merges
         self.problems: list[Problem] = []
         self.columns: dict[str, int] = {}  # key -> index into a row of self.rows
+        # Set by _columns: the cells _key_result reads, and the blank column past every row
+        self.fetch = operator.itemgetter(0)
+        self.blank_column = 0
 
     # -- the whole sheet
 
@@ -550,7 +553,7 @@ class _SheetReader:
                 value = self._check_in(value, index, key, milestone)
                 if value is not None:
                     check_ins[week] = value
-        return KeyResult(title, _text(owner), kr_type, start, target, current, weight,
+        return KeyResult(title, _text(owner), kr_type, start, target, current, weight,  # field order
                          _text(kind), _text(unit), revised_target, _text(reason),
                          isinstance(lagging, str) and scoring.same_text(lagging, "yes"),
                          check_ins, _text(confidence), _text(comment),
