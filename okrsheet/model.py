@@ -172,14 +172,9 @@ class Scores:
             counts = dict.fromkeys(scoring.KR_STATUSES, 0)
             progresses, weights, any_updated, revised = [], [], False, 0
             for kr in objective.key_results:
-                current, revised_target, lagging = kr.current, kr.revised_target, kr.lagging
-                if current is None or current == "":
-                    current = kr.current_value  # follows the latest check-in
-                if revised_target is None:
-                    target = kr.target
-                else:
-                    target, revised = kr.target_value, revised + 1
-                progress = progress_of(kr.type, kr.start, target, current)
+                current, lagging = kr.current_value, kr.lagging
+                revised += kr.revised
+                progress = progress_of(kr.type, kr.start, kr.target_value, current)
                 counts[kr_status(progress, current, lagging, green, orange)] += 1
                 progresses.append(progress)
                 weights.append(weight_used(kr.weight, lagging))

@@ -101,6 +101,8 @@ def check_workbook_file(path: str | os.PathLike, limits: Limits | None = None, *
 
 
 class CheckedFile(NamedTuple):
+    """A workbook file that passed the fast check, with the bytes read for it."""
+
     kind: str  # xlsx or ods
     data: bytes
     modified: float  # the file's modification time (os.stat)
@@ -119,7 +121,7 @@ def _check(path: str | os.PathLike, limits: Limits | None, deep: bool) -> Checke
     size, head = len(data), data[:8]
     if size == 0:
         raise UnreadableFile(f"{name}: the file is empty (0 bytes); ask for the workbook again.")
-    if size > limits.max_file_bytes:  # it grew since os.stat
+    if size > limits.max_file_bytes:  # it grew after its size was taken
         raise _too_large(name, size, limits)
     if head.startswith(OLE_MAGIC):
         raise UnreadableFile(f"{name}: {_ole_kind(path)}")
