@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from okrsheet import layout, scoring
-from okrsheet.model import KeyResult, Objective, TeamQuarter
+from okrsheet.model import KeyResult, TeamQuarter
 from okrsheet.problems import ERROR, INFO, WARNING, Problem
 
 MIN_OBJECTIVES, MAX_OBJECTIVES = 3, 5

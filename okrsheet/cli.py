@@ -6,7 +6,6 @@ need them, so ``okrsheet --help`` starts quickly.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 
 import click

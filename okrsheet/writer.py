@@ -13,7 +13,7 @@ import os
 
 from okrsheet import layout, scoring
 from okrsheet.files import write_atomic
-from okrsheet.layout import COLUMNS, FIRST_ROW, HEADER_ROW, address, cell, column_range, letter
+from okrsheet.layout import COLUMNS, FIRST_ROW, HEADER_ROW, address, column_range, letter
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
 from okrsheet.quarter import calendar, week_start
 

@@ -1,7 +1,6 @@
 """okrsheet score / okrsheet check: JSON shape, exit statuses, bad files, inputs untouched."""
 
 import hashlib
-import io
 import json
 import shutil
 import subprocess

@@ -5,7 +5,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from click.testing import CliRunner
 
 from okrsheet.cli import main
 
