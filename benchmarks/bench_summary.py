@@ -9,7 +9,7 @@ okrsheet: ``okrsheet.summary.summarise`` on one core and on all cores, and the
 Each measurement runs in its own process (peak RSS is that process's maximum). B and the
 okrsheet methods take turns over several rounds, so a slower moment of a shared machine
 falls on all of them alike; a median is over every run of every round.
-Run: python benchmarks/bench_summary.py [-n 1000] [--repeat 5] [--rounds 3]
+Run: python benchmarks/bench_summary.py [-n 1000] [--repeat 5] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=1000, help="number of workbooks")
     parser.add_argument("--repeat", type=int, default=5, help="runs in each round")
-    parser.add_argument("--rounds", type=int, default=3, help="turns each method takes")
+    parser.add_argument("--rounds", type=int, default=5, help="turns each method takes")
     parser.add_argument("--child")
     parser.add_argument("--dir")
     args = parser.parse_args()
