@@ -98,8 +98,9 @@ def start_is_target(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
     """START-IS-TARGET: an increase/decrease from Start to the same Target can never score."""
     for kr in tq.key_results:
         target = kr.target_value
-        if _type(kr) in ("increase", "decrease", "") and isinstance(target, float) \
-                and scoring.approx_equal(target, kr.start or 0.0):
+        start = kr.start if scoring.is_number(kr.start) else 0.0 if kr.start is None else None
+        if _type(kr) in ("increase", "decrease", "") and scoring.is_number(target) \
+                and start is not None and scoring.approx_equal(target, start):  # type: ignore[arg-type]
             yield where.problem(ERROR, "target", kr.row, f'"{kr.title}" starts at its target '
                                 f"({target:g}); it always scores 0. Change Start or Target, or "
                                 "use the type stay above/stay below.", "START-IS-TARGET")
@@ -119,7 +120,7 @@ def unknown_type(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
 def bad_weight(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
     """BAD-WEIGHT: a negative weight (a weight typed as a word is reported by the reader)."""
     for kr in tq.key_results:
-        if kr.weight is not None and kr.weight < 0:
+        if scoring.is_number(kr.weight) and kr.weight < 0:  # type: ignore[operator]
             yield where.problem(ERROR, "weight", kr.row, f"Weight is {kr.weight:g}; type 0 or "
                                 "more (blank means 1).", "BAD-WEIGHT")
 
@@ -198,7 +199,8 @@ def _type(kr: KeyResult) -> str:
 def _unit_mistake(kr: KeyResult) -> str | None:
     current, target = kr.current_value, kr.target_value
     if _type(kr) not in ("increase", "decrease", "") or isinstance(current, bool) \
-            or not isinstance(current, (int, float)) or target is None:
+            or not scoring.is_number(current) or not scoring.is_number(target) \
+            or not (kr.start is None or scoring.is_number(kr.start)):
         return None
     start = kr.start or 0.0
     low, high = min(start, target), max(start, target)

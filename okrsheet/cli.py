@@ -78,9 +78,9 @@ def score(file, output_format, as_of) -> None:
     """
     import json
 
-    from okrsheet import report
     from okrsheet.checks import check_reading
-    from okrsheet.reader import read_workbook, scorecard
+    from okrsheet.reader import read_workbook
+    from okrsheet.scorecard import print_score, score_csv_text, scorecard
 
     day = as_of.date() if as_of else None
     reading = read_workbook(file, as_of=day)
@@ -89,9 +89,9 @@ def score(file, output_format, as_of) -> None:
     if output_format == "json":
         click.echo(json.dumps(card, indent=2, ensure_ascii=False))
     elif output_format == "csv":
-        click.echo(report.score_csv_text(card), nl=False)
+        click.echo(score_csv_text(card), nl=False)
     else:
-        report.print_score(card, problems)
+        print_score(card, problems)
     if any(problem.severity == "error" for problem in problems):
         raise SystemExit(1)
 

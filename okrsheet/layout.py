@@ -1,7 +1,11 @@
-"""The workbook contract, defined once: sheets, labelled cells, columns, names, colours.
+"""The workbook contract, defined once: sheets, labelled cells, the two tables, names, colours.
 
-The writer lays workbooks out from these definitions and the reader finds them again
-(by label and header text, so moved columns and renamed sheets still read).
+The OKRs sheet holds labelled settings at the top, an **Objectives** table (each objective
+once, with an id such as ``O1``) and a **key-result table** whose rows name their
+objective's id. Each column is one :class:`Column` entry: the writer lays cells out from it,
+the reader finds columns by its header text, and diff, merge, JSON and CSV take their keys
+and labels from it. Workbooks of the first layout (objective text typed on the first row of
+its key results) are still read; see :data:`LEGACY_HEADERS`.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import functools
 from dataclasses import dataclass
 
 from okrsheet.model import CHECK_IN_COLUMNS
+from okrsheet.scoring import CONFIDENCES, KR_KINDS, KR_TYPES, YES_NO
 
 OKRS_SHEET = "OKRs"
 GUIDE_SHEET = "Guide"
@@ -73,83 +78,154 @@ TEAM_SCORE = Field("team_score", "Team score", 1, 3)
 GREEN_FROM = Field("green_from", "Green from", 2, 3)
 ORANGE_FROM = Field("orange_from", "Orange from", 3, 3)
 TEAM_STATUS = Field("team_status", "Team status", 4, 3)
+SHEET_CHECK = Field("sheet_check", "Sheet check", 5, 3)
 
 FIELDS = (TEAM, QUARTER, QUARTER_START, QUARTER_END, AS_OF, ELAPSED,
-          TEAM_SCORE, GREEN_FROM, ORANGE_FROM, TEAM_STATUS)
+          TEAM_SCORE, GREEN_FROM, ORANGE_FROM, TEAM_STATUS, SHEET_CHECK)
+INPUT_FIELDS = (TEAM, QUARTER, QUARTER_START, QUARTER_END, AS_OF, GREEN_FROM, ORANGE_FROM)
+"""The labelled cells a person fills in (the others are formulas)."""
 
-CALENDAR_ROW = 1  # 0-based: "Calendar" label, then week / what / date rows below
+CALENDAR_ROW = 1  # 0-based: "Week" label, then what / starts rows below
 CALENDAR_COLUMN = 6  # G
 
 
-# Public API: the key-result table
+# Public API: columns
+
+TEXT, NUMBER, CHOICE, CHECK_IN, CURRENT, FORMULA = (
+    "text", "number", "choice", "check-in", "current", "formula")
+"""What a column's cells hold. CURRENT is a formula (the latest check-in) until typed over."""
 
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a table: its key (the model's attribute and the JSON/CSV key), header
+    text, width, what its cells hold, and for drop-downs the choices."""
+
     key: str
     header: str
     width: float
-    user_input: bool = True
+    cell: str = TEXT
     hidden: bool = False
+    choices: tuple[str, ...] = ()
     check_in_week: int | None = None
+
+    @property
+    def user_input(self) -> bool:
+        """A person types into it (Current included: typing over it overrides the check-ins)."""
+        return self.cell != FORMULA
 
 
 def _check_in_columns() -> list[Column]:
-    return [Column(f"week_{week}", f"Week {week}", 8, check_in_week=week)
+    return [Column(f"week_{week}", f"Week {week}", 8.5, CHECK_IN, check_in_week=week)
             for week in CHECK_IN_COLUMNS]
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("objective", "Objective", 34),
+    Column("objective", "Objective", 10.5, CHOICE),  # the objective's id, from the Objectives table
     Column("title", "Key result", 44),
-    Column("owner", "Owner", 12),
-    Column("kind", "Kind", 12),
-    Column("type", "Type", 12),
-    Column("unit", "Unit", 8),
-    Column("start", "Start", 10),
-    Column("target", "Target", 10),
-    Column("revised_target", "Revised target", 10),
-    Column("revision_reason", "Revision reason", 22),
-    Column("weight", "Weight", 10),
-    Column("lagging", "Lagging", 10),
+    Column("owner", "Owner", 11),
+    Column("kind", "Kind", 9.5, CHOICE, choices=KR_KINDS),
+    Column("type", "Type", 11, CHOICE, choices=KR_TYPES),
+    Column("unit", "Unit", 7),
+    Column("start", "Start", 10, NUMBER),
+    Column("target", "Target", 10, NUMBER),
+    Column("revised_target", "Revised target", 10, NUMBER),
+    Column("revision_reason", "Revision reason", 18),
+    Column("weight", "Weight", 8, NUMBER),
+    Column("lagging", "Lagging", 8.5, CHOICE, choices=YES_NO),
     *_check_in_columns(),
-    Column("current", "Current", 9),  # a formula (latest check-in) until typed over
-    Column("confidence", "Confidence", 11),
-    Column("comment", "Comment", 30),
-    Column("progress", "Progress", 10, user_input=False),
-    Column("status", "Status", 12, user_input=False),
-    Column("pace", "Pace", 10, user_input=False),
-    Column("objective_score", "Objective score", 10, user_input=False),
-    # Helpers the formulas need; hidden, recomputed by the reader, never trusted.
-    Column("objective_number", "Objective #", 6, False, hidden=True),
-    Column("weight_used", "Weight used", 6, False, hidden=True),
-    Column("weighted_progress", "Weighted progress", 6, False, hidden=True),
-    Column("updated", "Updated", 6, False, hidden=True),
+    Column("current", "Current", 10, CURRENT),
+    Column("confidence", "Confidence", 11, CHOICE, choices=CONFIDENCES),
+    Column("comment", "Comment", 26),
+    Column("progress", "Progress", 9.5, FORMULA),
+    Column("status", "Status", 11.5, FORMULA),
+    Column("pace", "Pace", 9, FORMULA),
+    Column("input_check", "Input check", 13, FORMULA),
+    # Helpers the formulas need; hidden, recomputed by the reader, never trusted. Scores add
+    # up these (not the visible Progress), so typing over a visible result changes no score.
+    Column("progress_value", "Progress value", 6, FORMULA, hidden=True),
+    Column("weight_used", "Weight used", 6, FORMULA, hidden=True),
+    Column("weighted_progress", "Weighted progress", 6, FORMULA, hidden=True),
+    Column("updated", "Updated", 6, FORMULA, hidden=True),
 )
+"""The key-result table, one row per key result, in sheet order from column A."""
 
 COLUMN_INDEX = {column.key: index for index, column in enumerate(COLUMNS)}
+COLUMN_OF = {column.key: column for column in COLUMNS}
+CHECK_IN_KEYS = tuple(f"week_{week}" for week in CHECK_IN_COLUMNS)
+INPUT_KEYS = tuple(column.key for column in COLUMNS if column.user_input)
+"""The cells of a key-result row a person fills in, in sheet order."""
 REQUIRED_HEADERS = ("Objective", "Key result", "Owner", "Type", "Start", "Target",
                     "Current", "Weight", "Progress", "Status")
 
-CHECK_IN_DATE_ROW = 7  # 0-based: dates sit above the Week columns
-HEADER_ROW = 8  # 0-based: row 9 in the sheet
+OBJECTIVE_COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID", 10.5),
+    Column("title", "Objective", 44),
+    Column("score", "Score", 11, FORMULA),
+    Column("status", "Status", 9.5, FORMULA),
+    Column("key_results", "Key results", 11, FORMULA),
+)
+"""The Objectives table, from column A; its hidden helpers sit in the hidden columns below."""
+OBJECTIVE_HELPERS = ("score_value", "updated", "to_check")
+"""Hidden helper columns of the Objectives table, placed over the KR table's hidden columns."""
+OBJECTIVE_COLUMN_INDEX = {
+    **{column.key: index for index, column in enumerate(OBJECTIVE_COLUMNS)},
+    **{key: COLUMN_INDEX["progress_value"] + index for index, key in enumerate(OBJECTIVE_HELPERS)},
+}
+
+OBJECTIVES_HEADING_ROW = 8  # 0-based: "Objectives" heading
+OBJECTIVES_HEADER_ROW = 9  # 0-based: ID | Objective | Score | Status | Key results
+FIRST_OBJECTIVE_ROW = OBJECTIVES_HEADER_ROW + 1
+OBJECTIVE_ROWS = 10  # objective rows ready (the guide asks for 3 to 5)
+LAST_OBJECTIVE_ROW = FIRST_OBJECTIVE_ROW + OBJECTIVE_ROWS - 1
+
+KEY_RESULTS_HEADING_ROW = LAST_OBJECTIVE_ROW + 2
+HEADER_ROW = KEY_RESULTS_HEADING_ROW + 1  # 0-based header row of the key-result table
 FIRST_ROW = HEADER_ROW + 1
-READY_ROWS = 40  # rows below the header that carry formulas (5 objectives x 5 KRs and more)
+READY_ROWS = 60  # key-result rows that carry formulas
+CHECKED_ROWS = 1000  # rows the sheet check looks at for key results without formulas
+
+
+def objective_id(number: int) -> str:
+    """The id the writer gives the ``number``-th objective (1-based): ``O1``."""
+    return f"O{number}"
 
 
 def letter(key: str) -> str:
-    """Column letters of a KR-table column: ``letter("progress")``."""
+    """Column letters of a key-result column: ``letter("progress")``."""
     return column_letter(COLUMN_INDEX[key])
 
 
 def address(key: str, row: int) -> str:
-    """A1 address of column ``key`` in 0-based ``row``."""
+    """A1 address of key-result column ``key`` in 0-based ``row``."""
     return f"{letter(key)}{row + 1}"
 
 
-def column_range(key: str, last_row: int) -> str:
-    """Absolute range of a column from the first KR row to 0-based ``last_row``."""
-    return f"${letter(key)}${FIRST_ROW + 1}:${letter(key)}${last_row + 1}"
+def column_range(key: str, last_row: int, first_row: int = FIRST_ROW) -> str:
+    """Absolute range of a key-result column from ``first_row`` to 0-based ``last_row``."""
+    return f"${letter(key)}${first_row + 1}:${letter(key)}${last_row + 1}"
+
+
+def objective_address(key: str, row: int) -> str:
+    """A1 address of Objectives-table column ``key`` in 0-based ``row``."""
+    return cell(row, OBJECTIVE_COLUMN_INDEX[key])
+
+
+def objective_range(key: str) -> str:
+    """Absolute range of an Objectives-table column over its ready rows."""
+    column = column_letter(OBJECTIVE_COLUMN_INDEX[key])
+    return f"${column}${FIRST_OBJECTIVE_ROW + 1}:${column}${LAST_OBJECTIVE_ROW + 1}"
+
+
+# Public API: reading headers
+
+LEGACY_HEADERS = {"objective score": "objective_score", "objective #": "objective_number"}
+"""Columns of the first layout (objective text typed on a key result's row), still read;
+matched on the header text itself (case and outer spaces ignored), not normalised."""
+
+HEADER_ALIASES = {"kr": "title", "keyresults": "title", "objectives": "objective",
+                  "weighting": "weight"}
+"""Other header texts people use for a column (normalised)."""
 
 
 def normalise_header(text: object) -> str:
@@ -170,4 +246,5 @@ STATUS_COLOURS = {  # fill, font
     "red": ("#FFC7CE", "#9C0006"),
     "not updated": ("#EDEDED", "#595959"),
     "lagging": ("#DDEBF7", "#1F4E78"),
+    "check input": ("#E4D7F5", "#5B2C8F"),
 }

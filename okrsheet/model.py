@@ -17,50 +17,72 @@ CHECK_IN_COLUMNS = CHECK_IN_WEEKS + (REVIEW_WEEK,)
 
 @dataclass(slots=True)
 class KeyResult:
-    """One key result row. Numbers are floats or None for blank cells."""
+    """One key result row. Numbers are floats, None for blank cells; an entry that is not a
+    number where one belongs stays as typed (text, :class:`~okrsheet.scoring.CellError`) and
+    makes the key result "check input", as the sheet does."""
 
     title: str
     owner: str | None = None
     type: str | None = "increase"
-    start: float | None = None
-    target: float | None = None
-    current: object = None  # as typed; None follows the latest check-in
-    weight: float | None = None
+    start: object = None
+    target: object = None
+    current: object = None  # typed over the Current formula; None follows the latest check-in
+    weight: object = None
     kind: str | None = None  # input / output / outcome
     unit: str | None = None
-    revised_target: float | None = None
+    revised_target: object = None
     revision_reason: str | None = None
     lagging: bool = False
     check_ins: dict[int, object] = field(default_factory=dict)  # week -> value
     confidence: str | None = None
     comment: str | None = None
     row: int | None = None  # sheet row it was read from (1-based)
+    follows_check_ins: bool = True
+    """False when Current's formula is gone: a blank Current then stays blank (not updated)."""
+    lagging_entry: object = None
+    """The Lagging cell when it is neither blank, yes nor no (it makes the KR "check input")."""
+    objective_id: object = None
+    """The Objective cell of a key result that names no objective of the workbook."""
+    input_error: scoring.CellError | None = None
+    """An error value in the row that the reader could not place in a cell (check input)."""
 
     @property
     def current_value(self) -> object:
-        """Current as typed, else the latest check-in."""
+        """Current as the sheet shows it: typed, else the latest check-in."""
         current = self.current
         if current is not None and current != "":
             return current
+        if not self.follows_check_ins:
+            return None
         check_ins = self.check_ins
         return scoring.latest_check_in([check_ins.get(week) for week in CHECK_IN_COLUMNS])
 
     @property
-    def target_value(self) -> float | None:
+    def target_value(self) -> object:
         """The revised target when there is one, else the target."""
         return scoring.effective_target(self.target, self.revised_target)
 
     @property
+    def check(self) -> str | None:
+        """What the Input check column shows: the input that can't be scored, or None."""
+        if self.input_error is not None:
+            return scoring.ERROR_VALUE
+        return scoring.input_check(self.type, self.start, self.target, self.revised_target,
+                                   self.weight, self.lagging_entry, self.current_value)
+
+    @property
     def progress(self) -> float:
+        if self.check:
+            return 0.0
         return scoring.progress(self.type, self.start, self.target_value, self.current_value)
 
     @property
     def weight_used(self) -> float:
-        return scoring.weight_used(self.weight, self.lagging)
+        return scoring.weight_used(self.weight, self.lagging, self.check)
 
     @property
     def updated(self) -> bool:
-        return self.current_value not in (None, "")
+        return not self.check and self.current_value not in (None, "")
 
     @property
     def revised(self) -> bool:
@@ -72,6 +94,8 @@ class Objective:
     title: str
     key_results: list[KeyResult] = field(default_factory=list)
     row: int | None = None
+    id: str | None = None
+    """Its id in the Objectives table (``O1``); the writer numbers objectives without one."""
 
     @property
     def score(self) -> float | None:
@@ -95,6 +119,8 @@ class TeamQuarter:
     green_from: float = scoring.GREEN_FROM
     orange_from: float = scoring.ORANGE_FROM
     file: str | None = None
+    unassigned: list[KeyResult] = field(default_factory=list)
+    """Key results whose Objective names no objective: not scored, and "check input"."""
 
     @property
     def key_results(self) -> list[KeyResult]:
@@ -106,19 +132,37 @@ class TeamQuarter:
 
     @property
     def status(self) -> str | None:
-        """Colour of the team score; ``not updated`` while no key result has a Current."""
+        """Colour of the team score; ``check input`` while a key result needs it, ``not
+        updated`` while no key result has a Current."""
         return scoring.score_status(self.score, any(kr.updated for kr in self.key_results),
-                                    self.green_from, self.orange_from)
+                                    self.green_from, self.orange_from, self.to_check > 0)
+
+    @property
+    def to_check(self) -> int:
+        """Key results whose inputs can't be scored (unassigned ones included)."""
+        return len(self.unassigned) + sum(1 for kr in self.key_results if kr.check)
 
     def objective_status(self, objective: Objective) -> str | None:
         """Colour of an objective's score; ``not updated`` while none of its KRs has a Current."""
         return scoring.score_status(objective.score,
                                     any(kr.updated for kr in objective.key_results),
-                                    self.green_from, self.orange_from)
+                                    self.green_from, self.orange_from,
+                                    any(kr.check for kr in objective.key_results))
+
+    def kr_check(self, kr: KeyResult) -> str | None:
+        """The Input check of ``kr``: ``Objective`` for an unassigned key result."""
+        if any(kr is other for other in self.unassigned):
+            if kr.input_error is not None and isinstance(kr.objective_id, scoring.CellError):
+                return scoring.ERROR_VALUE
+            return scoring.input_check(kr.type, kr.start, kr.target, kr.revised_target, kr.weight,
+                                       kr.lagging_entry, kr.current_value, kr.objective_id,
+                                       objective_known=False)
+        return kr.check
 
     def kr_status(self, kr: KeyResult) -> str:
-        return scoring.kr_status(kr.progress, kr.current_value, kr.lagging,
-                                 self.green_from, self.orange_from)
+        check = self.kr_check(kr)
+        return scoring.kr_status(0.0 if check else kr.progress, kr.current_value, kr.lagging,
+                                 self.green_from, self.orange_from, check)
 
     def elapsed(self, as_of: dt.date | None = None) -> float | None:
         """Share of the quarter gone by at ``as_of`` (default: the workbook's As of)."""
@@ -132,7 +176,7 @@ class TeamQuarter:
         if elapsed is None:
             return None
         return scoring.pace(kr.type, kr.progress, kr.current_value, elapsed, kr.lagging,
-                            self.green_from, self.orange_from)
+                            self.green_from, self.orange_from, self.kr_check(kr))
 
     def scores(self) -> "Scores":
         """Every score and status in one pass (what the reader and the summary need)."""
@@ -165,30 +209,35 @@ class Scores:
     @classmethod
     def of(cls, team_quarter: TeamQuarter) -> "Scores":
         green, orange = team_quarter.green_from, team_quarter.orange_from
-        kr_status, progress_of, weight_used = scoring.kr_status, scoring.progress, scoring.weight_used
         total = dict.fromkeys(scoring.KR_STATUSES, 0)
         objectives, all_progress, updated = [], [], False
         for objective in team_quarter.objectives:
             counts = dict.fromkeys(scoring.KR_STATUSES, 0)
-            progresses, weights, any_updated, revised = [], [], False, 0
+            progresses, weights, any_updated, revised, to_check = [], [], False, 0, False
             for kr in objective.key_results:
-                current, lagging = kr.current_value, kr.lagging
+                current, lagging, check = kr.current_value, kr.lagging, kr.check
                 revised += kr.revised
-                progress = progress_of(kr.type, kr.start, kr.target_value, current)
-                counts[kr_status(progress, current, lagging, green, orange)] += 1
+                progress = 0.0 if check else scoring.progress(kr.type, kr.start, kr.target_value,
+                                                               current)
+                counts[scoring.kr_status(progress, current, lagging, green, orange, check)] += 1
                 progresses.append(progress)
-                weights.append(weight_used(kr.weight, lagging))
-                any_updated = any_updated or not (current is None or current == "")
+                weights.append(scoring.weight_used(kr.weight, lagging, check))
+                any_updated = any_updated or not (check or current is None or current == "")
+                to_check = to_check or bool(check)
             for status, count in counts.items():
                 total[status] += count
             score = scoring.objective_score(progresses, weights)
-            objectives.append(ObjectiveScores(score, scoring.score_status(score, any_updated, green, orange),
-                                              counts, revised))
+            objectives.append(ObjectiveScores(
+                score, scoring.score_status(score, any_updated, green, orange, to_check),
+                counts, revised))
             all_progress.extend(progresses)
             updated = updated or any_updated
+        total[scoring.CHECK_INPUT] += len(team_quarter.unassigned)
         score = scoring.team_score(objective.score for objective in objectives)
-        return cls(score, scoring.score_status(score, updated, green, orange), total, objectives,
-                   all_progress, sum(objective.revised for objective in objectives))
+        team_status = scoring.score_status(score, updated, green, orange,
+                                           total[scoring.CHECK_INPUT] > 0)
+        return cls(score, team_status, total, objectives, all_progress,
+                   sum(objective.revised for objective in objectives))
 
 
 def objectives_from_rows(rows: list[tuple[str | None, KeyResult | None]]) -> tuple[list[Objective], list[KeyResult]]:

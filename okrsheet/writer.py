@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
+from typing import Any
 
 from okrsheet import layout, scoring
-from okrsheet.files import write_atomic
+from okrsheet.files import OkrsheetError, write_atomic
+from okrsheet.guide import write_guide
 from okrsheet.layout import COLUMNS, FIRST_ROW, HEADER_ROW, address, column_range, letter
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
 from okrsheet.quarter import calendar, week_start
+from okrsheet.styles import workbook_formats
 
 # Public API
 
 
-def write_workbook(team_quarter: TeamQuarter, path: str | os.PathLike, *,
+def write_workbook(team_quarter: TeamQuarter, path: str | os.PathLike[str], *,
                    force: bool = False, today: dt.date | None = None) -> None:
     """Write ``team_quarter`` as an OKR workbook at ``path`` (atomically)."""
     write_atomic(path, workbook_bytes(team_quarter, today=today), force=force)
@@ -30,6 +34,10 @@ def workbook_bytes(team_quarter: TeamQuarter, today: dt.date | None = None) -> b
     """The OKR workbook as .xlsx bytes. ``today`` fixes what TODAY() caches (default: today)."""
     import xlsxwriter
 
+    if len(team_quarter.objectives) > layout.OBJECTIVE_ROWS:
+        raise OkrsheetError(
+            f"{len(team_quarter.objectives)} objectives; an OKR workbook holds at most "
+            f"{layout.OBJECTIVE_ROWS} (the guide asks for 3 to 5).")
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {
         "in_memory": True,
@@ -45,29 +53,38 @@ def workbook_bytes(team_quarter: TeamQuarter, today: dt.date | None = None) -> b
         "created": created,
     })
     _SheetWriter(book, team_quarter, today or dt.date.today()).write()
-    _write_guide(book, team_quarter)
+    write_guide(book, team_quarter)
     book.close()
     return buffer.getvalue()
+
+
+def objective_ids(objectives: list[Objective]) -> list[str]:
+    """Each objective's id: its own, else the first free ``O1``, ``O2``... (one per ready row)."""
+    taken = {objective.id.casefold() for objective in objectives if objective.id}
+    free = (layout.objective_id(number) for number in range(1, 10_000)
+            if layout.objective_id(number).casefold() not in taken)
+    ids = [objective.id or next(free) for objective in objectives]
+    return ids + [next(free) for _ in range(layout.OBJECTIVE_ROWS - len(ids))]
 
 
 # Private API
 
 
 class _SheetWriter:
-    def __init__(self, book, team_quarter: TeamQuarter, today: dt.date):
+    def __init__(self, book: Any, team_quarter: TeamQuarter, today: dt.date):
         self.book = book
         self.tq = team_quarter
         self.today = today
         self.sheet = book.add_worksheet(layout.OKRS_SHEET)
-        self.rows = _rows(team_quarter.objectives)
+        self.ids = objective_ids(team_quarter.objectives)
+        self.rows = _rows(team_quarter, self.ids)
         self.last_row = FIRST_ROW + max(layout.READY_ROWS, len(self.rows) + 10) - 1
-        self.f = _formats(book)
-        self.objective_scores = {number: objective.score  # by the sheet's objective number
-                                 for number, objective in enumerate(team_quarter.objectives, 1)}
+        self.f = workbook_formats(book)
 
     def write(self) -> None:
         self._top()
         self._calendar()
+        self._objectives()
         self._table()
         self._look()
 
@@ -78,7 +95,11 @@ class _SheetWriter:
         sheet.set_row(0, 24)
         sheet.write_string(layout.TITLE_CELL, "OKRs", f["title"])
         self._label(layout.TEAM)
-        sheet.write_string(layout.TEAM.value_cell, tq.team or "", f["input"])
+        if tq.team:
+            sheet.write_string(layout.TEAM.value_cell, tq.team, f["input"])
+        else:
+            sheet.write_blank(layout.TEAM.value_cell, None, f["input"])
+            sheet.write_comment(layout.TEAM.value_cell, "Type your team's name here.")
         self._label(layout.QUARTER)
         sheet.write_string(layout.QUARTER.value_cell, tq.quarter or "", f["input"])
         self._label(layout.QUARTER_START)
@@ -96,7 +117,7 @@ class _SheetWriter:
         score = tq.score
         sheet.write_formula(
             layout.TEAM_SCORE.value_cell,
-            scoring.TEAM_SCORE_FORMULA.format(scores=column_range("objective_score", self.last_row)),
+            scoring.TEAM_SCORE_FORMULA.format(scores=layout.objective_range("score_value")),
             f["score"], "" if score is None else score)
         self._label(layout.GREEN_FROM)
         sheet.write_number(layout.GREEN_FROM.value_cell, tq.green_from, f["input_percent"])
@@ -106,9 +127,23 @@ class _SheetWriter:
         sheet.write_formula(
             layout.TEAM_STATUS.value_cell,
             scoring.TEAM_STATUS_FORMULA.format(score=layout.TEAM_SCORE.value_cell,
+                                               titles=column_range("title", self.last_row),
+                                               checks=column_range("input_check", self.last_row),
                                                updated=column_range("updated", self.last_row),
                                                **self._thresholds()),
             f["status"], tq.status or "")
+        self._label(layout.SHEET_CHECK)
+        last_checked = max(self.last_row, FIRST_ROW + layout.CHECKED_ROWS - 1)
+        to_check = tq.to_check
+        sheet.write_formula(
+            layout.SHEET_CHECK.value_cell,
+            scoring.SHEET_CHECK_FORMULA.format(
+                titles=column_range("title", last_checked),
+                statuses=column_range("status", last_checked),
+                checks=column_range("input_check", self.last_row),
+                objective_titles=layout.objective_range("title"),
+                objective_counts=layout.objective_range("key_results")),
+            f["status"], f"{to_check} key result(s) to check: see Input check" if to_check else "OK")
         self.book.define_name(layout.TEAM_SCORE_NAME,
                               f"='{layout.OKRS_SHEET}'!{layout.absolute(layout.TEAM_SCORE.value_cell)}")
 
@@ -149,113 +184,119 @@ class _SheetWriter:
         for offset, (week, what, _) in enumerate(calendar(start or dt.date(2000, 1, 1)), 1):
             sheet.write_number(row, column + offset, week, f["center"])
             sheet.write_string(row + 1, column + offset, what, f["center"])
-            self._week_date(row + 2, column + offset, start_cell, week)
-        for week in CHECK_IN_COLUMNS:
-            self._week_date(layout.CHECK_IN_DATE_ROW, layout.COLUMN_INDEX[f"week_{week}"],
-                            start_cell, week)
-        date_label_column = layout.COLUMN_INDEX["week_3"] - 1
-        sheet.write_string(layout.CHECK_IN_DATE_ROW, date_label_column, "Check-in week starts",
-                           self.f["label_right"])
+            cached = "" if start is None else _serial(week_start(start, week))
+            sheet.write_formula(row + 2, column + offset,
+                                f'IF({start_cell}="","",{start_cell}+{7 * (week - 1)})',
+                                f["date_small"], cached)
 
-    def _week_date(self, row: int, column: int, start_cell: str, week: int) -> None:
-        start = self.tq.quarter_start
-        cached = "" if start is None else _serial(week_start(start, week))
-        self.sheet.write_formula(row, column, f'IF({start_cell}="","",{start_cell}+{7 * (week - 1)})',
-                                 self.f["date_small"], cached)
+    # -- the Objectives table
+
+    def _objectives(self) -> None:
+        sheet, f, tq = self.sheet, self.f, self.tq
+        sheet.write_string(layout.OBJECTIVES_HEADING_ROW, 0, "Objectives", f["heading"])
+        for column in layout.OBJECTIVE_COLUMNS:
+            sheet.write_string(layout.OBJECTIVES_HEADER_ROW, layout.OBJECTIVE_COLUMN_INDEX[column.key],
+                               column.header, f["header"] if column.user_input else f["header_formula"])
+        scores = tq.scores()
+        for index in range(layout.OBJECTIVE_ROWS):
+            row = layout.FIRST_OBJECTIVE_ROW + index
+            objective = tq.objectives[index] if index < len(tq.objectives) else None
+            a = {key: layout.objective_address(key, row) for key in layout.OBJECTIVE_COLUMN_INDEX}
+            sheet.write_string(a["id"], self.ids[index], f["input"])
+            _text(sheet, a["title"], objective.title if objective else None, f["input_wrap"])
+            refs = {**a, **self._thresholds(),
+                    "objectives": column_range("objective", self.last_row),
+                    "titles": column_range("title", self.last_row),
+                    "weights": column_range("weight_used", self.last_row),
+                    "weighted": column_range("weighted_progress", self.last_row),
+                    "kr_updated": column_range("updated", self.last_row),
+                    "checks": column_range("input_check", self.last_row)}
+            found = scores.objectives[index] if objective else None
+            score = "" if found is None or found.score is None else found.score
+            krs = objective.key_results if objective else []
+            formulas = (
+                ("score_value", scoring.OBJECTIVE_SCORE_VALUE_FORMULA, None, score),
+                ("score", scoring.OBJECTIVE_SCORE_FORMULA, f["score"], score),
+                ("updated", scoring.OBJECTIVE_UPDATED_FORMULA, None, sum(kr.updated for kr in krs)),
+                ("to_check", scoring.OBJECTIVE_TO_CHECK_FORMULA, None,
+                 sum(1 for kr in krs if kr.check)),
+                ("status", scoring.OBJECTIVE_STATUS_FORMULA, f["status"],
+                 (found.status or "") if found else ""),
+                ("key_results", scoring.OBJECTIVE_KEY_RESULTS_FORMULA, f["count"],
+                 len(krs) if objective else ""),
+            )
+            for key, formula, fmt, cached in formulas:
+                sheet.write_formula(a[key], formula.format(**refs), fmt, cached)
 
     # -- the key-result table
 
     def _table(self) -> None:
         sheet, f = self.sheet, self.f
+        sheet.write_string(layout.KEY_RESULTS_HEADING_ROW, 0, "Key results", f["heading"])
         for index, column in enumerate(COLUMNS):
             sheet.write_string(HEADER_ROW, index, column.header,
                                f["header"] if column.user_input else f["header_formula"])
-        previous: dict[str, object] = {}
         for row in range(FIRST_ROW, self.last_row + 1):
             position = row - FIRST_ROW
             objective, kr = self.rows[position] if position < len(self.rows) else (None, None)
-            previous = self._row(row, objective, kr, previous)
+            self._row(row, objective, kr)
 
-    def _row(self, row: int, objective: str | None, kr: KeyResult | None,
-             previous: dict[str, object]) -> dict[str, object]:
-        sheet, f = self.sheet, self.f
+    def _row(self, row: int, objective: object, kr: KeyResult | None) -> None:
+        sheet, f, tq = self.sheet, self.f, self.tq
         a = {column.key: address(column.key, row) for column in COLUMNS}
-
-        def text(key: str, value: object) -> None:
-            if value is None or value == "":
-                sheet.write_blank(a[key], None, f["input"])
-            else:
-                sheet.write_string(a[key], str(value), f["input"])
-
-        def number(key: str, value: object, fmt: str = "input") -> None:
-            if value is None or value == "":
-                sheet.write_blank(a[key], None, f[fmt])
-            elif isinstance(value, str):
-                sheet.write_string(a[key], value, f[fmt])
-            else:
-                sheet.write_number(a[key], value, f[fmt])
-
-        text("objective", objective)
-        text("title", kr.title if kr else None)
-        text("owner", kr.owner if kr else None)
-        text("kind", kr.kind if kr else None)
-        text("type", kr.type if kr else None)
-        text("unit", kr.unit if kr else None)
-        number("start", kr.start if kr else None)
-        number("target", kr.target if kr else None)
-        number("revised_target", kr.revised_target if kr else None)
-        text("revision_reason", kr.revision_reason if kr else None)
-        number("weight", kr.weight if kr else None)
-        text("lagging", ("yes" if kr.lagging else None) if kr else None)
         check_ins = [(kr.check_ins.get(week) if kr else None) for week in CHECK_IN_COLUMNS]
-        for week, value in zip(CHECK_IN_COLUMNS, check_ins):
-            number(f"week_{week}", value, "check_in")
-        if kr is not None and kr.current not in (None, ""):
-            number("current", kr.current, "current")
+        inputs: dict[str, object] = {"objective": objective}
+        if kr is not None:
+            inputs.update({column.key: getattr(kr, column.key) for column in COLUMNS
+                           if column.cell in (layout.TEXT, layout.NUMBER, layout.CHOICE)
+                           and column.key != "objective"})
+            inputs["lagging"] = kr.lagging_entry if kr.lagging_entry is not None else (
+                "yes" if kr.lagging else None)
+            inputs.update(zip(layout.CHECK_IN_KEYS, check_ins))
+        for column in COLUMNS:
+            value = inputs.get(column.key)
+            if column.cell in (layout.TEXT, layout.CHOICE):
+                wrap = column.key in ("title", "comment", "revision_reason")
+                _text(sheet, a[column.key], value, f["input_wrap" if wrap else "input"])
+            elif column.cell in (layout.NUMBER, layout.CHECK_IN):
+                _value(sheet, a[column.key], value,
+                       f["check_in" if column.cell == layout.CHECK_IN else "input_number"])
+        if kr is not None and (kr.current not in (None, "") or not kr.follows_check_ins):
+            _value(sheet, a["current"], kr.current, f["current"])
         else:
             latest = scoring.latest_check_in(check_ins)
             sheet.write_formula(a["current"], self._current_formula(row), f["current"],
-                                "" if latest is None else latest)
-        text("confidence", kr.confidence if kr else None)
-        text("comment", kr.comment if kr else None)
+                                _cached(latest))
+        if kr is not None:
+            self._height(row, kr)
 
         # Formulas, with the values Python computes for them cached.
         refs = {"title": a["title"], "current": a["current"], "type": a["type"],
                 "start": a["start"], "target": a["target"], "revised": a["revised_target"],
-                "weight": a["weight"], "lagging": a["lagging"], "progress": a["progress"],
-                "objective": a["objective"], **self._thresholds(),
-                "elapsed": layout.absolute(layout.ELAPSED.value_cell)}
-        tq = self.tq
-        progress = kr.progress if kr else ""
-        sheet.write_formula(a["progress"], scoring.PROGRESS_FORMULA.format(**refs), f["percent"], progress)
-        sheet.write_formula(a["status"], scoring.STATUS_FORMULA.format(**refs), f["status"],
-                            tq.kr_status(kr) if kr else "")
+                "weight": a["weight"], "lagging": a["lagging"], "progress": a["progress_value"],
+                "objective": a["objective"], "check": a["input_check"],
+                "weight_used": a["weight_used"],
+                "ids": layout.objective_range("id"),
+                "objective_titles": layout.objective_range("title"),
+                "elapsed": layout.absolute(layout.ELAPSED.value_cell), **self._thresholds()}
+        check = tq.kr_check(kr) if kr else None
+        progress = (0.0 if check else kr.progress) if kr else ""
+        weight_used = scoring.weight_used(kr.weight, kr.lagging, check) if kr else 0
         pace = tq.pace(kr, tq.as_of or self.today) if kr else None
-        sheet.write_formula(a["pace"], scoring.PACE_FORMULA.format(**refs), f["status"], pace or "")
-
-        # Hidden helpers: which objective a row belongs to, and its weighted progress.
-        number_value = previous.get("number", 0) + (1 if objective else 0)
-        sheet.write_formula(a["objective_number"], scoring.OBJECTIVE_NUMBER_FORMULA.format(
-            first_objective=f"${letter('objective')}${FIRST_ROW + 1}", objective=a["objective"]),
-            None, number_value)
-        weight_used = kr.weight_used if kr else 0
-        sheet.write_formula(a["weight_used"], scoring.WEIGHT_USED_FORMULA.format(**refs), None, weight_used)
-        sheet.write_formula(a["weighted_progress"],
-                            scoring.WEIGHTED_PROGRESS_FORMULA.format(weight_used=a["weight_used"], **refs),
-                            None, weight_used * (kr.progress if kr else 0))
-
-        sheet.write_formula(a["updated"], scoring.UPDATED_FORMULA.format(**refs), None,
-                            1 if kr is not None and kr.updated else 0)
-
-        # The objective's score shows on the row where it is typed.
-        formula = scoring.OBJECTIVE_SCORE_FORMULA.format(
-            objective=a["objective"], number=a["objective_number"],
-            numbers=column_range("objective_number", self.last_row),
-            weights=column_range("weight_used", self.last_row),
-            weighted=column_range("weighted_progress", self.last_row))
-        score = self.objective_scores.get(number_value) if objective else None
-        sheet.write_formula(a["objective_score"], formula, f["score"], "" if score is None else score)
-        return {"number": number_value}
+        formulas = (
+            ("input_check", scoring.INPUT_CHECK_FORMULA, f["check"], check or ""),
+            ("progress_value", scoring.PROGRESS_VALUE_FORMULA, None, progress),
+            ("progress", scoring.PROGRESS_FORMULA, f["percent"], progress),
+            ("status", scoring.STATUS_FORMULA, f["status"], tq.kr_status(kr) if kr else ""),
+            ("pace", scoring.PACE_FORMULA, f["status"], pace or ""),
+            ("weight_used", scoring.WEIGHT_USED_FORMULA, None, weight_used),
+            ("weighted_progress", scoring.WEIGHTED_PROGRESS_FORMULA, None,
+             weight_used * progress if kr else 0),
+            ("updated", scoring.UPDATED_FORMULA, None, 1 if kr is not None and not check
+             and kr.current_value not in (None, "") else 0),
+        )
+        for key, formula, fmt, cached in formulas:
+            sheet.write_formula(a[key], formula.format(**refs), fmt, cached)
 
     def _current_formula(self, row: int) -> str:
         formula = '""'
@@ -264,7 +305,17 @@ class _SheetWriter:
                                                           earlier=formula)
         return formula
 
-    # -- colours, drop-downs, widths, panes
+    def _height(self, row: int, kr: KeyResult) -> None:
+        """Rows grow for long titles and comments (spreadsheets do not on load)."""
+        lines = 1
+        for key in ("title", "comment", "revision_reason"):
+            text = getattr(kr, key)
+            if text:
+                lines = max(lines, math.ceil(len(str(text)) / (layout.COLUMN_OF[key].width * 1.05)))
+        if lines > 1:
+            self.sheet.set_row(row, 15 * min(lines, 6))
+
+    # -- colours, drop-downs, widths, panes, printing
 
     def _look(self) -> None:
         sheet, f = self.sheet, self.f
@@ -272,35 +323,42 @@ class _SheetWriter:
         for index, column in enumerate(COLUMNS):
             options = {"hidden": True} if column.hidden else None
             sheet.set_column(index, index, column.width, None, options)
-        sheet.set_column(layout.CALENDAR_COLUMN, layout.CALENDAR_COLUMN, None)
         sheet.freeze_panes(FIRST_ROW, 2)
-        # Printed: landscape, one page wide, the header row on every page.
-        sheet.set_landscape()
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(HEADER_ROW)
-        sheet.print_area(0, 0, last, layout.COLUMN_INDEX["objective_score"])
         sheet.set_row(HEADER_ROW, 30)
+        sheet.set_row(layout.OBJECTIVES_HEADER_ROW, 18)
+        # Printed: landscape, two pages wide (inputs, then check-ins and scores), with the
+        # objective and key-result columns and the header row on every page.
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(2, 0)
+        sheet.repeat_rows(HEADER_ROW)
+        sheet.repeat_columns(0, 1)
+        sheet.print_area(0, 0, max(FIRST_ROW + len(self.rows) + 4, FIRST_ROW + 14),
+                         layout.COLUMN_INDEX["input_check"])
+        self._validations(first, last)
+        self._colours(first, last)
+
+    def _validations(self, first: int, last: int) -> None:
+        sheet = self.sheet
 
         def span(key: str) -> str:
             return f"{letter(key)}{first + 1}:{letter(key)}{last + 1}"
 
-        def validate(key: str, values: tuple[str, ...], title: str) -> None:
-            sheet.data_validation(span(key), {
-                "validate": "list", "source": list(values), "ignore_blank": True,
-                "input_title": title[:32], "input_message": "Pick from the list."[:255],
-                "error_title": "Not in the list", "error_type": "stop",
-                "error_message": f"Choose one of: {', '.join(values)}.",
-            })
-
-        validate("type", scoring.KR_TYPES, "Type of key result")
-        validate("kind", scoring.KR_KINDS, "Input, output or outcome")
-        validate("lagging", scoring.YES_NO, "Known only after the quarter?")
-        validate("confidence", scoring.CONFIDENCES, "Confidence at last check-in")
-        for key in ("start", "target", "revised_target"):
-            sheet.data_validation(span(key), {
-                "validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15,
-                "error_type": "warning", "error_title": "A number, please",
-                "error_message": "Type a number, without units (put units in the Unit column)."})
+        for column in COLUMNS:
+            if column.choices:
+                sheet.data_validation(span(column.key), {
+                    "validate": "list", "source": list(column.choices), "ignore_blank": True,
+                    "error_title": "Not in the list", "error_type": "stop",
+                    "error_message": f"Choose one of: {', '.join(column.choices)}."})
+            elif column.cell == layout.NUMBER and column.key != "weight":
+                sheet.data_validation(span(column.key), {
+                    "validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15,
+                    "error_type": "warning", "error_title": "A number, please",
+                    "error_message": "Type a number, without units (put units in the Unit column)."})
+        sheet.data_validation(span("objective"), {
+            "validate": "list", "source": layout.objective_range("id"), "ignore_blank": True,
+            "error_type": "warning", "error_title": "Objective ID",
+            "error_message": "Pick the ID of an objective from the Objectives table."})
         sheet.data_validation(span("weight"), {
             "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "stop",
             "error_title": "Weight", "error_message": "Weight is a number, 0 or more; blank means 1."})
@@ -309,143 +367,89 @@ class _SheetWriter:
                 "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
                 "error_title": "Threshold", "error_message": "A share between 0% and 100%."})
 
-        # Colours key on the Status column, so cells and the tool always agree.
+    def _colours(self, first: int, last: int) -> None:
+        sheet, f = self.sheet, self.f
+
+        def span(key: str) -> str:
+            return f"{letter(key)}{first + 1}:{letter(key)}{last + 1}"
+
+        def by_text(where: str, cell: str, texts: dict[str, str]) -> None:
+            for text, colour in texts.items():
+                sheet.conditional_format(where, {"type": "formula", "criteria": f'={cell}="{text}"',
+                                                 "format": f[colour]})
+
+        statuses = {status: status for status in layout.STATUS_COLOURS}
+        # Colours key on the Status texts, so cells and the tool always agree.
         status_cell = f"${letter('status')}{first + 1}"
         for key in ("progress", "status"):
-            for status in layout.STATUS_COLOURS:
-                sheet.conditional_format(span(key), {
-                    "type": "formula", "criteria": f'={status_cell}="{status}"', "format": f[status]})
-        pace_cell = f"${letter('pace')}{first + 1}"
-        for pace, colour in ((scoring.ON_TRACK, "green"), (scoring.AT_RISK, "orange"),
-                             (scoring.BEHIND, "red")):
-            sheet.conditional_format(span("pace"), {
-                "type": "formula", "criteria": f'={pace_cell}="{pace}"', "format": f[colour]})
-        objective_score = f"{letter('objective_score')}{first + 1}"
-        self.sheet.conditional_format(span("objective_score"), {
-            "type": "formula", "stop_if_true": True, "format": f["not updated"],
-            "criteria": "=" + scoring.OBJECTIVE_NOT_UPDATED_RULE.format(
-                score=objective_score, numbers=column_range("objective_number", last),
-                number=f"${letter('objective_number')}{first + 1}",
-                updated=column_range("updated", last))})
-        self._score_colours(span("objective_score"), objective_score)
+            by_text(span(key), status_cell, statuses)
+        by_text(span("pace"), f"${letter('pace')}{first + 1}",
+                {scoring.ON_TRACK: "green", scoring.AT_RISK: "orange", scoring.BEHIND: "red"})
+        check_cell = f"{letter('input_check')}{first + 1}"
+        sheet.conditional_format(span("input_check"), {
+            "type": "formula", "criteria": f"=LEN({check_cell})>0", "format": f[scoring.CHECK_INPUT]})
+        score_column = layout.column_letter(layout.OBJECTIVE_COLUMN_INDEX["score"])
+        status_column = layout.column_letter(layout.OBJECTIVE_COLUMN_INDEX["status"])
+        top, bottom = layout.FIRST_OBJECTIVE_ROW + 1, layout.LAST_OBJECTIVE_ROW + 1
+        by_text(f"{score_column}{top}:{status_column}{bottom}", f"${status_column}{top}", statuses)
         team_status = layout.absolute(layout.TEAM_STATUS.value_cell)
         for where in (layout.TEAM_SCORE.value_cell, layout.TEAM_STATUS.value_cell):
-            self.sheet.conditional_format(where, {
-                "type": "formula", "stop_if_true": True, "format": f["not updated"],
-                "criteria": f'={team_status}="not updated"'})
-            self._score_colours(where, layout.TEAM_SCORE.value_cell)
-
-    def _score_colours(self, where: str, score: str) -> None:
-        green = layout.absolute(layout.GREEN_FROM.value_cell)
-        orange = layout.absolute(layout.ORANGE_FROM.value_cell)
-        rules = {
-            "green": f"=AND(ISNUMBER({score}),{score}>={green})",
-            "orange": f"=AND(ISNUMBER({score}),{score}<{green},{score}>={orange})",
-            "red": f"=AND(ISNUMBER({score}),{score}<{orange})",
-        }
-        for status, criteria in rules.items():
-            self.sheet.conditional_format(where, {"type": "formula", "criteria": criteria,
-                                                  "format": self.f[status]})
+            by_text(where, team_status, statuses)
+        sheet_check = layout.absolute(layout.SHEET_CHECK.value_cell)
+        sheet.conditional_format(layout.SHEET_CHECK.value_cell, {
+            "type": "formula", "criteria": f'={sheet_check}="OK"', "format": f["green"]})
+        sheet.conditional_format(layout.SHEET_CHECK.value_cell, {
+            "type": "formula", "criteria": f'={sheet_check}<>"OK"', "format": f[scoring.CHECK_INPUT]})
 
 
-def _rows(objectives: list[Objective]) -> list[tuple[str | None, KeyResult | None]]:
-    """One row per key result; the objective's text only on its first row."""
-    rows: list[tuple[str | None, KeyResult | None]] = []
-    for objective in objectives:
-        if not objective.key_results:
-            rows.append((objective.title, None))
-        for index, kr in enumerate(objective.key_results):
-            rows.append((objective.title if index == 0 else None, kr))
+def _rows(team_quarter: TeamQuarter, ids: list[str]) -> list[tuple[object, KeyResult]]:
+    """One row per key result, naming its objective's id; unassigned key results last."""
+    rows: list[tuple[object, KeyResult]] = []
+    for objective, objective_id in zip(team_quarter.objectives, ids):
+        rows += [(objective_id, kr) for kr in objective.key_results]
+    rows += [(kr.objective_id, kr) for kr in team_quarter.unassigned]
     return rows
+
+
+def _text(sheet: Any, where: str, value: object, fmt: Any) -> None:
+    if value is None or value == "":
+        sheet.write_blank(where, None, fmt)
+    elif isinstance(value, scoring.CellError):
+        sheet.write_formula(where, f"={value.text}", fmt, value.text)
+    else:
+        sheet.write_string(where, _plain_text(value), fmt)
+
+
+def _value(sheet: Any, where: str, value: object, fmt: Any) -> None:
+    """A number cell as it was typed: a number, text (kept as text), an error, or blank."""
+    if value is None or value == "":
+        sheet.write_blank(where, None, fmt)
+    elif isinstance(value, scoring.CellError):
+        sheet.write_formula(where, f"={value.text}", fmt, value.text)
+    elif isinstance(value, str):
+        sheet.write_string(where, value, fmt)
+    elif isinstance(value, bool):
+        sheet.write_boolean(where, value, fmt)
+    elif isinstance(value, (int, float)) and math.isfinite(value):
+        sheet.write_number(where, value, fmt)
+    else:
+        sheet.write_string(where, str(value), fmt)
+
+
+def _cached(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, scoring.CellError):
+        return value.text
+    return value
+
+
+def _plain_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _serial(day: dt.date) -> float:
     """Spreadsheet date serial (1900 date system)."""
     return float((day - dt.date(1899, 12, 30)).days)
-
-
-def _formats(book) -> dict[str, object]:
-    base = {"font_name": "Calibri", "font_size": 11, "valign": "top"}
-    input_look = {"bg_color": "#FFFFFF", "border": 1, "border_color": "#D9D9D9"}
-    formula_look = {"bg_color": "#F7F7F7", "border": 1, "border_color": "#D9D9D9"}
-    formats = {
-        "title": {"bold": True, "font_size": 16},
-        "label": {"bold": True},
-        "label_right": {"bold": True, "align": "right", "font_size": 9},
-        "center": {"align": "center"},
-        "header": {"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF",
-                   "text_wrap": True, "valign": "vcenter", "border": 1},
-        "header_formula": {"bold": True, "bg_color": "#595959", "font_color": "#FFFFFF",
-                           "text_wrap": True, "valign": "vcenter", "border": 1},
-        "input": {**input_look, "text_wrap": False},
-        "input_percent": {**input_look, "num_format": "0%"},
-        "input_date": {**input_look, "num_format": "yyyy-mm-dd"},
-        "date_small": {"num_format": "yyyy-mm-dd", "font_size": 9, "align": "center",
-                       "font_color": "#595959"},
-        "check_in": {**input_look, "bg_color": "#FFFDE7"},
-        "current": {**input_look, "bold": True},
-        "percent": {**formula_look, "num_format": "0%"},
-        "score": {**formula_look, "num_format": "0%", "bold": True},
-        "status": {**formula_look},
-    }
-    made = {name: book.add_format({**base, **props}) for name, props in formats.items()}
-    for status, (fill, font) in layout.STATUS_COLOURS.items():
-        made[status] = book.add_format({"bg_color": fill, "font_color": font})
-    return made
-
-
-GUIDE = (
-    ("How to use this workbook", "title"),
-    ("", None),
-    ("The rhythm", "heading"),
-    ("Week 1: agree 3 to 5 objectives with 2 to 5 key results each, and type them on the OKRs sheet.", None),
-    ("Weeks 3, 5, 7, 9 and 11: check in. Type each key result's latest value in that week's column "
-     "(one cell per key result), pick a confidence and add a short comment if something changed.", None),
-    ("Week 13: review. Type the final value in Week 13, discuss what was learned, and start next quarter's file.", None),
-    ("Keep it light: no more than two hours a week in all.", None),
-    ("", None),
-    ("Filling in a row", "heading"),
-    ("Objective: type it once, on the first row of its key results; rows below with Objective left blank belong to it.", None),
-    ("Key result: a measurable outcome (\"Win 12 new logos\"), not an activity count (\"Make 500 calls\").", None),
-    ("Kind: outcome, output or input. Keep inputs (activities) in balance with outcomes.", None),
-    ("Type: increase or decrease (from Start to Target), stay above / stay below (a level to hold), "
-     "or milestone (type done or 1 in Current when done).", None),
-    ("Start, Target: numbers without units; put the unit in Unit. A blank Start counts as 0.", None),
-    ("Revised target: if the world changed mid-quarter, type a new target and the reason. "
-     "The score uses it; the original stays visible.", None),
-    ("Weight: how much the key result counts in its objective; blank means 1.", None),
-    ("Lagging: yes for a result known only after the quarter (say, deals that close next quarter). "
-     "It is left out of this quarter's score and scored at the next review.", None),
-    ("Current: follows the latest check-in; type over it only to override.", None),
-    ("", None),
-    ("What the scores and colours mean", "heading"),
-    ("Progress: how far from Start to Target (0% to 100%); for stay above/below and milestones, 0% or 100%.", None),
-    ("Objective score: the weighted mean of its key results' progress. Team score: the mean of the objectives.", None),
-    ("Green (on track): 70% or more. Orange (caution): 40% to 70%. Red (in danger): below 40%. "
-     "Grey: not updated yet. Change the thresholds at the top of the OKRs sheet if your company uses others.", None),
-    ("About 70% is a good result. Always 100% means the goals were not ambitious enough.", None),
-    ("Pace: on track when progress keeps up with the share of the quarter gone by (times the green "
-     "threshold), at risk when it keeps up at the orange level, behind otherwise. "
-     "Leave As of blank for today.", None),
-    ("", None),
-    ("What goes wrong", "heading"),
-    ("Too many objectives, activity counts instead of outcomes, goals nobody may change, "
-     "and reporting for its own sake. Fewer, better key results beat more of them.", None),
-)
-
-
-def _write_guide(book, team_quarter: TeamQuarter) -> None:
-    sheet = book.add_worksheet(layout.GUIDE_SHEET)
-    title = book.add_format({"bold": True, "font_size": 16})
-    heading = book.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
-    body = book.add_format({"text_wrap": True, "valign": "top"})
-    sheet.set_column(0, 0, 110)
-    for row, (line, style) in enumerate(GUIDE):
-        fmt = {"title": title, "heading": heading}.get(style, body)
-        sheet.write_string(row, 0, line, fmt)
-    row = len(GUIDE) + 1
-    sheet.write_string(row, 0, "This quarter's calendar", heading)
-    start = team_quarter.quarter_start
-    if start is not None:
-        for offset, (week, what, day) in enumerate(calendar(start), 1):
-            sheet.write_string(row + offset, 0, f"Week {week}: {what.lower()}, from {day:%A %d %B %Y}", body)

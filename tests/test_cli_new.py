@@ -17,7 +17,7 @@ def test_new_writes_a_sales_team_workbook_for_the_quarter(tmp_path):
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("OKRs").to_python()
     assert rows[1][:2] == ["Team", "Sales East"]
     assert rows[2][:2] == ["Quarter", "2027-Q2"]
-    assert "Grow new business in the mid-market" in [row[0] for row in rows]
+    assert "Grow new business in the mid-market" in [row[1] for row in rows]
 
 
 def test_new_respects_the_fiscal_year_start(tmp_path):

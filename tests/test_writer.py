@@ -59,9 +59,10 @@ def test_team_quarter_dates_and_calendar_are_filled_in(sales_team):
     assert calendar[-1] == dt.date(2027, 3, 26)  # week 13: review
 
 
-def test_at_least_25_ready_rows_carry_formulas_and_show_nothing_while_empty(sales_team):
+def test_at_least_60_ready_rows_carry_formulas_and_show_nothing_while_empty(sales_team):
     sheet = openpyxl.load_workbook(sales_team)[layout.OKRS_SHEET]
-    last = layout.FIRST_ROW + 25 + 10
+    last = layout.FIRST_ROW + 60
+    assert layout.READY_ROWS >= 60
     for row in range(layout.FIRST_ROW, last):
         assert str(sheet[layout.address("progress", row)].value).startswith("=IF(")
         assert str(sheet[layout.address("status", row)].value).startswith("=IF(")
@@ -88,7 +89,11 @@ def test_formulas_carry_the_python_values_so_libreoffice_shows_them_without_reca
     assert row[layout.COLUMN_INDEX["current"]] == 200000
     assert row[layout.COLUMN_INDEX["progress"]] == pytest.approx(200000 / 450000)
     assert row[layout.COLUMN_INDEX["status"]] == "orange"
-    assert row[layout.COLUMN_INDEX["objective_score"]] == pytest.approx(team_quarter.objectives[0].score)
+    objective_row = rows[layout.FIRST_OBJECTIVE_ROW]
+    assert objective_row[layout.OBJECTIVE_COLUMN_INDEX["id"]] == "O1"
+    assert objective_row[layout.OBJECTIVE_COLUMN_INDEX["score"]] == pytest.approx(
+        team_quarter.objectives[0].score)
+    assert row[layout.COLUMN_INDEX["objective"]] == "O1"
     assert rows[layout.TEAM_SCORE.row][layout.TEAM_SCORE.column + 1] == pytest.approx(team_quarter.score)
     assert rows[layout.FIRST_ROW + 2][layout.COLUMN_INDEX["status"]] == "not updated"
 
@@ -99,11 +104,13 @@ def test_drop_downs_colours_frozen_header_and_percent_format(sales_team):
              for validation in sheet.data_validations.dataValidation if validation.type == "list"}
     assert '"increase,decrease,stay above,stay below,milestone"' == lists[layout.letter("type")]
     assert '"high,medium,low"' == lists[layout.letter("confidence")]
+    assert lists[layout.letter("objective")] == layout.objective_range("id")
     assert sheet.freeze_panes == f"C{layout.FIRST_ROW + 1}"
     assert sheet[layout.address("progress", layout.FIRST_ROW)].number_format == "0%"
     coloured = " ".join(str(rule.sqref) for rule in sheet.conditional_formatting)
-    for key in ("progress", "status", "objective_score"):
+    for key in ("progress", "status", "pace", "input_check"):
         assert layout.letter(key) in coloured
+    assert layout.objective_address("score", layout.FIRST_OBJECTIVE_ROW) in coloured
     assert layout.TEAM_SCORE.value_cell in coloured
     assert "Guide" in openpyxl.load_workbook(sales_team).sheetnames
 
@@ -118,7 +125,9 @@ def test_user_text_is_written_as_text_never_as_a_formula(tmp_path):
     sheet = openpyxl.load_workbook(path)[layout.OKRS_SHEET]
     assert sheet[layout.TEAM.value_cell].data_type == "s"
     for index, title in enumerate(titles):
-        for key in ("objective", "title", "owner", "unit"):
+        cell = sheet[layout.objective_address("title", layout.FIRST_OBJECTIVE_ROW + index)]
+        assert (cell.value, cell.data_type) == (title, "s")
+        for key in ("title", "owner", "unit"):
             cell = sheet[layout.address(key, layout.FIRST_ROW + index)]
             assert (cell.value, cell.data_type) == (title, "s")
 

@@ -2,7 +2,8 @@
 
 Workbooks from ``okrsheet new`` are filled in like a user would (input cells only, with
 openpyxl, which drops every cached result), recalculated by LibreOffice headless, and
-every Progress, Status, Pace, objective score and TeamScore is compared case by case.
+every Input check, Progress, Status, Pace, objective score and status, TeamScore and team
+status is compared case by case, for good entries and for every kind of unusable one.
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ import pytest
 
 from okrsheet import layout
 from okrsheet.libreoffice import convert
+from okrsheet.reader import read_workbook
 from okrsheet.templates import starter
 from okrsheet.writer import write_workbook
 from tests import fill
@@ -30,15 +32,17 @@ def filled(libreoffice, tmp_path_factory):
     cases = []
     for number in range(WORKBOOKS):
         rng = random.Random(1000 + number)
-        rows = fill.random_rows(rng, ROWS)
+        rows = fill.random_rows(rng, ROWS, odd=0.06)
+        objectives = fill.random_objectives(rng)
         green, orange = SETTINGS[number % len(SETTINGS)]
         base = starter("blank", team=f"Team {number}", quarter="2027-Q1")
         base.green_from, base.orange_from = green, orange
         base.as_of = AS_OF[number % len(AS_OF)]
         path = folder / f"filled-{number}.xlsx"
         write_workbook(base, path)
-        fill.fill_with_openpyxl(path, rows, green_from=green, orange_from=orange, as_of=base.as_of)
-        cases.append((rows, fill.team_quarter(rows, base), path))
+        fill.fill_with_openpyxl(path, rows, objectives=objectives, green_from=green,
+                                orange_from=orange, as_of=base.as_of)
+        cases.append((rows, fill.team_quarter(rows, base, objectives), path))
     return cases
 
 
@@ -47,7 +51,11 @@ def recalculated(filled):
     """(rows, expected model, LibreOffice-recalculated openpyxl sheet) for each workbook."""
     paths = [path for _, _, path in filled]
     saved = convert(paths, "xlsx", paths[0].parent / "recalculated")
-    sheets = [openpyxl.load_workbook(path, data_only=True)[layout.OKRS_SHEET] for path in saved]
+    sheets = []
+    for path in saved:
+        sheet = openpyxl.load_workbook(path, data_only=True)[layout.OKRS_SHEET]
+        sheet.parent.path = path
+        sheets.append(sheet)
     return [(rows, expected, sheet) for (rows, expected, _), sheet in zip(filled, sheets)]
 
 
@@ -64,43 +72,68 @@ def _value(sheet, key, row):
     return "" if value is None else value
 
 
-def test_progress_status_and_pace_match_for_every_row(recalculated):
-    compared = 0
+def test_input_check_progress_status_and_pace_match_for_every_row(recalculated):
+    compared = checked = 0
     for rows, expected, sheet in recalculated:
-        by_row = {kr.row: kr for kr in expected.key_results}
+        by_row = {kr.row: kr for kr in expected.key_results + expected.unassigned}
         for index in range(len(rows)):
             row = layout.FIRST_ROW + index
             kr = by_row.get(row + 1)
-            where = f"{expected.team} {layout.address('progress', row)}"
+            where = (f"{expected.team} row {row + 1}", rows[index])
             if kr is None:
                 assert _value(sheet, "progress", row) == "", where
                 continue
-            assert _value(sheet, "progress", row) == pytest.approx(kr.progress, abs=1e-9), (where, rows[index])
-            assert _value(sheet, "status", row) == expected.kr_status(kr), (where, rows[index])
-            assert (_value(sheet, "pace", row) or None) == expected.pace(kr), (where, rows[index])
+            check = expected.kr_check(kr)
+            assert (_value(sheet, "input_check", row) or None) == check, where
+            progress = 0.0 if check else kr.progress
+            assert _value(sheet, "progress", row) == pytest.approx(progress, abs=1e-9), where
+            assert _value(sheet, "status", row) == expected.kr_status(kr), where
+            assert (_value(sheet, "pace", row) or None) == expected.pace(kr), where
             compared += 1
+            checked += check is not None
     assert compared >= 200
+    assert checked >= 40  # unusable entries of every kind were typed
 
 
-def test_objective_and_team_scores_match(recalculated):
+def test_objective_and_team_scores_and_statuses_match(recalculated):
     for rows, expected, sheet in recalculated:
-        starts = _objective_first_rows(sheet)
-        assert len(starts) == len(expected.objectives), expected.team
-        for row, objective in zip(starts, expected.objectives):
-            value = _value(sheet, "objective_score", row)
+        by_row = {objective.row: objective for objective in expected.objectives}
+        scores = expected.scores()
+        for row in range(layout.FIRST_OBJECTIVE_ROW, layout.LAST_OBJECTIVE_ROW + 1):
+            objective = by_row.get(row + 1)
+            score = sheet[layout.objective_address("score", row)].value
+            status = sheet[layout.objective_address("status", row)].value
+            where = (expected.team, row + 1)
+            if objective is None:
+                assert score in (None, "") and status in (None, ""), where
+                continue
             if objective.score is None:
-                assert value == "", (expected.team, row)
+                assert score in (None, ""), where
             else:
-                assert value == pytest.approx(objective.score, abs=1e-9), (expected.team, row)
-        others = set(range(layout.FIRST_ROW, layout.FIRST_ROW + layout.READY_ROWS)) - set(starts)
-        assert all(_value(sheet, "objective_score", row) == "" for row in others)
+                assert score == pytest.approx(objective.score, abs=1e-9), where
+            assert (status or None) == expected.objective_status(objective), where
         team_score = sheet[layout.TEAM_SCORE.value_cell].value
         if expected.score is None:
             assert team_score in (None, "")
         else:
             assert team_score == pytest.approx(expected.score, abs=1e-9)
+            assert scores.score == pytest.approx(expected.score, abs=1e-12)
         assert (sheet[layout.TEAM_STATUS.value_cell].value or None) == expected.status
+        assert scores.status == expected.status
         assert sheet[layout.ELAPSED.value_cell].value == pytest.approx(expected.elapsed(), abs=1e-12)
+
+
+def test_the_reader_reads_what_libreoffice_saved_as_the_sheet_shows_it(recalculated, tmp_path):
+    """okrsheet score on LibreOffice's own copy equals LibreOffice's numbers."""
+    for rows, expected, sheet in recalculated:
+        reading = read_workbook(sheet.parent.path)
+        tq = reading.team_quarter
+        assert [problem for problem in reading.problems if problem.code == "FORMULA-CHANGED"] == []
+        assert (tq.score is None) == (expected.score is None)
+        if expected.score is not None:
+            assert tq.score == pytest.approx(expected.score, abs=1e-9)
+        assert tq.status == expected.status
+        assert sorted(kr.row for kr in tq.unassigned) == sorted(kr.row for kr in expected.unassigned)
 
 
 def test_team_score_name_points_at_the_team_score(recalculated):
@@ -111,26 +144,14 @@ def test_team_score_name_points_at_the_team_score(recalculated):
     assert book[sheet_name][ref.replace("$", "")].value == pytest.approx(expected.score, abs=1e-9)
 
 
-def _objective_first_rows(sheet):
-    """Rows where LibreOffice's own objective numbering starts a new objective."""
-    starts, previous = [], 0
-    for row in range(layout.FIRST_ROW, layout.FIRST_ROW + layout.READY_ROWS):
-        number = _value(sheet, "objective_number", row)
-        if number and number != previous:
-            starts.append(row)
-        previous = number
-    return starts
-
-
 def test_conditional_colours_shown_by_libreoffice_match_the_python_status(rendered):
     fills = {status: fill for status, (fill, _) in layout.STATUS_COLOURS.items()}
     pace_fills = {"on track": fills["green"], "at risk": fills["orange"], "behind": fills["red"]}
     visible = [index for index, column in enumerate(layout.COLUMNS) if not column.hidden]
-    at = {key: visible.index(layout.COLUMN_INDEX[key])
-          for key in ("progress", "status", "pace", "objective_score")}
+    at = {key: visible.index(layout.COLUMN_INDEX[key]) for key in ("progress", "status", "pace")}
     coloured = 0
     for expected, cells in rendered:
-        for kr in expected.key_results:
+        for kr in expected.key_results + expected.unassigned:
             row = cells[kr.row - 1]
             status = expected.kr_status(kr)
             assert row[at["status"]] == (status, fills[status]), (expected.team, kr.row)
@@ -139,13 +160,14 @@ def test_conditional_colours_shown_by_libreoffice_match_the_python_status(render
             if pace:
                 assert row[at["pace"]][1] == pace_fills[pace], (expected.team, kr.row)
             coloured += 1
-        shown = [row[at["objective_score"]][1] for row in cells[layout.FIRST_ROW:]
-                 if len(row) > at["objective_score"] and row[at["objective_score"]][0]]
-        scored = [objective for objective in expected.objectives if objective.score is not None]
-        assert shown == [fills[expected.objective_status(objective)] for objective in scored]
+        status_column = layout.OBJECTIVE_COLUMN_INDEX["status"]
+        for objective in expected.objectives:
+            status = expected.objective_status(objective)
+            shown = cells[objective.row - 1][status_column]
+            assert shown == ((status, fills[status]) if status else ("", shown[1])), objective.row
         team_row = cells[layout.TEAM_SCORE.row]
         team_colour = team_row[layout.TEAM_SCORE.column + 1][1]
-        if expected.score is not None:
+        if expected.status is not None:
             assert team_colour == fills[expected.status], expected.team
     assert coloured >= 200
 

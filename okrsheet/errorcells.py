@@ -1,0 +1,68 @@
+"""Where a sheet holds error values (``#DIV/0!``, ``#N/A``...), read from the file itself.
+
+python-calamine reads error cells as blanks; the reader asks here only when the sheet's own
+Input check says a row holds an error value. OpenDocument files are not searched: the
+reader then names the row instead of the cell.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+
+_CELL = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*>.*?</c>', re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_VALUE = re.compile(rb"<v>([^<]{1,40})</v>")
+
+
+def error_cells(data: bytes, sheet: str) -> dict[tuple[int, int], str]:
+    """``(row, column) -> "#DIV/0!"`` (0-based, as in the sheet) for an .xlsx/.xlsm sheet.
+
+    Empty for other formats or anything unexpected: the caller falls back to naming the row.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = _sheet_part(archive, sheet)
+            if part is None:
+                return {}
+            xml = archive.read(part)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return {}
+    found: dict[tuple[int, int], str] = {}
+    for match in _CELL.finditer(xml):
+        text = match.group(0)
+        ref, value = _REF.search(text), _VALUE.search(text)
+        if ref is None:
+            continue
+        found[int(ref.group(2)) - 1, _column(ref.group(1).decode())] = (
+            value.group(1).decode("utf-8", "replace") if value else "#VALUE!")
+    return found
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip path of the worksheet named ``sheet``."""
+    import xml.etree.ElementTree as ElementTree  # only well-formed parts the guard passed
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relationship = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rid = next((element.get(relationship) for element in book.iter(f"{main}sheet")
+                if element.get("name") == sheet), None)
+    if rid is None:
+        return None
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for element in rels:
+        if element.get("Id") == rid:
+            target = element.get("Target") or ""
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join("xl", target))
+    return None
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number - 1
