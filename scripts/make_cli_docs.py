@@ -13,6 +13,7 @@ CLI_DOCS = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 
 def cli_reference() -> str:
     """Markdown with ``okrsheet --help`` and every command's ``--help``."""
+    import click
     from click.testing import CliRunner
 
     from okrsheet.cli import main
@@ -21,7 +22,7 @@ def cli_reference() -> str:
     parts = ["# okrsheet command reference", "",
              "Made from the commands' `--help` texts by `python scripts/make_cli_docs.py`; "
              "a test fails when it is out of date.", ""]
-    for name in [None, *main.list_commands(None)]:
+    for name in [None, *main.list_commands(click.Context(main))]:
         args = ["--help"] if name is None else [name, "--help"]
         output = runner.invoke(main, args, terminal_width=100, prog_name="okrsheet").output
         parts += [f"## okrsheet {name or ''}".rstrip(), "", "```", output.rstrip(), "```", ""]
