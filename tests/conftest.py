@@ -5,9 +5,9 @@ A test is marked, with nothing to write in the test itself:
 
 * ``libreoffice`` and ``slow`` when it lives in ``tests/realclient/`` or uses the
   ``libreoffice`` fixture;
-* ``slow`` when it starts a process: its code, or a helper function of its own module that
-  it calls (at any depth), uses the ``subprocess`` module. That covers the CLI run as a
-  command, the killed-writer tests and the README's fresh-venv test.
+* ``slow`` when it starts a process: its code, or a helper function it calls (at any depth)
+  from tests/, scripts/ or benchmarks/, uses the ``subprocess`` module. That covers the CLI
+  run as a command, the killed-writer tests and the README's fresh-venv test.
 """
 
 import os
@@ -18,6 +18,8 @@ import pytest
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 REALCLIENT = os.path.join(os.path.dirname(__file__), "realclient")
+TOOLING = tuple(os.path.join(os.path.dirname(os.path.dirname(__file__)), folder) + os.sep
+                for folder in ("tests", "scripts", "benchmarks"))
 
 
 @pytest.fixture(scope="session")
@@ -42,21 +44,21 @@ def pytest_collection_modifyitems(items):
 
 
 def starts_a_process(function: types.FunctionType) -> bool:
-    """Whether ``function``, or a function of its module it calls, names ``subprocess``."""
-    module_globals = function.__globals__
+    """Whether ``function``, or a test-side function it calls, uses the ``subprocess`` module."""
     seen: set[types.CodeType] = set()
-    waiting = [function.__code__]
+    waiting = [(function.__code__, function.__globals__)]
     while waiting:
-        code = waiting.pop()
+        code, names = waiting.pop()
         if code in seen:
             continue
         seen.add(code)
-        if "subprocess" in code.co_names and module_globals.get("subprocess") is not None:
+        if "subprocess" in code.co_names and names.get("subprocess") is not None:
             return True
-        # nested code (comprehensions, lambdas, inner functions) and module-level helpers
-        waiting += [const for const in code.co_consts if isinstance(const, types.CodeType)]
+        # nested code (comprehensions, lambdas, inner functions), then the functions it calls
+        waiting += [(const, names) for const in code.co_consts if isinstance(const, types.CodeType)]
         for name in code.co_names:
-            helper = module_globals.get(name)
-            if isinstance(helper, types.FunctionType) and helper.__module__ == function.__module__:
-                waiting.append(helper.__code__)
+            helper = names.get(name)
+            if (isinstance(helper, types.FunctionType)
+                    and helper.__code__.co_filename.startswith(TOOLING)):
+                waiting.append((helper.__code__, helper.__globals__))
     return False
