@@ -50,7 +50,7 @@ def test_the_package_is_marked_as_typed():
     assert (Path(okrsheet.__file__).parent / "py.typed").is_file()
 
 
-def test_the_wheel_holds_py_typed_and_no_development_tools(tmp_path):
+def test_the_wheel_holds_every_module_and_py_typed_and_no_development_tools(tmp_path):
     source = tmp_path / "source"  # built from a copy: the build leaves build/ and egg-info behind
     shutil.copytree(ROOT / "okrsheet", source / "okrsheet",
                     ignore=shutil.ignore_patterns("__pycache__"))
@@ -61,6 +61,7 @@ def test_the_wheel_holds_py_typed_and_no_development_tools(tmp_path):
     (wheel,) = tmp_path.glob("okrsheet-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "okrsheet/py.typed" in names
-    assert "okrsheet/__init__.py" in names
+    modules = {path.relative_to(source).as_posix() for path in (source / "okrsheet").rglob("*.py")}
+    assert modules <= set(names), "a module (or a new subpackage) is missing from the wheel"
     assert not [name for name in names if "libreoffice" in name or "clidocs" in name]
     assert not [name for name in names if name.startswith(("tests/", "scripts/"))]
