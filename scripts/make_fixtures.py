@@ -226,7 +226,7 @@ def _empty() -> bytes:
 
 def _saved_by_libreoffice() -> None:
     """clean, merged and typed-over, opened and saved by LibreOffice as .xlsx and .ods."""
-    from okrsheet.libreoffice import convert, soffice
+    from libreoffice import convert, soffice  # scripts/libreoffice.py
 
     if soffice() is None:
         print("LibreOffice is not installed: kept the committed *-lo.xlsx/.ods files")

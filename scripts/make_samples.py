@@ -411,7 +411,7 @@ def _fix_zip_times(path: Path) -> None:
 
 
 def _through_libreoffice(names: tuple[str, ...], to: str) -> None:
-    from okrsheet.libreoffice import convert
+    from libreoffice import convert  # scripts/libreoffice.py
 
     with tempfile.TemporaryDirectory() as folder:
         sources = [SAMPLES_DIR / name for name in names]

@@ -1,8 +1,8 @@
 """Every hostile file through ``okrsheet score``, ``check`` and ``summary``, in subprocesses.
 
 Each run must end with exit status 0 or 1, a one-line message naming the file, no traceback,
-in under 2 s and 200 MB (measured on the command's own process), and leave its input
-byte-identical.
+in under 200 MB (measured on the command's own process), and leave its input byte-identical.
+How fast they are refused is measured in benchmarks/, not here.
 """
 
 from __future__ import annotations
@@ -21,23 +21,20 @@ HOSTILE = ROOT / "tests" / "hostile"
 sys.path.insert(0, str(ROOT / "scripts"))
 from make_hostile import EXPECTED, EXPECTED_LARGE, large_corpus  # noqa: E402
 
-MAX_SECONDS = 2.0
 MAX_MEGABYTES = 200
 
-# A small launcher runs the command and reports its wall time and peak memory. It is needed
+# A small launcher runs the command and reports its peak memory. It is needed
 # because ru_maxrss of a process forked from pytest starts at pytest's own size; forked from
 # this small launcher it starts at a few megabytes. RUSAGE_CHILDREN also covers any worker
 # processes the command waits for.
 LAUNCHER = r"""
-import json, os, resource, subprocess, sys, time
-start = time.perf_counter()
+import json, os, resource, subprocess, sys
 with open(sys.argv[1], "wb") as out, open(sys.argv[2], "wb") as err:
     process = subprocess.Popen(sys.argv[3:], stdout=out, stderr=err)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
-elapsed = time.perf_counter() - start
 peak = max(usage.ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-print(json.dumps({"status": process.returncode, "seconds": elapsed, "megabytes": peak / 1024}))
+print(json.dumps({"status": process.returncode, "megabytes": peak / 1024}))
 """
 
 COMMANDS = {
@@ -48,7 +45,7 @@ COMMANDS = {
 
 
 def run_measured(arguments: list[str], cwd: Path) -> dict:
-    """Run ``okrsheet ARGUMENTS`` and return status, stdout, stderr, seconds, megabytes."""
+    """Run ``okrsheet ARGUMENTS`` and return status, stdout, stderr, megabytes."""
     out, err = cwd / "stdout.txt", cwd / "stderr.txt"
     launched = subprocess.run(
         [sys.executable, "-c", LAUNCHER, str(out), str(err),
@@ -106,7 +103,6 @@ def run_and_judge(path: Path, expected: str | None, command: str, tmp_path: Path
         lines = [line for line in result["stderr"].splitlines() if line.strip()]
         assert any(name in line and expected in line for line in lines), result["stderr"]
         assert len(lines) <= 2, result["stderr"]  # summary adds "nothing to summarise"
-    assert result["seconds"] < MAX_SECONDS, result
     assert result["megabytes"] < MAX_MEGABYTES, result
     assert sha256(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stderr.txt", "stdout.txt"]
@@ -136,7 +132,6 @@ def test_summary_of_the_whole_corpus_leaves_the_bad_files_out(copies, tmp_path):
     result = run_measured(["summary", "--format", "csv", str(copies)], tmp_path)
     assert "Traceback" not in result["stderr"]
     assert result["status"] == 1
-    assert result["seconds"] < 2 * MAX_SECONDS
     assert result["megabytes"] < MAX_MEGABYTES
     left_out = "\n".join(line for line in result["stderr"].splitlines() if "Left out" in line)
     for name, expected in EXPECTED.items():

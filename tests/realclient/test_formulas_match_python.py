@@ -13,10 +13,10 @@ import openpyxl
 import pytest
 
 from okrsheet import layout
-from okrsheet.libreoffice import convert
 from okrsheet.reader import read_workbook
 from okrsheet.templates import starter
 from okrsheet.writer import write_workbook
+from scripts.libreoffice import convert
 from tests import fill
 
 WORKBOOKS = 8

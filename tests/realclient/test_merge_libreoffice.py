@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from okrsheet import layout
 from okrsheet.changes import diff
 from okrsheet.cli import main
-from okrsheet.libreoffice import convert
 from okrsheet.reader import read_workbook
 from okrsheet.templates import starter
 from okrsheet.writer import write_workbook
+from scripts.libreoffice import convert
 from tests.fill import INPUT_KEYS
 from tests.realclient.uno_edit import edit_in_libreoffice
 

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 _RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -27,7 +28,7 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(paths: list[str | os.PathLike], to: str, outdir: str | os.PathLike,
+def convert(paths: Sequence[str | os.PathLike[str]], to: str, outdir: str | os.PathLike[str],
             recalculate: bool = True, timeout: float = 300) -> list[Path]:
     """Open each file in LibreOffice and save it as ``to`` (``xlsx``, ``ods``, ``csv``...) in
     ``outdir``; returns the new paths in the same order.
