@@ -40,7 +40,7 @@ TERMINAL_QUARTERS = 6
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _RICH_STYLES = {"green": "bold green", "orange": "bold dark_orange", "red": "bold red",
-                "not updated": "grey50", "lagging": "blue", None: ""}
+                "not updated": "grey50", "lagging": "blue", "check input": "magenta", None: ""}
 
 # Public API: CSV escaping
 

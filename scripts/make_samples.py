@@ -11,10 +11,9 @@ someone collects them at quarter end:
 The workbooks are built with ``okrsheet.writer.workbook_bytes`` from the data below (with
 check-ins, a few revised targets and a lagging key result). Then, like files that travelled
 by email, some are opened and saved by LibreOffice (as .xlsx and .ods, needs ``soffice``),
-and a few are edited with openpyxl on a copy to carry messes the reader handles: a number
-typed as text ("25%"), an inserted column, a renamed sheet. The XlsxWriter-made files are
-byte-identical on every run; the others differ only in the save dates their programs
-write inside.
+and a few are edited with openpyxl on a copy to carry messes the reader handles: an inserted
+column, a renamed sheet. The XlsxWriter-made files are byte-identical on every run; the
+others differ only in the save dates their programs write inside.
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ QUARTERS = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
 # file (relative to samples/) -> how it travelled
 SAVED_BY_LIBREOFFICE_XLSX = ("2026-Q3/new-business.xlsx",)
 SAVED_BY_LIBREOFFICE_ODS = ("2026-Q2/account-management.xlsx", "2026-Q4/customer-success.xlsx")
-TEXT_NUMBER = "2026-Q2/sales-development.xlsx"  # week-13 conversion typed as the text "25%"
 INSERTED_COLUMN = "2026-Q4/account-management.xlsx"  # a "Region" column after Owner
 RENAMED_SHEET = "2026-Q3/customer-success.xlsx"  # OKRs sheet renamed "Q3 OKRs"
 
@@ -62,8 +60,7 @@ def sample_bytes(name: str) -> bytes:
     return workbook_bytes(team_quarter, today=team_quarter.quarter_end)
 
 
-MESSES = {TEXT_NUMBER: "_text_number", INSERTED_COLUMN: "_insert_column",
-          RENAMED_SHEET: "_rename_sheet"}
+MESSES = {INSERTED_COLUMN: "_insert_column", RENAMED_SHEET: "_rename_sheet"}
 
 
 def messy_sample_bytes(name: str) -> bytes:
@@ -309,22 +306,6 @@ def _edit(path: Path, change) -> None:
     book.properties.created = book.properties.modified = fixed
     book.save(path)
     _fix_zip_times(path)
-
-
-def _text_number(path: Path) -> None:
-    from okrsheet import layout
-
-    def change(book):
-        sheet = book[layout.OKRS_SHEET]
-        for row in range(layout.FIRST_ROW + 1, layout.FIRST_ROW + 20):
-            if sheet[f"{layout.letter('title')}{row}"].value == "Meeting-to-opportunity conversion":
-                where = sheet[f"{layout.letter('week_13')}{row}"]
-                where.value = f"{where.value * 100:g}%"
-                where.data_type = "s"
-                return
-        raise RuntimeError("conversion KR not found")
-
-    _edit(path, change)
 
 
 def _rename_sheet(path: Path) -> None:
