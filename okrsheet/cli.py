@@ -189,6 +189,30 @@ def next_command(file, output, unfinished_only, force) -> None:
         click.echo(f"{lagging} lagging key result(s) kept their Start, to score at the review.")
 
 
+@main.command(name="fix")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the fixed copy (.xlsx).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@user_errors
+def fix_command(file, output, force) -> None:
+    """Write a copy of FILE with every formula, drop-down and colour restored.
+
+    Every input is kept; numbers typed as text that convert without doubt are converted.
+    Each change is listed by cell; anything ambiguous is left as typed and listed too.
+    """
+    from okrsheet.fix import fix_reading
+    from okrsheet.reader import read_workbook
+    from okrsheet.writer import write_workbook
+
+    _check_output(output, (file,), force)
+    team_quarter, changes = fix_reading(read_workbook(file))
+    write_workbook(team_quarter, output, force=force)
+    click.echo(f"Wrote {output}: formulas, drop-downs and colours restored; every input kept.")
+    for change in changes:
+        click.echo(("left as typed: " if change.kept else "") + str(change))
+
+
 @main.command(name="diff")
 @click.argument("old", type=click.Path(exists=True, dir_okay=False))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False))

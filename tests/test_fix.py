@@ -1,0 +1,97 @@
+"""okrsheet fix: a copy with formulas restored, every input kept, each change listed by cell."""
+
+import hashlib
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from okrsheet import layout
+from okrsheet.cli import main
+from okrsheet.fix import fix_reading
+from okrsheet.reader import read_workbook
+from okrsheet.templates import starter
+from okrsheet.writer import write_workbook
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
+
+
+def _typed(path, cells: dict[str, object]) -> None:
+    """Type values into cells with openpyxl (text stays text)."""
+    book = openpyxl.load_workbook(path)
+    sheet = book[layout.OKRS_SHEET]
+    for address, value in cells.items():
+        sheet[address] = value
+        if isinstance(value, str):
+            sheet[address].data_type = "s"
+    book.save(path)
+
+
+@pytest.fixture
+def messy(tmp_path):
+    """The sales-team starter with numbers typed as text, an ambiguous one and a milestone 'Done '."""
+    path = tmp_path / "messy.xlsx"
+    write_workbook(starter("sales-team", quarter="2027-Q1"), path)
+    first = layout.FIRST_ROW
+    _typed(path, {
+        layout.address("week_3", first): "1,200,000",  # text: converts without doubt
+        layout.address("target", first + 1): "1.200",  # 1.2 or 1200? left as typed
+        layout.address("weight", first + 2): "50%",
+        layout.address("week_3", first + 7): "Done ",  # the milestone
+        layout.address("type", first + 3): "Increase ",
+    })
+    return path
+
+
+def test_fix_converts_what_is_certain_and_lists_each_change_by_cell(messy):
+    tq, changes = fix_reading(read_workbook(messy))
+    listed = {change.cell: (change.message, change.kept) for change in changes}
+    first = layout.FIRST_ROW
+    assert listed[layout.address("week_3", first)] == ('Week 3 "1,200,000" (text) -> 1200000', False)
+    assert listed[layout.address("weight", first + 2)] == ('Weight "50%" (text) -> 0.5', False)
+    assert listed[layout.address("week_3", first + 7)] == ('Week 3 "Done " -> "done"', False)
+    assert listed[layout.address("type", first + 3)] == ('Type "Increase " -> "increase"', False)
+    message, kept = listed[layout.address("target", first + 1)]
+    assert kept and '"1.200"' in message
+    assert tq.key_results[0].check_ins[3] == 1200000
+    assert tq.key_results[1].target == "1.200"  # never guessed
+
+
+def test_the_fixed_copy_scores_what_was_meant_and_only_the_ambiguous_input_is_left(messy, tmp_path):
+    fixed = tmp_path / "fixed.xlsx"
+    before = hashlib.sha256(messy.read_bytes()).hexdigest()
+    result = CliRunner().invoke(main, ["fix", str(messy), "-o", str(fixed)])
+    assert result.exit_code == 0, result.output
+    assert hashlib.sha256(messy.read_bytes()).hexdigest() == before  # input untouched
+    reading = read_workbook(fixed)
+    errors = [(problem.cell, problem.code) for problem in reading.problems if problem.severity == "error"]
+    assert errors == [(layout.address("target", layout.FIRST_ROW + 1), "NOT-A-NUMBER")]
+    tq = reading.team_quarter
+    assert tq.to_check == 1
+    first = tq.key_results[0]
+    assert first.check_ins[3] == 1200000 and first.current is None  # Current follows it
+    assert first.progress == 1.0  # 1,200,000 of a 450,000 target
+
+
+def test_fix_moves_a_legacy_workbook_to_the_objectives_layout_with_the_same_scores(tmp_path):
+    source = FIXTURES / "clean.xlsx"
+    before = read_workbook(source).team_quarter
+    fixed = tmp_path / "fixed.xlsx"
+    result = CliRunner().invoke(main, ["fix", str(source), "-o", str(fixed)])
+    assert result.exit_code == 0, result.output
+    assert "current layout" in result.output
+    reading = read_workbook(fixed)
+    assert reading.layout == "objectives"
+    after = reading.team_quarter
+    assert [o.title for o in after.objectives] == [o.title for o in before.objectives]
+    assert [o.id for o in after.objectives] == ["O1", "O2", "O3"]
+    assert [o.score for o in after.objectives] == pytest.approx([o.score for o in before.objectives])
+    assert after.score == pytest.approx(before.score)
+
+
+def test_fix_never_replaces_a_file_without_force(messy, tmp_path):
+    existing = tmp_path / "exists.xlsx"
+    existing.write_bytes(b"keep me")
+    result = CliRunner().invoke(main, ["fix", str(messy), "-o", str(existing)])
+    assert result.exit_code != 0
+    assert existing.read_bytes() == b"keep me"
