@@ -69,7 +69,7 @@ GUIDE: tuple[tuple[str, str | None], ...] = (
 )
 """The Guide's lines and their style (title, heading or body)."""
 
-GUIDE_WIDTH = 110  # characters
+GUIDE_WIDTH = 90  # characters: fits a landscape page even where Calibri is replaced by a wider font
 
 
 def write_guide(book: Any, team_quarter: TeamQuarter) -> None:

@@ -121,10 +121,10 @@ def _check_in_columns() -> list[Column]:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("objective", "Objective", 10.5, CHOICE),  # the objective's id, from the Objectives table
+    Column("objective", "Objective", 14, CHOICE),  # the objective's id, from the Objectives table
     Column("title", "Key result", 44),
     Column("owner", "Owner", 11),
-    Column("kind", "Kind", 9.5, CHOICE, choices=KR_KINDS),
+    Column("kind", "Kind", 12, CHOICE, choices=KR_KINDS),
     Column("type", "Type", 11, CHOICE, choices=KR_TYPES),
     Column("unit", "Unit", 7),
     Column("start", "Start", 10, NUMBER),
@@ -147,6 +147,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("weight_used", "Weight used", 6, FORMULA, hidden=True),
     Column("weighted_progress", "Weighted progress", 6, FORMULA, hidden=True),
     Column("updated", "Updated", 6, FORMULA, hidden=True),
+    Column("to_check", "To check", 6, FORMULA, hidden=True),
+    Column("counted", "Counted", 6, FORMULA, hidden=True),
 )
 """The key-result table, one row per key result, in sheet order from column A."""
 
@@ -159,10 +161,10 @@ REQUIRED_HEADERS = ("Objective", "Key result", "Owner", "Type", "Start", "Target
                     "Current", "Weight", "Progress", "Status")
 
 OBJECTIVE_COLUMNS: tuple[Column, ...] = (
-    Column("id", "ID", 10.5),
+    Column("id", "ID", 14),
     Column("title", "Objective", 44),
     Column("score", "Score", 11, FORMULA),
-    Column("status", "Status", 9.5, FORMULA),
+    Column("status", "Status", 12, FORMULA),
     Column("key_results", "Key results", 11, FORMULA),
 )
 """The Objectives table, from column A; its hidden helpers sit in the hidden columns below."""

@@ -304,8 +304,13 @@ def kr_status(progress_value: float, current: object, lagging: bool = False,
 UPDATED_FORMULA = 'IF({title}="",0,IF({check}<>"",0,IF({current}<>"",1,0)))'
 """1 for a key result with a usable Current: colours of scores with nothing updated stay grey."""
 
+TO_CHECK_FORMULA = 'IF({title}="",0,IF({check}="",0,1))'
+"""Hidden: 1 for a key result to check (objective and team statuses add these up)."""
+COUNTED_FORMULA = 'IF({title}="",0,1)'
+"""Hidden: 1 for a key result in a row with formulas (the Sheet check counts the others)."""
+
 TEAM_STATUS_FORMULA = (
-    'IF(SUMPRODUCT((LEN({titles})>0)*(LEN({checks})>0))>0,"check input",'
+    'IF(SUM({to_check})>0,"check input",'
     'IF(ISNUMBER({score}),IF(SUM({updated})=0,"not updated",'
     'IF({score}>={green},"green",IF({score}>={orange},"orange","red"))),""))'
 )
@@ -344,14 +349,13 @@ OBJECTIVE_SCORE_VALUE_FORMULA = (
 whose Objective is this id (ids match ignoring case, as SUMIF does)."""
 OBJECTIVE_SCORE_FORMULA = 'IF({score_value}="","",{score_value})'
 OBJECTIVE_UPDATED_FORMULA = 'IF(OR({title}="",{id}=""),0,SUMIF({objectives},{id},{kr_updated}))'
-OBJECTIVE_TO_CHECK_FORMULA = (
-    'IF(OR({title}="",{id}=""),0,SUMPRODUCT(({objectives}={id})*(LEN({checks})>0)))')
+OBJECTIVE_TO_CHECK_FORMULA = 'IF(OR({title}="",{id}=""),0,SUMIF({objectives},{id},{kr_to_check}))'
 OBJECTIVE_STATUS_FORMULA = (
     'IF(OR({title}="",{id}=""),"",IF({to_check}>0,"check input",IF({score_value}="","",'
     'IF({updated}=0,"not updated",'
     'IF({score_value}>={green},"green",IF({score_value}>={orange},"orange","red"))))))'
 )
-OBJECTIVE_KEY_RESULTS_FORMULA = 'IF(OR({title}="",{id}=""),"",COUNTIFS({objectives},{id},{titles},"<>"))'
+OBJECTIVE_KEY_RESULTS_FORMULA = 'IF({title}="","",IF({id}="",0,COUNTIFS({objectives},{id},{titles},"<>")))'
 
 
 def same_id(a: object, b: object) -> bool:
@@ -390,13 +394,11 @@ def team_score(objective_scores: Iterable[float | None]) -> float | None:
 
 
 SHEET_CHECK_FORMULA = (
-    'IFERROR(IF(SUMPRODUCT((LEN({titles})>0)*(LEN({statuses})=0))'
-    '+SUMPRODUCT((LEN({objective_titles})>0)*(LEN({objective_counts})=0))>0,'
-    'SUMPRODUCT((LEN({titles})>0)*(LEN({statuses})=0))'
-    '+SUMPRODUCT((LEN({objective_titles})>0)*(LEN({objective_counts})=0))'
+    'IFERROR(IF(COUNTA({titles})-SUM({counted})+COUNTA({objective_titles})-COUNT({objective_counts})>0,'
+    'COUNTA({titles})-SUM({counted})+COUNTA({objective_titles})-COUNT({objective_counts})'
     '&" row(s) without formulas: see Guide",'
-    'IF(SUMPRODUCT((LEN({checks})>0)*1)>0,SUMPRODUCT((LEN({checks})>0)*1)'
-    '&" key result(s) to check: see Input check","OK")),"Error value in the table")'
+    'IF(SUM({to_check})>0,SUM({to_check})&" key result(s) to check: see Input check","OK")),'
+    '"Error value in the table")'
 )
 """Near the team score: rows a person added without formulas (inserted, or typed below the
 ready rows), then key results whose inputs need checking; ``OK`` otherwise."""

@@ -127,8 +127,7 @@ class _SheetWriter:
         sheet.write_formula(
             layout.TEAM_STATUS.value_cell,
             scoring.TEAM_STATUS_FORMULA.format(score=layout.TEAM_SCORE.value_cell,
-                                               titles=column_range("title", self.last_row),
-                                               checks=column_range("input_check", self.last_row),
+                                               to_check=column_range("to_check", self.last_row),
                                                updated=column_range("updated", self.last_row),
                                                **self._thresholds()),
             f["status"], tq.status or "")
@@ -139,8 +138,8 @@ class _SheetWriter:
             layout.SHEET_CHECK.value_cell,
             scoring.SHEET_CHECK_FORMULA.format(
                 titles=column_range("title", last_checked),
-                statuses=column_range("status", last_checked),
-                checks=column_range("input_check", self.last_row),
+                counted=column_range("counted", self.last_row),
+                to_check=column_range("to_check", self.last_row),
                 objective_titles=layout.objective_range("title"),
                 objective_counts=layout.objective_range("key_results")),
             f["status"], f"{to_check} key result(s) to check: see Input check" if to_check else "OK")
@@ -210,7 +209,7 @@ class _SheetWriter:
                     "weights": column_range("weight_used", self.last_row),
                     "weighted": column_range("weighted_progress", self.last_row),
                     "kr_updated": column_range("updated", self.last_row),
-                    "checks": column_range("input_check", self.last_row)}
+                    "kr_to_check": column_range("to_check", self.last_row)}
             found = scores.objectives[index] if objective else None
             score = "" if found is None or found.score is None else found.score
             krs = objective.key_results if objective else []
@@ -223,7 +222,7 @@ class _SheetWriter:
                 ("status", scoring.OBJECTIVE_STATUS_FORMULA, f["status"],
                  (found.status or "") if found else ""),
                 ("key_results", scoring.OBJECTIVE_KEY_RESULTS_FORMULA, f["count"],
-                 len(krs) if objective else ""),
+                 (len(krs) if self.ids[index] else 0) if objective else ""),
             )
             for key, formula, fmt, cached in formulas:
                 sheet.write_formula(a[key], formula.format(**refs), fmt, cached)
@@ -294,6 +293,8 @@ class _SheetWriter:
              weight_used * progress if kr else 0),
             ("updated", scoring.UPDATED_FORMULA, None, 1 if kr is not None and not check
              and kr.current_value not in (None, "") else 0),
+            ("to_check", scoring.TO_CHECK_FORMULA, None, 1 if check else 0),
+            ("counted", scoring.COUNTED_FORMULA, None, 1 if kr is not None else 0),
         )
         for key, formula, fmt, cached in formulas:
             sheet.write_formula(a[key], formula.format(**refs), fmt, cached)

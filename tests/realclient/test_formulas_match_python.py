@@ -202,3 +202,55 @@ def _html_cells(page):
     parser = Cells()
     parser.feed(page.read_text(encoding="utf-8", errors="replace"))
     return [[(text.strip(), colour) for text, colour in row] for row in parser.tables[0]]
+
+
+@pytest.fixture(scope="module")
+def gnumeric(filled):
+    """Each random workbook recalculated by Gnumeric (ssconvert --recalc), as openpyxl sheets."""
+    import shutil
+    import subprocess
+
+    from tests.conftest import IN_CI
+
+    if shutil.which("ssconvert") is None:
+        if IN_CI:
+            pytest.fail("Gnumeric (ssconvert) is missing in CI; .ci/run must install gnumeric")
+        pytest.skip("Gnumeric (ssconvert) is not installed; install gnumeric")
+    sheets = []
+    for _, _, path in filled:
+        out = path.parent / "gnumeric" / path.name
+        out.parent.mkdir(exist_ok=True)
+        subprocess.run(["ssconvert", "--recalc", str(path), str(out)], check=True,
+                       capture_output=True, timeout=120)
+        sheets.append(openpyxl.load_workbook(out, data_only=True)[layout.OKRS_SHEET])
+    return sheets
+
+
+def test_gnumeric_computes_every_formula_cell_as_libreoffice_does(recalculated, gnumeric):
+    """A third engine: every cell of the two tables and the scores, Gnumeric against LibreOffice."""
+    compared = 0
+    for (_, expected, libre), gnu in zip(recalculated, gnumeric):
+        for row in libre.iter_rows(min_row=1, max_row=layout.FIRST_ROW + layout.READY_ROWS,
+                                   max_col=len(layout.COLUMNS)):
+            for cell in row:
+                ours, theirs = _plain(cell.value), _plain(gnu[cell.coordinate].value)
+                if isinstance(ours, (int, float)) and isinstance(theirs, (int, float)):
+                    assert theirs == pytest.approx(ours, abs=1e-9), (expected.team, cell.coordinate)
+                else:
+                    assert theirs == ours, (expected.team, cell.coordinate)
+                compared += 1
+    assert compared > 10000
+
+
+def _plain(value):
+    """A cell value with blanks as "" and dates as their numbers (programs pass a date format
+    on to a formula's result differently)."""
+    import datetime as dt
+
+    from okrsheet.cells import date_serial
+
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return date_serial(value)
+    return value
