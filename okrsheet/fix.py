@@ -72,8 +72,8 @@ def _fix_key_result(reading: Reading, kr: KeyResult) -> list[Change]:
         changes.append(Change(at("lagging"), f"Lagging {shown(kr.lagging_entry)}: pick yes, no or "
                               "leave it blank", kept=True))
     for key in ("start", "target", "revised_target", "weight"):
-        value, change = _number(getattr(kr, key), layout.COLUMN_OF[key].header, at(key))
-        setattr(kr, key, value)
+        number, change = _number(getattr(kr, key), layout.COLUMN_OF[key].header, at(key))
+        setattr(kr, key, number)
         changes += change
     for week in CHECK_IN_COLUMNS:
         if week in kr.check_ins:

@@ -279,18 +279,18 @@ class _SheetWriter:
                 "objective_titles": layout.objective_range("title"),
                 "elapsed": layout.absolute(layout.ELAPSED.value_cell), **self._thresholds()}
         check = tq.kr_check(kr) if kr else None
-        progress = (0.0 if check else kr.progress) if kr else ""
+        progress = (0.0 if check else kr.progress) if kr else 0.0
         weight_used = scoring.weight_used(kr.weight, kr.lagging, check) if kr else 0
         pace = tq.pace(kr, tq.as_of or self.today) if kr else None
         formulas = (
             ("input_check", scoring.INPUT_CHECK_FORMULA, f["check"], check or ""),
-            ("progress_value", scoring.PROGRESS_VALUE_FORMULA, None, progress),
-            ("progress", scoring.PROGRESS_FORMULA, f["percent"], progress),
+            ("progress_value", scoring.PROGRESS_VALUE_FORMULA, None, progress if kr else ""),
+            ("progress", scoring.PROGRESS_FORMULA, f["percent"], progress if kr else ""),
             ("status", scoring.STATUS_FORMULA, f["status"], tq.kr_status(kr) if kr else ""),
             ("pace", scoring.PACE_FORMULA, f["status"], pace or ""),
             ("weight_used", scoring.WEIGHT_USED_FORMULA, None, weight_used),
             ("weighted_progress", scoring.WEIGHTED_PROGRESS_FORMULA, None,
-             weight_used * progress if kr else 0),
+             weight_used * progress),
             ("updated", scoring.UPDATED_FORMULA, None, 1 if kr is not None and not check
              and kr.current_value not in (None, "") else 0),
             ("to_check", scoring.TO_CHECK_FORMULA, None, 1 if check else 0),
@@ -319,7 +319,7 @@ class _SheetWriter:
     # -- colours, drop-downs, widths, panes, printing
 
     def _look(self) -> None:
-        sheet, f = self.sheet, self.f
+        sheet = self.sheet
         first, last = FIRST_ROW, self.last_row
         for index, column in enumerate(COLUMNS):
             options = {"hidden": True} if column.hidden else None

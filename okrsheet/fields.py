@@ -1,0 +1,106 @@
+"""The labelled cells at the top of the OKRs sheet: team, quarter, its dates, thresholds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from typing import Any
+
+from okrsheet import scoring
+from okrsheet.cells import number_text, parse_number, serial_date, shown
+from okrsheet.model import TeamQuarter
+from okrsheet.problems import ERROR, WARNING
+from okrsheet.quarter import Quarter, QuarterError, fiscal_year_start_of
+
+Fields = dict[str, tuple[object, int, int]]
+"""Field key -> (value, row index, column index) as found beside its label."""
+Report = Callable[..., Any]
+"""``report(severity, column key, row index, message, code, column=...)``: the reader's problem."""
+
+
+def read_settings(tq: TeamQuarter, fields: Fields, problem: Report) -> None:
+    """Team, quarter, dates and thresholds from the labelled cells, into ``tq``."""
+    tq.team = _text(fields.get("team", (None,))[0])
+    tq.quarter = _text(fields.get("quarter", (None,))[0])
+    tq.quarter_start = _date(problem, fields, "quarter_start", "Quarter start")
+    tq.quarter_end = _date(problem, fields, "quarter_end", "Quarter end")
+    tq.as_of = _date(problem, fields, "as_of", "As of")
+    if tq.quarter and (tq.quarter_start is None or tq.quarter_end is None):
+        _derive_dates(problem, tq)
+    for key, label, default in (("green_from", "Green from", scoring.GREEN_FROM),
+                                ("orange_from", "Orange from", scoring.ORANGE_FROM)):
+        setattr(tq, key, _threshold(problem, fields, key, label, default))
+
+
+def _date(problem: Report, fields: Fields, key: str, label: str) -> dt.date | None:
+    if key not in fields:
+        return None
+    value, row, column = fields[key]
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return serial_date(value)
+    if isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+        else:
+            problem(WARNING, None, row, f'{label} "{value}" is text; read as {day}. '
+                    "Type it as a date.", "TEXT-DATE", column=column)
+            return day
+    problem(ERROR, None, row, f"{label} is {shown(value)}; type a date like 2027-01-01.",
+            "NOT-A-DATE", column=column)
+    return None
+
+
+def _derive_dates(problem: Report, tq: TeamQuarter) -> None:
+    try:
+        period = Quarter.parse(tq.quarter or "")
+    except QuarterError:
+        problem(WARNING, None, None, f'Quarter "{tq.quarter}" is not like 2027-Q1 and '
+                "the quarter's dates are missing; pace can't be computed.", "BAD-QUARTER")
+        return
+    fiscal_start = 1
+    if tq.quarter_start is not None:
+        fiscal_start = fiscal_year_start_of(period.number, tq.quarter_start)
+    elif tq.quarter_end is not None:
+        first_month = (tq.quarter_end.month - 3) % 12 + 1
+        fiscal_start = fiscal_year_start_of(period.number, dt.date(2000, first_month, 1))
+    period = Quarter(period.year, period.number, fiscal_start)
+    tq.quarter_start = tq.quarter_start or period.start
+    tq.quarter_end = tq.quarter_end or period.end
+
+
+def _threshold(problem: Report, fields: Fields, key: str, label: str, default: float) -> float:
+    if key not in fields:
+        return default
+    value, row, column = fields[key]
+    number, was_text = parse_number(value)
+    if number is None or value in (None, "") or not math.isfinite(number):
+        shown_value = "blank" if value in (None, "") else shown(value)
+        problem(WARNING, None, row, f"{label} is {shown_value}; type a percentage like "
+                f"{default:.0%}. Using {default:.0%}.", "BAD-THRESHOLD", column=column)
+        return default
+    if was_text:
+        problem(WARNING, None, row, f"{label} {shown(value)} is text; read as "
+                f"{number_text(number)}. Type it as a number.", "TEXT-NUMBER", column=column)
+    if number > 1:
+        problem(WARNING, None, row, f"{label} is {number_text(number)}, more than 100%; "
+                f"did you mean {number / 100:.0%}?", "BAD-THRESHOLD", column=column)
+    return number
+
+
+def _text(value: object) -> str | None:
+    """A cell as text (numbers without a trailing .0); None for blank."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+    return text.strip() or None
