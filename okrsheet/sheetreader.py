@@ -23,6 +23,9 @@ from okrsheet.reading import (FIELD_COUNT, FIELD_OF_LABEL, HEADER_TEXT, LEGACY, 
                               TEXT_KEYS, TOLERANCE, Reading, header_key)
 from okrsheet.scoring import CellError
 
+_BLANKS = frozenset((None, ""))
+
+
 @dataclass
 class _Row:
     """A key-result row as read: the KR, its Objective cell, where, and its cached results."""
@@ -165,6 +168,8 @@ class SheetReader:
         """Every row with a key-result title, as typed."""
         merged = self._merged_values(self.columns.get("objective"))
         rows: list[_Row] = []
+        # Most rows are empty ready rows: their inputs are checked in one pass (in C).
+        inputs = [self.columns[key] for key in ROW_INPUTS if key in self.columns and key != "current"]
         for index in range(self.header + 1, len(self.rows)):
             row = self.rows[index]
             title = _text(self._value(row, "title"))
@@ -172,8 +177,7 @@ class SheetReader:
             if title is None:
                 if objective not in (None, ""):
                     self.objective_rows.append((objective, index))
-                elif any(self._value(row, key) not in (None, "") for key in ROW_INPUTS
-                         if key != "current"):
+                elif not _BLANKS.issuperset([row[column] for column in inputs if column < len(row)]):
                     self._problem(WARNING, "title", index, "this row has values but no Key "
                                   "result; it is not scored. Type the key result's title.",
                                   "NO-TITLE")
@@ -389,8 +393,10 @@ class SheetReader:
         """One problem at each input cell of ``row`` that the sheet can't use as typed."""
         kr, check = row.kr, tq.kr_check(row.kr)
         for key in ENTRY_KEYS:
-            found = entry_problem(kr, key, self._input(row.cached, row.index, key),
-                                  self._value(row.cached, key), check)
+            value = self._input(row.cached, row.index, key)
+            if value is None or value.__class__ is float:
+                continue  # blank, or a number: nothing to say
+            found = entry_problem(kr, key, value, self._value(row.cached, key), check)
             if found is not None:
                 self._problem(found[0], key, row.index, found[1], found[2])
         if check == "Lagging":
