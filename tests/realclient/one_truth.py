@@ -118,8 +118,8 @@ def _differences(sheet: Any, reading: Reading) -> list[str]:
         compare(f"row {number} Status", shown("status"), tq.kr_status(kr))
         compare(f"row {number} Pace", shown("pace"), tq.pace(kr))
         compare(f"row {number} Input check", shown("input_check"), check)
-    for number in key_results:
-        found.append(f"row {number}: okrsheet reads a key result the sheet does not show")
+    for left in key_results:
+        found.append(f"row {left}: okrsheet reads a key result the sheet does not show")
     objectives = {objective.row: objective for objective in tq.objectives}
     for number in range(layout.FIRST_OBJECTIVE_ROW + 1, layout.LAST_OBJECTIVE_ROW + 2):
         if sheet[layout.objective_address("title", number - 1)].value in (None, ""):
@@ -132,8 +132,8 @@ def _differences(sheet: Any, reading: Reading) -> list[str]:
             continue
         compare(f"objective row {number} Score", score, objective.score)
         compare(f"objective row {number} Status", status, tq.objective_status(objective))
-    for number in objectives:
-        found.append(f"objective row {number}: okrsheet reads an objective the sheet does not show")
+    for extra in objectives:
+        found.append(f"objective row {extra}: okrsheet reads an objective the sheet does not show")
     compare("Quarter elapsed", sheet[layout.ELAPSED.value_cell].value, tq.elapsed())
     compare("Team score", sheet[layout.TEAM_SCORE.value_cell].value, tq.score)
     compare("Team status", sheet[layout.TEAM_STATUS.value_cell].value, tq.status)

@@ -87,6 +87,8 @@ class Case:
     reported: tuple[str, str] | None = None
     """A problem okrsheet must also report: (cell, code), any severity."""
     source: str = "sales"
+    """sales (the sales-team template with CHECK_INS typed), sample, ods, or library (the
+    checked-in template read and written back by okrsheet, as a library user does)."""
     then: list[tuple[str, object]] = field(default_factory=list)
     """Cells of the saved sheet and the values LibreOffice must show in them."""
 
@@ -320,7 +322,9 @@ def saved(libreoffice, tmp_path_factory) -> dict[str, Path]:
     for number, kr in enumerate(checked_in.key_results):
         kr.check_ins = dict(zip((3, 5), CHECK_INS[number]))
     write_workbook(checked_in, folder / "written.xlsx")
-    write_workbook(read_workbook(folder / "written.xlsx").team_quarter, sources["library"])
+    read_back = read_workbook(folder / "written.xlsx").team_quarter
+    assert read_back is not None
+    write_workbook(read_back, sources["library"])
     jobs = []
     for case in CASES:
         before = _typed_check_ins() if case.source == "sales" else []
