@@ -52,6 +52,7 @@ def assert_one_truth(path: Path, flagged_at: str | None) -> Seen:
         f"okrsheet reports no error at {flagged_at}: {errors}; the sheet: {seen.flags}"
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 1, result.output
+    assert f"error: {path} {layout.OKRS_SHEET}!{flagged_at}: " in result.output, result.output
     return seen
 
 
