@@ -5,10 +5,23 @@ Run with the system Python that has python3-uno (``/usr/bin/python3``), not the 
     /usr/bin/python3 tests/realclient/uno_edit.py JOBS.json
 
 JOBS.json is a list of ``{"input": path, "output": path, "edits": [...]}``; each edit is
-``["set", "T10", 5]`` (a number), ``["set", "B12", "text"]`` (always text),
-``["clear", "T10"]`` or ``["delete_row", 12]`` (1-based). Every input is opened, edited,
-and stored as .xlsx at its output; the input file itself is never written. One LibreOffice,
-with a fresh profile, does all jobs. :func:`edit_in_libreoffice` runs this from pytest.
+one of (rows 1-based, as the sheet shows them):
+
+* ``["set", "T10", 5]`` a number; ``["set", "B12", "text"]`` always text, as typed after an
+  apostrophe (``'20,5``);
+* ``["type", "T10", "=1/0"]`` entered as in the input line: ``=`` starts a formula, and
+  text LibreOffice (en-US) reads as a number (``1,100,000.5``, ``50%``) becomes that number;
+* ``["date", "S24", "2027-02-10"]`` a date typed into the cell: its number, shown with a
+  date format, as LibreOffice does when it recognises a date being typed;
+* ``["clear", "T10"]`` the Delete key (values, dates, text and formulas);
+* ``["delete_row", 12]``; ``["insert_row", 12]`` an empty row above row 12;
+* ``["sort", "A24:AC83", "C"]`` the range's rows sorted ascending by a column (blanks last);
+* ``["move", "A25:AC25", "A45"]`` cut the range and paste it at the cell.
+
+Every input is opened, edited, recalculated (``calculateAll``) and stored as .xlsx at its
+output; the input file itself is never written. A job's optional ``"shown": ["V25", ...]``
+writes the text LibreOffice displays in those cells to ``output + ".shown.json"``. One
+LibreOffice, with a fresh profile, does all jobs. :func:`edit_in_libreoffice` runs this from pytest.
 """
 
 import json
@@ -80,8 +93,13 @@ def _run(jobs: list[dict]) -> None:
             try:
                 sheet = document.Sheets.getByName(job.get("sheet", "OKRs"))
                 for edit in job["edits"]:
-                    _apply(sheet, edit)
+                    _apply(document, sheet, edit)
                 document.calculateAll()
+                if job.get("shown"):
+                    texts = {name: sheet.getCellRangeByName(name).getString()
+                             for name in job["shown"]}
+                    Path(job["output"] + ".shown.json").write_text(json.dumps(texts),
+                                                                    encoding="utf-8")
                 document.storeToURL(Path(job["output"]).resolve().as_uri(),
                                     properties(FilterName="Calc Office Open XML"))
             finally:
@@ -98,20 +116,68 @@ def _run(jobs: list[dict]) -> None:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def _apply(sheet, edit: list) -> None:
+def _apply(document, sheet, edit: list) -> None:
     action = edit[0]
     if action == "delete_row":
         sheet.Rows.removeByIndex(int(edit[1]) - 1, 1)
         return
-    cell = sheet.getCellRangeByName(edit[1])
-    if action == "clear":
-        cell.clearContents(1 | 2 | 4 | 16)  # values, dates, text, formulas
+    if action == "insert_row":
+        sheet.Rows.insertByIndex(int(edit[1]) - 1, 1)
+        return
+    cells = sheet.getCellRangeByName(edit[1])
+    if action == "sort":
+        _sort(cells, edit[2])
+    elif action == "move":
+        target = sheet.getCellRangeByName(edit[2]).getCellAddress()
+        sheet.moveRange(target, cells.getRangeAddress())
+    elif action == "clear":
+        cells.clearContents(1 | 2 | 4 | 16)  # values, dates, text, formulas
+    elif action == "type":
+        cells.setFormula(str(edit[2]))
+    elif action == "date":
+        cells.setFormula(str(edit[2]))
+        cells.NumberFormat = _date_format(document)
     elif action == "set" and isinstance(edit[2], str):
-        cell.setString(edit[2])
+        cells.setString(edit[2])
     elif action == "set":
-        cell.setValue(float(edit[2]))
+        cells.setValue(float(edit[2]))
     else:
         raise ValueError(f"unknown edit {edit!r}")
+
+
+def _date_format(document) -> int:
+    """The key of the YYYY-MM-DD number format, the one the input line gives a typed ISO date."""
+    import uno
+
+    formats = document.getNumberFormats()
+    locale = uno.createUnoStruct("com.sun.star.lang.Locale")
+    key = formats.queryKey("YYYY-MM-DD", locale, False)
+    return key if key != -1 else formats.addNew("YYYY-MM-DD", locale)
+
+
+def _sort(cells, column: str) -> None:
+    """Sort the rows of ``cells`` ascending by the sheet column ``column`` (Data > Sort)."""
+    import uno
+    from com.sun.star.beans import PropertyValue
+
+    first = cells.getRangeAddress().StartColumn
+    field = uno.createUnoStruct("com.sun.star.table.TableSortField")
+    field.Field = _column_index(column) - first
+    field.IsAscending = True
+    descriptor = []
+    for name, value in (("SortFields", uno.Any("[]com.sun.star.table.TableSortField", (field,))),
+                        ("ContainsHeader", False)):
+        item = PropertyValue()
+        item.Name, item.Value = name, value
+        descriptor.append(item)
+    uno.invoke(cells, "sort", (tuple(descriptor),))
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter.upper()) - 64
+    return index - 1
 
 
 if __name__ == "__main__":
