@@ -78,18 +78,23 @@ def _derive_dates(problem: Report, tq: TeamQuarter) -> None:
 
 
 def _threshold(problem: Report, fields: Fields, key: str, label: str, default: float) -> float:
+    """A threshold as the sheet's comparisons use it: blank is 0 (everything reaches it), text
+    is above every number (nothing reaches it); both are errors the Sheet check shows too."""
     if key not in fields:
         return default
     value, row, column = fields[key]
-    number, was_text = parse_number(value)
-    if number is None or value in (None, "") or not math.isfinite(number):
-        shown_value = "blank" if value in (None, "") else shown(value)
-        problem(WARNING, None, row, f"{label} is {shown_value}; type a percentage like "
-                f"{default:.0%}. Using {default:.0%}.", "BAD-THRESHOLD", column=column)
-        return default
-    if was_text:
-        problem(WARNING, None, row, f"{label} {shown(value)} is text; read as "
-                f"{number_text(number)}. Type it as a number.", "TEXT-NUMBER", column=column)
+    if value in (None, ""):
+        problem(ERROR, None, row, f"{label} is blank, which the sheet counts as 0%; type a "
+                f"percentage like {default:.0%}.", "BAD-THRESHOLD", column=column)
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        number, _ = parse_number(value)
+        hint = f"type {number:.0%} as a number" if number is not None and math.isfinite(number) \
+            else f"type a percentage like {default:.0%}"
+        problem(ERROR, None, row, f"{label} is {shown(value)}, not a number, so the sheet can't "
+                f"compare scores with it; {hint}.", "BAD-THRESHOLD", column=column)
+        return math.inf
+    number = float(value)
     if number > 1:
         problem(WARNING, None, row, f"{label} is {number_text(number)}, more than 100%; "
                 f"did you mean {number / 100:.0%}?", "BAD-THRESHOLD", column=column)

@@ -149,6 +149,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("updated", "Updated", 6, FORMULA, hidden=True),
     Column("to_check", "To check", 6, FORMULA, hidden=True),
     Column("counted", "Counted", 6, FORMULA, hidden=True),
+    Column("shown", "Shown", 6, FORMULA, hidden=True),
 )
 """The key-result table, one row per key result, in sheet order from column A."""
 
@@ -168,7 +169,7 @@ OBJECTIVE_COLUMNS: tuple[Column, ...] = (
     Column("key_results", "Key results", 11, FORMULA),
 )
 """The Objectives table, from column A; its hidden helpers sit in the hidden columns below."""
-OBJECTIVE_HELPERS = ("score_value", "updated", "to_check")
+OBJECTIVE_HELPERS = ("score_value", "updated", "to_check", "shown")
 """Hidden helper columns of the Objectives table, placed over the KR table's hidden columns."""
 OBJECTIVE_COLUMN_INDEX = {
     **{column.key: index for index, column in enumerate(OBJECTIVE_COLUMNS)},

@@ -397,11 +397,21 @@ SHEET_CHECK_FORMULA = (
     'IFERROR(IF(COUNTA({titles})-SUM({counted})+COUNTA({objective_titles})-COUNT({objective_counts})>0,'
     'COUNTA({titles})-SUM({counted})+COUNTA({objective_titles})-COUNT({objective_counts})'
     '&" row(s) without formulas: see Guide",'
-    'IF(SUM({to_check})>0,SUM({to_check})&" key result(s) to check: see Input check","OK")),'
+    'IF(SUM({shown})+SUM({objective_shown})+{team_shown}>0,'
+    'SUM({shown})+SUM({objective_shown})+{team_shown}&" result(s) typed over: run okrsheet fix",'
+    'IF(OR(NOT(ISNUMBER({green})),NOT(ISNUMBER({orange}))),"Green from and Orange from: type a percentage",'
+    'IF(SUM({to_check})>0,SUM({to_check})&" key result(s) to check: see Input check","OK")))),'
     '"Error value in the table")'
 )
-"""Near the team score: rows a person added without formulas (inserted, or typed below the
-ready rows), then key results whose inputs need checking; ``OK`` otherwise."""
+"""Near the team score, the first of: rows a person added without formulas (inserted, or
+typed below the ready rows), results typed over their formulas, thresholds that are not
+numbers, key results whose inputs need checking; ``OK`` otherwise."""
+
+SHOWN_FORMULA = ('IF({title}="",0,IF(ISNUMBER({shown_progress}),'
+                 'IF({shown_progress}={progress},0,1),1))')
+"""Hidden: 1 when the visible Progress is not the formula's (someone typed over it)."""
+OBJECTIVE_SHOWN_FORMULA = 'IF({title}="",0,IF({score}={score_value},0,1))'
+TEAM_SHOWN_FORMULA = 'IF({team_score}=IFERROR(AVERAGE({score_values}),""),0,1)'
 
 ELAPSED_FORMULA = "MAX(0,MIN(1,({as_of}-{quarter_start}+1)/({quarter_end}-{quarter_start}+1)))"
 

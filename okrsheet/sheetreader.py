@@ -71,7 +71,8 @@ class SheetReader:
             if self.errors:
                 rows = self._table()  # again, with the error values in their cells
         for row in rows:
-            self._current(row, calculated)
+            if not (calculated and self._cached(row, "status") in (None, "")):
+                self._current(row, calculated)  # rows without formulas are not scored anyway
         reading = Reading(file=self.file, team_quarter=tq, sheet=self.sheet,
                           layout=LEGACY if objectives_header is None else OBJECTIVES)
         kept = []
@@ -290,6 +291,7 @@ class SheetReader:
                     reading: Reading, calculated: bool) -> None:
         header_row, columns = header
         self.objective_columns = columns
+        untitled: dict[str, int] = {}  # id -> row index of an objective row without a title
         for index in range(header_row + 1, self.header):
             cells = self.rows[index]
 
@@ -299,6 +301,8 @@ class SheetReader:
 
             title = _text(at("title"))
             if title is None:
+                if isinstance(at("id"), str) and at("id"):
+                    untitled.setdefault(str(at("id")).casefold(), index)
                 continue
             if scoring.same_text(title, "key results") and at("id") in (None, ""):
                 break  # the key-result table's heading
@@ -337,11 +341,35 @@ class SheetReader:
                               f"Objective is {shown(row.objective)}, which names no objective of "
                               "the Objectives table, so this key result is not scored (check "
                               "input). Pick an objective ID from the drop-down.", "NO-OBJECTIVE")
+        self._changed_objectives(tq, untitled, columns)
         for entry in reading.without_formulas:
             kr = entry[1]
             owner = next((objective for objective in tq.objectives if objective.id is not None
                           and scoring.same_id(self._objective_of(kr), objective.id)), None)
             reading.without_formulas[reading.without_formulas.index(entry)] = (owner, kr)
+
+    def _changed_objectives(self, tq: TeamQuarter, untitled: dict[str, int],
+                            columns: dict[str, int]) -> None:
+        """Name the Objectives-table cell behind unassigned key results: a cleared title, or
+        an ID typed anew that its key results no longer name."""
+        named = [kr.objective_id for kr in tq.unassigned if isinstance(kr.objective_id, str)]
+        for identifier, index in untitled.items():
+            count = sum(1 for name in named if name.casefold() == identifier)
+            if count:
+                self._problem(ERROR, None, index, f"this objective has an ID but no title, so its "
+                              f"{count} key result(s) are not scored (check input); type its "
+                              "title back.", "NO-OBJECTIVE-TITLE", column=columns["title"])
+        unknown = sorted({name for name in named if name.casefold() not in untitled})
+        if not unknown:
+            return
+        for objective in tq.objectives:
+            if not objective.key_results:
+                self._problem(ERROR, None, (objective.row or 1) - 1 - self.row_offset,
+                              f'objective "{objective.title}" (ID {shown(objective.id)}) has no key '
+                              f"results, while key results name {', '.join(unknown)}, which is no "
+                              "ID here: was the ID changed? Type the old ID back, or pick the new "
+                              "one in their Objective column.", "CHANGED-OBJECTIVE-ID",
+                              column=columns["id"])
 
     def _objective_of(self, kr: KeyResult) -> object:
         index = (kr.row or 1) - 1 - self.row_offset
@@ -393,15 +421,24 @@ class SheetReader:
         """One problem at each input cell of ``row`` that the sheet can't use as typed."""
         kr, check = row.kr, tq.kr_check(row.kr)
         for key in ENTRY_KEYS:
+            cell = self._value(row.cached, key)
+            if cell.__class__ is float:
+                continue  # a number: nothing to say
             value = self._input(row.cached, row.index, key)
-            if value is None or value.__class__ is float:
-                continue  # blank, or a number: nothing to say
-            found = entry_problem(kr, key, value, self._value(row.cached, key), check)
+            if value is None:
+                continue
+            found = entry_problem(kr, key, value, cell, check)
             if found is not None:
                 self._problem(found[0], key, row.index, found[1], found[2])
         if check == "Lagging":
             self._problem(ERROR, "lagging", row.index, f"Lagging is {shown(kr.lagging_entry)}; "
                           "pick yes, no or leave it blank.", "BAD-LAGGING")
+        for key in ("objective", "type", "lagging"):
+            value = self._input(row.cached, row.index, key)
+            if isinstance(value, CellError):
+                self._problem(ERROR, key, row.index, f"{HEADER_TEXT[key]} holds the error value "
+                              f"{value.text}; the sheet shows check input. Fix the cell's formula "
+                              "or pick a value.", "ERROR-VALUE")
 
     # -- cached formula results against the recomputed ones
 
@@ -429,7 +466,8 @@ class SheetReader:
                           typed_over=typed_over)
         if "team_score" in fields:
             value, row_index, column = fields["team_score"]
-            self._compare(row_index, None, "Team score", value, scores.score, column=column)
+            self._compare(row_index, None, "Team score", value, scores.score, column=column,
+                          typed_over=typed_over)
 
     def _compare(self, index: int, key: str | None, label: str, cached: object,
                  recomputed: float | None, column: int | None = None,
@@ -447,12 +485,13 @@ class SheetReader:
                        "Run okrsheet fix to restore it. Using the recomputed value.")
         elif typed_over:
             message = (f"{label} shows {shown_value} but the inputs give {expected}; someone typed "
-                       "over its formula. The scores use the inputs, in the sheet too; run "
-                       "okrsheet fix to restore it.")
+                       "over its formula (the Sheet check says so too). The scores use the "
+                       "inputs; run okrsheet fix to restore it.")
         else:
             message = (f"{label} shows {shown_value} but the inputs give {expected}; someone typed over "
                        "its formula. Copy the formula back. Using the recomputed value.")
-        self._problem(WARNING, key, index, message, "FORMULA-CHANGED", column=column)
+        self._problem(ERROR if typed_over else WARNING, key, index, message, "FORMULA-CHANGED",
+                      column=column)
 
     # -- problems
 
@@ -476,10 +515,8 @@ class SheetReader:
 def _same(a: object, b: object) -> bool:
     """Is Current's cached value the latest check-in (its formula's result)?"""
     if isinstance(a, float) and isinstance(b, str):
-        a, b = b, a
-    if isinstance(a, str) and isinstance(b, float):
-        number, _ = parse_number(a)  # a program that stored the formula's text result as a number
-        return number is not None and number == b
+        number, _ = parse_number(b)  # a program that stored the formula's text result as a number
+        return number is not None and number == a
     if isinstance(a, float) and isinstance(b, float):
         return a == b or abs(a - b) <= TOLERANCE * max(1.0, abs(a), abs(b))
     return a == b

@@ -140,6 +140,12 @@ class _SheetWriter:
                 titles=column_range("title", last_checked),
                 counted=column_range("counted", self.last_row),
                 to_check=column_range("to_check", self.last_row),
+                shown=column_range("shown", self.last_row),
+                objective_shown=layout.objective_range("shown"),
+                team_shown=scoring.TEAM_SHOWN_FORMULA.format(
+                    team_score=layout.TEAM_SCORE.value_cell,
+                    score_values=layout.objective_range("score_value")),
+                **self._thresholds(),
                 objective_titles=layout.objective_range("title"),
                 objective_counts=layout.objective_range("key_results")),
             f["status"], f"{to_check} key result(s) to check: see Input check" if to_check else "OK")
@@ -221,7 +227,8 @@ class _SheetWriter:
                  sum(1 for kr in krs if kr.check)),
                 ("status", scoring.OBJECTIVE_STATUS_FORMULA, f["status"],
                  (found.status or "") if found else ""),
-                ("key_results", scoring.OBJECTIVE_KEY_RESULTS_FORMULA, f["count"],
+                ("shown", scoring.OBJECTIVE_SHOWN_FORMULA, None, 0),
+            ("key_results", scoring.OBJECTIVE_KEY_RESULTS_FORMULA, f["count"],
                  (len(krs) if self.ids[index] else 0) if objective else ""),
             )
             for key, formula, fmt, cached in formulas:
@@ -274,7 +281,7 @@ class _SheetWriter:
                 "start": a["start"], "target": a["target"], "revised": a["revised_target"],
                 "weight": a["weight"], "lagging": a["lagging"], "progress": a["progress_value"],
                 "objective": a["objective"], "check": a["input_check"],
-                "weight_used": a["weight_used"],
+                "weight_used": a["weight_used"], "shown_progress": a["progress"],
                 "ids": layout.objective_range("id"),
                 "objective_titles": layout.objective_range("title"),
                 "elapsed": layout.absolute(layout.ELAPSED.value_cell), **self._thresholds()}
@@ -295,6 +302,7 @@ class _SheetWriter:
              and kr.current_value not in (None, "") else 0),
             ("to_check", scoring.TO_CHECK_FORMULA, None, 1 if check else 0),
             ("counted", scoring.COUNTED_FORMULA, None, 1 if kr is not None else 0),
+            ("shown", scoring.SHOWN_FORMULA, None, 0),
         )
         for key, formula, fmt, cached in formulas:
             sheet.write_formula(a[key], formula.format(**refs), fmt, cached)

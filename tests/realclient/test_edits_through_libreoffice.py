@@ -128,7 +128,8 @@ CASES = [
          [["set", at("current", CUSTOMERS), 4], ["set", at("week_7", CUSTOMERS), 8]],
          reported=(at("current", CUSTOMERS), "CURRENT-OVERRIDE"),
          then=[(at("current", CUSTOMERS), 4)]),
-    Case("progress-typed-over", [["set", at("progress", ARR), 0.9]]),
+    Case("progress-typed-over", [["set", at("progress", ARR), 0.9]],
+         flagged_at=at("progress", ARR)),
     Case("latest-week-cleared", [["clear", at("week_5", CYCLE)]],
          then=[(at("current", CYCLE), 70)]),
     Case("date-typed-in-a-week", [["date", at("week_7", RAMP), "2027-02-24"]],
@@ -258,7 +259,10 @@ CASES = [
     Case("green-from-changed", [["set", layout.GREEN_FROM.value_cell, 0.8]]),
     Case("as-of-changed", [["date", layout.AS_OF.value_cell, "2027-03-20"]]),
     Case("as-of-typed-as-text", [["set", layout.AS_OF.value_cell, "2027-03-20"]]),
-    Case("green-from-typed-as-text", [["set", layout.GREEN_FROM.value_cell, "80%"]]),
+    Case("green-from-typed-as-text", [["set", layout.GREEN_FROM.value_cell, "80%"]],
+         flagged_at=layout.GREEN_FROM.value_cell),
+    Case("green-from-cleared", [["clear", layout.GREEN_FROM.value_cell]],
+         flagged_at=layout.GREEN_FROM.value_cell),
     Case("kr-table-sorted-by-type",
          [["sort", f"{at('objective', 0)}:{at(LAST_COLUMN, LAST_READY)}", layout.letter("type")]]),
     # A sample workbook, fully checked in
@@ -280,34 +284,7 @@ CASES = [
          then=[(at("current", ARR), 300000)]),
 ]
 
-XFAIL = {  # measured on LibreOffice 7.4; reported to the lead
-    "current-typed-as-text-20,5": (
-        "Current S26 typed over as the text '20,5' while Week 5 holds 20.5: the sheet shows "
-        "check input (Current), 0%, O1 0.4056, team 0.4364 check input; the reader takes the "
-        "text for the Current formula's own result (it parses '20,5' as 20.5) and scores 36% "
-        "red, O1 0.3935, team 0.4333 orange, with FORMULA-CHANGED warnings only: exit 0"),
-    "progress-typed-over": (
-        "Progress V24 typed over as 0.9: the sheet shows 90% (status and scores still use the "
-        "hidden progress 0.4), okrsheet reads 0.4 and only warns (FORMULA-CHANGED at V24): exit 0"),
-    "error-formula-in-type": (
-        "=NA() in Type E32: the sheet shows check input (Error value) and okrsheet's model "
-        "agrees, but okrsheet reports no problem at all: exit 0"),
-    "error-formula-in-lagging": (
-        "=1/0 in Lagging L30: the sheet shows check input (Error value) and okrsheet's model "
-        "agrees, but okrsheet reports no problem at all: exit 0"),
-    "objective-title-deleted": (
-        "objective O2's title B12 cleared: both flag its 3 key results (check input, "
-        "Objective), but okrsheet's errors are at A27:A29 and say O2 names no objective; no "
-        "problem names B12, the cell that was cleared"),
-    "objective-id-changed": (
-        "objective O1's ID A11 retyped as GROW: both flag its 3 key results (check input, "
-        "Objective), but okrsheet's errors are at A24:A26 and say O1 names no objective; no "
-        "problem names A11, the cell that was typed in"),
-    "green-from-typed-as-text": (
-        "Green from E3 typed as the text '80%': the sheet compares each progress with text "
-        "(a number is never >= text), so the forecast KR at 100% shows orange; okrsheet reads "
-        "0.8 and shows it green, with only a TEXT-NUMBER warning at E3: exit 0"),
-}
+XFAIL: dict[str, str] = {}  # measured on LibreOffice 7.4: none left
 """Cases where the rule does not hold yet: name -> what differs."""
 
 
