@@ -49,16 +49,22 @@ TEMPLATE_NAMES = ("blank", "sales-team", "customer-success")
 @click.option("--quarter", help="Quarter like 2027-Q1 (default: the current quarter).")
 @click.option("--fiscal-year-start", type=click.IntRange(1, 12), default=1, show_default=True,
               help="Month the fiscal year starts in (1 = January).")
+@click.option("--level", type=click.Choice(["company", "team", "person"]), default="team",
+              show_default=True, help="Whose OKRs: the company's, a team's or a person's.")
+@click.option("--parent", "parent_file", type=click.Path(dir_okay=False),
+              help="The workbook this one aligns to (the company's, or the team's for a person): "
+                   "its objectives and key results fill the Parent drop-downs.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @user_errors
-def new(output, template, team, quarter, fiscal_year_start, force) -> None:
+def new(output, template, team, quarter, fiscal_year_start, level, parent_file, force) -> None:
     """Write a starter OKR workbook to fill in with Excel, LibreOffice or Google Sheets."""
     from okrsheet.templates import starter
     from okrsheet.writer import write_workbook
 
     _check_output(output, force=force)
+    parent = _read_okrs(parent_file, strict=False) if parent_file else None
     team_quarter = starter(template, team=team, quarter=quarter,
-                           fiscal_year_start=fiscal_year_start)
+                           fiscal_year_start=fiscal_year_start, level=level, parent=parent)
     write_workbook(team_quarter, output, force=force)
     click.echo(f"Wrote {output}: {team_quarter.team or 'your team'}, {team_quarter.quarter} "
                f"({team_quarter.quarter_start:%d %b} to {team_quarter.quarter_end:%d %b %Y}).")

@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from okrsheet import scoring
+from okrsheet import layout, scoring
 from okrsheet.cells import number_text, parse_number, serial_date, shown
 from okrsheet.model import TeamQuarter
 from okrsheet.problems import ERROR, WARNING
@@ -28,6 +28,13 @@ def read_settings(tq: TeamQuarter, fields: Fields, problem: Report) -> None:
     tq.as_of = _date(problem, fields, "as_of", "As of")
     if tq.quarter and (tq.quarter_start is None or tq.quarter_end is None):
         _derive_dates(problem, tq)
+    level = _text(fields.get("level", (None,))[0])
+    if level is not None and level.casefold() in layout.LEVELS:
+        tq.level = level.casefold()
+    elif level is not None:
+        _, row, column = fields["level"]
+        problem(WARNING, None, row, f"Level is {shown(level)}; pick company, team or person. "
+                "Read as team.", "BAD-LEVEL", column=column)
     for key, label, default in (("green_from", "Green from", scoring.GREEN_FROM),
                                 ("orange_from", "Orange from", scoring.ORANGE_FROM)):
         setattr(tq, key, _threshold(problem, fields, key, label, default))

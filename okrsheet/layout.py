@@ -18,6 +18,10 @@ from okrsheet.scoring import CONFIDENCES, KR_KINDS, KR_TYPES, YES_NO
 
 OKRS_SHEET = "OKRs"
 GUIDE_SHEET = "Guide"
+PARENTS_SHEET = "Parents"
+"""Lists the parent workbook's objectives and key results for the Parent drop-downs."""
+
+LEVELS = ("company", "team", "person")
 
 TEAM_SCORE_NAME = "TeamScore"
 
@@ -79,10 +83,11 @@ GREEN_FROM = Field("green_from", "Green from", 2, 3)
 ORANGE_FROM = Field("orange_from", "Orange from", 3, 3)
 TEAM_STATUS = Field("team_status", "Team status", 4, 3)
 SHEET_CHECK = Field("sheet_check", "Sheet check", 5, 3)
+LEVEL = Field("level", "Level", 6, 3)
 
 FIELDS = (TEAM, QUARTER, QUARTER_START, QUARTER_END, AS_OF, ELAPSED,
-          TEAM_SCORE, GREEN_FROM, ORANGE_FROM, TEAM_STATUS, SHEET_CHECK)
-INPUT_FIELDS = (TEAM, QUARTER, QUARTER_START, QUARTER_END, AS_OF, GREEN_FROM, ORANGE_FROM)
+          TEAM_SCORE, GREEN_FROM, ORANGE_FROM, TEAM_STATUS, SHEET_CHECK, LEVEL)
+INPUT_FIELDS = (TEAM, QUARTER, QUARTER_START, QUARTER_END, AS_OF, GREEN_FROM, ORANGE_FROM, LEVEL)
 """The labelled cells a person fills in (the others are formulas)."""
 
 CALENDAR_ROW = 1  # 0-based: "Week" label, then what / starts rows below
@@ -123,6 +128,7 @@ def _check_in_columns() -> list[Column]:
 COLUMNS: tuple[Column, ...] = (
     Column("objective", "Objective", 14, CHOICE),  # the objective's id, from the Objectives table
     Column("title", "Key result", 44),
+    Column("id", "ID", 11),  # the key result's own id, O2.3: kept when rows move
     Column("owner", "Owner", 11),
     Column("kind", "Kind", 12, CHOICE, choices=KR_KINDS),
     Column("type", "Type", 11, CHOICE, choices=KR_TYPES),
@@ -137,6 +143,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("current", "Current", 10, CURRENT),
     Column("confidence", "Confidence", 11, CHOICE, choices=CONFIDENCES),
     Column("comment", "Comment", 26),
+    Column("parent", "Parent", 24, CHOICE),  # Owner/ID of what it aligns to, from Parents
     Column("progress", "Progress", 9.5, FORMULA),
     Column("status", "Status", 11.5, FORMULA),
     Column("pace", "Pace", 9, FORMULA),
@@ -166,7 +173,8 @@ OBJECTIVE_COLUMNS: tuple[Column, ...] = (
     Column("title", "Objective", 44),
     Column("score", "Score", 11, FORMULA),
     Column("status", "Status", 12, FORMULA),
-    Column("key_results", "Key results", 11, FORMULA),
+    Column("key_results", "KRs", 11, FORMULA),
+    Column("parent", "Parent", 12, CHOICE),
 )
 """The Objectives table, from column A; its hidden helpers sit in the hidden columns below."""
 OBJECTIVE_HELPERS = ("score_value", "updated", "to_check", "shown")

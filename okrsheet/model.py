@@ -45,6 +45,11 @@ class KeyResult:
     """The Objective cell of a key result that names no objective of the workbook."""
     input_error: scoring.CellError | None = None
     """An error value in the row that the reader could not place in a cell (check input)."""
+    id: str | None = None
+    """Its id, stable across sorting, ``next`` and ``merge``: ``O2.3`` (objective id, number)."""
+    parent: str | None = None
+    """What it aligns to, as typed: ``Acme/O2`` or the drop-down's ``Acme/O2: Grow revenue``
+    (see :mod:`okrsheet.alignment`)."""
 
     @property
     def current_value(self) -> object:
@@ -96,6 +101,9 @@ class Objective:
     row: int | None = None
     id: str | None = None
     """Its id in the Objectives table (``O1``); the writer numbers objectives without one."""
+    parent: str | None = None
+    """What it aligns to, as typed: ``Acme/O2`` or the drop-down's ``Acme/O2: Grow revenue``
+    (see :mod:`okrsheet.alignment`)."""
 
     @property
     def score(self) -> float | None:
@@ -121,6 +129,11 @@ class TeamQuarter:
     file: str | None = None
     unassigned: list[KeyResult] = field(default_factory=list)
     """Key results whose Objective names no objective: not scored, and "check input"."""
+    level: str = "team"
+    """company, team or person: which rules the checks apply and where it sits in the tree."""
+    parent_choices: list[tuple[str, str]] = field(default_factory=list)
+    """``(reference, title)`` of the parent workbook's objectives and key results: the
+    Parent drop-down's choices (``("Acme/O2", "Grow revenue")``)."""
 
     @property
     def key_results(self) -> list[KeyResult]:

@@ -61,7 +61,8 @@ OBJECTIVE_KEY_OF_HEADER = {layout.normalise_header(column.header): column.key
                            for column in layout.OBJECTIVE_COLUMNS}
 FIELD_OF_LABEL = {layout.normalise_header(f.label): f.key for f in
                    (layout.TEAM, layout.QUARTER, layout.QUARTER_START, layout.QUARTER_END,
-                    layout.AS_OF, layout.TEAM_SCORE, layout.GREEN_FROM, layout.ORANGE_FROM)}
+                    layout.AS_OF, layout.TEAM_SCORE, layout.GREEN_FROM, layout.ORANGE_FROM,
+                    layout.LEVEL)}
 FIELD_COUNT = len(set(FIELD_OF_LABEL.values()))
 REQUIRED_KEYS = tuple(KEY_OF_HEADER[layout.normalise_header(text)] for text in layout.REQUIRED_HEADERS)
 MIN_HEADERS = 3  # "Key result" plus this many other known headers make a header row

@@ -9,6 +9,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from okrsheet import layout, scoring
+from okrsheet.alignment import key_result_ids, parse_reference
 from okrsheet.cells import percent
 from okrsheet.model import KeyResult, TeamQuarter
 from okrsheet.problems import Problem
@@ -34,20 +35,23 @@ def scorecard(reading: "Reading", problems: list[Problem] | None = None,
     """
     tq = reading.team_quarter
     problems = reading.problems if problems is None else problems
-    data: dict[str, Any] = {"file": reading.file, "team": None, "quarter": None,
+    data: dict[str, Any] = {"file": reading.file, "team": None, "quarter": None, "level": None,
                             "score": None, "status": None, "objectives": []}
     if tq is not None:
         day = as_of or tq.as_of or dt.date.today()
+        ids = key_result_ids(tq)
         data.update({
-            "team": tq.team, "quarter": tq.quarter, "score": _number(tq.score), "status": tq.status,
+            "team": tq.team, "quarter": tq.quarter, "level": tq.level,
+            "score": _number(tq.score), "status": tq.status,
             "as_of": day.isoformat(), "elapsed": _number(tq.elapsed(day)),
             "green_from": tq.green_from, "orange_from": tq.orange_from,
-            "objectives": [{
-                "id": objective.id, "title": objective.title, "score": _number(objective.score),
+            "objectives": [{  # key results without an id yet get the one the writer would give
+                "id": objective.id, "parent": parse_reference(objective.parent),
+                "title": objective.title, "score": _number(objective.score),
                 "status": tq.objective_status(objective), "row": objective.row,
-                "key_results": [_key_result(tq, kr, day) for kr in objective.key_results],
+                "key_results": [_key_result(tq, kr, day, ids) for kr in objective.key_results],
             } for objective in tq.objectives],
-            "unassigned": [_key_result(tq, kr, day) for kr in tq.unassigned],
+            "unassigned": [_key_result(tq, kr, day, ids) for kr in tq.unassigned],
             "to_check": tq.to_check,
             "revised_targets": sum(kr.revised for kr in tq.key_results),
             "lagging": sum(kr.lagging for kr in tq.key_results),
@@ -112,13 +116,16 @@ def print_score(card: dict[str, Any], problems: list[Problem], console: Any = No
 # Private API
 
 
-def _key_result(tq: TeamQuarter, kr: KeyResult, day: dt.date) -> dict[str, Any]:
+def _key_result(tq: TeamQuarter, kr: KeyResult, day: dt.date,
+                ids: dict[int, str]) -> dict[str, Any]:
     check = tq.kr_check(kr)
     data: dict[str, Any] = {key: _plain(getattr(kr, key)) for key in KR_KEYS}
+    data["id"] = ids.get(id(kr), kr.id)
     data.update({
         "current": _plain(kr.current_value), "lagging": kr.lagging,
         "progress": 0.0 if check else kr.progress, "status": tq.kr_status(kr),
         "pace": tq.pace(kr, day), "check": check, "row": kr.row,
+        "parent": parse_reference(kr.parent),
     })
     return data
 

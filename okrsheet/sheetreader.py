@@ -308,7 +308,7 @@ class SheetReader:
                 break  # the key-result table's heading
             identifier = at("id")
             objective = Objective(title=title, row=index + self.row_offset + 1,
-                                  id=_text(identifier, strip=False))
+                                  id=_text(identifier, strip=False), parent=_text(at("parent")))
             if calculated and "key_results" in columns and at("key_results") in (None, ""):
                 self._problem(ERROR, None, index, f'objective "{title}" is in a row without '
                               "formulas (an inserted row), so the sheet does not score it. Run "

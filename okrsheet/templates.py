@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from okrsheet.alignment import parent_choices
 from okrsheet.files import OkrsheetError
 from okrsheet.model import KeyResult, Objective, TeamQuarter
 from okrsheet.quarter import Quarter
@@ -93,8 +94,13 @@ def template_bytes(name: str) -> bytes:
 
 
 def starter(template: str = "blank", team: str | None = None, quarter: str | None = None,
-            fiscal_year_start: int = 1, today: dt.date | None = None) -> TeamQuarter:
-    """A new team quarter from a template; the quarter defaults to the one containing today."""
+            fiscal_year_start: int = 1, today: dt.date | None = None, level: str = "team",
+            parent: TeamQuarter | None = None) -> TeamQuarter:
+    """A new team quarter from a template; the quarter defaults to the one containing today.
+
+    ``level`` is company, team or person; ``parent`` (the company's or the team's workbook,
+    read) fills the Parent drop-downs with its objectives and key results.
+    """
     if template not in TEMPLATES:
         raise OkrsheetError(
             f'unknown template "{template}"; choose one of: {", ".join(TEMPLATES)}.')
@@ -109,4 +115,6 @@ def starter(template: str = "blank", team: str | None = None, quarter: str | Non
         objectives=TEMPLATES[template][1](),
         quarter_start=period.start,
         quarter_end=period.end,
+        level=level,
+        parent_choices=parent_choices(parent) if parent is not None else [],
     )

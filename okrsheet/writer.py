@@ -14,6 +14,7 @@ import os
 from typing import Any
 
 from okrsheet import layout, scoring
+from okrsheet.alignment import key_result_ids
 from okrsheet.files import OkrsheetError, write_atomic
 from okrsheet.guide import write_guide
 from okrsheet.layout import COLUMNS, FIRST_ROW, HEADER_ROW, address, column_range, letter
@@ -54,6 +55,8 @@ def workbook_bytes(team_quarter: TeamQuarter, today: dt.date | None = None) -> b
     })
     _SheetWriter(book, team_quarter, today or dt.date.today()).write()
     write_guide(book, team_quarter)
+    if team_quarter.parent_choices:
+        _write_parents(book, team_quarter.parent_choices)
     book.close()
     return buffer.getvalue()
 
@@ -77,6 +80,7 @@ class _SheetWriter:
         self.today = today
         self.sheet = book.add_worksheet(layout.OKRS_SHEET)
         self.ids = objective_ids(team_quarter.objectives)
+        self.kr_ids = key_result_ids(team_quarter, self.ids)
         self.rows = _rows(team_quarter, self.ids)
         self.last_row = FIRST_ROW + max(layout.READY_ROWS, len(self.rows) + 10) - 1
         self.f = workbook_formats(book)
@@ -131,6 +135,11 @@ class _SheetWriter:
                                                updated=column_range("updated", self.last_row),
                                                **self._thresholds()),
             f["status"], tq.status or "")
+        self._label(layout.LEVEL)
+        sheet.write_string(layout.LEVEL.value_cell, tq.level or "team", f["input"])
+        sheet.data_validation(layout.LEVEL.value_cell, {
+            "validate": "list", "source": list(layout.LEVELS), "error_type": "stop",
+            "error_title": "Level", "error_message": "company, team or person."})
         self._label(layout.SHEET_CHECK)
         last_checked = max(self.last_row, FIRST_ROW + layout.CHECKED_ROWS - 1)
         to_check = tq.to_check
@@ -209,6 +218,7 @@ class _SheetWriter:
             a = {key: layout.objective_address(key, row) for key in layout.OBJECTIVE_COLUMN_INDEX}
             sheet.write_string(a["id"], self.ids[index], f["input"])
             _text(sheet, a["title"], objective.title if objective else None, f["input_wrap"])
+            _text(sheet, a["parent"], objective.parent if objective else None, f["input"])
             refs = {**a, **self._thresholds(),
                     "objectives": column_range("objective", self.last_row),
                     "titles": column_range("title", self.last_row),
@@ -259,6 +269,7 @@ class _SheetWriter:
             inputs["lagging"] = kr.lagging_entry if kr.lagging_entry is not None else (
                 "yes" if kr.lagging else None)
             inputs.update(zip(layout.CHECK_IN_KEYS, check_ins))
+            inputs["id"] = self.kr_ids.get(id(kr), kr.id)
         for column in COLUMNS:
             value = inputs.get(column.key)
             if column.cell in (layout.TEXT, layout.CHOICE):
@@ -364,6 +375,13 @@ class _SheetWriter:
                     "validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15,
                     "error_type": "warning", "error_title": "A number, please",
                     "error_message": "Type a number, without units (put units in the Unit column)."})
+        if self.tq.parent_choices:
+            source = f"='{layout.PARENTS_SHEET}'!$C$2:$C${len(self.tq.parent_choices) + 1}"
+            parent = {"validate": "list", "source": source, "ignore_blank": True,
+                      "error_type": "warning", "error_title": "Parent",
+                      "error_message": "Pick what this aligns to from the list (or type Owner/ID)."}
+            sheet.data_validation(span("parent"), parent)
+            sheet.data_validation(layout.objective_range("parent").replace("$", ""), parent)
         sheet.data_validation(span("objective"), {
             "validate": "list", "source": layout.objective_range("id"), "ignore_blank": True,
             "error_type": "warning", "error_title": "Objective ID",
@@ -409,6 +427,20 @@ class _SheetWriter:
             "type": "formula", "criteria": f'={sheet_check}="OK"', "format": f["green"]})
         sheet.conditional_format(layout.SHEET_CHECK.value_cell, {
             "type": "formula", "criteria": f'={sheet_check}<>"OK"', "format": f[scoring.CHECK_INPUT]})
+
+
+def _write_parents(book: Any, choices: list[tuple[str, str]]) -> None:
+    """The Parents sheet: the parent workbook's objectives and key results for the drop-downs."""
+    sheet = book.add_worksheet(layout.PARENTS_SHEET)
+    bold = book.add_format({"bold": True})
+    for column, header in enumerate(("Reference", "Title", "Choice")):
+        sheet.write_string(0, column, header, bold)
+    for row, (reference, title) in enumerate(choices, 1):
+        sheet.write_string(row, 0, reference)
+        sheet.write_string(row, 1, title)
+        sheet.write_string(row, 2, f"{reference}: {title}")
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 2, 50)
 
 
 def _rows(team_quarter: TeamQuarter, ids: list[str]) -> list[tuple[object, KeyResult]]:

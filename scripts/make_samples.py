@@ -35,7 +35,7 @@ QUARTERS = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
 # file (relative to samples/) -> how it travelled
 SAVED_BY_LIBREOFFICE_XLSX = ("2026-Q3/new-business.xlsx",)
 SAVED_BY_LIBREOFFICE_ODS = ("2026-Q2/account-management.xlsx", "2026-Q4/customer-success.xlsx")
-INSERTED_COLUMN = "2026-Q4/account-management.xlsx"  # a "Region" column after Owner
+INSERTED_COLUMN = "2026-Q4/account-management.xlsx"  # a "Region" column after Key result
 RENAMED_SHEET = "2026-Q3/customer-success.xlsx"  # OKRs sheet renamed "Q3 OKRs"
 
 
@@ -323,14 +323,14 @@ _CELL = re.compile(r"(?<![A-Za-z_$])(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![0-9(])")
 
 
 def _insert_column(path: Path) -> None:
-    """Insert a "Region" column after Owner, moving formulas, colours and drop-downs along
+    """Insert a "Region" column after Key result, moving formulas, colours and drop-downs along
     (as Excel or LibreOffice would; openpyxl alone moves only the values)."""
     from openpyxl.formatting.formatting import ConditionalFormattingList
     from openpyxl.utils import column_index_from_string, get_column_letter
 
     from okrsheet import layout
 
-    at = layout.COLUMN_INDEX["owner"] + 2  # 1-based index of the new column
+    at = layout.COLUMN_INDEX["title"] + 2  # 1-based index of the new column
 
     def shift(text: str) -> str:
         def moved(match):

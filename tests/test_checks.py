@@ -49,16 +49,16 @@ def test_key_result_count():
 
 
 @pytest.mark.parametrize("kr, cell, code", [
-    (_kr("k", target=None), "H10", "NO-TARGET"),
-    (_kr("k", start=5.0, target=5.0), "H10", "START-IS-TARGET"),
-    (_kr("k", start=None, target=0.0), "H10", "START-IS-TARGET"),
-    (_kr("k", type_="grow"), "E10", "UNKNOWN-TYPE"),
-    (_kr("k", weight=-1.0), "K10", "BAD-WEIGHT"),
-    (_kr("k", owner=None), "C10", "NO-OWNER"),
-    (_kr("k", start=30.0, target=60.0, current=0.45), "S10", "UNIT-MISTAKE"),
-    (_kr("k", start=0.1, target=0.6, current=45.0), "S10", "UNIT-MISTAKE"),
-    (_kr("k", start=0.0, target=10.0, current=4500.0), "S10", "UNIT-MISTAKE"),
-    (_kr("k", kind="activity"), "D10", "UNKNOWN-KIND"),
+    (_kr("k", target=None), "I10", "NO-TARGET"),
+    (_kr("k", start=5.0, target=5.0), "I10", "START-IS-TARGET"),
+    (_kr("k", start=None, target=0.0), "I10", "START-IS-TARGET"),
+    (_kr("k", type_="grow"), "F10", "UNKNOWN-TYPE"),
+    (_kr("k", weight=-1.0), "L10", "BAD-WEIGHT"),
+    (_kr("k", owner=None), "D10", "NO-OWNER"),
+    (_kr("k", start=30.0, target=60.0, current=0.45), "T10", "UNIT-MISTAKE"),
+    (_kr("k", start=0.1, target=0.6, current=45.0), "T10", "UNIT-MISTAKE"),
+    (_kr("k", start=0.0, target=10.0, current=4500.0), "T10", "UNIT-MISTAKE"),
+    (_kr("k", kind="activity"), "E10", "UNKNOWN-KIND"),
 ])
 def test_rule_fires_at_its_cell(kr, cell, code):
     tq = _team(Objective("A", [kr, _kr("other")]), _good("B", "b"), _good("C", "c"))

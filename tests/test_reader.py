@@ -167,9 +167,12 @@ def test_text_that_is_not_a_number(text):
 
 
 def test_header_columns_map_to_layout_keys():
-    reading = read_workbook(FIXTURES / "clean.xlsx")
-    assert reading.columns["progress"] == layout.COLUMN_INDEX["progress"]
+    reading = read_workbook(FIXTURES / "clean.xlsx")  # the first layout: no ID column
+    assert reading.columns["target"] == layout.COLUMN_INDEX["target"] - 1
     assert reading.cell("target", 13) == "H13"
+    current = read_workbook(Path(__file__).parent.parent / "templates" / "sales-team.xlsx")
+    assert current.columns == {key: layout.COLUMN_INDEX[key] for key in current.columns}
+    assert set(current.columns) == {column.key for column in layout.COLUMNS}
 
 
 def test_two_objectives_with_one_id_both_count_its_key_results_with_a_warning(tmp_path):

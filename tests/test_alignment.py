@@ -1,0 +1,111 @@
+"""Company, team and person workbooks linked by ids, and the alignment tree at quarter end."""
+
+import json
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from okrsheet import layout
+from okrsheet.alignment import align, parse_reference
+from okrsheet.cli import main
+from okrsheet.model import KeyResult, Objective
+from okrsheet.reader import read_workbook
+from okrsheet.templates import starter
+from okrsheet.writer import write_workbook
+
+
+def _kr(title: str, current: float) -> KeyResult:
+    """An increase key result from 0 to 10: its progress is current / 10."""
+    return KeyResult(title, owner="Sam", start=0.0, target=10.0, current=current)
+
+
+def _type(path, cells: dict[str, str]) -> None:
+    book = openpyxl.load_workbook(path)
+    for address, value in cells.items():
+        book[layout.OKRS_SHEET][address] = value
+    book.save(path)
+
+
+@pytest.fixture
+def company(tmp_path):
+    """Acme's company workbook: O1 at 50% (KRs 40% and 60%), O2 at 100%."""
+    tq = starter("blank", team="Acme", quarter="2027-Q1", level="company")
+    tq.objectives = [Objective("Grow revenue", [_kr("ARR", 4), _kr("Logos", 6)]),
+                     Objective("Delight customers", [_kr("NPS", 10)])]
+    path = tmp_path / "acme.xlsx"
+    write_workbook(tq, path)
+    return path
+
+
+def test_new_with_a_parent_offers_the_parents_objectives_and_key_results(company, tmp_path):
+    team = tmp_path / "east.xlsx"
+    result = CliRunner().invoke(main, ["new", "-o", str(team), "--team", "East", "--quarter",
+                                       "2027-Q1", "--parent", str(company)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(team)
+    choices = [row[2] for row in book[layout.PARENTS_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert choices == ["Acme/O1: Grow revenue", "Acme/O1.1: ARR", "Acme/O1.2: Logos",
+                       "Acme/O2: Delight customers", "Acme/O2.1: NPS"]
+    lists = {str(v.sqref): v.formula1 for v in book[layout.OKRS_SHEET].data_validations.dataValidation}
+    assert lists[f"{layout.letter('parent')}{layout.FIRST_ROW + 1}:"
+                 f"{layout.letter('parent')}{layout.FIRST_ROW + layout.READY_ROWS}"] == \
+        f"'{layout.PARENTS_SHEET}'!$C$2:$C$6"
+    assert book[layout.OKRS_SHEET][layout.LEVEL.value_cell].value == "team"
+    assert read_workbook(company).team_quarter.level == "company"
+
+
+def test_key_results_get_stable_ids_that_survive_a_new_row_and_a_rewrite(tmp_path):
+    tq = starter("sales-team", team="Sales", quarter="2027-Q1")
+    path = tmp_path / "sales.xlsx"
+    write_workbook(tq, path)
+    first = read_workbook(path).team_quarter
+    assert [kr.id for kr in first.objectives[0].key_results] == ["O1.1", "O1.2", "O1.3"]
+    first.objectives[0].key_results.insert(0, KeyResult("A new one"))  # typed without an id
+    again = tmp_path / "again.xlsx"
+    write_workbook(first, again)
+    ids = [kr.id for kr in read_workbook(again).team_quarter.objectives[0].key_results]
+    assert ids == ["O1.4", "O1.1", "O1.2", "O1.3"]  # the old ones kept, the new one next free
+
+
+def test_the_tree_rolls_up_team_scores_beside_each_company_objective(company, tmp_path):
+    teams = {}
+    for name, scores in (("East", [8, 2]), ("West", [4]), ("North", [10])):
+        tq = starter("blank", team=name, quarter="2027-Q1")
+        tq.objectives = [Objective(f"{name} goal", [_kr(f"{name} KR", score)]) for score in scores]
+        path = tmp_path / f"{name}.xlsx"
+        write_workbook(tq, path)
+        teams[name] = path
+    objective = layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW)
+    second = layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW + 1)
+    _type(teams["East"], {objective: "Acme/O1: Grow revenue"})  # O1 80%; its O2 (20%) an orphan
+    _type(teams["West"], {objective: "acme/o1"})  # typed by hand: references ignore case
+    _type(teams["North"], {objective: "Acme/O7"})  # names nothing: a dangling link
+    readings = [read_workbook(path).team_quarter for path in [company, *teams.values()]]
+    tree = align(readings)["2027-Q1"]
+    grow, delight = tree.roots
+    assert (grow.id, grow.score) == ("O1", pytest.approx(0.5))
+    assert [(child.team, child.score) for child in grow.children] == [
+        ("East", pytest.approx(0.8)), ("West", pytest.approx(0.4))]
+    assert grow.aligned_score == pytest.approx(0.6)  # (80% + 40%) / 2, beside its own 50%
+    assert (delight.score, delight.aligned_score) == (pytest.approx(1.0), None)
+    assert [node.id for node in tree.unsupported] == ["O2"]
+    assert [(link.team, link.id) for link in tree.orphans] == [("East", "O2")]
+    assert [(link.team, link.parent, link.row) for link in tree.dangling] == [
+        ("North", "Acme/O7", layout.FIRST_OBJECTIVE_ROW + 1)]
+
+
+def test_score_json_gives_ids_and_parents(company, tmp_path):
+    result = CliRunner().invoke(main, ["score", str(company), "--format", "json"])
+    card = json.loads(result.output)
+    assert [(o["id"], o["parent"]) for o in card["objectives"]] == [("O1", None), ("O2", None)]
+    assert [kr["id"] for kr in card["objectives"][0]["key_results"]] == ["O1.1", "O1.2"]
+    assert card["level"] == "company"
+
+
+@pytest.mark.parametrize("text, reference", [
+    ("Acme/O2: Grow revenue", "Acme/O2"), (" Acme/O2 ", "Acme/O2"), ("", None), (None, None),
+    ("Sales East/O1.2: Win: big", "Sales East/O1.2"),
+])
+def test_a_parent_cell_names_its_reference_before_the_colon(text, reference):
+    assert parse_reference(text) == reference
