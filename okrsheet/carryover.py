@@ -37,7 +37,8 @@ def next_quarter(team_quarter: TeamQuarter, unfinished_only: bool = False) -> Te
         carried = [carry_key_result(kr, team_quarter.quarter)
                    for kr in objective.key_results if id(kr) in kept]
         if carried or (not unfinished_only and not objective.key_results):
-            objectives.append(Objective(title=objective.title, key_results=carried))
+            objectives.append(Objective(title=objective.title, key_results=carried,
+                                        id=objective.id, parent=objective.parent))
     return TeamQuarter(
         team=team_quarter.team,
         quarter=quarter.label,
@@ -47,6 +48,8 @@ def next_quarter(team_quarter: TeamQuarter, unfinished_only: bool = False) -> Te
         as_of=None,
         green_from=team_quarter.green_from,
         orange_from=team_quarter.orange_from,
+        level=team_quarter.level,
+        parent_choices=team_quarter.parent_choices,
     )
 
 

@@ -46,6 +46,8 @@ def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
             return Reading(file=name, team_quarter=None, problems=[found], modified=checked.modified)
         reading = SheetReader(name, checked.data, *found).read(as_of)
         reading.modified = checked.modified
+        if reading.team_quarter is not None and layout.PARENTS_SHEET in book.sheet_names:
+            reading.team_quarter.parent_choices = _parent_choices(book)
         return reading
     finally:
         close = getattr(book, "close", None)
@@ -129,6 +131,16 @@ def _header_row(rows: list[list[object]]) -> int | None:
         if "title" in keys and len(keys - {None, "title"}) >= MIN_HEADERS:
             return index
     return None
+
+
+def _parent_choices(book: Any) -> list[tuple[str, str]]:
+    """The Parents sheet's ``(reference, title)`` rows, kept so ``next`` keeps the drop-downs."""
+    try:
+        rows = book.get_sheet_by_name(layout.PARENTS_SHEET).to_python(skip_empty_area=False)
+    except Exception:  # a damaged or odd sheet: the drop-downs are a convenience
+        return []
+    return [(str(row[0]).strip(), str(row[1]).strip()) for row in rows[1:]
+            if len(row) >= 2 and isinstance(row[0], str) and row[0].strip()]
 
 
 def _merges(sheet: Any) -> list[tuple[tuple[int, int], tuple[int, int]]]:

@@ -109,3 +109,22 @@ def test_score_json_gives_ids_and_parents(company, tmp_path):
 ])
 def test_a_parent_cell_names_its_reference_before_the_colon(text, reference):
     assert parse_reference(text) == reference
+
+
+def test_next_quarter_keeps_ids_parents_and_the_parent_drop_down(company, tmp_path):
+    team = tmp_path / "east.xlsx"
+    CliRunner().invoke(main, ["new", "-o", str(team), "--team", "East", "--quarter", "2027-Q1",
+                              "--template", "sales-team", "--parent", str(company)])
+    _type(team, {layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW): "Acme/O1: Grow revenue",
+                 layout.address("parent", layout.FIRST_ROW): "Acme/O1.1: ARR"})
+    following = tmp_path / "east-q2.xlsx"
+    result = CliRunner().invoke(main, ["next", str(team), "-o", str(following)])
+    assert result.exit_code == 0, result.output
+    before, after = read_workbook(team).team_quarter, read_workbook(following).team_quarter
+    assert after.quarter == "2027-Q2"
+    assert [o.id for o in after.objectives] == [o.id for o in before.objectives]
+    assert [kr.id for kr in after.key_results] == [kr.id for kr in before.key_results]
+    assert after.objectives[0].parent == "Acme/O1: Grow revenue"
+    assert after.key_results[0].parent == "Acme/O1.1: ARR"
+    assert after.parent_choices == before.parent_choices != []
+
