@@ -89,7 +89,8 @@ def carry_key_result(kr: KeyResult, from_quarter: str | None = None) -> KeyResul
                      + (f": {kr.revision_reason}" if kr.revision_reason else "."))
     return replace(kr, start=start, target=kr.target_value, revised_target=None,
                    revision_reason=None, lagging=False, current=None, check_ins={},
-                   confidence=None, comment=" ".join(notes) or None, row=None)
+                   confidence=None, confidences={}, follows_confidences=True,
+                   comment=" ".join(notes) or None, row=None)
 
 
 # Private API

@@ -81,6 +81,10 @@ def _fix_key_result(reading: Reading, kr: KeyResult) -> list[Change]:
             fixer = _milestone if milestone else _number
             kr.check_ins[week], change = fixer(kr.check_ins[week], f"Week {week}", at(key))
             changes += change
+    if not kr.follows_confidences and kr.confidence in (None, ""):
+        kr.follows_confidences = True
+        changes.append(Change(at("confidence"), "Confidence's formula restored: it follows the "
+                              "latest check-in's confidence again"))
     if kr.current not in (None, ""):
         fixer = _milestone if milestone else _number
         kr.current, change = fixer(kr.current, "Current", at("current"))

@@ -98,7 +98,8 @@ CALENDAR_COLUMN = 6  # G
 
 TEXT, NUMBER, CHOICE, CHECK_IN, CURRENT, FORMULA = (
     "text", "number", "choice", "check-in", "current", "formula")
-"""What a column's cells hold. CURRENT is a formula (the latest check-in) until typed over."""
+"""What a column's cells hold. CURRENT is a formula (the latest check-in's value, or its
+confidence) until typed over."""
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,13 @@ class Column:
 
 
 def _check_in_columns() -> list[Column]:
-    return [Column(f"week_{week}", f"Week {week}", 8.5, CHECK_IN, check_in_week=week)
-            for week in CHECK_IN_COLUMNS]
+    """Each check-in week's value, then the confidence given with it."""
+    columns = []
+    for week in CHECK_IN_COLUMNS:
+        columns.append(Column(f"week_{week}", f"Week {week}", 8.5, CHECK_IN, check_in_week=week))
+        columns.append(Column(f"confidence_{week}", f"Confidence {week}", 9, CHOICE,
+                              choices=CONFIDENCES, check_in_week=week))
+    return columns
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -141,7 +147,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("lagging", "Lagging", 8.5, CHOICE, choices=YES_NO),
     *_check_in_columns(),
     Column("current", "Current", 10, CURRENT),
-    Column("confidence", "Confidence", 11, CHOICE, choices=CONFIDENCES),
+    Column("confidence", "Confidence", 11, CURRENT, choices=CONFIDENCES),  # the latest, until typed over
     Column("comment", "Comment", 26),
     Column("parent", "Parent", 24, CHOICE),  # Owner/ID of what it aligns to, from Parents
     Column("progress", "Progress", 9.5, FORMULA),
@@ -163,6 +169,7 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_INDEX = {column.key: index for index, column in enumerate(COLUMNS)}
 COLUMN_OF = {column.key: column for column in COLUMNS}
 CHECK_IN_KEYS = tuple(f"week_{week}" for week in CHECK_IN_COLUMNS)
+CONFIDENCE_KEYS = tuple(f"confidence_{week}" for week in CHECK_IN_COLUMNS)
 INPUT_KEYS = tuple(column.key for column in COLUMNS if column.user_input)
 """The cells of a key-result row a person fills in, in sheet order."""
 REQUIRED_HEADERS = ("Objective", "Key result", "Owner", "Type", "Start", "Target",

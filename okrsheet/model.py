@@ -34,7 +34,7 @@ class KeyResult:
     revision_reason: str | None = None
     lagging: bool = False
     check_ins: dict[int, object] = field(default_factory=dict)  # week -> value
-    confidence: str | None = None
+    confidence: str | None = None  # typed over the Confidence formula; None follows the check-ins
     comment: str | None = None
     row: int | None = None  # sheet row it was read from (1-based)
     follows_check_ins: bool = True
@@ -43,6 +43,9 @@ class KeyResult:
     """The Lagging cell when it is neither blank, yes nor no (it makes the KR "check input")."""
     objective_id: object = None
     """The Objective cell of a key result that names no objective of the workbook."""
+    confidences: dict[int, object] = field(default_factory=dict)  # week -> high/medium/low
+    follows_confidences: bool = True
+    """False when Confidence's formula is gone: a blank Confidence then stays blank."""
     input_error: scoring.CellError | None = None
     """An error value in the row that the reader could not place in a cell (check input)."""
     id: str | None = None
@@ -61,6 +64,16 @@ class KeyResult:
             return None
         check_ins = self.check_ins
         return scoring.latest_check_in([check_ins.get(week) for week in CHECK_IN_COLUMNS])
+
+    @property
+    def confidence_value(self) -> object:
+        """Confidence as the sheet shows it: typed, else the one given at the latest check-in."""
+        if self.confidence not in (None, ""):
+            return self.confidence
+        if not self.follows_confidences:
+            return None
+        confidences = self.confidences
+        return scoring.latest_check_in([confidences.get(week) for week in CHECK_IN_COLUMNS])
 
     @property
     def target_value(self) -> object:

@@ -71,7 +71,7 @@ ROW_INPUTS = tuple(key for key in layout.INPUT_KEYS if key not in ("objective", 
 """Input cells that make a row without a title worth a warning."""
 NUMBER_KEYS = tuple(column.key for column in layout.COLUMNS if column.cell == layout.NUMBER)
 TEXT_KEYS = tuple(column.key for column in layout.COLUMNS
-                   if column.cell in (layout.TEXT, layout.CHOICE)
+                   if column.cell in (layout.TEXT, layout.CHOICE) and column.check_in_week is None
                    and column.key not in ("objective", "title", "type", "lagging"))
 
 

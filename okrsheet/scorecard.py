@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 KR_KEYS = tuple(column.key for column in layout.COLUMNS
                 if column.cell in (layout.TEXT, layout.CHOICE, layout.NUMBER)
-                and column.key not in ("objective", "confidence", "comment", "revision_reason"))
+                and column.check_in_week is None
+                and column.key not in ("objective", "comment", "revision_reason"))
 """The inputs a key result shows in a scorecard, from the row schema."""
 CSV_KEYS = ("title", "owner", "type", "start", "target", "revised_target", "current", "weight",
             "progress", "status", "pace", "check")
@@ -123,6 +124,8 @@ def _key_result(tq: TeamQuarter, kr: KeyResult, day: dt.date,
     data["id"] = ids.get(id(kr), kr.id)
     data.update({
         "current": _plain(kr.current_value), "lagging": kr.lagging,
+        "confidence": kr.confidence_value,
+        "confidences": {str(week): value for week, value in sorted(kr.confidences.items())},
         "progress": 0.0 if check else kr.progress, "status": tq.kr_status(kr),
         "pace": tq.pace(kr, day), "check": check, "row": kr.row,
         "parent": parse_reference(kr.parent),

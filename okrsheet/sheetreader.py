@@ -73,6 +73,7 @@ class SheetReader:
         for row in rows:
             if not (calculated and self._cached(row, "status") in (None, "")):
                 self._current(row, calculated)  # rows without formulas are not scored anyway
+                self._confidence(row, calculated)
         reading = Reading(file=self.file, team_quarter=tq, sheet=self.sheet,
                           layout=LEGACY if objectives_header is None else OBJECTIVES)
         kept = []
@@ -224,6 +225,10 @@ class SheetReader:
             value = self._input(row, index, key)
             if value is not None:
                 kr.check_ins[week] = value
+        for week, key in zip(CHECK_IN_COLUMNS, layout.CONFIDENCE_KEYS):
+            confidence = _text(self._value(row, key))
+            if confidence is not None:
+                kr.confidences[week] = confidence
         return kr
 
     def _input(self, row: list[object], index: int, key: str) -> object:
@@ -257,6 +262,17 @@ class SheetReader:
 
     def _cached(self, row: _Row, key: str) -> object:
         return self._value(row.cached, key)
+
+    def _confidence(self, row: _Row, calculated: bool) -> None:
+        """Confidence: typed over (kept), following the check-ins' (None), or cleared."""
+        kr = row.kr
+        shown_value = _text(self._value(row.cached, "confidence"))
+        latest = scoring.latest_check_in([kr.confidences.get(week) for week in CHECK_IN_COLUMNS])
+        if shown_value is None:
+            if calculated and latest is not None and "confidence" in self.columns:
+                kr.follows_confidences = False
+        elif shown_value != latest:
+            kr.confidence = shown_value
 
     def _current(self, row: _Row, calculated: bool) -> None:
         """Current: typed over (kept), following the check-ins (None), or cleared (blank)."""

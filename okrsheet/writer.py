@@ -265,7 +265,9 @@ class _SheetWriter:
         if kr is not None:
             inputs.update({column.key: getattr(kr, column.key) for column in COLUMNS
                            if column.cell in (layout.TEXT, layout.NUMBER, layout.CHOICE)
-                           and column.key != "objective"})
+                           and column.key != "objective" and column.check_in_week is None})
+            inputs.update(zip(layout.CONFIDENCE_KEYS,
+                              [kr.confidences.get(week) for week in CHECK_IN_COLUMNS]))
             inputs["lagging"] = kr.lagging_entry if kr.lagging_entry is not None else (
                 "yes" if kr.lagging else None)
             inputs.update(zip(layout.CHECK_IN_KEYS, check_ins))
@@ -282,8 +284,14 @@ class _SheetWriter:
             _value(sheet, a["current"], kr.current, f["current"])
         else:
             latest = scoring.latest_check_in(check_ins)
-            sheet.write_formula(a["current"], self._current_formula(row), f["current"],
-                                _cached(latest))
+            sheet.write_formula(a["current"], self._latest_formula(row, layout.CHECK_IN_KEYS),
+                                f["current"], _cached(latest))
+        if kr is not None and (kr.confidence not in (None, "") or not kr.follows_confidences):
+            _text(sheet, a["confidence"], kr.confidence, f["input"])
+        else:
+            latest = kr.confidence_value if kr is not None else None
+            sheet.write_formula(a["confidence"], self._latest_formula(row, layout.CONFIDENCE_KEYS),
+                                f["input"], _cached(latest))
         if kr is not None:
             self._height(row, kr)
 
@@ -318,11 +326,11 @@ class _SheetWriter:
         for key, formula, fmt, cached in formulas:
             sheet.write_formula(a[key], formula.format(**refs), fmt, cached)
 
-    def _current_formula(self, row: int) -> str:
+    def _latest_formula(self, row: int, keys: tuple[str, ...]) -> str:
+        """The last non-blank of the week columns ``keys`` (values, or confidences)."""
         formula = '""'
-        for week in CHECK_IN_COLUMNS:
-            formula = scoring.LATEST_CHECK_IN_STEP.format(check_in=address(f"week_{week}", row),
-                                                          earlier=formula)
+        for key in keys:
+            formula = scoring.LATEST_CHECK_IN_STEP.format(check_in=address(key, row), earlier=formula)
         return formula
 
     def _height(self, row: int, kr: KeyResult) -> None:

@@ -99,10 +99,13 @@ def random_rows(rng: random.Random, count: int, odd: float = 0.0) -> list[dict[s
         for week, value in zip(CHECK_IN_COLUMNS, values):
             if CHECK_IN_COLUMNS.index(week) < filled and rng.random() < 0.85:
                 row[f"week_{week}"] = value
+                if rng.random() < 0.7:
+                    row[f"confidence_{week}"] = rng.choice(["high", "medium", "low"])
         if rng.random() < 0.3:
             milestone = kr_type.strip().casefold() == "milestone"
             row["current"] = values[-1] if rng.random() < 0.7 or milestone else _number(rng)
-        row["confidence"] = rng.choice([None, "high", "medium", "low"])
+        if rng.random() < 0.15:
+            row["confidence"] = rng.choice(["high", "medium", "low"])  # typed over the formula
         for key in ("start", "target", "revised_target", "weight", "current", "week_3",
                     "week_5", "week_13", "lagging"):
             if rng.random() < odd:
@@ -140,6 +143,8 @@ def key_result(row: dict[str, object], sheet_row: int | None = None) -> KeyResul
         check_ins={week: meant(row[f"week_{week}"]) for week in CHECK_IN_COLUMNS
                    if row.get(f"week_{week}") is not None},
         confidence=row.get("confidence"), row=sheet_row,  # type: ignore[arg-type]
+        confidences={week: row[f"confidence_{week}"] for week in CHECK_IN_COLUMNS
+                     if row.get(f"confidence_{week}") is not None},
     )
     if lagging is not None and not (isinstance(lagging, str) and lagging.casefold() in ("yes", "no")):
         kr.lagging_entry = lagging

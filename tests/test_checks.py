@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from okrsheet import layout
 from okrsheet.checks import check
 from okrsheet.model import KeyResult, Objective, TeamQuarter
 
@@ -55,9 +56,9 @@ def test_key_result_count():
     (_kr("k", type_="grow"), "F10", "UNKNOWN-TYPE"),
     (_kr("k", weight=-1.0), "L10", "BAD-WEIGHT"),
     (_kr("k", owner=None), "D10", "NO-OWNER"),
-    (_kr("k", start=30.0, target=60.0, current=0.45), "T10", "UNIT-MISTAKE"),
-    (_kr("k", start=0.1, target=0.6, current=45.0), "T10", "UNIT-MISTAKE"),
-    (_kr("k", start=0.0, target=10.0, current=4500.0), "T10", "UNIT-MISTAKE"),
+    (_kr("k", start=30.0, target=60.0, current=0.45), layout.letter("current") + "10", "UNIT-MISTAKE"),
+    (_kr("k", start=0.1, target=0.6, current=45.0), layout.letter("current") + "10", "UNIT-MISTAKE"),
+    (_kr("k", start=0.0, target=10.0, current=4500.0), layout.letter("current") + "10", "UNIT-MISTAKE"),
     (_kr("k", kind="activity"), "E10", "UNKNOWN-KIND"),
 ])
 def test_rule_fires_at_its_cell(kr, cell, code):
