@@ -19,6 +19,8 @@ from okrsheet.scoring import CONFIDENCES, KR_KINDS, KR_TYPES, YES_NO
 OKRS_SHEET = "OKRs"
 GUIDE_SHEET = "Guide"
 PARENTS_SHEET = "Parents"
+ACTIONS_SHEET = "Actions"
+"""Priority actions, each naming a key result's id; the OKRs sheet counts the open ones."""
 """Lists the parent workbook's objectives and key results for the Parent drop-downs."""
 
 LEVELS = ("company", "team", "person")
@@ -154,6 +156,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", "Status", 11.5, FORMULA),
     Column("pace", "Pace", 9, FORMULA),
     Column("input_check", "Input check", 13, FORMULA),
+    Column("open_actions", "Open actions", 8.5, FORMULA),
+    Column("overdue_actions", "Overdue actions", 8.5, FORMULA),
     # Helpers the formulas need; hidden, recomputed by the reader, never trusted. Scores add
     # up these (not the visible Progress), so typing over a visible result changes no score.
     Column("progress_value", "Progress value", 6, FORMULA, hidden=True),
@@ -190,6 +194,18 @@ OBJECTIVE_COLUMN_INDEX = {
     **{column.key: index for index, column in enumerate(OBJECTIVE_COLUMNS)},
     **{key: COLUMN_INDEX["progress_value"] + index for index, key in enumerate(OBJECTIVE_HELPERS)},
 }
+
+ACTION_COLUMNS: tuple[Column, ...] = (
+    Column("title", "Action", 50),
+    Column("key_result", "Key result", 14, CHOICE),  # its id, from the OKRs sheet's ID column
+    Column("owner", "Owner", 14),
+    Column("due", "Due", 12, NUMBER),
+    Column("done", "Done", 8, CHOICE, choices=YES_NO),
+    Column("state", "State", 10, FORMULA),
+)
+"""The Actions sheet, from column A, header in row 1."""
+ACTION_INDEX = {column.key: index for index, column in enumerate(ACTION_COLUMNS)}
+ACTION_ROWS = 100  # ready rows of the Actions sheet
 
 OBJECTIVES_HEADING_ROW = 8  # 0-based: "Objectives" heading
 OBJECTIVES_HEADER_ROW = 9  # 0-based: ID | Objective | Score | Status | Key results

@@ -128,6 +128,26 @@ class Objective:
 
 
 @dataclass(slots=True)
+class Action:
+    """A priority action that moves a key result: what, for which key result (its id), who,
+    by when, and whether it is done."""
+
+    title: str
+    key_result: str | None = None  # the key result's id, O2.3
+    owner: str | None = None
+    due: dt.date | None = None
+    done: bool = False
+    row: int | None = None  # sheet row it was read from (1-based)
+
+    def is_open(self) -> bool:
+        return not self.done
+
+    def is_overdue(self, as_of: dt.date) -> bool:
+        """Open and due before ``as_of``."""
+        return not self.done and self.due is not None and self.due < as_of
+
+
+@dataclass(slots=True)
 class TeamQuarter:
     """One team's OKRs for one quarter: what one workbook holds."""
 
@@ -144,6 +164,8 @@ class TeamQuarter:
     """Key results whose Objective names no objective: not scored, and "check input"."""
     level: str = "team"
     """company, team or person: which rules the checks apply and where it sits in the tree."""
+    actions: list[Action] = field(default_factory=list)
+    """The Actions sheet: what the team does next for its key results."""
     parent_choices: list[tuple[str, str]] = field(default_factory=list)
     """``(reference, title)`` of the parent workbook's objectives and key results: the
     Parent drop-down's choices (``("Acme/O2", "Grow revenue")``)."""
@@ -189,6 +211,15 @@ class TeamQuarter:
         check = self.kr_check(kr)
         return scoring.kr_status(0.0 if check else kr.progress, kr.current_value, kr.lagging,
                                  self.green_from, self.orange_from, check)
+
+    def action_counts(self, kr_id: str | None, as_of: dt.date) -> tuple[int, int]:
+        """``(open, overdue)`` actions naming the key result ``kr_id``, as the sheet counts
+        them (ids matched ignoring case, overdue when due before ``as_of``)."""
+        if not kr_id:
+            return 0, 0
+        mine = [action for action in self.actions
+                if action.title and not action.done and scoring.same_id(action.key_result, kr_id)]
+        return len(mine), sum(action.is_overdue(as_of) for action in mine)
 
     def elapsed(self, as_of: dt.date | None = None) -> float | None:
         """Share of the quarter gone by at ``as_of`` (default: the workbook's As of)."""

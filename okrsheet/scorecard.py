@@ -54,6 +54,11 @@ def scorecard(reading: "Reading", problems: list[Problem] | None = None,
             } for objective in tq.objectives],
             "unassigned": [_key_result(tq, kr, day, ids) for kr in tq.unassigned],
             "to_check": tq.to_check,
+            "actions": [{"title": action.title, "key_result": action.key_result,
+                         "owner": action.owner,
+                         "due": action.due.isoformat() if action.due else None,
+                         "done": action.done, "overdue": action.is_overdue(day)}
+                        for action in tq.actions],
             "revised_targets": sum(kr.revised for kr in tq.key_results),
             "lagging": sum(kr.lagging for kr in tq.key_results),
         })
@@ -130,6 +135,7 @@ def _key_result(tq: TeamQuarter, kr: KeyResult, day: dt.date,
         "pace": tq.pace(kr, day), "check": check, "row": kr.row,
         "parent": parse_reference(kr.parent),
     })
+    data["open_actions"], data["overdue_actions"] = tq.action_counts(data["id"], day)
     return data
 
 

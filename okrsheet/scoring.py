@@ -413,6 +413,17 @@ SHOWN_FORMULA = ('IF({title}="",0,IF(ISNUMBER({shown_progress}),'
 OBJECTIVE_SHOWN_FORMULA = 'IF({title}="",0,IF({score}={score_value},0,1))'
 TEAM_SHOWN_FORMULA = 'IF({team_score}=IFERROR(AVERAGE({score_values}),""),0,1)'
 
+OPEN_ACTIONS_FORMULA = ('IF(OR({title}="",{id}=""),"",COUNTIFS({action_krs},{id},'
+                        '{action_titles},"<>",{action_done},"<>yes"))')
+"""Actions on the Actions sheet naming this key result's id and not done."""
+OVERDUE_ACTIONS_FORMULA = ('IF(OR({title}="",{id}=""),"",COUNTIFS({action_krs},{id},'
+                           '{action_titles},"<>",{action_done},"<>yes",'
+                           '{action_due},"<"&IF({as_of}="",TODAY(),{as_of})))')
+"""Of those, the ones due before As of (today when blank)."""
+ACTION_STATE_FORMULA = ('IF({title}="","",IF({done}="yes","done",IF(AND(ISNUMBER({due}),'
+                        '{due}<IF({as_of}="",TODAY(),{as_of})),"overdue","open")))')
+
+
 ELAPSED_FORMULA = "MAX(0,MIN(1,({as_of}-{quarter_start}+1)/({quarter_end}-{quarter_start}+1)))"
 
 PACE_FORMULA = (

@@ -54,6 +54,7 @@ def workbook_bytes(team_quarter: TeamQuarter, today: dt.date | None = None) -> b
         "created": created,
     })
     _SheetWriter(book, team_quarter, today or dt.date.today()).write()
+    _write_actions(book, team_quarter, today or dt.date.today())
     write_guide(book, team_quarter)
     if team_quarter.parent_choices:
         _write_parents(book, team_quarter.parent_choices)
@@ -300,7 +301,8 @@ class _SheetWriter:
                 "start": a["start"], "target": a["target"], "revised": a["revised_target"],
                 "weight": a["weight"], "lagging": a["lagging"], "progress": a["progress_value"],
                 "objective": a["objective"], "check": a["input_check"],
-                "weight_used": a["weight_used"], "shown_progress": a["progress"],
+                "weight_used": a["weight_used"], "shown_progress": a["progress"], "id": a["id"],
+                **_action_ranges(),
                 "ids": layout.objective_range("id"),
                 "objective_titles": layout.objective_range("title"),
                 "elapsed": layout.absolute(layout.ELAPSED.value_cell), **self._thresholds()}
@@ -308,6 +310,9 @@ class _SheetWriter:
         progress = (0.0 if check else kr.progress) if kr else 0.0
         weight_used = scoring.weight_used(kr.weight, kr.lagging, check) if kr else 0
         pace = tq.pace(kr, tq.as_of or self.today) if kr else None
+        kr_id = self.kr_ids.get(id(kr), kr.id) if kr else None
+        actions: tuple[object, object] = tq.action_counts(kr_id, tq.as_of or self.today) \
+            if kr_id else ("", "")
         formulas = (
             ("input_check", scoring.INPUT_CHECK_FORMULA, f["check"], check or ""),
             ("progress_value", scoring.PROGRESS_VALUE_FORMULA, None, progress if kr else ""),
@@ -322,6 +327,8 @@ class _SheetWriter:
             ("to_check", scoring.TO_CHECK_FORMULA, None, 1 if check else 0),
             ("counted", scoring.COUNTED_FORMULA, None, 1 if kr is not None else 0),
             ("shown", scoring.SHOWN_FORMULA, None, 0),
+            ("open_actions", scoring.OPEN_ACTIONS_FORMULA, f["count"], actions[0]),
+            ("overdue_actions", scoring.OVERDUE_ACTIONS_FORMULA, f["count"], actions[1]),
         )
         for key, formula, fmt, cached in formulas:
             sheet.write_formula(a[key], formula.format(**refs), fmt, cached)
@@ -420,6 +427,10 @@ class _SheetWriter:
             by_text(span(key), status_cell, statuses)
         by_text(span("pace"), f"${letter('pace')}{first + 1}",
                 {scoring.ON_TRACK: "green", scoring.AT_RISK: "orange", scoring.BEHIND: "red"})
+        overdue_cell = f"{letter('overdue_actions')}{first + 1}"
+        sheet.conditional_format(span("overdue_actions"), {
+            "type": "formula", "criteria": f"=AND(ISNUMBER({overdue_cell}),{overdue_cell}>0)",
+            "format": f["red"]})
         check_cell = f"{letter('input_check')}{first + 1}"
         sheet.conditional_format(span("input_check"), {
             "type": "formula", "criteria": f"=LEN({check_cell})>0", "format": f[scoring.CHECK_INPUT]})
@@ -435,6 +446,72 @@ class _SheetWriter:
             "type": "formula", "criteria": f'={sheet_check}="OK"', "format": f["green"]})
         sheet.conditional_format(layout.SHEET_CHECK.value_cell, {
             "type": "formula", "criteria": f'={sheet_check}<>"OK"', "format": f[scoring.CHECK_INPUT]})
+
+
+def _action_ranges() -> dict[str, str]:
+    """The Actions sheet's columns as absolute ranges, and As of, for the OKRs sheet's formulas."""
+    def column(key: str) -> str:
+        letter_ = layout.column_letter(layout.ACTION_INDEX[key])
+        return f"'{layout.ACTIONS_SHEET}'!${letter_}$2:${letter_}${layout.ACTION_ROWS + 1}"
+
+    return {"action_krs": column("key_result"), "action_titles": column("title"),
+            "action_done": column("done"), "action_due": column("due"),
+            "as_of": layout.absolute(layout.AS_OF.value_cell)}
+
+
+def _write_actions(book: Any, team_quarter: TeamQuarter, today: dt.date) -> None:
+    """The Actions sheet: priority actions, each naming a key result by its id."""
+    sheet = book.add_worksheet(layout.ACTIONS_SHEET)
+    f = workbook_formats(book)
+    index = layout.ACTION_INDEX
+    for column in layout.ACTION_COLUMNS:
+        sheet.write_string(0, index[column.key], column.header,
+                           f["header"] if column.user_input else f["header_formula"])
+        sheet.set_column(index[column.key], index[column.key], column.width)
+    as_of = f"'{layout.OKRS_SHEET}'!{layout.absolute(layout.AS_OF.value_cell)}"
+    day = team_quarter.as_of or today
+    for row in range(1, layout.ACTION_ROWS + 1):
+        action = team_quarter.actions[row - 1] if row - 1 < len(team_quarter.actions) else None
+        cells = {key: layout.cell(row, column) for key, column in index.items()}
+        _text(sheet, cells["title"], action.title if action else None, f["input_wrap"])
+        _text(sheet, cells["key_result"], action.key_result if action else None, f["input"])
+        _text(sheet, cells["owner"], action.owner if action else None, f["input"])
+        if action is not None and action.due is not None:
+            sheet.write_datetime(cells["due"], dt.datetime.combine(action.due, dt.time()),
+                                 f["input_date"])
+        else:
+            sheet.write_blank(cells["due"], None, f["input_date"])
+        _text(sheet, cells["done"], "yes" if action and action.done else None, f["input"])
+        state = "" if action is None else "done" if action.done else \
+            "overdue" if action.is_overdue(day) else "open"
+        sheet.write_formula(cells["state"], scoring.ACTION_STATE_FORMULA.format(
+            title=cells["title"], done=cells["done"], due=cells["due"], as_of=as_of),
+            f["status"], state)
+    last = layout.ACTION_ROWS + 1
+
+    def span(key: str) -> str:
+        letter_ = layout.column_letter(index[key])
+        return f"{letter_}2:{letter_}{last}"
+
+    ids = layout.column_range("id", layout.FIRST_ROW + layout.READY_ROWS - 1)
+    sheet.data_validation(span("key_result"), {
+        "validate": "list", "source": f"='{layout.OKRS_SHEET}'!{ids}", "ignore_blank": True,
+        "error_type": "warning", "error_title": "Key result",
+        "error_message": "Pick the ID of a key result from the OKRs sheet."})
+    sheet.data_validation(span("done"), {"validate": "list", "source": list(scoring.YES_NO),
+                                         "ignore_blank": True})
+    sheet.data_validation(span("due"), {"validate": "date", "criteria": ">",
+                                        "value": dt.date(2000, 1, 1), "error_type": "warning",
+                                        "error_message": "A date, like 2027-02-15."})
+    state = f"${layout.column_letter(index['state'])}2"
+    for text, colour in (("overdue", "red"), ("done", "green"), ("open", "orange")):
+        sheet.conditional_format(span("state"), {"type": "formula", "criteria": f'={state}="{text}"',
+                                                 "format": f[colour]})
+    sheet.freeze_panes(1, 1)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.print_area(0, 0, max(len(team_quarter.actions) + 3, 10), len(layout.ACTION_COLUMNS) - 1)
 
 
 def _write_parents(book: Any, choices: list[tuple[str, str]]) -> None:

@@ -1,0 +1,67 @@
+"""Priority actions: an Actions sheet whose rows name key results by id, counted per key result."""
+
+import datetime as dt
+import json
+
+import openpyxl
+from click.testing import CliRunner
+
+from okrsheet import layout
+from okrsheet.cli import main
+from okrsheet.model import Action
+from okrsheet.reader import read_workbook
+from okrsheet.templates import starter
+from okrsheet.writer import write_workbook
+
+AS_OF = dt.date(2027, 2, 10)
+
+
+def _sales(tmp_path, actions):
+    tq = starter("sales-team", team="Sales", quarter="2027-Q1")
+    tq.as_of = AS_OF
+    tq.actions = actions
+    path = tmp_path / "sales.xlsx"
+    write_workbook(tq, path)
+    return path
+
+
+ACTIONS = [
+    Action("Call the CFO about the renewal", "O1.1", "Sam", dt.date(2027, 2, 1)),  # overdue
+    Action("Draft the mid-market pricing page", "o1.1", "Priya", dt.date(2027, 3, 1)),  # open
+    Action("Book the kick-off", "O1.1", "Sam", dt.date(2027, 1, 5), done=True),  # done
+    Action("Review forecast method", "O2.2", None, None),  # open, no due date
+]
+
+
+def test_each_key_result_shows_its_open_and_overdue_actions(tmp_path):
+    path = _sales(tmp_path, ACTIONS)
+    sheet = openpyxl.load_workbook(path, data_only=True)[layout.OKRS_SHEET]
+    first = layout.FIRST_ROW
+    counts = [(sheet[layout.address("open_actions", first + n)].value,
+               sheet[layout.address("overdue_actions", first + n)].value) for n in (0, 1, 4)]
+    assert counts == [(2, 1), (0, 0), (1, 0)]  # O1.1: two open, one overdue; O2.2: one open
+    states = [row[5] for row in openpyxl.load_workbook(path, data_only=True)[layout.ACTIONS_SHEET]
+              .iter_rows(min_row=2, max_row=5, values_only=True)]
+    assert states == ["overdue", "open", "done", "open"]
+
+
+def test_actions_read_back_and_unfinished_ones_carry_into_next_quarter(tmp_path):
+    path = _sales(tmp_path, ACTIONS)
+    read = read_workbook(path).team_quarter
+    assert [(a.title, a.key_result, a.due, a.done) for a in read.actions] == [
+        (a.title, a.key_result, a.due, a.done) for a in ACTIONS]
+    assert read.action_counts("O1.1", AS_OF) == (2, 1)
+    following = tmp_path / "q2.xlsx"
+    result = CliRunner().invoke(main, ["next", str(path), "-o", str(following)])
+    assert result.exit_code == 0, result.output
+    assert [a.title for a in read_workbook(following).team_quarter.actions] == [
+        "Call the CFO about the renewal", "Draft the mid-market pricing page",
+        "Review forecast method"]
+
+
+def test_score_json_lists_actions_and_counts_them_per_key_result(tmp_path):
+    path = _sales(tmp_path, ACTIONS)
+    card = json.loads(CliRunner().invoke(main, ["score", str(path), "--format", "json"]).output)
+    first = card["objectives"][0]["key_results"][0]
+    assert (first["open_actions"], first["overdue_actions"]) == (2, 1)
+    assert [action["overdue"] for action in card["actions"]] == [True, False, False, False]
