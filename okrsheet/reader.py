@@ -20,23 +20,24 @@ import os
 from typing import Any
 
 from okrsheet import layout, scoring
-from okrsheet.cells import parse_number, serial_date
-from okrsheet.model import Action
+from okrsheet.cells import parse_number
 from okrsheet.problems import ERROR, Problem
 from okrsheet.reading import LEGACY, MIN_HEADERS, OBJECTIVES, TOLERANCE, Reading, header_key
 from okrsheet.safety import Limits, UnreadableFile, check_workbook_file, read_checked
 from okrsheet.sheetreader import SheetReader
+from okrsheet.sidesheets import read_actions, read_parents
 
 __all__ = ["Reading", "read_workbook", "parse_number", "scorecard", "TOLERANCE", "OBJECTIVES",
            "LEGACY"]
 
 def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
-                  limits: Limits | None = None) -> Reading:
+                  limits: Limits | None = None, side_sheets: bool = True) -> Reading:
     """Read the OKR workbook at ``path``.
 
     Raises :class:`~okrsheet.safety.UnreadableFile` for files that can't be read at all;
     anything wrong inside a readable workbook comes back as problems. ``limits`` (default:
-    from the environment) bound what the file may unpack to.
+    from the environment) bound what the file may unpack to. ``side_sheets=False`` skips the
+    Actions and Parents sheets (the quarter-end summary needs neither).
     """
     checked = read_checked(path, limits)
     name = str(path)
@@ -47,10 +48,12 @@ def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
             return Reading(file=name, team_quarter=None, problems=[found], modified=checked.modified)
         reading = SheetReader(name, checked.data, *found).read(as_of)
         reading.modified = checked.modified
-        if reading.team_quarter is not None and layout.PARENTS_SHEET in book.sheet_names:
-            reading.team_quarter.parent_choices = _parent_choices(book)
-        if reading.team_quarter is not None and layout.ACTIONS_SHEET in book.sheet_names:
-            reading.team_quarter.actions = _actions(book)
+        if not side_sheets or reading.team_quarter is None:
+            return reading
+        if layout.PARENTS_SHEET in book.sheet_names:
+            reading.team_quarter.parent_choices = read_parents(book)
+        if layout.ACTIONS_SHEET in book.sheet_names:
+            reading.team_quarter.actions = read_actions(book)
         return reading
     finally:
         close = getattr(book, "close", None)
@@ -134,53 +137,6 @@ def _header_row(rows: list[list[object]]) -> int | None:
         if "title" in keys and len(keys - {None, "title"}) >= MIN_HEADERS:
             return index
     return None
-
-
-def _parent_choices(book: Any) -> list[tuple[str, str]]:
-    """The Parents sheet's ``(reference, title)`` rows, kept so ``next`` keeps the drop-downs."""
-    try:
-        rows = book.get_sheet_by_name(layout.PARENTS_SHEET).to_python(skip_empty_area=False)
-    except Exception:  # a damaged or odd sheet: the drop-downs are a convenience
-        return []
-    return [(str(row[0]).strip(), str(row[1]).strip()) for row in rows[1:]
-            if len(row) >= 2 and isinstance(row[0], str) and row[0].strip()]
-
-
-def _actions(book: Any) -> list[Action]:
-    """The Actions sheet's rows with an action typed, found by their header texts."""
-    try:
-        rows = book.get_sheet_by_name(layout.ACTIONS_SHEET).to_python(skip_empty_area=False)
-    except Exception:  # a damaged or odd sheet: leave the actions out
-        return []
-    if not rows:
-        return []
-    keys = {layout.normalise_header(column.header): column.key for column in layout.ACTION_COLUMNS}
-    at = {keys[layout.normalise_header(text)]: index for index, text in enumerate(rows[0])
-          if isinstance(text, str) and layout.normalise_header(text) in keys}
-    if "title" not in at:
-        return []
-
-    def cell(row: list[object], key: str) -> object:
-        column = at.get(key)
-        return row[column] if column is not None and column < len(row) else None
-
-    actions = []
-    for number, row in enumerate(rows[1:], 2):
-        title = cell(row, "title")
-        if not isinstance(title, str) or not title.strip():
-            continue
-        due = cell(row, "due")
-        if isinstance(due, dt.datetime):
-            due = due.date()
-        elif isinstance(due, (int, float)) and not isinstance(due, bool) and 1 <= due < 2958466:
-            due = serial_date(due)
-        done, key_result, owner = cell(row, "done"), cell(row, "key_result"), cell(row, "owner")
-        actions.append(Action(
-            title.strip(), key_result if isinstance(key_result, str) and key_result else None,
-            owner.strip() or None if isinstance(owner, str) else None,
-            due if isinstance(due, dt.date) else None,
-            isinstance(done, str) and done.casefold() == "yes", number))
-    return actions
 
 
 def _merges(sheet: Any) -> list[tuple[tuple[int, int], tuple[int, int]]]:

@@ -16,9 +16,17 @@ Spreadsheet arithmetic differs from Python's in three ways that matter here:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from okrsheet.arithmetic import CellError as CellError
+from okrsheet.arithmetic import _trim
+from okrsheet.arithmetic import approx_equal as approx_equal
+from okrsheet.arithmetic import approx_sub as approx_sub
+from okrsheet.arithmetic import at_least as at_least
+from okrsheet.arithmetic import at_most as at_most
+from okrsheet.arithmetic import is_blank as is_blank
+from okrsheet.arithmetic import is_number as is_number
+from okrsheet.arithmetic import same_text as same_text
 
 KR_TYPES = ("increase", "decrease", "stay above", "stay below", "milestone")
 KR_KINDS = ("input", "output", "outcome")
@@ -35,67 +43,6 @@ CHECK_INPUT = "check input"
 KR_STATUSES = (GREEN, ORANGE, RED, NOT_UPDATED, LAGGING, CHECK_INPUT)
 """Every status a key result can have, in display order."""
 ON_TRACK, AT_RISK, BEHIND = "on track", "at risk", "behind"
-
-# Public API: spreadsheet-style arithmetic
-
-
-def approx_equal(a: float, b: float) -> bool:
-    """Equal as a spreadsheet compares numbers (about 15 significant digits)."""
-    if a == b:
-        return True
-    if a == 0.0 or b == 0.0 or (a < 0) != (b < 0):
-        return False
-    difference = abs(a - b)
-    if not math.isfinite(difference):
-        return False
-    return difference < abs(a) * 2.0**-48 and difference < abs(b) * 2.0**-48
-
-
-def approx_sub(a: float, b: float) -> float:
-    """``a - b`` as a spreadsheet computes it: nearly equal numbers give exactly 0."""
-    if ((a < 0 and b < 0) or (a > 0 and b > 0)) and approx_equal(a, b):
-        return 0.0
-    return a - b
-
-
-def at_least(a: float, b: float) -> bool:
-    """``a >= b`` as a spreadsheet compares."""
-    return a > b or approx_equal(a, b)
-
-
-def at_most(a: float, b: float) -> bool:
-    """``a <= b`` as a spreadsheet compares."""
-    return a < b or approx_equal(a, b)
-
-
-def same_text(a: str, b: str) -> bool:
-    """``a = b`` on text, as a spreadsheet compares: case does not matter."""
-    return a.casefold() == b.casefold()
-
-
-# Public API: cell values the rules see
-
-
-@dataclass(frozen=True, slots=True)
-class CellError:
-    """An error value in a cell (``#DIV/0!``, ``#N/A``...): it makes its key result "check input"."""
-
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def is_number(value: object) -> bool:
-    """``ISNUMBER``: a number (a date is one too); text, blanks and errors are not, nor
-    TRUE/FALSE (as in Excel and Google Sheets; LibreOffice counts them as 1 and 0)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def is_blank(value: object) -> bool:
-    """A blank cell, or a formula showing nothing."""
-    return value is None or value == ""
-
 
 # Public API: the rules
 
@@ -453,14 +400,3 @@ def pace(kr_type: str | None, progress_value: float, current: object, elapsed: f
     if at_least(progress_value, elapsed * orange_from):
         return AT_RISK
     return BEHIND
-
-
-# Private API
-
-
-def _trim(text: str) -> str:
-    """``TRIM``: outer spaces removed, inner runs of spaces made one."""
-    return _SPACES.sub(" ", text.strip(" "))
-
-
-_SPACES = re.compile(" {2,}")

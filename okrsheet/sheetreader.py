@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from okrsheet import layout, scoring
@@ -16,27 +15,18 @@ from okrsheet.cells import date_serial, parse_number, shown
 from okrsheet.entries import ENTRY_KEYS, entry_problem
 from okrsheet.errorcells import error_cells
 from okrsheet.fields import read_settings
-from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Objective, Scores, TeamQuarter, objectives_from_rows
+from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter
 from okrsheet.problems import ERROR, WARNING, Problem
 from okrsheet.reading import (FIELD_COUNT, FIELD_OF_LABEL, HEADER_TEXT, LEGACY, NUMBER_KEYS,
                               OBJECTIVE_KEY_OF_HEADER, OBJECTIVES, REQUIRED_KEYS, ROW_INPUTS,
                               TEXT_KEYS, TOLERANCE, Reading, header_key)
+from okrsheet.objectivesreader import ObjectivesReader, Row, text_of
 from okrsheet.scoring import CellError
 
 _BLANKS = frozenset((None, ""))
 
 
-@dataclass
-class _Row:
-    """A key-result row as read: the KR, its Objective cell, where, and its cached results."""
-
-    kr: KeyResult
-    objective: object
-    index: int  # into the sheet's rows
-    cached: list[object]
-
-
-class SheetReader:
+class SheetReader(ObjectivesReader):
     """Reads one sheet's labelled fields, Objectives table and key-result table."""
 
     def __init__(self, file: str, data: bytes, sheet: str, rows: list[list[object]],
@@ -166,15 +156,15 @@ class SheetReader:
 
     # -- the key-result table
 
-    def _table(self) -> list[_Row]:
+    def _table(self) -> list[Row]:
         """Every row with a key-result title, as typed."""
         merged = self._merged_values(self.columns.get("objective"))
-        rows: list[_Row] = []
+        rows: list[Row] = []
         # Most rows are empty ready rows: their inputs are checked in one pass (in C).
         inputs = [self.columns[key] for key in ROW_INPUTS if key in self.columns and key != "current"]
         for index in range(self.header + 1, len(self.rows)):
             row = self.rows[index]
-            title = _text(self._value(row, "title"))
+            title = text_of(self._value(row, "title"))
             objective = merged[index] if index in merged else self._value(row, "objective")
             if title is None:
                 if objective not in (None, ""):
@@ -184,7 +174,7 @@ class SheetReader:
                                   "result; it is not scored. Type the key result's title.",
                                   "NO-TITLE")
                 continue
-            rows.append(_Row(self._key_result(row, index, title), objective, index, row))
+            rows.append(Row(self._key_result(row, index, title), objective, index, row))
         return rows
 
     def _merged_values(self, column: int | None) -> dict[int, object]:
@@ -208,12 +198,12 @@ class SheetReader:
 
     def _key_result(self, row: list[object], index: int, title: str) -> KeyResult:
         kr_type = self._input(row, index, "type")
-        kr = KeyResult(title=title, type=_text(kr_type, strip=False) if not isinstance(kr_type, CellError)
+        kr = KeyResult(title=title, type=text_of(kr_type, strip=False) if not isinstance(kr_type, CellError)
                        else None, row=index + self.row_offset + 1)
         if isinstance(kr_type, CellError):
             kr.input_error = kr_type
         for key in TEXT_KEYS:
-            setattr(kr, key, _text(self._value(row, key)))
+            setattr(kr, key, text_of(self._value(row, key)))
         for key in NUMBER_KEYS:
             setattr(kr, key, self._input(row, index, key))
         lagging = self._input(row, index, "lagging")
@@ -226,7 +216,7 @@ class SheetReader:
             if value is not None:
                 kr.check_ins[week] = value
         for week, key in zip(CHECK_IN_COLUMNS, layout.CONFIDENCE_KEYS):
-            confidence = _text(self._value(row, key))
+            confidence = text_of(self._value(row, key))
             if confidence is not None:
                 kr.confidences[week] = confidence
         return kr
@@ -260,13 +250,13 @@ class SheetReader:
         value = row[column]
         return float(value) if value.__class__ is int else value
 
-    def _cached(self, row: _Row, key: str) -> object:
+    def _cached(self, row: Row, key: str) -> object:
         return self._value(row.cached, key)
 
-    def _confidence(self, row: _Row, calculated: bool) -> None:
+    def _confidence(self, row: Row, calculated: bool) -> None:
         """Confidence: typed over (kept), following the check-ins' (None), or cleared."""
         kr = row.kr
-        shown_value = _text(self._value(row.cached, "confidence"))
+        shown_value = text_of(self._value(row.cached, "confidence"))
         latest = scoring.latest_check_in([kr.confidences.get(week) for week in CHECK_IN_COLUMNS])
         if shown_value is None:
             if calculated and latest is not None and "confidence" in self.columns:
@@ -274,7 +264,7 @@ class SheetReader:
         elif shown_value != latest:
             kr.confidence = shown_value
 
-    def _current(self, row: _Row, calculated: bool) -> None:
+    def _current(self, row: Row, calculated: bool) -> None:
         """Current: typed over (kept), following the check-ins (None), or cleared (blank)."""
         kr = row.kr
         current = self._input(row.cached, row.index, "current")
@@ -301,139 +291,12 @@ class SheetReader:
                           "sheet uses the typed value. Clear the override with okrsheet fix if "
                           "Current should follow the check-ins.", "CURRENT-OVERRIDE")
 
-    # -- objectives
-
-    def _objectives(self, tq: TeamQuarter, header: tuple[int, dict[str, int]], rows: list[_Row],
-                    reading: Reading, calculated: bool) -> None:
-        header_row, columns = header
-        self.objective_columns = columns
-        untitled: dict[str, int] = {}  # id -> row index of an objective row without a title
-        for index in range(header_row + 1, self.header):
-            cells = self.rows[index]
-
-            def at(key: str, cells: list[object] = cells) -> object:
-                column = columns.get(key)
-                return cells[column] if column is not None and column < len(cells) else None
-
-            title = _text(at("title"))
-            if title is None:
-                if isinstance(at("id"), str) and at("id"):
-                    untitled.setdefault(str(at("id")).casefold(), index)
-                continue
-            if scoring.same_text(title, "key results") and at("id") in (None, ""):
-                break  # the key-result table's heading
-            identifier = at("id")
-            objective = Objective(title=title, row=index + self.row_offset + 1,
-                                  id=_text(identifier, strip=False), parent=_text(at("parent")))
-            if calculated and "key_results" in columns and at("key_results") in (None, ""):
-                self._problem(ERROR, None, index, f'objective "{title}" is in a row without '
-                              "formulas (an inserted row), so the sheet does not score it. Run "
-                              "okrsheet fix.", "NO-FORMULAS", column=columns["title"])
-                continue
-            if objective.id is None:
-                self._problem(ERROR, None, index, f'objective "{title}" has no ID; give it one '
-                              "(like O4) and pick it in its key results' Objective column.",
-                              "NO-OBJECTIVE-ID", column=columns["id"])
-            tq.objectives.append(objective)
-            self.objective_cached[id(objective)] = at("score")
-        seen: set[str] = set()
-        for objective in tq.objectives:
-            key = (objective.id or "").casefold()
-            if key and key in seen:
-                self._problem(WARNING, None, (objective.row or 1) - 1 - self.row_offset,
-                              f'objective ID "{objective.id}" is used twice; its key results count '
-                              "in both objectives. Give each objective its own ID.",
-                              "DUPLICATE-OBJECTIVE-ID", column=columns["id"])
-            seen.add(key)
-        for row in rows:
-            owners = [objective for objective in tq.objectives
-                      if objective.id is not None and scoring.same_id(row.objective, objective.id)]
-            for objective in owners:
-                objective.key_results.append(row.kr)
-            if not owners:
-                row.kr.objective_id = row.objective if row.objective not in (None, "") else None
-                tq.unassigned.append(row.kr)
-                self._problem(ERROR, "objective", row.index,
-                              f"Objective is {shown(row.objective)}, which names no objective of "
-                              "the Objectives table, so this key result is not scored (check "
-                              "input). Pick an objective ID from the drop-down.", "NO-OBJECTIVE")
-        self._changed_objectives(tq, untitled, columns)
-        for entry in reading.without_formulas:
-            kr = entry[1]
-            owner = next((objective for objective in tq.objectives if objective.id is not None
-                          and scoring.same_id(self._objective_of(kr), objective.id)), None)
-            reading.without_formulas[reading.without_formulas.index(entry)] = (owner, kr)
-
-    def _changed_objectives(self, tq: TeamQuarter, untitled: dict[str, int],
-                            columns: dict[str, int]) -> None:
-        """Name the Objectives-table cell behind unassigned key results: a cleared title, or
-        an ID typed anew that its key results no longer name."""
-        named = [kr.objective_id for kr in tq.unassigned if isinstance(kr.objective_id, str)]
-        for identifier, index in untitled.items():
-            count = sum(1 for name in named if name.casefold() == identifier)
-            if count:
-                self._problem(ERROR, None, index, f"this objective has an ID but no title, so its "
-                              f"{count} key result(s) are not scored (check input); type its "
-                              "title back.", "NO-OBJECTIVE-TITLE", column=columns["title"])
-        unknown = sorted({name for name in named if name.casefold() not in untitled})
-        if not unknown:
-            return
-        for objective in tq.objectives:
-            if not objective.key_results:
-                self._problem(ERROR, None, (objective.row or 1) - 1 - self.row_offset,
-                              f'objective "{objective.title}" (ID {shown(objective.id)}) has no key '
-                              f"results, while key results name {', '.join(unknown)}, which is no "
-                              "ID here: was the ID changed? Type the old ID back, or pick the new "
-                              "one in their Objective column.", "CHANGED-OBJECTIVE-ID",
-                              column=columns["id"])
-
-    def _objective_of(self, kr: KeyResult) -> object:
-        index = (kr.row or 1) - 1 - self.row_offset
-        return self._value(self.rows[index], "objective")
-
-    def _legacy_objectives(self, tq: TeamQuarter, rows: list[_Row], kept: list[_Row],
-                           reading: Reading) -> None:
-        """First layout: objective text on the first row of its key results."""
-        ordered = sorted([(row.index, _text(row.objective), row.kr) for row in rows]
-                         + [(index, _text(text), None) for text, index in self.objective_rows],
-                         key=lambda item: item[0])
-        tq.objectives, orphans = objectives_from_rows([(text, kr) for _, text, kr in ordered])
-        starts = [index for index, text, _ in ordered if text is not None]
-        for objective, index in zip(tq.objectives, starts):
-            objective.row = index + self.row_offset + 1
-        previous = None
-        for index, text, _ in ordered:
-            if text is not None and previous is not None and scoring.same_text(text, previous):
-                self._problem(WARNING, "objective", index,
-                              f'Objective "{text}" is typed again, so it counts as another '
-                              "objective; leave Objective blank on the rows of the same "
-                              "objective.", "REPEATED-OBJECTIVE")
-            if text is not None:
-                previous = text
-        unscored = {id(kr) for _, kr in reading.without_formulas}
-        for objective in tq.objectives:
-            for kr in [kr for kr in objective.key_results if id(kr) in unscored]:
-                objective.key_results.remove(kr)
-                entry = next(item for item in reading.without_formulas if item[1] is kr)
-                reading.without_formulas[reading.without_formulas.index(entry)] = (objective, kr)
-        for kr in orphans:
-            if id(kr) in unscored:
-                continue
-            tq.unassigned.append(kr)
-            self._problem(ERROR, "title", (kr.row or 1) - 1 - self.row_offset,
-                          f'Key result "{kr.title}" has no objective above it; it is not scored. '
-                          "Type its objective in the Objective column.", "NO-OBJECTIVE")
-        if "objective_score" in self.columns:
-            for objective in tq.objectives:
-                index = (objective.row or 1) - 1 - self.row_offset
-                self.objective_cached[id(objective)] = self._value(self.rows[index], "objective_score")
-
     # -- inputs the sheet can't score
 
-    def _kr_check(self, tq: TeamQuarter, row: _Row) -> str | None:
+    def _kr_check(self, tq: TeamQuarter, row: Row) -> str | None:
         return tq.kr_check(row.kr)
 
-    def _entry_problems(self, tq: TeamQuarter, row: _Row) -> None:
+    def _entry_problems(self, tq: TeamQuarter, row: Row) -> None:
         """One problem at each input cell of ``row`` that the sheet can't use as typed."""
         kr, check = row.kr, tq.kr_check(row.kr)
         for key in ENTRY_KEYS:
@@ -458,7 +321,7 @@ class SheetReader:
 
     # -- cached formula results against the recomputed ones
 
-    def _compare_cached(self, tq: TeamQuarter, scores: Scores, rows: list[_Row],
+    def _compare_cached(self, tq: TeamQuarter, scores: Scores, rows: list[Row],
                         fields: dict[str, tuple[object, int, int]], layout_name: str) -> None:
         if not any(self._cached(row, "status") not in (None, "")
                    or self._cached(row, "progress") not in (None, "") for row in rows):
@@ -540,20 +403,3 @@ def _same(a: object, b: object) -> bool:
 
 def _number(value: object) -> object:
     return float(value) if value.__class__ is int else value
-
-
-def _text(value: object, strip: bool = True) -> str | None:
-    """A cell as text (numbers without a trailing .0); None for blank."""
-    if value.__class__ is str:  # most cells: checked first
-        return (value.strip() if strip else value) or None
-    if value is None:
-        return None
-    if isinstance(value, float):
-        text = str(int(value)) if value.is_integer() else repr(value)
-    elif isinstance(value, (dt.date, dt.datetime)):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    if strip:
-        text = text.strip()
-    return text or None

@@ -198,7 +198,7 @@ def _read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = 
     from okrsheet.safety import UnreadableFile
 
     try:
-        reading = read_workbook(path, as_of=as_of, limits=limits)
+        reading = read_workbook(path, as_of=as_of, limits=limits, side_sheets=False)
     except UnreadableFile as error:
         return None, None, [], _one_line(error), None
     if reading.team_quarter is None:

@@ -17,10 +17,12 @@ from okrsheet import layout, scoring
 from okrsheet.alignment import key_result_ids
 from okrsheet.files import OkrsheetError, write_atomic
 from okrsheet.guide import write_guide
+from okrsheet.sidesheets import action_ranges, write_actions, write_parents
 from okrsheet.layout import COLUMNS, FIRST_ROW, HEADER_ROW, address, column_range, letter
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
 from okrsheet.quarter import calendar, week_start
 from okrsheet.styles import workbook_formats
+from okrsheet.writecells import cached_result, serial, write_text, write_value
 
 # Public API
 
@@ -54,10 +56,10 @@ def workbook_bytes(team_quarter: TeamQuarter, today: dt.date | None = None) -> b
         "created": created,
     })
     _SheetWriter(book, team_quarter, today or dt.date.today()).write()
-    _write_actions(book, team_quarter, today or dt.date.today())
+    write_actions(book, team_quarter, today or dt.date.today())
     write_guide(book, team_quarter)
     if team_quarter.parent_choices:
-        _write_parents(book, team_quarter.parent_choices)
+        write_parents(book, team_quarter.parent_choices)
     book.close()
     return buffer.getvalue()
 
@@ -199,7 +201,7 @@ class _SheetWriter:
         for offset, (week, what, _) in enumerate(calendar(start or dt.date(2000, 1, 1)), 1):
             sheet.write_number(row, column + offset, week, f["center"])
             sheet.write_string(row + 1, column + offset, what, f["center"])
-            cached = "" if start is None else _serial(week_start(start, week))
+            cached = "" if start is None else serial(week_start(start, week))
             sheet.write_formula(row + 2, column + offset,
                                 f'IF({start_cell}="","",{start_cell}+{7 * (week - 1)})',
                                 f["date_small"], cached)
@@ -218,8 +220,8 @@ class _SheetWriter:
             objective = tq.objectives[index] if index < len(tq.objectives) else None
             a = {key: layout.objective_address(key, row) for key in layout.OBJECTIVE_COLUMN_INDEX}
             sheet.write_string(a["id"], self.ids[index], f["input"])
-            _text(sheet, a["title"], objective.title if objective else None, f["input_wrap"])
-            _text(sheet, a["parent"], objective.parent if objective else None, f["input"])
+            write_text(sheet, a["title"], objective.title if objective else None, f["input_wrap"])
+            write_text(sheet, a["parent"], objective.parent if objective else None, f["input"])
             refs = {**a, **self._thresholds(),
                     "objectives": column_range("objective", self.last_row),
                     "titles": column_range("title", self.last_row),
@@ -277,22 +279,22 @@ class _SheetWriter:
             value = inputs.get(column.key)
             if column.cell in (layout.TEXT, layout.CHOICE):
                 wrap = column.key in ("title", "comment", "revision_reason")
-                _text(sheet, a[column.key], value, f["input_wrap" if wrap else "input"])
+                write_text(sheet, a[column.key], value, f["input_wrap" if wrap else "input"])
             elif column.cell in (layout.NUMBER, layout.CHECK_IN):
-                _value(sheet, a[column.key], value,
+                write_value(sheet, a[column.key], value,
                        f["check_in" if column.cell == layout.CHECK_IN else "input_number"])
         if kr is not None and (kr.current not in (None, "") or not kr.follows_check_ins):
-            _value(sheet, a["current"], kr.current, f["current"])
+            write_value(sheet, a["current"], kr.current, f["current"])
         else:
             latest = scoring.latest_check_in(check_ins)
             sheet.write_formula(a["current"], self._latest_formula(row, layout.CHECK_IN_KEYS),
-                                f["current"], _cached(latest))
+                                f["current"], cached_result(latest))
         if kr is not None and (kr.confidence not in (None, "") or not kr.follows_confidences):
-            _text(sheet, a["confidence"], kr.confidence, f["input"])
+            write_text(sheet, a["confidence"], kr.confidence, f["input"])
         else:
             latest = kr.confidence_value if kr is not None else None
             sheet.write_formula(a["confidence"], self._latest_formula(row, layout.CONFIDENCE_KEYS),
-                                f["input"], _cached(latest))
+                                f["input"], cached_result(latest))
         if kr is not None:
             self._height(row, kr)
 
@@ -302,7 +304,7 @@ class _SheetWriter:
                 "weight": a["weight"], "lagging": a["lagging"], "progress": a["progress_value"],
                 "objective": a["objective"], "check": a["input_check"],
                 "weight_used": a["weight_used"], "shown_progress": a["progress"], "id": a["id"],
-                **_action_ranges(),
+                **action_ranges(),
                 "ids": layout.objective_range("id"),
                 "objective_titles": layout.objective_range("title"),
                 "elapsed": layout.absolute(layout.ELAPSED.value_cell), **self._thresholds()}
@@ -448,86 +450,6 @@ class _SheetWriter:
             "type": "formula", "criteria": f'={sheet_check}<>"OK"', "format": f[scoring.CHECK_INPUT]})
 
 
-def _action_ranges() -> dict[str, str]:
-    """The Actions sheet's columns as absolute ranges, and As of, for the OKRs sheet's formulas."""
-    def column(key: str) -> str:
-        letter_ = layout.column_letter(layout.ACTION_INDEX[key])
-        return f"'{layout.ACTIONS_SHEET}'!${letter_}$2:${letter_}${layout.ACTION_ROWS + 1}"
-
-    return {"action_krs": column("key_result"), "action_titles": column("title"),
-            "action_done": column("done"), "action_due": column("due"),
-            "as_of": layout.absolute(layout.AS_OF.value_cell)}
-
-
-def _write_actions(book: Any, team_quarter: TeamQuarter, today: dt.date) -> None:
-    """The Actions sheet: priority actions, each naming a key result by its id."""
-    sheet = book.add_worksheet(layout.ACTIONS_SHEET)
-    f = workbook_formats(book)
-    index = layout.ACTION_INDEX
-    for column in layout.ACTION_COLUMNS:
-        sheet.write_string(0, index[column.key], column.header,
-                           f["header"] if column.user_input else f["header_formula"])
-        sheet.set_column(index[column.key], index[column.key], column.width)
-    as_of = f"'{layout.OKRS_SHEET}'!{layout.absolute(layout.AS_OF.value_cell)}"
-    day = team_quarter.as_of or today
-    for row in range(1, layout.ACTION_ROWS + 1):
-        action = team_quarter.actions[row - 1] if row - 1 < len(team_quarter.actions) else None
-        cells = {key: layout.cell(row, column) for key, column in index.items()}
-        _text(sheet, cells["title"], action.title if action else None, f["input_wrap"])
-        _text(sheet, cells["key_result"], action.key_result if action else None, f["input"])
-        _text(sheet, cells["owner"], action.owner if action else None, f["input"])
-        if action is not None and action.due is not None:
-            sheet.write_datetime(cells["due"], dt.datetime.combine(action.due, dt.time()),
-                                 f["input_date"])
-        else:
-            sheet.write_blank(cells["due"], None, f["input_date"])
-        _text(sheet, cells["done"], "yes" if action and action.done else None, f["input"])
-        state = "" if action is None else "done" if action.done else \
-            "overdue" if action.is_overdue(day) else "open"
-        sheet.write_formula(cells["state"], scoring.ACTION_STATE_FORMULA.format(
-            title=cells["title"], done=cells["done"], due=cells["due"], as_of=as_of),
-            f["status"], state)
-    last = layout.ACTION_ROWS + 1
-
-    def span(key: str) -> str:
-        letter_ = layout.column_letter(index[key])
-        return f"{letter_}2:{letter_}{last}"
-
-    ids = layout.column_range("id", layout.FIRST_ROW + layout.READY_ROWS - 1)
-    sheet.data_validation(span("key_result"), {
-        "validate": "list", "source": f"='{layout.OKRS_SHEET}'!{ids}", "ignore_blank": True,
-        "error_type": "warning", "error_title": "Key result",
-        "error_message": "Pick the ID of a key result from the OKRs sheet."})
-    sheet.data_validation(span("done"), {"validate": "list", "source": list(scoring.YES_NO),
-                                         "ignore_blank": True})
-    sheet.data_validation(span("due"), {"validate": "date", "criteria": ">",
-                                        "value": dt.date(2000, 1, 1), "error_type": "warning",
-                                        "error_message": "A date, like 2027-02-15."})
-    state = f"${layout.column_letter(index['state'])}2"
-    for text, colour in (("overdue", "red"), ("done", "green"), ("open", "orange")):
-        sheet.conditional_format(span("state"), {"type": "formula", "criteria": f'={state}="{text}"',
-                                                 "format": f[colour]})
-    sheet.freeze_panes(1, 1)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)
-    sheet.print_area(0, 0, max(len(team_quarter.actions) + 3, 10), len(layout.ACTION_COLUMNS) - 1)
-
-
-def _write_parents(book: Any, choices: list[tuple[str, str]]) -> None:
-    """The Parents sheet: the parent workbook's objectives and key results for the drop-downs."""
-    sheet = book.add_worksheet(layout.PARENTS_SHEET)
-    bold = book.add_format({"bold": True})
-    for column, header in enumerate(("Reference", "Title", "Choice")):
-        sheet.write_string(0, column, header, bold)
-    for row, (reference, title) in enumerate(choices, 1):
-        sheet.write_string(row, 0, reference)
-        sheet.write_string(row, 1, title)
-        sheet.write_string(row, 2, f"{reference}: {title}")
-    sheet.set_column(0, 0, 16)
-    sheet.set_column(1, 2, 50)
-
-
 def _rows(team_quarter: TeamQuarter, ids: list[str]) -> list[tuple[object, KeyResult]]:
     """One row per key result, naming its objective's id; unassigned key results last."""
     rows: list[tuple[object, KeyResult]] = []
@@ -535,47 +457,3 @@ def _rows(team_quarter: TeamQuarter, ids: list[str]) -> list[tuple[object, KeyRe
         rows += [(objective_id, kr) for kr in objective.key_results]
     rows += [(kr.objective_id, kr) for kr in team_quarter.unassigned]
     return rows
-
-
-def _text(sheet: Any, where: str, value: object, fmt: Any) -> None:
-    if value is None or value == "":
-        sheet.write_blank(where, None, fmt)
-    elif isinstance(value, scoring.CellError):
-        sheet.write_formula(where, f"={value.text}", fmt, value.text)
-    else:
-        sheet.write_string(where, _plain_text(value), fmt)
-
-
-def _value(sheet: Any, where: str, value: object, fmt: Any) -> None:
-    """A number cell as it was typed: a number, text (kept as text), an error, or blank."""
-    if value is None or value == "":
-        sheet.write_blank(where, None, fmt)
-    elif isinstance(value, scoring.CellError):
-        sheet.write_formula(where, f"={value.text}", fmt, value.text)
-    elif isinstance(value, str):
-        sheet.write_string(where, value, fmt)
-    elif isinstance(value, bool):
-        sheet.write_boolean(where, value, fmt)
-    elif isinstance(value, (int, float)) and math.isfinite(value):
-        sheet.write_number(where, value, fmt)
-    else:
-        sheet.write_string(where, str(value), fmt)
-
-
-def _cached(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, scoring.CellError):
-        return value.text
-    return value
-
-
-def _plain_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _serial(day: dt.date) -> float:
-    """Spreadsheet date serial (1900 date system)."""
-    return float((day - dt.date(1899, 12, 30)).days)
