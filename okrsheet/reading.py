@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from okrsheet import layout
@@ -75,7 +76,8 @@ TEXT_KEYS = tuple(column.key for column in layout.COLUMNS
                    and column.key not in ("objective", "title", "type", "lagging"))
 
 
+@functools.lru_cache(maxsize=4096)
 def header_key(text: str) -> str | None:
-    """Column key of a header text, or None."""
+    """Column key of a header text, or None (remembered: every workbook has the same texts)."""
     exact = EXACT_HEADERS.get(text.strip().casefold())
     return exact or KEY_OF_HEADER.get(layout.normalise_header(text))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from typing import Any
 
 from okrsheet import layout, scoring
@@ -160,16 +161,24 @@ class SheetReader(ObjectivesReader):
         """Every row with a key-result title, as typed."""
         merged = self._merged_values(self.columns.get("objective"))
         rows: list[Row] = []
-        # Most rows are empty ready rows: their inputs are checked in one pass (in C).
-        inputs = [self.columns[key] for key in ROW_INPUTS if key in self.columns and key != "current"]
+        width = min(map(len, self.rows[self.header + 1:]), default=0)
+        # Most rows are empty ready rows: their inputs are gathered in one step (in C).
+        inputs = [self.columns[key] for key in ROW_INPUTS
+                  if key in self.columns and key != "current" and self.columns[key] < width]
+        gather = operator.itemgetter(*inputs, 0, 0)  # two more: itemgetter(one) is no tuple
+        title_at, objective_at = self.columns.get("title"), self.columns.get("objective")
         for index in range(self.header + 1, len(self.rows)):
             row = self.rows[index]
-            title = text_of(self._value(row, "title"))
+            title_cell = row[title_at] if title_at is not None and title_at < len(row) else None
+            if title_cell == "" and not merged and _BLANKS.issuperset(gather(row)) \
+                    and (objective_at is None or row[objective_at] == ""):
+                continue  # an empty ready row, the most common
+            title = text_of(title_cell)
             objective = merged[index] if index in merged else self._value(row, "objective")
             if title is None:
                 if objective not in (None, ""):
                     self.objective_rows.append((objective, index))
-                elif not _BLANKS.issuperset([row[column] for column in inputs if column < len(row)]):
+                elif not _BLANKS.issuperset([row[column] for column in inputs]):
                     self._problem(WARNING, "title", index, "this row has values but no Key "
                                   "result; it is not scored. Type the key result's title.",
                                   "NO-TITLE")
