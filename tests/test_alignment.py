@@ -128,3 +128,27 @@ def test_next_quarter_keeps_ids_parents_and_the_parent_drop_down(company, tmp_pa
     assert after.key_results[0].parent == "Acme/O1.1: ARR"
     assert after.parent_choices == before.parent_choices != []
 
+
+
+def test_the_tree_in_json_lines_and_check_problems_names_the_dangling_parent_cell(company, tmp_path):
+    from okrsheet.alignment_report import alignment_data, csv_rows, dangling_problems, tree_lines
+
+    east = starter("blank", team="East", quarter="2027-Q1")
+    east.objectives = [Objective("East goal", [_kr("East KR", 8)], parent="Acme/O1"),
+                       Objective("East other", [_kr("Other KR", 2)], parent="Acme/O9")]
+    write_workbook(east, tmp_path / "east.xlsx")
+    trees = align([read_workbook(company).team_quarter,
+                   read_workbook(tmp_path / "east.xlsx").team_quarter])
+    data = alignment_data(trees)
+    assert data["alignment"][0]["children"][0]["team"] == "East"
+    assert data["alignment"][0]["aligned_score"] == pytest.approx(0.8)
+    assert [(d["parent"], d["cell"]) for d in data["dangling"]] == [
+        ("Acme/O9", layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW + 1))]
+    lines = tree_lines(trees)
+    assert lines[:3] == ["Alignment 2027-Q1", "  Acme O1 Grow revenue: 50% (aligned 80%)",
+                         "    East O1 East goal: 80%"]
+    assert "  Dangling link: East O2 East other names Acme/O9, which does not exist" in lines
+    problems = dangling_problems(trees)
+    assert [(p.severity, p.cell, p.code) for p in problems] == [
+        ("error", layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW + 1), "DANGLING-PARENT")]
+    assert [row["depth"] for row in csv_rows(trees)] == [0, 1, 0]
