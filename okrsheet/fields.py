@@ -19,13 +19,17 @@ Report = Callable[..., Any]
 """``report(severity, column key, row index, message, code, column=...)``: the reader's problem."""
 
 
-def read_settings(tq: TeamQuarter, fields: Fields, problem: Report) -> None:
-    """Team, quarter, dates and thresholds from the labelled cells, into ``tq``."""
+def read_settings(tq: TeamQuarter, fields: Fields, problem: Report,
+                  dates_from_1904: Callable[[], bool] = lambda: False) -> None:
+    """Team, quarter, dates and thresholds from the labelled cells, into ``tq``.
+
+    ``dates_from_1904`` tells (when asked) whether the workbook counts dates from 1904.
+    """
     tq.team = _text(fields.get("team", (None,))[0])
     tq.quarter = _text(fields.get("quarter", (None,))[0])
-    tq.quarter_start = _date(problem, fields, "quarter_start", "Quarter start")
-    tq.quarter_end = _date(problem, fields, "quarter_end", "Quarter end")
-    tq.as_of = _date(problem, fields, "as_of", "As of")
+    tq.quarter_start = _date(problem, fields, "quarter_start", "Quarter start", dates_from_1904)
+    tq.quarter_end = _date(problem, fields, "quarter_end", "Quarter end", dates_from_1904)
+    tq.as_of = _date(problem, fields, "as_of", "As of", dates_from_1904)
     if tq.quarter and (tq.quarter_start is None or tq.quarter_end is None):
         _derive_dates(problem, tq)
     level = _text(fields.get("level", (None,))[0])
@@ -40,7 +44,8 @@ def read_settings(tq: TeamQuarter, fields: Fields, problem: Report) -> None:
         setattr(tq, key, _threshold(problem, fields, key, label, default))
 
 
-def _date(problem: Report, fields: Fields, key: str, label: str) -> dt.date | None:
+def _date(problem: Report, fields: Fields, key: str, label: str,
+          dates_from_1904: Callable[[], bool]) -> dt.date | None:
     if key not in fields:
         return None
     value, row, column = fields[key]
@@ -51,7 +56,8 @@ def _date(problem: Report, fields: Fields, key: str, label: str) -> dt.date | No
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return serial_date(value)
+        day = serial_date(value)
+        return day + dt.timedelta(days=1462) if dates_from_1904() else day
     if isinstance(value, str):
         try:
             day = dt.date.fromisoformat(value.strip())

@@ -14,7 +14,7 @@ from typing import Any
 from okrsheet import layout, scoring
 from okrsheet.cells import date_serial, parse_number, shown
 from okrsheet.entries import ENTRY_KEYS, entry_problem
-from okrsheet.errorcells import error_cells
+from okrsheet.rawxml import error_cells, uses_1904_dates
 from okrsheet.fields import read_settings
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter
 from okrsheet.problems import ERROR, WARNING, Problem
@@ -54,7 +54,7 @@ class SheetReader(ObjectivesReader):
         objectives_header = self._objectives_header()
         fields = self._fields(objectives_header)
         tq = TeamQuarter(team=None, quarter=None, file=self.file)
-        read_settings(tq, fields, self._problem)
+        read_settings(tq, fields, self._problem, lambda: uses_1904_dates(self.data))
         rows = self._table()
         calculated = any(self._cached(row, "status") not in (None, "") for row in rows)
         if calculated and any(self._cached(row, "input_check") == scoring.ERROR_VALUE for row in rows):

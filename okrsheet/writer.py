@@ -37,6 +37,7 @@ def workbook_bytes(team_quarter: TeamQuarter, today: dt.date | None = None) -> b
     """The OKR workbook as .xlsx bytes. ``today`` fixes what TODAY() caches (default: today)."""
     import xlsxwriter
 
+    _refuse_long_texts(team_quarter)
     if len(team_quarter.objectives) > layout.OBJECTIVE_ROWS:
         raise OkrsheetError(
             f"{len(team_quarter.objectives)} objectives; an OKR workbook holds at most "
@@ -64,6 +65,10 @@ def workbook_bytes(team_quarter: TeamQuarter, today: dt.date | None = None) -> b
     return buffer.getvalue()
 
 
+MAX_CELL_TEXT = 32_767
+"""Characters a spreadsheet cell holds (Excel's limit; XlsxWriter cuts longer text)."""
+
+
 def objective_ids(objectives: list[Objective]) -> list[str]:
     """Each objective's id: its own, else the first free ``O1``, ``O2``... (one per ready row)."""
     taken = {objective.id.casefold() for objective in objectives if objective.id}
@@ -74,6 +79,20 @@ def objective_ids(objectives: list[Objective]) -> list[str]:
 
 
 # Private API
+
+
+def _refuse_long_texts(team_quarter: TeamQuarter) -> None:
+    """Text longer than a cell holds would be cut without a word: refuse it instead."""
+    items: list[tuple[str, object]] = [("Team", team_quarter.team)]
+    items += [(f'objective "{o.title[:40]}"', o.title) for o in team_quarter.objectives]
+    for kr in team_quarter.key_results + team_quarter.unassigned:
+        items += [(f'key result "{kr.title[:40]}", {key}', getattr(kr, key)) for key in
+                  ("title", "owner", "unit", "revision_reason", "comment", "parent")]
+    items += [(f'action "{a.title[:40]}"', a.title) for a in team_quarter.actions]
+    for where, text in items:
+        if isinstance(text, str) and len(text) > MAX_CELL_TEXT:
+            raise OkrsheetError(f"{where}: {len(text):,} characters; a spreadsheet cell holds at "
+                                f"most {MAX_CELL_TEXT:,}. Shorten it and try again.")
 
 
 class _SheetWriter:

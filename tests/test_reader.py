@@ -194,3 +194,18 @@ def test_two_objectives_with_one_id_both_count_its_key_results_with_a_warning(tm
     assert [(p.cell, p.code) for p in reading.problems if p.code != "FORMULA-CHANGED"] == [
         (f"A{layout.FIRST_OBJECTIVE_ROW + 2}", "DUPLICATE-OBJECTIVE-ID"),
         (f"A{layout.FIRST_ROW + 2}", "NO-OBJECTIVE")]
+
+
+def test_a_1904_workbook_reads_a_plain_number_as_of_as_its_own_date(tmp_path):
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    path = tmp_path / "mac.xlsx"
+    write_workbook(starter("sales-team", team="T", quarter="2027-Q1"), path)
+    book = openpyxl.load_workbook(path)
+    book.epoch = CALENDAR_MAC_1904
+    book[layout.OKRS_SHEET][layout.AS_OF.value_cell] = 45_000  # a plain number, no date format
+    book[layout.OKRS_SHEET][layout.AS_OF.value_cell].number_format = "General"
+    book.save(path)
+    as_of = read_workbook(path).team_quarter.as_of
+    assert as_of == dt.date(1904, 1, 1) + dt.timedelta(days=45_000)  # 2027-03-16, not 2023

@@ -157,3 +157,13 @@ def test_a_fresh_workbook_shows_not_updated_rather_than_a_red_team_score(sales_t
     assert rows[layout.TEAM_STATUS.row][layout.TEAM_STATUS.column + 1] == "not updated"
     statuses = {row[layout.COLUMN_INDEX["status"]] for row in rows[layout.FIRST_ROW:]}
     assert statuses == {"not updated", ""}
+
+
+def test_text_longer_than_a_cell_holds_is_refused_not_cut(tmp_path):
+    from okrsheet.files import OkrsheetError
+
+    team_quarter = starter("sales-team", quarter="2027-Q1")
+    team_quarter.key_results[0].comment = "x" * 40_000
+    with pytest.raises(OkrsheetError, match=r"comment: 40,000 characters; .* at most 32,767"):
+        write_workbook(team_quarter, tmp_path / "long.xlsx")
+    assert not (tmp_path / "long.xlsx").exists()

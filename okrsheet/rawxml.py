@@ -1,8 +1,10 @@
-"""Where a sheet holds error values (``#DIV/0!``, ``#N/A``...), read from the file itself.
+"""Facts python-calamine does not give, read from the workbook's own XML when needed.
 
-python-calamine reads error cells as blanks; the reader asks here only when the sheet's own
-Input check says a row holds an error value. OpenDocument files are not searched: the
-reader then names the row instead of the cell.
+- Where a sheet holds error values (``#DIV/0!``, ``#N/A``...): calamine reads error cells as
+  blanks; the reader asks only when the sheet's own Input check says a row holds an error
+  value. OpenDocument files are not searched: the reader then names the row instead.
+- Whether dates count from 1904 (old Mac Excel files): a date typed as a plain number then
+  means another day; the reader asks only when a date cell holds a plain number.
 """
 
 from __future__ import annotations
@@ -39,6 +41,16 @@ def error_cells(data: bytes, sheet: str) -> dict[tuple[int, int], str]:
         found[int(ref.group(2)) - 1, _column(ref.group(1).decode())] = (
             value.group(1).decode("utf-8", "replace") if value else "#VALUE!")
     return found
+
+
+def uses_1904_dates(data: bytes) -> bool:
+    """True for an .xlsx/.xlsm whose workbook counts dates from 1904 (``date1904``)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read("xl/workbook.xml")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return False
+    return re.search(rb'date1904="(1|true)"', xml) is not None
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
