@@ -61,29 +61,21 @@ class SheetReader(ObjectivesReader):
             self.errors = error_cells(self.data, self.sheet)
             if self.errors:
                 rows = self._table()  # again, with the error values in their cells
-        for row in rows:
-            if not (calculated and self._cached(row, "status") in (None, "")):
-                self._current(row, calculated)  # rows without formulas are not scored anyway
-                self._confidence(row, calculated)
         reading = Reading(file=self.file, team_quarter=tq, sheet=self.sheet,
                           layout=LEGACY if objectives_header is None else OBJECTIVES)
         kept = []
         for row in rows:
-            if calculated and self._cached(row, "status") in (None, "") and "status" in self.columns:
-                reading.without_formulas.append((None, row.kr))
-            else:
-                kept.append(row)
+            if calculated and "status" in self.columns and self._cached(row, "status") in (None, ""):
+                reading.without_formulas.append((None, row.kr))  # not scored, as in the sheet
+                continue
+            self._current(row, calculated)
+            self._confidence(row, calculated)
+            kept.append(row)
         if objectives_header is None:
             self._legacy_objectives(tq, rows, kept, reading)
         else:
             self._objectives(tq, objectives_header, kept, reading, calculated)
-        for row in kept:
-            if row.cached and self._cached(row, "input_check") == scoring.ERROR_VALUE \
-                    and row.kr.check != scoring.ERROR_VALUE and self._kr_check(tq, row) is None:
-                row.kr.input_error = CellError("#VALUE!")
-                self._problem(ERROR, "title", row.index, "a cell of this row holds an error value "
-                              "(#DIV/0!, #N/A...); the sheet shows check input. Fix the cell's "
-                              "formula or type a value.", "ERROR-VALUE")
+        self._unplaced_errors(tq, kept)
         for _, kr in reading.without_formulas:
             self._problem(ERROR, "title", kr.row - 1 - self.row_offset,  # type: ignore[operator]
                           f'key result "{kr.title}" is in a row without formulas (an inserted '
@@ -302,8 +294,15 @@ class SheetReader(ObjectivesReader):
 
     # -- inputs the sheet can't score
 
-    def _kr_check(self, tq: TeamQuarter, row: Row) -> str | None:
-        return tq.kr_check(row.kr)
+    def _unplaced_errors(self, tq: TeamQuarter, rows: list[Row]) -> None:
+        """Rows whose Input check shows an error value the reader found in no cell (.ods)."""
+        for row in rows:
+            if self._cached(row, "input_check") == scoring.ERROR_VALUE \
+                    and tq.kr_check(row.kr) is None:
+                row.kr.input_error = CellError("#VALUE!")
+                self._problem(ERROR, "title", row.index, "a cell of this row holds an error value "
+                              "(#DIV/0!, #N/A...); the sheet shows check input. Fix the cell's "
+                              "formula or type a value.", "ERROR-VALUE")
 
     def _entry_problems(self, tq: TeamQuarter, row: Row) -> None:
         """One problem at each input cell of ``row`` that the sheet can't use as typed."""
