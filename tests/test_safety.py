@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrsheet import safety
+from okrsheet import parts, safety
 from okrsheet.files import OkrsheetError
 from okrsheet.safety import Limits, UnreadableFile, check_workbook_file
 
@@ -297,7 +297,7 @@ def test_rows_are_counted_exactly_whatever_the_chunk_boundaries(tmp_path_factory
                                    sheet_with_rows(rows, prefix, padding),
                                    others={"xl/worksheets/sheet2.xml": sheet_with_rows(0)}))
     limits = Limits(max_rows=limit)
-    with mock.patch.object(safety, "_CHUNK", chunk):
+    with mock.patch.object(parts, "_CHUNK", chunk):
         if rows > limit:
             assert f"over {limit:,} rows" in refusal(path, limits)
         else:

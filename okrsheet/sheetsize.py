@@ -1,0 +1,217 @@
+"""How large a grid a sheet makes python-calamine build, told from the sheet's own bytes.
+
+python-calamine builds each sheet as one rectangle, from A1 (okrsheet reads with
+``skip_empty_area=False``) to the last cell holding a value, whatever lies between: two
+values at ``A1`` and ``XFD1048576`` make it allocate 17 billion cells from a 1.6 KB file.
+The scanners here read a sheet part as it is unpacked, in chunks, and bound that rectangle
+from above (rows x columns) without building anything, so the guard in
+:mod:`okrsheet.safety` can refuse the sheet before python-calamine sees it.
+
+- ``.xlsx``: the ``r`` references of cells that hold something (a self-closing ``<c/>`` is
+  a formatted blank, which python-calamine skips); a cell or row without ``r`` follows the
+  one before, so each such tag may push the bound one further.
+- ``.ods``: ``number-rows-repeated`` and ``number-columns-repeated`` multiply a cell or a
+  row; repeated blanks after the last value of a row or a table (how LibreOffice pads every
+  sheet to 1,048,576 rows) are not built, repeated values and blanks between values are.
+- ``.xlsb``: the row header and cell records (their row and column numbers).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+
+# Public API
+
+
+class SheetSize:
+    """Feed a sheet part's bytes in order (:meth:`feed`), then :meth:`finish`; ``rows`` and
+    ``columns`` then bound the grid python-calamine builds, and ``row_tags`` counts the rows
+    the part lists (a sheet may list a million empty rows without a value)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.rows = 0
+        self.columns = 0
+        self.row_tags = 0
+        self._carry = b""
+        self._scan = {"xlsx": self._xlsx, "ods": self._ods, "xlsb": self._xlsb}[kind]
+        # .xlsx: the largest reference, and the tags that carry none
+        self._row_without_reference = 0
+        self._cells_without_reference = 0
+        self._row_reference = 0  # the largest r of a row tag
+        self._run = 0  # cells without r since the last row tag
+        self._longest_run = 0
+        # .ods: the table being read
+        self._table_rows = 0
+        self._row_repeat = 1
+        self._row_width = 0
+        self._row_filled_width = 0
+        self._filled_rows = 0
+        self._table_columns = 0
+        # .xlsb: the row of the record being read
+        self._xlsb_row = 0
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.columns
+
+    def feed(self, chunk: bytes) -> None:
+        buffer = self._carry + chunk
+        if self.kind == "xlsb":
+            self._carry = buffer[self._xlsb(buffer):]
+            return
+        cut = max(buffer.rfind(b"<"), 0)  # a tag starts with "<": none straddles the cut
+        self._scan(buffer, cut)
+        self._carry = buffer[cut:]
+
+    def finish(self) -> "SheetSize":
+        if self.kind != "xlsb":
+            self._scan(self._carry, len(self._carry))
+        self._carry = b""
+        if self.kind == "xlsx" and self._cells_without_reference:
+            self.rows = max(self.rows, self._row_reference) + self._row_without_reference
+            self.columns += self._longest_run
+        return self
+
+    # Private API: .xlsx
+
+    def _xlsx(self, buffer: bytes, end: int) -> None:
+        self.row_tags += len(_XLSX_ROW.findall(buffer, 0, end))
+        self._row_without_reference += len(_XLSX_ROW_WITHOUT_REFERENCE.findall(buffer, 0, end))
+        references = _XLSX_ROW_REFERENCE.findall(buffer, 0, end)
+        if references:
+            self._row_reference = max(self._row_reference, max(map(int, references)))
+        cells = _XLSX_CELL.findall(buffer, 0, end)
+        filled = [(letters, digits) for letters, digits, closed in cells if not closed]
+        rows = {digits for _, digits in filled if digits}
+        if rows:
+            self.rows = max(self.rows, max(map(int, rows)))
+        columns = {letters.upper() for letters, _ in filled if letters}
+        if columns:
+            widest = max(columns, key=lambda name: (len(name), name))
+            self.columns = max(self.columns, _column_number(widest))
+        without = sum(1 for _, digits in filled if not digits)
+        if without:
+            self._cells_without_reference += without
+            self._count_runs(buffer, end)
+        elif _XLSX_ROW.search(buffer, 0, end):
+            self._run = 0
+
+    def _count_runs(self, buffer: bytes, end: int) -> None:
+        """The most cells without ``r`` in one row: each sits one column past the cell
+        before it (rare: Excel, LibreOffice and XlsxWriter always write ``r``)."""
+        for tag, reference, closed in _XLSX_ROW_OR_CELL.findall(buffer, 0, end):
+            if tag == b"row":
+                self._run = 0
+            elif not reference and not closed:
+                self._run += 1
+                self._longest_run = max(self._longest_run, self._run)
+
+    # Private API: .ods
+
+    def _ods(self, buffer: bytes, end: int) -> None:
+        for closing, tag, attributes in _ODS_TAG.findall(buffer, 0, end):
+            if tag == b"table":
+                if closing or attributes.endswith(b"/"):
+                    self._end_table()
+                else:
+                    self._table_rows = self._filled_rows = self._table_columns = 0
+            elif tag == b"table-row":
+                if closing:
+                    self._end_row()
+                else:
+                    self.row_tags += 1
+                    self._row_repeat = _repeat(_ODS_ROWS_REPEATED, attributes)
+                    self._row_width = self._row_filled_width = 0
+                    if attributes.endswith(b"/"):
+                        self._end_row()
+            elif not closing:  # a cell or covered cell
+                self._row_width += _repeat(_ODS_COLUMNS_REPEATED, attributes)
+                if _ODS_VALUE.search(attributes):
+                    self._row_filled_width = self._row_width
+
+    def _end_row(self) -> None:
+        self._table_rows += self._row_repeat
+        if self._row_filled_width:
+            self._filled_rows = self._table_rows
+            self._table_columns = max(self._table_columns, self._row_filled_width)
+        self._row_repeat = 1
+
+    def _end_table(self) -> None:
+        """Keep the largest table's grid (a workbook's sheets are read one at a time)."""
+        if self._filled_rows * self._table_columns >= self.cells:
+            self.rows, self.columns = self._filled_rows, self._table_columns
+        self._table_rows = self._filled_rows = self._table_columns = 0
+
+    # Private API: .xlsb
+
+    def _xlsb(self, buffer: bytes) -> int:
+        """Read the complete records in ``buffer``; return where the incomplete one starts."""
+        position, end = 0, len(buffer)
+        while True:
+            start = position
+            kind, position = _varint(buffer, position, 2)
+            size, position = _varint(buffer, position, 4)
+            if kind is None or size is None or position + size > end:
+                return start
+            if kind == 0 and size >= 4:  # BrtRowHdr: the row number
+                self._xlsb_row = struct.unpack_from("<I", buffer, position)[0] + 1
+                self.row_tags += 1
+            elif kind in _XLSB_CELLS and size >= 4:  # a cell with a value: its column
+                column = struct.unpack_from("<I", buffer, position)[0] + 1
+                self.columns = max(self.columns, column)
+                self.rows = max(self.rows, self._xlsb_row)
+            position += size
+
+
+def describe(size: SheetSize) -> str:
+    """The grid in words: ``1,048,576 rows x 16,384 columns``."""
+    return f"{size.rows:,} rows x {size.columns:,} columns"
+
+
+# Private API
+
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_XLSX_ROW = re.compile(rb"<" + _PREFIX + rb"row[\s/>]")
+_XLSX_ROW_WITHOUT_REFERENCE = re.compile(rb"<" + _PREFIX + rb"row(?=[\s/>])(?:(?!\sr\s*=)[^>])*>")
+_XLSX_ROW_REFERENCE = re.compile(rb"<" + _PREFIX + rb"row\s(?:[^>]*?\s)?r\s*=\s*[\"'](\d+)")
+_XLSX_ROW_OR_CELL = re.compile(rb"<" + _PREFIX + rb"(row|c)(?=[\s/>])(?:(?!\sr\s*=)[^>])*"
+                               rb"(\sr\s*=)?[^>]*?(/?)>")
+_XLSX_CELL = re.compile(rb"<" + _PREFIX + rb"c(?=[\s/>])"
+                        rb"(?:(?:(?!\sr\s*=)[^>])*\sr\s*=\s*[\"']([A-Za-z]*)(\d*)[\"'])?"
+                        rb"[^>]*?(/?)>")
+_XLSB_CELLS = {*range(2, 12), *range(13, 19), 62}
+"""BrtCellRk ... BrtFmlaError, BrtShortRk ... BrtShortIsst, BrtCellRString (not the blanks
+1 and 12)."""
+_ODS_TAG = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)"
+                      rb"(?=[\s/>])([^>]*)>")
+_ODS_ROWS_REPEATED = re.compile(rb"table:number-rows-repeated\s*=\s*[\"']\s*(\d+)")
+_ODS_COLUMNS_REPEATED = re.compile(rb"table:number-columns-repeated\s*=\s*[\"']\s*(\d+)")
+_ODS_VALUE = re.compile(rb"(?:office:(?:value|string-value|date-value|time-value|boolean-value"
+                        rb"|value-type)|table:formula)\s*=")
+
+
+def _repeat(pattern: re.Pattern[bytes], attributes: bytes) -> int:
+    match = pattern.search(attributes)
+    return int(match.group(1)) if match else 1
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + (letter - 64)
+    return number
+
+
+def _varint(buffer: bytes, position: int, most: int) -> tuple[int | None, int]:
+    """A record type (at most 2 bytes) or size (at most 4) of an .xlsb record."""
+    value = 0
+    for index in range(most):
+        if position + index >= len(buffer):
+            return None, position
+        byte = buffer[position + index]
+        value |= (byte & 0x7F) << (7 * index)
+        if not byte & 0x80:
+            return value, position + index + 1
+    return value, position + most
