@@ -77,15 +77,17 @@ def _open(path: str | os.PathLike[str], data: bytes, limits: Limits | None) -> A
 
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as error:  # calamine raises its own error types for damaged files
+    except BaseException as error:  # its own error types, OSError, or a native panic
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
         check_workbook_file(path, limits, deep=True)  # names the hostile part precisely, if any
         raise UnreadableFile(f"{os.path.basename(path)}: the workbook can't be read "
                              f"({_short(error)}); open it, save it as .xlsx and try again.") from None
 
 
-def _short(error: Exception) -> str:
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return text[:120]
+def _short(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return text[:120] if text else type(error).__name__
 
 
 def _find_table(book: Any, name: str, path: str | os.PathLike[str], limits: Limits | None) -> Any:
@@ -97,7 +99,9 @@ def _find_table(book: Any, name: str, path: str | os.PathLike[str], limits: Limi
         try:
             sheet = book.get_sheet_by_name(sheet_name)
             rows = sheet.to_python(skip_empty_area=False)
-        except Exception:  # chart sheets and other non-grid sheets, or a hostile part
+        except BaseException as error:  # chart sheets, non-grid sheets, a hostile part, a panic
+            if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                raise
             if not checked:
                 check_workbook_file(path, limits, deep=True)
                 checked = True
@@ -123,7 +127,9 @@ def _find_table(book: Any, name: str, path: str | os.PathLike[str], limits: Limi
 def _has_values(book: Any, sheet_name: str) -> bool:
     try:
         rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=True)
-    except Exception:
+    except BaseException as error:  # a native panic too
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
         return False
     return any(value not in (None, "") for row in rows for value in row)
 

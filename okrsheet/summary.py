@@ -208,23 +208,20 @@ def _read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = 
 
 
 def _read_all(files: list[Path], as_of: dt.date | None, workers: int | None):
+    """Each file's :func:`_read_one`, in order, read in child processes (one per CPU when
+    ``workers`` is None) with a memory limit: a file that crashes the reader is left out with
+    one line, and the others are still read (:mod:`okrsheet.isolation`)."""
+    from okrsheet.isolation import read_many
     from okrsheet.safety import Limits
 
     limits = Limits.from_environment()  # once for all files
     if workers is None:
         workers = os.cpu_count() or 1
-    workers = min(workers, len(files))
-    if workers <= 1:
-        for path in files:
-            yield _read_one(path, as_of, limits)
-        return
-    import functools
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(workers) as pool:
-        chunk = max(1, len(files) // (workers * 8))
-        yield from pool.map(functools.partial(_read_one, as_of=as_of, limits=limits), files,
-                            chunksize=chunk)
+    for outcome in read_many(_read_one, files, limits, workers=workers, as_of=as_of):
+        if isinstance(outcome, OkrsheetError):
+            yield None, None, [], _one_line(outcome), None
+        else:
+            yield outcome
 
 
 def _workbooks_in(folder: Path) -> list[Path]:
