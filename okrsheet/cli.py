@@ -20,9 +20,13 @@ def user_errors(function):
     def wrapper(*args, **kwargs):
         from okrsheet.files import OkrsheetError
         from okrsheet.quarter import QuarterError
+        from okrsheet.safety import LimitError
 
         try:
             return function(*args, **kwargs)
+        except LimitError as error:  # a usage error, like a bad option
+            click.echo(f"Error: {error}", err=True)
+            raise SystemExit(2) from None
         except (OkrsheetError, QuarterError) as error:
             click.echo(f"Error: {error}", err=True)
             raise SystemExit(1) from None
@@ -85,11 +89,11 @@ def score(file, output_format, as_of) -> None:
     import json
 
     from okrsheet.checks import check_reading
-    from okrsheet.reader import read_workbook
+    from okrsheet.isolation import read_workbook_isolated
     from okrsheet.scorecard import print_score, score_csv_text, scorecard
 
     day = as_of.date() if as_of else None
-    reading = read_workbook(file, as_of=day)
+    reading = read_workbook_isolated(file, as_of=day)
     problems = check_reading(reading)
     card = scorecard(reading, problems, as_of=day)
     if output_format == "json":
@@ -105,6 +109,7 @@ def score(file, output_format, as_of) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--strict", is_flag=True, help="Count warnings as errors (exit status 1).")
+@user_errors
 def check(files, strict) -> None:
     """Check OKR workbooks against the guide's rules; print each problem with its cell.
 
@@ -112,13 +117,15 @@ def check(files, strict) -> None:
     """
     from okrsheet.checks import check_reading
     from okrsheet.files import OkrsheetError
-    from okrsheet.reader import read_workbook
+    from okrsheet.isolation import read_workbook_isolated
+    from okrsheet.safety import Limits
 
     failing = ("error", "warning") if strict else ("error",)
     failed = False
+    limits = Limits.from_environment()
     for file in files:
         try:
-            problems = check_reading(read_workbook(file))
+            problems = check_reading(read_workbook_isolated(file, limits=limits))
         except OkrsheetError as error:
             click.echo(f"Error: {error}", err=True)
             failed = True
@@ -134,9 +141,9 @@ def check(files, strict) -> None:
 def _read_okrs(path: str, strict: bool = True):
     """Read an OKR workbook for next/diff/merge; with ``strict``, refuse one with errors."""
     from okrsheet.files import OkrsheetError
-    from okrsheet.reader import read_workbook
+    from okrsheet.isolation import read_workbook_isolated
 
-    reading = read_workbook(path)
+    reading = read_workbook_isolated(path)
     for problem in reading.problems:
         click.echo(f"{problem.severity}: {problem}", err=True)
     if reading.team_quarter is None:
@@ -149,10 +156,11 @@ def _read_okrs(path: str, strict: bool = True):
 
 
 def _check_output(output: str, inputs=(), force: bool = False) -> None:
-    """Refuse, before any work, an output that is not .xlsx, is an input, or exists (without --force)."""
+    """Refuse, before any work, an output that is not .xlsx, is an input, exists (without
+    --force), or can't be written (missing or read-only folder, name too long)."""
     import os
 
-    from okrsheet.files import OutputExists
+    from okrsheet.files import check_output
 
     if not output.lower().endswith(".xlsx"):
         raise click.BadParameter("the output must end in .xlsx", param_hint="-o/--output")
@@ -160,8 +168,7 @@ def _check_output(output: str, inputs=(), force: bool = False) -> None:
         raise click.BadParameter("the output is one of the input files; okrsheet never "
                                  "writes over an input. Choose another name.",
                                  param_hint="-o/--output")
-    if os.path.exists(output) and not force:
-        raise OutputExists(f"{output}: already exists; choose another name or use --force.")
+    check_output(output, force)
 
 
 @main.command(name="next")
