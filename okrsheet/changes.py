@@ -147,14 +147,16 @@ def format_changes(changes: list[Change]) -> str:
     """Changes as text, grouped by objective, one change a line."""
     if not changes:
         return "No changes."
-    lines = [f"Workbook: {change}" for change in changes if change.what == "workbook"]
+    from okrsheet.text import visible
+
+    lines = [f"Workbook: {visible(change)}" for change in changes if change.what == "workbook"]
     groups: dict[str, list[Change]] = {}
     for change in changes:
         if change.what != "workbook":
             groups.setdefault(change.objective or "", []).append(change)
-    for objective, items in groups.items():
-        lines.append(f'Objective "{objective}":')
-        lines += [f"  {_MARKS.get(change.kind, '~')} {change}" for change in items]
+    for objective, items in groups.items():  # user text shown inert: a "\r" can't fake a line
+        lines.append(f'Objective "{visible(objective)}":')
+        lines += [f"  {_MARKS.get(change.kind, '~')} {visible(change)}" for change in items]
     return "\n".join(lines)
 
 

@@ -21,14 +21,15 @@ def user_errors(function):
         from okrsheet.files import OkrsheetError
         from okrsheet.quarter import QuarterError
         from okrsheet.safety import LimitError
+        from okrsheet.text import visible
 
         try:
             return function(*args, **kwargs)
         except LimitError as error:  # a usage error, like a bad option
-            click.echo(f"Error: {error}", err=True)
+            click.echo(f"Error: {visible(error)}", err=True)
             raise SystemExit(2) from None
         except (OkrsheetError, QuarterError) as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(f"Error: {visible(error)}", err=True)
             raise SystemExit(1) from None
 
     return wrapper
@@ -63,6 +64,7 @@ TEMPLATE_NAMES = ("blank", "sales-team", "customer-success")
 def new(output, template, team, quarter, fiscal_year_start, level, parent_file, force) -> None:
     """Write a starter OKR workbook to fill in with Excel, LibreOffice or Google Sheets."""
     from okrsheet.templates import starter
+    from okrsheet.text import visible
     from okrsheet.writer import write_workbook
 
     _check_output(output, force=force)
@@ -70,7 +72,7 @@ def new(output, template, team, quarter, fiscal_year_start, level, parent_file, 
     team_quarter = starter(template, team=team, quarter=quarter,
                            fiscal_year_start=fiscal_year_start, level=level, parent=parent)
     write_workbook(team_quarter, output, force=force)
-    click.echo(f"Wrote {output}: {team_quarter.team or 'your team'}, {team_quarter.quarter} "
+    click.echo(f"Wrote {visible(output)}: {visible(team_quarter.team or 'your team')}, {team_quarter.quarter} "
                f"({team_quarter.quarter_start:%d %b} to {team_quarter.quarter_end:%d %b %Y}).")
 
 
@@ -86,22 +88,21 @@ def score(file, output_format, as_of) -> None:
 
     Exit status 1 when the workbook has errors (listed with the cell to fix).
     """
-    import json
-
     from okrsheet.checks import check_reading
     from okrsheet.isolation import read_workbook_isolated
     from okrsheet.scorecard import print_score, score_csv_text, scorecard
+    from okrsheet.text import json_text, shown
 
     day = as_of.date() if as_of else None
     reading = read_workbook_isolated(file, as_of=day)
     problems = check_reading(reading)
     card = scorecard(reading, problems, as_of=day)
     if output_format == "json":
-        click.echo(json.dumps(card, indent=2, ensure_ascii=False))
+        click.echo(json_text(card))
     elif output_format == "csv":
         click.echo(score_csv_text(card), nl=False)
     else:
-        print_score(card, problems)
+        print_score(shown(card), shown(problems))
     if any(problem.severity == "error" for problem in problems):
         raise SystemExit(1)
 
@@ -119,6 +120,7 @@ def check(files, strict) -> None:
     from okrsheet.files import OkrsheetError
     from okrsheet.isolation import read_workbook_isolated
     from okrsheet.safety import Limits
+    from okrsheet.text import visible
 
     failing = ("error", "warning") if strict else ("error",)
     failed = False
@@ -127,14 +129,14 @@ def check(files, strict) -> None:
         try:
             problems = check_reading(read_workbook_isolated(file, limits=limits))
         except OkrsheetError as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(f"Error: {visible(error)}", err=True)
             failed = True
             continue
         for problem in problems:
-            click.echo(f"{problem.severity}: {problem} [{problem.code}]")
+            click.echo(visible(f"{problem.severity}: {problem} [{problem.code}]"))
         failed = failed or any(problem.severity in failing for problem in problems)
         if not problems:
-            click.echo(f"{file}: no problems.")
+            click.echo(f"{visible(file)}: no problems.")
     raise SystemExit(1 if failed else 0)
 
 
@@ -142,10 +144,11 @@ def _read_okrs(path: str, strict: bool = True):
     """Read an OKR workbook for next/diff/merge; with ``strict``, refuse one with errors."""
     from okrsheet.files import OkrsheetError
     from okrsheet.isolation import read_workbook_isolated
+    from okrsheet.text import visible
 
     reading = read_workbook_isolated(path)
     for problem in reading.problems:
-        click.echo(f"{problem.severity}: {problem}", err=True)
+        click.echo(visible(f"{problem.severity}: {problem}"), err=True)
     if reading.team_quarter is None:
         raise OkrsheetError(f"{path}: no OKR table found; is this an okrsheet workbook?")
     if strict and reading.errors:
@@ -182,6 +185,7 @@ def _check_output(output: str, inputs=(), force: bool = False) -> None:
 def next_command(file, output, unfinished_only, force) -> None:
     """Start next quarter's workbook from FILE: each Start is the last Current, check-ins cleared."""
     from okrsheet.carryover import carried_key_results, next_quarter
+    from okrsheet.text import visible
     from okrsheet.writer import write_workbook
 
     _check_output(output, (file,), force)
@@ -190,7 +194,7 @@ def next_command(file, output, unfinished_only, force) -> None:
     following = next_quarter(team_quarter, unfinished_only=unfinished_only)
     write_workbook(following, output, force=force)
     left = len(team_quarter.key_results) - len(carried)
-    click.echo(f"Wrote {output}: {following.team or 'your team'}, {following.quarter} "
+    click.echo(f"Wrote {visible(output)}: {visible(following.team or 'your team')}, {following.quarter} "
                f"({following.quarter_start:%d %b} to {following.quarter_end:%d %b %Y}), "
                f"{len(carried)} key result(s) carried"
                + (f", {left} green one(s) left behind" if left else "") + ".")
@@ -234,14 +238,13 @@ def fix_command(file, output, force) -> None:
 @user_errors
 def diff_command(old, new, output_format) -> None:
     """What changed from OLD to NEW, by objective and key result (not by cell)."""
-    import json
-
     from okrsheet.changes import diff, format_changes
+    from okrsheet.text import json_text
 
     changes = diff(_read_okrs(old, strict=False), _read_okrs(new, strict=False))
     if output_format == "json":
-        click.echo(json.dumps({"old": old, "new": new,
-                               "changes": [change.as_dict() for change in changes]}, indent=2))
+        click.echo(json_text({"old": old, "new": new,
+                              "changes": [change.as_dict() for change in changes]}))
     else:
         click.echo(format_changes(changes))
 
@@ -258,6 +261,7 @@ def diff_command(old, new, output_format) -> None:
 def merge_command(base, copies, output, prefer, force) -> None:
     """Merge COPIES edited from BASE (say, emailed back by owners) into one workbook."""
     from okrsheet.changes import MergeConflicts, UnknownCopy, merge
+    from okrsheet.text import visible
     from okrsheet.writer import write_workbook
 
     _check_output(output, (base, *copies), force)
@@ -268,15 +272,15 @@ def merge_command(base, copies, output, prefer, force) -> None:
         raise click.BadParameter(str(error), param_hint="--prefer") from None
     except MergeConflicts as error:
         for conflict in error.conflicts:
-            click.echo(f"Conflict: {conflict}", err=True)
+            click.echo(f"Conflict: {visible(conflict)}", err=True)
         raise
     write_workbook(result.team_quarter, output, force=force)
     for copy in copies:
         count = sum(name == copy for name, _ in result.changes)
-        click.echo(f"{copy}: {count} change(s)")
+        click.echo(f"{visible(copy)}: {count} change(s)")
     for conflict in result.conflicts:
-        click.echo(f"Resolved: {conflict}")
-    click.echo(f"Wrote {output}.")
+        click.echo(f"Resolved: {visible(conflict)}")
+    click.echo(f"Wrote {visible(output)}.")
 
 
 @main.command(name="summary")
@@ -305,6 +309,7 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
     from okrsheet import report
     from okrsheet.quarter import Quarter, QuarterError
     from okrsheet.summary import find_workbooks, summarise
+    from okrsheet.text import shown, visible
 
     if quarter is not None:
         try:
@@ -338,20 +343,21 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
     elif output_format == "markdown":
         click.echo(report.markdown(result, objectives))
     else:
-        report.print_table(result, objectives=objectives)
+        report.print_table(shown(result), objectives=objectives)
     if output_format in ("json", "csv"):
         for row in report.records(result.left_out):
-            click.echo(f"Left out {row['file']}: {row['reason']}", err=True)
+            click.echo(visible(f"Left out {row['file']}: {row['reason']}"), err=True)
     if output is not None:
         report.write_summary_workbook(result, output, force=force)
-        click.echo(f"Wrote {output}.", err=True)
+        click.echo(f"Wrote {visible(output)}.", err=True)
     if len(result.left_out) and not keep_going:
         raise SystemExit(1)
 
 
 def _no_summary(result):
     from okrsheet.files import OkrsheetError
+    from okrsheet.text import visible
 
     for row in result.left_out.itertuples():
-        click.echo(f"Left out {row.file}: {row.reason}", err=True)
+        click.echo(visible(f"Left out {row.file}: {row.reason}"), err=True)
     return OkrsheetError("none of the workbooks could be read, so there is nothing to summarise.")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import math
 import os
 from collections import Counter
@@ -26,6 +25,9 @@ from typing import TYPE_CHECKING
 
 from okrsheet import layout, scoring
 from okrsheet.files import write_atomic
+from okrsheet.text import json_text as json_document
+from okrsheet.text import markdown as markdown_text
+from okrsheet.text import visible
 from okrsheet.summary import (COUNT_COLUMNS, KR_STATUSES, OBJECTIVE_COLUMNS, TEAM_COLUMNS,
                               TOO_AMBITIOUS_TO, TOO_SAFE, TOO_SAFE_FROM, Summary)
 
@@ -93,7 +95,7 @@ def json_text(summary: Summary, objectives: bool = False) -> str:
         "left_out": records(summary.left_out),
         "duplicates": records(summary.duplicates),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document) + "\n"
 
 
 # Public API: text for people
@@ -314,9 +316,9 @@ def _csv_cell(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, str):
-        return csv_text(value)
+        return csv_text(visible(value))
     if isinstance(value, float):
-        return repr(value)
+        return repr(value) if math.isfinite(value) else ""
     return value
 
 
@@ -396,7 +398,7 @@ def _legend() -> str:
 
 
 def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text)
 
 
 def _md_score(row) -> str:

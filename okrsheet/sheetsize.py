@@ -37,8 +37,7 @@ class SheetSize:
         self._carry = b""
         self._scan = {"xlsx": self._xlsx, "ods": self._ods, "xlsb": self._xlsb}[kind]
         # .xlsx: the largest reference, and the tags that carry none
-        self._row_without_reference = 0
-        self._cells_without_reference = 0
+        self._cells_without_reference = False
         self._row_reference = 0  # the largest r of a row tag
         self._run = 0  # cells without r since the last row tag
         self._longest_run = 0
@@ -70,38 +69,57 @@ class SheetSize:
             self._scan(self._carry, len(self._carry))
         self._carry = b""
         if self.kind == "xlsx" and self._cells_without_reference:
-            self.rows = max(self.rows, self._row_reference) + self._row_without_reference
+            # a row without r follows the one before: at most one more per row tag
+            self.rows = max(self.rows, self._row_reference) + self.row_tags
             self.columns += self._longest_run
         return self
 
     # Private API: .xlsx
 
     def _xlsx(self, buffer: bytes, end: int) -> None:
-        self.row_tags += len(_XLSX_ROW.findall(buffer, 0, end))
-        self._row_without_reference += len(_XLSX_ROW_WITHOUT_REFERENCE.findall(buffer, 0, end))
-        references = _XLSX_ROW_REFERENCE.findall(buffer, 0, end)
+        part = buffer[:end]
+        plain_cells = part.count(b"<c ") + part.count(b"<c>") + part.count(b"<c/")
+        if b":c" in part or b":row" in part or part.count(b'<c r="') != plain_cells:
+            self._xlsx_any(part)  # prefixed tags, or cells without r first: the general way
+            return
+        # as Excel, LibreOffice and XlsxWriter write: every cell starts <c r="A1"
+        self.row_tags += part.count(b"<row ") + part.count(b"<row>") + part.count(b"<row/")
+        references = _PLAIN_ROW_REFERENCE.findall(part)
         if references:
-            self._row_reference = max(self._row_reference, max(map(int, references)))
-        cells = _XLSX_CELL.findall(buffer, 0, end)
+            self._row_reference = max(self._row_reference, max(map(int, set(references))))
+            self._run = 0
+        # two passes of one group each: a set of a few thousand row numbers and a few column
+        # names is cheaper than half a million (column, row) pairs
+        self._widen(set(_PLAIN_FILLED_COLUMN.findall(part)), set(_PLAIN_FILLED_ROW.findall(part)))
+
+    def _xlsx_any(self, part: bytes) -> None:
+        self.row_tags += len(_XLSX_ROW.findall(part))
+        references = _XLSX_ROW_REFERENCE.findall(part)
+        if references:
+            self._row_reference = max(self._row_reference, max(map(int, set(references))))
+        cells = _XLSX_CELL.findall(part)
         filled = [(letters, digits) for letters, digits, closed in cells if not closed]
-        rows = {digits for _, digits in filled if digits}
-        if rows:
-            self.rows = max(self.rows, max(map(int, rows)))
-        columns = {letters.upper() for letters, _ in filled if letters}
-        if columns:
-            widest = max(columns, key=lambda name: (len(name), name))
-            self.columns = max(self.columns, _column_number(widest))
-        without = sum(1 for _, digits in filled if not digits)
-        if without:
-            self._cells_without_reference += without
-            self._count_runs(buffer, end)
-        elif _XLSX_ROW.search(buffer, 0, end):
+        self._widen({letters.upper() for letters, _ in filled if letters},
+                    {digits for _, digits in filled if digits})
+        if any(not digits for _, digits in filled):
+            self._cells_without_reference = True
+            self._count_runs(part)
+        elif _XLSX_ROW.search(part):
             self._run = 0
 
-    def _count_runs(self, buffer: bytes, end: int) -> None:
+    def _widen(self, letters: set[bytes], digits: set[bytes]) -> None:
+        letters.discard(b"")
+        digits.discard(b"")
+        if digits:
+            self.rows = max(self.rows, max(map(int, digits)))
+        if letters:
+            widest = max({name.upper() for name in letters}, key=lambda name: (len(name), name))
+            self.columns = max(self.columns, _column_number(widest))
+
+    def _count_runs(self, part: bytes) -> None:
         """The most cells without ``r`` in one row: each sits one column past the cell
         before it (rare: Excel, LibreOffice and XlsxWriter always write ``r``)."""
-        for tag, reference, closed in _XLSX_ROW_OR_CELL.findall(buffer, 0, end):
+        for tag, reference, closed in _XLSX_ROW_OR_CELL.findall(part):
             if tag == b"row":
                 self._run = 0
             elif not reference and not closed:
@@ -174,7 +192,10 @@ def describe(size: SheetSize) -> str:
 
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _XLSX_ROW = re.compile(rb"<" + _PREFIX + rb"row[\s/>]")
-_XLSX_ROW_WITHOUT_REFERENCE = re.compile(rb"<" + _PREFIX + rb"row(?=[\s/>])(?:(?!\sr\s*=)[^>])*>")
+_PLAIN_ROW_REFERENCE = re.compile(rb'<row r="(\d+)"')
+_PLAIN_FILLED_COLUMN = re.compile(rb'<c r="([A-Za-z]*)\d*"(?:>| [^>]*(?<!/)>)')
+_PLAIN_FILLED_ROW = re.compile(rb'<c r="[A-Za-z]*(\d*)"(?:>| [^>]*(?<!/)>)')
+"""A cell holding something (not a self-closing formatted blank), written the usual way."""
 _XLSX_ROW_REFERENCE = re.compile(rb"<" + _PREFIX + rb"row\s(?:[^>]*?\s)?r\s*=\s*[\"'](\d+)")
 _XLSX_ROW_OR_CELL = re.compile(rb"<" + _PREFIX + rb"(row|c)(?=[\s/>])(?:(?!\sr\s*=)[^>])*"
                                rb"(\sr\s*=)?[^>]*?(/?)>")

@@ -1,0 +1,90 @@
+"""Text from workbooks and file names, made inert for where it is shown.
+
+A cell or a file name can hold control characters: ``ESC`` sequences that set the terminal's
+title or clear the screen, a carriage return that fakes a line, a right-to-left override
+that reverses what follows. Wherever okrsheet shows such text to a person (the terminal,
+markdown, CSV, messages) they are written as visible escapes (``\\x1b``, ``\\r``,
+``\\u202e``); JSON and workbooks keep the text exactly (JSON escapes them its own way).
+
+    >>> visible("Sales\\x1b]0;owned\\x07")
+    'Sales\\\\x1b]0;owned\\\\x07'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import math
+import re
+from typing import Any
+
+# C0 (tab, newline and carriage return included), DEL, C1, the bidi embeddings, overrides
+# and isolates, and the line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+# what JSON leaves raw (it escapes C0 itself)
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+# Public API
+
+
+def visible(text: object) -> str:
+    """``text`` with every control character written as a visible escape."""
+    text = str(text)
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(_escape, text)
+
+
+def markdown(text: object) -> str:
+    """Text for a markdown table cell or list item: control characters escaped, HTML
+    (``<script>``, ``<img onerror=...>``) shown as text, and ``|`` escaped."""
+    return html.escape(visible(text), quote=False).replace("|", "\\|")
+
+
+def shown(value: Any) -> Any:
+    """``value`` with :func:`visible` applied to every text in it: strings, and the strings
+    in lists, tuples, dicts, dataclasses and pandas DataFrames (for terminal renderers)."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {key: shown(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(shown(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {field.name: shown(getattr(value, field.name))
+                   for field in dataclasses.fields(value) if field.init}
+        return dataclasses.replace(value, **changes)
+    if type(value).__name__ == "DataFrame":
+        return value.map(lambda item: visible(item) if isinstance(item, str) else item)
+    return value
+
+
+def finite(value: Any) -> Any:
+    """``value`` with NaN and infinity (in floats, lists, tuples and dicts) as None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(item) for item in value]
+    return value
+
+
+def json_text(document: Any, indent: int | None = 2) -> str:
+    """Always valid JSON: NaN and infinity as ``null``; the text kept exactly, with the
+    control characters JSON would leave raw (DEL, C1, bidi) written as ``\\uXXXX``."""
+    text = json.dumps(finite(document), indent=indent, ensure_ascii=False, allow_nan=False)
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+# Private API
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group()
+    if character in _NAMED:
+        return _NAMED[character]
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
