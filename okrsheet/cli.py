@@ -154,8 +154,29 @@ def _read_okrs(path: str, strict: bool = True):
     if strict and reading.errors:
         raise OkrsheetError(f"{path}: {len(reading.errors)} error(s) above; fix them first, "
                             "so no value is lost.")
+    if strict:
+        _refuse_numbers_that_are_not_numbers(reading, path)
     reading.team_quarter.file = path
     return reading.team_quarter
+
+
+def _refuse_numbers_that_are_not_numbers(reading, path: str) -> None:
+    """NaN or infinity in an input (a script's or a broken exporter's) can't be written back
+    to a workbook: refuse, naming the cell, rather than fail halfway through writing."""
+    import math
+
+    from okrsheet.files import OkrsheetError
+
+    for kr in reading.team_quarter.key_results:
+        values = {key: getattr(kr, key) for key in ("start", "target", "revised_target",
+                                                     "current", "weight")}
+        values.update({f"week_{week}": value for week, value in kr.check_ins.items()})
+        for key, value in values.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                cell = reading.cell(key, kr.row)
+                where = f" {reading.sheet}!{cell}" if cell else ""
+                raise OkrsheetError(f"{path}{where}: {value} is not a number; type a number "
+                                    "there (or clear the cell) first.")
 
 
 def _check_output(output: str, inputs=(), force: bool = False) -> None:

@@ -17,6 +17,7 @@ import os
 import pickle
 import signal
 import struct
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -140,26 +141,28 @@ class _Worker:
         os.close(to_parent)
         self.pid, self.requests, self.results = pid, to_child, from_child
         _PARENT_ENDS.update((to_child, from_child))
-        self.current: int | None = None
+        self.sent: deque[int] = deque()  # files sent and not answered yet, in order
+        self.status: int | None = None  # the wait status, once closed
 
     def send(self, index: int) -> None:
-        self.current = index
+        self.sent.append(index)
         os.write(self.requests, _HEADER.pack(index))
 
     def receive(self) -> Any:
-        """The result for the current file, or raise EOFError if the child died."""
+        """The result for the oldest file sent, or raise EOFError if the child died."""
         size = _HEADER.unpack(_read_exactly(self.results, _HEADER.size))[0]
-        return pickle.loads(_read_exactly(self.results, size))
+        result = pickle.loads(_read_exactly(self.results, size))
+        self.sent.popleft()
+        return result
 
     def close(self) -> int:
         """Stop the child (it ends when its request pipe closes); its wait status."""
-        for descriptor in (self.requests, self.results):
-            _PARENT_ENDS.discard(descriptor)
-            try:
+        if self.status is None:
+            for descriptor in (self.requests, self.results):
+                _PARENT_ENDS.discard(descriptor)
                 os.close(descriptor)
-            except OSError:
-                pass
-        return os.waitpid(self.pid, 0)[1]
+            self.status = os.waitpid(self.pid, 0)[1]
+        return self.status
 
 
 def _child(function: Callable[..., Any], paths: Sequence[Path], limits: Limits,
@@ -227,7 +230,10 @@ def _read_exactly(descriptor: int, size: int) -> bytes:
 
 
 class _Pool:
-    """Up to ``workers`` children; results come back in the order of ``paths``."""
+    """Up to ``workers`` children, each sent a few files ahead (so none waits for the parent);
+    results come back in the order of ``paths``."""
+
+    AHEAD = 8
 
     def __init__(self, function: Callable[..., Any], paths: Sequence[Path], limits: Limits,
                  options: dict[str, Any], workers: int) -> None:
@@ -238,33 +244,43 @@ class _Pool:
         import select
 
         results: dict[int, Any] = {}
-        busy: dict[int, _Worker] = {}  # results descriptor -> worker
-        idle: list[_Worker] = []
-        sent = following = 0
+        workers: dict[int, _Worker] = {}  # results descriptor -> worker
+        waiting = deque(range(len(self.paths)))  # not sent yet (or sent to a child that died)
+        following = 0
         try:
             while following < len(self.paths):
-                while sent < len(self.paths) and (idle or len(busy) < self.workers):
-                    worker = idle.pop() if idle else _Worker(self.function, self.paths,
-                                                             self.limits, self.options)
-                    worker.send(sent)
-                    busy[worker.results] = worker
-                    sent += 1
-                ready, _, _ = select.select(list(busy), [], [])
+                for worker in workers.values():
+                    while waiting and len(worker.sent) < self.AHEAD:
+                        worker.send(waiting.popleft())
+                while waiting and len(workers) < self.workers:
+                    worker = _Worker(self.function, self.paths, self.limits, self.options)
+                    workers[worker.results] = worker
+                    while waiting and len(worker.sent) < self.AHEAD:
+                        worker.send(waiting.popleft())
+                ready, _, _ = select.select(list(workers), [], [])
                 for descriptor in ready:
-                    worker = busy.pop(descriptor)
-                    index = worker.current
-                    assert index is not None
+                    worker = workers[descriptor]
+                    if not worker.sent:  # died with nothing to do
+                        del workers[descriptor]
+                        worker.close()
+                        continue
+                    index = worker.sent[0]
                     try:
                         results[index] = worker.receive()
-                        idle.append(worker)
                     except (EOFError, OSError, pickle.UnpicklingError):
+                        del workers[descriptor]
                         status = worker.close()
-                        results[index] = UnreadableFile(crash_reason(self.paths[index], status))
+                        crashed = worker.sent.popleft()
+                        results[crashed] = UnreadableFile(crash_reason(self.paths[crashed], status))
+                        waiting.extendleft(reversed(worker.sent))  # to the next child
+                    if descriptor in workers and not worker.sent and not waiting:
+                        del workers[descriptor]  # nothing left for it
+                        worker.close()
                 while following in results:
                     yield results.pop(following)
                     following += 1
         finally:
-            for worker in [*busy.values(), *idle]:
+            for worker in workers.values():
                 if following < len(self.paths):  # interrupted: don't wait for a slow file
                     try:
                         os.kill(worker.pid, signal.SIGKILL)

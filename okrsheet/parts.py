@@ -16,7 +16,7 @@ import zlib
 from typing import IO, Iterator
 
 from okrsheet.files import UnreadableFile
-from okrsheet.sheetsize import SheetSize
+from okrsheet.sheetsize import SheetSize, measure
 
 ZIP_MAGIC = b"PK\x03\x04"
 _CHUNK = 256 * 1024
@@ -48,10 +48,11 @@ def check_part(name: str, stream: IO[bytes], entry: zipfile.ZipInfo, kind: str,
                limits, deep: bool = True) -> None:
     """Unpack one part as a stream: its real size must match the zip's directory; with
     ``deep`` its XML prolog must hold no DOCTYPE and its text be UTF-8; a sheet must stay
-    within ``limits.max_rows`` and ``limits.max_cells``. Raises :class:`UnreadableFile` or
+    within ``limits.max_rows`` and ``limits.max_cells`` (unpacked whole: at most
+    ``max_uncompressed_bytes``, like every part). Raises :class:`UnreadableFile` or
     :class:`SheetTooLarge`."""
     sheet = sheet_format(kind, entry.filename)
-    size = SheetSize(sheet) if sheet else None
+    pieces: list[bytes] | None = [] if sheet else None  # a sheet is measured whole
     text_part = entry.filename.lower().endswith((".xml", ".rels"))
     utf8 = None  # an incremental decoder once the part is known to be UTF-8 XML
     head = b""
@@ -86,17 +87,16 @@ def check_part(name: str, stream: IO[bytes], entry: zipfile.ZipInfo, kind: str,
                     utf8.decode(piece)
             except UnicodeDecodeError:
                 raise _not_utf8(name, entry.filename) from None
-        if size is not None:
-            size.feed(chunk)
-            if size.row_tags > limits.max_rows:
-                raise SheetTooLarge(entry.filename)
+        if pieces is not None:
+            pieces.append(chunk)
     if utf8 is not None:
         try:
             utf8.decode(b"", final=True)
         except UnicodeDecodeError:
             raise _not_utf8(name, entry.filename) from None
-    if size is not None:
-        size.finish()
+    if sheet and pieces is not None:
+        data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+        size = measure(sheet, data, limits.max_rows, limits.max_cells)
         if size.row_tags > limits.max_rows or size.rows > limits.max_rows \
                 or size.cells > limits.max_cells:
             raise SheetTooLarge(entry.filename, size)

@@ -24,6 +24,31 @@ import struct
 # Public API
 
 
+def measure(kind: str, data: bytes, max_rows: int, max_cells: int) -> "SheetSize":
+    """The size of the sheet part ``data`` of format ``kind`` (``xlsx``, ``ods``, ``xlsb``).
+
+    For an .xlsx sheet written the usual way (every cell ``<c r="..."``, no namespace
+    prefixes) with every value within A1:CZ9999, one quick search is enough: the grid is
+    at most 9,999 rows x 104 columns, and exact figures are worked out only when that
+    bound would break a limit.
+    """
+    size = SheetSize(kind)
+    if kind == "xlsx" and len(data) >= 6 * max_rows:  # a row takes 6 bytes (<row/>) or more
+        size.row_tags = data.count(b"<row")  # <rowBreaks> counts one more, never fewer
+        if b":row" in data:  # rows with a namespace prefix (rare): one by one, in little memory
+            size.row_tags = sum(1 for _ in _XLSX_ROW.finditer(data))
+        if size.row_tags > max_rows:
+            return size
+    if kind == "xlsx" and not _UNUSUAL.search(data):
+        size.rows, size.columns = _BOX
+        if size.rows <= max_rows and size.cells <= max_cells:
+            return size
+    size = SheetSize(kind)
+    for start in range(0, len(data), _CHUNK):  # in chunks: the lists of matches stay small
+        size.feed(data[start:start + _CHUNK])
+    return size.finish()
+
+
 class SheetSize:
     """Feed a sheet part's bytes in order (:meth:`feed`), then :meth:`finish`; ``rows`` and
     ``columns`` then bound the grid python-calamine builds, and ``row_tags`` counts the rows
@@ -191,6 +216,13 @@ def describe(size: SheetSize) -> str:
 # Private API
 
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_BOX = (9_999, 104)  # A1:CZ9999
+_CHUNK = 256 * 1024
+_UNUSUAL = re.compile(
+    rb'<(?:c(?: r="(?:[A-Za-z]{3}|[D-Zd-z][A-Za-z]|[a-z]|[A-Z][a-z]|[A-Za-z]{1,2}\d{5}'
+    rb'|[^A-Za-z])|>|/|\s(?!r="))|[A-Za-z_][\w.-]*:(?:c|row)[\s/>])')
+"""A cell beyond A1:CZ9999, a cell whose first attribute is not ``r``, or a prefixed cell
+or row tag: anything :func:`measure` can't bound with one search."""
 _XLSX_ROW = re.compile(rb"<" + _PREFIX + rb"row[\s/>]")
 _PLAIN_ROW_REFERENCE = re.compile(rb'<row r="(\d+)"')
 _PLAIN_FILLED_COLUMN = re.compile(rb'<c r="([A-Za-z]*)\d*"(?:>| [^>]*(?<!/)>)')

@@ -25,6 +25,8 @@ import zlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from hostile_grids import EXPECTED_GRIDS, REFUSED_BY_READER, grid_files  # noqa: E402, F401
 CORPUS = HERE.parent / "tests" / "hostile"
 FIXED_TIME = (2027, 1, 4, 0, 0, 0)
 FORMULA_LOOKING = ('=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3",
@@ -61,6 +63,7 @@ EXPECTED: dict[str, str | None] = {
     "writer-document.ods": "not a spreadsheet",
     "valid.ods": None,
     "entity-bomb.ods": "entity declarations",
+    **EXPECTED_GRIDS,
 }
 
 
@@ -111,6 +114,8 @@ def corpus() -> dict[str, bytes]:
         "valid.ods": _ods("application/vnd.oasis.opendocument.spreadsheet", _ODS_CONTENT),
         "entity-bomb.ods": _ods("application/vnd.oasis.opendocument.spreadsheet",
                                 _with_doctype(_ODS_CONTENT, _LAUGHS)),
+        **grid_files(base, _team_quarter, _workbook, _replace, _sheet,
+                     functools.partial(_ods, "application/vnd.oasis.opendocument.spreadsheet")),
     }
     assert set(files) == set(EXPECTED)
     return files
