@@ -34,12 +34,13 @@ def measure(kind: str, data: bytes, max_rows: int, max_cells: int) -> "SheetSize
     """
     size = SheetSize(kind)
     if kind == "xlsx" and len(data) >= 6 * max_rows:  # a row takes 6 bytes (<row/>) or more
-        size.row_tags = data.count(b"<row")  # <rowBreaks> counts one more, never fewer
+        # every tag starting <row (a junk <rowX> counts too: never fewer), bar <rowBreaks>
+        size.row_tags = data.count(b"<row") - data.count(b"<rowBreaks")
         if b":row" in data:  # rows with a namespace prefix (rare): one by one, in little memory
             size.row_tags = sum(1 for _ in _XLSX_ROW.finditer(data))
         if size.row_tags > max_rows:
             return size
-    if kind == "xlsx" and not _UNUSUAL.search(data):
+    if kind == "xlsx" and not _UNUSUAL.search(data) and not _PREFIXED.search(data):
         size.rows, size.columns = _BOX
         if size.rows <= max_rows and size.cells <= max_cells:
             return size
@@ -219,10 +220,13 @@ _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _BOX = (9_999, 104)  # A1:CZ9999
 _CHUNK = 256 * 1024
 _UNUSUAL = re.compile(
-    rb'<(?:c(?: r="(?:[A-Za-z]{3}|[D-Zd-z][A-Za-z]|[a-z]|[A-Z][a-z]|[A-Za-z]{1,2}\d{5}'
-    rb'|[^A-Za-z])|>|/|\s(?!r="))|[A-Za-z_][\w.-]*:(?:c|row)[\s/>])')
-"""A cell beyond A1:CZ9999, a cell whose first attribute is not ``r``, or a prefixed cell
-or row tag: anything :func:`measure` can't bound with one search."""
+    rb'<c(?: r="(?:[A-Za-z]{3}|[D-Zd-z][A-Za-z]|[a-z]|[A-Z][a-z]|[A-Za-z]{1,2}\d{5}'
+    rb'|[^A-Za-z])|>|/|\s(?!r="))')
+"""A cell beyond A1:CZ9999, or a cell whose first attribute is not ``r``: anything
+:func:`measure` can't bound with one search (two searches starting with a literal are
+quicker than one trying every tag)."""
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
+"""A cell or row tag with a namespace prefix."""
 _XLSX_ROW = re.compile(rb"<" + _PREFIX + rb"row[\s/>]")
 _PLAIN_ROW_REFERENCE = re.compile(rb'<row r="(\d+)"')
 _PLAIN_FILLED_COLUMN = re.compile(rb'<c r="([A-Za-z]*)\d*"(?:>| [^>]*(?<!/)>)')

@@ -1,14 +1,18 @@
-"""Every hostile file through ``okrsheet score``, ``check`` and ``summary``, in subprocesses.
+"""Every hostile file through ``okrsheet score``, ``check`` and ``summary`` (and the files of
+issue 18 through ``next``, ``diff`` and ``merge`` too), in subprocesses.
 
-Each run must end with exit status 0 or 1, a one-line message naming the file, no traceback,
-in under 200 MB (measured on the command's own process), and leave its input byte-identical.
-How fast they are refused is measured in benchmarks/, not here.
+Each run must end with exit status 0 or 1, a one-line message naming the file, no traceback
+and no raw control character on stdout or stderr, within 200 MB (measured on the command's
+own process and its children), and leave its input byte-identical. How fast they are
+refused is measured in benchmarks/, not here (a timeout catches a hang).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,9 +23,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
 sys.path.insert(0, str(ROOT / "scripts"))
-from make_hostile import EXPECTED, EXPECTED_LARGE, large_corpus  # noqa: E402
+from hostile_grids import CONTROL_TEXTS, EXPECTED_GRIDS  # noqa: E402
+from make_hostile import EXPECTED, EXPECTED_LARGE, REFUSED_BY_READER, large_corpus  # noqa: E402
 
 MAX_MEGABYTES = 200
+RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What must never reach a terminal (newline aside)."""
 
 # A small launcher runs the command and reports its peak memory. It is needed
 # because ru_maxrss of a process forked from pytest starts at pytest's own size; forked from
@@ -38,19 +45,25 @@ print(json.dumps({"status": process.returncode, "megabytes": peak / 1024}))
 """
 
 COMMANDS = {
-    "score": ["score"],
-    "check": ["check"],
-    "summary": ["summary"],
+    "score": ["score", "{in}"],
+    "check": ["check", "{in}"],
+    "summary": ["summary", "{in}"],
+    "next": ["next", "{in}", "-o", "{out}/next.xlsx"],
+    "diff": ["diff", "{valid}", "{in}"],
+    "merge": ["merge", "{in}", "{in}", "-o", "{out}/merged.xlsx"],
 }
+READING_ONLY = ("score", "check", "summary")
+"""Every corpus file goes through these; the files of issue 18 through all of COMMANDS."""
 
 
-def run_measured(arguments: list[str], cwd: Path) -> dict:
+def run_measured(arguments: list[str], cwd: Path, environment: dict | None = None) -> dict:
     """Run ``okrsheet ARGUMENTS`` and return status, stdout, stderr, megabytes."""
     out, err = cwd / "stdout.txt", cwd / "stderr.txt"
     launched = subprocess.run(
         [sys.executable, "-c", LAUNCHER, str(out), str(err),
          sys.executable, "-m", "okrsheet", *arguments],
-        cwd=cwd, capture_output=True, text=True, timeout=60, check=True)
+        cwd=cwd, capture_output=True, text=True, timeout=60, check=True,
+        env={**os.environ, **(environment or {})})
     result = json.loads(launched.stdout)
     result["stdout"] = out.read_text(errors="replace")
     result["stderr"] = err.read_text(errors="replace")
@@ -79,13 +92,19 @@ def large(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("command", sorted(COMMANDS))
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("command", READING_ONLY)
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) - set(EXPECTED_GRIDS)))
 def test_hostile_file_through_the_cli(copies, tmp_path, command, name):
-    run_and_judge(copies / name, EXPECTED[name], command, tmp_path)
+    run_and_judge(copies / name, REFUSED_BY_READER.get(name, EXPECTED[name]), command, tmp_path)
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("name", sorted(EXPECTED_GRIDS))
+def test_file_of_issue_18_through_every_reading_command(copies, tmp_path, command, name):
+    run_and_judge(copies / name, REFUSED_BY_READER.get(name, EXPECTED[name]), command, tmp_path)
+
+
+@pytest.mark.parametrize("command", READING_ONLY)
 @pytest.mark.parametrize("name", sorted(EXPECTED_LARGE))
 def test_largest_accepted_file_through_the_cli(large, tmp_path, command, name):
     run_and_judge(large / name, EXPECTED_LARGE[name], command, tmp_path)
@@ -94,10 +113,15 @@ def test_largest_accepted_file_through_the_cli(large, tmp_path, command, name):
 def run_and_judge(path: Path, expected: str | None, command: str, tmp_path: Path) -> None:
     name = path.name
     before = sha256(path)
-    result = run_measured([*COMMANDS[command], str(path)], tmp_path)
+    outputs = tmp_path.parent / f"{tmp_path.name}-outputs"
+    outputs.mkdir()
+    arguments = [part.format(**{"in": path, "out": outputs, "valid": HOSTILE / "valid.xlsx"})
+                 for part in COMMANDS[command]]
+    result = run_measured(arguments, tmp_path)
     output = result["stdout"] + result["stderr"]
     assert "Traceback" not in output, output
     assert result["status"] in (0, 1), output
+    assert not RAW_CONTROL.search(output), output
     if expected is not None:
         assert result["status"] == 1, output
         lines = [line for line in result["stderr"].splitlines() if line.strip()]
@@ -133,11 +157,115 @@ def test_summary_of_the_whole_corpus_leaves_the_bad_files_out(copies, tmp_path):
     assert "Traceback" not in result["stderr"]
     assert result["status"] == 1
     assert result["megabytes"] < MAX_MEGABYTES
+    assert not RAW_CONTROL.search(result["stdout"] + result["stderr"])
     left_out = "\n".join(line for line in result["stderr"].splitlines() if "Left out" in line)
     for name, expected in EXPECTED.items():
         if expected is not None and name.endswith((".xlsx", ".ods")):
             assert name in left_out, name
     assert {path.name: sha256(path) for path in copies.iterdir()} == before
+
+
+def test_summary_keeps_going_past_every_hostile_file_and_summarises_the_good_ones(copies,
+                                                                                   tmp_path):
+    result = run_measured(["summary", "--keep-going", "--format", "json", str(copies)],
+                          tmp_path)
+    assert result["status"] == 0, result["stderr"]
+    document = json.loads(result["stdout"])
+    teams = {row["team"] for row in document["teams"]}
+    assert CONTROL_TEXTS["team"] in teams  # JSON keeps the text exactly
+    left_out = [line for line in result["stderr"].splitlines() if line.startswith("Left out")]
+    assert len(left_out) == len(document["left_out"])  # one line each, none forged
+    assert all(line.count("Left out") == 1 for line in left_out)
+
+
+# Native crashes: a file that kills its reader is one line, and the summary goes on
+
+NO_GUARD = {"OKRSHEET_MAX_CELLS": "1e15", "OKRSHEET_MAX_ROWS": "1e12",
+            "OKRSHEET_MAX_MEMORY_MB": "150"}
+"""Limits that let a grid bomb past the guard, so the reader's own process runs out."""
+
+
+@pytest.mark.parametrize("command", ["score", "check"])
+def test_a_reader_that_runs_out_of_memory_is_one_line(copies, tmp_path, command):
+    result = run_measured([command, str(copies / "far-cell.xlsx")], tmp_path, NO_GUARD)
+    assert result["status"] == 1, result
+    lines = result["stderr"].splitlines()
+    assert len(lines) == 1, result["stderr"]
+    assert "far-cell.xlsx: the spreadsheet reader crashed on it" in lines[0]
+    assert "Traceback" not in result["stdout"] + result["stderr"]
+
+
+def test_summary_leaves_out_only_the_files_that_crash_their_reader(copies, tmp_path):
+    folder = tmp_path.parent / f"{tmp_path.name}-mixed"
+    folder.mkdir()
+    for name in ("valid.xlsx", "far-cell.xlsx", "opposite-corners.xlsx", "rtl-text.xlsx"):
+        shutil.copy(copies / name, folder / name)
+    result = run_measured(["summary", "--keep-going", "--format", "csv", str(folder)], tmp_path,
+                          NO_GUARD)
+    assert result["status"] == 0, result["stderr"]
+    crashed = [line for line in result["stderr"].splitlines() if "crashed on it" in line]
+    assert len(crashed) == 2, result["stderr"]
+    assert len(result["stdout"].splitlines()) == 3  # a header and the two good workbooks
+
+
+def test_a_panicking_reader_is_one_line_in_a_summary(copies, tmp_path):
+    folder = tmp_path.parent / f"{tmp_path.name}-panic"
+    folder.mkdir()
+    shutil.copy(copies / "valid.xlsx", folder / "valid.xlsx")
+    shutil.copy(copies / "panic-missing-relationship.xlsb", folder / "panic.xlsb")
+    result = run_measured(["summary", "--keep-going", str(folder / "valid.xlsx"),
+                           str(folder / "panic.xlsb")], tmp_path)
+    assert result["status"] == 0, result["stderr"]
+    assert "Traceback" not in result["stdout"] + result["stderr"]
+    assert not RAW_CONTROL.search(result["stdout"] + result["stderr"])
+
+
+# Text is inert: control characters never reach the terminal raw
+
+
+@pytest.mark.parametrize("arguments", [["score"], ["score", "--format", "csv"], ["check"],
+                                       ["summary"], ["summary", "--format", "markdown"],
+                                       ["summary", "--format", "csv", "--objectives"]],
+                         ids=lambda arguments: " ".join(arguments))
+def test_control_characters_are_shown_escaped(copies, tmp_path, arguments):
+    result = run_measured([*arguments, str(copies / "control-characters.xlsx")], tmp_path)
+    output = result["stdout"] + result["stderr"]
+    assert result["status"] == 0, output
+    assert not RAW_CONTROL.search(output), output
+    if arguments != ["check"]:  # check names no team when there is no problem
+        assert r"Sales\x1b]0;owned\x07" in output
+
+
+def test_markdown_shows_html_and_table_syntax_as_text(copies, tmp_path):
+    result = run_measured(["summary", "--format", "markdown", "--objectives",
+                           str(copies / "control-characters.xlsx")], tmp_path)
+    assert result["status"] == 0, result["stderr"]
+    assert "<script>" not in result["stdout"] and "&lt;script&gt;" in result["stdout"]
+    table_rows = [line for line in result["stdout"].splitlines() if line.startswith("|")]
+    cells = {line.count(" | ") for line in table_rows if "Grow" in line}
+    assert cells == {4}  # the objective row keeps its five cells
+
+
+def test_json_keeps_the_text_exactly_and_stays_valid(copies, tmp_path):
+    result = run_measured(["score", "--format", "json", str(copies / "control-characters.xlsx")],
+                          tmp_path)
+    card = json.loads(result["stdout"])
+    assert card["team"] == CONTROL_TEXTS["team"]
+    titles = [kr["title"] for objective in card["objectives"] for kr in objective["key_results"]]
+    assert set(CONTROL_TEXTS["key_results"]) <= set(titles)
+    assert not RAW_CONTROL.search(result["stdout"])
+
+
+@pytest.mark.parametrize("arguments", [["score", "--format", "json", "{nan}"],
+                                       ["diff", "--format", "json", "{nan}", "{valid}"],
+                                       ["summary", "--format", "json", "{nan}"]],
+                         ids=["score", "diff", "summary"])
+def test_json_output_is_valid_json_with_nan_and_infinity_inputs(copies, tmp_path, arguments):
+    result = run_measured([part.format(nan=copies / "nan-and-infinity.xlsx",
+                                       valid=copies / "valid.xlsx") for part in arguments],
+                          tmp_path)
+    assert "Traceback" not in result["stderr"]
+    json.loads(result["stdout"], parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
 
 
 # Text stays text: formula-looking titles never become formulas in any output
