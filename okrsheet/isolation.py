@@ -146,7 +146,10 @@ class _Worker:
 
     def send(self, index: int) -> None:
         self.sent.append(index)
-        os.write(self.requests, _HEADER.pack(index))
+        try:
+            os.write(self.requests, _HEADER.pack(index))
+        except OSError:  # the child died: its results pipe tells, and the file goes on
+            pass
 
     def receive(self) -> Any:
         """The result for the oldest file sent, or raise EOFError if the child died."""
@@ -188,7 +191,10 @@ def _child(function: Callable[..., Any], paths: Sequence[Path], limits: Limits,
 def _quiet_and_limited(limits: Limits) -> None:
     """In the child: native panic messages go nowhere (the parent words the failure), Ctrl-C
     is left to the parent, and the address space may grow by ``max_memory_bytes`` at most."""
+    import faulthandler
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    faulthandler.disable()  # it writes to its own copy of stderr (pytest, python -X faulthandler)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)

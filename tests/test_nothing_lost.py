@@ -210,3 +210,130 @@ def test_command_refuses_to_write_over_an_input_even_with_force(tmp_path, workbo
     assert "input" in result.stderr
     assert "Traceback" not in result.stderr
     assert hashes(workbooks) == before
+
+
+# Two writers at once, permissions, and output-side failures
+
+RACING_WRITER = r"""
+import sys, time
+from okrsheet.files import OutputExists, write_atomic
+folder, me, start = sys.argv[1], sys.argv[2], float(sys.argv[3])
+while time.time() < start:  # both writers begin together
+    pass
+won = []
+for round in range(50):
+    try:
+        write_atomic(f"{folder}/r{round}.xlsx", f"{me} {round}".encode())
+        won.append(round)
+    except OutputExists:
+        pass
+print(" ".join(map(str, won)))
+"""
+
+
+def test_two_writers_of_the_same_names_never_both_succeed(tmp_path):
+    import time
+
+    start = str(time.time() + 1.0)
+    writers = [subprocess.Popen([sys.executable, "-c", RACING_WRITER, str(tmp_path), name, start],
+                                stdout=subprocess.PIPE, text=True) for name in ("a", "b")]
+    won = {name: set(map(int, writer.communicate(timeout=120)[0].split()))
+           for name, writer in zip(("a", "b"), writers)}
+    assert won["a"] & won["b"] == set()  # never both
+    assert won["a"] | won["b"] == set(range(50))  # always one
+    for round in range(50):  # and the file is the winner's, whole
+        winner = "a" if round in won["a"] else "b"
+        assert (tmp_path / f"r{round}.xlsx").read_bytes() == f"{winner} {round}".encode()
+    assert leftovers(tmp_path, {f"r{round}.xlsx" for round in range(50)}) == []
+
+
+def test_two_okrsheet_new_runs_never_both_write_the_same_file(tmp_path):
+    outcomes = []
+    for round in range(5):  # the library test above runs 50 rounds; here the whole command
+        target = tmp_path / f"okrs{round}.xlsx"
+        runs = [subprocess.Popen([sys.executable, "-m", "okrsheet", "new", "-o", str(target)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+        outcomes.append(sorted(run.wait(timeout=60) for run in runs))
+        for run in runs:
+            run.communicate()
+    assert outcomes == [[0, 1]] * 5
+
+
+UMASK_WRITER = r"""
+import os, sys
+from okrsheet.files import write_atomic
+os.umask(int(sys.argv[2], 8))
+write_atomic(sys.argv[1], b"new", force=len(sys.argv) > 3)
+print(oct(os.stat(sys.argv[1]).st_mode & 0o777))
+"""
+
+
+@pytest.mark.parametrize("umask, mode", [("022", "0o644"), ("077", "0o600"), ("002", "0o664")])
+def test_a_new_output_follows_the_umask(tmp_path, umask, mode):
+    out = subprocess.run([sys.executable, "-c", UMASK_WRITER, str(tmp_path / "okrs.xlsx"), umask],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == mode
+
+
+def test_a_replaced_output_keeps_its_permissions(tmp_path):
+    target = tmp_path / "okrs.xlsx"
+    target.write_bytes(OLD)
+    os.chmod(target, 0o600)  # private OKRs stay private after --force
+    out = subprocess.run([sys.executable, "-c", UMASK_WRITER, str(target), "022", "force"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "0o600"
+    assert target.read_bytes() == b"new"
+
+
+def test_a_full_disk_is_one_line_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    import errno
+
+    def full(descriptor):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OkrsheetError, match="the disk is full") as caught:
+        write_atomic(tmp_path / "okrs.xlsx", b"new")
+    assert "\n" not in str(caught.value)
+    assert leftovers(tmp_path, set()) == []
+
+
+def test_a_read_only_folder_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "access", lambda path, mode: False)  # as for a user (root may write)
+    with pytest.raises(OkrsheetError, match="can't write in folder"):
+        write_atomic(tmp_path / "okrs.xlsx", b"new")
+    assert leftovers(tmp_path, set()) == []
+
+
+def test_a_name_too_long_is_one_line_and_a_long_one_still_writes(tmp_path):
+    with pytest.raises(OkrsheetError, match="the file name is too long"):
+        write_atomic(tmp_path / ("x" * 251 + ".xlsx"), b"new")
+    long_name = "x" * 250 + ".xlsx"  # 255 bytes: the temporary name must not be longer
+    write_atomic(tmp_path / long_name, b"new")
+    assert (tmp_path / long_name).read_bytes() == b"new"
+
+
+def test_summary_output_problems_are_found_before_any_file_is_read(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(HOSTILE / "valid.xlsx", folder / "valid.xlsx")
+    shutil.copy(HOSTILE / "zip-bomb.xlsx", folder / "zip-bomb.xlsx")
+    result = subprocess.run([sys.executable, "-m", "okrsheet", "summary", str(folder), "-o",
+                             str(tmp_path / "missing" / "summary.xlsx")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {tmp_path / 'missing' / 'summary.xlsx'}: folder {tmp_path / 'missing'} does "
+        "not exist; create it first or choose another folder."]  # no "Left out": nothing read
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "lots", "-3"])
+def test_a_limit_that_is_not_a_number_is_a_usage_error(tmp_path, value):
+    result = subprocess.run([sys.executable, "-m", "okrsheet", "score", str(HOSTILE / "valid.xlsx")],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "OKRSHEET_MAX_ROWS": value})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"Error: OKRSHEET_MAX_ROWS={value!r}: expected a number above 0, like "
+        "OKRSHEET_MAX_ROWS=100000."]

@@ -20,10 +20,12 @@ from hypothesis import strategies as st
 from okrsheet import parts, safety
 from okrsheet.files import OkrsheetError
 from okrsheet.safety import Limits, UnreadableFile, check_workbook_file
+from okrsheet.sheetsize import SheetSize, measure
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
 sys.path.insert(0, str(ROOT / "scripts"))
+from hostile_grids import xlsb_records  # noqa: E402
 from make_hostile import EXPECTED, EXPECTED_LARGE, corpus, large_corpus  # noqa: E402
 
 SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
@@ -353,3 +355,86 @@ def test_workbook_saved_by_libreoffice_passes_the_guards(libreoffice, tmp_path, 
                     "--convert-to", kind, "--outdir", str(tmp_path / "out"),
                     str(tmp_path / "source.xlsx")], check=True, capture_output=True, timeout=120)
     assert check_workbook_file(tmp_path / "out" / f"source.{kind}") == kind
+
+
+# The grid python-calamine builds (okrsheet.sheetsize)
+
+def grid(kind: str, data: bytes, chunk: int | None = None) -> tuple[int, int]:
+    size = SheetSize(kind)
+    chunk = chunk or len(data) or 1
+    for start in range(0, len(data), chunk):
+        size.feed(data[start:start + chunk])
+    size.finish()
+    return size.rows, size.columns
+
+
+def test_a_far_value_sets_the_grid_but_a_far_formatted_blank_does_not():
+    cells = b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="XFD1" s="3"/></row>'
+    assert grid("xlsx", cells) == (1, 1)  # python-calamine skips formatted blanks
+    assert grid("xlsx", cells + b'<row r="9"><c r="C9"><v>1</v></c></row>') == (9, 3)
+    assert grid("xlsx", b'<row r="2000"><c r="XFD2000"><v>1</v></c></row>') == (2000, 16384)
+
+
+@given(chunk=st.integers(1, 40))
+def test_the_grid_is_the_same_whatever_the_chunk_boundaries(chunk):
+    cells = (b'<row r="3" spans="1:2"><c r="B3" s="1"><v>1</v></c><c r="AB7" t="s"><v>2</v></c>'
+             b'<c r="ZZ1" s="2"/></row><x:row><x:c><x:v>1</x:v></x:c></x:row>')
+    assert grid("xlsx", cells, chunk) == grid("xlsx", cells)
+
+
+def test_cells_without_a_reference_follow_the_one_before():
+    # no r: each cell one column right of the one before, each row one below
+    rows = b"<row>" + b"<c><v>1</v></c>" * 30 + b"</row>"
+    rows_bound, columns = grid("xlsx", rows * 3)
+    assert columns == 30  # the longest run in one row, not all 90 cells
+    assert rows_bound >= 3
+
+
+def test_an_opendocument_sheet_counts_repeats_but_not_trailing_padding():
+    def table(rows: bytes) -> bytes:
+        return b'<table:table table:name="a">' + rows + b"</table:table>"
+
+    value = b'<table:table-cell office:value-type="float" office:value="1"/>'
+    blank = b'<table:table-cell table:number-columns-repeated="%d"/>'
+    padded = table(b"<table:table-row>" + value + blank % 1023 + b"</table:table-row>"
+                   b'<table:table-row table:number-rows-repeated="1048575">' + blank % 1024
+                   + b"</table:table-row>")
+    assert grid("ods", padded) == (1, 1)  # how LibreOffice pads every sheet
+    repeated = table(b'<table:table-row table:number-rows-repeated="1000">'
+                     b'<table:table-cell table:number-columns-repeated="16384" '
+                     b'office:value-type="float" office:value="1"/></table:table-row>')
+    assert grid("ods", repeated) == (1000, 16384)
+    between = table(b"<table:table-row>" + blank % 5 + value + b"</table:table-row>"
+                    b'<table:table-row table:number-rows-repeated="50"/>'
+                    b"<table:table-row>" + value + b"</table:table-row>")
+    assert grid("ods", between) == (52, 6)  # blanks before a value are built
+
+
+def test_an_xlsb_sheet_is_measured_from_its_row_and_cell_records():
+    import struct as structure
+
+    records = xlsb_records([(0, structure.pack("<IIH", 4, 0, 0) + b"\0" * 8),
+                            (5, structure.pack("<II", 30, 0) + structure.pack("<d", 1.0)),
+                            (0, structure.pack("<IIH", 999, 0, 0) + b"\0" * 8),
+                            (1, structure.pack("<II", 16000, 0))])  # a blank: not built
+    for chunk in (1, 3, 7, len(records)):
+        assert grid("xlsb", records, chunk) == (5, 31)
+
+
+def test_a_sheet_written_the_usual_way_within_a1_cz9999_needs_one_search():
+    sheet = b'<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="CZ9999"><v>1</v></c></row>'
+    assert measure("xlsx", sheet, 100_000, 2_000_000).rows == 9_999
+    # when that bound breaks a lower limit, the exact grid decides
+    exact = measure("xlsx", sheet, 100_000, 500_000)
+    assert (exact.rows, exact.columns) == (9_999, 104)
+    small = measure("xlsx", b'<row r="1"><c r="B2"><v>1</v></c></row>', 100_000, 10)
+    assert (small.rows, small.columns) == (2, 2)
+
+
+def test_a_grid_at_the_cell_limit_is_read_and_one_cell_more_refused(tmp_path):
+    at_limit = tmp_path / "at.xlsx"
+    at_limit.write_bytes(workbook_with("xl/worksheets/sheet2.xml", SHEET_HEAD +
+                                       b'<sheetData><row r="1000"><c r="CV1000"><v>1</v></c>'
+                                       b"</row></sheetData></worksheet>"))
+    assert check_workbook_file(at_limit, Limits(max_cells=100_000)) == "xlsx"
+    assert "over the limit of 99,999" in refusal(at_limit, Limits(max_cells=99_999))

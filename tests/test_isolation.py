@@ -1,0 +1,89 @@
+"""okrsheet.isolation: workbooks read in child processes, whatever the reader does there."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from okrsheet.files import UnreadableFile
+from okrsheet.isolation import crash_reason, read_many, read_workbook_isolated
+from okrsheet.reader import read_workbook, scorecard
+from okrsheet.safety import Limits
+from okrsheet.summary import summarise
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = ROOT / "tests" / "hostile"
+FILES = sorted([*ROOT.glob("samples/**/*.xlsx"), *ROOT.glob("samples/**/*.ods"),
+                *ROOT.glob("tests/fixtures/*.xlsx"), *ROOT.glob("tests/fixtures/*.ods")])
+NO_GUARD = dataclasses.replace(Limits(), max_cells=10**15, max_rows=10**12,
+                               max_memory_bytes=150 * 1024 * 1024)
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="isolation forks")
+
+
+def test_an_isolated_reading_equals_reading_in_process():
+    isolated = read_workbook_isolated(HOSTILE / "valid.xlsx")
+    direct = read_workbook(HOSTILE / "valid.xlsx")
+    assert scorecard(isolated) == scorecard(direct)
+    assert isolated.problems == direct.problems
+
+
+def test_a_reader_out_of_memory_is_one_line():
+    with pytest.raises(UnreadableFile, match="far-cell.xlsx: the spreadsheet reader crashed on "
+                                             r"it \(SIGABRT"):
+        read_workbook_isolated(HOSTILE / "far-cell.xlsx", limits=NO_GUARD)
+
+
+def test_a_native_panic_is_one_line():
+    with pytest.raises(UnreadableFile, match="can't be read .*no entry found for key"):
+        read_workbook_isolated(HOSTILE / "panic-missing-relationship.xlsb")
+
+
+def _crash_on_odd(path: Path, limits: Limits) -> str:
+    if int(path.stem) % 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return path.stem
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_crashing_file_takes_only_itself_with_it(workers):
+    paths = [Path(f"{number}.xlsx") for number in range(12)]
+    outcomes = list(read_many(_crash_on_odd, paths, Limits(), workers=workers))
+    assert [outcome for outcome in outcomes[::2]] == [str(number) for number in range(0, 12, 2)]
+    assert all(isinstance(outcome, UnreadableFile) and "SIGKILL" in str(outcome)
+               for outcome in outcomes[1::2])
+
+
+def test_a_file_that_vanished_is_one_line(tmp_path):
+    outcomes = list(read_many(lambda path, limits: read_workbook(path, limits=limits),
+                              [tmp_path / "gone.xlsx"], Limits()))
+    assert str(outcomes[0]) == "gone.xlsx: no such file; check the name and folder."
+
+
+def test_crash_reasons_name_the_file_and_the_signal():
+    assert crash_reason("/x/a.xlsx", signal.SIGABRT).startswith(
+        "a.xlsx: the spreadsheet reader crashed on it (SIGABRT: it ran out of memory")
+    assert "exit status 3" in crash_reason("a.xlsx", 3 << 8)
+
+
+def test_the_summary_read_in_processes_equals_reading_each_file_alone():
+    summary = summarise(FILES, workers=2)
+    by_file = {row["file"]: row for row in summary.teams.to_dict("records")}
+    compared = 0
+    for path in FILES:
+        try:
+            reading = read_workbook(path)
+        except UnreadableFile:
+            continue
+        if str(path) not in by_file:
+            continue  # left out (no table) or a duplicate team and quarter
+        card = scorecard(reading)
+        assert by_file[str(path)]["score"] == card["score"], path
+        assert by_file[str(path)]["key_results"] == sum(
+            len(objective["key_results"]) for objective in card["objectives"]), path
+        compared += 1
+    assert compared >= 16
