@@ -100,7 +100,7 @@ def score(file, output_format, as_of) -> None:
     if output_format == "json":
         click.echo(json_text(card))
     elif output_format == "csv":
-        click.echo(score_csv_text(card), nl=False)
+        click.echo(score_csv_text(shown(card)), nl=False)
     else:
         print_score(shown(card), shown(problems))
     if any(problem.severity == "error" for problem in problems):
