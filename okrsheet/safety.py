@@ -39,22 +39,23 @@ __all__ = ["DEFAULT_LIMITS", "CheckedFile", "Limits", "UnreadableFile", "check_w
 class Limits:
     """Bounds on what a workbook may unpack to.
 
-    The defaults are far above any OKR workbook (a few hundred kilobytes, a few hundred rows)
-    and low enough that anything accepted reads in under 2 s and 200 MB of memory.
+    The defaults are above any OKR workbook okrsheet writes (10,000 key results unpack to
+    about 31 MB, 10,050 rows x 40 columns) and low enough that anything accepted reads in a
+    few seconds and under 200 MB of memory (docs/hostile-files.md).
     """
 
     max_file_bytes: int = 50 * 1024 * 1024
     """Size of the file on disk."""
     max_entries: int = 10_000
     """Parts (files) inside the zip."""
-    max_uncompressed_bytes: int = 16 * 1024 * 1024
+    max_uncompressed_bytes: int = 40 * 1024 * 1024
     """All parts together once unpacked (the sizes the zip declares, and checked for real)."""
     max_ratio: float = 200.0
     """Unpacked size / packed size of one part larger than 1 MB unpacked."""
     max_rows: int = 100_000
     """Rows in one sheet (counted, the sheet's declared dimension, and the row of its last
     value)."""
-    max_cells: int = 2_000_000
+    max_cells: int = 1_500_000
     """Cells of the grid python-calamine builds for one sheet: from A1 to the last row and
     column holding a value (:mod:`okrsheet.sheetsize`)."""
     max_memory_bytes: int = 1024 * 1024 * 1024

@@ -126,9 +126,9 @@ def large_corpus() -> dict[str, bytes]:
     """The files of ``EXPECTED_LARGE`` (a few megabytes each; made in about a second)."""
     base = _valid_workbook()
     files = {
-        "at-the-limits-numbers.xlsx": _big_sheet(base, columns=20, rows=26_500),
-        "at-the-limits-text.xlsx": _big_sheet(base, columns=10, rows=28_000, text=True),
-        "just-over-the-limit.xlsx": _big_sheet(base, columns=20, rows=28_000),
+        "at-the-limits-numbers.xlsx": _big_sheet(base, columns=20, rows=66_000),
+        "at-the-limits-text.xlsx": _big_sheet(base, columns=10, rows=69_000, text=True),
+        "just-over-the-limit.xlsx": _big_sheet(base, columns=20, rows=68_000),
     }
     assert set(files) == set(EXPECTED_LARGE)
     return files

@@ -438,3 +438,31 @@ def test_a_grid_at_the_cell_limit_is_read_and_one_cell_more_refused(tmp_path):
                                        b"</row></sheetData></worksheet>"))
     assert check_workbook_file(at_limit, Limits(max_cells=100_000)) == "xlsx"
     assert "over the limit of 99,999" in refusal(at_limit, Limits(max_cells=99_999))
+
+
+def test_a_workbook_okrsheet_writes_with_10000_key_results_passes_its_own_guard():
+    # written at 100 and 300 key results, extrapolated to 10,000 (writing 10,000 takes 20 s)
+    import dataclasses
+
+    from okrsheet.templates import starter
+    from okrsheet.writer import workbook_bytes
+
+    def unpacked_and_grid(count: int) -> tuple[int, int]:
+        quarter = starter("sales-team", team="Everyone", quarter="2027-Q1")
+        first = quarter.objectives[0].key_results[0]
+        quarter.objectives[0].key_results = [
+            dataclasses.replace(first, title=f"{first.title} {number}") for number in range(count)]
+        data = workbook_bytes(quarter)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheet = archive.read("xl/worksheets/sheet1.xml")
+            total = sum(info.file_size for info in archive.infolist())
+        size = SheetSize("xlsx")
+        size.feed(sheet)
+        return total, size.finish().columns
+
+    small, columns = unpacked_and_grid(100)
+    large, _ = unpacked_and_grid(300)
+    per_key_result = (large - small) / 200
+    limits = Limits()
+    assert small + 9_900 * per_key_result < limits.max_uncompressed_bytes
+    assert (10_000 + 100) * columns < limits.max_cells
