@@ -20,10 +20,13 @@ import struct
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from okrsheet.files import OkrsheetError, UnreadableFile
 from okrsheet.safety import Limits
+
+if TYPE_CHECKING:
+    from okrsheet.reader import Reading
 
 _HEADER = struct.Struct("<Q")
 _PARENT_ENDS: set[int] = set()
@@ -34,7 +37,7 @@ _NOT_CAUGHT = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 
 def read_workbook_isolated(path: str | os.PathLike, *, as_of: dt.date | None = None,
-                           limits: Limits | None = None):
+                           limits: Limits | None = None) -> "Reading":
     """:func:`okrsheet.reader.read_workbook` in a child process with a memory limit.
 
     Returns the :class:`~okrsheet.reader.Reading`; raises :class:`UnreadableFile` (one line)
@@ -94,7 +97,7 @@ def crash_reason(path: str | os.PathLike, status: int) -> str:
 # Private API
 
 
-def _read(path: Path, limits: Limits, as_of: dt.date | None = None):
+def _read(path: Path, limits: Limits, as_of: dt.date | None = None) -> "Reading":
     from okrsheet.reader import read_workbook
 
     return read_workbook(path, as_of=as_of, limits=limits)

@@ -13,10 +13,13 @@ import re
 import struct
 import zipfile
 import zlib
-from typing import IO, Iterator
+from typing import IO, TYPE_CHECKING, Iterator
 
 from okrsheet.files import UnreadableFile
 from okrsheet.sheetsize import SheetSize, measure
+
+if TYPE_CHECKING:
+    from okrsheet.safety import Limits
 
 ZIP_MAGIC = b"PK\x03\x04"
 _CHUNK = 256 * 1024
@@ -45,7 +48,7 @@ def sheet_format(kind: str, part: str) -> str | None:
 
 
 def check_part(name: str, stream: IO[bytes], entry: zipfile.ZipInfo, kind: str,
-               limits, deep: bool = True) -> None:
+               limits: "Limits", deep: bool = True) -> None:
     """Unpack one part as a stream: its real size must match the zip's directory; with
     ``deep`` its XML prolog must hold no DOCTYPE and its text be UTF-8; a sheet must stay
     within ``limits.max_rows`` and ``limits.max_cells`` (unpacked whole: at most
@@ -115,7 +118,7 @@ _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref\s*=\s*["\']'
 
 
 def check_declared_dimensions(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo],
-                              kind: str, limits) -> None:
+                              kind: str, limits: "Limits") -> None:
     """A sheet's declared size, from the start of its XML: a quick, specific refusal for a
     sheet far too large, before the size checks (the streamed row count catches lies)."""
     for entry in entries:
@@ -135,7 +138,7 @@ def check_declared_dimensions(archive: zipfile.ZipFile, entries: list[zipfile.Zi
 # Private API
 
 
-def _inflate(stream, entry: zipfile.ZipInfo):
+def _inflate(stream: IO[bytes], entry: zipfile.ZipInfo) -> Iterator[bytes]:
     """Yield the unpacked bytes of ``entry`` in chunks, reading the raw data after its local
     header, so a part that inflates to more than the directory claims is noticed."""
     stream.seek(entry.header_offset)

@@ -20,7 +20,8 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from okrsheet.files import OkrsheetError, UnreadableFile
 from okrsheet.parts import ZIP_MAGIC, SheetTooLarge, check_declared_dimensions, check_part
@@ -65,15 +66,15 @@ class Limits:
     """How far into a part the XML prolog (where a DOCTYPE would be) must end."""
 
     @classmethod
-    def from_environment(cls, environ: dict[str, str] | None = None) -> "Limits":
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> "Limits":
         """Defaults, overridden by ``OKRSHEET_MAX_UNPACKED_MB``, ``OKRSHEET_MAX_FILE_MB``,
         ``OKRSHEET_MAX_ROWS``, ``OKRSHEET_MAX_CELLS``, ``OKRSHEET_MAX_ENTRIES``,
         ``OKRSHEET_MAX_RATIO`` and ``OKRSHEET_MAX_MEMORY_MB`` when set; a value that is not a
         finite number above 0 raises :class:`LimitError`."""
-        environ = os.environ if environ is None else environ
-        changes: dict[str, float | int] = {}
+        values: Mapping[str, str] = os.environ if environ is None else environ
+        changes: dict[str, Any] = {}
         for variable, (field, scale, kind) in _ENVIRONMENT.items():
-            text = environ.get(variable, "").strip()
+            text = values.get(variable, "").strip()
             if not text:
                 continue
             try:

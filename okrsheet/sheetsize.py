@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import struct
+from collections.abc import Callable
 
 # Public API
 
@@ -61,7 +62,7 @@ class SheetSize:
         self.columns = 0
         self.row_tags = 0
         self._carry = b""
-        self._scan = {"xlsx": self._xlsx, "ods": self._ods, "xlsb": self._xlsb}[kind]
+        self._scan: Callable[[bytes, int], None] = self._ods if kind == "ods" else self._xlsx
         # .xlsx: the largest reference, and the tags that carry none
         self._cells_without_reference = False
         self._row_reference = 0  # the largest r of a row tag
