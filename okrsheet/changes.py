@@ -285,9 +285,12 @@ class _Matching:
 
     def _match_krs_by_title(self) -> None:
         taken: set[Place] = set()
+        by_title: dict[str, list[Place]] = {}  # looked up, not searched: near-linear in KRs
+        for place, other in self.new_krs.items():
+            by_title.setdefault(_key(other.title), []).append(place)
         for old_place, kr in self.old_krs.items():
-            candidates = [place for place, other in self.new_krs.items()
-                          if place not in taken and _key(kr.title) == _key(other.title)]
+            candidates = [place for place in by_title.get(_key(kr.title), ())
+                          if place not in taken]
             if not candidates:
                 continue
             # Among equal titles prefer the same objective, then the nearest position.
@@ -315,7 +318,8 @@ class _Matching:
                 self.objectives[old_index] = old_index
 
     def _match_renamed_krs(self) -> None:
-        free_new = [place for place in self.new_krs if place not in self.krs.values()]
+        matched = set(self.krs.values())
+        free_new = [place for place in self.new_krs if place not in matched]
         pairs = []
         for old_place, kr in self.old_krs.items():
             if old_place in self.krs:
@@ -323,16 +327,17 @@ class _Matching:
             for new_place in free_new:
                 other = self.new_krs[new_place]
                 same_objective = self.objectives.get(old_place[0]) == new_place[0]
-                score = (_similar(kr.title, other.title)
-                         + 0.3 * same_objective
+                bonus = (0.3 * same_objective
                          + 0.3 * (same_objective and old_place[1] == new_place[1])
                          + 0.2 * (bool(kr.owner) and same_value(kr.owner, other.owner))
                          + 0.1 * same_value(_key(kr.type), _key(other.type)))
+                score = bonus + _similar(kr.title, other.title, at_least=0.9 - bonus)
                 if score >= 0.9:
                     pairs.append((-score, old_place, new_place))
         for _, old_place, new_place in sorted(pairs):
-            if old_place not in self.krs and new_place not in self.krs.values():
+            if old_place not in self.krs and new_place not in matched:
                 self.krs[old_place] = new_place
+                matched.add(new_place)
 
 
 # Private API: merging
@@ -466,8 +471,9 @@ class _Merger:
             places = [("base", old_place[0]) if place is _ABSENT else place for place in places]
         elif removed_by:
             return None
+        version_fields = [_kr_fields(version) for version in versions]
         fields = {name: self._resolve(where, name, value,
-                                      [_kr_fields(version)[name] for version in versions])
+                                      [each[name] for each in version_fields])
                   for name, value in _kr_fields(kr).items()}
         place = self._resolve(where, "objective", ("base", old_place[0]), places)
         return place, _key_result(fields)
@@ -554,8 +560,13 @@ def _key(text: object) -> str:
     return " ".join(str(text or "").split()).casefold()
 
 
-def _similar(a: object, b: object) -> float:
-    return difflib.SequenceMatcher(None, _key(a), _key(b)).ratio()
+def _similar(a: object, b: object, at_least: float = 0.0) -> float:
+    """How alike two texts are, 0..1; 0 when quick upper bounds show it is under ``at_least``
+    (so comparing many unmatched key results stays cheap)."""
+    matcher = difflib.SequenceMatcher(None, _key(a), _key(b))
+    if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
+        return 0.0
+    return matcher.ratio()
 
 
 def _show(value: object) -> str:
