@@ -533,7 +533,9 @@ class _WorkbookWriter:
     def _charts(self, sheet, top: int, company_row: int, mix_top: int, teams: list[str]) -> None:
         count = len(self.quarters)
         line = self.book.add_chart({"type": "line"})
-        for row in range(top + 1, company_row + 1):
+        team_rows = list(range(top + 1, company_row))
+        charted = team_rows[:_MAX_SERIES - 1]  # XlsxWriter's limit; the table has them all
+        for row in [*charted, company_row]:
             series = {
                 "name": [SUMMARY_SHEET, row, 0],
                 "categories": [SUMMARY_SHEET, top, 1, top, count],
@@ -543,7 +545,9 @@ class _WorkbookWriter:
             if row == company_row:
                 series["line"] = {"dash_type": "dash", "width": 2.5, "color": "#404040"}
             line.add_series(series)
-        line.set_title({"name": "Team scores by quarter"})
+        line.set_title({"name": "Team scores by quarter" if len(charted) == len(team_rows) else
+                        f"Team scores by quarter (the first {len(charted)} of {len(team_rows)} "
+                        "teams; all are in the table)"})
         line.set_y_axis({"min": 0, "max": 1, "num_format": "0%",
                          "major_gridlines": {"visible": True}})
         line.set_legend({"position": "bottom"})
@@ -670,6 +674,10 @@ class _WorkbookWriter:
                for r in records(summary.duplicates)])
         sheet.set_column(0, 1, 30)
         sheet.set_column(2, 4, 50)
+
+
+_MAX_SERIES = 255
+"""Series in one XlsxWriter chart (it drops the rest with a warning)."""
 
 
 def _print_setup(sheet) -> None:

@@ -318,3 +318,28 @@ def test_workbook_outputs_keep_formula_looking_text_as_text(copies, tmp_path, ar
                     found[cell.value] = cell.data_type
     assert set(found) == set(FORMULA_LOOKING)  # the objective titles
     assert set(found.values()) == {"s"}  # text cells, never formulas ("f")
+
+
+# Scale
+
+def test_a_summary_of_300_teams_charts_254_of_them_and_the_company_line(tmp_path):
+    import re as regular
+    import warnings
+    import zipfile
+
+    from okrsheet.report import write_summary_workbook
+    from okrsheet.summary import KR_STATUSES, summarise_team_quarters
+    from okrsheet.templates import starter
+
+    quarters = [starter("sales-team", team=f"Team {number:03d}", quarter="2027-Q1")
+                for number in range(300)]
+    summary = summarise_team_quarters(quarters)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # XlsxWriter warns when it drops series
+        write_summary_workbook(summary, tmp_path / "summary.xlsx")
+    with zipfile.ZipFile(tmp_path / "summary.xlsx") as archive:
+        charts = [archive.read(name).decode() for name in archive.namelist()
+                  if name.startswith("xl/charts/chart")]
+    series = sorted(len(regular.findall("<c:ser>", chart)) for chart in charts)
+    assert series == [len(KR_STATUSES), 255]  # statuses; 254 teams and the company line
+    assert any("the first 254 of 300 teams" in chart for chart in charts)
