@@ -343,3 +343,14 @@ def test_a_summary_of_300_teams_charts_254_of_them_and_the_company_line(tmp_path
     series = sorted(len(regular.findall("<c:ser>", chart)) for chart in charts)
     assert series == [len(KR_STATUSES), 255]  # statuses; 254 teams and the company line
     assert any("the first 254 of 300 teams" in chart for chart in charts)
+
+
+def test_a_file_name_with_a_newline_cannot_forge_a_left_out_line(copies, tmp_path):
+    folder = tmp_path.parent / f"{tmp_path.name}-names"
+    folder.mkdir()
+    shutil.copy(copies / "valid.xlsx", folder / "valid.xlsx")
+    shutil.copy(copies / "truncated.xlsx", folder / "bad\nLeft out everything.xlsx: forged.xlsx")
+    result = run_measured(["summary", "--format", "csv", str(folder)], tmp_path)
+    left_out = [line for line in result["stderr"].splitlines() if line.startswith("Left out")]
+    assert len(left_out) == 1, result["stderr"]
+    assert "bad\\nLeft out everything.xlsx" in left_out[0]
