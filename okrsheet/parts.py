@@ -35,26 +35,24 @@ class SheetTooLarge(Exception):
         self.part, self.size, self.declared = part, size, declared
 
 
-def sheet_format(kind: str, part: str) -> str | None:
-    """``xlsx``, ``xlsb`` or ``ods`` when ``part`` is a sheet of a workbook of ``kind``."""
+def sheet_format(kind: str, part: str, sheets: frozenset[str]) -> str | None:
+    """``xlsx``, ``xlsb`` or ``ods`` when ``part`` is one of the ``sheets`` of a workbook of
+    ``kind`` (:func:`okrsheet.sniffing.sheet_parts`)."""
+    if part not in sheets:
+        return None
     if kind == "ods":
-        return "ods" if part == "content.xml" else None
-    if part.startswith("xl/worksheets/") and "/" not in part[len("xl/worksheets/"):]:
-        if part.endswith(".xml"):
-            return "xlsx"
-        if part.endswith(".bin"):
-            return "xlsb"
-    return None
+        return "ods"
+    return "xlsb" if part.endswith(".bin") else "xlsx"
 
 
 def check_part(name: str, stream: IO[bytes], entry: zipfile.ZipInfo, kind: str,
-               limits: "Limits", deep: bool = True) -> None:
+               limits: "Limits", sheets: frozenset[str], deep: bool = True) -> None:
     """Unpack one part as a stream: its real size must match the zip's directory; with
     ``deep`` its XML prolog must hold no DOCTYPE and its text be UTF-8; a sheet must stay
     within ``limits.max_rows`` and ``limits.max_cells`` (unpacked whole: at most
     ``max_uncompressed_bytes``, like every part). Raises :class:`UnreadableFile` or
     :class:`SheetTooLarge`."""
-    sheet = sheet_format(kind, entry.filename)
+    sheet = sheet_format(kind, entry.filename, sheets)
     pieces: list[bytes] | None = [] if sheet else None  # a sheet is measured whole
     text_part = entry.filename.lower().endswith((".xml", ".rels"))
     utf8 = None  # an incremental decoder once the part is known to be UTF-8 XML
@@ -118,14 +116,15 @@ _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref\s*=\s*["\']'
 
 
 def check_declared_dimensions(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo],
-                              kind: str, limits: "Limits") -> None:
+                              kind: str, limits: "Limits", sheets: frozenset[str]) -> None:
     """A sheet's declared size, from the start of its XML: a quick, specific refusal for a
     sheet far too large, before the size checks (the streamed row count catches lies)."""
     for entry in entries:
         if entry.flag_bits & 0x1 or entry.compress_type not in (zipfile.ZIP_STORED,
                                                                  zipfile.ZIP_DEFLATED):
             continue  # refused by the zip directory checks
-        if sheet_format(kind, entry.filename) == "xlsx" and entry.file_size >= 6 * limits.max_rows:
+        if sheet_format(kind, entry.filename, sheets) == "xlsx" \
+                and entry.file_size >= 6 * limits.max_rows:
             with archive.open(entry) as part:
                 match = _DIMENSION.search(part.read(limits.xml_head_bytes))
             rows = int(match.group(1)) if match and match.group(1) else 0

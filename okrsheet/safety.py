@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from okrsheet.files import OkrsheetError, UnreadableFile
 from okrsheet.parts import ZIP_MAGIC, SheetTooLarge, check_declared_dimensions, check_part
-from okrsheet.sniffing import ole_kind, sheet_title, sniff
+from okrsheet.sniffing import ole_kind, sheet_parts, sheet_title, sniff
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -151,11 +151,12 @@ def _check(path: str | os.PathLike, limits: Limits | None, deep: bool) -> Checke
         with zipfile.ZipFile(stream) as archive:
             entries = archive.infolist()
             kind = _workbook_kind(name, archive, entries)
-            check_declared_dimensions(archive, entries, kind, limits)
+            sheets = sheet_parts(archive, kind)
+            check_declared_dimensions(archive, entries, kind, limits, sheets)
             _check_zip(name, entries, limits)
         for entry in entries:
-            if deep or _is_sheet(kind, entry.filename):
-                check_part(name, stream, entry, kind, limits, deep)
+            if deep or entry.filename in sheets:
+                check_part(name, stream, entry, kind, limits, sheets, deep)
     except SheetTooLarge as too_large:
         raise _sheet_too_large(path, name, kind, too_large, limits) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, struct.error,
@@ -248,12 +249,6 @@ def _check_zip(name: str, entries: list[zipfile.ZipInfo], limits: Limits) -> Non
             raise UnreadableFile(f"{name}: part {entry.filename} uses an unusual compression "
                                  "method; open and save the workbook again in Excel or "
                                  "LibreOffice.")
-
-
-def _is_sheet(kind: str, part: str) -> bool:
-    if kind == "ods":
-        return part == "content.xml"
-    return part.startswith("xl/worksheets/") and part.endswith((".xml", ".bin"))
 
 
 def _sheet_too_large(path: str | os.PathLike, name: str, kind: str, too_large: SheetTooLarge,

@@ -74,6 +74,33 @@ def sheet_title(path: str | os.PathLike, part: str) -> str | None:
     return None
 
 
+def sheet_parts(archive: zipfile.ZipFile, kind: str) -> frozenset[str]:
+    """The parts python-calamine reads as sheets: ``content.xml`` of an .ods; for an .xlsx or
+    .xlsb, every part under ``xl/worksheets/`` and every part the workbook's sheets point to
+    through its relationships (a sheet can live anywhere in the zip)."""
+    if kind == "ods":
+        return frozenset({"content.xml"})
+    names = set(archive.namelist())
+    found = {name for name in names if name.startswith("xl/worksheets/")
+             and "/" not in name[len("xl/worksheets/"):] and name.endswith((".xml", ".bin"))}
+    referenced: set[str] | None = None
+    if "xl/workbook.xml" in names:  # the relationships its <sheet r:id> entries name
+        referenced = {value for tag, attributes in _TAG.findall(_head(archive, "xl/workbook.xml"))
+                      if tag == b"sheet"
+                      for key, value in _attributes(attributes).items() if key.endswith(":id")}
+    for relations in ("xl/_rels/workbook.xml.rels", "xl/_rels/workbook.bin.rels"):
+        if relations not in names:
+            continue
+        for tag, attributes in _TAG.findall(_head(archive, relations)):
+            values = _attributes(attributes)
+            target = _resolve(values.get("Target", ""))
+            if target in names and target.endswith((".xml", ".bin")) and (
+                    target.endswith(".bin") or referenced is None
+                    or values.get("Id") in referenced):
+                found.add(target)
+    return frozenset(found)
+
+
 # Private API
 
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(sheet|Relationship)\s([^>]*)>")
@@ -93,6 +120,25 @@ def _ole_streams(path: str | os.PathLike) -> set[str]:
             blob = stream.read(4 << 20)
         return {word.lower() for word in ("EncryptionInfo", "Workbook", "WordDocument")
                 if word.encode("utf-16-le") in blob}
+
+
+def _head(archive: zipfile.ZipFile, part: str) -> bytes:
+    """The start of ``part``, or nothing if it can't be read (the zip checks then say why)."""
+    try:
+        with archive.open(part) as stream:
+            return stream.read(2_000_000)
+    except (OSError, RuntimeError, NotImplementedError, ValueError, EOFError, zlib.error,
+            zipfile.BadZipFile):
+        return b""
+
+
+def _resolve(target: str) -> str:
+    """A relationship target of ``xl/workbook.xml`` as a part name: ``worksheets/s.xml`` ->
+    ``xl/worksheets/s.xml``, ``/xl/a.xml`` -> ``xl/a.xml``, ``../b.xml`` -> ``b.xml``."""
+    import posixpath
+
+    path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+    return posixpath.normpath(path).lstrip("/")
 
 
 def _attributes(text: bytes) -> dict[str, str]:

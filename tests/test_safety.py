@@ -466,3 +466,21 @@ def test_a_workbook_okrsheet_writes_with_10000_key_results_passes_its_own_guard(
     limits = Limits()
     assert small + 9_900 * per_key_result < limits.max_uncompressed_bytes
     assert (10_000 + 100) * columns < limits.max_cells
+
+
+def test_a_sheet_kept_outside_xl_worksheets_is_measured_too(tmp_path):
+    # python-calamine follows the workbook's relationships wherever they point
+    source = zipfile.ZipFile(HOSTILE / "far-cell.xlsx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            name = info.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name = "xl/hidden/elsewhere.xml"
+            if name == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"worksheets/sheet1.xml", b"hidden/elsewhere.xml")
+            archive.writestr(name, data)
+    path = tmp_path / "elsewhere.xlsx"
+    path.write_bytes(buffer.getvalue())
+    assert "delete the far-away cells" in refusal(path)
