@@ -44,7 +44,8 @@ def read_workbook_isolated(path: str | os.PathLike, *, as_of: dt.date | None = N
     for a file that can't be read, whatever the reader does with it.
     """
     limits = Limits.from_environment() if limits is None else limits
-    outcome = next(read_many(_read, [Path(path)], limits, workers=1, as_of=as_of))
+    # read to the end, so the child is told to stop rather than killed
+    [outcome] = read_many(_read, [Path(path)], limits, workers=1, as_of=as_of)
     if isinstance(outcome, OkrsheetError):
         raise outcome
     return outcome
