@@ -106,8 +106,10 @@ def read_parents(book: Any) -> list[tuple[str, str]]:
     """The Parents sheet's ``(reference, title)`` rows, kept so ``next`` keeps the drop-downs."""
     try:
         rows = book.get_sheet_by_name(layout.PARENTS_SHEET).to_python(skip_empty_area=False)
-    except Exception:  # a damaged or odd sheet: the drop-downs are a convenience
-        return []
+    except BaseException as error:  # a damaged or odd sheet, a native panic too
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        return []  # the drop-downs are a convenience
     return [(str(row[0]).strip(), str(row[1]).strip()) for row in rows[1:]
             if len(row) >= 2 and isinstance(row[0], str) and row[0].strip()]
 
@@ -116,8 +118,10 @@ def read_actions(book: Any) -> list[Action]:
     """The Actions sheet's rows with an action typed, found by their header texts."""
     try:
         rows = book.get_sheet_by_name(layout.ACTIONS_SHEET).to_python(skip_empty_area=False)
-    except Exception:  # a damaged or odd sheet: leave the actions out
-        return []
+    except BaseException as error:  # a damaged or odd sheet, a native panic too
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        return []  # leave the actions out
     if not rows:
         return []
     keys = {layout.normalise_header(column.header): column.key for column in layout.ACTION_COLUMNS}
