@@ -327,7 +327,7 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
     """
     import sys
 
-    from okrsheet import report
+    from okrsheet import report, report_terminal, report_text, summary_workbook
     from okrsheet.quarter import Quarter, QuarterError
     from okrsheet.summary import find_workbooks, summarise
     from okrsheet.text import shown, visible
@@ -362,14 +362,14 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
     elif output_format == "csv":
         click.echo(report.csv_rows_text(result, objectives), nl=False)
     elif output_format == "markdown":
-        click.echo(report.markdown(result, objectives))
+        click.echo(report_text.markdown(result, objectives))
     else:
-        report.print_table(shown(result), objectives=objectives)
+        report_terminal.print_table(shown(result), objectives=objectives)
     if output_format in ("json", "csv"):
         for row in report.records(result.left_out):
             click.echo(visible(f"Left out {row['file']}: {row['reason']}"), err=True)
     if output is not None:
-        report.write_summary_workbook(result, output, force=force)
+        summary_workbook.write_summary_workbook(result, output, force=force)
         click.echo(f"Wrote {visible(output)}.", err=True)
     if len(result.left_out) and not keep_going:
         raise SystemExit(1)

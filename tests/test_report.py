@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from okrsheet import report
+from okrsheet import report, report_terminal, report_text, summary_workbook
 from okrsheet.files import OutputExists
 from okrsheet.summary import TEAM_COLUMNS, summarise_team_quarters
 from tests.test_summary import hand_made, kr, team_quarter
@@ -80,21 +80,21 @@ def test_json_has_the_summary_numbers(summary):
 
 
 def test_markdown_for_an_email(summary):
-    text = report.markdown(summary)
+    text = report_text.markdown(summary)
     assert text.startswith("# OKR summary, 2026-Q3")
     assert "| Alpha | 48% orange | 74% green |  |  |  |" in text
     assert "| Gamma |  | 10% red | 30% red | ↑ +20 pts | too ambitious |" in text
     assert "Company score" in text and "down 11 pts on 2026-Q2" in text
     assert "## Red objectives in 2026-Q3" in text
     assert "- Gamma: Reach (30%)" in text
-    detailed = report.markdown(summary, objectives=True)
+    detailed = report_text.markdown(summary, objectives=True)
     assert "| +SUM(A1) \\| pipes | 70% | green |" in detailed  # a pipe does not break the table
     assert "Beta: too safe in 2026-Q2" in text
 
 
 def test_terminal_table_names_teams_with_arrows(summary):
     console = Console(record=True, width=140, color_system="truecolor")
-    report.print_table(summary, console=console, objectives=True)
+    report_terminal.print_table(summary, console=console, objectives=True)
     text = console.export_text()
     for team in ("Alpha", "Beta", "Gamma", "Company (mean)"):
         assert team in text
@@ -117,7 +117,7 @@ def _parts(data: bytes) -> dict[str, str]:
 
 
 def test_summary_workbook_is_portable_with_charts(summary):
-    parts = _parts(report.summary_workbook_bytes(summary))
+    parts = _parts(summary_workbook.summary_workbook_bytes(summary))
     charts = [name for name in parts if name.startswith("xl/charts/chart")]
     assert len(charts) == 2
     assert "<c:lineChart>" in "".join(parts[name] for name in charts)
@@ -134,7 +134,7 @@ def test_summary_workbook_is_portable_with_charts(summary):
 
 def test_summary_workbook_cells_hold_the_summary(summary, tmp_path):
     path = tmp_path / "summary.xlsx"
-    report.write_summary_workbook(summary, path)
+    summary_workbook.write_summary_workbook(summary, path)
     book = openpyxl.load_workbook(path, data_only=True)
     assert book.sheetnames == ["Summary", "2026-Q1", "2026-Q2", "2026-Q3", "Team quarters", "Files"]
     sheet = book["Summary"]
@@ -157,19 +157,19 @@ def test_summary_workbook_cells_hold_the_summary(summary, tmp_path):
     texts = [cell.value for row in book["Files"].iter_rows() for cell in row]
     assert "Files left out" in texts and "Duplicates (two files for one team and quarter)" in texts
     with pytest.raises(OutputExists):
-        report.write_summary_workbook(summary, path)
-    report.write_summary_workbook(summary, path, force=True)
+        summary_workbook.write_summary_workbook(summary, path)
+    summary_workbook.write_summary_workbook(summary, path, force=True)
 
 
 def test_summary_workbook_writes_text_as_text(summary):
-    parts = _parts(report.summary_workbook_bytes(summary))
+    parts = _parts(summary_workbook.summary_workbook_bytes(summary))
     assert "=HYPERLINK" in parts["xl/sharedStrings.xml"]
     sheets = "".join(xml for name, xml in parts.items() if name.startswith("xl/worksheets/"))
     assert "HYPERLINK" not in sheets  # never a formula
 
 
 def test_summary_workbook_bytes_are_reproducible(summary):
-    assert report.summary_workbook_bytes(summary) == report.summary_workbook_bytes(summary)
+    assert summary_workbook.summary_workbook_bytes(summary) == summary_workbook.summary_workbook_bytes(summary)
 
 
 def test_typed_text_with_square_brackets_prints_literally_in_the_terminal():

@@ -1,0 +1,73 @@
+"""The summary as markdown a manager pastes into an email or a chat."""
+
+from __future__ import annotations
+
+from okrsheet.report import (change_text, grid, notes, percent, previous_label, records,
+                             red_objectives)
+from okrsheet.summary import KR_STATUSES, Summary
+from okrsheet.text import markdown as markdown_text
+
+# Public API
+
+
+def markdown(summary: Summary, objectives: bool = False) -> str:
+    """The summary as markdown a manager can paste into an email or a chat."""
+    latest = summary.latest_quarter
+    company = {row["quarter"]: row for row in records(summary.company)}
+    lines = [f"# OKR summary, {latest}", ""]
+    now = company[latest]
+    sentence = (f"Company score {percent(now['score'])} ({now['status']}), the mean of "
+                f"{now['teams']} team{'s' if now['teams'] != 1 else ''}")
+    if now["change"] is not None:
+        points = round(now["change"] * 100)
+        direction = "up" if points > 0 else "down" if points < 0 else "flat"
+        amount = f" {abs(points)} pts" if points else ""
+        sentence += f", {direction}{amount} on {previous_label(summary)}"
+    shares = ", ".join(f"{now['share_' + status.replace(' ', '_')]:.0%} {status}"
+                       for status in KR_STATUSES
+                       if now["share_" + status.replace(" ", "_")])
+    lines += [sentence + ".", f"Key results: {shares}." if shares else "", ""]
+    quarters = summary.quarters
+    header = ["Team", *quarters, f"Change {latest}", "Calibration"]
+    lines += ["| " + " | ".join(header) + " |",
+              "|" + "|".join(["---"] + ["---:"] * (len(quarters) + 1) + ["---"]) + "|"]
+    for team, by_quarter in grid(summary).items():
+        last = by_quarter.get(latest) or {}
+        cells = [_md(team)] + [_md_score(by_quarter.get(quarter)) for quarter in quarters]
+        cells += [change_text(last.get("change"), ("↑", "↓", "→")), last.get("calibration") or ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    cells = ["**Company**"] + [_md_score(company.get(quarter)) for quarter in quarters]
+    cells += [change_text(now["change"], ("↑", "↓", "→")), ""]
+    lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    red = red_objectives(summary)
+    if red:
+        lines += [f"## Red objectives in {latest}", ""]
+        lines += [f"- {_md(row['team'])}: {_md(row['objective'])} ({percent(row['score'])})"
+                  for row in red]
+        lines.append("")
+    written = notes(summary)
+    if written:
+        lines += ["## Notes", ""] + [f"- {_md(note)}" for note in written] + [""]
+    if objectives:
+        lines += ["## Objectives", "", "| Team | Quarter | Objective | Score | Status |",
+                  "|---|---|---|---:|---|"]
+        for row in records(summary.objectives):
+            lines.append(f"| {_md(row['team'])} | {row['quarter']} | {_md(row['objective'])} | "
+                         f"{percent(row['score'])} | {row['status'] or ''} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+# Private API
+
+
+def _md(text: str) -> str:
+    return markdown_text(text)
+
+
+def _md_score(row) -> str:
+    if row is None or row["score"] is None:
+        return ""
+    return f"{percent(row['score'])} {row['status']}"
+
