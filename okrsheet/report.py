@@ -22,8 +22,8 @@ import math
 from typing import TYPE_CHECKING
 
 from okrsheet import scoring
-from okrsheet.summary import (COUNT_COLUMNS, OBJECTIVE_COLUMNS, TEAM_COLUMNS, TOO_AMBITIOUS_TO,
-                              TOO_SAFE, TOO_SAFE_FROM, Summary)
+from okrsheet.summary import (COUNT_COLUMNS, NOT_STARTED, OBJECTIVE_COLUMNS, TEAM_COLUMNS,
+                              TOO_AMBITIOUS_TO, TOO_SAFE, TOO_SAFE_FROM, Summary)
 from okrsheet.text import json_text as json_document
 from okrsheet.text import visible
 
@@ -140,8 +140,11 @@ def headline(summary: Summary) -> str:
 
 
 def previous_label(summary: Summary) -> str:
-    quarters = summary.quarters
-    return quarters[-2] if len(quarters) > 1 else ""
+    """The quarter the latest one is compared with (always the one just before it)."""
+    from okrsheet.quarter import Quarter
+
+    latest = summary.latest_quarter
+    return Quarter.parse(latest).previous().label if latest else ""
 
 
 def mix(summary: Summary, team: str | None, quarter: str | None) -> str:
@@ -157,6 +160,10 @@ def mix(summary: Summary, team: str | None, quarter: str | None) -> str:
 
 def notes(summary: Summary) -> list[str]:
     found: list[str] = []
+    for row in records(summary.teams):
+        if row["status"] == NOT_STARTED:
+            found.append(f"{row['team']} has not started {row['quarter']} (no key result has a "
+                         "value yet); left out of the company score and the changes.")
     flagged: dict[tuple[str, str], list[str]] = {}
     for row in records(summary.calibration):
         flagged.setdefault((row["team"], row["calibration"]), []).append(row["quarter"])

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from okrsheet.report import (change_text, grid, headline, legend, mix, notes, percent, records,
                              red_objectives)
-from okrsheet.summary import Summary
+from okrsheet.summary import NOT_STARTED, Summary
 
 TERMINAL_QUARTERS = 6
 """The terminal table shows at most this many (latest) quarters; the other outputs all."""
 
 _RICH_STYLES = {"green": "bold green", "orange": "bold dark_orange", "red": "bold red",
-                "not updated": "grey50", "lagging": "blue", "check input": "magenta", None: ""}
+                "not updated": "grey50", "lagging": "blue", "check input": "magenta",
+                "not started": "grey50", None: ""}
 
 # Public API
 
@@ -35,6 +36,8 @@ def print_table(summary: Summary, console=None, objectives: bool = False) -> Non
     table.add_column("KRs\ng/o/r/n/l", justify="center", no_wrap=True)
 
     def score_cell(row) -> Text:
+        if row is not None and row["status"] == NOT_STARTED:
+            return Text("-", style=_RICH_STYLES[NOT_STARTED])
         if row is None or row["score"] is None:
             return Text("")
         return Text(percent(row["score"]), style=_RICH_STYLES[row["status"]])

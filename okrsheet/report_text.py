@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from okrsheet.report import (change_text, grid, notes, percent, previous_label, records,
                              red_objectives)
-from okrsheet.summary import KR_STATUSES, Summary
+from okrsheet.summary import KR_STATUSES, NOT_STARTED, Summary
 from okrsheet.text import markdown as markdown_text
 
 # Public API
@@ -16,17 +16,14 @@ def markdown(summary: Summary, objectives: bool = False) -> str:
     company = {row["quarter"]: row for row in records(summary.company)}
     lines = [f"# OKR summary, {latest}", ""]
     now = company[latest]
-    sentence = (f"Company score {percent(now['score'])} ({now['status']}), the mean of "
-                f"{now['teams']} team{'s' if now['teams'] != 1 else ''}")
-    if now["change"] is not None:
-        points = round(now["change"] * 100)
-        direction = "up" if points > 0 else "down" if points < 0 else "flat"
-        amount = f" {abs(points)} pts" if points else ""
-        sentence += f", {direction}{amount} on {previous_label(summary)}"
+    lines += [_company_sentence(summary, now)]
+    if now["score"] is None:
+        lines += [""]
     shares = ", ".join(f"{now['share_' + status.replace(' ', '_')]:.0%} {status}"
                        for status in KR_STATUSES
                        if now["share_" + status.replace(" ", "_")])
-    lines += [sentence + ".", f"Key results: {shares}." if shares else "", ""]
+    if now["score"] is not None:
+        lines += [f"Key results: {shares}." if shares else "", ""]
     quarters = summary.quarters
     header = ["Team", *quarters, f"Change {latest}", "Calibration"]
     lines += ["| " + " | ".join(header) + " |",
@@ -62,11 +59,31 @@ def markdown(summary: Summary, objectives: bool = False) -> str:
 # Private API
 
 
+def _company_sentence(summary: Summary, now: dict[str, object]) -> str:
+    """``Company score 53% (orange), the mean of 3 teams, up 11 pts on 2027-Q1.``"""
+    latest = summary.latest_quarter
+    started = int(now["teams"]) - int(now["not_started"] or 0)
+    if now["score"] is None:
+        return f"No team has started {latest} yet: no key result has a value."
+    sentence = (f"Company score {percent(now['score'])} ({now['status']}), the mean of "
+                f"{started} team{'s' if started != 1 else ''}")
+    if now["not_started"]:
+        sentence += f" ({now['not_started']} not started, left out)"
+    if now["change"] is not None:
+        points = round(now["change"] * 100)
+        direction = "up" if points > 0 else "down" if points < 0 else "flat"
+        amount = f" {abs(points)} pts" if points else ""
+        sentence += f", {direction}{amount} on {previous_label(summary)}"
+    return sentence + "."
+
+
 def _md(text: str) -> str:
     return markdown_text(text)
 
 
 def _md_score(row) -> str:
+    if row is not None and row["status"] == NOT_STARTED:
+        return "- (not started)"
     if row is None or row["score"] is None:
         return ""
     return f"{percent(row['score'])} {row['status']}"

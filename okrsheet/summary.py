@@ -16,6 +16,11 @@ Choices, documented once here:
   (every team counts the same, whatever its size or number of objectives), coloured with
   the default thresholds (green from 70%, orange from 40%). The company's KR status shares
   pool every key result of every team.
+* **Not started.** A team quarter where no key result has a value yet (a fresh workbook
+  from ``new`` or ``next``) is *not started*: its score and status are shown as ``-`` /
+  ``not started``, not 0%, and it is left out of the company mean, the company's key-result
+  shares, every change (its own and the next quarter's) and calibration. A team that has
+  updated even one key result is scored as its sheet scores it.
 * **Calibration.** A team is flagged ``too safe`` when it scored at least 90% in a quarter
   and in the quarter before, ``too ambitious`` when it scored at most 30% in both (the
   guide: about 70% is a good result; always 100% means sandbagging).
@@ -53,6 +58,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 TOO_SAFE_FROM = 0.9
 TOO_AMBITIOUS_TO = 0.3
 TOO_SAFE, TOO_AMBITIOUS = "too safe", "too ambitious"
+NOT_STARTED = "not started"
 
 KR_STATUSES = scoring.KR_STATUSES
 """The key-result statuses counted in the summary, in display order."""
@@ -69,7 +75,7 @@ _COUNTED = tuple(zip(COUNT_COLUMNS, KR_STATUSES))
 
 TEAM_COLUMNS = ("team", "quarter", "file", "score", "status", "objectives", "key_results",
                 *SHARE_COLUMNS, "revised_targets", "previous_score", "change", "calibration")
-COMPANY_COLUMNS = ("quarter", "teams", "score", "status", "objectives", "key_results",
+COMPANY_COLUMNS = ("quarter", "teams", "not_started", "score", "status", "objectives", "key_results",
                    *SHARE_COLUMNS, "revised_targets", "previous_score", "change")
 OBJECTIVE_COLUMNS = ("team", "quarter", "file", "number", "objective", "score", "status",
                      "key_results", *COUNT_COLUMNS, "revised_targets")
@@ -179,6 +185,11 @@ def summarise_team_quarters(team_quarters: Iterable[TeamQuarter],
     return _summarise(entries, [], [], quarter)
 
 
+def has_started(team_quarter: TeamQuarter) -> bool:
+    """True once any key result has a value (a Current or a check-in)."""
+    return any(kr.updated for kr in team_quarter.key_results)
+
+
 # Private API
 
 
@@ -272,7 +283,7 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
     display = {}  # team key -> name as written in the team's latest workbook
     for entry in chosen:
         display[entry.team_key] = " ".join(entry.team_quarter.team.split())
-    scores = {(entry.team_key, _label(entry.period)): entry.scored.score for entry in chosen}
+    scores = {(entry.team_key, _label(entry.period)): _score(entry) for entry in chosen}
 
     team_rows = [_team_row(entry, display, scores) for entry in chosen]
     objective_rows = [row for entry in chosen for row in _objective_rows(entry, display)]
@@ -390,17 +401,26 @@ def _calibration_note(flag: str | None) -> str:
     return ""
 
 
+def _started(entry: _Entry) -> bool:
+    return has_started(entry.team_quarter)
+
+
+def _score(entry: _Entry) -> float | None:
+    """The team score the summary counts: None while the team has not started."""
+    return entry.scored.score if _started(entry) else None
+
+
 def _team_row(entry: _Entry, display: dict[str, str],
               scores: dict[tuple[str, str], float | None]) -> dict[str, object]:
     team_quarter = entry.team_quarter
-    score = entry.scored.score
+    score = _score(entry)
     previous = scores.get((entry.team_key, _label(entry.period.previous())))
     return {
         "team": display[entry.team_key],
         "quarter": _label(entry.period),
         "file": entry.file,
         "score": score,
-        "status": entry.scored.status,
+        "status": entry.scored.status if _started(entry) else NOT_STARTED,
         "objectives": len(team_quarter.objectives),
         "key_results": len(entry.scored.progress),
         **_shares(entry.scored.counts),
@@ -413,6 +433,7 @@ def _team_row(entry: _Entry, display: dict[str, str],
 
 def _objective_rows(entry: _Entry, display: dict[str, str]) -> list[dict[str, object]]:
     team_quarter = entry.team_quarter
+    started = _started(entry)
     rows = []
     for number, (objective, scores) in enumerate(
             zip(team_quarter.objectives, entry.scored.objectives), 1):
@@ -422,8 +443,8 @@ def _objective_rows(entry: _Entry, display: dict[str, str]) -> list[dict[str, ob
             "file": entry.file,
             "number": number,
             "objective": objective.title,
-            "score": scores.score,
-            "status": scores.status,
+            "score": scores.score if started else None,
+            "status": scores.status if started else NOT_STARTED,
             "key_results": len(objective.key_results),
             **{column: scores.counts[status] for column, status in _COUNTED},
             "revised_targets": scores.revised,
@@ -440,26 +461,27 @@ def _company_rows(chosen: list[_Entry]) -> list[dict[str, object]]:
     company_scores: dict[Quarter, float | None] = {}
     for period in sorted(by_quarter):
         group = by_quarter[period]
-        team_scores = [entry.scored.score for entry in group]
-        team_scores = [score for score in team_scores if score is not None]
+        started = [entry for entry in group if _started(entry)]
+        team_scores = [score for score in map(_score, started) if score is not None]
         score = sum(team_scores) / len(team_scores) if team_scores else None
         company_scores[period] = score
         previous = company_scores.get(period.previous())
         counts = dict.fromkeys(KR_STATUSES, 0)
         key_results = 0
-        for entry in group:
+        for entry in started:
             key_results += len(entry.scored.progress)
             for status, count in entry.scored.counts.items():
                 counts[status] += count
         rows.append({
             "quarter": _label(period),
             "teams": len(group),
+            "not_started": len(group) - len(started),
             "score": score,
-            "status": scoring.status(score),
-            "objectives": sum(len(entry.team_quarter.objectives) for entry in group),
+            "status": scoring.status(score) if started else NOT_STARTED,
+            "objectives": sum(len(entry.team_quarter.objectives) for entry in started),
             "key_results": key_results,
             **_shares(counts),
-            "revised_targets": sum(entry.scored.revised for entry in group),
+            "revised_targets": sum(entry.scored.revised for entry in started),
             "previous_score": previous,
             "change": _change(score, previous),
         })

@@ -187,3 +187,39 @@ def test_typed_text_with_square_brackets_prints_literally_in_the_terminal():
     text = console.export_text()
     for typed in ("[red]Sales[/red]", "[bold]Grow[/bold]", "[link=http://x]ARR[/link]", "[i]Sam"):
         assert typed in text
+
+
+def test_markdown_names_a_team_that_has_not_started_and_counts_only_the_others():
+    from tests.test_summary import not_started_quarters
+
+    text = report_text.markdown(summarise_team_quarters(not_started_quarters()))
+    assert "Company score 80% (green), the mean of 1 team (1 not started, left out), " \
+           "up 40 pts on 2027-Q1." in text
+    assert "| Beta | 30% red | - (not started) |" in text
+    assert "Beta has not started 2027-Q2" in text
+
+
+def test_markdown_of_one_quarter_names_the_quarter_it_compares_with():
+    from tests.test_summary import not_started_quarters
+
+    text = report_text.markdown(summarise_team_quarters(not_started_quarters(), quarter="2027-Q2"))
+    assert "up 40 pts on 2027-Q1." in text
+    assert " on ." not in text
+
+
+def test_markdown_of_a_quarter_nobody_started_says_so_instead_of_zero():
+    from tests.test_summary import kr, not_started_quarters, team_quarter
+
+    quarters = not_started_quarters() + [team_quarter("Alpha", "2027-Q3", ("Win", [kr("a", None)]))]
+    text = report_text.markdown(summarise_team_quarters(quarters, quarter="2027-Q3"))
+    assert "No team has started 2027-Q3 yet" in text
+    assert "0%" not in text
+
+
+def test_terminal_table_shows_a_dash_for_a_team_that_has_not_started():
+    from tests.test_summary import not_started_quarters
+
+    console = Console(record=True, width=160)
+    report_terminal.print_table(summarise_team_quarters(not_started_quarters()), console=console)
+    beta = next(line for line in console.export_text().splitlines() if "Beta" in line)
+    assert "30%" in beta and "-" in beta.split("30%")[1] and "0%" not in beta.split("30%")[1]

@@ -293,3 +293,58 @@ def test_samples_are_current(name):
         expected = make_samples.sample_bytes(name)
     assert (SAMPLES / name).read_bytes() == expected, \
         "run python scripts/make_samples.py and commit samples/"
+
+
+# Not started is not zero
+
+
+def not_started_quarters():
+    """Alpha Q1 0.5, Q2 0.8; Beta Q1 0.3, Q2 has no value yet (a fresh workbook from next)."""
+    return [
+        team_quarter("Alpha", "2027-Q1", ("Win", [kr("a", 5)])),
+        team_quarter("Alpha", "2027-Q2", ("Win", [kr("a", 8)])),
+        team_quarter("Beta", "2027-Q1", ("Grow", [kr("a", 3)])),
+        team_quarter("Beta", "2027-Q2", ("Grow", [kr("a", None), kr("b", None)])),
+    ]
+
+
+def test_a_team_that_has_not_started_is_shown_as_not_started_not_as_zero():
+    summary = summarise_team_quarters(not_started_quarters())
+    beta = row(summary.teams, team="Beta", quarter="2027-Q2")
+    assert blank(beta["score"]) and beta["status"] == "not started"
+    assert blank(beta["change"]) and blank(beta["calibration"])
+    assert set(row(summary.objectives, team="Beta", quarter="2027-Q2").items()) >= {
+        ("status", "not started")}
+
+
+def test_a_team_that_has_not_started_is_left_out_of_the_company_mean_and_change():
+    summary = summarise_team_quarters(not_started_quarters())
+    company = row(summary.company, quarter="2027-Q2")
+    # Only Alpha counts: 0.8 (with Beta as 0 it would be 0.4); Q1 mean (0.5 + 0.3) / 2 = 0.4
+    assert company["score"] == pytest.approx(0.8)
+    assert (company["teams"], company["not_started"]) == (2, 1)
+    assert company["change"] == pytest.approx(0.8 - 0.4)
+    assert company["key_results"] == 1 and company["share_not_updated"] == 0
+
+
+def test_the_quarter_after_a_not_started_one_has_no_change():
+    quarters = not_started_quarters() + [team_quarter("Beta", "2027-Q3", ("Grow", [kr("a", 6)]))]
+    summary = summarise_team_quarters(quarters)
+    beta = row(summary.teams, team="Beta", quarter="2027-Q3")
+    assert beta["score"] == pytest.approx(0.6) and blank(beta["previous_score"])
+    assert blank(beta["change"])
+
+
+def test_a_quarter_nobody_has_started_has_no_company_score():
+    summary = summarise_team_quarters(not_started_quarters()
+                                      + [team_quarter("Alpha", "2027-Q3", ("Win", [kr("a", None)]))])
+    company = row(summary.company, quarter="2027-Q3")
+    assert blank(company["score"]) and company["status"] == "not started"
+    assert blank(company["change"])
+
+
+def test_a_partly_updated_team_is_scored_as_its_sheet_scores_it():
+    summary = summarise_team_quarters([
+        team_quarter("Alpha", "2027-Q1", ("Win", [kr("a", 5), kr("b", None)]))])
+    # (0.5 + 0) / 2 = 0.25, as the sheet's TeamScore
+    assert row(summary.teams, team="Alpha")["score"] == pytest.approx(0.25)
