@@ -14,18 +14,19 @@ from okrsheet import __version__
 
 
 def user_errors(function):
-    """Turn okrsheet's own errors into one-line messages and exit status 1."""
+    """Turn okrsheet's own errors into one-line messages: exit status 1 for problems in the
+    data, 2 for usage errors (an output that exists without --force)."""
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        from okrsheet.files import OkrsheetError
+        from okrsheet.files import OkrsheetError, OutputExists
         from okrsheet.quarter import QuarterError
         from okrsheet.safety import LimitError
         from okrsheet.text import visible
 
         try:
             return function(*args, **kwargs)
-        except LimitError as error:  # a usage error, like a bad option
+        except (LimitError, OutputExists) as error:  # usage errors, like a bad option
             click.echo(f"Error: {visible(error)}", err=True)
             raise SystemExit(2) from None
         except (OkrsheetError, QuarterError) as error:
@@ -68,6 +69,7 @@ def new(output, template, team, quarter, fiscal_year_start, level, parent_file, 
     from okrsheet.writer import write_workbook
 
     _check_output(output, force=force)
+    _check_quarter_option(quarter)
     parent = _read_okrs(parent_file, strict=False) if parent_file else None
     team_quarter = starter(template, team=team, quarter=quarter,
                            fiscal_year_start=fiscal_year_start, level=level, parent=parent)
@@ -177,6 +179,17 @@ def _refuse_numbers_that_are_not_numbers(reading, path: str) -> None:
                 where = f" {reading.sheet}!{cell}" if cell else ""
                 raise OkrsheetError(f"{path}{where}: {value} is not a number; type a number "
                                     "there (or clear the cell) first.")
+
+
+def _check_quarter_option(quarter: str | None) -> None:
+    """Refuse a --quarter that is not like 2027-Q1 (a usage error, exit status 2)."""
+    from okrsheet.quarter import Quarter, QuarterError
+
+    if quarter is not None:
+        try:
+            Quarter.parse(quarter)
+        except QuarterError as error:
+            raise click.BadParameter(str(error), param_hint="--quarter") from None
 
 
 def _check_output(output: str, inputs=(), force: bool = False) -> None:
@@ -316,10 +329,14 @@ def merge_command(base, copies, output, prefer, force) -> None:
 @click.option("--objectives", is_flag=True,
               help="One row per objective (csv/json); an objectives table (table/markdown).")
 @click.option("--keep-going", is_flag=True,
-              help="Exit status 0 even when some files were left out.")
+              help="Exit status 0 even when some files were left out or conflict.")
+@click.option("--prefer", "prefer", multiple=True, type=click.Path(dir_okay=False),
+              help="Use this workbook where two that differ claim the same team and quarter "
+                   "(repeatable).")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @user_errors
-def summary_command(paths, output, output_format, quarter, objectives, keep_going, force) -> None:
+def summary_command(paths, output, output_format, quarter, objectives, keep_going, prefer,
+                    force) -> None:
     """Summarise many teams' workbooks over quarters: scores, changes, calibration.
 
     PATHS are workbooks or folders (searched for .xlsx, .xlsm and .ods). Files that can't be
@@ -344,6 +361,7 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
         raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods) found in {', '.join(paths)}.")
     if output is not None:
         _check_output(output, files, force)
+    _check_preferred(prefer, files)
     workers = None if len(files) >= 100 else 1  # processes pay off only for many files
     if sys.stderr.isatty() and len(files) >= 20:
         from rich.console import Console
@@ -351,10 +369,10 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
 
         with Progress(console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task("Reading workbooks", total=len(files))
-            result = summarise(files, quarter, workers=workers,
+            result = summarise(files, quarter, workers=workers, prefer=prefer,
                                on_file=lambda _path: progress.advance(task))
     else:
-        result = summarise(files, quarter, workers=workers)
+        result = summarise(files, quarter, workers=workers, prefer=prefer)
     if result.teams.empty:
         raise _no_summary(result)
     if output_format == "json":
@@ -368,17 +386,37 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
     if output_format in ("json", "csv"):
         for row in report.records(result.left_out):
             click.echo(visible(f"Left out {row['file']}: {row['reason']}"), err=True)
+        for line in report.conflict_lines(result):
+            click.echo(visible(line), err=True)
     if output is not None:
         summary_workbook.write_summary_workbook(result, output, force=force)
         click.echo(f"Wrote {visible(output)}.", err=True)
-    if len(result.left_out) and not keep_going:
+    if (len(result.left_out) or len(result.conflicts)) and not keep_going:
         raise SystemExit(1)
+
+
+def _check_preferred(prefer, files) -> None:
+    """Refuse a --prefer file that is not one of the workbooks read."""
+    import os
+
+    read = {os.path.normpath(path) for path in files}
+    for path in prefer:
+        if os.path.normpath(path) not in read:
+            raise click.BadParameter(f"{path} is not one of the workbooks summarised.",
+                                     param_hint="--prefer")
 
 
 def _no_summary(result):
     from okrsheet.files import OkrsheetError
     from okrsheet.text import visible
 
+    from okrsheet import report
+
     for row in result.left_out.itertuples():
         click.echo(visible(f"Left out {row.file}: {row.reason}"), err=True)
+    for line in report.conflict_lines(result):
+        click.echo(visible(line), err=True)
+    if len(result.conflicts):
+        return OkrsheetError("none of the workbooks could be used (left out, or in conflict), "
+                             "so there is nothing to summarise.")
     return OkrsheetError("none of the workbooks could be read, so there is nothing to summarise.")

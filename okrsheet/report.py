@@ -88,7 +88,7 @@ def csv_rows_text(summary: Summary, objectives: bool = False) -> str:
 
 def json_text(summary: Summary, objectives: bool = False) -> str:
     """JSON object: ``teams`` (or ``objectives``) rows, ``company``, ``calibration``,
-    ``left_out`` and ``duplicates``; scores as fractions 0..1, blanks as null."""
+    ``left_out``, ``duplicates`` and ``conflicts``; scores as fractions 0..1, blanks as null."""
     key = "objectives" if objectives else "teams"
     document = {
         key: rows(summary, objectives),
@@ -96,6 +96,7 @@ def json_text(summary: Summary, objectives: bool = False) -> str:
         "calibration": records(summary.calibration),
         "left_out": records(summary.left_out),
         "duplicates": records(summary.duplicates),
+        "conflicts": records(summary.conflicts),
     }
     return json_document(document) + "\n"
 
@@ -179,6 +180,7 @@ def notes(summary: Summary) -> list[str]:
                if row["share_lagging"]]
     if lagging:
         found.append(f"Lagging key results, to score at the next review: {', '.join(lagging)}.")
+    found.extend(conflict_lines(summary))
     for row in records(summary.duplicates):
         found.append(f"Two files for {row['team']} {row['quarter']}: used {row['used']}, "
                      f"not {row['not_used']} ({row['reason']}).")
@@ -191,6 +193,12 @@ def notes(summary: Summary) -> list[str]:
         found.append(f"{count} problem{'s' if count != 1 else ''} in {names}; "
                      "run okrsheet check FILE for details.")
     return found
+
+
+def conflict_lines(summary: Summary) -> list[str]:
+    """One line per team quarter that two differing workbooks claim."""
+    return [f"Conflict: {row['files'].replace('; ', ' and ')}: {row['reason']}"
+            for row in records(summary.conflicts)]
 
 
 def red_objectives(summary: Summary) -> list[dict[str, object]]:

@@ -24,10 +24,14 @@ Choices, documented once here:
 * **Calibration.** A team is flagged ``too safe`` when it scored at least 90% in a quarter
   and in the quarter before, ``too ambitious`` when it scored at most 30% in both (the
   guide: about 70% is a good result; always 100% means sandbagging).
-* **Duplicates.** When two files claim the same team and quarter, the one saved later
-  (file modification time; the later path name on a tie) is used and the other is listed
-  in :attr:`Summary.duplicates` with the reason. In :func:`summarise_team_quarters` the
-  one given later wins.
+* **Copies and conflicts.** When two files claim the same team and quarter and hold the
+  same objectives and key results (one is an older copy of the other), the one saved later
+  is used, by the saved time the workbook records (``docProps/core.xml``; the file's time
+  only when that is missing or equal, an emailed attachment's file time being its download
+  time), and the other is listed in :attr:`Summary.duplicates` with the reason. When they
+  differ (a copy relabelled with another team's name, say), neither is used: both are
+  listed in :attr:`Summary.conflicts` until the wrong one is fixed or ``prefer`` names the
+  right one. In :func:`summarise_team_quarters` the copy given later is the later one.
 * **Left out.** A file that cannot be read, or has no Team or a Quarter that can't be
   understood, is left out and listed with its one-line reason in :attr:`Summary.left_out`.
 """
@@ -82,6 +86,7 @@ OBJECTIVE_COLUMNS = ("team", "quarter", "file", "number", "objective", "score", 
 CALIBRATION_COLUMNS = ("team", "quarter", "previous_score", "score", "calibration", "note")
 LEFT_OUT_COLUMNS = ("file", "reason")
 DUPLICATE_COLUMNS = ("team", "quarter", "used", "not_used", "reason")
+CONFLICT_COLUMNS = ("team", "quarter", "files", "reason")
 
 
 # Public API
@@ -96,7 +101,8 @@ class Summary:
     * ``objectives``: one row per objective (:data:`OBJECTIVE_COLUMNS`);
     * ``calibration``: teams at >= 90% or <= 30% two quarters running;
     * ``left_out``: files not in the summary, with their one-line reason;
-    * ``duplicates``: files that claimed a team and quarter another file also claimed.
+    * ``duplicates``: older copies of a team quarter another file holds (not used);
+    * ``conflicts``: team quarters claimed by workbooks that differ (none of them used).
     """
 
     teams: "pd.DataFrame"
@@ -105,6 +111,7 @@ class Summary:
     calibration: "pd.DataFrame"
     left_out: "pd.DataFrame"
     duplicates: "pd.DataFrame"
+    conflicts: "pd.DataFrame"
     team_quarters: list[TeamQuarter] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -119,7 +126,8 @@ class Summary:
 
     @property
     def files_read(self) -> int:
-        return len(self.team_quarters) + len(self.duplicates)
+        return len(self.team_quarters) + len(self.duplicates) + sum(
+            len(files.split("; ")) for files in self.conflicts["files"])
 
 
 def find_workbooks(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -149,12 +157,14 @@ def find_workbooks(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
 def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None = None, *,
               as_of: dt.date | None = None, workers: int | None = 1,
-              on_file: Callable[[Path], None] | None = None) -> Summary:
+              on_file: Callable[[Path], None] | None = None,
+              prefer: Iterable[str | os.PathLike] = ()) -> Summary:
     """Read every workbook in ``paths`` (files or folders) and summarise them.
 
     ``quarter`` keeps only that quarter's rows (changes still compare with the quarter
     before). ``workers`` > 1 reads files in that many processes (None: one per CPU).
-    ``on_file`` is called after each file is read (for a progress bar).
+    ``on_file`` is called after each file is read (for a progress bar). ``prefer`` names
+    files to use where two workbooks claim the same team and quarter.
     """
     paths = list(paths)
     files = find_workbooks(paths)
@@ -173,16 +183,16 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
             entries.append(_Entry(team_quarter, str(path), saved, scored=scores))
         if on_file is not None:
             on_file(path)
-    return _summarise(entries, left_out, problems, quarter)
+    return _summarise(entries, left_out, problems, quarter, prefer)
 
 
 def summarise_team_quarters(team_quarters: Iterable[TeamQuarter],
                             quarter: str | Quarter | None = None) -> Summary:
-    """Summarise team quarters already in memory; for two with the same team and quarter,
-    the one given later is used."""
+    """Summarise team quarters already in memory; of two copies of one team quarter with the
+    same objectives and key results, the one given later is used (two that differ conflict)."""
     entries = [_Entry(team_quarter, team_quarter.file or "", None)
                for team_quarter in team_quarters]
-    return _summarise(entries, [], [], quarter)
+    return _summarise(entries, [], [], quarter, ())
 
 
 def has_started(team_quarter: TeamQuarter) -> bool:
@@ -264,9 +274,11 @@ def _team_key(team: str) -> str:
 
 
 def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
-               problems: list[Problem], quarter: str | Quarter | None) -> Summary:
+               problems: list[Problem], quarter: str | Quarter | None,
+               prefer: Iterable[str | os.PathLike]) -> Summary:
     import pandas as pd
 
+    preferred = {os.path.normpath(path) for path in prefer}
     usable: list[_Entry] = []
     for entry in entries:
         reason = _identify(entry)
@@ -274,7 +286,7 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
             left_out.append((entry.file, reason))
         else:
             usable.append(entry)
-    chosen, duplicates = _pick(usable)
+    chosen, duplicates, conflicts = _pick(usable, preferred)
     for entry in chosen:
         if entry.scored is None:
             entry.scored = entry.team_quarter.scores()
@@ -317,6 +329,7 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
         calibration=frame(calibration_rows, CALIBRATION_COLUMNS),
         left_out=frame(sorted(left_out), LEFT_OUT_COLUMNS),
         duplicates=frame(duplicates, DUPLICATE_COLUMNS),
+        conflicts=frame(conflicts, CONFLICT_COLUMNS),
         team_quarters=[entry.team_quarter for entry in chosen],
         problems=problems,
     )
@@ -341,32 +354,76 @@ def _label(period: Quarter) -> str:
     return f"{period.year}-Q{period.number}"
 
 
-def _pick(entries: list[_Entry]) -> tuple[list[_Entry], list[dict[str, object]]]:
-    """One entry per team and quarter: the one saved (or given) later."""
-    groups: dict[tuple[str, str], list[tuple[int, _Entry]]] = {}
-    for position, entry in enumerate(entries):
-        groups.setdefault((entry.team_key, _label(entry.period)), []).append((position, entry))
-    chosen, duplicates = [], []
+def _pick(entries: list[_Entry], prefer: set[str]) -> tuple[
+        list[_Entry], list[dict[str, object]], list[dict[str, object]]]:
+    """One entry per team and quarter: ``(used, duplicates, conflicts)``.
+
+    Copies with the same objectives and key results: the one saved later (or given later,
+    in memory) is used. Copies that differ: a conflict, neither is used, unless one of them
+    is in ``prefer`` (normalised paths).
+    """
+    groups: dict[tuple[str, str], list[_Entry]] = {}
+    for entry in entries:
+        groups.setdefault((entry.team_key, _label(entry.period)), []).append(entry)
+    chosen: list[_Entry] = []
+    duplicates: list[dict[str, object]] = []
+    conflicts: list[dict[str, object]] = []
     for (_, label), group in groups.items():
-        if entries and entries[0].saved is not None:
-            group.sort(key=lambda item: (item[1].saved, item[1].file))
-        used = group[-1][1]
+        if len(group) == 1:
+            chosen.append(group[0])
+            continue
+        team = " ".join((group[-1].team_quarter.team or "").split())
+        preferred = [entry for entry in group if os.path.normpath(entry.file) in prefer]
+        if preferred:
+            used, reason = preferred[-1], "chosen with --prefer"
+        elif len({_content(entry.team_quarter) for entry in group}) > 1:
+            names = [entry.file for entry in group]
+            conflicts.append({
+                "team": team, "quarter": label, "files": "; ".join(names),
+                "reason": (f"{len(names)} workbooks claim {team} {label} with different "
+                           "objectives or key results; neither is used. Fix the Team or "
+                           f"Quarter cell of the wrong one, or choose with --prefer {names[0]}.")})
+            continue
+        else:
+            used, reason = _latest(group)
         chosen.append(used)
-        for _, other in group[:-1]:
-            duplicates.append({
-                "team": " ".join(used.team_quarter.team.split()), "quarter": label,
-                "used": used.file, "not_used": other.file, "reason": _why(used, other)})
-    return chosen, duplicates
+        for other in group:
+            if other is not used:
+                duplicates.append({"team": team, "quarter": label, "used": used.file,
+                                   "not_used": other.file, "reason": reason})
+    return chosen, duplicates, conflicts
 
 
-def _why(used: _Entry, other: _Entry) -> str:
-    if used.saved is None:
-        return "given later"
-    if used.saved == other.saved:
-        return "saved at the same time; the later name"
-    when = dt.datetime.fromtimestamp(used.saved).strftime("%Y-%m-%d %H:%M:%S")
-    before = dt.datetime.fromtimestamp(other.saved).strftime("%Y-%m-%d %H:%M:%S")
-    return f"saved later: {when}, the other {before}"
+def _content(team_quarter: TeamQuarter) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The objectives and key results by title (case and spacing ignored): what makes two
+    workbooks copies of one another, whatever their values."""
+    return tuple((_team_key(objective.title or ""),
+                  tuple(_team_key(kr.title or "") for kr in objective.key_results))
+                 for objective in team_quarter.objectives)
+
+
+def _latest(group: list[_Entry]) -> tuple[_Entry, str]:
+    """The copy saved later (by the workbook's own saved time, else the file time), and why."""
+    from okrsheet.saved import saved_time, time_text
+
+    if any(entry.saved is None for entry in group):  # in memory: the one given later
+        return group[-1], "the same objectives and key results; the copy given later"
+    timed = []
+    for entry in group:
+        seconds, source = saved_time(entry.file)
+        timed.append((seconds if seconds is not None else entry.saved, entry.saved, entry.file,
+                      source or "file time", entry))
+    timed.sort(key=lambda item: item[:3])
+    newest, before = timed[-1], timed[-2]
+    if newest[0] == before[0] and newest[1] != before[1]:
+        how = (f"the same saved time in both; the later file time: {time_text(newest[1])}, "
+               f"the other {time_text(before[1])}")
+    elif newest[0] == before[0]:
+        how = "saved at the same time; the later file name"
+    else:
+        how = (f"the later {newest[3]}: {time_text(newest[0])}, the other "
+               f"{time_text(before[0])}")
+    return newest[4], f"the same objectives and key results; {how}"
 
 
 def _shares(counts: dict[str, int]) -> dict[str, float | None]:

@@ -305,10 +305,14 @@ class _WorkbookWriter:
               [(row_["team"], row_["quarter"], row_["file"]) for row_ in records(summary.teams)])
         block("Files left out", ("File", "Reason"),
               [(row_["file"], row_["reason"]) for row_ in records(summary.left_out)])
-        block("Duplicates (two files for one team and quarter)",
+        block("Older copies (another file holds a later copy of the same team quarter)",
               ("Team", "Quarter", "Used", "Not used", "Why"),
               [(r["team"], r["quarter"], r["used"], r["not_used"], r["reason"])
                for r in records(summary.duplicates)])
+        block("Conflicts (workbooks that differ, for one team and quarter; none used)",
+              ("Team", "Quarter", "Files", "Why"),
+              [(r["team"], r["quarter"], r["files"], r["reason"])
+               for r in records(summary.conflicts)])
         sheet.set_column(0, 1, 30)
         sheet.set_column(2, 4, 50)
 

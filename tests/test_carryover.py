@@ -204,7 +204,7 @@ def test_next_refuses_to_replace_a_file_or_write_over_its_input(tmp_path):
     output = tmp_path / "next.xlsx"
     output.write_bytes(b"keep me")
     result = CliRunner().invoke(main, ["next", str(source), "-o", str(output)])
-    assert result.exit_code == 1 and "already exists" in result.output
+    assert result.exit_code == 2 and "already exists" in result.output
     assert output.read_bytes() == b"keep me"
     copy = tmp_path / "q1.xlsx"
     copy.write_bytes(source.read_bytes())

@@ -32,7 +32,7 @@ def test_new_refuses_to_overwrite_without_force(tmp_path):
     out = tmp_path / "okrs.xlsx"
     out.write_bytes(b"mine")
     result = CliRunner().invoke(main, ["new", "-o", str(out)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as README says
     assert "already exists" in result.output and "--force" in result.output
     assert out.read_bytes() == b"mine"
     assert CliRunner().invoke(main, ["new", "-o", str(out), "--force"]).exit_code == 0
@@ -55,3 +55,11 @@ def test_new_runs_as_a_command_without_a_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1 and "does not exist" in result.stderr
+
+
+def test_new_with_a_quarter_that_does_not_parse_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["new", "-o", str(tmp_path / "okrs.xlsx"), "--quarter",
+                                       "spring"])
+    assert result.exit_code == 2
+    assert 'quarter "spring" is not like 2027-Q1' in result.output
+    assert not (tmp_path / "okrs.xlsx").exists()

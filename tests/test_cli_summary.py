@@ -95,7 +95,7 @@ def test_output_workbook_is_not_overwritten_without_force(tmp_path):
     json.loads(first.stdout)  # the "Wrote" line goes to stderr
     before = out.read_bytes()
     again = run(ROOT / "samples", "-o", out)
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == 2 and "already exists" in again.output  # a usage error
     assert out.read_bytes() == before
     assert run(ROOT / "samples", "-o", out, "--force").exit_code == 0
 
@@ -131,3 +131,22 @@ def test_a_folder_without_workbooks_is_named_in_the_error(tmp_path):
     result = run(tmp_path)
     assert result.exit_code == 1
     assert f"no workbooks (.xlsx, .xlsm, .ods) found in {tmp_path}." in result.output
+
+
+def test_two_differing_workbooks_for_one_team_quarter_exit_1_naming_both(tmp_path):
+    from tests.test_summary import relabelled_copy
+
+    real, copy = relabelled_copy(tmp_path)
+    shutil.copy(ROOT / "samples" / "2026-Q4" / "new-business.xlsx", tmp_path)
+    result = run(tmp_path, "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["conflicts"][0]["files"] == f"{copy}; {real}"
+    assert f"Conflict: {copy} and {real}: 2 workbooks claim Sales East 2027-Q2" in result.stderr
+    chosen = run(tmp_path, "--prefer", real)
+    assert chosen.exit_code == 0 and "Conflict" not in chosen.output
+
+
+def test_prefer_of_a_file_not_summarised_is_a_usage_error(tmp_path):
+    result = run(ROOT / "samples", "--prefer", tmp_path / "elsewhere.xlsx")
+    assert result.exit_code == 2
+    assert "is not one of the workbooks summarised" in result.output

@@ -241,13 +241,14 @@ def test_duplicate_files_use_the_one_saved_later(folder, tmp_path):
     write_workbook(team_quarter("Alpha", "2026-Q1", ("Win", [kr("a", 9)])), newer)
     os.utime(older, (1_700_000_000, 1_700_000_000))
     os.utime(newer, (1_700_086_400, 1_700_086_400))
-    # Given newer first: the modification time decides, not the order.
+    # Given newer first: the modification time decides (both workbooks record the same
+    # saved time, as okrsheet writes them), not the order.
     summary = summarise([newer, older])
     assert row(summary.teams, quarter="2026-Q1")["score"] == pytest.approx(0.9)
     duplicate = summary.duplicates.iloc[0].to_dict()
     assert (duplicate["team"], duplicate["quarter"]) == ("Alpha", "2026-Q1")
     assert (duplicate["used"], duplicate["not_used"]) == (str(newer), str(older))
-    assert "saved later" in duplicate["reason"]
+    assert "the later file time: 2023-11-15 22:13 UTC, the other 2023-11-14" in duplicate["reason"]
     assert summary.left_out.empty
 
 
@@ -348,3 +349,79 @@ def test_a_partly_updated_team_is_scored_as_its_sheet_scores_it():
         team_quarter("Alpha", "2027-Q1", ("Win", [kr("a", 5), kr("b", None)]))])
     # (0.5 + 0) / 2 = 0.25, as the sheet's TeamScore
     assert row(summary.teams, team="Alpha")["score"] == pytest.approx(0.25)
+
+
+# Copies and conflicts
+
+
+def saved_at(path, when):
+    """Rewrite the workbook's own saved time (docProps/core.xml), as a program saving it would."""
+    import re
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            parts[name] = archive.read(name)
+    parts["docProps/core.xml"] = re.sub(
+        rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + when.encode(), parts["docProps/core.xml"])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_the_workbooks_own_saved_time_decides_not_the_download_time(tmp_path):
+    older = tmp_path / "alpha-saved-monday.xlsx"
+    newer = tmp_path / "alpha-saved-friday.xlsx"
+    write_workbook(team_quarter("Alpha", "2026-Q1", ("Win", [kr("a", 4)])), older)
+    write_workbook(team_quarter("Alpha", "2026-Q1", ("Win", [kr("a", 9)])), newer)
+    saved_at(older, "2026-03-02T09:00:00Z")
+    saved_at(newer, "2026-03-06T17:30:00Z")
+    os.utime(newer, (1_700_000_000, 1_700_000_000))  # Friday's copy was downloaded first
+    os.utime(older, (1_700_086_400, 1_700_086_400))
+    summary = summarise([older, newer])
+    assert row(summary.teams, quarter="2026-Q1")["file"] == str(newer)
+    reason = summary.duplicates.iloc[0]["reason"]
+    assert reason == ("the same objectives and key results; the later saved time in the "
+                      "workbook: 2026-03-06 17:30 UTC, the other 2026-03-02 09:00 UTC")
+
+
+def relabelled_copy(tmp_path):
+    """Sales East's real file, and Platform's file whose Team cell was changed to Sales East."""
+    real = tmp_path / "sales-east.xlsx"
+    copy = tmp_path / "platform-copy.xlsx"
+    write_workbook(team_quarter("Sales East", "2027-Q2", ("Win deals", [kr("Deals", 6)])), real)
+    write_workbook(team_quarter("Sales East", "2027-Q2", ("Run reliably", [kr("Uptime", 9)])),
+                   copy)
+    os.utime(real, (1_700_000_000, 1_700_000_000))
+    os.utime(copy, (1_700_086_400, 1_700_086_400))  # the copy is newer on disk
+    return real, copy
+
+
+def test_a_copy_relabelled_with_another_teams_name_conflicts_and_neither_is_used(tmp_path):
+    real, copy = relabelled_copy(tmp_path)
+    other = tmp_path / "alpha.xlsx"
+    write_workbook(team_quarter("Alpha", "2027-Q2", ("Win", [kr("a", 5)])), other)
+    summary = summarise([tmp_path])
+    assert list(summary.teams["team"]) == ["Alpha"]
+    conflict = summary.conflicts.iloc[0].to_dict()
+    assert (conflict["team"], conflict["quarter"]) == ("Sales East", "2027-Q2")
+    assert conflict["files"] == f"{copy}; {real}"
+    assert "different objectives or key results; neither is used" in conflict["reason"]
+    assert summary.duplicates.empty
+
+
+def test_prefer_resolves_a_conflict(tmp_path):
+    real, copy = relabelled_copy(tmp_path)
+    summary = summarise([tmp_path], prefer=[str(real)])
+    assert row(summary.teams, team="Sales East")["file"] == str(real)
+    assert summary.conflicts.empty
+    assert summary.duplicates.iloc[0]["reason"] == "chosen with --prefer"
+
+
+def test_in_memory_copies_that_differ_conflict_too():
+    first = team_quarter("Alpha", "2026-Q1", ("Win", [kr("a", 5)]))
+    second = team_quarter("Alpha", "2026-Q1", ("Lose", [kr("b", 8)]))
+    summary = summarise_team_quarters([first, second, team_quarter("Beta", "2026-Q1",
+                                                                   ("Grow", [kr("a", 1)]))])
+    assert list(summary.teams["team"]) == ["Beta"] and len(summary.conflicts) == 1
