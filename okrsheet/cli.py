@@ -189,7 +189,8 @@ def _check_quarter_option(quarter: str | None) -> None:
         try:
             Quarter.parse(quarter)
         except QuarterError as error:
-            raise click.BadParameter(str(error), param_hint="--quarter") from None
+            click.echo(f"Error: {error}", err=True)
+            raise SystemExit(2) from None
 
 
 def _check_output(output: str, inputs=(), force: bool = False) -> None:
