@@ -19,18 +19,21 @@ from dataclasses import replace
 from okrsheet import scoring
 from okrsheet.files import OkrsheetError
 from okrsheet.model import KeyResult, Objective, TeamQuarter
-from okrsheet.quarter import Quarter, fiscal_year_start_of
+from okrsheet.quarter import Quarter, QuarterError, fiscal_year_start_of
 
 # Public API
 
 
-def next_quarter(team_quarter: TeamQuarter, unfinished_only: bool = False) -> TeamQuarter:
+def next_quarter(team_quarter: TeamQuarter, unfinished_only: bool = False, *,
+                 fiscal_year_start: int | None = None,
+                 named_by_start: bool | None = None) -> TeamQuarter:
     """The following quarter's :class:`TeamQuarter`, with objectives and key results carried.
 
     ``unfinished_only`` carries only key results whose status is not green (red, orange,
-    not updated and lagging ones); objectives left without key results are dropped.
+    not updated and lagging ones); objectives left without key results are dropped. The
+    fiscal year is checked as :func:`quarter_of` does.
     """
-    quarter = quarter_of(team_quarter).next()
+    quarter = quarter_of(team_quarter, fiscal_year_start, named_by_start).next()
     kept = {id(kr) for kr in carried_key_results(team_quarter, unfinished_only)}
     objectives = []
     for objective in team_quarter.objectives:
@@ -60,19 +63,35 @@ def carried_key_results(team_quarter: TeamQuarter, unfinished_only: bool = False
             if not unfinished_only or team_quarter.kr_status(kr) != scoring.GREEN]
 
 
-def quarter_of(team_quarter: TeamQuarter) -> Quarter:
-    """The workbook's quarter, with the fiscal-year start its Quarter start cell implies."""
+def quarter_of(team_quarter: TeamQuarter, fiscal_year_start: int | None = None,
+               named_by_start: bool | None = None) -> Quarter:
+    """The workbook's quarter, checked against its Quarter start date.
+
+    With ``fiscal_year_start`` (and ``named_by_start``) given, the label must mean those
+    dates under that fiscal year; left out, the fiscal year is the one the dates imply, under
+    either naming convention. Raises :class:`OkrsheetError` when label and dates disagree.
+    """
+    name = team_quarter.file or "the workbook"
     if not team_quarter.quarter:
-        raise OkrsheetError(f"{team_quarter.file or 'the workbook'}: the Quarter cell is blank; "
-                            "type the quarter, like 2027-Q1.")
-    quarter = Quarter.parse(team_quarter.quarter)
-    if team_quarter.quarter_start is not None:
-        start = team_quarter.quarter_start
-        if isinstance(start, dt.datetime):
-            start = start.date()
-        fiscal_start = fiscal_year_start_of(quarter.number, start)
-        quarter = Quarter(quarter.year, quarter.number, fiscal_start)
-    return quarter
+        raise OkrsheetError(f"{name}: the Quarter cell is blank; type the quarter, like 2027-Q1.")
+    start = team_quarter.quarter_start
+    if isinstance(start, dt.datetime):
+        start = start.date()
+    try:
+        quarter = Quarter.parse(team_quarter.quarter)
+        if start is None:
+            return Quarter.parse(team_quarter.quarter, fiscal_year_start or 1, bool(named_by_start))
+        if fiscal_year_start is not None:
+            return Quarter.of_dates(team_quarter.quarter, start, fiscal_year_start,
+                                    bool(named_by_start))
+        implied = fiscal_year_start_of(quarter.number, start)
+        for by_start in (False, True) if named_by_start is None else (named_by_start,):
+            period = Quarter(quarter.year, quarter.number, implied, by_start)
+            if period.start == start:
+                return period
+        return Quarter.of_dates(team_quarter.quarter, start)  # raises: the calendar reading
+    except QuarterError as error:
+        raise OkrsheetError(f"{name}: {error}.") from None
 
 
 def carry_key_result(kr: KeyResult, from_quarter: str | None = None) -> KeyResult:

@@ -6,6 +6,10 @@ a number, a weight typed as a word...), the checks report OKRs that read fine bu
 
 Codes:
 
+* ``NO-TEAM``, ``NO-QUARTER``, ``BAD-QUARTER``, ``QUARTER-DATES``: which team and quarter
+  the workbook is (:func:`identity_problems`): a blank Team or Quarter, a Quarter that is
+  not like 2027-Q1, a Quarter whose label disagrees with its start date. ``summary`` leaves
+  such a workbook out with the same words.
 * ``OBJ-COUNT``: 3 to 5 objectives.
 * ``KR-COUNT``: 2 to 5 key results per objective.
 * ``NO-TARGET``: a key result (other than a milestone) without a numeric target.
@@ -22,11 +26,13 @@ Codes:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 
 from okrsheet import layout, scoring
 from okrsheet.model import KeyResult, TeamQuarter
 from okrsheet.problems import ERROR, INFO, WARNING, Problem
+from okrsheet.quarter import Quarter, QuarterError
 
 MIN_OBJECTIVES, MAX_OBJECTIVES = 3, 5
 MIN_KEY_RESULTS, MAX_KEY_RESULTS = 2, 5
@@ -37,26 +43,66 @@ FAR_OUTSIDE = 10
 
 
 def check(team_quarter: TeamQuarter, *, sheet: str | None = layout.OKRS_SHEET,
-          columns: dict[str, int] | None = None) -> list[Problem]:
+          columns: dict[str, int] | None = None, fiscal_year_start: int = 1,
+          named_by_start: bool = False) -> list[Problem]:
     """All the guide's checks. ``columns`` maps column keys to 0-based sheet columns
-    (the reader's :attr:`Reading.columns`); default: the layout of a new workbook."""
+    (the reader's :attr:`Reading.columns`); default: the layout of a new workbook. The
+    fiscal year (default: calendar quarters) is what the Quarter label is checked against."""
     where = _Where(team_quarter.file, sheet, columns)
-    problems: list[Problem] = []
+    problems = identity_problems(team_quarter, fiscal_year_start, named_by_start, sheet=sheet)
     for rule in CHECKS:
         problems.extend(rule(team_quarter, where))
     return problems
 
 
-def check_reading(reading) -> list[Problem]:
+def check_reading(reading, fiscal_year_start: int = 1,
+                  named_by_start: bool = False) -> list[Problem]:
     """The reader's problems followed by the checks' problems for a :class:`Reading`."""
     if reading.team_quarter is None:
         return list(reading.problems)
     # A cell the reader already reported as an error (say Target "fifty") isn't reported twice.
     reported = {(problem.sheet, problem.cell) for problem in reading.problems
                 if problem.severity == ERROR}
-    found = check(reading.team_quarter, sheet=reading.sheet, columns=reading.columns)
-    return list(reading.problems) + [problem for problem in found
-                                     if (problem.sheet, problem.cell) not in reported]
+    found = check(reading.team_quarter, sheet=reading.sheet, columns=reading.columns,
+                  fiscal_year_start=fiscal_year_start, named_by_start=named_by_start)
+    codes = {problem.code for problem in found}
+    kept = [problem for problem in reading.problems if problem.code not in codes]
+    return kept + [problem for problem in found if (problem.sheet, problem.cell) not in reported]
+
+
+def identity_problems(team_quarter: TeamQuarter, fiscal_year_start: int = 1,
+                      named_by_start: bool = False, *,
+                      sheet: str | None = layout.OKRS_SHEET) -> list[Problem]:
+    """Why the workbook can't be told apart as one team's quarter: a blank Team, a blank or
+    unreadable Quarter, a Quarter that disagrees with its dates. Empty when it can."""
+    found: list[Problem] = []
+
+    def problem(field: layout.Field, message: str, code: str) -> None:
+        found.append(Problem(ERROR, team_quarter.file, sheet, field.value_cell, message, code))
+
+    if not (team_quarter.team or "").strip():
+        problem(layout.TEAM, "the Team cell is blank; type the team's name (the summary leaves "
+                "the workbook out until then).", "NO-TEAM")
+    label = (team_quarter.quarter or "").strip()
+    if not label:
+        problem(layout.QUARTER, "the Quarter cell is blank; type the quarter, like 2027-Q1.",
+                "NO-QUARTER")
+        return found
+    start = team_quarter.quarter_start
+    if isinstance(start, dt.datetime):
+        start = start.date()
+    try:
+        if start is None:
+            Quarter.parse(label, fiscal_year_start, named_by_start)
+        else:
+            Quarter.of_dates(label, start, fiscal_year_start, named_by_start)
+    except QuarterError as error:
+        if "is not like" in str(error):
+            problem(layout.QUARTER, f'the Quarter cell says "{label}"; type the quarter like '
+                    "2027-Q1 (the summary leaves the workbook out until then).", "BAD-QUARTER")
+        else:
+            problem(layout.QUARTER, f"{error}.", "QUARTER-DATES")
+    return found
 
 
 def objective_count(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:

@@ -45,6 +45,18 @@ def main() -> None:
 TEMPLATE_NAMES = ("blank", "sales-team", "customer-success")
 
 
+def fiscal_year_options(function):
+    """--fiscal-year-start and --fiscal-year-named-by, shared by the commands that need them."""
+    function = click.option(
+        "--fiscal-year-named-by", "named_by", type=click.Choice(["end", "start"]), default="end",
+        show_default=True,
+        help="Name a fiscal year by the calendar year it ends in (FY2027 = Oct 2026 to Sep "
+             "2027 with an October start) or starts in.")(function)
+    return click.option(
+        "--fiscal-year-start", type=click.IntRange(1, 12), default=1, show_default=True,
+        help="Month the fiscal year starts in (1 = January: calendar quarters).")(function)
+
+
 @main.command()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Where to write the workbook (.xlsx).")
@@ -53,8 +65,7 @@ TEMPLATE_NAMES = ("blank", "sales-team", "customer-success")
               help="Starter OKRs to fill the workbook with.")
 @click.option("--team", help="Team name written in the Team cell.")
 @click.option("--quarter", help="Quarter like 2027-Q1 (default: the current quarter).")
-@click.option("--fiscal-year-start", type=click.IntRange(1, 12), default=1, show_default=True,
-              help="Month the fiscal year starts in (1 = January).")
+@fiscal_year_options
 @click.option("--level", type=click.Choice(["company", "team", "person"]), default="team",
               show_default=True, help="Whose OKRs: the company's, a team's or a person's.")
 @click.option("--parent", "parent_file", type=click.Path(dir_okay=False),
@@ -62,8 +73,13 @@ TEMPLATE_NAMES = ("blank", "sales-team", "customer-success")
                    "its objectives and key results fill the Parent drop-downs.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @user_errors
-def new(output, template, team, quarter, fiscal_year_start, level, parent_file, force) -> None:
+def new(output, template, team, quarter, fiscal_year_start, named_by, level, parent_file,
+        force) -> None:
     """Write a starter OKR workbook to fill in with Excel, LibreOffice or Google Sheets."""
+    import dataclasses
+    import datetime as dt
+
+    from okrsheet.quarter import Quarter
     from okrsheet.templates import starter
     from okrsheet.text import visible
     from okrsheet.writer import write_workbook
@@ -73,6 +89,11 @@ def new(output, template, team, quarter, fiscal_year_start, level, parent_file, 
     parent = _read_okrs(parent_file, strict=False) if parent_file else None
     team_quarter = starter(template, team=team, quarter=quarter,
                            fiscal_year_start=fiscal_year_start, level=level, parent=parent)
+    named_by_start = named_by == "start"
+    period = (Quarter.parse(quarter, fiscal_year_start, named_by_start) if quarter else
+              Quarter.containing(dt.date.today(), fiscal_year_start, named_by_start))
+    team_quarter = dataclasses.replace(team_quarter, quarter=period.label,
+                                       quarter_start=period.start, quarter_end=period.end)
     write_workbook(team_quarter, output, force=force)
     click.echo(f"Wrote {visible(output)}: {visible(team_quarter.team or 'your team')}, {team_quarter.quarter} "
                f"({team_quarter.quarter_start:%d %b} to {team_quarter.quarter_end:%d %b %Y}).")
@@ -112,8 +133,9 @@ def score(file, output_format, as_of) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--strict", is_flag=True, help="Count warnings as errors (exit status 1).")
+@fiscal_year_options
 @user_errors
-def check(files, strict) -> None:
+def check(files, strict, fiscal_year_start, named_by) -> None:
     """Check OKR workbooks against the guide's rules; print each problem with its cell.
 
     Exit status 1 when any file has an error (or, with --strict, a warning).
@@ -129,7 +151,8 @@ def check(files, strict) -> None:
     limits = Limits.from_environment()
     for file in files:
         try:
-            problems = check_reading(read_workbook_isolated(file, limits=limits))
+            problems = check_reading(read_workbook_isolated(file, limits=limits),
+                                     fiscal_year_start, named_by == "start")
         except OkrsheetError as error:
             click.echo(f"Error: {visible(error)}", err=True)
             failed = True
@@ -215,9 +238,10 @@ def _check_output(output: str, inputs=(), force: bool = False) -> None:
               help="Where to write the next quarter's workbook (.xlsx).")
 @click.option("--unfinished-only", is_flag=True,
               help="Carry only key results that are not green (lagging ones included).")
+@fiscal_year_options
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @user_errors
-def next_command(file, output, unfinished_only, force) -> None:
+def next_command(file, output, unfinished_only, fiscal_year_start, named_by, force) -> None:
     """Start next quarter's workbook from FILE: each Start is the last Current, check-ins cleared."""
     from okrsheet.carryover import carried_key_results, next_quarter
     from okrsheet.text import visible
@@ -226,7 +250,9 @@ def next_command(file, output, unfinished_only, force) -> None:
     _check_output(output, (file,), force)
     team_quarter = _read_okrs(file)
     carried = carried_key_results(team_quarter, unfinished_only)
-    following = next_quarter(team_quarter, unfinished_only=unfinished_only)
+    following = next_quarter(team_quarter, unfinished_only=unfinished_only,
+                             fiscal_year_start=fiscal_year_start,
+                             named_by_start=named_by == "start")
     write_workbook(following, output, force=force)
     left = len(team_quarter.key_results) - len(carried)
     click.echo(f"Wrote {visible(output)}: {visible(following.team or 'your team')}, {following.quarter} "
@@ -334,10 +360,11 @@ def merge_command(base, copies, output, prefer, force) -> None:
 @click.option("--prefer", "prefer", multiple=True, type=click.Path(dir_okay=False),
               help="Use this workbook where two that differ claim the same team and quarter "
                    "(repeatable).")
+@fiscal_year_options
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @user_errors
 def summary_command(paths, output, output_format, quarter, objectives, keep_going, prefer,
-                    force) -> None:
+                    fiscal_year_start, named_by, force) -> None:
     """Summarise many teams' workbooks over quarters: scores, changes, calibration.
 
     PATHS are workbooks or folders (searched for .xlsx, .xlsm and .ods). Files that can't be
@@ -363,6 +390,7 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
     if output is not None:
         _check_output(output, files, force)
     _check_preferred(prefer, files)
+    fiscal = {"fiscal_year_start": fiscal_year_start, "named_by_start": named_by == "start"}
     workers = None if len(files) >= 100 else 1  # processes pay off only for many files
     if sys.stderr.isatty() and len(files) >= 20:
         from rich.console import Console
@@ -371,9 +399,9 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
         with Progress(console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task("Reading workbooks", total=len(files))
             result = summarise(files, quarter, workers=workers, prefer=prefer,
-                               on_file=lambda _path: progress.advance(task))
+                               on_file=lambda _path: progress.advance(task), **fiscal)
     else:
-        result = summarise(files, quarter, workers=workers, prefer=prefer)
+        result = summarise(files, quarter, workers=workers, prefer=prefer, **fiscal)
     if result.teams.empty:
         raise _no_summary(result)
     if output_format == "json":

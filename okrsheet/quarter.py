@@ -1,9 +1,11 @@
 """Quarters, weeks and the OKR rhythm.
 
-A quarter is named ``YYYY-Qn``. With a fiscal year that starts in month ``m`` the
-fiscal year ``YYYY`` is the one that *starts* in calendar year ``YYYY``: with
-``fiscal_year_start=4``, ``2027-Q1`` is April to June 2027 and ``2027-Q4`` is
-January to March 2028.
+A quarter is named ``YYYY-Qn``. With a fiscal year that starts in month ``m`` (other than
+January), fiscal year ``YYYY`` is by default the one that *ends* in calendar year ``YYYY``,
+as most companies name it: with ``fiscal_year_start=10``, ``2027-Q1`` is October to
+December 2026 and ``2027-Q4`` is July to September 2027 (FY2027). The other convention,
+the year in which the fiscal year *starts*, is ``named_by_start=True``: then ``2027-Q1``
+is October to December 2027. A calendar year is the same under both.
 
 Week 1 starts on the quarter's first day; week ``k`` starts ``7 * (k - 1)`` days
 later. The guide's rhythm: definition in week 1, check-ins in weeks 3, 5, 7, 9 and
@@ -20,6 +22,8 @@ DEFINITION_WEEK = 1
 CHECK_IN_WEEKS = (3, 5, 7, 9, 11)
 REVIEW_WEEK = 13
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
 _QUARTER_RE = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*[Qq]([1-4])\s*$")
 _QUARTER_RE_REVERSED = re.compile(r"^\s*[Qq]([1-4])\s*[-/ ]?\s*(\d{4})\s*$")
 
@@ -35,11 +39,14 @@ class Quarter:
     year: int
     number: int
     fiscal_year_start: int = 1
+    named_by_start: bool = False
+    """Name a fiscal year by the calendar year it starts in (default: the year it ends in)."""
 
     # Public API
 
     @classmethod
-    def parse(cls, text: str, fiscal_year_start: int = 1) -> "Quarter":
+    def parse(cls, text: str, fiscal_year_start: int = 1,
+              named_by_start: bool = False) -> "Quarter":
         """``Quarter.parse("2027-Q1")``; also accepts ``2027Q1``, ``Q1 2027``, ``Q1-2027``."""
         _check_month(fiscal_year_start)
         text = str(text)
@@ -51,15 +58,49 @@ class Quarter:
             if not match:
                 raise QuarterError(f'quarter "{text}" is not like 2027-Q1')
             number, year = int(match.group(1)), int(match.group(2))
-        return cls(year, number, fiscal_year_start)
+        return cls(year, number, fiscal_year_start, named_by_start)
 
     @classmethod
-    def containing(cls, day: dt.date, fiscal_year_start: int = 1) -> "Quarter":
+    def containing(cls, day: dt.date, fiscal_year_start: int = 1,
+                   named_by_start: bool = False) -> "Quarter":
         """The quarter that contains ``day``."""
         _check_month(fiscal_year_start)
         months = (day.year * 12 + day.month - 1) - (fiscal_year_start - 1)
         fiscal_year, month_in_year = divmod(months, 12)
-        return cls(fiscal_year, month_in_year // 3 + 1, fiscal_year_start)
+        if fiscal_year_start != 1 and not named_by_start:
+            fiscal_year += 1  # named by the year it ends in
+        return cls(fiscal_year, month_in_year // 3 + 1, fiscal_year_start, named_by_start)
+
+    @classmethod
+    def of_dates(cls, text: str, start: dt.date, fiscal_year_start: int = 1,
+                 named_by_start: bool = False) -> "Quarter":
+        """The quarter a workbook's Quarter cell names, checked against its Quarter start.
+
+        Raises :class:`QuarterError` when the label and the date disagree under the
+        company's fiscal year: ``of_dates("2027-Q2", date(2027, 1, 1))`` (a Q1 copy
+        relabelled by hand) says the dates are 2027-Q1.
+        """
+        period = cls.parse(text, fiscal_year_start, named_by_start)
+        if period.start == start:
+            return period
+        actual = cls.containing(start, fiscal_year_start, named_by_start)
+        where = f"starts on {start:%d %b %Y}, which is {actual.label}"
+        if fiscal_year_start != 1:
+            where += f" of a fiscal year from {_MONTHS[fiscal_year_start - 1]}"
+        message = (f"the Quarter cell says {period.label} but the quarter {where}; correct "
+                   "the Quarter cell or the Quarter start")
+        implied = fiscal_year_start_of(period.number, start)
+        for by_start in (named_by_start, not named_by_start):
+            if (implied, by_start) == (fiscal_year_start, named_by_start) or start.day != 1:
+                continue
+            if cls(period.year, period.number, implied, by_start).start == start:
+                options = [f"--fiscal-year-start {implied}"] if implied != fiscal_year_start else []
+                if by_start != named_by_start and implied != 1:
+                    options.append(f"--fiscal-year-named-by {'start' if by_start else 'end'}")
+                message += (f" (or, if the fiscal year starts in {_MONTHS[implied - 1]}, use "
+                            f"{' '.join(options)})")
+                break
+        raise QuarterError(message)
 
     @property
     def label(self) -> str:
@@ -71,7 +112,10 @@ class Quarter:
     @property
     def start(self) -> dt.date:
         """First day of the quarter."""
-        months = self.year * 12 + (self.fiscal_year_start - 1) + 3 * (self.number - 1)
+        year = self.year
+        if self.fiscal_year_start != 1 and not self.named_by_start:
+            year -= 1  # fiscal 2027 starts in 2026
+        months = year * 12 + (self.fiscal_year_start - 1) + 3 * (self.number - 1)
         return dt.date(months // 12, months % 12 + 1, 1)
 
     @property
@@ -82,13 +126,13 @@ class Quarter:
     def next(self) -> "Quarter":
         """The following quarter: Q4 rolls over to Q1 of the next year."""
         if self.number == 4:
-            return Quarter(self.year + 1, 1, self.fiscal_year_start)
-        return Quarter(self.year, self.number + 1, self.fiscal_year_start)
+            return Quarter(self.year + 1, 1, self.fiscal_year_start, self.named_by_start)
+        return Quarter(self.year, self.number + 1, self.fiscal_year_start, self.named_by_start)
 
     def previous(self) -> "Quarter":
         if self.number == 1:
-            return Quarter(self.year - 1, 4, self.fiscal_year_start)
-        return Quarter(self.year, self.number - 1, self.fiscal_year_start)
+            return Quarter(self.year - 1, 4, self.fiscal_year_start, self.named_by_start)
+        return Quarter(self.year, self.number - 1, self.fiscal_year_start, self.named_by_start)
 
     def week_start(self, week: int) -> dt.date:
         """First day of week ``week`` (1-based) of this quarter."""

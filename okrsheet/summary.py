@@ -50,7 +50,7 @@ from okrsheet import scoring
 from okrsheet.files import OkrsheetError
 from okrsheet.model import Scores, TeamQuarter
 from okrsheet.problems import Problem
-from okrsheet.quarter import Quarter, QuarterError
+from okrsheet.quarter import Quarter
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -158,13 +158,16 @@ def find_workbooks(paths: Iterable[str | os.PathLike]) -> list[Path]:
 def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None = None, *,
               as_of: dt.date | None = None, workers: int | None = 1,
               on_file: Callable[[Path], None] | None = None,
-              prefer: Iterable[str | os.PathLike] = ()) -> Summary:
+              prefer: Iterable[str | os.PathLike] = (), fiscal_year_start: int = 1,
+              named_by_start: bool = False) -> Summary:
     """Read every workbook in ``paths`` (files or folders) and summarise them.
 
     ``quarter`` keeps only that quarter's rows (changes still compare with the quarter
     before). ``workers`` > 1 reads files in that many processes (None: one per CPU).
     ``on_file`` is called after each file is read (for a progress bar). ``prefer`` names
-    files to use where two workbooks claim the same team and quarter.
+    files to use where two workbooks claim the same team and quarter. Each workbook's
+    Quarter must agree with its dates under the fiscal year given (default: calendar
+    quarters), so one quarter label never stands for two date ranges.
     """
     paths = list(paths)
     files = find_workbooks(paths)
@@ -183,16 +186,18 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
             entries.append(_Entry(team_quarter, str(path), saved, scored=scores))
         if on_file is not None:
             on_file(path)
-    return _summarise(entries, left_out, problems, quarter, prefer)
+    return _summarise(entries, left_out, problems, quarter, prefer, fiscal_year_start,
+                      named_by_start)
 
 
 def summarise_team_quarters(team_quarters: Iterable[TeamQuarter],
-                            quarter: str | Quarter | None = None) -> Summary:
+                            quarter: str | Quarter | None = None, *,
+                            fiscal_year_start: int = 1, named_by_start: bool = False) -> Summary:
     """Summarise team quarters already in memory; of two copies of one team quarter with the
     same objectives and key results, the one given later is used (two that differ conflict)."""
     entries = [_Entry(team_quarter, team_quarter.file or "", None)
                for team_quarter in team_quarters]
-    return _summarise(entries, [], [], quarter, ())
+    return _summarise(entries, [], [], quarter, (), fiscal_year_start, named_by_start)
 
 
 def has_started(team_quarter: TeamQuarter) -> bool:
@@ -275,13 +280,14 @@ def _team_key(team: str) -> str:
 
 def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
                problems: list[Problem], quarter: str | Quarter | None,
-               prefer: Iterable[str | os.PathLike]) -> Summary:
+               prefer: Iterable[str | os.PathLike], fiscal_year_start: int = 1,
+               named_by_start: bool = False) -> Summary:
     import pandas as pd
 
     preferred = {os.path.normpath(path) for path in prefer}
     usable: list[_Entry] = []
     for entry in entries:
-        reason = _identify(entry)
+        reason = _identify(entry, fiscal_year_start, named_by_start)
         if reason:
             left_out.append((entry.file, reason))
         else:
@@ -335,17 +341,16 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
     )
 
 
-def _identify(entry: _Entry) -> str | None:
-    """Set the entry's team key and quarter; return why it can't be used, if so."""
+def _identify(entry: _Entry, fiscal_year_start: int, named_by_start: bool) -> str | None:
+    """Set the entry's team key and quarter; return why it can't be used, if so (the words
+    ``okrsheet check`` uses for the same workbook)."""
+    from okrsheet.checks import identity_problems
+
     team_quarter = entry.team_quarter
-    if not (team_quarter.team or "").strip():
-        return "the Team cell (B2) is blank; type the team's name."
-    if not (team_quarter.quarter or "").strip():
-        return "the Quarter cell (B3) is blank; type the quarter, like 2026-Q1."
-    try:
-        entry.period = Quarter.parse(team_quarter.quarter)
-    except QuarterError as error:
-        return f"the Quarter cell (B3): {error}."
+    problems = identity_problems(team_quarter, fiscal_year_start, named_by_start)
+    if problems:
+        return f"{problems[0].cell}: {problems[0].message}"
+    entry.period = Quarter.parse(team_quarter.quarter, fiscal_year_start, named_by_start)
     entry.team_key = _team_key(team_quarter.team)
     return None
 

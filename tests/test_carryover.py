@@ -120,14 +120,33 @@ def test_settings_carry_and_as_of_is_cleared():
 @pytest.mark.parametrize("label, fiscal_start, expected, start, end", [
     ("2027-Q1", 1, "2027-Q2", dt.date(2027, 4, 1), dt.date(2027, 6, 30)),
     ("2027-Q4", 1, "2028-Q1", dt.date(2028, 1, 1), dt.date(2028, 3, 31)),
-    ("2027-Q3", 4, "2027-Q4", dt.date(2028, 1, 1), dt.date(2028, 3, 31)),
-    ("2027-Q4", 4, "2028-Q1", dt.date(2028, 4, 1), dt.date(2028, 6, 30)),
-    ("2026-Q4", 7, "2027-Q1", dt.date(2027, 7, 1), dt.date(2027, 9, 30)),
+    # Fiscal years named by the year they end in: FY2027 from April is Apr 2026 - Mar 2027
+    ("2027-Q3", 4, "2027-Q4", dt.date(2027, 1, 1), dt.date(2027, 3, 31)),
+    ("2027-Q4", 4, "2028-Q1", dt.date(2027, 4, 1), dt.date(2027, 6, 30)),
+    ("2026-Q4", 7, "2027-Q1", dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
 ])
 def test_quarter_advances_and_rolls_over_within_the_fiscal_year(label, fiscal_start, expected,
                                                                 start, end):
     following = next_quarter(_quarter(label, fiscal_start))
     assert (following.quarter, following.quarter_start, following.quarter_end) == (expected, start, end)
+
+
+def test_next_keeps_the_other_naming_convention_of_a_workbook_made_with_it():
+    # FY named by its start year: 2026-Q4 from April is January to March 2027
+    made = _quarter("2026-Q4", 4)
+    made.quarter_start, made.quarter_end = dt.date(2027, 1, 1), dt.date(2027, 3, 31)
+    following = next_quarter(made)
+    assert (following.quarter, following.quarter_start) == ("2027-Q1", dt.date(2027, 4, 1))
+
+
+def test_next_refuses_a_quarter_label_that_disagrees_with_its_dates():
+    from okrsheet.files import OkrsheetError
+
+    made = _quarter("2027-Q1")
+    made.quarter = "2028-Q2"  # relabelled by hand, dates still January to March 2027
+    with pytest.raises(OkrsheetError, match="the Quarter cell says 2028-Q2 but the quarter "
+                                            "starts on 01 Jan 2027, which is 2027-Q1"):
+        next_quarter(made)
 
 
 def test_blank_quarter_is_a_one_line_error():
@@ -180,7 +199,7 @@ def test_next_on_generated_filled_workbooks(label, fiscal_start, expected, tmp_p
     before.quarter, before.quarter_start, before.quarter_end = period.label, period.start, period.end
     source = tmp_path / "filled.xlsx"
     write_workbook(before, source)
-    read_before, after = _next_file(source, tmp_path)
+    read_before, after = _next_file(source, tmp_path, "--fiscal-year-start", str(fiscal_start))
     assert after.quarter == expected
     assert after.quarter_start == period.next().start
     _assert_carried(read_before, after)

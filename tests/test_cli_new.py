@@ -25,7 +25,23 @@ def test_new_respects_the_fiscal_year_start(tmp_path):
     result = CliRunner().invoke(main, ["new", "-o", str(out), "--quarter", "2027-Q1",
                                        "--fiscal-year-start", "7"])
     assert result.exit_code == 0, result.output
+    assert "01 Jul to 30 Sep 2026" in result.output  # FY2027 ends in June 2027
+
+
+def test_new_names_a_fiscal_year_by_its_start_year_when_asked(tmp_path):
+    out = tmp_path / "okrs.xlsx"
+    result = CliRunner().invoke(main, ["new", "-o", str(out), "--quarter", "2027-Q1", "--team",
+                                       "Ops", "--fiscal-year-start", "7",
+                                       "--fiscal-year-named-by", "start"])
+    assert result.exit_code == 0, result.output
     assert "01 Jul to 30 Sep 2027" in result.output
+    # check needs the same convention, or it names the one the dates fit
+    checked = CliRunner().invoke(main, ["check", str(out)])
+    assert "2027-Q1 but the quarter starts on 01 Jul 2027, which is 2027-Q3" in checked.output
+    assert "use --fiscal-year-start 7 --fiscal-year-named-by start" in checked.output
+    agreed = CliRunner().invoke(main, ["check", str(out), "--fiscal-year-start", "7",
+                                       "--fiscal-year-named-by", "start"])
+    assert "QUARTER-DATES" not in agreed.output
 
 
 def test_new_refuses_to_overwrite_without_force(tmp_path):

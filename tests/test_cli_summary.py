@@ -150,3 +150,43 @@ def test_prefer_of_a_file_not_summarised_is_a_usage_error(tmp_path):
     result = run(ROOT / "samples", "--prefer", tmp_path / "elsewhere.xlsx")
     assert result.exit_code == 2
     assert "is not one of the workbooks summarised" in result.output
+
+
+def _made(tmp_path, name, **changes):
+    """A sample workbook written again with some cells changed, as a person would edit them."""
+    import dataclasses
+
+    from okrsheet.reader import read_workbook
+    from okrsheet.writer import write_workbook
+
+    sample = read_workbook(ROOT / "samples" / "2026-Q4" / "new-business.xlsx").team_quarter
+    path = tmp_path / name
+    write_workbook(dataclasses.replace(sample, **changes), path)
+    return path
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"team": None}, "B2: the Team cell is blank; type the team's name"),
+    ({"quarter": "FY2027-Q1"}, 'B3: the Quarter cell says "FY2027-Q1"; type the quarter like'),
+    ({"quarter": "2027-Q1"}, "B3: the Quarter cell says 2027-Q1 but the quarter starts on "
+                             "01 Oct 2026, which is 2026-Q4"),
+], ids=["blank team", "unparsable quarter", "label disagrees with its dates"])
+def test_check_fails_with_the_same_words_summary_leaves_the_file_out_with(tmp_path, changes,
+                                                                          words):
+    path = _made(tmp_path, "odd.xlsx", **changes)
+    checked = CliRunner().invoke(main, ["check", str(path)])
+    assert checked.exit_code == 1
+    assert f"error: {path} OKRs!{words}" in checked.output
+    shutil.copy(ROOT / "samples" / "2026-Q4" / "account-management.xlsx", tmp_path)
+    summary = run(tmp_path, "--format", "json")
+    assert summary.exit_code == 1
+    (left_out,) = json.loads(summary.stdout)["left_out"]
+    assert left_out["file"] == str(path) and left_out["reason"].startswith(words)
+    assert left_out["reason"] in checked.output
+
+
+def test_a_new_workbook_without_a_team_fails_check_until_the_team_is_typed(tmp_path):
+    out = tmp_path / "okrs.xlsx"
+    CliRunner().invoke(main, ["new", "-o", str(out)])  # the blank template, no --team
+    checked = CliRunner().invoke(main, ["check", str(out)])
+    assert checked.exit_code == 1 and "[NO-TEAM]" in checked.output

@@ -189,7 +189,7 @@ def test_command_does_not_replace_an_existing_output_without_force(tmp_path, wor
     out.mkdir()
     (out / "okrs.xlsx").write_bytes(OLD)
     result = okrsheet(*[a.format(**{"in": workbooks, "out": out}) for a in arguments], cwd=out)
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 2, result.stderr  # a usage error
     assert "already exists" in result.stderr and "--force" in result.stderr
     assert (out / "okrs.xlsx").read_bytes() == OLD
     result = okrsheet(*[a.format(**{"in": workbooks, "out": out}) for a in arguments], "--force",

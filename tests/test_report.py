@@ -68,7 +68,8 @@ def test_csv_objectives_has_one_row_per_objective(summary):
 
 def test_json_has_the_summary_numbers(summary):
     document = json.loads(report.json_text(summary))
-    assert set(document) == {"teams", "company", "calibration", "left_out", "duplicates"}
+    assert set(document) == {"teams", "company", "calibration", "left_out", "duplicates",
+                             "conflicts"}
     alpha = [row for row in document["teams"] if row["team"] == "Alpha"]
     assert [row["score"] for row in alpha] == pytest.approx([0.475, 0.7375])
     assert alpha[0]["change"] is None and alpha[1]["change"] == pytest.approx(0.2625)
@@ -155,7 +156,7 @@ def test_summary_workbook_cells_hold_the_summary(summary, tmp_path):
     assert [cell.value for cell in long[1]] == list(TEAM_COLUMNS)
     assert long.max_row == 1 + len(summary.teams)
     texts = [cell.value for row in book["Files"].iter_rows() for cell in row]
-    assert "Files left out" in texts and "Duplicates (two files for one team and quarter)" in texts
+    assert "Files left out" in texts and "Older copies (another file holds a later copy of the same team quarter)" in texts
     with pytest.raises(OutputExists):
         summary_workbook.write_summary_workbook(summary, path)
     summary_workbook.write_summary_workbook(summary, path, force=True)

@@ -166,8 +166,9 @@ def test_team_quarters_without_team_or_with_a_bad_quarter_are_left_out():
     summary = summarise_team_quarters([good, nameless, odd])
     assert len(summary.teams) == 1
     reasons = dict(summary.left_out.values.tolist())
-    assert "Team cell (B2) is blank" in reasons["nameless.xlsx"]
-    assert 'quarter "spring" is not like 2027-Q1' in reasons["odd.xlsx"]
+    assert reasons["nameless.xlsx"].startswith("B2: the Team cell is blank; type the team's name")
+    assert reasons["odd.xlsx"].startswith('B3: the Quarter cell says "spring"; type the quarter '
+                                          "like 2027-Q1")
 
 
 def test_same_team_and_quarter_twice_in_memory_uses_the_one_given_later():
