@@ -5,6 +5,11 @@ or the latest check-in). Check-ins, Current, confidence and comment are cleared,
 quarter scores 0 until its first check-in. A revised target becomes the target; the
 revision is noted in the Comment so the record is not lost.
 
+An over-achieved increase or decrease (it went past its target) starts at its last Current
+too, but its old target would now lie behind the start and score any progress as 0: it
+comes with a blank target, which the sheet shows as a key result to set (not as a score),
+and a note in Comment saying the team must set a new target beyond the start.
+
 Lagging key results (results known only after the quarter, e.g. deals closing next
 quarter) are always carried, and differently: they keep their Start and lose the lagging
 mark, so the awaited result is measured against the same baseline and counts in the next
@@ -94,6 +99,14 @@ def quarter_of(team_quarter: TeamQuarter, fiscal_year_start: int | None = None,
         raise OkrsheetError(f"{name}: {error}.") from None
 
 
+def over_achieved(kr: KeyResult) -> bool:
+    """True when ``kr`` (not lagging) ended at or past its target: it needs a new target."""
+    current = kr.current_value
+    if kr.lagging or not isinstance(current, (int, float)) or isinstance(current, bool):
+        return False
+    return _passed(kr.type, float(current), kr.target_value)
+
+
 def carry_key_result(kr: KeyResult, from_quarter: str | None = None) -> KeyResult:
     """``kr`` as it starts the next quarter (see the module's docstring)."""
     quarter = from_quarter or "last quarter"
@@ -107,13 +120,31 @@ def carry_key_result(kr: KeyResult, from_quarter: str | None = None) -> KeyResul
     if kr.revised:
         notes.append(f"Target revised in {quarter} (was {_number_text(kr.target)})"
                      + (f": {kr.revision_reason}" if kr.revision_reason else "."))
-    return replace(kr, start=start, target=kr.target_value, revised_target=None,
+    target = kr.target_value
+    if not kr.lagging and _passed(kr.type, start, target):
+        way = "above" if (kr.type or "").strip().casefold() == "increase" else "below"
+        notes.append(f"Reached its target {_number_text(target)} in {quarter} (ended at "
+                     f"{_number_text(start)}); set a new target {way} {_number_text(start)}.")
+        target = None
+    return replace(kr, start=start, target=target, revised_target=None,
                    revision_reason=None, lagging=False, current=None, check_ins={},
                    confidence=None, confidences={}, follows_confidences=True,
                    comment=" ".join(notes) or None, row=None)
 
 
 # Private API
+
+
+def _passed(kind: str | None, start: float | None, target: float | None) -> bool:
+    """An increase starting at or beyond its target, or a decrease at or below it."""
+    if start is None or target is None:
+        return False
+    kind = (kind or "").strip().casefold()
+    if kind == "increase":
+        return start >= target
+    if kind == "decrease":
+        return start <= target
+    return False
 
 
 def _number_text(value: object) -> str:

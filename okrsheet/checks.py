@@ -22,6 +22,12 @@ Codes:
   workbook uses the Kind column.
 * ``DUPLICATE-KR``: the same key result twice.
 * ``UNIT-MISTAKE``: Current far outside the Start..Target span, e.g. 0.45 typed for 45%.
+* ``TARGET-BEHIND-START``: an increase whose target is below its start, or a decrease whose
+  target is above it (it can only score 0 or 100%; often an over-achieved result carried).
+* ``NO-REVISION-REASON``: a revised target with no reason next to it.
+* ``BAD-THRESHOLDS``: Orange from above Green from (no score can be orange).
+* ``UNKNOWN-CONFIDENCE``: Confidence is not high, medium or low.
+* ``NEVER-UPDATED``: a key result with no value at all past the middle of the quarter.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ from okrsheet.quarter import Quarter, QuarterError
 MIN_OBJECTIVES, MAX_OBJECTIVES = 3, 5
 MIN_KEY_RESULTS, MAX_KEY_RESULTS = 2, 5
 FAR_OUTSIDE = 10
+LATE_IN_THE_QUARTER = 0.5
+"""Share of the quarter gone by after which a key result never updated is worth a warning."""
 """Current more than this many Start..Target spans outside the span is likely a unit mistake."""
 
 # Public API
@@ -44,11 +52,12 @@ FAR_OUTSIDE = 10
 
 def check(team_quarter: TeamQuarter, *, sheet: str | None = layout.OKRS_SHEET,
           columns: dict[str, int] | None = None, fiscal_year_start: int = 1,
-          named_by_start: bool = False) -> list[Problem]:
+          named_by_start: bool = False, today: dt.date | None = None) -> list[Problem]:
     """All the guide's checks. ``columns`` maps column keys to 0-based sheet columns
     (the reader's :attr:`Reading.columns`); default: the layout of a new workbook. The
-    fiscal year (default: calendar quarters) is what the Quarter label is checked against."""
-    where = _Where(team_quarter.file, sheet, columns)
+    fiscal year (default: calendar quarters) is what the Quarter label is checked against.
+    ``today`` stands in for a blank As of (default: no date, so no NEVER-UPDATED)."""
+    where = _Where(team_quarter.file, sheet, columns, team_quarter.as_of or today)
     problems = identity_problems(team_quarter, fiscal_year_start, named_by_start, sheet=sheet)
     for rule in CHECKS:
         problems.extend(rule(team_quarter, where))
@@ -64,7 +73,8 @@ def check_reading(reading, fiscal_year_start: int = 1,
     reported = {(problem.sheet, problem.cell) for problem in reading.problems
                 if problem.severity == ERROR}
     found = check(reading.team_quarter, sheet=reading.sheet, columns=reading.columns,
-                  fiscal_year_start=fiscal_year_start, named_by_start=named_by_start)
+                  fiscal_year_start=fiscal_year_start, named_by_start=named_by_start,
+                  today=dt.date.today())
     codes = {problem.code for problem in found}
     kept = [problem for problem in reading.problems if problem.code not in codes]
     return kept + [problem for problem in found if (problem.sheet, problem.cell) not in reported]
@@ -212,9 +222,69 @@ def unit_mistake(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
             yield where.problem(WARNING, "current", kr.row, message, "UNIT-MISTAKE")
 
 
+def target_behind_start(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """TARGET-BEHIND-START: an increase must aim above its start, a decrease below it."""
+    for kr in tq.key_results:
+        target, start, kind = kr.target_value, kr.start, _type(kr)
+        if target is None or start is None or kind not in ("increase", "decrease"):
+            continue
+        if (kind == "increase" and target < start and not scoring.approx_equal(target, start)) \
+                or (kind == "decrease" and target > start and not scoring.approx_equal(target, start)):
+            way = "below" if kind == "increase" else "above"
+            yield where.problem(ERROR, "target", kr.row,
+                                f'"{kr.title}" is a {kind} from {start:g} with its target {target:g} '
+                                f"{way} the start, so any progress scores 0; type the target the "
+                                f"team means to reach, or change Type.", "TARGET-BEHIND-START")
+
+
+def no_revision_reason(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """NO-REVISION-REASON: a revised target needs its reason, for the review."""
+    for kr in tq.key_results:
+        if kr.revised and not (kr.revision_reason or "").strip():
+            yield where.problem(WARNING, "revision_reason", kr.row,
+                                f'"{kr.title}" has a revised target ({kr.revised_target:g}) but no '
+                                "reason; say why the target changed.", "NO-REVISION-REASON")
+
+
+def bad_thresholds(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """BAD-THRESHOLDS: Orange from must not be above Green from."""
+    if tq.orange_from > tq.green_from and not scoring.approx_equal(tq.orange_from, tq.green_from):
+        yield Problem(ERROR, where.file, where.sheet, layout.ORANGE_FROM.value_cell,
+                      f"Orange from ({tq.orange_from:.0%}) is above Green from "
+                      f"({tq.green_from:.0%}), so no score can be orange; make Orange from "
+                      "the lower one.", "BAD-THRESHOLDS")
+
+
+def unknown_confidence(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """UNKNOWN-CONFIDENCE: Confidence is one of the drop-down's values."""
+    for kr in tq.key_results:
+        if kr.confidence not in (None, "") and \
+                str(kr.confidence).strip().casefold() not in scoring.CONFIDENCES:
+            yield where.problem(WARNING, "confidence", kr.row,
+                                f'Confidence is "{kr.confidence}"; pick one of '
+                                f"{', '.join(scoring.CONFIDENCES)}.", "UNKNOWN-CONFIDENCE")
+
+
+def never_updated(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """NEVER-UPDATED: past the middle of the quarter, every key result should have a value
+    (lagging ones excepted: their result comes later). A team with none at all has not
+    started, which the summary shows; this names the KRs of a team that has."""
+    elapsed = tq.elapsed(where.today) if where.today else None
+    if elapsed is None or elapsed < LATE_IN_THE_QUARTER:
+        return
+    if not any(kr.updated for kr in tq.key_results):
+        return
+    for kr in tq.key_results:
+        if not kr.updated and not kr.lagging:
+            yield where.problem(WARNING, "current", kr.row,
+                                f'"{kr.title}" has no check-in yet and {elapsed:.0%} of the '
+                                "quarter has gone by; type its latest value.", "NEVER-UPDATED")
+
+
 CHECKS: tuple[Callable[[TeamQuarter, "_Where"], Iterator[Problem]], ...] = (
-    objective_count, key_result_count, no_target, start_is_target, unknown_type, bad_weight,
-    no_owner, all_inputs, duplicate_key_result, unit_mistake,
+    objective_count, key_result_count, no_target, start_is_target, target_behind_start,
+    unknown_type, unknown_confidence, bad_weight, bad_thresholds, no_owner, all_inputs,
+    duplicate_key_result, unit_mistake, no_revision_reason, never_updated,
 )
 
 
@@ -224,9 +294,11 @@ CHECKS: tuple[Callable[[TeamQuarter, "_Where"], Iterator[Problem]], ...] = (
 class _Where:
     """Turns (column key, sheet row) into a Problem with the real cell address."""
 
-    def __init__(self, file: str | None, sheet: str | None, columns: dict[str, int] | None):
+    def __init__(self, file: str | None, sheet: str | None, columns: dict[str, int] | None,
+                 today: dt.date | None = None):
         self.file = file
         self.sheet = sheet
+        self.today = today
         self.columns = columns if columns is not None else layout.COLUMN_INDEX
 
     def problem(self, severity: str, key: str | None, row: int | None, message: str,

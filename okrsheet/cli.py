@@ -243,8 +243,7 @@ def _check_output(output: str, inputs=(), force: bool = False) -> None:
 @user_errors
 def next_command(file, output, unfinished_only, fiscal_year_start, named_by, force) -> None:
     """Start next quarter's workbook from FILE: each Start is the last Current, check-ins cleared."""
-    from okrsheet.carryover import carried_key_results, next_quarter
-    from okrsheet.text import visible
+    from okrsheet.carryover import carried_key_results, next_quarter, over_achieved
     from okrsheet.writer import write_workbook
 
     _check_output(output, (file,), force)
@@ -265,6 +264,10 @@ def next_command(file, output, unfinished_only, fiscal_year_start, named_by, for
         click.echo(f"{revised} revised target(s) became the target (noted in Comment).")
     if lagging:
         click.echo(f"{lagging} lagging key result(s) kept their Start, to score at the review.")
+    passed = sum(map(over_achieved, carried))
+    if passed:
+        click.echo(f"{passed} key result(s) went past their target: their Target is blank for "
+                   "the team to set a new one (noted in Comment).")
 
 
 @main.command(name="fix")

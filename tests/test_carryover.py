@@ -49,7 +49,16 @@ def _assert_carried(before: TeamQuarter, after: TeamQuarter) -> None:
             assert now.start == pytest.approx(was.start) if was.start is not None else now.start is None
         else:
             assert now.start == pytest.approx(current), (was, now)
-        assert now.target == pytest.approx(was.target_value) if was.target_value is not None else now.target is None
+        kind = (was.type or "").strip().casefold()
+        passed = not was.lagging and now.start is not None and was.target_value is not None and (
+            (kind == "increase" and now.start >= was.target_value)
+            or (kind == "decrease" and now.start <= was.target_value))
+        if passed:  # over-achieved: the team sets a new target beyond the start
+            assert now.target is None and "set a new target" in now.comment
+        elif was.target_value is not None:
+            assert now.target == pytest.approx(was.target_value)
+        else:
+            assert now.target is None
         assert now.revised_target is None and now.revision_reason is None
     assert after.score in (0, None)
 
@@ -66,6 +75,25 @@ def test_next_quarter_starts_each_key_result_at_its_last_current():
     assert carried.check_ins == {} and carried.current is None and carried.confidence is None
     assert carried.comment is None
     assert carried.progress == 0
+
+
+@pytest.mark.parametrize("kind, start, target, reached, way", [
+    ("increase", 0, 20, 22, "above 22"),  # "Runbooks written" 0 -> 20, reached 22
+    ("decrease", 40, 10, 8, "below 8"),  # "Open incidents" 40 -> 10, down to 8
+    ("increase", 0, 20, 20, "above 20"),  # exactly reached: start would equal the target
+])
+def test_an_over_achieved_key_result_comes_with_a_target_to_set_never_one_behind_its_start(
+        kind, start, target, reached, way):
+    kr = KeyResult("Runbooks written", type=kind, start=start, target=target, current=reached)
+    carried = carry_key_result(kr, "2027-Q2")
+    assert (carried.start, carried.target) == (reached, None)
+    assert carried.comment == (f"Reached its target {target} in 2027-Q2 (ended at {reached}); "
+                               f"set a new target {way}.")
+
+
+def test_a_key_result_short_of_its_target_keeps_it():
+    kr = KeyResult("Open incidents", type="decrease", start=40, target=10, current=15)
+    assert (carry_key_result(kr).start, carry_key_result(kr).target) == (15, 10)
 
 
 def test_typed_current_wins_over_check_ins():
@@ -246,3 +274,22 @@ def test_next_reports_revised_and_lagging_key_results(tmp_path):
     after = read_workbook(output).team_quarter
     assert after.key_results[0].target == 400000
     assert after.key_results[1].lagging is False
+
+
+def test_next_on_a_file_leaves_the_target_of_an_over_achieved_key_result_to_set(tmp_path):
+    made = _quarter("2027-Q2", objectives=[Objective("Run reliably", [
+        KeyResult("Runbooks written", owner="Ana", type="increase", start=0, target=20,
+                  check_ins={3: 8, 5: 22}),
+        KeyResult("Open incidents", owner="Ana", type="decrease", start=40, target=10,
+                  check_ins={3: 15})])])
+    source = tmp_path / "q2.xlsx"
+    write_workbook(made, source)
+    output = tmp_path / "q3.xlsx"
+    result = CliRunner().invoke(main, ["next", str(source), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "1 key result(s) went past their target" in result.output
+    runbooks, incidents = read_workbook(output).team_quarter.key_results
+    assert (runbooks.start, runbooks.target) == (22, None)
+    assert (incidents.start, incidents.target) == (15, 10)
+    checked = CliRunner().invoke(main, ["check", str(output)])
+    assert "TARGET-BEHIND-START" not in checked.output and "NO-TARGET" in checked.output

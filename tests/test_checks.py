@@ -99,3 +99,45 @@ def test_columns_argument_moves_the_cells():
     tq = _team(Objective("A", [_kr("k", owner=None), _kr("l")]), _good("B", "b"), _good("C", "c"))
     problems = check(tq, sheet="East Q1", columns={"owner": 0})
     assert [(p.sheet, p.cell) for p in problems] == [("East Q1", "A10")]
+
+
+@pytest.mark.parametrize("kr, column, code", [
+    (_kr("k", start=22.0, target=20.0), "target", "TARGET-BEHIND-START"),
+    (_kr("k", type_="decrease", start=8.0, target=10.0), "target", "TARGET-BEHIND-START"),
+    (_kr("k", revised_target=8.0), "revision_reason", "NO-REVISION-REASON"),
+    (_kr("k", confidence="very"), "confidence", "UNKNOWN-CONFIDENCE"),
+])
+def test_the_newer_rules_fire_on_their_case(kr, column, code):
+    from okrsheet import layout
+
+    cell = layout.cell(9, layout.COLUMN_INDEX[column])  # sheet row 10
+    problems = [(p.cell, p.code) for p in check(_team(Objective("O", [kr, _kr("other")]),
+                                                      _good("B", "b"), _good("C", "c")))]
+    assert (cell, code) in problems
+
+
+def test_a_target_beyond_the_start_in_the_right_direction_is_fine():
+    fine = [_kr("up", start=2.0, target=20.0), _kr("down", type_="decrease", start=20.0, target=2.0)]
+    codes = [p.code for p in check(_team(Objective("O", fine), _good("B", "b"), _good("C", "c")))]
+    assert "TARGET-BEHIND-START" not in codes
+
+
+def test_orange_threshold_above_green_is_an_error_on_the_orange_cell():
+    team = _team(_good("A", "a"), _good("B", "b"), _good("C", "c"))
+    team.green_from, team.orange_from = 0.6, 0.8
+    (problem,) = [p for p in check(team) if p.code == "BAD-THRESHOLDS"]
+    assert (problem.severity, problem.cell) == ("error", "E4")
+    assert "Orange from (80%) is above Green from (60%)" in problem.message
+
+
+def test_key_results_never_updated_late_in_the_quarter_are_named():
+    updated = _kr("updated", current=4.0)
+    silent = _kr("silent")
+    team = _team(Objective("O", [updated, silent]), _good("B", "b"), _good("C", "c"))
+    # 1 Jan to 31 Mar 2027 (90 days); As of 15 Feb is day 46: 46 / 90 = 51% gone by
+    team.as_of = dt.date(2027, 2, 15)
+    late = [p for p in check(team) if p.code == "NEVER-UPDATED"]
+    assert late[0].cell.endswith("11") and "51% of the quarter" in late[0].message
+    assert '"silent" has no check-in yet' in late[0].message
+    team.as_of = dt.date(2027, 2, 1)  # 32 / 90 = 36%: still early
+    assert not [p for p in check(team) if p.code == "NEVER-UPDATED"]
