@@ -135,9 +135,10 @@ def carry_key_result(kr: KeyResult, from_quarter: str | None = None) -> KeyResul
 # Private API
 
 
-def _passed(kind: str | None, start: float | None, target: float | None) -> bool:
+def _passed(kind: str | None, start: object, target: object) -> bool:
     """An increase starting at or beyond its target, or a decrease at or below it."""
-    if start is None or target is None:
+    if not all(isinstance(value, (int, float)) and not isinstance(value, bool)
+               for value in (start, target)):
         return False
     kind = (kind or "").strip().casefold()
     if kind == "increase":

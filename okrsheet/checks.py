@@ -64,9 +64,10 @@ def check(team_quarter: TeamQuarter, *, sheet: str | None = layout.OKRS_SHEET,
     return problems
 
 
-def check_reading(reading, fiscal_year_start: int = 1,
-                  named_by_start: bool = False) -> list[Problem]:
-    """The reader's problems followed by the checks' problems for a :class:`Reading`."""
+def check_reading(reading, fiscal_year_start: int = 1, named_by_start: bool = False,
+                  today: dt.date | None = None) -> list[Problem]:
+    """The reader's problems followed by the checks' problems for a :class:`Reading`.
+    ``today`` stands in for a blank As of (``okrsheet check`` passes the real date)."""
     if reading.team_quarter is None:
         return list(reading.problems)
     # A cell the reader already reported as an error (say Target "fifty") isn't reported twice.
@@ -74,7 +75,7 @@ def check_reading(reading, fiscal_year_start: int = 1,
                 if problem.severity == ERROR}
     found = check(reading.team_quarter, sheet=reading.sheet, columns=reading.columns,
                   fiscal_year_start=fiscal_year_start, named_by_start=named_by_start,
-                  today=dt.date.today())
+                  today=today)
     codes = {problem.code for problem in found}
     kept = [problem for problem in reading.problems if problem.code not in codes]
     return kept + [problem for problem in found if (problem.sheet, problem.cell) not in reported]
@@ -225,7 +226,7 @@ def unit_mistake(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
 def target_behind_start(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
     """TARGET-BEHIND-START: an increase must aim above its start, a decrease below it."""
     for kr in tq.key_results:
-        target, start, kind = kr.target_value, kr.start, _type(kr)
+        target, start, kind = _number(kr.target_value), _number(kr.start), _type(kr)
         if target is None or start is None or kind not in ("increase", "decrease"):
             continue
         if (kind == "increase" and target < start and not scoring.approx_equal(target, start)) \
@@ -242,7 +243,7 @@ def no_revision_reason(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
     for kr in tq.key_results:
         if kr.revised and not (kr.revision_reason or "").strip():
             yield where.problem(WARNING, "revision_reason", kr.row,
-                                f'"{kr.title}" has a revised target ({kr.revised_target:g}) but no '
+                                f'"{kr.title}" has a revised target ({kr.revised_target}) but no '
                                 "reason; say why the target changed.", "NO-REVISION-REASON")
 
 
@@ -272,10 +273,13 @@ def never_updated(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
     elapsed = tq.elapsed(where.today) if where.today else None
     if elapsed is None or elapsed < LATE_IN_THE_QUARTER:
         return
-    if not any(kr.updated for kr in tq.key_results):
+    def has_value(kr: KeyResult) -> bool:  # a value to check counts: it was updated
+        return kr.current_value not in (None, "")
+
+    if not any(map(has_value, tq.key_results)):
         return
     for kr in tq.key_results:
-        if not kr.updated and not kr.lagging:
+        if not has_value(kr) and not kr.lagging:
             yield where.problem(WARNING, "current", kr.row,
                                 f'"{kr.title}" has no check-in yet and {elapsed:.0%} of the '
                                 "quarter has gone by; type its latest value.", "NEVER-UPDATED")
@@ -308,6 +312,13 @@ class _Where:
             column = self.columns.get(key) if key else None
             cell = f"{row}:{row}" if column is None else layout.cell(row - 1, column)
         return Problem(severity, self.file, self.sheet, cell, message, code)
+
+
+def _number(value: object) -> float | None:
+    """A cell's number, None for blanks and text (the reader reports those)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
 
 
 def _type(kr: KeyResult) -> str:

@@ -140,6 +140,8 @@ def check(files, strict, fiscal_year_start, named_by) -> None:
 
     Exit status 1 when any file has an error (or, with --strict, a warning).
     """
+    import datetime as dt
+
     from okrsheet.checks import check_reading
     from okrsheet.files import OkrsheetError
     from okrsheet.isolation import read_workbook_isolated
@@ -152,7 +154,8 @@ def check(files, strict, fiscal_year_start, named_by) -> None:
     for file in files:
         try:
             problems = check_reading(read_workbook_isolated(file, limits=limits),
-                                     fiscal_year_start, named_by == "start")
+                                     fiscal_year_start, named_by == "start",
+                                     today=dt.date.today())
         except OkrsheetError as error:
             click.echo(f"Error: {visible(error)}", err=True)
             failed = True
@@ -244,6 +247,7 @@ def _check_output(output: str, inputs=(), force: bool = False) -> None:
 def next_command(file, output, unfinished_only, fiscal_year_start, named_by, force) -> None:
     """Start next quarter's workbook from FILE: each Start is the last Current, check-ins cleared."""
     from okrsheet.carryover import carried_key_results, next_quarter, over_achieved
+    from okrsheet.text import visible
     from okrsheet.writer import write_workbook
 
     _check_output(output, (file,), force)

@@ -201,8 +201,8 @@ def summarise_team_quarters(team_quarters: Iterable[TeamQuarter],
 
 
 def has_started(team_quarter: TeamQuarter) -> bool:
-    """True once any key result has a value (a Current or a check-in)."""
-    return any(kr.updated for kr in team_quarter.key_results)
+    """True once any key result has a value (a Current or a check-in), even one to check."""
+    return any(kr.current_value not in (None, "") for kr in team_quarter.key_results)
 
 
 # Private API

@@ -176,12 +176,12 @@ def test_summary_workbook_bytes_are_reproducible(summary):
 def test_typed_text_with_square_brackets_prints_literally_in_the_terminal():
     from rich.console import Console
 
-    from okrsheet.report import print_score
+    from okrsheet.scorecard import print_score
 
     console = Console(record=True, width=200, color_system=None)
     card = {"team": "[red]Sales[/red]", "file": "x.xlsx", "quarter": "2027-Q1", "score": 0.5,
             "status": "orange", "objectives": [{
-                "title": "[bold]Grow[/bold]", "score": 0.5, "status": "orange",
+                "id": "O1", "title": "[bold]Grow[/bold]", "score": 0.5, "status": "orange",
                 "key_results": [{"title": "[link=http://x]ARR[/link]", "owner": "[i]Sam",
                                  "progress": 0.5, "status": "orange", "pace": None}]}]}
     print_score(card, [], console=console)
