@@ -374,14 +374,17 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
                     fiscal_year_start, named_by, force) -> None:
     """Summarise many teams' workbooks over quarters: scores, changes, calibration.
 
-    PATHS are workbooks or folders (searched for .xlsx, .xlsm and .ods). Files that can't be
-    read are listed with the reason and left out: exit status 1 then, unless --keep-going.
+    PATHS are workbooks or folders (searched for .xlsx, .xlsm, .ods and .xls). Files that
+    can't be read (.xlsb, .csv, .numbers...) are listed with the reason and left out: exit
+    status 1 then, unless --keep-going. Lock files and the summary's own output are skipped,
+    with a line.
     """
     import sys
 
     from okrsheet import report, report_terminal, report_text, summary_workbook
     from okrsheet.quarter import Quarter, QuarterError
-    from okrsheet.summary import find_workbooks, summarise
+    from okrsheet.folders import find
+    from okrsheet.summary import summarise
     from okrsheet.text import shown, visible
 
     if quarter is not None:
@@ -389,11 +392,13 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
             quarter = Quarter.parse(quarter)
         except QuarterError as error:
             raise click.BadParameter(str(error), param_hint="--quarter") from None
-    files = find_workbooks(paths)
-    if not files:
+    search = find(paths)
+    files = search.workbooks
+    if not files and not search.left_out:
         from okrsheet.files import OkrsheetError
 
-        raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods) found in {', '.join(paths)}.")
+        raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in "
+                            f"{', '.join(paths)}.")
     if output is not None:
         _check_output(output, files, force)
     _check_preferred(prefer, files)
@@ -405,10 +410,10 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
 
         with Progress(console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task("Reading workbooks", total=len(files))
-            result = summarise(files, quarter, workers=workers, prefer=prefer,
+            result = summarise(paths, quarter, workers=workers, prefer=prefer,
                                on_file=lambda _path: progress.advance(task), **fiscal)
     else:
-        result = summarise(files, quarter, workers=workers, prefer=prefer, **fiscal)
+        result = summarise(paths, quarter, workers=workers, prefer=prefer, **fiscal)
     if result.teams.empty:
         raise _no_summary(result)
     if output_format == "json":
@@ -424,6 +429,8 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
             click.echo(visible(f"Left out {row['file']}: {row['reason']}"), err=True)
         for line in report.conflict_lines(result):
             click.echo(visible(line), err=True)
+        for row in report.records(result.skipped):
+            click.echo(visible(f"Skipped {row['file']}: {row['reason']}"), err=True)
     if output is not None:
         summary_workbook.write_summary_workbook(result, output, force=force)
         click.echo(f"Wrote {visible(output)}.", err=True)

@@ -88,7 +88,7 @@ def csv_rows_text(summary: Summary, objectives: bool = False) -> str:
 
 def json_text(summary: Summary, objectives: bool = False) -> str:
     """JSON object: ``teams`` (or ``objectives``) rows, ``company``, ``calibration``,
-    ``left_out``, ``duplicates`` and ``conflicts``; scores as fractions 0..1, blanks as null."""
+    ``left_out``, ``duplicates``, ``conflicts`` and ``skipped``; scores as fractions 0..1, blanks as null."""
     key = "objectives" if objectives else "teams"
     document = {
         key: rows(summary, objectives),
@@ -97,6 +97,7 @@ def json_text(summary: Summary, objectives: bool = False) -> str:
         "left_out": records(summary.left_out),
         "duplicates": records(summary.duplicates),
         "conflicts": records(summary.conflicts),
+        "skipped": records(summary.skipped),
     }
     return json_document(document) + "\n"
 
@@ -186,6 +187,8 @@ def notes(summary: Summary) -> list[str]:
                      f"not {row['not_used']} ({row['reason']}).")
     for row in records(summary.left_out):
         found.append(f"Left out {row['file']}: {row['reason']}")
+    for row in records(summary.skipped):
+        found.append(f"Skipped {row['file']}: {row['reason']}")
     warned = sorted({problem.file for problem in summary.problems if problem.file})
     if warned:
         count = len(summary.problems)

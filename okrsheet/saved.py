@@ -50,6 +50,17 @@ def saved_time(path: str | os.PathLike) -> tuple[float | None, str]:
         return None, ""
 
 
+def is_summary_workbook(path: str | os.PathLike) -> bool:
+    """True for a workbook ``okrsheet summary -o`` wrote (its title says "OKR summary")."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            with archive.open("docProps/core.xml") as stream:
+                head = stream.read(_MAX_PART_BYTES)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, EOFError):
+        return False
+    return re.search(rb"<dc:title>\s*OKR summary\s*</dc:title>", head) is not None
+
+
 def time_text(seconds: float) -> str:
     """``2027-03-31 17:05`` (UTC) for a time in seconds since the epoch."""
     return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -40,13 +40,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrsheet import scoring
+from okrsheet.copies import pick
 from okrsheet.files import OkrsheetError
 from okrsheet.model import Scores, TeamQuarter
 from okrsheet.problems import Problem
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
     from okrsheet.safety import Limits
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 
 TOO_SAFE_FROM = 0.9
 TOO_AMBITIOUS_TO = 0.3
@@ -87,6 +87,7 @@ CALIBRATION_COLUMNS = ("team", "quarter", "previous_score", "score", "calibratio
 LEFT_OUT_COLUMNS = ("file", "reason")
 DUPLICATE_COLUMNS = ("team", "quarter", "used", "not_used", "reason")
 CONFLICT_COLUMNS = ("team", "quarter", "files", "reason")
+SKIPPED_COLUMNS = ("file", "reason")
 
 
 # Public API
@@ -102,7 +103,9 @@ class Summary:
     * ``calibration``: teams at >= 90% or <= 30% two quarters running;
     * ``left_out``: files not in the summary, with their one-line reason;
     * ``duplicates``: older copies of a team quarter another file holds (not used);
-    * ``conflicts``: team quarters claimed by workbooks that differ (none of them used).
+    * ``conflicts``: team quarters claimed by workbooks that differ (none of them used);
+    * ``skipped``: files in the folders that are not a team's workbook (lock files, links to
+      nothing, the summary's own output), each with its reason; not a problem.
     """
 
     teams: "pd.DataFrame"
@@ -112,6 +115,7 @@ class Summary:
     left_out: "pd.DataFrame"
     duplicates: "pd.DataFrame"
     conflicts: "pd.DataFrame"
+    skipped: "pd.DataFrame" = field(default_factory=lambda: _frame([], SKIPPED_COLUMNS))
     team_quarters: list[TeamQuarter] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -131,28 +135,12 @@ class Summary:
 
 
 def find_workbooks(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """The workbook files among ``paths``: files as given, folders searched recursively.
+    """The workbook files among ``paths``: files as given, folders searched recursively
+    (see :mod:`okrsheet.folders` for what is read, left out and skipped in folders).
+    Raises :class:`OkrsheetError` for a path that does not exist."""
+    from okrsheet.folders import find
 
-    In folders, only .xlsx/.xlsm/.ods files count; Office lock files (``~$...``) and hidden
-    files and folders are skipped. Raises :class:`OkrsheetError` for a path that does not
-    exist.
-    """
-    found: list[Path] = []
-    for path in map(Path, paths):
-        try:
-            folder = stat.S_ISDIR(os.stat(path).st_mode)
-        except (FileNotFoundError, NotADirectoryError):
-            raise OkrsheetError(f"{path}: no such file or folder.") from None
-        except OSError as error:
-            raise OkrsheetError(f"{path}: can't be opened ({error.strerror or error}).") from None
-        if folder:
-            found.extend(_workbooks_in(path))
-        else:
-            found.append(path)
-    unique: dict[str, Path] = {}
-    for path in found:
-        unique.setdefault(os.path.normpath(path), path)
-    return list(unique.values())
+    return find(paths).workbooks
 
 
 def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None = None, *,
@@ -169,25 +157,36 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
     Quarter must agree with its dates under the fiscal year given (default: calendar
     quarters), so one quarter label never stands for two date ranges.
     """
+    from okrsheet.folders import find
+    from okrsheet.saved import is_summary_workbook
+
     paths = list(paths)
-    files = find_workbooks(paths)
-    if not files:
+    search = find(paths)
+    files = search.workbooks
+    if not files and not search.left_out:
         names = ", ".join(str(path) for path in paths)
-        raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods) found in {names}.")
+        raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in {names}.")
     entries: list[_Entry] = []
-    left_out: list[tuple[str, str]] = []
+    left_out, skipped = list(search.left_out), list(search.skipped)
     problems: list[Problem] = []
+    outputs = [path for path in files if is_summary_workbook(path)]
+    skipped += [(str(path), "a summary workbook made by okrsheet summary (an output, not a "
+                            "team's workbook).") for path in outputs]
+    files = [path for path in files if path not in outputs]
     for path, result in zip(files, _read_all(files, as_of, workers)):
         team_quarter, scores, found, reason, saved = result
-        problems.extend(found)
         if team_quarter is None:
+            problems.extend(found)
             left_out.append((str(path), reason))
         else:
+            problems.extend(found)
             entries.append(_Entry(team_quarter, str(path), saved, scored=scores))
         if on_file is not None:
             on_file(path)
-    return _summarise(entries, left_out, problems, quarter, prefer, fiscal_year_start,
-                      named_by_start)
+    summary = _summarise(entries, left_out, problems, quarter, prefer, fiscal_year_start,
+                         named_by_start)
+    summary.skipped = _frame(sorted(skipped), SKIPPED_COLUMNS)
+    return summary
 
 
 def summarise_team_quarters(team_quarters: Iterable[TeamQuarter],
@@ -218,9 +217,15 @@ class _Entry:
     scored: Scores | None = None
 
 
+def _frame(rows: list, columns: tuple[str, ...]) -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=list(columns))
+
+
 def _read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = None):
     """``(team quarter or None, its scores, problems, reason left out, modification time)``."""
-    from okrsheet.reader import read_workbook
+    from okrsheet.legacy import read_okr_file as read_workbook
     from okrsheet.safety import UnreadableFile
 
     try:
@@ -248,18 +253,6 @@ def _read_all(files: list[Path], as_of: dt.date | None, workers: int | None):
             yield None, None, [], _one_line(outcome), None
         else:
             yield outcome
-
-
-def _workbooks_in(folder: Path) -> list[Path]:
-    found = []
-    for root, folders, names in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in sorted(names):
-            if name.startswith((".", "~$")):
-                continue
-            if name.lower().endswith(WORKBOOK_SUFFIXES):
-                found.append(Path(root) / name)
-    return found
 
 
 def _one_line(error: Exception) -> str:
@@ -292,7 +285,7 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
             left_out.append((entry.file, reason))
         else:
             usable.append(entry)
-    chosen, duplicates, conflicts = _pick(usable, preferred)
+    chosen, duplicates, conflicts = pick(usable, preferred)
     for entry in chosen:
         if entry.scored is None:
             entry.scored = entry.team_quarter.scores()
@@ -357,78 +350,6 @@ def _identify(entry: _Entry, fiscal_year_start: int, named_by_start: bool) -> st
 
 def _label(period: Quarter) -> str:
     return f"{period.year}-Q{period.number}"
-
-
-def _pick(entries: list[_Entry], prefer: set[str]) -> tuple[
-        list[_Entry], list[dict[str, object]], list[dict[str, object]]]:
-    """One entry per team and quarter: ``(used, duplicates, conflicts)``.
-
-    Copies with the same objectives and key results: the one saved later (or given later,
-    in memory) is used. Copies that differ: a conflict, neither is used, unless one of them
-    is in ``prefer`` (normalised paths).
-    """
-    groups: dict[tuple[str, str], list[_Entry]] = {}
-    for entry in entries:
-        groups.setdefault((entry.team_key, _label(entry.period)), []).append(entry)
-    chosen: list[_Entry] = []
-    duplicates: list[dict[str, object]] = []
-    conflicts: list[dict[str, object]] = []
-    for (_, label), group in groups.items():
-        if len(group) == 1:
-            chosen.append(group[0])
-            continue
-        team = " ".join((group[-1].team_quarter.team or "").split())
-        preferred = [entry for entry in group if os.path.normpath(entry.file) in prefer]
-        if preferred:
-            used, reason = preferred[-1], "chosen with --prefer"
-        elif len({_content(entry.team_quarter) for entry in group}) > 1:
-            names = [entry.file for entry in group]
-            conflicts.append({
-                "team": team, "quarter": label, "files": "; ".join(names),
-                "reason": (f"{len(names)} workbooks claim {team} {label} with different "
-                           "objectives or key results; neither is used. Fix the Team or "
-                           f"Quarter cell of the wrong one, or choose with --prefer {names[0]}.")})
-            continue
-        else:
-            used, reason = _latest(group)
-        chosen.append(used)
-        for other in group:
-            if other is not used:
-                duplicates.append({"team": team, "quarter": label, "used": used.file,
-                                   "not_used": other.file, "reason": reason})
-    return chosen, duplicates, conflicts
-
-
-def _content(team_quarter: TeamQuarter) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The objectives and key results by title (case and spacing ignored): what makes two
-    workbooks copies of one another, whatever their values."""
-    return tuple((_team_key(objective.title or ""),
-                  tuple(_team_key(kr.title or "") for kr in objective.key_results))
-                 for objective in team_quarter.objectives)
-
-
-def _latest(group: list[_Entry]) -> tuple[_Entry, str]:
-    """The copy saved later (by the workbook's own saved time, else the file time), and why."""
-    from okrsheet.saved import saved_time, time_text
-
-    if any(entry.saved is None for entry in group):  # in memory: the one given later
-        return group[-1], "the same objectives and key results; the copy given later"
-    timed = []
-    for entry in group:
-        seconds, source = saved_time(entry.file)
-        timed.append((seconds if seconds is not None else entry.saved, entry.saved, entry.file,
-                      source or "file time", entry))
-    timed.sort(key=lambda item: item[:3])
-    newest, before = timed[-1], timed[-2]
-    if newest[0] == before[0] and newest[1] != before[1]:
-        how = (f"the same saved time in both; the later file time: {time_text(newest[1])}, "
-               f"the other {time_text(before[1])}")
-    elif newest[0] == before[0]:
-        how = "saved at the same time; the later file name"
-    else:
-        how = (f"the later {newest[3]}: {time_text(newest[0])}, the other "
-               f"{time_text(before[0])}")
-    return newest[4], f"the same objectives and key results; {how}"
 
 
 def _shares(counts: dict[str, int]) -> dict[str, float | None]:

@@ -313,6 +313,8 @@ class _WorkbookWriter:
               ("Team", "Quarter", "Files", "Why"),
               [(r["team"], r["quarter"], r["files"], r["reason"])
                for r in records(summary.conflicts)])
+        block("Skipped (not a team's workbook)", ("File", "Reason"),
+              [(r["file"], r["reason"]) for r in records(summary.skipped)])
         sheet.set_column(0, 1, 30)
         sheet.set_column(2, 4, 50)
 

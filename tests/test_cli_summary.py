@@ -130,7 +130,7 @@ def test_a_folder_without_workbooks_is_named_in_the_error(tmp_path):
     (tmp_path / "notes.txt").write_text("no workbooks here")
     result = run(tmp_path)
     assert result.exit_code == 1
-    assert f"no workbooks (.xlsx, .xlsm, .ods) found in {tmp_path}." in result.output
+    assert f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in {tmp_path}." in result.output
 
 
 def test_two_differing_workbooks_for_one_team_quarter_exit_1_naming_both(tmp_path):

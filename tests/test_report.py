@@ -69,7 +69,7 @@ def test_csv_objectives_has_one_row_per_objective(summary):
 def test_json_has_the_summary_numbers(summary):
     document = json.loads(report.json_text(summary))
     assert set(document) == {"teams", "company", "calibration", "left_out", "duplicates",
-                             "conflicts"}
+                             "conflicts", "skipped"}
     alpha = [row for row in document["teams"] if row["team"] == "Alpha"]
     assert [row["score"] for row in alpha] == pytest.approx([0.475, 0.7375])
     assert alpha[0]["change"] is None and alpha[1]["change"] == pytest.approx(0.2625)

@@ -426,3 +426,43 @@ def test_in_memory_copies_that_differ_conflict_too():
     summary = summarise_team_quarters([first, second, team_quarter("Beta", "2026-Q1",
                                                                    ("Grow", [kr("a", 1)]))])
     assert list(summary.teams["team"]) == ["Beta"] and len(summary.conflicts) == 1
+
+
+# Every spreadsheet-looking file in a folder accounted for
+
+
+def test_every_spreadsheet_looking_file_in_a_folder_is_read_left_out_or_skipped(tmp_path):
+    shutil.copytree(SAMPLES / "2026-Q4", tmp_path / "in")
+    folder = tmp_path / "in"
+    (folder / "~$new-business.xlsx").write_bytes(b"lock")
+    (folder / ".~lock.new-business.xlsx#").write_text("Sam,host,...")
+    (folder / "export.csv").write_text("team,score\n")
+    (folder / "plan.numbers").write_bytes(b"PK\x03\x04")
+    (folder / "okrs.xltx").write_bytes(b"PK\x03\x04")
+    (folder / "binary.xlsb").write_bytes(b"PK\x03\x04")
+    (folder / "gone.xlsx").symlink_to(tmp_path / "deleted.xlsx")
+    (folder / "again").symlink_to(folder)  # a folder link that loops
+    (folder / "notes.txt").write_text("not a spreadsheet: nothing to say")
+    summary = summarise([folder])
+    assert len(summary.teams) == 4
+    left_out = dict(summary.left_out.values.tolist())
+    assert set(left_out) == {str(folder / name) for name in (
+        "export.csv", "plan.numbers", "okrs.xltx", "binary.xlsb")}
+    assert "save it as .xlsx" in left_out[str(folder / "binary.xlsb")]
+    assert "Export To > Excel" in left_out[str(folder / "plan.numbers")]
+    skipped = dict(summary.skipped.values.tolist())
+    assert "an Excel lock file" in skipped[str(folder / "~$new-business.xlsx")]
+    assert "a LibreOffice lock file" in skipped[str(folder / ".~lock.new-business.xlsx#")]
+    assert "no longer exists" in skipped[str(folder / "gone.xlsx")]
+    assert "a folder link back" in skipped[str(folder / "again")]
+    assert str(folder / "notes.txt") not in skipped and str(folder / "notes.txt") not in left_out
+
+
+def test_the_summarys_own_output_in_an_input_folder_is_skipped_not_read(tmp_path):
+    from okrsheet.summary_workbook import write_summary_workbook
+
+    shutil.copytree(SAMPLES / "2026-Q4", tmp_path / "in")
+    write_summary_workbook(summarise([tmp_path / "in"]), tmp_path / "in" / "summary.xlsx")
+    summary = summarise([tmp_path / "in"])
+    assert summary.left_out.empty and len(summary.teams) == 4
+    assert "a summary workbook made by okrsheet summary" in summary.skipped.iloc[0]["reason"]
