@@ -22,7 +22,7 @@ import math
 from typing import TYPE_CHECKING
 
 from okrsheet import scoring
-from okrsheet.summary import (COUNT_COLUMNS, NOT_STARTED, OBJECTIVE_COLUMNS, TEAM_COLUMNS,
+from okrsheet.summary import (KR_STATUSES, NOT_STARTED, SHARE_COLUMNS, OBJECTIVE_COLUMNS, TEAM_COLUMNS,
                               TOO_AMBITIOUS_TO, TOO_SAFE, TOO_SAFE_FROM, Summary)
 from okrsheet.text import json_text as json_document
 from okrsheet.text import visible
@@ -150,14 +150,17 @@ def previous_label(summary: Summary) -> str:
 
 
 def mix(summary: Summary, team: str | None, quarter: str | None) -> str:
-    """``"3/1/0/1/0"``: the key results by status (a team's, or the company's)."""
-    frame = summary.objectives
-    frame = frame[frame["quarter"] == quarter]
-    if team is not None:
-        frame = frame[frame["team"] == team]
-    if frame.empty:
+    """``"3/1/0/1/0/0"``: the key results by status (:data:`KR_STATUSES` order), a team's or
+    the company's (teams that have not started left out, as in the company score)."""
+    if team is None:
+        rows = [row for row in records(summary.company) if row["quarter"] == quarter]
+    else:
+        rows = [row for row in records(summary.teams)
+                if row["quarter"] == quarter and row["team"] == team]
+    if not rows:
         return ""
-    return "/".join(str(int(frame[column].sum())) for column in COUNT_COLUMNS)
+    row = rows[0]
+    return "/".join(str(round((row[share] or 0) * row["key_results"])) for share in SHARE_COLUMNS)
 
 
 def notes(summary: Summary) -> list[str]:
@@ -213,7 +216,7 @@ def red_objectives(summary: Summary) -> list[dict[str, object]]:
 def legend() -> str:
     return ("Scores coloured green from 70%, orange from 40%, red below (or the team's own "
             "thresholds). Change: latest quarter minus the one before, in points. KRs: key "
-            "results green/orange/red/not updated/lagging in the latest quarter.")
+            f"results {'/'.join(KR_STATUSES)} in the latest quarter.")
 
 
 # Private API

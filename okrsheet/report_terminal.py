@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from okrsheet.report import (change_text, grid, headline, legend, mix, notes, percent, records,
                              red_objectives)
-from okrsheet.summary import NOT_STARTED, Summary
+from okrsheet.summary import KR_STATUSES, NOT_STARTED, Summary
 
 TERMINAL_QUARTERS = 6
 """The terminal table shows at most this many (latest) quarters; the other outputs all."""
@@ -33,7 +33,8 @@ def print_table(summary: Summary, console=None, objectives: bool = False) -> Non
     for quarter in quarters:
         table.add_column(quarter.replace("-", "\n"), justify="right", no_wrap=True)
     table.add_column("Change", justify="right", no_wrap=True)
-    table.add_column("KRs\ng/o/r/n/l", justify="center", no_wrap=True)
+    letters = "/".join(status[0] for status in KR_STATUSES)
+    table.add_column(f"KRs\n{letters}", justify="center", no_wrap=True)
 
     def score_cell(row) -> Text:
         if row is not None and row["status"] == NOT_STARTED:

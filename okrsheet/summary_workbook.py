@@ -11,11 +11,17 @@ from collections import Counter
 from okrsheet import layout, scoring
 from okrsheet.files import write_atomic
 from okrsheet.report import grid, records
-from okrsheet.summary import COUNT_COLUMNS, KR_STATUSES, TEAM_COLUMNS, Summary
+from okrsheet.summary import (COUNT_COLUMNS, KR_STATUSES, NOT_STARTED, SHARE_COLUMNS,
+                              TEAM_COLUMNS, Summary)
 
+_POINTS = '+0" pts";-0" pts";0" pts"'
+"""A change in percentage points, written as points: 10.5 shows "+11 pts"."""
+_HEADERS = {"key_results": "Key results", "change": "Change (pts)", "file": "File",
+            "previous_score": "Previous score", "not_started": "Not started"}
 SUMMARY_SHEET = "Summary"
 TEAM_QUARTERS_SHEET = "Team quarters"
 FILES_SHEET = "Files"
+CHART_DATA_SHEET = "Chart data"
 
 # Public API
 
@@ -41,6 +47,11 @@ def summary_workbook_bytes(summary: Summary) -> bytes:
     return buffer.getvalue()
 
 
+def header_text(column: str) -> str:
+    """A table column's key as a person reads it: ``share_not_updated`` -> ``Share not updated``."""
+    return _HEADERS.get(column, column.replace("_", " ").capitalize())
+
+
 # Private API
 
 
@@ -53,12 +64,14 @@ def _formats(book) -> dict[str, object]:
                                    "text_wrap": True, "valign": "vcenter", "border": 1}),
         "percent": book.add_format({"num_format": "0%"}),
         "input_percent": book.add_format({"num_format": "0%", "bg_color": "#FFF2CC", "border": 1}),
-        "change": book.add_format({"num_format": "+0%;-0%;0%"}),
+        "change": book.add_format({"num_format": _POINTS}),
+        "points": book.add_format({"num_format": _POINTS}),
+        "not_started": book.add_format({"font_color": "#808080", "align": "right"}),
         "team": book.add_format({"bold": True}),
         "team_percent": book.add_format({"bold": True, "num_format": "0%"}),
         "company": book.add_format({"bold": True, "top": 1}),
         "company_percent": book.add_format({"bold": True, "top": 1, "num_format": "0%"}),
-        "company_change": book.add_format({"bold": True, "top": 1, "num_format": "+0%;-0%;0%"}),
+        "company_change": book.add_format({"bold": True, "top": 1, "num_format": _POINTS}),
     }
     for status, (fill, font) in layout.STATUS_COLOURS.items():
         made[status] = book.add_format({"bg_color": fill, "font_color": font})
@@ -82,6 +95,7 @@ class _WorkbookWriter:
             self._quarter_sheet(quarter)
         self._team_quarters_sheet()
         self._files_sheet()
+        self._chart_data_sheet()
 
     # -- the team-by-quarter sheet, with the charts
 
@@ -96,25 +110,28 @@ class _WorkbookWriter:
         sheet.write_number(2, 1, self.orange, f["input_percent"])
         sheet.write_string(1, 3, "Team score = mean of its objectives' scores. Company = mean of "
                                  "the team scores (every team counts the same).", f["note"])
-        sheet.write_string(2, 3, "Change = latest quarter minus the quarter before.", f["note"])
+        sheet.write_string(2, 3, "Change = latest quarter minus the quarter before, in points. "
+                                 "- = not started (no key result has a value yet): left out of "
+                                 "the company mean.", f["note"])
         top = self.HEADER_ROW
         sheet.write_string(top, 0, "Team", f["header"])
         for index, quarter in enumerate(quarters, 1):
             sheet.write_string(top, index, quarter, f["header"])
-        change_column = len(quarters) + 1 if len(quarters) > 1 else None
-        if change_column:
-            sheet.write_string(top, change_column, f"Change {quarters[-1]}", f["header"])
+        change_column = len(quarters) + 1
+        sheet.write_string(top, change_column, f"Change {quarters[-1]}", f["header"])
+        sheet.set_row(top, 30)
         for offset, team in enumerate(teams, 1):
             row = top + offset
             sheet.write_string(row, 0, team, f["team"])
             for index, quarter in enumerate(quarters, 1):
                 entry = self.grid[team].get(quarter)
-                if entry is not None and entry["score"] is not None:
+                if entry is not None and entry["status"] == NOT_STARTED:
+                    sheet.write_string(row, index, "-", f["not_started"])
+                elif entry is not None and entry["score"] is not None:
                     sheet.write_number(row, index, entry["score"], f["percent"])
-            if change_column:
-                latest = self.grid[team].get(quarters[-1])
-                self._change(sheet, row, change_column, latest["change"] if latest else None,
-                             f["change"])
+            latest = self.grid[team].get(quarters[-1])
+            self._change(sheet, row, change_column, latest["change"] if latest else None,
+                         f["change"])
         company_row = top + len(teams) + 1
         sheet.write_string(company_row, 0, "Company (mean of teams)", f["company"])
         company = {row["quarter"]: row for row in records(self.summary.company)}
@@ -123,22 +140,28 @@ class _WorkbookWriter:
             score = company[quarter]["score"]
             sheet.write_formula(company_row, index, f'IF(COUNT({cells})=0,"",AVERAGE({cells}))',
                                 f["company_percent"], "" if score is None else score)
-        if change_column:
-            self._change(sheet, company_row, change_column, company[quarters[-1]]["change"],
-                         f["company_change"])
+        self._change(sheet, company_row, change_column, company[quarters[-1]]["change"],
+                     f["company_change"])
         self._score_colours(sheet, top + 1, 1, company_row, len(quarters))
         sheet.set_column(0, 0, 28)
-        sheet.set_column(1, len(quarters) + 1, 11)
+        sheet.set_column(1, max(len(quarters) + 1, len(KR_STATUSES)), 12)
         sheet.freeze_panes(top + 1, 1)
         mix_top = company_row + 3
         self._mix_table(sheet, mix_top, teams)
         self._charts(sheet, top, company_row, mix_top, teams)
 
     def _change(self, sheet, row: int, column: int, value, fmt) -> None:
+        """Change in points: a formula over the two quarter columns when both are in the table,
+        else the value (with --quarter the quarter before is not a column)."""
+        points = None if value is None else _points(value)
+        if column < 3:
+            if points is not None:
+                sheet.write_number(row, column, points, fmt)
+            return
         latest, previous = layout.cell(row, column - 1), layout.cell(row, column - 2)
-        sheet.write_formula(row, column,
-                            f'IF(AND(ISNUMBER({latest}),ISNUMBER({previous})),{latest}-{previous},"")',
-                            fmt, "" if value is None else value)
+        sheet.write_formula(row, column, f'IF(AND(ISNUMBER({latest}),ISNUMBER({previous})),'
+                                         f'({latest}-{previous})*100,"")',
+                            fmt, "" if points is None else points)
 
     def _score_colours(self, sheet, first_row, first_column, last_row, last_column) -> None:
         corner = layout.cell(first_row, first_column)
@@ -158,7 +181,8 @@ class _WorkbookWriter:
         sheet.write_string(top - 1, 0, f"Key results by status, {latest}", f["label"])
         sheet.write_string(top, 0, "Team", f["header"])
         for index, status in enumerate(KR_STATUSES, 1):
-            sheet.write_string(top, index, status, f["header"])
+            sheet.write_string(top, index, status.capitalize(), f["header"])
+        sheet.set_row(top, 30)
         objectives = self.summary.objectives
         objectives = objectives[objectives["quarter"] == latest]
         for offset, team in enumerate(teams, 1):
@@ -170,18 +194,23 @@ class _WorkbookWriter:
     def _charts(self, sheet, top: int, company_row: int, mix_top: int, teams: list[str]) -> None:
         count = len(self.quarters)
         line = self.book.add_chart({"type": "line"})
-        team_rows = list(range(top + 1, company_row))
+        # The line chart reads a hidden copy of the table where "-" (not started) is blank:
+        # Excel and LibreOffice plot text as 0, a blank as a gap. Data-sheet rows: 1..teams,
+        # then the company.
+        company = company_row - top
+        team_rows = list(range(1, company))
         charted = team_rows[:_MAX_SERIES - 1]  # XlsxWriter's limit; the table has them all
-        for row in [*charted, company_row]:
+        for row in [*charted, company]:
             series = {
-                "name": [SUMMARY_SHEET, row, 0],
-                "categories": [SUMMARY_SHEET, top, 1, top, count],
-                "values": [SUMMARY_SHEET, row, 1, row, count],
+                "name": [CHART_DATA_SHEET, row, 0],
+                "categories": [CHART_DATA_SHEET, 0, 1, 0, count],
+                "values": [CHART_DATA_SHEET, row, 1, row, count],
                 "marker": {"type": "circle"},
             }
-            if row == company_row:
+            if row == company:
                 series["line"] = {"dash_type": "dash", "width": 2.5, "color": "#404040"}
             line.add_series(series)
+        line.show_blanks_as("gap")
         line.set_title({"name": "Team scores by quarter" if len(charted) == len(team_rows) else
                         f"Team scores by quarter (the first {len(charted)} of {len(team_rows)} "
                         "teams; all are in the table)"})
@@ -189,7 +218,8 @@ class _WorkbookWriter:
                          "major_gridlines": {"visible": True}})
         line.set_legend({"position": "bottom"})
         line.set_size({"width": 640, "height": 340})
-        sheet.insert_chart(self.HEADER_ROW, count + 3, line)
+        beside = self._chart_column()
+        sheet.insert_chart(self.HEADER_ROW, beside, line)
 
         mix = self.book.add_chart({"type": "column", "subtype": "percent_stacked"})
         for index, status in enumerate(KR_STATUSES, 1):
@@ -204,18 +234,46 @@ class _WorkbookWriter:
         mix.set_y_axis({"num_format": "0%"})
         mix.set_legend({"position": "bottom"})
         mix.set_size({"width": 640, "height": 340})
-        sheet.insert_chart(self.HEADER_ROW + 18, count + 3, mix)
+        sheet.insert_chart(self.HEADER_ROW + 18, beside, mix)
+
+    def _chart_data_sheet(self) -> None:
+        """The team-by-quarter scores with blanks for teams not started, for the line chart."""
+        sheet = self.book.add_worksheet(CHART_DATA_SHEET)
+        sheet.hide()
+        for index, quarter in enumerate(self.quarters, 1):
+            sheet.write_string(0, index, quarter)
+        teams = list(self.grid)
+        for offset, team in enumerate(teams, 1):
+            sheet.write_string(offset, 0, team)
+            for index, quarter in enumerate(self.quarters, 1):
+                entry = self.grid[team].get(quarter)
+                if entry is not None and entry["score"] is not None:
+                    sheet.write_number(offset, index, entry["score"])
+        company = {row["quarter"]: row for row in records(self.summary.company)}
+        sheet.write_string(len(teams) + 1, 0, "Company (mean of teams)")
+        for index, quarter in enumerate(self.quarters, 1):
+            if company[quarter]["score"] is not None:
+                sheet.write_number(len(teams) + 1, index, company[quarter]["score"])
+
+    def _chart_column(self) -> int:
+        """The first column right of both tables (scores by quarter, key results by status),
+        with one empty column between, so the charts cover no cell."""
+        widest = max(len(self.quarters) + 2, len(KR_STATUSES) + 1)
+        return widest + 1
 
     # -- one sheet per quarter: each team and its objectives
 
     def _quarter_sheet(self, quarter: str) -> None:
         sheet, f = self.book.add_worksheet(quarter), self.f
         _print_setup(sheet)
-        headers = ("Team", "Objective", "Score", "Status", "Key results", "Green", "Orange",
-                   "Red", "Not updated", "Lagging", "Revised targets", "File")
+        counts = [status.capitalize() for status in KR_STATUSES]
+        headers = ("Team", "Objective", "Score", "Status", "Key results", *counts,
+                   "Revised targets", "File")
+        revised_column, file_column = len(headers) - 2, len(headers) - 1
         sheet.write_string(0, 0, f"OKRs {quarter}", f["title"])
         for index, header in enumerate(headers):
             sheet.write_string(2, index, header, f["header"])
+        sheet.set_row(2, 30)
         teams = {row["team"]: row for row in records(self.summary.teams)
                  if row["quarter"] == quarter}
         objectives = [row for row in records(self.summary.objectives) if row["quarter"] == quarter]
@@ -224,11 +282,17 @@ class _WorkbookWriter:
             entry = teams[team]
             sheet.write_string(row, 0, team, f["team"])
             sheet.write_string(row, 1, "Team score", f["team"])
-            self._number(sheet, row, 2, entry["score"], f["team_percent"])
+            if entry["status"] == NOT_STARTED:
+                sheet.write_string(row, 2, "-", f["not_started"])
+            else:
+                self._number(sheet, row, 2, entry["score"], f["team_percent"])
             sheet.write_string(row, 3, entry["status"] or "", f["team"])
             sheet.write_number(row, 4, entry["key_results"], f["team"])
-            sheet.write_number(row, 10, entry["revised_targets"], f["team"])
-            sheet.write_string(row, 11, entry["file"] or "")
+            for index, share in enumerate(SHARE_COLUMNS, 5):
+                count = round((entry[share] or 0) * entry["key_results"])
+                sheet.write_number(row, index, count, f["team"])
+            sheet.write_number(row, revised_column, entry["revised_targets"], f["team"])
+            sheet.write_string(row, file_column, entry["file"] or "")
             row += 1
             for objective in (item for item in objectives if item["team"] == team):
                 sheet.write_string(row, 0, team)
@@ -238,7 +302,7 @@ class _WorkbookWriter:
                 sheet.write_number(row, 4, objective["key_results"])
                 for index, column in enumerate(COUNT_COLUMNS, 5):
                     sheet.write_number(row, index, objective[column])
-                sheet.write_number(row, 10, objective["revised_targets"])
+                sheet.write_number(row, revised_column, objective["revised_targets"])
                 row += 1
         if row > 3:
             for status in ("green", "orange", "red"):
@@ -246,8 +310,8 @@ class _WorkbookWriter:
                     "type": "formula", "criteria": f'=$D4="{status}"', "format": f[status]})
         sheet.set_column(0, 0, 22)
         sheet.set_column(1, 1, 48)
-        sheet.set_column(2, 10, 10)
-        sheet.set_column(11, 11, 40)
+        sheet.set_column(2, revised_column, 10)
+        sheet.set_column(file_column, file_column, 40)
         sheet.freeze_panes(3, 0)
 
     @staticmethod
@@ -262,10 +326,10 @@ class _WorkbookWriter:
     def _team_quarters_sheet(self) -> None:
         sheet, f = self.book.add_worksheet(TEAM_QUARTERS_SHEET), self.f
         _print_setup(sheet)
-        percent_columns = {"score", "previous_score", "change"} | {
-            column for column in TEAM_COLUMNS if column.startswith("share_")}
+        percent_columns = {"score", "previous_score", *SHARE_COLUMNS}
         for index, column in enumerate(TEAM_COLUMNS):
-            sheet.write_string(0, index, column, f["header"])
+            sheet.write_string(0, index, header_text(column), f["header"])
+        sheet.set_row(0, 30)
         for offset, row in enumerate(records(self.summary.teams), 1):
             for index, column in enumerate(TEAM_COLUMNS):
                 value = row[column]
@@ -273,11 +337,15 @@ class _WorkbookWriter:
                     continue
                 if isinstance(value, str):
                     sheet.write_string(offset, index, value)
+                elif column == "change":
+                    sheet.write_number(offset, index, _points(value), f["points"])
                 else:
                     sheet.write_number(offset, index, value,
                                        f["percent"] if column in percent_columns else None)
         sheet.set_column(0, 0, 22)
         sheet.set_column(2, 2, 36)
+        sheet.set_column(3, len(TEAM_COLUMNS) - 1, 11)
+        sheet.set_column(TEAM_COLUMNS.index("calibration"), TEAM_COLUMNS.index("calibration"), 15)
         sheet.freeze_panes(1, 2)
 
     def _files_sheet(self) -> None:
@@ -317,6 +385,11 @@ class _WorkbookWriter:
               [(r["file"], r["reason"]) for r in records(summary.skipped)])
         sheet.set_column(0, 1, 30)
         sheet.set_column(2, 4, 50)
+
+
+def _points(change: float) -> float:
+    """A change (a fraction) in percentage points, with no negative zero: -1e-16 -> 0.0."""
+    return round(change * 100, 6) + 0.0
 
 
 def _print_setup(sheet) -> None:

@@ -8,9 +8,14 @@ someone collects them at quarter end:
 * Sales Development: over-ambitious, 30% or less until it resets its targets in Q4;
 * Customer Success: its objectives change every quarter.
 
+Then 2027-Q1, three weeks in, made from 2026-Q4 with ``okrsheet next``: New Business has
+typed its week-3 check-ins, the three other teams have not started (the summary shows them
+as "-" and leaves them out of the company mean, instead of counting 0%).
+
 The workbooks are built with ``okrsheet.writer.workbook_bytes`` from the data below (with
 check-ins, a few revised targets and a lagging key result). Then, like files that travelled
-by email, some are opened and saved by LibreOffice (as .xlsx and .ods, needs ``soffice``),
+by email, some are opened and saved by LibreOffice (as .xlsx, .ods and one old Excel .xls,
+needs ``soffice``),
 and a few are edited with openpyxl on a copy to carry messes the reader handles: an inserted
 column, a renamed sheet. The XlsxWriter-made files are byte-identical on every run; the
 others differ only in the save dates their programs write inside.
@@ -31,10 +36,13 @@ from okrsheet.writer import workbook_bytes
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 QUARTERS = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
+NEXT_QUARTER = "2027-Q1"
+STARTED_IN_NEXT_QUARTER = ("new-business",)
 
 # file (relative to samples/) -> how it travelled
 SAVED_BY_LIBREOFFICE_XLSX = ("2026-Q3/new-business.xlsx",)
 SAVED_BY_LIBREOFFICE_ODS = ("2026-Q2/account-management.xlsx", "2026-Q4/customer-success.xlsx")
+SAVED_BY_LIBREOFFICE_XLS = ("2026-Q1/sales-development.xlsx",)  # a team on the old format
 INSERTED_COLUMN = "2026-Q4/account-management.xlsx"  # a "Region" column after Key result
 RENAMED_SHEET = "2026-Q3/customer-success.xlsx"  # OKRs sheet renamed "Q3 OKRs"
 
@@ -44,6 +52,8 @@ RENAMED_SHEET = "2026-Q3/customer-success.xlsx"  # OKRs sheet renamed "Q3 OKRs"
 
 def team_quarters() -> dict[str, TeamQuarter]:
     """Every sample as the model: ``{"2026-Q1/new-business.xlsx": TeamQuarter, ...}``."""
+    from okrsheet.carryover import next_quarter
+
     made = {}
     for slug, team, objectives_of in TEAMS:
         for number, label in enumerate(QUARTERS):
@@ -51,13 +61,18 @@ def team_quarters() -> dict[str, TeamQuarter]:
             made[f"{label}/{slug}.xlsx"] = TeamQuarter(
                 team=team, quarter=label, objectives=objectives_of(number),
                 quarter_start=period.start, quarter_end=period.end, as_of=period.end)
+        following = next_quarter(made[f"{QUARTERS[-1]}/{slug}.xlsx"])
+        following.as_of = Quarter.parse(NEXT_QUARTER).week_start(4)
+        if slug in STARTED_IN_NEXT_QUARTER:
+            _first_check_in(following)
+        made[f"{NEXT_QUARTER}/{slug}.xlsx"] = following
     return made
 
 
 def sample_bytes(name: str) -> bytes:
     """The workbook XlsxWriter makes for sample ``name`` (before any program touches it)."""
     team_quarter = team_quarters()[name]
-    return workbook_bytes(team_quarter, today=team_quarter.quarter_end)
+    return workbook_bytes(team_quarter, today=team_quarter.as_of or team_quarter.quarter_end)
 
 
 MESSES = {INSERTED_COLUMN: "_insert_column", RENAMED_SHEET: "_rename_sheet"}
@@ -75,7 +90,7 @@ def messy_sample_bytes(name: str) -> bytes:
 def main() -> int:
     if SAMPLES_DIR.exists():
         for old in SAMPLES_DIR.rglob("*"):
-            if old.is_file() and old.suffix in (".xlsx", ".ods", ".xlsm"):
+            if old.is_file() and old.suffix in (".xlsx", ".ods", ".xlsm", ".xls"):
                 old.unlink()
     for name in team_quarters():
         path = SAMPLES_DIR / name
@@ -85,12 +100,24 @@ def main() -> int:
         (SAMPLES_DIR / name).write_bytes(messy_sample_bytes(name))
     _through_libreoffice(SAVED_BY_LIBREOFFICE_XLSX, "xlsx")
     _through_libreoffice(SAVED_BY_LIBREOFFICE_ODS, "ods")
+    _through_libreoffice(SAVED_BY_LIBREOFFICE_XLS, "xls")
     total = sum(path.stat().st_size for path in SAMPLES_DIR.rglob("*") if path.is_file())
     print(f"wrote {len(team_quarters())} samples in {SAMPLES_DIR} ({total / 1e6:.1f} MB)")
     return 0
 
 
 # Private API: key results with a check-in every other week
+
+
+def _first_check_in(team_quarter: TeamQuarter) -> None:
+    """Week 3 of a carried quarter: a tenth of the way from each Start to its Target."""
+    for kr in team_quarter.key_results:
+        if kr.type in ("increase", "decrease") and isinstance(kr.start, (int, float)) \
+                and isinstance(kr.target, (int, float)):
+            step = (kr.target - kr.start) / 10
+            kr.check_ins = {3: round(kr.start + step, 2 if abs(step) < 1 else 0)}
+        elif kr.type in ("stay above", "stay below") and isinstance(kr.start, (int, float)):
+            kr.check_ins = {3: kr.start}
 
 
 def _kr(title, owner, kind, type_, start, target, final, unit=None, weight=None, *,

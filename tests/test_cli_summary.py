@@ -33,10 +33,12 @@ def test_json_rows_for_every_team_and_quarter():
     result = run(ROOT / "samples", "--format", "json")
     assert result.exit_code == 0
     document = json.loads(result.stdout)
-    assert len(document["teams"]) == 16
+    assert len(document["teams"]) == 20
     assert {row["team"] for row in document["teams"]} == set(TEAMS)
     assert [row["quarter"] for row in document["company"]] == [
-        "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+        "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1"]
+    latest = document["company"][-1]
+    assert (latest["teams"], latest["not_started"]) == (4, 3)
 
 
 def test_quarter_and_objectives():
@@ -51,7 +53,9 @@ def test_quarter_and_objectives():
 def test_markdown_output():
     result = run(ROOT / "samples", "--format", "markdown")
     assert result.exit_code == 0
-    assert result.stdout.startswith("# OKR summary, 2026-Q4")
+    assert result.stdout.startswith("# OKR summary, 2027-Q1")
+    assert "the mean of 1 team (3 not started, left out), down 60 pts on 2026-Q4." in result.stdout
+    assert "Account Management has not started 2027-Q1" in result.stdout
     assert "| Sales Development |" in result.stdout
 
 

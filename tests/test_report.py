@@ -137,7 +137,8 @@ def test_summary_workbook_cells_hold_the_summary(summary, tmp_path):
     path = tmp_path / "summary.xlsx"
     summary_workbook.write_summary_workbook(summary, path)
     book = openpyxl.load_workbook(path, data_only=True)
-    assert book.sheetnames == ["Summary", "2026-Q1", "2026-Q2", "2026-Q3", "Team quarters", "Files"]
+    assert book.sheetnames == ["Summary", "2026-Q1", "2026-Q2", "2026-Q3", "Team quarters", "Files",
+                              "Chart data"]
     sheet = book["Summary"]
     header = [cell.value for cell in sheet[5]]
     assert header[:5] == ["Team", "2026-Q1", "2026-Q2", "2026-Q3", "Change 2026-Q3"]
@@ -145,15 +146,17 @@ def test_summary_workbook_cells_hold_the_summary(summary, tmp_path):
              for row in range(6, 11)}
     assert table["Alpha"][:2] == pytest.approx([0.475, 0.7375])
     assert table["Alpha"][2] is None and table["Alpha"][3] in (None, "")  # no Q3: no change
-    assert table["Gamma"][1:] == pytest.approx([0.1, 0.3, 0.2])
+    assert table["Gamma"][1:] == pytest.approx([0.1, 0.3, 20])  # the change in points
     company = table["Company (mean of teams)"]
     assert company == pytest.approx(list(summary.company["score"]) +
-                                     [summary.company["change"].iloc[-1]])
+                                     [summary.company["change"].iloc[-1] * 100])
     quarter = book["2026-Q2"]
     names = [quarter.cell(row, 2).value for row in range(4, quarter.max_row + 1)]
     assert names.count("Team score") == 3 and "Keep" in names
     long = book["Team quarters"]
-    assert [cell.value for cell in long[1]] == list(TEAM_COLUMNS)
+    assert [cell.value for cell in long[1]][:5] == ["Team", "Quarter", "File", "Score", "Status"]
+    assert "Share not updated" in [cell.value for cell in long[1]]
+    assert len(long[1]) == len(TEAM_COLUMNS)
     assert long.max_row == 1 + len(summary.teams)
     texts = [cell.value for row in book["Files"].iter_rows() for cell in row]
     assert "Files left out" in texts and "Older copies (another file holds a later copy of the same team quarter)" in texts
@@ -224,3 +227,44 @@ def test_terminal_table_shows_a_dash_for_a_team_that_has_not_started():
     report_terminal.print_table(summarise_team_quarters(not_started_quarters()), console=console)
     beta = next(line for line in console.export_text().splitlines() if "Beta" in line)
     assert "30%" in beta and "-" in beta.split("30%")[1] and "0%" not in beta.split("30%")[1]
+
+
+def _drawing_anchor_columns(data):
+    """0-based first columns of the charts anchored on the Summary sheet."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        drawing = archive.read("xl/drawings/drawing1.xml").decode()
+    return [int(column) for column in re.findall(r"<xdr:from><xdr:col>(\d+)</xdr:col>", drawing)]
+
+
+@pytest.mark.parametrize("quarter", [None, "2026-Q3"])
+def test_summary_workbook_charts_cover_no_cell_of_either_table(summary, quarter):
+    from okrsheet.summary import KR_STATUSES
+
+    chosen = summarise_team_quarters(hand_made(), quarter=quarter) if quarter else summary
+    book = openpyxl.load_workbook(io.BytesIO(summary_workbook.summary_workbook_bytes(chosen)))
+    sheet = book["Summary"]
+    used = max(column for row in sheet.iter_rows() for column, cell in enumerate(row)
+               if cell.value not in (None, ""))
+    anchors = _drawing_anchor_columns(summary_workbook.summary_workbook_bytes(chosen))
+    assert len(anchors) == 2 and min(anchors) > used
+    assert used >= len(KR_STATUSES)  # the key-results table's last column is in the sheet
+
+
+def test_summary_workbook_has_the_terminals_change_column_in_points_and_human_headers():
+    from tests.test_summary import not_started_quarters
+
+    data = summary_workbook.summary_workbook_bytes(
+        summarise_team_quarters(not_started_quarters(), quarter="2027-Q2"))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["Summary"]
+    assert [cell.value for cell in sheet[5]][:3] == ["Team", "2027-Q2", "Change 2027-Q2"]
+    alpha = [cell for cell in sheet[6]]
+    assert alpha[0].value == "Alpha" and alpha[2].value == pytest.approx(30)  # 0.8 - 0.5
+    assert alpha[2].number_format == '+0" pts";-0" pts";0" pts"'
+    assert [cell.value for cell in sheet[7]][:2] == ["Beta", "-"]  # not started
+    long = book["Team quarters"]
+    headers = [cell.value for cell in long[1]]
+    assert "share_not_updated" not in headers and "Share not updated" in headers
+    assert "Change (pts)" in headers
+    assert book["Chart data"].sheet_state == "hidden"
+    assert book["Chart data"].cell(3, 2).value is None  # Beta: a gap in the chart, not 0

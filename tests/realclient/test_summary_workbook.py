@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from okrsheet.cli import main
 from okrsheet.summary import TEAM_COLUMNS
+from okrsheet.summary_workbook import header_text
 from scripts.libreoffice import convert
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -42,27 +43,32 @@ def test_team_by_quarter_table_matches_the_json(outputs):
     for team_row in document["teams"]:
         column = 2 + quarters.index(team_row["quarter"])
         value = sheet.cell(rows[team_row["team"]], column).value
-        assert value == pytest.approx(team_row["score"], abs=1e-9), team_row
-        if team_row["quarter"] == quarters[-1]:
+        if team_row["status"] == "not started":
+            assert value == "-", team_row
+        else:
+            assert value == pytest.approx(team_row["score"], abs=1e-9), team_row
+        if team_row["quarter"] == quarters[-1] and team_row["change"] is not None:
             change = sheet.cell(rows[team_row["team"]], 2 + len(quarters)).value
-            assert change == pytest.approx(team_row["change"], abs=1e-9), team_row
+            assert change == pytest.approx(team_row["change"] * 100, abs=1e-6), team_row  # points
     company = rows["Company (mean of teams)"]
     for index, row in enumerate(document["company"]):  # formulas recalculated by LibreOffice
         assert sheet.cell(company, 2 + index).value == pytest.approx(row["score"], abs=1e-9)
     assert sheet.cell(company, 2 + len(quarters)).value == pytest.approx(
-        document["company"][-1]["change"], abs=1e-9)
+        document["company"][-1]["change"] * 100, abs=1e-6)
 
 
 def test_team_quarters_sheet_matches_the_json_rows(outputs):
     document, book, _ = outputs
     sheet = book["Team quarters"]
-    assert [cell.value for cell in sheet[1]] == list(TEAM_COLUMNS)
+    assert [cell.value for cell in sheet[1]] == [header_text(column) for column in TEAM_COLUMNS]
     got = [dict(zip(TEAM_COLUMNS, (cell.value for cell in row)))
            for row in sheet.iter_rows(min_row=2)]
     assert len(got) == len(document["teams"])
     for mine, theirs in zip(got, document["teams"]):
         for column in TEAM_COLUMNS:
-            if isinstance(theirs[column], float):
+            if column == "change" and theirs[column] is not None:  # in points
+                assert mine[column] == pytest.approx(theirs[column] * 100, abs=1e-6)
+            elif isinstance(theirs[column], float):
                 assert mine[column] == pytest.approx(theirs[column], abs=1e-9), column
             else:
                 assert mine[column] == theirs[column], column
@@ -75,3 +81,23 @@ def test_quarter_sheets_and_charts_survive(outputs):
     with zipfile.ZipFile(saved) as archive:
         charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
     assert len(charts) == 2
+
+
+def test_the_summary_workbook_renders_with_every_table_readable(outputs, tmp_path):
+    """Rendered as a person sees it (PDF, then PNG pages to look at): the Summary page holds
+    both tables' headers, Change in points, the not-started dash, and both charts."""
+    import shutil
+    import subprocess
+
+    _, _, saved = outputs
+    written = saved.parent.parent / "summary.xlsx"
+    (pdf,) = convert([written], "pdf", tmp_path, recalculate=True)
+    text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+                          capture_output=True, text=True, timeout=60).stdout
+    for words in ("Change 2027-", "Key results by status", "Not updated", "Check input",
+                  "pts", "Team scores by quarter"):
+        assert words in text, words
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(pdf),
+                        str(tmp_path / "page")], check=True, timeout=60)
+        assert list(tmp_path.glob("page*.png"))
