@@ -35,8 +35,8 @@ _HOMES: dict[str, str] = {
     # between copies and quarters
     "diff": "okrsheet.changes",
     "Change": "okrsheet.changes",
-    "merge": "okrsheet.changes",
-    "MergeResult": "okrsheet.changes",
+    "merge": "okrsheet.merging",
+    "MergeResult": "okrsheet.merging",
     "next_quarter": "okrsheet.carryover",
     # the model
     "TeamQuarter": "okrsheet.model",
@@ -47,7 +47,7 @@ _HOMES: dict[str, str] = {
     # errors
     "OkrsheetError": "okrsheet.files",
     "UnreadableFile": "okrsheet.safety",
-    "MergeConflicts": "okrsheet.changes",
+    "MergeConflicts": "okrsheet.merging",
     "QuarterError": "okrsheet.quarter",
 }
 
@@ -62,9 +62,10 @@ __all__ = [  # the same names as _HOMES and the imports below (tests/test_api.py
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ imports on demand
     from okrsheet.carryover import next_quarter
-    from okrsheet.changes import Change, MergeConflicts, MergeResult, diff, merge
+    from okrsheet.changes import Change, diff
     from okrsheet.checks import check, check_reading
     from okrsheet.files import OkrsheetError
+    from okrsheet.merging import MergeConflicts, MergeResult, merge
     from okrsheet.model import KeyResult, Objective, TeamQuarter
     from okrsheet.problems import Problem
     from okrsheet.quarter import Quarter, QuarterError

@@ -328,7 +328,7 @@ def diff_command(old, new, output_format) -> None:
 @user_errors
 def merge_command(base, copies, output, prefer, force) -> None:
     """Merge COPIES edited from BASE (say, emailed back by owners) into one workbook."""
-    from okrsheet.changes import MergeConflicts, UnknownCopy, merge
+    from okrsheet.merging import MergeConflicts, UnknownCopy, merge
     from okrsheet.text import visible
     from okrsheet.writer import write_workbook
 

@@ -363,3 +363,25 @@ def test_merge_refuses_copies_with_errors(copies, tmp_path):
 def test_change_text_names_the_item():
     change = Change(CHANGED, "key result", "Grow", "ARR", "current", 4.0, 6.5)
     assert str(change) == 'key result "ARR": Current 4 -> 6.5'
+
+
+@pytest.mark.parametrize("change, shown", [
+    ({"team": "Platform"}, "is Platform 2027-Q1, not Sales 2027-Q1"),
+    ({"quarter": "2027-Q2"}, "is Sales 2027-Q2, not Sales 2027-Q1"),
+], ids=["another team", "another quarter"])
+def test_merge_refuses_a_workbook_of_another_team_or_quarter_in_one_line(tmp_path, change, shown):
+    base = _base()
+    other = copy.deepcopy(base)
+    for name, value in change.items():
+        setattr(other, name, value)
+    _kr(other, 0, 0).check_ins = {3: 1}  # and differing values: still one line, no conflicts
+    paths = []
+    for name, team_quarter in (("base", base), ("other", other)):
+        paths.append(tmp_path / f"{name}.xlsx")
+        write_workbook(team_quarter, paths[-1], today=dt.date(2027, 1, 20))
+    output = tmp_path / "merged.xlsx"
+    result = CliRunner().invoke(main, ["merge", *map(str, paths), "-o", str(output)])
+    assert result.exit_code == 1
+    (line,) = [line for line in result.output.splitlines() if not line.startswith("warning")]
+    assert line.startswith(f"Error: {paths[1]} {shown}: a workbook of another team or quarter")
+    assert not output.exists()
