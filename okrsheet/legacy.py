@@ -22,6 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from okrsheet.problems import Problem
 from okrsheet.safety import UnreadableFile
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ def _renamed(reading: Reading, file: str, copy: str) -> Reading:
     reading.file = file
     if reading.team_quarter is not None:
         reading.team_quarter.file = file
-    reading.problems = [replace(problem, file=file) if problem.file == copy else problem
+    reading.problems = [_named(problem, file) if problem.file == copy else problem
                         for problem in reading.problems
                         if problem.code not in _FORMULAS_AS_VALUES]
     try:
@@ -180,6 +181,15 @@ def _renamed(reading: Reading, file: str, copy: str) -> Reading:
     except OSError:
         pass
     return reading
+
+
+def _named(problem: Problem, file: str) -> Problem:
+    """The problem as of the .xls file; a workbook with no OKR table says how it was read."""
+    if problem.code == "NO-TABLE":
+        message = problem.message.rstrip(".?") + (
+            " (read as an Excel 97-2003 (.xls) workbook; save it as .xlsx if that is wrong).")
+        return replace(problem, file=file, message=message)
+    return replace(problem, file=file)
 
 
 def _first_line(error: BaseException) -> str:
