@@ -137,14 +137,14 @@ def carry_key_result(kr: KeyResult, from_quarter: str | None = None) -> KeyResul
 
 def _passed(kind: str | None, start: object, target: object) -> bool:
     """An increase starting at or beyond its target, or a decrease at or below it."""
-    if not all(isinstance(value, (int, float)) and not isinstance(value, bool)
-               for value in (start, target)):
+    if not isinstance(start, (int, float)) or not isinstance(target, (int, float)) \
+            or isinstance(start, bool) or isinstance(target, bool):
         return False
     kind = (kind or "").strip().casefold()
     if kind == "increase":
-        return start >= target
+        return bool(start >= target)
     if kind == "decrease":
-        return start <= target
+        return bool(start <= target)
     return False
 
 

@@ -34,11 +34,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from okrsheet import layout, scoring
 from okrsheet.model import KeyResult, TeamQuarter
 from okrsheet.problems import ERROR, INFO, WARNING, Problem
 from okrsheet.quarter import Quarter, QuarterError
+
+if TYPE_CHECKING:
+    from okrsheet.reader import Reading
 
 MIN_OBJECTIVES, MAX_OBJECTIVES = 3, 5
 MIN_KEY_RESULTS, MAX_KEY_RESULTS = 2, 5
@@ -64,7 +68,7 @@ def check(team_quarter: TeamQuarter, *, sheet: str | None = layout.OKRS_SHEET,
     return problems
 
 
-def check_reading(reading, fiscal_year_start: int = 1, named_by_start: bool = False,
+def check_reading(reading: Reading, fiscal_year_start: int = 1, named_by_start: bool = False,
                   today: dt.date | None = None) -> list[Problem]:
     """The reader's problems followed by the checks' problems for a :class:`Reading`.
     ``today`` stands in for a blank As of (``okrsheet check`` passes the real date)."""
@@ -326,12 +330,12 @@ def _type(kr: KeyResult) -> str:
 
 
 def _unit_mistake(kr: KeyResult) -> str | None:
-    current, target = kr.current_value, kr.target_value
-    if _type(kr) not in ("increase", "decrease", "") or isinstance(current, bool) \
-            or not scoring.is_number(current) or not scoring.is_number(target) \
-            or not (kr.start is None or scoring.is_number(kr.start)):
+    current, target, typed_start = (_number(kr.current_value), _number(kr.target_value),
+                                    _number(kr.start))
+    if _type(kr) not in ("increase", "decrease", "") or current is None or target is None \
+            or (kr.start is not None and typed_start is None):
         return None
-    start = kr.start or 0.0
+    start = typed_start or 0.0
     low, high = min(start, target), max(start, target)
     span = high - low
     if span <= 0:

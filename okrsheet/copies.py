@@ -28,7 +28,8 @@ def pick(entries: list[_Entry], prefer: set[str]) -> tuple[
     """
     groups: dict[tuple[str, str], list[_Entry]] = {}
     for entry in entries:
-        groups.setdefault((entry.team_key, entry.period.label), []).append(entry)
+        label = entry.period.label if entry.period is not None else ""
+        groups.setdefault((entry.team_key, label), []).append(entry)
     chosen: list[_Entry] = []
     duplicates: list[dict[str, object]] = []
     conflicts: list[dict[str, object]] = []
@@ -75,10 +76,11 @@ def _latest(group: list[_Entry]) -> tuple[_Entry, str]:
 
     if any(entry.saved is None for entry in group):  # in memory: the one given later
         return group[-1], "the same objectives and key results; the copy given later"
-    timed = []
+    timed: list[tuple[float, float, str, str, _Entry]] = []
     for entry in group:
         seconds, source = saved_time(entry.file)
-        timed.append((seconds if seconds is not None else entry.saved, entry.saved, entry.file,
+        file_time = entry.saved or 0.0
+        timed.append((seconds if seconds is not None else file_time, file_time, entry.file,
                       source or "file time", entry))
     timed.sort(key=lambda item: item[:3])
     newest, before = timed[-1], timed[-2]
