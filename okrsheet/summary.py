@@ -275,8 +275,6 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
                problems: list[Problem], quarter: str | Quarter | None,
                prefer: Iterable[str | os.PathLike], fiscal_year_start: int = 1,
                named_by_start: bool = False) -> Summary:
-    import pandas as pd
-
     preferred = {os.path.normpath(path) for path in prefer}
     usable: list[_Entry] = []
     for entry in entries:
@@ -318,9 +316,7 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
         calibration_rows = [row for row in calibration_rows if row["quarter"] == wanted]
         chosen = [entry for entry in chosen if _label(entry.period) == wanted]
 
-    def frame(rows, columns):
-        return pd.DataFrame(rows, columns=list(columns))
-
+    frame = _frame
     return Summary(
         teams=frame(team_rows, TEAM_COLUMNS),
         company=frame(company_rows, COMPANY_COLUMNS),
