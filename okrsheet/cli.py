@@ -112,7 +112,7 @@ def score(file, output_format, as_of) -> None:
     Exit status 1 when the workbook has errors (listed with the cell to fix).
     """
     from okrsheet.checks import check_reading
-    from okrsheet.isolation import read_workbook_isolated
+    from okrsheet.legacy import read_okr_file_isolated as read_workbook_isolated
     from okrsheet.scorecard import print_score, score_csv_text, scorecard
     from okrsheet.text import json_text, shown
 
@@ -144,7 +144,7 @@ def check(files, strict, fiscal_year_start, named_by) -> None:
 
     from okrsheet.checks import check_reading
     from okrsheet.files import OkrsheetError
-    from okrsheet.isolation import read_workbook_isolated
+    from okrsheet.legacy import read_okr_file_isolated as read_workbook_isolated
     from okrsheet.safety import Limits
     from okrsheet.text import visible
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from okrsheet.problems import Problem
 from okrsheet.safety import UnreadableFile
 
 if TYPE_CHECKING:
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from okrsheet.safety import Limits
 
 LEGACY_SUFFIXES = (".xls",)
+_INDENT = re.compile(rb">\n[ \t\r\n]*<")
+"""Indentation between two tags (a new line, then spaces): never content in ODF, whose
+text keeps its spaces in <text:s/> elements and never holds a raw new line."""
 _FORMULAS_AS_VALUES = {"FORMULA-CHANGED"}
 """What the reader says of a formula it finds as a plain value: true of every formula here."""
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -54,20 +57,90 @@ def read_legacy_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None 
             reading = read_workbook(copy, as_of=as_of, limits=limits)
         except UnreadableFile as error:
             raise UnreadableFile(str(error).replace(copy.name, name)) from None
+    if reading.team_quarter is None:  # not an OKR workbook: refused as any other .xls was
+        raise UnreadableFile(f"{name}: an old Excel 97-2003 (.xls) file with no OKR table in it; "
+                             "if it is an OKR workbook, open it and save it as .xlsx.")
     return _renamed(reading, str(path), str(copy))
 
 
 def read_okr_file(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
                   limits: Limits | None = None) -> Reading:
-    """:func:`okrsheet.reader.read_workbook`, or :func:`read_legacy_workbook` for ``.xls``."""
+    """:func:`okrsheet.reader.read_workbook`; :func:`read_legacy_workbook` for ``.xls``, and
+    :func:`read_gnumeric_ods` for an ``.ods`` Gnumeric saved."""
     from okrsheet.reader import read_workbook
 
     if str(path).lower().endswith(LEGACY_SUFFIXES):
         return read_legacy_workbook(path, as_of=as_of, limits=limits)
-    return read_workbook(path, as_of=as_of, limits=limits)
+    try:
+        return read_workbook(path, as_of=as_of, limits=limits)
+    except UnreadableFile:
+        if str(path).lower().endswith(".ods") and _saved_by_gnumeric(path):
+            return read_gnumeric_ods(path, as_of=as_of, limits=limits)
+        raise
+
+
+def read_okr_file_isolated(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
+                           limits: Limits | None = None) -> Reading:
+    """:func:`read_okr_file` in a child process with a memory limit, as
+    :func:`okrsheet.isolation.read_workbook_isolated` reads: a reader crash is one line."""
+    from okrsheet.files import OkrsheetError
+    from okrsheet.isolation import read_many
+    from okrsheet.safety import Limits
+
+    limits = Limits.from_environment() if limits is None else limits
+    [outcome] = read_many(_read_isolated, [Path(path)], limits, workers=1, as_of=as_of)
+    if isinstance(outcome, OkrsheetError):
+        raise outcome
+    return outcome
+
+
+def read_gnumeric_ods(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
+                      limits: Limits | None = None) -> Reading:
+    """Read an ``.ods`` saved by Gnumeric.
+
+    Gnumeric indents its content.xml, and python-calamine stops at the first run of spaces
+    between two cells ("Cannot detect file format"). The file passes the same guards as any
+    workbook first; then a copy with that indentation removed (nothing else changes) is read.
+    """
+    import zipfile
+
+    from okrsheet.reader import read_workbook
+    from okrsheet.safety import read_checked
+
+    checked = read_checked(path, limits)  # zip bombs, sizes, rows: refused as for any file
+    name = os.path.basename(path)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(checked.data)) as source, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "content.xml":
+                data = _INDENT.sub(b"><", data)
+            method = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            target.writestr(info.filename, data, compress_type=method)
+    with tempfile.TemporaryDirectory(prefix="okrsheet-ods-") as folder:
+        copy = Path(folder) / name
+        copy.write_bytes(buffer.getvalue())
+        reading = read_workbook(copy, as_of=as_of, limits=limits)
+    return _renamed(reading, str(path), str(copy))
 
 
 # Private API
+
+
+def _read_isolated(path: Path, limits: Limits, as_of: dt.date | None = None) -> Reading:
+    return read_okr_file(path, as_of=as_of, limits=limits)
+
+
+def _saved_by_gnumeric(path: str | os.PathLike[str]) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("meta.xml") as stream:
+            head = stream.read(1 << 16)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, EOFError):
+        return False
+    return b"<meta:generator>gnumeric" in head.lower()
 
 
 def _bytes(path: str | os.PathLike[str], name: str, limits: Limits) -> bytes:
@@ -173,7 +246,7 @@ def _renamed(reading: Reading, file: str, copy: str) -> Reading:
     reading.file = file
     if reading.team_quarter is not None:
         reading.team_quarter.file = file
-    reading.problems = [_named(problem, file) if problem.file == copy else problem
+    reading.problems = [replace(problem, file=file) if problem.file == copy else problem
                         for problem in reading.problems
                         if problem.code not in _FORMULAS_AS_VALUES]
     try:
@@ -181,15 +254,6 @@ def _renamed(reading: Reading, file: str, copy: str) -> Reading:
     except OSError:
         pass
     return reading
-
-
-def _named(problem: Problem, file: str) -> Problem:
-    """The problem as of the .xls file; a workbook with no OKR table says how it was read."""
-    if problem.code == "NO-TABLE":
-        message = problem.message.rstrip(".?") + (
-            " (read as an Excel 97-2003 (.xls) workbook; save it as .xlsx if that is wrong).")
-        return replace(problem, file=file, message=message)
-    return replace(problem, file=file)
 
 
 def _first_line(error: BaseException) -> str:

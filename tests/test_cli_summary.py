@@ -194,3 +194,13 @@ def test_a_new_workbook_without_a_team_fails_check_until_the_team_is_typed(tmp_p
     CliRunner().invoke(main, ["new", "-o", str(out)])  # the blank template, no --team
     checked = CliRunner().invoke(main, ["check", str(out)])
     assert checked.exit_code == 1 and "[NO-TEAM]" in checked.output
+
+
+def test_check_and_score_read_the_old_excel_sample_as_summary_does():
+    path = ROOT / "samples" / "2026-Q1" / "sales-development.xls"
+    scored = CliRunner().invoke(main, ["score", str(path), "--format", "json"])
+    assert scored.exit_code == 0, scored.output
+    summary = json.loads(run(ROOT / "samples", "--format", "json").stdout)
+    (row,) = [row for row in summary["teams"] if row["file"] == str(path)]
+    assert json.loads(scored.stdout)["score"] == row["score"]
+    assert "old Excel" not in CliRunner().invoke(main, ["check", str(path)]).output

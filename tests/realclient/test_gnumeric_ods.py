@@ -1,0 +1,49 @@
+"""An .ods saved by Gnumeric (ssconvert) is read by the summary and scored as its original:
+python-calamine alone refuses it ("Cannot detect file format")."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from okrsheet.legacy import read_okr_file
+from okrsheet.reader import read_workbook
+from okrsheet.safety import UnreadableFile
+from okrsheet.summary import summarise
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.fixture(scope="module")
+def gnumeric_ods(tmp_path_factory):
+    if shutil.which("ssconvert") is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("Gnumeric (ssconvert) is missing in CI; .ci/run must install gnumeric")
+        pytest.skip("Gnumeric (ssconvert) is not installed; install gnumeric")
+    folder = tmp_path_factory.mktemp("gnumeric")
+    original = ROOT / "samples" / "2026-Q4" / "new-business.xlsx"
+    saved = folder / "new-business.ods"
+    subprocess.run(["ssconvert", str(original), str(saved)], capture_output=True, timeout=120,
+                   check=True)
+    return original, saved
+
+
+def test_a_gnumeric_ods_scores_as_its_original(gnumeric_ods):
+    original, saved = gnumeric_ods
+    with pytest.raises(UnreadableFile, match="Cannot detect file format"):
+        read_workbook(saved)  # what the plain reader makes of it
+    reading, expected = read_okr_file(saved), read_workbook(original)
+    assert reading.file == str(saved) and reading.team_quarter.team == "New Business"
+    assert reading.scores.score == pytest.approx(expected.scores.score, abs=1e-9)
+    assert [p.code for p in reading.problems] == [p.code for p in expected.problems]
+
+
+def test_a_folder_summary_uses_the_gnumeric_ods(gnumeric_ods, tmp_path):
+    original, saved = gnumeric_ods
+    shutil.copytree(ROOT / "samples" / "2026-Q4", tmp_path / "in")
+    (tmp_path / "in" / "new-business.xlsx").unlink()
+    shutil.copy(saved, tmp_path / "in")
+    summary = summarise([tmp_path / "in"])
+    assert summary.left_out.empty and len(summary.teams) == 4
