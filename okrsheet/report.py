@@ -165,10 +165,14 @@ def mix(summary: Summary, team: str | None, quarter: str | None) -> str:
 
 def notes(summary: Summary) -> list[str]:
     found: list[str] = []
+    waiting: dict[str, list[str]] = {}
     for row in records(summary.teams):
         if row["status"] == NOT_STARTED:
-            found.append(f"{row['team']} has not started {row['quarter']} (no key result has a "
-                         "value yet); left out of the company score and the changes.")
+            waiting.setdefault(str(row["quarter"]), []).append(str(row["team"]))
+    for quarter, teams in waiting.items():
+        names = teams[0] if len(teams) == 1 else f"{', '.join(teams[:-1])} and {teams[-1]}"
+        found.append(f"{names} {'has' if len(teams) == 1 else 'have'} not started {quarter} (no "
+                     "key result has a value yet); left out of the company score and the changes.")
     flagged: dict[tuple[str, str], list[str]] = {}
     for row in records(summary.calibration):
         flagged.setdefault((row["team"], row["calibration"]), []).append(row["quarter"])
