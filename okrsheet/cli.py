@@ -97,6 +97,9 @@ def new(output, template, team, quarter, fiscal_year_start, named_by, level, par
     write_workbook(team_quarter, output, force=force)
     click.echo(f"Wrote {visible(output)}: {visible(team_quarter.team or 'your team')}, {team_quarter.quarter} "
                f"({team_quarter.quarter_start:%d %b} to {team_quarter.quarter_end:%d %b %Y}).")
+    if not (team_quarter.team or "").strip():
+        click.echo("The Team cell is blank: type the team's name there (or use --team); check "
+                   "and summary need it.")
 
 
 @main.command()

@@ -192,7 +192,8 @@ def test_check_fails_with_the_same_words_summary_leaves_the_file_out_with(tmp_pa
 
 def test_a_new_workbook_without_a_team_fails_check_until_the_team_is_typed(tmp_path):
     out = tmp_path / "okrs.xlsx"
-    CliRunner().invoke(main, ["new", "-o", str(out)])  # the blank template, no --team
+    made = CliRunner().invoke(main, ["new", "-o", str(out)])  # the blank template, no --team
+    assert "The Team cell is blank: type the team's name there" in made.output
     checked = CliRunner().invoke(main, ["check", str(out)])
     assert checked.exit_code == 1 and "[NO-TEAM]" in checked.output
 
