@@ -41,7 +41,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def read_legacy_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
-                         limits: Limits | None = None) -> Reading:
+                         limits: Limits | None = None, **options: Any) -> Reading:
     """Read an ``.xls`` OKR workbook; raises :class:`UnreadableFile` with a one-line reason."""
     from okrsheet.reader import read_workbook
     from okrsheet.safety import Limits
@@ -54,7 +54,7 @@ def read_legacy_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None 
         copy = Path(folder) / (Path(name).stem + ".xlsx")
         copy.write_bytes(_as_xlsx(book, name))
         try:
-            reading = read_workbook(copy, as_of=as_of, limits=limits)
+            reading = read_workbook(copy, as_of=as_of, limits=limits, **options)
         except UnreadableFile as error:
             raise UnreadableFile(str(error).replace(copy.name, name)) from None
     if reading.team_quarter is None:  # not an OKR workbook: refused as any other .xls was
@@ -64,18 +64,18 @@ def read_legacy_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None 
 
 
 def read_okr_file(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
-                  limits: Limits | None = None) -> Reading:
+                  limits: Limits | None = None, **options: Any) -> Reading:
     """:func:`okrsheet.reader.read_workbook`; :func:`read_legacy_workbook` for ``.xls``, and
-    :func:`read_gnumeric_ods` for an ``.ods`` Gnumeric saved."""
+    :func:`read_gnumeric_ods` for an ``.ods`` Gnumeric saved. ``options`` go to the reader."""
     from okrsheet.reader import read_workbook
 
     if str(path).lower().endswith(LEGACY_SUFFIXES):
-        return read_legacy_workbook(path, as_of=as_of, limits=limits)
+        return read_legacy_workbook(path, as_of=as_of, limits=limits, **options)
     try:
-        return read_workbook(path, as_of=as_of, limits=limits)
+        return read_workbook(path, as_of=as_of, limits=limits, **options)
     except UnreadableFile:
         if str(path).lower().endswith(".ods") and _saved_by_gnumeric(path):
-            return read_gnumeric_ods(path, as_of=as_of, limits=limits)
+            return read_gnumeric_ods(path, as_of=as_of, limits=limits, **options)
         raise
 
 
@@ -95,7 +95,7 @@ def read_okr_file_isolated(path: str | os.PathLike[str], *, as_of: dt.date | Non
 
 
 def read_gnumeric_ods(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
-                      limits: Limits | None = None) -> Reading:
+                      limits: Limits | None = None, **options: Any) -> Reading:
     """Read an ``.ods`` saved by Gnumeric.
 
     Gnumeric indents its content.xml, and python-calamine stops at the first run of spaces
@@ -121,7 +121,7 @@ def read_gnumeric_ods(path: str | os.PathLike[str], *, as_of: dt.date | None = N
     with tempfile.TemporaryDirectory(prefix="okrsheet-ods-") as folder:
         copy = Path(folder) / name
         copy.write_bytes(buffer.getvalue())
-        reading = read_workbook(copy, as_of=as_of, limits=limits)
+        reading = read_workbook(copy, as_of=as_of, limits=limits, **options)
     return _renamed(reading, str(path), str(copy))
 
 
