@@ -257,7 +257,7 @@ def test_two_okrsheet_new_runs_never_both_write_the_same_file(tmp_path):
         outcomes.append(sorted(run.wait(timeout=60) for run in runs))
         for run in runs:
             run.communicate()
-    assert outcomes == [[0, 1]] * 5
+    assert outcomes == [[0, 2]] * 5  # the loser finds the output exists: a usage error, 2
 
 
 UMASK_WRITER = r"""
