@@ -10,6 +10,8 @@ from okrsheet.alignment import Alignment, Link, Node
 from okrsheet.cells import percent
 from okrsheet.problems import ERROR, WARNING, Problem
 from okrsheet.scoring import status as colour
+from okrsheet.text import markdown as markdown_text
+from okrsheet.text import visible
 
 # Public API
 
@@ -30,6 +32,8 @@ def tree_lines(trees: dict[str, Alignment], markdown: bool = False) -> list[str]
 
     ``markdown`` makes a nested list to paste into an email.
     """
+    text = markdown_text if markdown else visible
+    bullet = "- " if markdown else "  "
     lines: list[str] = []
     for quarter, tree in trees.items():
         if not tree.roots and not tree.dangling:
@@ -38,14 +42,14 @@ def tree_lines(trees: dict[str, Alignment], markdown: bool = False) -> list[str]
         for node in tree.roots:
             lines += _node_lines(node, 0, markdown)
         for link in tree.orphans:
-            lines.append(f"{'- ' if markdown else '  '}Not aligned: {link.team} {link.id or ''} "
-                         f"{link.title}".rstrip())
+            lines.append(f"{bullet}Not aligned: {text(link.team)} {text(link.id or '')} "
+                         f"{text(link.title)}".rstrip())
         for link in tree.dangling:
-            lines.append(f"{'- ' if markdown else '  '}Dangling link: {link.team} {link.id or ''} "
-                         f"{link.title} names {link.parent}, which does not exist")
+            lines.append(f"{bullet}Dangling link: {text(link.team)} {text(link.id or '')} "
+                         f"{text(link.title)} names {text(link.parent)}, which does not exist")
         for node in tree.unsupported:
-            lines.append(f"{'- ' if markdown else '  '}No team supports: {node.team} {node.id} "
-                         f"{node.title}")
+            lines.append(f"{bullet}No team supports: {text(node.team)} {text(node.id)} "
+                         f"{text(node.title)}")
     return lines
 
 
@@ -86,6 +90,8 @@ def dangling_problems(trees: dict[str, Alignment], sheet: str = layout.OKRS_SHEE
 def write_alignment_sheet(book: Any, trees: dict[str, Alignment], formats: dict[str, Any]) -> None:
     """An Alignment sheet for the summary workbook: an indented tree with scores and colours."""
     sheet = book.add_worksheet("Alignment")
+    coloured = {status: book.add_format({"bg_color": fill, "font_color": font, "num_format": "0%"})
+                for status, (fill, font) in layout.STATUS_COLOURS.items()}
     for column, header in enumerate(("Quarter", "Objective or key result", "Team", "ID", "Score",
                                      "Aligned score")):
         sheet.write_string(0, column, header, formats.get("header"))
@@ -99,7 +105,7 @@ def write_alignment_sheet(book: Any, trees: dict[str, Alignment], formats: dict[
             for column, key in ((4, "score"), (5, "aligned_score")):
                 value = record[key]
                 if isinstance(value, float):
-                    fmt = formats.get(colour(value) or "") or formats.get("percent")
+                    fmt = coloured.get(colour(value) or "") or formats.get("percent")
                     sheet.write_number(row, column, value, fmt)
             row += 1
     sheet.set_column(0, 0, 10)
@@ -113,7 +119,8 @@ def write_alignment_sheet(book: Any, trees: dict[str, Alignment], formats: dict[
 
 def _node_lines(node: Node, depth: int, markdown: bool) -> list[str]:
     aligned = node.aligned_score
-    text = (f"{node.team} {node.id or ''} {node.title}: {percent(node.score)}"
+    escape = markdown_text if markdown else visible
+    text = (f"{escape(node.team)} {escape(node.id or '')} {escape(node.title)}: {percent(node.score)}"
             + (f" (aligned {percent(aligned)})" if aligned is not None else ""))
     lines = [("  " * depth + "- " + text) if markdown else ("  " * (depth + 1) + text)]
     for child in node.children:

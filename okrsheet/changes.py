@@ -12,22 +12,19 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
-from okrsheet import scoring
+from okrsheet import layout, scoring
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
 
 WORKBOOK_FIELDS = ("team", "quarter", "quarter_start", "quarter_end", "as_of",
                    "green_from", "orange_from")
-KR_FIELDS = ("owner", "kind", "type", "unit", "start", "target", "revised_target",
-             "revision_reason", "weight", "lagging", "current", "confidence", "comment")
+KR_FIELDS = tuple(column.key for column in layout.COLUMNS
+                  if column.user_input and column.check_in_week is None
+                  and column.key not in ("objective", "title"))
+"""A key result's own values, from the row schema (check-ins and confidences are per week)."""
 FIELD_NAMES = {
-    "team": "Team", "quarter": "Quarter", "quarter_start": "Quarter start",
-    "quarter_end": "Quarter end", "as_of": "As of", "green_from": "Green from",
-    "orange_from": "Orange from", "title": "Title", "objective": "Objective",
-    "owner": "Owner", "kind": "Kind", "type": "Type", "unit": "Unit", "start": "Start",
-    "target": "Target", "revised_target": "Revised target",
-    "revision_reason": "Revision reason", "weight": "Weight", "lagging": "Lagging",
-    "current": "Current", "confidence": "Confidence", "comment": "Comment",
-    **{f"week_{week}": f"Week {week}" for week in CHECK_IN_COLUMNS},
+    **{field_.key: field_.label for field_ in layout.FIELDS},
+    **{column.key: column.header for column in layout.COLUMNS},
+    "title": "Title", "objective": "Objective",
 }
 
 # Change kinds
@@ -146,6 +143,11 @@ def key_result_changes(old: KeyResult, new: KeyResult, objective: str | None = N
         kind = (CHECK_IN_ADDED if _blank(before) else
                 CHECK_IN_REMOVED if _blank(after) else CHECK_IN_CHANGED)
         changes.append(Change(kind, "key result", objective, new.title, f"week_{week}", before, after))
+    for week in CHECK_IN_COLUMNS:
+        before, after = old.confidences.get(week), new.confidences.get(week)
+        if not same_value(before, after):
+            changes.append(Change(CHANGED, "key result", objective, new.title,
+                                  f"confidence_{week}", before, after))
     return changes
 
 
@@ -282,9 +284,9 @@ def _field(kr: KeyResult, name: str) -> object:
     and a merged workbook keeps Current's formula.
     """
     value = getattr(kr, name)
-    if name == "current":
-        weeks = [kr.check_ins.get(week) for week in CHECK_IN_COLUMNS]
-        latest = scoring.latest_check_in(weeks)
+    if name in ("current", "confidence"):
+        weekly = kr.check_ins if name == "current" else kr.confidences
+        latest = scoring.latest_check_in([weekly.get(week) for week in CHECK_IN_COLUMNS])
         if latest is not None and same_value(value, latest):
             return None
     return value

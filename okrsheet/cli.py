@@ -154,11 +154,14 @@ def check(files, strict, fiscal_year_start, named_by) -> None:
     failing = ("error", "warning") if strict else ("error",)
     failed = False
     limits = Limits.from_environment()
+    team_quarters = []
     for file in files:
         try:
-            problems = check_reading(read_workbook_isolated(file, limits=limits),
-                                     fiscal_year_start, named_by == "start",
+            reading = read_workbook_isolated(file, limits=limits)
+            problems = check_reading(reading, fiscal_year_start, named_by == "start",
                                      today=dt.date.today())
+            if reading.team_quarter is not None:
+                team_quarters.append(reading.team_quarter)
         except OkrsheetError as error:
             click.echo(f"Error: {visible(error)}", err=True)
             failed = True
@@ -168,6 +171,13 @@ def check(files, strict, fiscal_year_start, named_by) -> None:
         failed = failed or any(problem.severity in failing for problem in problems)
         if not problems:
             click.echo(f"{visible(file)}: no problems.")
+    if len(team_quarters) > 1:  # links between the workbooks given: parents that name nothing
+        from okrsheet.alignment import align
+        from okrsheet.alignment_report import dangling_problems
+
+        for problem in dangling_problems(align(team_quarters)):
+            click.echo(visible(f"{problem.severity}: {problem} [{problem.code}]"))
+            failed = failed or problem.severity in failing
     raise SystemExit(1 if failed else 0)
 
 
@@ -365,6 +375,9 @@ def merge_command(base, copies, output, prefer, force) -> None:
                                 "with the quarter before).")
 @click.option("--objectives", is_flag=True,
               help="One row per objective (csv/json); an objectives table (table/markdown).")
+@click.option("--tree", is_flag=True,
+              help="The alignment tree: company objectives with the team objectives aligned to "
+                   "them (table: printed after the table; csv: one row per node).")
 @click.option("--keep-going", is_flag=True,
               help="Exit status 0 even when some files were left out or conflict.")
 @click.option("--prefer", "prefer", multiple=True, type=click.Path(dir_okay=False),
@@ -373,7 +386,7 @@ def merge_command(base, copies, output, prefer, force) -> None:
 @fiscal_year_options
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @user_errors
-def summary_command(paths, output, output_format, quarter, objectives, keep_going, prefer,
+def summary_command(paths, output, output_format, quarter, objectives, tree, keep_going, prefer,
                     fiscal_year_start, named_by, force) -> None:
     """Summarise many teams' workbooks over quarters: scores, changes, calibration.
 
@@ -421,12 +434,22 @@ def summary_command(paths, output, output_format, quarter, objectives, keep_goin
         raise _no_summary(result)
     if output_format == "json":
         click.echo(report.json_text(result, objectives), nl=False)
+    elif output_format == "csv" and tree:
+        from okrsheet.alignment_report import csv_rows
+
+        click.echo(report.csv_table_text(csv_rows(result.alignment)), nl=False)
     elif output_format == "csv":
         click.echo(report.csv_rows_text(result, objectives), nl=False)
     elif output_format == "markdown":
         click.echo(report_text.markdown(result, objectives))
     else:
         report_terminal.print_table(shown(result), objectives=objectives)
+        if tree:
+            from okrsheet.alignment_report import tree_lines
+
+            for line in tree_lines(result.alignment) or ["No alignment: no company workbook and "
+                                                         "no Parent named."]:
+                click.echo(line)
     if output_format in ("json", "csv"):
         for row in report.records(result.left_out):
             click.echo(visible(f"Left out {row['file']}: {row['reason']}"), err=True)

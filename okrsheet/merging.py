@@ -164,7 +164,11 @@ class _Merger:
                                                objective.title, values,
                                                winner=kept_by if self.prefer else None))
                 title = objective.title
-            objectives.append(Objective(title=title, key_results=placed.get(key, [])))
+            parent = self._resolve(f'Objective "{objective.title}"', "parent", objective.parent,
+                                   [_same_id(copy, objective).parent if _same_id(copy, objective)
+                                    else objective.parent for copy in self.copies])
+            objectives.append(Objective(title=title, key_results=placed.get(key, []),
+                                        id=objective.id, parent=parent))  # type: ignore[arg-type]
         for key, title in new_objectives.items():
             objectives.append(Objective(title=title, key_results=placed.get(key, [])))
         merged = TeamQuarter(objectives=objectives, file=None, **settings)
@@ -283,9 +287,18 @@ class _Merger:
         return new_objectives
 
 
+def _same_id(copy: TeamQuarter, objective: Objective) -> Objective | None:
+    """The objective of ``copy`` with ``objective``'s id (ids are kept by every edit)."""
+    if not objective.id:
+        return None
+    return next((other for other in copy.objectives
+                 if other.id and other.id.casefold() == objective.id.casefold()), None)
+
+
 def _kr_fields(kr: KeyResult) -> dict[str, object]:
     fields = {"title": kr.title, **{name: _field(kr, name) for name in KR_FIELDS}}
     fields.update({f"week_{week}": kr.check_ins.get(week) for week in CHECK_IN_COLUMNS})
+    fields.update({f"confidence_{week}": kr.confidences.get(week) for week in CHECK_IN_COLUMNS})
     return fields
 
 
@@ -294,7 +307,10 @@ def _key_result(fields: dict[str, object]) -> KeyResult:
     values["lagging"] = bool(values["lagging"])
     check_ins = {week: fields[f"week_{week}"] for week in CHECK_IN_COLUMNS
                  if not _blank(fields[f"week_{week}"])}
-    return replace(KeyResult(title=values.pop("title")), **values, check_ins=check_ins)
+    confidences = {week: fields[f"confidence_{week}"] for week in CHECK_IN_COLUMNS
+                   if not _blank(fields[f"confidence_{week}"])}
+    return replace(KeyResult(title=values.pop("title")), **values, check_ins=check_ins,
+                   confidences=confidences)
 
 
 def _same_or_absent(a: object, b: object) -> bool:

@@ -229,6 +229,8 @@ def _check_encoding(name: str, part: str, head: bytes) -> None:
     else:
         match = _ENCODING.match(head.lstrip(b"\xef\xbb\xbf \t\r\n"))
         encoding = match.group(1).decode("ascii", "replace") if match else "UTF-8"
+        if not re.fullmatch(r"[A-Za-z0-9._:-]{1,40}", encoding):
+            encoding = "an unknown"  # whatever the file says there, never echoed as it is
     if encoding.upper().replace("_", "-") not in ("UTF-8", "UTF8"):
         raise UnreadableFile(f"{name}: part {part} is written in the {encoding} encoding, which "
                              "okrsheet can't read; open and save the workbook again in Excel or "

@@ -21,7 +21,7 @@ import io
 import math
 from typing import TYPE_CHECKING
 
-from okrsheet import scoring
+from okrsheet import cells, scoring
 from okrsheet.summary import (KR_STATUSES, NOT_STARTED, SHARE_COLUMNS, OBJECTIVE_COLUMNS, TEAM_COLUMNS,
                               TOO_AMBITIOUS_TO, TOO_SAFE, TOO_SAFE_FROM, Summary)
 from okrsheet.text import json_text as json_document
@@ -78,11 +78,17 @@ def records(frame: "pd.DataFrame") -> list[dict[str, object]]:
 def csv_rows_text(summary: Summary, objectives: bool = False) -> str:
     """CSV: a header line, then one line per team and quarter (or objective)."""
     columns = OBJECTIVE_COLUMNS if objectives else TEAM_COLUMNS
+    return csv_table_text(rows(summary, objectives), columns)
+
+
+def csv_table_text(table: list[dict[str, object]], columns: tuple[str, ...] | None = None) -> str:
+    """CSV of ``table`` (a header line, then its rows), text escaped against formulas."""
+    names = list(columns or (table[0].keys() if table else ()))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows(summary, objectives):
-        writer.writerow([_csv_cell(row[column]) for column in columns])
+    writer.writerow(names)
+    for row in table:
+        writer.writerow([_csv_cell(row[column]) for column in names])
     return buffer.getvalue()
 
 
@@ -99,6 +105,11 @@ def json_text(summary: Summary, objectives: bool = False) -> str:
         "conflicts": records(summary.conflicts),
         "skipped": records(summary.skipped),
     }
+    trees = summary.alignment
+    if trees:
+        from okrsheet.alignment_report import alignment_data
+
+        document.update(alignment_data(trees))
     return json_document(document) + "\n"
 
 
@@ -107,14 +118,14 @@ def json_text(summary: Summary, objectives: bool = False) -> str:
 
 def percent(score: float | None) -> str:
     """``0.704`` -> ``"70%"``; blank for no score."""
-    return "" if score is None else f"{score:.0%}"
+    return cells.percent(score, blank="")
 
 
 def change_text(change: float | None, arrows: tuple[str, str, str] = ("▲", "▼", "►")) -> str:
     """A change in percentage points with an arrow: ``0.13`` -> ``"▲ +13 pts"``."""
     if change is None:
         return ""
-    points = round(change * 100)
+    points = int(cells.round_half_away(change * 100))
     if points > 0:
         return f"{arrows[0]} +{points} pts"
     if points < 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from okrsheet.cells import round_half_away
 from okrsheet.report import (change_text, grid, notes, percent, previous_label, records,
                              red_objectives)
 from okrsheet.summary import KR_STATUSES, NOT_STARTED, Summary
@@ -19,7 +20,7 @@ def markdown(summary: Summary, objectives: bool = False) -> str:
     lines += [_company_sentence(summary, now)]
     if now["score"] is None:
         lines += [""]
-    shares = ", ".join(f"{now['share_' + status.replace(' ', '_')]:.0%} {status}"
+    shares = ", ".join(f"{percent(now['share_' + status.replace(' ', '_')])} {status}"
                        for status in KR_STATUSES
                        if now["share_" + status.replace(" ", "_")])
     if now["score"] is not None:
@@ -53,6 +54,11 @@ def markdown(summary: Summary, objectives: bool = False) -> str:
             lines.append(f"| {_md(row['team'])} | {row['quarter']} | {_md(row['objective'])} | "
                          f"{percent(row['score'])} | {row['status'] or ''} |")
         lines.append("")
+    trees = summary.alignment
+    if trees:
+        from okrsheet.alignment_report import tree_lines
+
+        lines += ["## Alignment", "", *tree_lines(trees, markdown=True), ""]
     return "\n".join(lines)
 
 
@@ -70,7 +76,7 @@ def _company_sentence(summary: Summary, now: dict[str, object]) -> str:
     if now["not_started"]:
         sentence += f" ({now['not_started']} not started, left out)"
     if now["change"] is not None:
-        points = round(now["change"] * 100)
+        points = int(round_half_away(now["change"] * 100))
         direction = "up" if points > 0 else "down" if points < 0 else "flat"
         amount = f" {abs(points)} pts" if points else ""
         sentence += f", {direction}{amount} on {previous_label(summary)}"

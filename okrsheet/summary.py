@@ -53,6 +53,7 @@ from okrsheet.problems import Problem
 from okrsheet.quarter import Quarter
 
 if TYPE_CHECKING:
+    from okrsheet.alignment import Alignment
     import pandas as pd
 
     from okrsheet.safety import Limits
@@ -118,6 +119,16 @@ class Summary:
     skipped: "pd.DataFrame" = field(default_factory=lambda: _frame([], SKIPPED_COLUMNS))
     team_quarters: list[TeamQuarter] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def alignment(self) -> "dict[str, Alignment]":
+        """Each quarter's alignment tree (:mod:`okrsheet.alignment`); empty when no workbook
+        is a company's or names a parent."""
+        from okrsheet.alignment import align
+
+        linked = any(tq.level == "company" or any(o.parent for o in tq.objectives)
+                     or any(kr.parent for kr in tq.key_results) for tq in self.team_quarters)
+        return align(self.team_quarters) if linked else {}
 
     @property
     def quarters(self) -> list[str]:

@@ -95,6 +95,11 @@ class _WorkbookWriter:
             self._quarter_sheet(quarter)
         self._team_quarters_sheet()
         self._files_sheet()
+        trees = self.summary.alignment
+        if trees:
+            from okrsheet.alignment_report import write_alignment_sheet
+
+            write_alignment_sheet(self.book, trees, self.f)
         self._chart_data_sheet()
 
     # -- the team-by-quarter sheet, with the charts

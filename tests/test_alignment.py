@@ -152,3 +152,61 @@ def test_the_tree_in_json_lines_and_check_problems_names_the_dangling_parent_cel
     assert [(p.severity, p.cell, p.code) for p in problems] == [
         ("error", layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW + 1), "DANGLING-PARENT")]
     assert [row["depth"] for row in csv_rows(trees)] == [0, 1, 0]
+
+
+def test_a_merge_of_two_copies_keeps_ids_and_parents(company, tmp_path):
+    base = tmp_path / "base.xlsx"
+    CliRunner().invoke(main, ["new", "-o", str(base), "--team", "East", "--quarter", "2027-Q1",
+                              "--template", "sales-team", "--parent", str(company)])
+    _type(base, {layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW): "Acme/O1"})
+    alice, bob = tmp_path / "alice.xlsx", tmp_path / "bob.xlsx"
+    for path, cell, value in ((alice, layout.address("week_3", layout.FIRST_ROW), 100000),
+                              (bob, layout.address("parent", layout.FIRST_ROW + 1), "Acme/O1.2")):
+        path.write_bytes(base.read_bytes())
+        book = openpyxl.load_workbook(path)
+        book[layout.OKRS_SHEET][cell] = value
+        book.save(path)
+    merged = tmp_path / "merged.xlsx"
+    result = CliRunner().invoke(main, ["merge", str(base), str(alice), str(bob), "-o", str(merged)])
+    assert result.exit_code == 0, result.output
+    tq = read_workbook(merged).team_quarter
+    assert [kr.id for kr in tq.key_results] == [kr.id for kr in read_workbook(base).team_quarter.key_results]
+    assert tq.objectives[0].parent == "Acme/O1"
+    assert tq.key_results[1].parent == "Acme/O1.2"
+    assert tq.key_results[0].check_ins == {3: 100000}
+
+
+@pytest.fixture
+def company_and_teams(company, tmp_path):
+    """Acme (O1 50%, O2 100%), East aligned to Acme/O1 (80%), West naming Acme/O9 (dangling)."""
+    for name, parent, current in (("East", "Acme/O1: Grow revenue", 8), ("West", "Acme/O9", 3)):
+        tq = starter("blank", team=name, quarter="2027-Q1")
+        tq.objectives = [Objective(f"{name} goal", [_kr(f"{name} KR", current)], parent=parent)]
+        write_workbook(tq, tmp_path / f"{name.lower()}.xlsx")
+    return tmp_path
+
+
+def test_summary_json_markdown_tree_and_workbook_carry_the_alignment(company_and_teams, tmp_path):
+    folder = company_and_teams
+    document = json.loads(CliRunner().invoke(main, ["summary", str(folder), "--format", "json"]).output)
+    (grow, delight) = document["alignment"]
+    assert (grow["id"], grow["score"], grow["aligned_score"]) == ("O1", 0.5, pytest.approx(0.8))
+    assert [child["team"] for child in grow["children"]] == ["East"]
+    assert [(d["team"], d["parent"], d["cell"]) for d in document["dangling"]] == [
+        ("West", "Acme/O9", layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW))]
+    markdown = CliRunner().invoke(main, ["summary", str(folder), "--format", "markdown"]).output
+    assert "## Alignment" in markdown and "- Acme O1 Grow revenue: 50% (aligned 80%)" in markdown
+    table = CliRunner().invoke(main, ["summary", str(folder), "--tree"]).output
+    assert "    East O1 East goal: 80%" in table
+    out = tmp_path / "summary.xlsx"
+    CliRunner().invoke(main, ["summary", str(folder), "-o", str(out)])
+    assert "Alignment" in openpyxl.load_workbook(out).sheetnames
+
+
+def test_check_over_several_workbooks_names_the_dangling_parent_cell(company_and_teams):
+    folder = company_and_teams
+    result = CliRunner().invoke(main, ["check", *(str(folder / f"{name}.xlsx")
+                                                  for name in ("acme", "east", "west"))])
+    assert result.exit_code == 1
+    cell = layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW)
+    assert f"west.xlsx OKRs!{cell}: Parent \"Acme/O9\" names no objective" in result.output
