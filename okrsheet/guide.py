@@ -39,7 +39,8 @@ GUIDE: tuple[tuple[str, str | None], ...] = (
     ("Type: increase or decrease (from Start to Target), stay above / stay below (a level to hold), "
      "or milestone: type done (or yes, x, completed, 1) in Current or the week's column when it is "
      "done, and no (or not done, 0) while it is not.", None),
-    ("Start, Target: numbers without units; put the unit in Unit. A blank Start counts as 0.", None),
+    ("Start, Target: numbers without units; put the unit in Unit. A blank Start counts as 0; a blank "
+     "Target is a target to set (check input).", None),
     ("Revised target: if the world changed mid-quarter, type a new target and the reason. "
      "The score uses it; the original stays visible.", None),
     ("Weight: how much the key result counts in its objective; blank means 1.", None),

@@ -114,12 +114,13 @@ INPUT_CHECK_FORMULA = (
     'IF(AND({start}<>"",NOT(ISNUMBER({start}))),"Start",'
     'IF(AND({target}<>"",NOT(ISNUMBER({target}))),"Target",'
     'IF(AND({revised}<>"",NOT(ISNUMBER({revised}))),"Revised target",'
+    'IF(AND({type}<>"milestone",{target}="",{revised}=""),"Target",'
     'IF(AND({weight}<>"",OR(NOT(ISNUMBER({weight})),{weight}<0)),"Weight",'
     'IF(AND({lagging}<>"",{lagging}<>"yes",{lagging}<>"no"),"Lagging",'
     'IF({current}="","",'
     'IF({type}="milestone",IF(OR(' + MILESTONE_DONE_FORMULA + ',' + MILESTONE_NOT_DONE_FORMULA
     + '),"","Current"),'
-    'IF(ISNUMBER({current}),"","Current")))))))))),"Error value"))'
+    'IF(ISNUMBER({current}),"","Current"))))))))))),"Error value"))'
 )
 """Which input of a key-result row can't be scored, checked in this order; blank when none.
 
@@ -149,6 +150,8 @@ def input_check(kr_type: object, start: object, target: object, revised_target: 
             return ERROR_VALUE
         if not is_blank(value) and not is_number(value):
             return label
+    if kind != "milestone" and is_blank(target) and is_blank(revised_target):
+        return "Target"  # nothing to score against: a target to set
     if isinstance(weight, CellError):
         return ERROR_VALUE
     if not is_blank(weight) and (not is_number(weight) or weight < 0):  # type: ignore[operator]

@@ -210,7 +210,7 @@ CASES = [
          flagged_at=at("revised_target", ARR)),
     Case("start-cleared", [["clear", at("start", WIN_RATE)]]),
     Case("target-cleared", [["clear", at("target", CUSTOMERS)]],
-         reported=(at("target", CUSTOMERS), "NO-TARGET")),
+         flagged_at=at("target", CUSTOMERS)),
     Case("weight-zero", [["set", at("weight", PIPELINE), 0]]),
     Case("revised-target", [["set", at("revised_target", CUSTOMERS), 8],
                             ["set", at("revision_reason", CUSTOMERS), "two deals slipped"]]),
