@@ -153,6 +153,8 @@ def _align_quarter(group: list[TeamQuarter]) -> Alignment:
                 if kr.parent:
                     links.append((kr_node, _link(tq, kr, kr_id, kr.parent)))
     has_company = any(tq.level == "company" for tq in group)
+    if not has_company and not any(link.parent for _, link in links):
+        return Alignment([], [], [], [])  # nothing aligned this quarter: no tree
     orphans, dangling = [], []
     child_ids = set()
     for node, link in links:

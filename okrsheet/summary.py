@@ -300,14 +300,16 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
             entry.scored = entry.team_quarter.scores()
     chosen.sort(key=lambda entry: ((entry.period.year, entry.period.number), entry.team_key))
 
+    # The tables are teams'; company and person workbooks sit in the alignment tree only.
+    teams = [entry for entry in chosen if entry.team_quarter.level == "team"]
     display = {}  # team key -> name as written in the team's latest workbook
-    for entry in chosen:
+    for entry in teams:
         display[entry.team_key] = " ".join(entry.team_quarter.team.split())
-    scores = {(entry.team_key, _label(entry.period)): _score(entry) for entry in chosen}
+    scores = {(entry.team_key, _label(entry.period)): _score(entry) for entry in teams}
 
-    team_rows = [_team_row(entry, display, scores) for entry in chosen]
-    objective_rows = [row for entry in chosen for row in _objective_rows(entry, display)]
-    company_rows = _company_rows(chosen)
+    team_rows = [_team_row(entry, display, scores) for entry in teams]
+    objective_rows = [row for entry in teams for row in _objective_rows(entry, display)]
+    company_rows = _company_rows(teams)
     calibration_rows = [
         {"team": row["team"], "quarter": row["quarter"], "previous_score": row["previous_score"],
          "score": row["score"], "calibration": row["calibration"],

@@ -55,6 +55,11 @@ def team_quarters() -> dict[str, TeamQuarter]:
     from okrsheet.carryover import next_quarter
 
     made = {}
+    for number, label in enumerate(QUARTERS):
+        period = Quarter.parse(label)
+        made[f"{label}/company.xlsx"] = TeamQuarter(
+            team=COMPANY, quarter=label, objectives=_company(number), level="company",
+            quarter_start=period.start, quarter_end=period.end, as_of=period.end)
     for slug, team, objectives_of in TEAMS:
         for number, label in enumerate(QUARTERS):
             period = Quarter.parse(label)
@@ -66,6 +71,7 @@ def team_quarters() -> dict[str, TeamQuarter]:
         if slug in STARTED_IN_NEXT_QUARTER:
             _first_check_in(following)
         made[f"{NEXT_QUARTER}/{slug}.xlsx"] = following
+    _align(made)
     return made
 
 
@@ -106,6 +112,85 @@ def main() -> int:
     return 0
 
 
+# Private API: the company, its alignment and two people
+
+COMPANY = "Acme"
+ORPHAN = ("2026-Q4/account-management.xlsx", 2)  # an objective aligned to nothing
+DANGLING = ("2026-Q4/sales-development.xlsx", 2, "Acme/O7")  # a parent that does not exist
+PEOPLE = (("2026-Q4/people/priya.xlsx", "Priya"), ("2026-Q4/people/sam.xlsx", "Sam"))
+
+
+def _company(q: int) -> list[Objective]:
+    """Acme's objectives: revenue, customers, a sales engine that scales."""
+    return [
+        Objective("Grow revenue profitably", [
+            _kr("Annual recurring revenue", "CEO", "outcome", "increase", 10.0, 14.0,
+                (11.2, 12.1, 13.0, 13.8)[q], "M EUR"),
+            _kr("Gross margin", "CFO", "outcome", "stay above", None, 70, (71, 69, 72, 73)[q], "%"),
+        ]),
+        Objective("Keep and grow our customers", [
+            _kr("Net revenue retention", "COO", "outcome", "increase", 100, 112,
+                (103, 106, 108, 111)[q], "%"),
+            _kr("Logo churn", "COO", "outcome", "decrease", 12, 6, (11, 10, 8, 7)[q], "logos"),
+        ]),
+        Objective("Build a sales engine that scales", [
+            _kr("Qualified pipeline coverage", "CRO", "outcome", "increase", 1.5, 3.0,
+                (1.8, 2.1, 2.4, 2.9)[q], "x"),
+            _kr("New reps productive within 90 days", "CRO", "outcome", "increase", 20, 80,
+                (30, 45, 55, 70)[q], "%"),
+        ]),
+    ]
+
+
+def _align(made: dict[str, TeamQuarter]) -> None:
+    """Each team objective supports the company objective of its place (O1, O2, O3), with
+    one orphan and one dangling link left in on purpose; two people align to New Business."""
+    from okrsheet.alignment import parent_choices
+
+    for name, tq in made.items():
+        if tq.level != "team":
+            continue
+        company = made.get(f"{name.split('/')[0]}/company.xlsx")
+        if company is None:  # next quarter has no company workbook yet: links carried
+            continue
+        tq.parent_choices = parent_choices(company)
+        for index, objective in enumerate(tq.objectives):
+            objective.parent = f"{COMPANY}/O{index % 3 + 1}"
+    made[ORPHAN[0]].objectives[ORPHAN[1]].parent = None
+    made[DANGLING[0]].objectives[DANGLING[1]].parent = DANGLING[2]
+    team = made["2026-Q4/new-business.xlsx"]
+    period = Quarter.parse("2026-Q4")
+    for (name, person), (objective, kr_ids) in zip(PEOPLE, (
+            ("Win the mid-market deals in my territory", ("O1.1", "O1.2")),
+            ("Keep every forecast honest", ("O2.1", "O2.2")))):
+        made[name] = TeamQuarter(
+            team=person, quarter="2026-Q4", level="person", quarter_start=period.start,
+            quarter_end=period.end, as_of=period.end, parent_choices=parent_choices(team),
+            objectives=[Objective(objective, parent=f"New Business/{kr_ids[0].split('.')[0]}",
+                                  key_results=[
+                _kr(f"My share of {kr.title.lower()}", person, kr.kind, kr.type,
+                    kr.start or 0, kr.target, _share(kr, share), kr.unit,
+                    parent=f"New Business/{kr_id}")
+                for kr_id, kr, share in zip(kr_ids, _krs_by_id(team, kr_ids), (0.8, 0.6))])])
+
+
+def _share(kr: KeyResult, share: float) -> object:
+    """The value ``share`` of the way from a key result's start to its target."""
+    if kr.type == "milestone":
+        return "done" if share >= 0.7 else "no"
+    start, target = float(kr.start or 0), float(kr.target)  # type: ignore[arg-type]
+    return round(start + share * (target - start), 2)
+
+
+def _krs_by_id(team: TeamQuarter, ids: tuple[str, ...]) -> list[KeyResult]:
+    from okrsheet.alignment import key_result_ids
+    from okrsheet.writer import objective_ids
+
+    given = key_result_ids(team, objective_ids(team.objectives))
+    by_id = {given[id(kr)]: kr for kr in team.key_results if id(kr) in given}
+    return [by_id[identifier] for identifier in ids]
+
+
 # Private API: key results with a check-in every other week
 
 
@@ -121,7 +206,7 @@ def _first_check_in(team_quarter: TeamQuarter) -> None:
 
 
 def _kr(title, owner, kind, type_, start, target, final, unit=None, weight=None, *,
-        revised=None, reason=None, lagging=False, until=13):
+        revised=None, reason=None, lagging=False, until=13, parent=None):
     """A key result whose check-ins climb from ``start`` to ``final`` by week ``until``."""
     check_ins: dict[int, object] = {}
     for week in CHECK_IN_COLUMNS:
@@ -138,7 +223,7 @@ def _kr(title, owner, kind, type_, start, target, final, unit=None, weight=None,
         check_ins[13] = final
     return KeyResult(title=title, owner=owner, kind=kind, type=type_, start=start,
                      target=target, unit=unit, weight=weight, revised_target=revised,
-                     revision_reason=reason, lagging=lagging, check_ins=check_ins)
+                     revision_reason=reason, lagging=lagging, check_ins=check_ins, parent=parent)
 
 
 def _new_business(q: int) -> list[Objective]:

@@ -210,3 +210,21 @@ def test_check_over_several_workbooks_names_the_dangling_parent_cell(company_and
     assert result.exit_code == 1
     cell = layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW)
     assert f"west.xlsx OKRs!{cell}: Parent \"Acme/O9\" names no objective" in result.output
+
+
+def test_the_samples_hold_a_company_two_people_one_orphan_and_one_dangling_link():
+    from pathlib import Path
+
+    quarter = sorted(str(path) for path in Path("samples/2026-Q4").rglob("*.xls*"))
+    result = CliRunner().invoke(main, ["check", *quarter])
+    cell = layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW + 2)  # O3's Parent
+    assert f"sales-development.xlsx OKRs!{cell}: Parent \"Acme/O7\" names no objective" in result.output
+    assert f"account-management.xlsx OKRs!{cell}: objective \"Make renewals predictable\" " \
+           "supports no company objective" in result.output
+    document = json.loads(CliRunner().invoke(main, ["summary", "samples", "--format", "json",
+                                                    "--keep-going"]).output)
+    assert {row["team"] for row in document["teams"]} == {
+        "Account Management", "Customer Success", "New Business", "Sales Development"}
+    people = [child for node in document["alignment"] if node["quarter"] == "2026-Q4"
+              for team in node["children"] for child in team["children"]]
+    assert sorted(child["team"] for child in people) == ["Priya", "Sam"]
