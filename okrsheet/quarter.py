@@ -28,6 +28,10 @@ _QUARTER_RE = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*[Qq]([1-4])\s*$")
 _QUARTER_RE_REVERSED = re.compile(r"^\s*[Qq]([1-4])\s*[-/ ]?\s*(\d{4})\s*$")
 
 
+FIRST_YEAR, LAST_YEAR = 1901, 9998
+"""Years a quarter label may name: its dates, the year before and the next quarter all exist."""
+
+
 class QuarterError(ValueError):
     """A quarter name or fiscal-year start that can't be understood."""
 
@@ -58,6 +62,9 @@ class Quarter:
             if not match:
                 raise QuarterError(f'quarter "{text}" is not like 2027-Q1')
             number, year = int(match.group(1)), int(match.group(2))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise QuarterError(f'quarter "{text}": the year must be between {FIRST_YEAR} and '
+                               f"{LAST_YEAR}")
         return cls(year, number, fiscal_year_start, named_by_start)
 
     @classmethod

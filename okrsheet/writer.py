@@ -462,6 +462,9 @@ class _SheetWriter:
         team_status = layout.absolute(layout.TEAM_STATUS.value_cell)
         for where in (layout.TEAM_SCORE.value_cell, layout.TEAM_STATUS.value_cell):
             by_text(where, team_status, statuses)
+        team = layout.absolute(layout.TEAM.value_cell)  # blank until the team types its name
+        sheet.conditional_format(layout.TEAM.value_cell, {
+            "type": "formula", "criteria": f"=LEN({team})=0", "format": f[scoring.CHECK_INPUT]})
         sheet_check = layout.absolute(layout.SHEET_CHECK.value_cell)
         sheet.conditional_format(layout.SHEET_CHECK.value_cell, {
             "type": "formula", "criteria": f'={sheet_check}="OK"', "format": f["green"]})

@@ -228,3 +228,48 @@ def test_the_samples_hold_a_company_two_people_one_orphan_and_one_dangling_link(
     people = [child for node in document["alignment"] if node["quarter"] == "2026-Q4"
               for team in node["children"] for child in team["children"]]
     assert sorted(child["team"] for child in people) == ["Priya", "Sam"]
+
+
+def test_a_company_three_teams_and_two_people_made_through_the_cli_roll_up(tmp_path):
+    """Every workbook made with okrsheet new --level/--parent, values typed, tree checked by hand."""
+    run = CliRunner().invoke
+    acme = tmp_path / "acme.xlsx"
+    assert run(main, ["new", "-o", str(acme), "--level", "company", "--team", "Acme",
+                      "--quarter", "2027-Q1"]).exit_code == 0
+    first_kr = layout.FIRST_ROW
+    objective = layout.FIRST_OBJECTIVE_ROW
+
+    def fill(path, title, kr, current, parent=None, kr_parent=None):
+        cells = {layout.objective_address("title", objective): title,
+                 layout.address("objective", first_kr): "O1",
+                 layout.address("title", first_kr): kr, layout.address("owner", first_kr): "Sam",
+                 layout.address("start", first_kr): 0, layout.address("target", first_kr): 10,
+                 layout.address("week_3", first_kr): current}
+        if parent:
+            cells[layout.objective_address("parent", objective)] = parent
+        if kr_parent:
+            cells[layout.address("parent", first_kr)] = kr_parent
+        _type(path, cells)
+
+    fill(acme, "Grow revenue", "ARR", 5)  # Acme O1: 50%
+    teams = {"East": 9, "West": 6, "North": 3}  # each team's O1 at current / 10
+    for name, current in teams.items():
+        path = tmp_path / f"{name}.xlsx"
+        assert run(main, ["new", "-o", str(path), "--team", name, "--quarter", "2027-Q1",
+                          "--parent", str(acme)]).exit_code == 0
+        fill(path, f"{name} growth", f"{name} deals", current, parent="Acme/O1: Grow revenue")
+    for person, current in (("Priya", 8), ("Jonas", 4)):
+        path = tmp_path / f"{person}.xlsx"
+        assert run(main, ["new", "-o", str(path), "--team", person, "--quarter", "2027-Q1",
+                          "--level", "person", "--parent", str(tmp_path / "East.xlsx")]).exit_code == 0
+        fill(path, f"{person}'s deals", "My deals", current, parent="East/O1",
+             kr_parent="East/O1.1: East deals")
+    document = json.loads(run(main, ["summary", str(tmp_path), "--format", "json"]).output)
+    (grow,) = document["alignment"]
+    assert (grow["team"], grow["score"]) == ("Acme", 0.5)
+    assert grow["aligned_score"] == pytest.approx((0.9 + 0.6 + 0.3) / 3)  # 60%
+    east = next(child for child in grow["children"] if child["team"] == "East")
+    assert east["aligned_score"] == pytest.approx((0.8 + 0.4) / 2)  # Priya 80%, Jonas 40%
+    assert sorted(child["team"] for child in east["children"]) == ["Jonas", "Priya"]
+    assert document["orphans"] == [] and document["dangling"] == []
+    assert {row["team"] for row in document["teams"]} == {"East", "West", "North"}

@@ -81,3 +81,11 @@ def test_elapsed_share_counts_whole_days_and_stays_within_0_and_1():
     assert elapsed_share(start, end, end) == 1.0
     assert elapsed_share(start, end, dt.date(2026, 12, 1)) == 0.0
     assert elapsed_share(start, end, dt.date(2027, 6, 1)) == 1.0
+
+
+@pytest.mark.parametrize("label", ["0000-Q1", "9999-Q4", "1900-Q1"])
+def test_a_year_whose_dates_do_not_exist_is_a_quarter_error_not_a_crash(label):
+    from okrsheet.quarter import Quarter, QuarterError
+
+    with pytest.raises(QuarterError, match="the year must be between 1901 and 9998"):
+        Quarter.parse(label)
