@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import enum
 from dataclasses import dataclass
+from typing import Final, TypeGuard
 
 from okrsheet import layout, scoring
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
@@ -182,7 +184,11 @@ def same_value(a: object, b: object) -> bool:
 # Private API: matching objectives and key results
 
 Place = tuple[int, int]  # (objective index, key-result index within it)
-_ABSENT = object()  # a key result or objective a copy removed (in a merge)
+class _Absent(enum.Enum):
+    ABSENT = "removed"
+
+
+_ABSENT: Final = _Absent.ABSENT  # a key result or objective a copy removed (in a merge)
 
 
 class _Matching:
@@ -303,7 +309,7 @@ def _blank(value: object) -> bool:
     return value is None or value == ""
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

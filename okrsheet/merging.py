@@ -10,14 +10,19 @@ is a listed conflict. A copy of another team or quarter is refused in one line
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
-from okrsheet.changes import (_ABSENT, CHECK_IN_COLUMNS, FIELD_NAMES, KR_FIELDS,
+from okrsheet.changes import (_ABSENT, _Absent, CHECK_IN_COLUMNS, FIELD_NAMES, KR_FIELDS,
                               WORKBOOK_FIELDS, Change, Place, _blank, _field, _jsonable, _key,
                               _Matching, _show, diff, key_result_changes, same_value)
 from okrsheet.files import OkrsheetError
 from okrsheet.model import KeyResult, Objective, TeamQuarter
+
+_Value = TypeVar("_Value")
+_ObjectiveKey = tuple[str, "int | str"]  # ("base", its index) or ("new", its title's key)
 
 # Public API: merge
 
@@ -33,7 +38,7 @@ class Conflict:
     where: str
     field: str
     base: object
-    values: list[tuple[str, object]]
+    values: Sequence[tuple[str, object]]
     winner: str | None = None
 
     def __str__(self) -> str:
@@ -137,21 +142,21 @@ class _Merger:
 
     def run(self) -> MergeResult:
         base = self.base
-        settings = {name: self._resolve("Workbook", name, getattr(base, name),
+        settings: dict[str, Any] = {name: self._resolve("Workbook", name, getattr(base, name),
                                         [getattr(copy, name) for copy in self.copies])
                     for name in WORKBOOK_FIELDS}
         titles = self._objective_titles()
-        placed: dict[object, list[KeyResult]] = {}  # objective key -> key results, in order
+        placed: dict[_ObjectiveKey, list[KeyResult]] = {}  # objective key -> key results, in order
         for old_place, kr in self.matchings[0].old_krs.items():
-            merged = self._merge_key_result(old_place, kr)
-            if merged is not None:
-                where, merged_kr = merged
+            kept = self._merge_key_result(old_place, kr)
+            if kept is not None:
+                where, merged_kr = kept
                 placed.setdefault(where, []).append(merged_kr)
         new_objectives = self._added_key_results(placed)
 
         objectives = []
         for index, objective in enumerate(base.objectives):
-            key = ("base", index)
+            key: _ObjectiveKey = ("base", index)
             title = titles[index]
             if title is _ABSENT:
                 if not placed.get(key):
@@ -165,10 +170,10 @@ class _Merger:
                                                winner=kept_by if self.prefer else None))
                 title = objective.title
             parent = self._resolve(f'Objective "{objective.title}"', "parent", objective.parent,
-                                   [_same_id(copy, objective).parent if _same_id(copy, objective)
+                                   [same.parent if (same := _same_id(copy, objective))
                                     else objective.parent for copy in self.copies])
             objectives.append(Objective(title=title, key_results=placed.get(key, []),
-                                        id=objective.id, parent=parent))  # type: ignore[arg-type]
+                                        id=objective.id, parent=parent))
         for key, title in new_objectives.items():
             objectives.append(Objective(title=title, key_results=placed.get(key, [])))
         merged = TeamQuarter(objectives=objectives, file=None, **settings)
@@ -178,14 +183,14 @@ class _Merger:
 
     # -- one value from base and copies
 
-    def _resolve(self, where: str, name: str, base_value: object,
-                 values: list[object], names: list[str] | None = None) -> object:
+    def _resolve(self, where: str, name: str, base_value: _Value,
+                 values: list[_Value], names: list[str] | None = None) -> _Value:
         """The merged value; a conflict is recorded when copies changed it differently."""
         changed = [(copy, value) for copy, value in zip(names or self.names, values)
                    if not _same_or_absent(base_value, value)]
         if not changed:
             return base_value
-        distinct = []
+        distinct: list[_Value] = []
         for _, value in changed:
             if not any(_same_or_absent(value, seen) for seen in distinct):
                 distinct.append(value)
@@ -206,10 +211,10 @@ class _Merger:
 
     # -- objectives
 
-    def _objective_titles(self) -> list[object]:
+    def _objective_titles(self) -> list[str | _Absent]:
         titles = []
         for index, objective in enumerate(self.base.objectives):
-            values = []
+            values: list[str | _Absent] = []
             for matching, copy in zip(self.matchings, self.copies):
                 partner = matching.objectives.get(index)
                 values.append(_ABSENT if partner is None else copy.objectives[partner].title)
@@ -221,7 +226,8 @@ class _Merger:
         return [(name, "removed" if matching.objectives.get(index) is None else "kept")
                 for name, matching in zip(self.names, self.matchings)]
 
-    def _objective_key(self, matching: _Matching, copy: TeamQuarter, new_index: int) -> object:
+    def _objective_key(self, matching: _Matching, copy: TeamQuarter,
+                       new_index: int) -> _ObjectiveKey:
         old_index = matching.objective_partner(new_index)
         if old_index is not None:
             return ("base", old_index)
@@ -229,10 +235,11 @@ class _Merger:
 
     # -- key results
 
-    def _merge_key_result(self, old_place: Place, kr: KeyResult) -> tuple[object, KeyResult] | None:
+    def _merge_key_result(self, old_place: Place,
+                          kr: KeyResult) -> tuple[_ObjectiveKey, KeyResult] | None:
         where = f'Key result "{kr.title}"'
-        versions: list[object] = []  # each copy's KeyResult, or _ABSENT
-        places: list[object] = []
+        versions: list[KeyResult | _Absent] = []  # each copy's KeyResult, or _ABSENT
+        places: list[_ObjectiveKey | _Absent] = []
         for matching, copy in zip(self.matchings, self.copies):
             new_place = matching.krs.get(old_place)
             if new_place is None:
@@ -253,21 +260,23 @@ class _Merger:
             self.conflicts.append(Conflict(where, "key result", "present", values, winner))
             if winner in removed_by:
                 return None
-            versions = [kr if version is _ABSENT else version for version in versions]
-            places = [("base", old_place[0]) if place is _ABSENT else place for place in places]
         elif removed_by:
             return None
-        version_fields = [_kr_fields(version) for version in versions]
+        # Kept: a copy that removed it (and lost the conflict) counts as keeping the base's.
+        kept = [kr if version is _ABSENT else version for version in versions]
+        kept_places = [("base", old_place[0]) if place is _ABSENT else place for place in places]
+        version_fields = [_kr_fields(version) for version in kept]
         fields = {name: self._resolve(where, name, value,
                                       [each[name] for each in version_fields])
                   for name, value in _kr_fields(kr).items()}
-        place = self._resolve(where, "objective", ("base", old_place[0]), places)
+        place = self._resolve(where, "objective", ("base", old_place[0]), kept_places)
         return place, _key_result(fields)
 
-    def _added_key_results(self, placed: dict[object, list[KeyResult]]) -> dict[object, str]:
+    def _added_key_results(self, placed: dict[_ObjectiveKey, list[KeyResult]]
+                           ) -> dict[_ObjectiveKey, str]:
         """Key results (and objectives) that copies added; returns the new objectives' titles."""
-        added: dict[tuple[object, str], list[tuple[str, KeyResult]]] = {}
-        new_objectives: dict[object, str] = {}
+        added: dict[tuple[_ObjectiveKey, str], list[tuple[str, KeyResult]]] = {}
+        new_objectives: dict[_ObjectiveKey, str] = {}
         for name, matching, copy in zip(self.names, self.matchings, self.copies):
             for new_index, objective in enumerate(copy.objectives):
                 key = self._objective_key(matching, copy, new_index)
@@ -302,7 +311,8 @@ def _kr_fields(kr: KeyResult) -> dict[str, object]:
     return fields
 
 
-def _key_result(fields: dict[str, object]) -> KeyResult:
+def _key_result(fields: Mapping[str, Any]) -> KeyResult:
+    """A key result from its fields by name (:func:`_kr_fields`); each value is of its field's type."""
     values = {name: fields[name] for name in ("title", *KR_FIELDS)}
     values["lagging"] = bool(values["lagging"])
     check_ins = {week: fields[f"week_{week}"] for week in CHECK_IN_COLUMNS
