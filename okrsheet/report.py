@@ -19,11 +19,11 @@ from __future__ import annotations
 import csv
 import io
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from okrsheet import cells, scoring
 from okrsheet.summary import (KR_STATUSES, NOT_STARTED, SHARE_COLUMNS, OBJECTIVE_COLUMNS, TEAM_COLUMNS,
-                              TOO_AMBITIOUS_TO, TOO_SAFE, TOO_SAFE_FROM, Summary)
+                              TOO_AMBITIOUS_TO, TOO_SAFE, TOO_SAFE_FROM, Row, Summary)
 from okrsheet.text import json_text as json_document
 from okrsheet.text import visible
 
@@ -64,14 +64,14 @@ def csv_value(text: str) -> str:
 # Public API: rows
 
 
-def rows(summary: Summary, objectives: bool = False) -> list[dict[str, object]]:
+def rows(summary: Summary, objectives: bool = False) -> list[Row]:
     """One dict per team and quarter (or per objective), blanks as None, numbers as Python numbers."""
     return records(summary.objectives if objectives else summary.teams)
 
 
-def records(frame: "pd.DataFrame") -> list[dict[str, object]]:
+def records(frame: "pd.DataFrame") -> list[Row]:
     """A DataFrame's rows as plain dicts: NaN -> None, numpy numbers -> int/float."""
-    return [{key: _plain(value) for key, value in row.items()}
+    return [{str(key): _plain(value) for key, value in row.items()}  # the columns are text
             for row in frame.to_dict("records")]
 
 
@@ -136,9 +136,9 @@ def change_text(change: float | None, arrows: tuple[str, str, str] = ("â–²", "â–
 # Public API: shared by the outputs
 
 
-def grid(summary: Summary) -> dict[str, dict[str, dict[str, object]]]:
+def grid(summary: Summary) -> dict[str, dict[str, Row]]:
     """team -> quarter -> team row, teams in name order."""
-    grid: dict[str, dict[str, dict[str, object]]] = {}
+    grid: dict[str, dict[str, Row]] = {}
     for row in records(summary.teams):
         grid.setdefault(row["team"], {})[row["quarter"]] = row
     return dict(sorted(grid.items(), key=lambda item: item[0].casefold()))
@@ -222,7 +222,7 @@ def conflict_lines(summary: Summary) -> list[str]:
             for row in records(summary.conflicts)]
 
 
-def red_objectives(summary: Summary) -> list[dict[str, object]]:
+def red_objectives(summary: Summary) -> list[Row]:
     latest = summary.latest_quarter
     return [row for row in records(summary.objectives)
             if row["quarter"] == latest and row["status"] == scoring.RED]
@@ -237,7 +237,7 @@ def legend() -> str:
 # Private API
 
 
-def _plain(value: object) -> object:
+def _plain(value: object) -> Any:
     if value is None:
         return None
     if hasattr(value, "item"):  # numpy scalar

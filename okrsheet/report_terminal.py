@@ -3,9 +3,14 @@ changes as arrows."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from okrsheet.report import (change_text, grid, headline, legend, mix, notes, percent, records,
                              red_objectives)
-from okrsheet.summary import KR_STATUSES, NOT_STARTED, Summary
+from okrsheet.summary import KR_STATUSES, NOT_STARTED, Row, Summary
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 TERMINAL_QUARTERS = 6
 """The terminal table shows at most this many (latest) quarters; the other outputs all."""
@@ -17,7 +22,7 @@ _RICH_STYLES = {"green": "bold green", "orange": "bold dark_orange", "red": "bol
 # Public API
 
 
-def print_table(summary: Summary, console=None, objectives: bool = False) -> None:
+def print_table(summary: Summary, console: Console | None = None, objectives: bool = False) -> None:
     """Print the summary as rich tables (to ``console``, default stdout)."""
     from rich.console import Console
     from rich.table import Table
@@ -36,19 +41,19 @@ def print_table(summary: Summary, console=None, objectives: bool = False) -> Non
     letters = "/".join(status[0] for status in KR_STATUSES)
     table.add_column(f"KRs\n{letters}", justify="center", no_wrap=True)
 
-    def score_cell(row) -> Text:
+    def score_cell(row: Row | None) -> Text:
         if row is not None and row["status"] == NOT_STARTED:
             return Text("-", style=_RICH_STYLES[NOT_STARTED])
         if row is None or row["score"] is None:
             return Text("")
         return Text(percent(row["score"]), style=_RICH_STYLES[row["status"]])
 
-    def change_cell(change) -> Text:
+    def change_cell(change: float | None) -> Text:
         style = "green" if change and change > 0.005 else "red" if change and change < -0.005 else ""
         return Text(change_text(change, ("▲", "▼", "►")).replace(" pts", ""), style=style)
 
     for team, by_quarter in by_team.items():
-        last = by_quarter.get(latest)
+        last = by_quarter.get(latest) if latest is not None else None
         table.add_row(Text(team), *[score_cell(by_quarter.get(quarter)) for quarter in quarters],
                       change_cell(last["change"] if last else None),
                       mix(summary, team, latest))

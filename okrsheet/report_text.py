@@ -5,7 +5,7 @@ from __future__ import annotations
 from okrsheet.cells import round_half_away
 from okrsheet.report import (change_text, grid, notes, percent, previous_label, records,
                              red_objectives)
-from okrsheet.summary import KR_STATUSES, NOT_STARTED, Summary
+from okrsheet.summary import KR_STATUSES, NOT_STARTED, Row, Summary
 from okrsheet.text import markdown as markdown_text
 
 # Public API
@@ -30,7 +30,7 @@ def markdown(summary: Summary, objectives: bool = False) -> str:
     lines += ["| " + " | ".join(header) + " |",
               "|" + "|".join(["---"] + ["---:"] * (len(quarters) + 1) + ["---"]) + "|"]
     for team, by_quarter in grid(summary).items():
-        last = by_quarter.get(latest) or {}
+        last = (by_quarter.get(latest) if latest is not None else None) or {}
         cells = [_md(team)] + [_md_score(by_quarter.get(quarter)) for quarter in quarters]
         cells += [change_text(last.get("change"), ("↑", "↓", "→")), last.get("calibration") or ""]
         lines.append("| " + " | ".join(cells) + " |")
@@ -65,7 +65,7 @@ def markdown(summary: Summary, objectives: bool = False) -> str:
 # Private API
 
 
-def _company_sentence(summary: Summary, now: dict[str, object]) -> str:
+def _company_sentence(summary: Summary, now: Row) -> str:
     """``Company score 53% (orange), the mean of 3 teams, up 11 pts on 2027-Q1.``"""
     latest = summary.latest_quarter
     started = int(now["teams"]) - int(now["not_started"] or 0)
@@ -87,7 +87,7 @@ def _md(text: str) -> str:
     return markdown_text(text)
 
 
-def _md_score(row) -> str:
+def _md_score(row: Row | None) -> str:
     if row is not None and row["status"] == NOT_STARTED:
         return "- (not started)"
     if row is None or row["score"] is None:

@@ -40,10 +40,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from okrsheet import scoring
 from okrsheet.copies import pick
@@ -89,6 +89,9 @@ LEFT_OUT_COLUMNS = ("file", "reason")
 DUPLICATE_COLUMNS = ("team", "quarter", "used", "not_used", "reason")
 CONFLICT_COLUMNS = ("team", "quarter", "files", "reason")
 SKIPPED_COLUMNS = ("file", "reason")
+
+Row = dict[str, Any]
+"""One row of a summary table: column name -> plain value (text, number or None by column)."""
 
 
 # Public API
@@ -188,7 +191,7 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
         team_quarter, scores, found, reason, saved = result
         if team_quarter is None:
             problems.extend(found)
-            left_out.append((str(path), reason))
+            left_out.append((str(path), reason or ""))  # a file not read always has its reason
         else:
             problems.extend(found)
             entries.append(_Entry(team_quarter, str(path), saved, scored=scores))
@@ -227,6 +230,18 @@ class _Entry:
     period: Quarter | None = None
     scored: Scores | None = None
 
+    def quarter(self) -> Quarter:
+        """The quarter :func:`_identify` found: only identified entries are summarised."""
+        if self.period is None:
+            raise ValueError(f"{self.file}: summarised before its quarter was identified")
+        return self.period
+
+    def scores(self) -> Scores:
+        """The scores :func:`_summarise` computed for each entry it uses."""
+        if self.scored is None:
+            raise ValueError(f"{self.file}: summarised before it was scored")
+        return self.scored
+
 
 def _frame(rows: list, columns: tuple[str, ...]) -> "pd.DataFrame":
     import pandas as pd
@@ -234,7 +249,10 @@ def _frame(rows: list, columns: tuple[str, ...]) -> "pd.DataFrame":
     return pd.DataFrame(rows, columns=list(columns))
 
 
-def _read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = None):
+_Read = tuple[TeamQuarter | None, Scores | None, list[Problem], str | None, float | None]
+
+
+def _read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = None) -> _Read:
     """``(team quarter or None, its scores, problems, reason left out, modification time)``."""
     from okrsheet.legacy import read_okr_file as read_workbook
     from okrsheet.safety import UnreadableFile
@@ -249,7 +267,7 @@ def _read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = 
     return reading.team_quarter, reading.scores, reading.problems, None, reading.modified
 
 
-def _read_all(files: list[Path], as_of: dt.date | None, workers: int | None):
+def _read_all(files: list[Path], as_of: dt.date | None, workers: int | None) -> Iterator[_Read]:
     """Each file's :func:`_read_one`, in order, read in child processes (one per CPU when
     ``workers`` is None) with a memory limit: a file that crashes the reader is left out with
     one line, and the others are still read (:mod:`okrsheet.isolation`)."""
@@ -298,14 +316,14 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
     for entry in chosen:
         if entry.scored is None:
             entry.scored = entry.team_quarter.scores()
-    chosen.sort(key=lambda entry: ((entry.period.year, entry.period.number), entry.team_key))
+    chosen.sort(key=lambda entry: ((entry.quarter().year, entry.quarter().number), entry.team_key))
 
     # The tables are teams'; company and person workbooks sit in the alignment tree only.
     teams = [entry for entry in chosen if entry.team_quarter.level == "team"]
     display = {}  # team key -> name as written in the team's latest workbook
     for entry in teams:
-        display[entry.team_key] = " ".join(entry.team_quarter.team.split())
-    scores = {(entry.team_key, _label(entry.period)): _score(entry) for entry in teams}
+        display[entry.team_key] = " ".join((entry.team_quarter.team or "").split())
+    scores = {(entry.team_key, _label(entry.quarter())): _score(entry) for entry in teams}
 
     team_rows = [_team_row(entry, display, scores) for entry in teams]
     objective_rows = [row for entry in teams for row in _objective_rows(entry, display)]
@@ -327,7 +345,7 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
         objective_rows = [row for row in objective_rows if row["quarter"] == wanted]
         company_rows = [row for row in company_rows if row["quarter"] == wanted]
         calibration_rows = [row for row in calibration_rows if row["quarter"] == wanted]
-        chosen = [entry for entry in chosen if _label(entry.period) == wanted]
+        chosen = [entry for entry in chosen if _label(entry.quarter()) == wanted]
 
     frame = _frame
     return Summary(
@@ -352,8 +370,9 @@ def _identify(entry: _Entry, fiscal_year_start: int, named_by_start: bool) -> st
     problems = identity_problems(team_quarter, fiscal_year_start, named_by_start)
     if problems:
         return f"{problems[0].cell}: {problems[0].message}"
-    entry.period = Quarter.parse(team_quarter.quarter, fiscal_year_start, named_by_start)
-    entry.team_key = _team_key(team_quarter.team)
+    # identity_problems found none, so Team and Quarter are filled in.
+    entry.period = Quarter.parse(team_quarter.quarter or "", fiscal_year_start, named_by_start)
+    entry.team_key = _team_key(team_quarter.team or "")
     return None
 
 
@@ -399,39 +418,39 @@ def _started(entry: _Entry) -> bool:
 
 def _score(entry: _Entry) -> float | None:
     """The team score the summary counts: None while the team has not started."""
-    return entry.scored.score if _started(entry) else None
+    return entry.scores().score if _started(entry) else None
 
 
 def _team_row(entry: _Entry, display: dict[str, str],
-              scores: dict[tuple[str, str], float | None]) -> dict[str, object]:
-    team_quarter = entry.team_quarter
+              scores: dict[tuple[str, str], float | None]) -> Row:
+    team_quarter, scored, period = entry.team_quarter, entry.scores(), entry.quarter()
     score = _score(entry)
-    previous = scores.get((entry.team_key, _label(entry.period.previous())))
+    previous = scores.get((entry.team_key, _label(period.previous())))
     return {
         "team": display[entry.team_key],
-        "quarter": _label(entry.period),
+        "quarter": _label(period),
         "file": entry.file,
         "score": score,
-        "status": entry.scored.status if _started(entry) else NOT_STARTED,
+        "status": scored.status if _started(entry) else NOT_STARTED,
         "objectives": len(team_quarter.objectives),
-        "key_results": len(entry.scored.progress),
-        **_shares(entry.scored.counts),
-        "revised_targets": entry.scored.revised,
+        "key_results": len(scored.progress),
+        **_shares(scored.counts),
+        "revised_targets": scored.revised,
         "previous_score": previous,
         "change": _change(score, previous),
         "calibration": _calibration(score, previous),
     }
 
 
-def _objective_rows(entry: _Entry, display: dict[str, str]) -> list[dict[str, object]]:
+def _objective_rows(entry: _Entry, display: dict[str, str]) -> list[Row]:
     team_quarter = entry.team_quarter
     started = _started(entry)
     rows = []
     for number, (objective, scores) in enumerate(
-            zip(team_quarter.objectives, entry.scored.objectives), 1):
+            zip(team_quarter.objectives, entry.scores().objectives), 1):
         rows.append({
             "team": display[entry.team_key],
-            "quarter": _label(entry.period),
+            "quarter": _label(entry.quarter()),
             "file": entry.file,
             "number": number,
             "objective": objective.title,
@@ -444,12 +463,12 @@ def _objective_rows(entry: _Entry, display: dict[str, str]) -> list[dict[str, ob
     return rows
 
 
-def _company_rows(chosen: list[_Entry]) -> list[dict[str, object]]:
+def _company_rows(chosen: list[_Entry]) -> list[Row]:
     by_quarter: dict[Quarter, list[_Entry]] = {}
     for entry in chosen:
-        key = Quarter(entry.period.year, entry.period.number)
+        key = Quarter(entry.quarter().year, entry.quarter().number)
         by_quarter.setdefault(key, []).append(entry)
-    rows = []
+    rows: list[Row] = []
     company_scores: dict[Quarter, float | None] = {}
     for period in sorted(by_quarter):
         group = by_quarter[period]
@@ -461,8 +480,8 @@ def _company_rows(chosen: list[_Entry]) -> list[dict[str, object]]:
         counts = dict.fromkeys(KR_STATUSES, 0)
         key_results = 0
         for entry in started:
-            key_results += len(entry.scored.progress)
-            for status, count in entry.scored.counts.items():
+            key_results += len(entry.scores().progress)
+            for status, count in entry.scores().counts.items():
                 counts[status] += count
         rows.append({
             "quarter": _label(period),
@@ -473,7 +492,7 @@ def _company_rows(chosen: list[_Entry]) -> list[dict[str, object]]:
             "objectives": sum(len(entry.team_quarter.objectives) for entry in started),
             "key_results": key_results,
             **_shares(counts),
-            "revised_targets": sum(entry.scored.revised for entry in started),
+            "revised_targets": sum(entry.scores().revised for entry in started),
             "previous_score": previous,
             "change": _change(score, previous),
         })
