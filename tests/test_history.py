@@ -1,0 +1,235 @@
+"""okrsheet.history and okrsheet.history_summary: the store round trip equals the workbook
+summary, re-export is idempotent, an unreadable workbook changes nothing."""
+
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from okrsheet.files import OkrsheetError
+from okrsheet.history import export
+from okrsheet.history_summary import connect, summarise_store
+from okrsheet.model import KeyResult, Objective, TeamQuarter
+from okrsheet.quarter import Quarter
+from okrsheet.summary import summarise
+from okrsheet.writer import write_workbook
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+TABLES = ("teams", "company", "objectives", "calibration", "duplicates")
+
+
+def assert_same_summary(from_store, from_workbooks):
+    """Every table equal, value for value; the file column holds the absolute path in the
+    store, the path as given in the workbook summary."""
+    for name in TABLES + (("conflicts",) if hasattr(from_workbooks, "conflicts") else ()):
+        store_table, workbook_table = getattr(from_store, name), getattr(from_workbooks, name)
+        for column in ("file", "used", "not_used", "files", "reason"):
+            if column in workbook_table:
+                store_table = store_table.drop(columns=column)
+                workbook_table = workbook_table.drop(columns=column)
+        pd.testing.assert_frame_equal(store_table, workbook_table, check_dtype=False,
+                                      check_exact=True, obj=name)
+    assert [Path(path) for path in from_store.teams["file"]] == [
+        Path(path).resolve() for path in from_workbooks.teams["file"]]
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def query_bytes(store: Path) -> bytes:
+    """Every table of the store, sorted, as CSV text: what a reader of the store sees."""
+    out = []
+    with connect(store) as db:
+        for table in ("team_quarters", "objectives", "key_results", "check_ins"):
+            frame = db.execute(f"SELECT * FROM {table} ORDER BY ALL").df()
+            out.append(frame.to_csv(index=False))
+    return "\n".join(out).encode()
+
+
+def test_the_summary_from_the_store_equals_the_summary_from_the_sample_workbooks(tmp_path):
+    result = export([SAMPLES], tmp_path / "history")
+    assert not result.left_out
+    assert len(result.written) == len(summarise([SAMPLES]).teams)
+    assert_same_summary(summarise_store(tmp_path / "history"), summarise([SAMPLES]))
+
+
+def test_the_summary_of_one_quarter_from_the_store_equals_the_workbooks_one(tmp_path):
+    export([SAMPLES], tmp_path / "history")
+    assert_same_summary(summarise_store(tmp_path / "history", "2026-Q3"),
+                        summarise([SAMPLES], "2026-Q3"))
+
+
+def test_the_store_is_partitioned_by_quarter_in_the_layout_pandas_reads_without_help(tmp_path):
+    export([SAMPLES], tmp_path / "history")
+    quarters = sorted(path.name for path in (tmp_path / "history" / "key_results").iterdir())
+    assert quarters == ["quarter=2026-Q1", "quarter=2026-Q2", "quarter=2026-Q3",
+                        "quarter=2026-Q4"][:len(quarters)] and len(quarters) >= 4
+    key_results = pd.read_parquet(tmp_path / "history" / "key_results")
+    assert {"quarter", "team", "key_result_id", "progress", "status", "confidence",
+            "kind", "source_file"} <= set(key_results.columns)
+    assert set(key_results["quarter"].astype(str)) >= {"2026-Q1", "2026-Q4"}
+
+
+def test_key_results_are_named_by_their_objective_and_position_in_it(tmp_path):
+    # O1 with two key results and O2 with three: O1.1, O1.2, O2.1, O2.2, O2.3
+    objectives = [Objective("Grow", [kr("a", 1), kr("b", 2)], id="O1"),
+                  Objective("Keep", [kr("c", 3), kr("d", 4), kr("e", 5)], id="O2")]
+    write_workbook(team_quarter("Alpha", "2026-Q1", objectives), tmp_path / "alpha.xlsx")
+    export([tmp_path / "alpha.xlsx"], tmp_path / "history")
+    with connect(tmp_path / "history") as db:
+        rows = db.execute("SELECT key_result_id, objective_id, title, progress FROM key_results "
+                          "ORDER BY key_result_id").fetchall()
+        check_ins = db.execute("SELECT key_result_id, week, value, week_start FROM check_ins "
+                               "ORDER BY key_result_id").fetchall()
+    assert rows == [("O1.1", "O1", "a", 0.1), ("O1.2", "O1", "b", 0.2), ("O2.1", "O2", "c", 0.3),
+                    ("O2.2", "O2", "d", 0.4), ("O2.3", "O2", "e", 0.5)]
+    # each key result's week-3 check-in, dated the quarter's first day + 14 days
+    assert [row[:3] for row in check_ins] == [("O1.1", 3, 1.0), ("O1.2", 3, 2.0),
+                                              ("O2.1", 3, 3.0), ("O2.2", 3, 4.0),
+                                              ("O2.3", 3, 5.0)]
+    assert str(check_ins[0][3]) == "2026-01-15"
+
+
+def test_exporting_the_same_workbooks_again_changes_no_query_result(tmp_path):
+    export([SAMPLES], tmp_path / "history")
+    first = query_bytes(tmp_path / "history")
+    again = export([SAMPLES], tmp_path / "history")
+    assert again.removed > 0  # the earlier rows were replaced, not added to
+    assert query_bytes(tmp_path / "history") == first
+
+
+def test_exporting_one_workbook_again_replaces_its_rows_and_nothing_else(tmp_path):
+    folder = tmp_path / "books"
+    shutil.copytree(SAMPLES, folder)
+    export([folder], tmp_path / "history")
+    before = summarise_store(tmp_path / "history").teams.set_index(["team", "quarter"])
+    changed = folder / "2026-Q3" / "new-business.xlsx"
+    objectives = [Objective("Only one", [kr("half way", 5)], id="O1")]
+    write_workbook(team_quarter("New Business", "2026-Q3", objectives), changed, force=True)
+    export([changed], tmp_path / "history")
+    after = summarise_store(tmp_path / "history").teams.set_index(["team", "quarter"])
+    assert after.loc[("New Business", "2026-Q3"), "score"] == 0.5
+    assert after.loc[("New Business", "2026-Q3"), "key_results"] == 1
+    others = after.drop(index=("New Business", "2026-Q3"))
+    pd.testing.assert_frame_equal(
+        others.drop(columns=["previous_score", "change", "calibration"]),
+        before.drop(index=("New Business", "2026-Q3")).drop(
+            columns=["previous_score", "change", "calibration"]))
+
+
+def test_a_workbook_whose_quarter_was_corrected_leaves_its_old_quarter(tmp_path):
+    path = tmp_path / "alpha.xlsx"
+    write_workbook(team_quarter("Alpha", "2026-Q1", [Objective("Grow", [kr("a", 1)])]), path)
+    export([path], tmp_path / "history")
+    write_workbook(team_quarter("Alpha", "2026-Q2", [Objective("Grow", [kr("a", 1)])]), path,
+                   force=True)
+    export([path], tmp_path / "history")
+    assert list(summarise_store(tmp_path / "history").teams["quarter"]) == ["2026-Q2"]
+
+
+def test_a_workbook_that_cannot_be_read_changes_nothing_in_the_store(tmp_path):
+    folder = tmp_path / "books"
+    shutil.copytree(SAMPLES / "2026-Q1", folder)
+    export([folder], tmp_path / "history")
+    before = tree_bytes(tmp_path / "history")
+    broken = folder / "new-business.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    result = export([broken], tmp_path / "history")
+    assert [file for file, _ in result.left_out] == [str(broken)]
+    assert "new-business.xlsx" in result.left_out[0][1]
+    assert tree_bytes(tmp_path / "history") == before
+
+
+def test_the_summary_from_a_folder_without_history_says_how_to_make_one(tmp_path):
+    with pytest.raises(OkrsheetError, match="no okrsheet history here.*okrsheet export"):
+        summarise_store(tmp_path)
+
+
+def test_export_refuses_a_folder_that_holds_other_files(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(OkrsheetError, match="holds other files"):
+        export([SAMPLES / "2026-Q1"], tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["notes.txt"]
+
+
+def test_two_copies_of_one_team_quarter_use_the_one_saved_later(tmp_path):
+    objectives = [Objective("Grow", [kr("a", 3)], id="O1")]
+    write_workbook(team_quarter("Alpha", "2026-Q1", objectives), tmp_path / "old.xlsx")
+    objectives = [Objective("Grow", [kr("a", 8)], id="O1")]
+    write_workbook(team_quarter("Alpha", "2026-Q1", objectives), tmp_path / "new.xlsx")
+    os.utime(tmp_path / "old.xlsx", (1_700_000_000, 1_700_000_000))
+    os.utime(tmp_path / "new.xlsx", (1_800_000_000, 1_800_000_000))
+    export([tmp_path / "old.xlsx", tmp_path / "new.xlsx"], tmp_path / "history")
+    result = summarise_store(tmp_path / "history")
+    assert list(result.teams["score"]) == [0.8]
+    assert list(result.duplicates["not_used"]) == [str((tmp_path / "old.xlsx").resolve())]
+
+
+# 200 generated workbooks: the round trip holds beyond the samples
+
+TEAMS = ["New Business", "Account Management", "Sales Development", "Customer Success",
+         "Partners", "EMEA", "APAC", "Renewals", "Mid-Market", "Enterprise"]
+
+
+def generated(number: int) -> TeamQuarter:
+    """A varied team quarter: 1-4 objectives of 1-5 key results of every type, weights,
+    lagging, revised targets, confidence and kind; some teams not started yet."""
+    rng = random.Random(number)
+    period = Quarter(2024 + number // 40, number // 10 % 4 + 1)
+    quarter = f"{period.year}-Q{period.number}"
+    started = rng.random() > 0.08
+    objectives = []
+    for index in range(rng.randint(1, 4)):
+        key_results = []
+        for kr_number in range(rng.randint(1, 5)):
+            kind = rng.choice(["increase", "increase", "decrease", "stay above", "milestone"])
+            start, target = ((100.0, float(rng.randint(20, 90))) if kind == "decrease"
+                             else (0.0, float(rng.randint(5, 500))))
+            weeks = (3, 5, 7, 9, 11, 13)[:rng.randint(0, 6)] if started else ()
+            check_ins = {week: round(start + (target - start) * rng.uniform(0, 1.3), 1)
+                         for week in weeks}
+            if kind == "milestone":
+                check_ins = {3: rng.choice(["done", "no"])} if weeks else {}
+            key_results.append(KeyResult(
+                f"Key result {index}.{kr_number}", owner="Sam", type=kind, start=start,
+                target=target, check_ins=check_ins, weight=rng.choice([None, 1.0, 2.0, 0.5]),
+                lagging=rng.random() < 0.1,
+                revised_target=target * 0.8 if rng.random() < 0.1 and kind != "milestone" else None,
+                revision_reason="market moved" if rng.random() < 0.1 else None,
+                confidence=rng.choice([None, "high", "medium", "low"]),
+                kind=rng.choice([None, "input", "output", "outcome"])))
+        objectives.append(Objective(f"Objective {index}", key_results, id=f"O{index + 1}"))
+    return TeamQuarter(team=TEAMS[number % 10] + ("  " if number % 7 == 0 else ""),
+                       quarter=quarter, objectives=objectives, quarter_start=period.start,
+                       quarter_end=period.end, as_of=period.end,
+                       green_from=rng.choice([0.7, 0.7, 0.8]), orange_from=0.4)
+
+
+def test_the_store_round_trip_equals_the_workbook_summary_on_200_generated_workbooks(tmp_path):
+    folder = tmp_path / "books"
+    folder.mkdir()
+    for number in range(200):
+        write_workbook(generated(number), folder / f"team-{number:03}.xlsx")
+    workbooks = summarise([folder])
+    assert len(workbooks.teams) == 200 and len(workbooks.company) == 20
+    export([folder], tmp_path / "history")
+    assert_same_summary(summarise_store(tmp_path / "history"), workbooks)
+
+
+# Helpers
+
+
+def kr(title, current, target=10):
+    """An increase KR from 0 to ``target`` with one check-in in week 3: progress current/target."""
+    return KeyResult(title=title, type="increase", start=0, target=target, check_ins={3: current})
+
+
+def team_quarter(team, quarter, objectives):
+    period = Quarter.parse(quarter)
+    return TeamQuarter(team=team, quarter=quarter, quarter_start=period.start,
+                       quarter_end=period.end, as_of=period.end, objectives=objectives)
