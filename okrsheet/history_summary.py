@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
+    from okrsheet.calibration import Calibration
+
 MEMORY_LIMIT = "1GB"
 """DuckDB spills to disk past this; the summary's own tables are what stays in memory."""
 
@@ -50,6 +52,42 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
         shells = _shells(db)
     return _assemble(team_rows, objective_rows, company_rows, duplicates, conflicts, shells,
                      quarter)
+
+
+def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
+                    memory_limit: str = MEMORY_LIMIT) -> "Calibration":
+    """The calibration tables of the store (see :mod:`okrsheet.calibration`), for the team
+    quarters of ``result`` (the store's summary, perhaps of one quarter)."""
+    from okrsheet.calibration import calibration_from_counts, confidence_level, kind_name
+
+    check_store(store)
+    wanted = set(result.quarters)
+    with connect(store, memory_limit) as db:
+        _choose(db)
+        rows = _records(db, """
+            WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
+                           FROM chosen GROUP BY team_key)
+            SELECT names.display AS team, c.quarter, k.confidence, k.status, k.kind,
+                   count(*)::INTEGER AS key_results
+            FROM key_results k
+            JOIN chosen c USING (team_quarter_id, source_file)
+            JOIN names ON names.team_key = c.team_key
+            WHERE k.objective_id IS NOT NULL
+            GROUP BY ALL""")
+    counts: dict[tuple[str, str, str, bool], int] = {}
+    kinds: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if row["quarter"] not in wanted:
+            continue
+        kind = (row["quarter"], kind_name(row["kind"]))
+        kinds[kind] = kinds.get(kind, 0) + row["key_results"]
+        level = confidence_level(row["confidence"])
+        if level is None or row["status"] not in (scoring.GREEN, scoring.ORANGE, scoring.RED):
+            continue
+        key = (row["team"], row["quarter"], level, row["status"] == scoring.GREEN)
+        counts[key] = counts.get(key, 0) + row["key_results"]
+    return calibration_from_counts([(*key, count) for key, count in counts.items()],
+                                   [(*key, count) for key, count in kinds.items()], result)
 
 
 def connect(store: str | os.PathLike[str], memory_limit: str = MEMORY_LIMIT
@@ -164,11 +202,11 @@ def _copies(db: "duckdb.DuckDBPyConnection") -> tuple[list[dict[str, Any]], list
              ON u.team_quarter_id = r.team_quarter_id AND u.copy_rank = 1
         WHERE r.copy_count > 1
         ORDER BY r.quarter_index, r.team_key, r.copy_rank DESC""")
-    duplicates, conflicts, files = [], {}, {}
+    duplicates: list[dict[str, Any]] = []
+    files: dict[tuple[str, str], list[str]] = {}
     for row in rows:
         if row["differ"]:
             files.setdefault((row["team"], row["quarter"]), []).append(row["source_file"])
-            conflicts[(row["team"], row["quarter"])] = row["team"]
         elif row["copy_rank"] > 1:
             duplicates.append({
                 "team": row["team"], "quarter": row["quarter"], "used": row["used"],

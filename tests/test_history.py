@@ -11,7 +11,8 @@ import pytest
 
 from okrsheet.files import OkrsheetError
 from okrsheet.history import export
-from okrsheet.history_summary import connect, summarise_store
+from okrsheet.calibration import calibrate
+from okrsheet.history_summary import calibrate_store, connect, summarise_store
 from okrsheet.model import KeyResult, Objective, TeamQuarter
 from okrsheet.quarter import Quarter
 from okrsheet.summary import summarise
@@ -218,7 +219,14 @@ def test_the_store_round_trip_equals_the_workbook_summary_on_200_generated_workb
     workbooks = summarise([folder])
     assert len(workbooks.teams) == 200 and len(workbooks.company) == 20
     export([folder], tmp_path / "history")
-    assert_same_summary(summarise_store(tmp_path / "history"), workbooks)
+    from_store = summarise_store(tmp_path / "history")
+    assert_same_summary(from_store, workbooks)
+    # calibration too: the same counts, the same Brier scores to the last bit
+    by_workbooks, by_store = calibrate(workbooks), calibrate_store(tmp_path / "history", from_store)
+    assert len(by_workbooks.forecasts) > 100 and len(by_workbooks.reliability) == 3
+    for name in ("forecasts", "teams", "reliability", "kinds"):
+        pd.testing.assert_frame_equal(getattr(by_store, name), getattr(by_workbooks, name),
+                                      check_exact=True, obj=name)
 
 
 # Helpers

@@ -1,0 +1,220 @@
+"""Calibration: did the confidence teams gave at check-ins predict their results?
+
+Choices, documented once here:
+
+* **Confidence as a probability.** The Confidence column holds high, medium or low for the
+  latest check-in. It is read as the chance the key result ends green: high = 0.8,
+  medium = 0.5, low = 0.2 (:data:`PROBABILITY`). Other entries and blanks are not forecasts.
+* **What counts.** A key result of an objective with a confidence and a result scored
+  green, orange or red (not lagging, not updated, not to check). It *reached* when its
+  status is green, against the team's own green threshold, as the workbook stands (the
+  final result once the week-13 review is typed in).
+* **Brier score.** The mean of ``(probability - reached)**2`` over a team's forecasts: 0 is
+  perfect, 0.25 is what always saying "medium" scores on a coin flip, lower is better.
+* **Reliability table.** For each confidence level, over all teams and quarters: how many
+  forecasts and the share that reached green. Well calibrated: high reaches about 80%.
+* **Balance.** The share of input, output and outcome key results each quarter (the
+  guide's balance; blank or other entries are "not set").
+
+Both summaries (workbooks and history store) reduce to the same counts and then share
+:func:`calibration_from_counts`, so they agree exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from okrsheet import scoring
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from okrsheet.summary import Summary
+
+PROBABILITY = {"high": 0.8, "medium": 0.5, "low": 0.2}
+"""Confidence given -> the probability of ending green it stands for."""
+KINDS = (*scoring.KR_KINDS, "not set")
+SCORED = (scoring.GREEN, scoring.ORANGE, scoring.RED)
+
+FORECAST_COLUMNS = ("team", "quarter", "forecasts", "reached", "brier", "calibration")
+TEAM_COLUMNS = ("team", "quarters", "forecasts", "reached", "brier")
+RELIABILITY_COLUMNS = ("confidence", "probability", "key_results", "reached", "reached_share")
+KIND_COLUMNS = ("quarter", "key_results", *(f"share_{kind.replace(' ', '_')}" for kind in KINDS))
+
+Count = tuple[str, str, str, bool, int]
+"""``(team, quarter, confidence, reached green, key results)``."""
+
+
+@dataclass
+class Calibration:
+    """Calibration tables (pandas DataFrames).
+
+    * ``forecasts``: one row per team and quarter with forecasts, its Brier score and the
+      summary's sandbagging/over-ambition flag beside it;
+    * ``teams``: one row per team over all its quarters;
+    * ``reliability``: one row per confidence level;
+    * ``kinds``: one row per quarter, the shares of input, output and outcome key results.
+    """
+
+    forecasts: "pd.DataFrame"
+    teams: "pd.DataFrame"
+    reliability: "pd.DataFrame"
+    kinds: "pd.DataFrame"
+
+
+# Public API
+
+
+def confidence_level(value: object) -> str | None:
+    """``" High "`` -> ``"high"``; None for anything that is not a confidence level."""
+    text = str(value).strip().casefold() if value is not None else ""
+    return text if text in PROBABILITY else None
+
+
+def kind_name(value: object) -> str:
+    text = str(value).strip().casefold() if value is not None else ""
+    return text if text in scoring.KR_KINDS else "not set"
+
+
+def calibrate(summary: "Summary") -> Calibration:
+    """The calibration of a summary made from workbooks (its team quarters)."""
+    counts: dict[tuple[str, str, str, bool], int] = {}
+    kinds: dict[tuple[str, str], int] = {}
+    for team_quarter, row in zip(summary.team_quarters, summary.teams.to_dict("records")):
+        team, quarter = row["team"], row["quarter"]
+        for objective in team_quarter.objectives:
+            for kr in objective.key_results:
+                kind = kind_name(kr.kind)
+                kinds[(quarter, kind)] = kinds.get((quarter, kind), 0) + 1
+                level = confidence_level(kr.confidence)
+                status = team_quarter.kr_status(kr)
+                if level is None or status not in SCORED:
+                    continue
+                key = (team, quarter, level, status == scoring.GREEN)
+                counts[key] = counts.get(key, 0) + 1
+    return calibration_from_counts(
+        [(*key, count) for key, count in counts.items()],
+        [(*key, count) for key, count in kinds.items()], summary)
+
+
+def calibration_from_counts(counts: Iterable[Count], kinds: Iterable[tuple[str, str, int]],
+                            summary: "Summary") -> Calibration:
+    """The tables from forecast counts and kind counts (``(quarter, kind, key results)``);
+    team and quarter order and the flags come from ``summary.teams``."""
+    import pandas as pd
+
+    by_team_quarter: dict[tuple[str, str], list[tuple[float, bool, int]]] = {}
+    levels: dict[str, list[int]] = {level: [0, 0] for level in PROBABILITY}
+    for team, quarter, level, reached, count in counts:
+        by_team_quarter.setdefault((team, quarter), []).append(
+            (PROBABILITY[level], reached, count))
+        levels[level][0] += count
+        levels[level][1] += count if reached else 0
+    forecasts: list[dict[str, Any]] = []
+    per_team: dict[str, list[tuple[str, list[tuple[float, bool, int]]]]] = {}
+    for row in summary.teams.to_dict("records"):
+        found = by_team_quarter.get((row["team"], row["quarter"]))
+        if not found:
+            continue
+        total, hits, brier = _brier(found)
+        forecasts.append({"team": row["team"], "quarter": row["quarter"], "forecasts": total,
+                          "reached": hits, "brier": brier,
+                          "calibration": row["calibration"]})
+        per_team.setdefault(row["team"], []).append((row["quarter"], found))
+    team_rows = []
+    for team in sorted(per_team, key=str.casefold):
+        pooled = [item for _, found in per_team[team] for item in found]
+        total, hits, brier = _brier(pooled)
+        team_rows.append({"team": team, "quarters": len(per_team[team]), "forecasts": total,
+                          "reached": hits, "brier": brier})
+    reliability = [{"confidence": level, "probability": PROBABILITY[level],
+                    "key_results": total, "reached": hits, "reached_share": hits / total}
+                   for level, (total, hits) in sorted(levels.items(),
+                                                         key=lambda item: PROBABILITY[item[0]])
+                   if total]
+    kind_counts: dict[str, dict[str, int]] = {}
+    for quarter, kind, count in kinds:
+        kind_counts.setdefault(quarter, dict.fromkeys(KINDS, 0))[kind] += count
+    kind_rows = []
+    for quarter in summary.quarters:
+        found_kinds = kind_counts.get(quarter)
+        if not found_kinds:
+            continue
+        total = sum(found_kinds.values())
+        kind_rows.append({"quarter": quarter, "key_results": total,
+                          **{column: found_kinds[kind] / total
+                             for column, kind in zip(KIND_COLUMNS[2:], KINDS)}})
+
+    def frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> "pd.DataFrame":
+        return pd.DataFrame(rows, columns=list(columns))
+
+    return Calibration(frame(forecasts, FORECAST_COLUMNS), frame(team_rows, TEAM_COLUMNS),
+                       frame(reliability, RELIABILITY_COLUMNS), frame(kind_rows, KIND_COLUMNS))
+
+
+def calibration_html(calibration: Calibration,
+                     number: Callable[[str, object, str], str]) -> str:
+    """The dashboard's calibration section; ``number`` marks each number with its source."""
+    import html
+
+    def text(value: object) -> str:
+        return html.escape(str(value))
+
+    def cell(ref: str, value: object, shown: str) -> str:
+        return f"<td>{number(ref, value, shown)}</td>"
+
+    parts = ["<h2>Calibration: did confidence predict results?</h2>",
+             "<p class=\"legend\">Confidence read as the chance of ending green: high 80%, medium 50%, low 20%. "
+             "Brier score: 0 is perfect, 0.25 is a coin flip.</p>"]
+    if len(calibration.teams):
+        parts.append('<table id="calibration-teams"><thead><tr><th>Team</th><th>Quarters</th>'
+                     "<th>Forecasts</th><th>Reached green</th><th>Brier</th></tr></thead><tbody>")
+        for row in calibration.teams.to_dict("records"):
+            ref = f"calibration_teams/{row['team']}"
+            parts.append(f"<tr><td>{text(row['team'])}</td>"
+                         + cell(f"{ref}/quarters", row["quarters"], str(row["quarters"]))
+                         + cell(f"{ref}/forecasts", row["forecasts"], str(row["forecasts"]))
+                         + cell(f"{ref}/reached", row["reached"], str(row["reached"]))
+                         + cell(f"{ref}/brier", row["brier"], f"{row['brier']:.2f}") + "</tr>")
+        parts.append("</tbody></table>")
+    if len(calibration.reliability):
+        parts.append('<table id="reliability"><thead><tr><th>Confidence</th><th>Stands for</th>'
+                     "<th>Key results</th><th>Reached green</th></tr></thead><tbody>")
+        for row in calibration.reliability.to_dict("records"):
+            ref = f"reliability/{row['confidence']}"
+            parts.append(f"<tr><td>{text(row['confidence'])}</td>"
+                         + cell(f"{ref}/probability", row["probability"],
+                                f"{row['probability']:.0%}")
+                         + cell(f"{ref}/key_results", row["key_results"],
+                                str(row["key_results"]))
+                         + cell(f"{ref}/reached_share", row["reached_share"],
+                                f"{row['reached_share']:.0%}") + "</tr>")
+        parts.append("</tbody></table>")
+    if len(calibration.kinds):
+        head = "".join(f"<th>{text(kind.capitalize())}</th>" for kind in KINDS)
+        parts.append("<h2>Balance of input, output and outcome key results</h2>"
+                     f'<table id="kinds"><thead><tr><th>Quarter</th><th>Key results</th>{head}'
+                     "</tr></thead><tbody>")
+        for row in calibration.kinds.to_dict("records"):
+            ref = f"kinds/{row['quarter']}"
+            cells = "".join(cell(f"{ref}/{column}", row[column], f"{row[column]:.0%}")
+                            for column in KIND_COLUMNS[2:])
+            parts.append(f"<tr><td>{text(row['quarter'])}</td>"
+                         + cell(f"{ref}/key_results", row["key_results"], str(row["key_results"]))
+                         + cells + "</tr>")
+        parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+# Private API
+
+
+def _brier(found: list[tuple[float, bool, int]]) -> tuple[int, int, float]:
+    """``(forecasts, reached, Brier score)`` of ``(probability, reached, count)`` groups."""
+    total = sum(count for _, _, count in found)
+    reached = sum(count for _, hit, count in found if hit)
+    squared = sum(count * (probability - (1.0 if hit else 0.0)) ** 2
+                  for probability, hit, count in sorted(found))
+    return total, reached, squared / total

@@ -1,0 +1,57 @@
+"""okrsheet.calibration: the Brier score and the reliability table worked by hand."""
+
+import pytest
+
+from okrsheet.calibration import PROBABILITY, calibrate, confidence_level, kind_name
+from okrsheet.model import KeyResult, Objective, TeamQuarter
+from okrsheet.quarter import Quarter
+from okrsheet.summary import summarise_team_quarters
+
+
+def kr(progress_tenths, confidence, kind=None):
+    """An increase KR from 0 to 10 with Current ``progress_tenths``."""
+    return KeyResult(title=f"kr {progress_tenths} {confidence}", type="increase", start=0,
+                     target=10, current=progress_tenths, confidence=confidence, kind=kind)
+
+
+def team_quarter(team, quarter, *krs):
+    period = Quarter.parse(quarter)
+    return TeamQuarter(team=team, quarter=quarter, quarter_start=period.start,
+                       quarter_end=period.end, as_of=period.end,
+                       objectives=[Objective("Grow", list(krs), id="O1")])
+
+
+def test_the_brier_score_and_reliability_of_two_quarters_worked_by_hand():
+    summary = summarise_team_quarters([
+        # Q1: high & green (0.8-1)^2 = 0.04; low & red (0.2-0)^2 = 0.04; medium & orange
+        # (0.5-0)^2 = 0.25; no confidence: not a forecast. Brier = 0.33 / 3 = 0.11
+        team_quarter("Alpha", "2026-Q1", kr(9, "high", "outcome"), kr(1, "low", "input"),
+                     kr(5, " Medium ", "output"), kr(8, None, "input")),
+        # Q2: high & red (0.8-0)^2 = 0.64; Brier = 0.64
+        team_quarter("Alpha", "2026-Q2", kr(2, "High"), kr(None, "low")),  # not updated: no result
+    ])
+    calibration = calibrate(summary)
+    forecasts = calibration.forecasts.set_index("quarter")
+    assert forecasts.loc["2026-Q1", "forecasts"] == 3 and forecasts.loc["2026-Q1", "reached"] == 1
+    assert forecasts.loc["2026-Q1", "brier"] == pytest.approx(0.11)
+    assert forecasts.loc["2026-Q2", "brier"] == pytest.approx(0.64)
+    # over both quarters: (0.04 + 0.04 + 0.25 + 0.64) / 4 = 0.2425
+    assert calibration.teams.to_dict("records") == [
+        {"team": "Alpha", "quarters": 2, "forecasts": 4, "reached": 1,
+         "brier": pytest.approx(0.2425)}]
+    # high: 2 forecasts, 1 reached green; medium 1, 0; low 1, 0
+    assert calibration.reliability[["confidence", "key_results", "reached"]].values.tolist() == [
+        ["low", 1, 0], ["medium", 1, 0], ["high", 2, 1]]
+    # Q1 kinds: 2 input, 1 output, 1 outcome of 4; Q2: none set
+    kinds = calibration.kinds.set_index("quarter")
+    assert kinds.loc["2026-Q1", ["share_input", "share_output", "share_outcome",
+                                 "share_not_set"]].tolist() == [0.5, 0.25, 0.25, 0.0]
+    assert kinds.loc["2026-Q2", "share_not_set"] == 1.0
+
+
+def test_confidence_levels_and_kinds_are_read_ignoring_case_and_spaces():
+    assert [confidence_level(value) for value in (" HIGH", "medium", "Low ", "maybe", None, 3)] == [
+        "high", "medium", "low", None, None, None]
+    assert [kind_name(value) for value in ("Input", " outcome ", "impact", None)] == [
+        "input", "outcome", "not set", "not set"]
+    assert PROBABILITY == {"high": 0.8, "medium": 0.5, "low": 0.2}

@@ -1,0 +1,59 @@
+"""okrsheet.dashboard without a browser: one self-contained file, the same bytes for the
+same summary, never written over without force."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from okrsheet.dashboard import dashboard_html, write_dashboard
+from okrsheet.files import OutputExists
+from okrsheet.summary import summarise
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.fixture(scope="module")
+def samples_summary():
+    return summarise([SAMPLES])
+
+
+def test_the_dashboard_names_no_resource_outside_itself(samples_summary):
+    page = dashboard_html(samples_summary)
+    # references inside the page (#id, the charts' own markers) only
+    assert not re.search(r"""(src|href)\s*=\s*["'](?!#)|url\((?!#)|@import|<script|<link|<iframe""",
+                         page, re.I)
+    # the only URLs are the SVG/XLink namespaces, which nothing loads
+    assert set(re.findall(r"https?://[^\s\"'<>]+", page)) <= {
+        "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+    assert "default-src 'none'" in page
+
+
+def test_the_same_summary_makes_the_same_dashboard_byte_for_byte(samples_summary):
+    assert dashboard_html(samples_summary) == dashboard_html(samples_summary)
+
+
+def test_the_dashboard_shows_each_team_and_the_company_score_of_each_quarter(samples_summary):
+    page = dashboard_html(samples_summary)
+    for row in samples_summary.company.itertuples():
+        assert f'data-ref="company/{row.quarter}/score" data-value="{row.score!r}"' in page
+    for team in set(samples_summary.teams["team"]):
+        assert f"<td>{team}</td>" in page
+    assert page.count("<svg") == 2  # trend and status mix; no confidence in the samples
+
+
+def test_a_team_name_that_looks_like_markup_is_shown_as_text(samples_summary):
+    summary = summarise([SAMPLES / "2026-Q1"])
+    summary.teams.loc[0, "team"] = "<b>R&D</b>"
+    page = dashboard_html(summary)
+    assert "&lt;b&gt;R&amp;D&lt;/b&gt;" in page and "<b>R&D</b>" not in page
+
+
+def test_the_dashboard_is_not_written_over_without_force(samples_summary, tmp_path):
+    path = tmp_path / "dashboard.html"
+    path.write_text("mine")
+    with pytest.raises(OutputExists):
+        write_dashboard(samples_summary, path)
+    assert path.read_text() == "mine"
+    write_dashboard(samples_summary, path, force=True)
+    assert path.read_text().startswith("<!DOCTYPE html>")

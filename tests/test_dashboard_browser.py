@@ -1,0 +1,166 @@
+"""The dashboard opened in a real headless browser (Debian's Chromium, driven by Playwright):
+no console error, no request of any kind, every chart drawn, every number on the page the
+number in the summary's JSON. Skipped locally without Chromium; a failure in CI."""
+
+import json
+import math
+import os
+import random
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from okrsheet import report
+from okrsheet.calibration import calibrate
+from okrsheet.dashboard import write_dashboard
+from okrsheet.summary import summarise
+from okrsheet.writer import write_workbook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_history import generated  # noqa: E402
+
+pytestmark = pytest.mark.slow
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHARTS = {"trend", "status-mix", "reliability"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium from the distribution (``apt-get install chromium``), through Playwright."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        executable = None
+    if executable is None:
+        if IN_CI:
+            pytest.fail("Chromium or Playwright is missing in CI; .ci/run must install them")
+        pytest.skip("Chromium is not installed; apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, chromium_sandbox=False,
+                                             args=["--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+def open_dashboard(browser, path: Path, screenshot: Path):
+    """Open ``path``; return (console errors, requests, numbers, charts, leftover text)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors, requests = [], []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(path.as_uri(), wait_until="load")
+    page.screenshot(path=str(screenshot), full_page=True)
+    numbers = page.eval_on_selector_all(
+        ".num", "nodes => nodes.map(n => [n.dataset.ref, n.dataset.value, n.textContent])")
+    charts = page.eval_on_selector_all("figure[data-chart]", """nodes => nodes.map(n => {
+        const svg = n.querySelector('svg'); const box = svg ? svg.getBoundingClientRect() : null;
+        return [n.dataset.chart, box ? box.width : 0, box ? box.height : 0,
+                n.querySelectorAll('svg path').length]; })""")
+    leftover = page.evaluate("""() => { const copy = document.body.cloneNode(true);
+        copy.querySelectorAll('svg, .num, .legend').forEach(n => n.remove());
+        return copy.innerText; }""")
+    page.close()
+    return errors, requests, numbers, charts, leftover
+
+
+def expected_values(result, calibration) -> dict[str, object]:
+    """Every ``data-ref`` the page may show, with its value from the JSON summary."""
+    document = json.loads(report.json_text(result))
+    values: dict[str, object] = {
+        "summary/teams": len({row["team"] for row in document["teams"]}),
+        "summary/workbooks": len(document["teams"])}
+    for row in document["teams"]:
+        for column, value in row.items():
+            values[f"teams/{row['team']}|{row['quarter']}/{column}"] = value
+    for row in document["company"]:
+        for column, value in row.items():
+            values[f"company/{row['quarter']}/{column}"] = value
+    tables = json.loads(json.dumps({
+        "calibration_teams": calibration.teams.to_dict("records"),
+        "reliability": calibration.reliability.to_dict("records"),
+        "kinds": calibration.kinds.to_dict("records")}))
+    for row in tables["calibration_teams"]:
+        for column, value in row.items():
+            values[f"calibration_teams/{row['team']}/{column}"] = value
+    for row in tables["reliability"]:
+        for column, value in row.items():
+            values[f"reliability/{row['confidence']}/{column}"] = value
+    for row in tables["kinds"]:
+        for column, value in row.items():
+            values[f"kinds/{row['quarter']}/{column}"] = value
+    return values
+
+
+def shown_as(ref: str, value) -> str:
+    """The text the page must show for ``value``."""
+    column = ref.rsplit("/", 1)[1]
+    if value is None:
+        return "-"
+    if column == "change":
+        return report.change_text(value)
+    if column == "brier":
+        return f"{value:.2f}"
+    if isinstance(value, float) and column not in ("forecasts", "reached", "quarters"):
+        return f"{value:.0%}"
+    return str(value)
+
+
+def check_page(browser, result, calibration, tmp_path):
+    path = tmp_path / "dashboard.html"
+    write_dashboard(result, path, calibration=calibration)
+    errors, requests, numbers, charts, leftover = open_dashboard(
+        browser, path, tmp_path / "dashboard.png")
+    assert errors == []
+    assert requests == [path.as_uri()]  # the page itself, nothing else
+    assert (tmp_path / "dashboard.png").stat().st_size > 50_000
+    drawn = {name for name, width, height, paths in charts if width > 300 and height > 150
+             and paths >= 3}
+    assert drawn == ({name for name, *_ in charts}) and {"trend", "status-mix"} <= drawn
+    expected = expected_values(result, calibration)
+    assert len(numbers) > 3 * len(result.teams)
+    for ref, value, text in numbers:
+        assert ref in expected, ref
+        want = expected[ref]
+        if want is None:
+            assert value == "" and text == "-", ref
+        else:
+            assert math.isclose(float(value), float(want), rel_tol=1e-12), ref
+            assert text == shown_as(ref, want), ref
+    # no number on the page that is not one of the checked ones (quarter names aside)
+    assert not re.findall(r"\d", re.sub(r"\d{4}-Q[1-4]", "", leftover))
+    return drawn
+
+
+def test_the_dashboard_of_the_samples_shows_the_json_numbers_and_loads_nothing(browser, tmp_path):
+    result = summarise([SAMPLES])
+    drawn = check_page(browser, result, calibrate(result), tmp_path)
+    assert drawn >= {"trend", "status-mix"}
+
+
+def test_the_dashboard_with_confidence_draws_the_calibration_chart(browser, tmp_path):
+    folder = tmp_path / "books"
+    folder.mkdir()
+    for number in random.Random(3).sample(range(200), 40):
+        write_workbook(generated(number), folder / f"team-{number:03}.xlsx")
+    result = summarise([folder])
+    calibration = calibrate(result)
+    assert len(calibration.reliability) == 3
+    assert check_page(browser, result, calibration, tmp_path) == CHARTS
+
+
+def test_the_browser_check_sees_a_page_that_asks_for_an_image_on_the_network(browser, tmp_path):
+    # the check above is only worth something if a request would show: a page with an <img>
+    # from the network logs the request and a console error (the page's policy blocks it)
+    write_dashboard(summarise([SAMPLES / "2026-Q1"]), tmp_path / "dashboard.html")
+    page = (tmp_path / "dashboard.html").read_text()
+    bad = tmp_path / "bad.html"
+    bad.write_text(page.replace("<body>", '<body><img src="http://192.0.2.1/logo.png">'))
+    errors, requests, *_ = open_dashboard(browser, bad, tmp_path / "bad.png")
+    assert "http://192.0.2.1/logo.png" in requests
+    assert any("img-src" in error for error in errors)
