@@ -16,7 +16,8 @@ Choices, documented once here (and in docs/history.md with the schema):
   workbook (``O2``; ``O<n>`` by position when it has none). A key result is its objective's
   id and its position in it, from 1: ``O2.3``; a key result that names no objective is
   ``U<n>`` (the n-th such row). Ids are unique within a team quarter and a source file.
-* **Rows are keyed by source file.** A workbook is known by its absolute path. Exporting it
+* **Rows are keyed by source file.** A workbook is known by its absolute path
+  (``source_file``; ``source_id`` is a 64-bit digest of it that the tables join on). Exporting it
   again replaces every row that came from that path, in whatever quarter (so a workbook
   whose Quarter cell was corrected moves), and nothing else. Another file for the same
   team and quarter is kept beside it; ``summary --from`` picks between them as the summary
@@ -55,7 +56,7 @@ COUNT_COLUMNS = tuple(status.replace(" ", "_") for status in scoring.KR_STATUSES
 # Columns of each table, with their Arrow type names (the schema in docs/history.md).
 # ``quarter`` is not in the files: it is the partition folder's name.
 _KEY = (("team_quarter_id", "string"), ("team", "string"), ("team_key", "string"),
-        ("source_file", "string"))
+        ("source_file", "string"), ("source_id", "int64"))
 SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
     "team_quarters": _KEY + (
         ("quarter_index", "int32"), ("quarter_start", "date32"), ("quarter_end", "date32"),
@@ -158,7 +159,7 @@ def team_quarter_rows(team_quarter: TeamQuarter, source: str, saved: float | Non
     scores = scores or team_quarter.scores()
     label = f"{period.year}-Q{period.number}"
     key = {"team_quarter_id": f"{label}/{team_key(team)}", "team": team,
-           "team_key": team_key(team), "source_file": source}
+           "team_key": team_key(team), "source_file": source, "source_id": source_id(source)}
     tables: dict[str, list[dict[str, Any]]] = {
         "team_quarters": [{
             **key, "quarter_index": period.year * 4 + period.number - 1,
@@ -184,6 +185,14 @@ def team_quarter_rows(team_quarter: TeamQuarter, source: str, saved: float | Non
     for position, kr in enumerate(team_quarter.unassigned, 1):
         _add_key_result(tables, key, team_quarter, kr, f"U{position}", None, position)
     return label, tables
+
+
+def source_id(source: str) -> int:
+    """A 64-bit number for a source file's path (the first 8 bytes of its SHA-256): the
+    tables join on it rather than on the long path text."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(source.encode()).digest()[:8], "big", signed=True)
 
 
 def has_started(team_quarter: TeamQuarter) -> bool:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 MEMORY_LIMIT = "1GB"
 """DuckDB spills to disk past this; the summary's own tables are what stays in memory."""
 
+_NOT_STARTED = getattr(summary, "NOT_STARTED", "not started")
 _STATUS_COUNTS = ", ".join(
     f"count(*) FILTER (WHERE status = '{status}')::INTEGER AS {column}"
     for status, column in zip(scoring.KR_STATUSES, COUNT_COLUMNS))
@@ -43,15 +44,23 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
     before), as :func:`okrsheet.summary.summarise` does.
     """
     check_store(store)
+    wanted = None
+    if quarter is not None:
+        wanted = quarter.label if isinstance(quarter, Quarter) else Quarter.parse(quarter).label
     with connect(store, memory_limit) as db:
-        _choose(db)
-        team_rows = _team_rows(db)
-        objective_rows = _objective_rows(db)
-        company_rows = _company_rows(db)
+        _choose(db, wanted)
+        company = _company_rows(db)
+        if wanted is not None and wanted not in [row["quarter"] for row in company]:
+            found = ", ".join(row["quarter"] for row in company) or "none"
+            raise OkrsheetError(f"no team quarter in the history is for {wanted}; "
+                                f"quarters found: {found}.")
+        teams = _team_frame(db, wanted)
+        objectives = _objective_frame(db, wanted)
         duplicates, conflicts = _copies(db)
-        shells = _shells(db)
-    return _assemble(team_rows, objective_rows, company_rows, duplicates, conflicts, shells,
-                     quarter)
+        shells = _shells(db, wanted)
+    if wanted is not None:
+        company = [row for row in company if row["quarter"] == wanted]
+    return _summary(teams, company, objectives, duplicates, conflicts, shells)
 
 
 def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
@@ -70,7 +79,7 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
             SELECT names.display AS team, c.quarter, k.confidence, k.status, k.kind,
                    count(*)::INTEGER AS key_results
             FROM key_results k
-            JOIN chosen c USING (team_quarter_id, source_file)
+            JOIN chosen c USING (source_id)
             JOIN names ON names.team_key = c.team_key
             WHERE k.objective_id IS NOT NULL
             GROUP BY ALL""")
@@ -114,12 +123,15 @@ def _started_rule() -> bool:
     return hasattr(summary, "has_started")
 
 
-def _choose(db: "duckdb.DuckDBPyConnection") -> None:
-    """Table ``chosen``: one source per team and quarter, as the summary picks copies (the
-    later saved; none when copies differ in objectives or key results)."""
+def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None) -> None:
+    """Macros; table ``chosen``: one source per team and quarter, as the summary picks copies
+    (the later saved; none when copies differ in objectives or key results); tables
+    ``by_objective`` and ``counts``: key results by status, per objective and per source,
+    read from the ``wanted`` quarter's partition only when one is given."""
+    _macros(db)
     db.execute("""
         CREATE TEMP TABLE ranked AS
-        SELECT team_quarter_id, source_file, team, team_key, quarter, quarter_index, score,
+        SELECT team_quarter_id, source_file, source_id, team, team_key, quarter, quarter_index, score,
                status, started, objectives, key_results, revised_targets, saved, file_time,
                green_from, orange_from, quarter_start, quarter_end, as_of,
                row_number() OVER copies AS copy_rank,
@@ -132,65 +144,128 @@ def _choose(db: "duckdb.DuckDBPyConnection") -> None:
                                    source_file DESC)""")
     db.execute("CREATE TEMP TABLE chosen AS SELECT * FROM ranked WHERE copy_rank = 1 AND NOT differ")
     db.execute(f"""
-        CREATE TEMP TABLE counts AS
-        SELECT k.team_quarter_id, k.source_file, {_STATUS_COUNTS}
-        FROM key_results k SEMI JOIN chosen c
-             ON k.team_quarter_id = c.team_quarter_id AND k.source_file = c.source_file
+        CREATE TEMP TABLE by_objective AS
+        SELECT k.source_id, k.objective_id, {_STATUS_COUNTS}
+        FROM key_results k SEMI JOIN chosen c ON k.source_id = c.source_id
+        {_only(wanted, "k")}
         GROUP BY ALL""")
+    sums = ", ".join(f"sum({column})::INTEGER AS {column}" for column in COUNT_COLUMNS)
+    db.execute(f"CREATE TEMP TABLE counts AS SELECT source_id, {sums} FROM by_objective "
+               "GROUP BY source_id")
 
 
-def _team_rows(db: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
-    counts = ", ".join(f"coalesce(n.{column}, 0) AS {column}" for column in COUNT_COLUMNS)
-    return _records(db, f"""
-        WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
-                       FROM chosen GROUP BY team_key)
-        SELECT names.display AS team, c.quarter, c.source_file AS file, c.score, c.status,
-               c.started, c.objectives, c.key_results, c.revised_targets, {counts},
-               p.score AS previous_score, p.started AS previous_started
-        FROM chosen c
-        JOIN names USING (team_key)
-        LEFT JOIN counts n USING (team_quarter_id, source_file)
-        LEFT JOIN chosen p ON p.team_key = c.team_key AND p.quarter_index = c.quarter_index - 1
-        ORDER BY c.quarter_index, c.team_key""")
+def _macros(db: "duckdb.DuckDBPyConnection") -> None:
+    """The summary's spreadsheet-style comparisons (:mod:`okrsheet.scoring`) in SQL, bit for bit."""
+    tiny = repr(2.0 ** -48)  # exact: a power of two
+    db.execute(f"""
+        CREATE MACRO approx_equal(a, b) AS a = b OR (
+            a <> 0 AND b <> 0 AND (a < 0) = (b < 0) AND isfinite(abs(a - b))
+            AND abs(a - b) < abs(a) * {tiny} AND abs(a - b) < abs(b) * {tiny})""")
+    db.execute("""CREATE MACRO approx_sub(a, b) AS CASE
+        WHEN a IS NULL OR b IS NULL THEN NULL
+        WHEN ((a < 0 AND b < 0) OR (a > 0 AND b > 0)) AND approx_equal(a, b) THEN 0.0
+        ELSE a - b END""")
+    db.execute("CREATE MACRO at_least(a, b) AS a > b OR approx_equal(a, b)")
+    db.execute("CREATE MACRO at_most(a, b) AS a < b OR approx_equal(a, b)")
+    safe, ambitious = repr(summary.TOO_SAFE_FROM), repr(summary.TOO_AMBITIOUS_TO)
+    db.execute(f"""CREATE MACRO flag(score, previous) AS CASE
+        WHEN score IS NULL OR previous IS NULL THEN NULL
+        WHEN at_least(score, {safe}) AND at_least(previous, {safe}) THEN '{summary.TOO_SAFE}'
+        WHEN at_most(score, {ambitious}) AND at_most(previous, {ambitious})
+            THEN '{summary.TOO_AMBITIOUS}'
+        END""")
 
 
-def _objective_rows(db: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
-    counts = ", ".join(f"coalesce(n.{column}, 0) AS {column}" for column in COUNT_COLUMNS)
-    return _records(db, f"""
+def _only(wanted: str | None, alias: str = "c") -> str:
+    if wanted is None:
+        return ""
+    return f"WHERE {alias}.quarter = '{wanted}'"  # a Quarter label: digits, '-' and 'Q'
+
+
+def _team_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pd.DataFrame":
+    """The summary's ``teams`` table, every rule applied in SQL."""
+    started = "c.started" if _started_rule() else "true"
+    total = " + ".join(f"coalesce(n.{column}, 0)" for column in COUNT_COLUMNS)
+    shares = ", ".join(
+        f"CASE WHEN {total} > 0 THEN coalesce(n.{column}, 0) / ({total}) END AS share_{column}"
+        for column in COUNT_COLUMNS)
+    previous_started = "p.started" if _started_rule() else "true"
+    frame = db.execute(f"""
         WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
                        FROM chosen GROUP BY team_key),
-             by_objective AS (
-                SELECT k.team_quarter_id, k.source_file, k.objective_id, {_STATUS_COUNTS}
-                FROM key_results k SEMI JOIN chosen c
-                     ON k.team_quarter_id = c.team_quarter_id AND k.source_file = c.source_file
-                WHERE k.objective_id IS NOT NULL
-                GROUP BY ALL)
-        SELECT names.display AS team, c.quarter, c.source_file AS file, o.number,
-               o.title AS objective, o.score, o.status, c.started, o.key_results, {counts},
-               o.revised_targets
+             rows AS (
+                SELECT names.display AS team, c.quarter, c.source_file AS file,
+                       CASE WHEN {started} THEN c.score END AS score,
+                       CASE WHEN {started} THEN c.status ELSE '{_NOT_STARTED}' END AS status,
+                       c.objectives, c.key_results, {shares}, c.revised_targets,
+                       CASE WHEN {previous_started} THEN p.score END AS previous_score,
+                       c.quarter_index, c.team_key
+                FROM chosen c
+                JOIN names USING (team_key)
+                LEFT JOIN counts n USING (source_id)
+                LEFT JOIN chosen p
+                     ON p.team_key = c.team_key AND p.quarter_index = c.quarter_index - 1)
+        SELECT * EXCLUDE (quarter_index, team_key),
+               approx_sub(score, previous_score) AS change,
+               flag(score, previous_score) AS calibration
+        FROM rows c {_only(wanted)}
+        ORDER BY quarter_index, team_key""").df()
+    return frame[list(summary.TEAM_COLUMNS)]
+
+
+def _objective_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pd.DataFrame":
+    started = "c.started" if _started_rule() else "true"
+    counts = ", ".join(f"coalesce(n.{column}, 0)::BIGINT AS {column}" for column in COUNT_COLUMNS)
+    frame = db.execute(f"""
+        WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
+                       FROM chosen GROUP BY team_key)
+        SELECT names.display AS team, c.quarter, c.source_file AS file, o.number::BIGINT AS number,
+               o.title AS objective, CASE WHEN {started} THEN o.score END AS score,
+               CASE WHEN {started} THEN o.status ELSE '{_NOT_STARTED}' END AS status,
+               o.key_results::BIGINT AS key_results, {counts},
+               o.revised_targets::BIGINT AS revised_targets
         FROM objectives o
-        JOIN chosen c USING (team_quarter_id, source_file)
+        JOIN chosen c USING (source_id)
         JOIN names ON names.team_key = c.team_key
-        LEFT JOIN by_objective n USING (team_quarter_id, source_file, objective_id)
-        ORDER BY c.quarter_index, c.team_key, o.number""")
+        LEFT JOIN by_objective n USING (source_id, objective_id)
+        {_only(wanted, "o")}
+        ORDER BY c.quarter_index, c.team_key, o.number""").df()
+    return frame[list(summary.OBJECTIVE_COLUMNS)]
 
 
 def _company_rows(db: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
+    """The company roll-up: sums in SQL, the mean of the team scores in Python (the same
+    additions in the same order as the workbook summary, so the same last bit)."""
     counted = "started" if _started_rule() else "true"
-    sums = ", ".join(f"sum({column}) FILTER (WHERE {counted})::INTEGER AS {column}"
+    sums = ", ".join(f"coalesce(sum({column}) FILTER (WHERE {counted}), 0)::BIGINT AS {column}"
                      for column in COUNT_COLUMNS)
-    return _records(db, f"""
-        SELECT c.quarter, c.quarter_index, count(*)::INTEGER AS teams,
-               count(*) FILTER (WHERE NOT c.started)::INTEGER AS not_started,
+    rows = _records(db, f"""
+        SELECT c.quarter, c.quarter_index, count(*)::BIGINT AS teams,
+               count(*) FILTER (WHERE NOT c.started)::BIGINT AS not_started,
                list(c.score ORDER BY c.team_key) FILTER (WHERE {counted}) AS team_scores,
-               coalesce(sum(c.objectives) FILTER (WHERE {counted}), 0)::INTEGER AS objectives,
-               coalesce(sum(c.key_results) FILTER (WHERE {counted}), 0)::INTEGER AS key_results,
-               coalesce(sum(c.revised_targets) FILTER (WHERE {counted}), 0)::INTEGER
+               coalesce(sum(c.objectives) FILTER (WHERE {counted}), 0)::BIGINT AS objectives,
+               coalesce(sum(c.key_results) FILTER (WHERE {counted}), 0)::BIGINT AS key_results,
+               coalesce(sum(c.revised_targets) FILTER (WHERE {counted}), 0)::BIGINT
                    AS revised_targets,
                {sums}
-        FROM chosen c LEFT JOIN counts n USING (team_quarter_id, source_file)
+        FROM chosen c LEFT JOIN counts n USING (source_id)
         GROUP BY c.quarter, c.quarter_index
         ORDER BY c.quarter_index""")
+    company, scores_by_index = [], {}
+    for row in rows:
+        scores = [score for score in row["team_scores"] or [] if score is not None]
+        score = sum(scores) / len(scores) if scores else None
+        scores_by_index[row["quarter_index"]] = score
+        previous = scores_by_index.get(row["quarter_index"] - 1)
+        any_started = row["teams"] > row["not_started"] or not _started_rule()
+        counts = {status: row[column] for status, column in zip(scoring.KR_STATUSES, COUNT_COLUMNS)}
+        company.append({
+            "quarter": row["quarter"], "teams": row["teams"], "not_started": row["not_started"],
+            "score": score, "status": scoring.status(score) if any_started else _NOT_STARTED,
+            "objectives": row["objectives"], "key_results": row["key_results"],
+            **summary._shares(counts), "revised_targets": row["revised_targets"],
+            "previous_score": previous, "change": summary._change(score, previous)})
+    return company
 
 
 def _copies(db: "duckdb.DuckDBPyConnection") -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -222,16 +297,15 @@ def _copies(db: "duckdb.DuckDBPyConnection") -> tuple[list[dict[str, Any]], list
     return duplicates, conflict_rows
 
 
-def _shells(db: "duckdb.DuckDBPyConnection") -> list[TeamQuarter]:
+def _shells(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> list[TeamQuarter]:
     """Team quarters without objectives: the names, dates and thresholds the reports use."""
-    return [TeamQuarter(team=row["team"], quarter=row["quarter"],
-                        quarter_start=row["quarter_start"], quarter_end=row["quarter_end"],
-                        as_of=row["as_of"], green_from=row["green_from"],
-                        orange_from=row["orange_from"], file=row["source_file"])
-            for row in _records(db, """
-                SELECT team, quarter, quarter_start, quarter_end, as_of, green_from,
-                       orange_from, source_file
-                FROM chosen ORDER BY quarter_index, team_key""")]
+    frame = db.execute(f"""
+        SELECT team, quarter, quarter_start, quarter_end, as_of, green_from, orange_from,
+               source_file
+        FROM chosen c {_only(wanted)} ORDER BY quarter_index, team_key""").fetchall()
+    return [TeamQuarter(team=team, quarter=label, quarter_start=start, quarter_end=end,
+                        as_of=as_of, green_from=green, orange_from=orange, file=source)
+            for team, label, start, end, as_of, green, orange, source in frame]
 
 
 def _records(db: "duckdb.DuckDBPyConnection", sql: str) -> list[dict[str, Any]]:
@@ -240,73 +314,7 @@ def _records(db: "duckdb.DuckDBPyConnection", sql: str) -> list[dict[str, Any]]:
     return [dict(zip(names, values)) for values in cursor.fetchall()]
 
 
-def _assemble(team_rows: list[dict[str, Any]], objective_rows: list[dict[str, Any]],
-              company_rows: list[dict[str, Any]], duplicates: list[dict[str, Any]],
-              conflicts: list[dict[str, Any]], shells: list[TeamQuarter],
-              quarter: str | Quarter | None) -> summary.Summary:
-    """The summary's tables from the query results, with the summary's own rules."""
-    started_rule = _started_rule()
-    not_started = getattr(summary, "NOT_STARTED", "not started")
-    teams, objectives, company, calibration = [], [], [], []
-    for row in team_rows:
-        started = row["started"] or not started_rule
-        score = row["score"] if started else None
-        previous = row["previous_score"] if (row["previous_started"] or not started_rule) else None
-        flag = summary._calibration(score, previous)
-        teams.append({
-            "team": row["team"], "quarter": row["quarter"], "file": row["file"],
-            "score": score, "status": row["status"] if started else not_started,
-            "objectives": row["objectives"], "key_results": row["key_results"],
-            **summary._shares(_counts(row)), "revised_targets": row["revised_targets"],
-            "previous_score": previous, "change": summary._change(score, previous),
-            "calibration": flag})
-        if flag:
-            calibration.append({"team": row["team"], "quarter": row["quarter"],
-                                "previous_score": previous, "score": score, "calibration": flag,
-                                "note": summary._calibration_note(flag)})
-    for row in objective_rows:
-        started = row["started"] or not started_rule
-        objectives.append({
-            "team": row["team"], "quarter": row["quarter"], "file": row["file"],
-            "number": row["number"], "objective": row["objective"],
-            "score": row["score"] if started else None,
-            "status": row["status"] if started else not_started,
-            "key_results": row["key_results"],
-            **{column: row[column] for column in COUNT_COLUMNS},
-            "revised_targets": row["revised_targets"]})
-    company_scores: dict[int, float | None] = {}
-    for row in company_rows:
-        scores = [score for score in row["team_scores"] or [] if score is not None]
-        score = sum(scores) / len(scores) if scores else None
-        company_scores[row["quarter_index"]] = score
-        previous = company_scores.get(row["quarter_index"] - 1)
-        any_started = row["teams"] > row["not_started"] or not started_rule
-        company.append({
-            "quarter": row["quarter"], "teams": row["teams"], "not_started": row["not_started"],
-            "score": score,
-            "status": scoring.status(score) if any_started else not_started,
-            "objectives": row["objectives"], "key_results": row["key_results"],
-            **summary._shares(_counts(row)), "revised_targets": row["revised_targets"],
-            "previous_score": previous, "change": summary._change(score, previous)})
-    if quarter is not None:
-        wanted = quarter.label if isinstance(quarter, Quarter) else Quarter.parse(quarter).label
-        found = [row["quarter"] for row in company]
-        if wanted not in found:
-            raise OkrsheetError(f"no team quarter in the history is for {wanted}; "
-                                        f"quarters found: {', '.join(found) or 'none'}.")
-        teams, objectives, company, calibration = (
-            [row for row in rows if row["quarter"] == wanted]
-            for rows in (teams, objectives, company, calibration))
-        shells = [shell for shell in shells if shell.quarter == wanted]
-    return _summary(teams, company, objectives, calibration, duplicates, conflicts, shells)
-
-
-def _counts(row: dict[str, Any]) -> dict[str, int]:
-    return {status: row[column] or 0 for status, column in zip(scoring.KR_STATUSES, COUNT_COLUMNS)}
-
-
-def _summary(teams: list[dict[str, Any]], company: list[dict[str, Any]],
-             objectives: list[dict[str, Any]], calibration: list[dict[str, Any]],
+def _summary(teams: "pd.DataFrame", company: list[dict[str, Any]], objectives: "pd.DataFrame",
              duplicates: list[dict[str, Any]], conflicts: list[dict[str, Any]],
              shells: list[TeamQuarter]) -> summary.Summary:
     import pandas as pd
@@ -314,11 +322,16 @@ def _summary(teams: list[dict[str, Any]], company: list[dict[str, Any]],
     def frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> "pd.DataFrame":
         return pd.DataFrame(rows, columns=list(columns))
 
+    flagged = teams[teams["calibration"].notna()]
+    calibration = pd.DataFrame({
+        "team": flagged["team"], "quarter": flagged["quarter"],
+        "previous_score": flagged["previous_score"], "score": flagged["score"],
+        "calibration": flagged["calibration"],
+        "note": [summary._calibration_note(flag) for flag in flagged["calibration"]]},
+        columns=list(summary.CALIBRATION_COLUMNS)).reset_index(drop=True)
     tables: dict[str, Any] = {
-        "teams": frame(teams, summary.TEAM_COLUMNS),
-        "company": frame(company, summary.COMPANY_COLUMNS),
-        "objectives": frame(objectives, summary.OBJECTIVE_COLUMNS),
-        "calibration": frame(calibration, summary.CALIBRATION_COLUMNS),
+        "teams": teams, "company": frame(company, summary.COMPANY_COLUMNS),
+        "objectives": objectives, "calibration": calibration,
         "left_out": frame([], summary.LEFT_OUT_COLUMNS),
         "duplicates": frame(duplicates, summary.DUPLICATE_COLUMNS),
     }
