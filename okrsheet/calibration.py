@@ -2,8 +2,9 @@
 
 Choices, documented once here:
 
-* **Confidence as a probability.** The Confidence column holds high, medium or low for the
-  latest check-in. It is read as the chance the key result ends green: high = 0.8,
+* **Confidence as a probability.** Each check-in has a Confidence (high, medium or low);
+  the key result's Confidence is the latest one given (or typed over). It is read as the
+  chance the key result ends green: high = 0.8,
   medium = 0.5, low = 0.2 (:data:`PROBABILITY`). Other entries and blanks are not forecasts.
 * **What counts.** A key result of an objective with a confidence and a result scored
   green, orange or red (not lagging, not updated, not to check). It *reached* when its
@@ -88,7 +89,7 @@ def calibrate(summary: "Summary") -> Calibration:
             for kr in objective.key_results:
                 kind = kind_name(kr.kind)
                 kinds[(quarter, kind)] = kinds.get((quarter, kind), 0) + 1
-                level = confidence_level(kr.confidence)
+                level = confidence_level(kr.confidence_value)
                 status = team_quarter.kr_status(kr)
                 if level is None or status not in SCORED:
                     continue

@@ -13,9 +13,11 @@ Choices, documented once here (and in docs/history.md with the schema):
 
 * **Ids.** A team quarter is ``2026-Q1/<team key>`` (the team key is the name in lower case
   with single spaces, as the summary matches teams). An objective keeps its id in the
-  workbook (``O2``; ``O<n>`` by position when it has none). A key result is its objective's
-  id and its position in it, from 1: ``O2.3``; a key result that names no objective is
-  ``U<n>`` (the n-th such row). Ids are unique within a team quarter and a source file.
+  workbook (``O2``; ``O<n>`` by position when it has none). A key result keeps its id in
+  the workbook (``O2.3``: its objective's id and its number there, never renumbered); one
+  without gets the next free number under its objective
+  (:func:`okrsheet.alignment.key_result_ids`); a key result that names no objective and has
+  no id is ``U<n>`` (the n-th such row). Ids are unique within a source file.
 * **Rows are keyed by source file.** A workbook is known by its absolute path
   (``source_file``; ``source_id`` is a 64-bit digest of it that the tables join on). Exporting it
   again replaces every row that came from that path, in whatever quarter (so a workbook
@@ -61,16 +63,18 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
     "team_quarters": _KEY + (
         ("quarter_index", "int32"), ("quarter_start", "date32"), ("quarter_end", "date32"),
         ("as_of", "date32"), ("saved", "float64"), ("file_time", "float64"),
-        ("content_key", "string"), ("started", "bool"), ("green_from", "float64"),
+        ("content_key", "string"), ("started", "bool"), ("level", "string"),
+        ("green_from", "float64"),
         ("orange_from", "float64"), ("score", "float64"), ("status", "string"),
         ("objectives", "int32"), ("key_results", "int32"), ("revised_targets", "int32")),
     "objectives": _KEY + (
         ("objective_id", "string"), ("number", "int32"), ("title", "string"),
-        ("score", "float64"), ("status", "string"), ("key_results", "int32"),
+        ("parent", "string"), ("score", "float64"), ("status", "string"), ("key_results", "int32"),
         ("revised_targets", "int32")),
     "key_results": _KEY + (
         ("key_result_id", "string"), ("objective_id", "string"), ("position", "int32"),
-        ("title", "string"), ("owner", "string"), ("type", "string"), ("kind", "string"),
+        ("title", "string"), ("parent", "string"), ("owner", "string"), ("type", "string"),
+        ("kind", "string"),
         ("unit", "string"), ("start", "float64"), ("target", "float64"),
         ("revised_target", "float64"), ("current", "float64"), ("current_text", "string"),
         ("weight", "float64"), ("weight_used", "float64"), ("progress", "float64"),
@@ -79,7 +83,7 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
         ("comment", "string")),
     "check_ins": _KEY + (
         ("key_result_id", "string"), ("week", "int32"), ("week_start", "date32"),
-        ("value", "float64"), ("value_text", "string")),
+        ("value", "float64"), ("value_text", "string"), ("confidence", "string")),
 }
 
 
@@ -166,24 +170,30 @@ def team_quarter_rows(team_quarter: TeamQuarter, source: str, saved: float | Non
             "quarter_start": team_quarter.quarter_start, "quarter_end": team_quarter.quarter_end,
             "as_of": team_quarter.as_of, "saved": saved, "file_time": file_time,
             "content_key": content_key(team_quarter), "started": has_started(team_quarter),
+            "level": _text(team_quarter.level),
             "green_from": team_quarter.green_from, "orange_from": team_quarter.orange_from,
             "score": scores.score, "status": scores.status,
             "objectives": len(team_quarter.objectives), "key_results": len(scores.progress),
             "revised_targets": scores.revised}],
         "objectives": [], "key_results": [], "check_ins": []}
+    from okrsheet.alignment import key_result_ids
+
+    kr_ids = key_result_ids(team_quarter)
     for number, (objective, objective_scores) in enumerate(
             zip(team_quarter.objectives, scores.objectives), 1):
         objective_id = str(objective.id) if objective.id not in (None, "") else f"O{number}"
         tables["objectives"].append({
             **key, "objective_id": objective_id, "number": number, "title": objective.title,
+            "parent": _text(objective.parent),
             "score": objective_scores.score, "status": objective_scores.status,
             "key_results": len(objective.key_results),
             "revised_targets": objective_scores.revised})
         for position, kr in enumerate(objective.key_results, 1):
-            _add_key_result(tables, key, team_quarter, kr, f"{objective_id}.{position}",
-                            objective_id, position)
+            _add_key_result(tables, key, team_quarter, kr,
+                            kr_ids.get(id(kr)) or f"{objective_id}.{position}", objective_id,
+                            position)
     for position, kr in enumerate(team_quarter.unassigned, 1):
-        _add_key_result(tables, key, team_quarter, kr, f"U{position}", None, position)
+        _add_key_result(tables, key, team_quarter, kr, kr.id or f"U{position}", None, position)
     return label, tables
 
 
@@ -256,7 +266,7 @@ def _add_key_result(tables: dict[str, list[dict[str, Any]]], key: dict[str, Any]
     current = kr.current_value
     tables["key_results"].append({
         **key, "key_result_id": kr_id, "objective_id": objective_id, "position": position,
-        "title": _text(kr.title), "owner": _text(kr.owner), "type": _text(kr.type),
+        "title": _text(kr.title), "parent": _text(kr.parent), "owner": _text(kr.owner), "type": _text(kr.type),
         "kind": _text(kr.kind), "unit": _text(kr.unit), "start": _number(kr.start),
         "target": _number(kr.target), "revised_target": _number(kr.revised_target),
         "current": _number(current),
@@ -264,18 +274,19 @@ def _add_key_result(tables: dict[str, list[dict[str, Any]]], key: dict[str, Any]
         "weight": _number(kr.weight),
         "weight_used": 0.0 if objective_id is None else kr.weight_used,
         "progress": progress, "status": team_quarter.kr_status(kr), "input_check": check,
-        "lagging": bool(kr.lagging), "revised": kr.revised, "confidence": _text(kr.confidence),
+        "lagging": bool(kr.lagging), "revised": kr.revised, "confidence": _text(kr.confidence_value),
         "revision_reason": _text(kr.revision_reason), "comment": _text(kr.comment)})
     for week in CHECK_IN_COLUMNS:
-        value = kr.check_ins.get(week)
-        if value is None or value == "":
+        value, confidence = kr.check_ins.get(week), kr.confidences.get(week)
+        if (value is None or value == "") and (confidence is None or confidence == ""):
             continue
         start = team_quarter.quarter_start
         tables["check_ins"].append({
             **key, "key_result_id": kr_id, "week": week,
             "week_start": start + dt.timedelta(days=7 * (week - 1)) if start else None,
             "value": _number(value),
-            "value_text": None if scoring.is_number(value) else _text(value)})
+            "value_text": None if scoring.is_number(value) else _text(value),
+            "confidence": _text(confidence)})
 
 
 def _store_folder(store: str | os.PathLike[str], create: bool) -> Path:

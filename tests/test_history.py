@@ -76,7 +76,7 @@ def test_the_store_is_partitioned_by_quarter_in_the_layout_pandas_reads_without_
     assert set(key_results["quarter"].astype(str)) >= {"2026-Q1", "2026-Q4"}
 
 
-def test_key_results_are_named_by_their_objective_and_position_in_it(tmp_path):
+def test_key_results_keep_their_ids_made_of_their_objective_and_number(tmp_path):
     # O1 with two key results and O2 with three: O1.1, O1.2, O2.1, O2.2, O2.3
     objectives = [Objective("Grow", [kr("a", 1), kr("b", 2)], id="O1"),
                   Objective("Keep", [kr("c", 3), kr("d", 4), kr("e", 5)], id="O2")]
@@ -202,7 +202,8 @@ def generated(number: int) -> TeamQuarter:
                 lagging=rng.random() < 0.1,
                 revised_target=target * 0.8 if rng.random() < 0.1 and kind != "milestone" else None,
                 revision_reason="market moved" if rng.random() < 0.1 else None,
-                confidence=rng.choice([None, "high", "medium", "low"]),
+                confidences={week: rng.choice(["high", "medium", "low", None]) for week in weeks},
+                confidence=rng.choice([None] * 5 + ["high"]),  # sometimes typed over
                 kind=rng.choice([None, "input", "output", "outcome"])))
         objectives.append(Objective(f"Objective {index}", key_results, id=f"O{index + 1}"))
     return TeamQuarter(team=TEAMS[number % 10] + ("  " if number % 7 == 0 else ""),
