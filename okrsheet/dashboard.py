@@ -2,7 +2,7 @@
 
 Opened from an email attachment, so it loads nothing: the charts are matplotlib SVG written
 into the page, the styles are in the page, and there is no script. Every number shown
-carries ``data-ref`` (``teams/<team>|<quarter>/score``, ``company/<quarter>/change`` ...)
+(ids like ``O2`` aside, in ``class="id"``) carries ``data-ref`` (``teams/<team>|<quarter>/score``, ``company/<quarter>/change`` ...)
 and ``data-value``, the value in the summary's JSON it shows, so a test can check each one.
 Printable: charts and tables avoid page breaks, colours print.
 """
@@ -44,7 +44,7 @@ th{font-weight:600;background:#f5f5f5}tr.company td{font-weight:600;border-top:2
 .s-red{color:#c62828;font-weight:600}.s-not-updated,.s-not-started{color:#757575}
 .s-lagging{color:#1565c0}.s-check-input{color:#8e24aa}
 .up{color:#2e7d32}.down{color:#c62828}
-ul.notes{padding-left:18px}
+ul.notes{padding-left:18px}ul.tree,ul.tree ul{padding-left:20px;margin:2px 0}
 @media print{body{max-width:none;padding:0}*{-webkit-print-color-adjust:exact;
  print-color-adjust:exact}figure{flex-basis:45%}}
 """
@@ -103,8 +103,7 @@ def dashboard_html(summary: Summary, calibration: "Calibration | None" = None) -
         parts.append(calibration_html(calibration, _number))
     parts.append(_flags_table(summary))
     parts.append(_notes(summary))
-    parts.append("<p class=\"legend\">Alignment: the workbooks hold no parent objectives, so "
-                 "there is no alignment tree to draw.</p>")
+    parts.append(_alignment(summary))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -224,6 +223,46 @@ def _notes(summary: Summary) -> str:
         return ""
     body = "".join(f"<li>{_text(item)}</li>" for item in items)
     return f'<h2>Files</h2><ul class="notes legend" id="files">{body}</ul>'
+
+
+def _alignment(summary: Summary) -> str:
+    """The latest quarter's alignment tree: company objectives and what names them."""
+    from okrsheet.alignment import Node, align
+    from okrsheet.quarter import Quarter, QuarterError
+
+    latest = summary.latest_quarter
+    tree = None
+    for label, found in align([tq for tq in summary.team_quarters if tq.objectives]).items():
+        try:
+            if Quarter.parse(label).label == latest:
+                tree = found
+        except QuarterError:
+            continue
+    if tree is None or not any(root.children for root in tree.roots):
+        return ('<p class="legend">Alignment: no objective or key result names a parent '
+                "in the latest quarter, so there is no tree to draw.</p>")
+
+    def item(node: Node) -> str:
+        ref = f"alignment/{node.team}/{node.id}"
+        shown = (f'{_text(node.team)} <span class="id">{_text(node.id or "")}</span>: '
+                 f"{_text(node.title)} "
+                 + (_number(f"{ref}/score", node.score, percent(node.score))
+                    if node.score is not None else ""))
+        if node.aligned_score is not None:
+            shown += (" (aligned: "
+                      + _number(f"{ref}/aligned_score", node.aligned_score,
+                                percent(node.aligned_score)) + ")")
+        children = "".join(item(child) for child in node.children)
+        return f"<li>{shown}" + (f"<ul>{children}</ul>" if children else "") + "</li>"
+
+    body = "".join(item(root) for root in tree.roots)
+    notes = [f"{link.team} {link.id or ''} names {link.parent}, which does not exist"
+             for link in tree.dangling]
+    notes += [f"{link.team} {link.id or ''} names no parent" for link in tree.orphans]
+    extra = ("<ul class=\"notes legend\">" + "".join(f"<li>{_text(note)}</li>" for note in notes)
+             + "</ul>") if notes else ""
+    return (f"<h2>Alignment in {_text(latest)}</h2>"
+            f'<ul class="tree" id="alignment">{body}</ul>{extra}')
 
 
 def _figure(name: str, caption: str, svg: str) -> str:

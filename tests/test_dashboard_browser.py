@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from okrsheet import report
+from okrsheet.alignment import align
 from okrsheet.calibration import calibrate
 from okrsheet.dashboard import write_dashboard
 from okrsheet.summary import summarise
@@ -63,7 +64,7 @@ def open_dashboard(browser, path: Path, screenshot: Path):
         return [n.dataset.chart, box ? box.width : 0, box ? box.height : 0,
                 n.querySelectorAll('svg path').length]; })""")
     leftover = page.evaluate("""() => { const copy = document.body.cloneNode(true);
-        copy.querySelectorAll('svg, .num, .legend').forEach(n => n.remove());
+        copy.querySelectorAll('svg, .num, .legend, .id').forEach(n => n.remove());
         return copy.innerText; }""")
     page.close()
     return errors, requests, numbers, charts, leftover
@@ -94,6 +95,12 @@ def expected_values(result, calibration) -> dict[str, object]:
     for row in tables["kinds"]:
         for column, value in row.items():
             values[f"kinds/{row['quarter']}/{column}"] = value
+    waiting = [root for tree in align(result.team_quarters).values() for root in tree.roots]
+    while waiting:
+        node = waiting.pop()
+        values[f"alignment/{node.team}/{node.id}/score"] = node.score
+        values[f"alignment/{node.team}/{node.id}/aligned_score"] = node.aligned_score
+        waiting += node.children
     return values
 
 
@@ -164,3 +171,35 @@ def test_the_browser_check_sees_a_page_that_asks_for_an_image_on_the_network(bro
     errors, requests, *_ = open_dashboard(browser, bad, tmp_path / "bad.png")
     assert "http://192.0.2.1/logo.png" in requests
     assert any("img-src" in error for error in errors)
+
+
+def test_the_dashboard_draws_the_alignment_tree_with_the_scores_it_rolls_up(browser, tmp_path):
+    from okrsheet.model import KeyResult, Objective, TeamQuarter
+    from okrsheet.quarter import Quarter
+
+    period = Quarter(2026, 4)
+
+    def workbook(team, level, objectives):
+        return TeamQuarter(team=team, quarter="2026-Q4", level=level, objectives=objectives,
+                           quarter_start=period.start, quarter_end=period.end, as_of=period.end)
+
+    def kr(value):  # progress value / 10
+        return KeyResult(title=f"reach {value}", type="increase", start=0, target=10,
+                         check_ins={3: value})
+
+    folder = tmp_path / "books"
+    folder.mkdir()
+    write_workbook(workbook("Acme", "company", [Objective("Grow", [kr(5)], id="O1"),
+                                                Objective("Keep", [kr(9)], id="O2")]),
+                   folder / "acme.xlsx")
+    # Sales (80%) and Support (40%) both name Acme/O1: aligned score (0.8 + 0.4) / 2 = 60%
+    write_workbook(workbook("Sales", "team", [Objective("Sell", [kr(8)], id="O1",
+                                                        parent="Acme/O1")]), folder / "sales.xlsx")
+    write_workbook(workbook("Support", "team", [Objective("Help", [kr(4)], id="O1",
+                                                          parent="Acme/O1")]), folder / "support.xlsx")
+    result = summarise([folder])
+    check_page(browser, result, calibrate(result), tmp_path)
+    page = (tmp_path / "dashboard.html").read_text()
+    aligned = re.search(r'data-ref="alignment/Acme/O1/aligned_score" data-value="([^"]+)">60%', page)
+    assert aligned and float(aligned.group(1)) == pytest.approx(0.6)
+    assert page.count('data-ref="alignment/') == 2 + 2 + 1  # O1 and its aligned, 2 children, O2

@@ -242,3 +242,19 @@ def team_quarter(team, quarter, objectives):
     period = Quarter.parse(quarter)
     return TeamQuarter(team=team, quarter=quarter, quarter_start=period.start,
                        quarter_end=period.end, as_of=period.end, objectives=objectives)
+
+
+def test_the_duckdb_query_in_the_docs_runs_on_a_store(tmp_path):
+    import re
+
+    import duckdb
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "history.md").read_text()
+    query = re.search(r"```sql\n(.*?)```", text, re.S).group(1)
+    export([SAMPLES], tmp_path / "history")
+    rows = duckdb.sql(query.replace("'history/", f"'{tmp_path}/history/")).fetchall()
+    teams = summarise([SAMPLES]).teams
+    assert [(quarter, team, score) for quarter, team, score, _ in rows] == list(
+        zip(teams["quarter"], teams["team"], teams["score"]))
+    # share_green as the summary's, for every team quarter
+    assert [share for *_, share in rows] == list(teams["share_green"])
