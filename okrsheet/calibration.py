@@ -155,6 +155,87 @@ def calibration_from_counts(counts: Iterable[Count], kinds: Iterable[tuple[str, 
                        frame(reliability, RELIABILITY_COLUMNS), frame(kind_rows, KIND_COLUMNS))
 
 
+def calibration_records(calibration: Calibration) -> dict[str, list[dict[str, Any]]]:
+    """The tables as plain rows for the summary's JSON (NaN as None)."""
+    from okrsheet.report import records
+
+    return {"teams": records(calibration.teams), "team_quarters": records(calibration.forecasts),
+            "reliability": records(calibration.reliability), "kinds": records(calibration.kinds)}
+
+
+def calibration_markdown(calibration: Calibration) -> str:
+    """The calibration as markdown: teams' Brier scores, reliability, balance of kinds."""
+    lines = ["## Did confidence predict results?", ""]
+    if not len(calibration.teams):
+        lines += ["No key result has a confidence (high, medium, low) and a result yet.", ""]
+    else:
+        lines += ["Confidence read as the chance of ending green: high 80%, medium 50%, low 20%. "
+                  "Brier score: 0 is perfect, 0.25 a coin flip.", "",
+                  "| Team | Quarters | Forecasts | Reached green | Brier |",
+                  "|---|---:|---:|---:|---:|"]
+        for row in calibration.teams.to_dict("records"):
+            team = str(row["team"]).replace("|", "\\|")
+            lines.append(f"| {team} | {row['quarters']} | {row['forecasts']} | {row['reached']} "
+                         f"| {row['brier']:.2f} |")
+        lines += ["", "| Confidence | Stands for | Key results | Reached green |",
+                  "|---|---:|---:|---:|"]
+        for row in calibration.reliability.to_dict("records"):
+            lines.append(f"| {row['confidence']} | {row['probability']:.0%} | "
+                         f"{row['key_results']} | {row['reached_share']:.0%} |")
+        lines.append("")
+    if len(calibration.kinds):
+        lines += ["## Input, output and outcome key results", "",
+                  "| Quarter | Key results | " + " | ".join(kind.capitalize() for kind in KINDS)
+                  + " |", "|---|---:|" + "---:|" * len(KINDS)]
+        for row in calibration.kinds.to_dict("records"):
+            shares = " | ".join(f"{row[column]:.0%}" for column in KIND_COLUMNS[2:])
+            lines.append(f"| {row['quarter']} | {row['key_results']} | {shares} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_calibration_sheet(book: Any, calibration: Calibration, name: str = "Calibration") -> None:
+    """A sheet of the summary workbook (an XlsxWriter ``book``) with the three tables."""
+    sheet = book.add_worksheet(name)
+    bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    share = book.add_format({"num_format": "0%"})
+    brier = book.add_format({"num_format": "0.00"})
+    row = 0
+
+    def table(title: str, headers: list[str], rows: list[list[tuple[object, Any]]]) -> None:
+        nonlocal row
+        sheet.write_string(row, 0, title, book.add_format({"bold": True, "font_size": 12}))
+        row += 1
+        for column, header in enumerate(headers):
+            sheet.write_string(row, column, header, bold)
+        row += 1
+        for cells in rows:
+            for column, (value, fmt) in enumerate(cells):
+                if isinstance(value, str):
+                    sheet.write_string(row, column, value)  # text stays text, never a formula
+                elif value is not None:
+                    sheet.write_number(row, column, float(value), fmt)
+            row += 1
+        row += 1
+
+    table("Did confidence predict results? (Brier: 0 is perfect, 0.25 a coin flip)",
+          ["Team", "Quarters", "Forecasts", "Reached green", "Brier"],
+          [[(r["team"], None), (r["quarters"], None), (r["forecasts"], None),
+            (r["reached"], None), (r["brier"], brier)]
+           for r in calibration.teams.to_dict("records")])
+    table("Reliability: confidence given and key results that reached green",
+          ["Confidence", "Stands for", "Key results", "Reached green"],
+          [[(r["confidence"], None), (r["probability"], share), (r["key_results"], None),
+            (r["reached_share"], share)] for r in calibration.reliability.to_dict("records")])
+    table("Input, output and outcome key results",
+          ["Quarter", "Key results", *(kind.capitalize() for kind in KINDS)],
+          [[(r["quarter"], None), (r["key_results"], None),
+            *((r[column], share) for column in KIND_COLUMNS[2:])]
+           for r in calibration.kinds.to_dict("records")])
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 6, 13)
+
+
 def calibration_html(calibration: Calibration,
                      number: Callable[[str, object, str], str]) -> str:
     """The dashboard's calibration section; ``number`` marks each number with its source."""
