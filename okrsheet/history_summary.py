@@ -298,14 +298,17 @@ def _copies(db: "duckdb.DuckDBPyConnection") -> tuple[list[dict[str, Any]], list
 
 
 def _shells(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> list[TeamQuarter]:
-    """Team quarters without objectives: the names, dates and thresholds the reports use."""
-    frame = db.execute(f"""
-        SELECT team, quarter, quarter_start, quarter_end, as_of, green_from, orange_from,
-               source_file
-        FROM chosen c {_only(wanted)} ORDER BY quarter_index, team_key""").fetchall()
-    return [TeamQuarter(team=team, quarter=label, quarter_start=start, quarter_end=end,
-                        as_of=as_of, green_from=green, orange_from=orange, file=source)
-            for team, label, start, end, as_of, green, orange, source in frame]
+    """Team quarters without objectives or dates: the names, files and thresholds the
+    reports use (the rest is in the store)."""
+    columns = db.execute(f"""
+        SELECT team, quarter, green_from, orange_from, source_file
+        FROM chosen c {_only(wanted)} ORDER BY quarter_index, team_key""").fetchnumpy()
+    return [TeamQuarter(team=team, quarter=label, green_from=green, orange_from=orange,
+                        file=source)
+            for team, label, green, orange, source in zip(
+                columns["team"].tolist(), columns["quarter"].tolist(),
+                columns["green_from"].tolist(), columns["orange_from"].tolist(),
+                columns["source_file"].tolist())]
 
 
 def _records(db: "duckdb.DuckDBPyConnection", sql: str) -> list[dict[str, Any]]:
