@@ -139,7 +139,7 @@ def export(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
         if on_file is not None:
             on_file(path)
     if sources:
-        result.removed = _write(root, rows, sources)
+        result.removed = _write_safely(root, rows, sources)
     return result
 
 
@@ -313,6 +313,20 @@ def _partitions(root: Path) -> dict[str, Path]:
             if child.is_dir() and child.name.startswith("quarter="):
                 found[child.name.removeprefix("quarter=")] = child
     return found
+
+
+def _write_safely(root: Path, rows: dict[str, dict[str, list[dict[str, Any]]]],
+                  sources: set[str]) -> int:
+    """:func:`_write`, with a damaged partition file or a folder that can't be written to
+    as one line to act on."""
+    import pyarrow as pa
+
+    try:
+        return _write(root, rows, sources)
+    except (pa.ArrowException, OSError) as error:
+        first = " ".join(str(error).split())[:160]
+        raise OkrsheetError(f"{root}: the history can't be updated ({first}); check the "
+                            "folder, or export into a new one.") from None
 
 
 def _write(root: Path, rows: dict[str, dict[str, list[dict[str, Any]]]],

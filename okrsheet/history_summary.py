@@ -9,7 +9,9 @@ flags, status colours) are the summary's own functions, so both summaries agree 
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from okrsheet import scoring, summary
@@ -47,7 +49,7 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
     wanted = None
     if quarter is not None:
         wanted = quarter.label if isinstance(quarter, Quarter) else Quarter.parse(quarter).label
-    with connect(store, memory_limit) as db:
+    with _reading(store), connect(store, memory_limit) as db:
         _choose(db, wanted)
         company = _company_rows(db)
         if wanted is not None and wanted not in [row["quarter"] for row in company]:
@@ -71,7 +73,7 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
 
     check_store(store)
     wanted = set(result.quarters)
-    with connect(store, memory_limit) as db:
+    with _reading(store), connect(store, memory_limit) as db:
         _choose(db)
         rows = _records(db, """
             WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
@@ -116,6 +118,19 @@ def connect(store: str | os.PathLike[str], memory_limit: str = MEMORY_LIMIT
 
 
 # Private API
+
+
+@contextlib.contextmanager
+def _reading(store: str | os.PathLike[str]) -> Iterator[None]:
+    """DuckDB's errors on a damaged or emptied store as one line to act on."""
+    import duckdb
+
+    try:
+        yield
+    except duckdb.Error as error:
+        first = " ".join(str(error).split())[:160]
+        raise OkrsheetError(f"{store}: the history can't be read ({first}); export the "
+                            "workbooks again into a new folder.") from None
 
 
 def _started_rule() -> bool:

@@ -258,3 +258,13 @@ def test_the_duckdb_query_in_the_docs_runs_on_a_store(tmp_path):
         zip(teams["quarter"], teams["team"], teams["score"]))
     # share_green as the summary's, for every team quarter
     assert [share for *_, share in rows] == list(teams["share_green"])
+
+
+def test_a_damaged_partition_file_is_one_line_naming_the_store(tmp_path):
+    export([SAMPLES / "2026-Q1"], tmp_path / "history")
+    damaged = tmp_path / "history" / "key_results" / "quarter=2026-Q1" / "data.parquet"
+    damaged.write_bytes(b"PAR1 not really parquet")
+    with pytest.raises(OkrsheetError, match=r"history: the history can't be read \(.*\); export"):
+        summarise_store(tmp_path / "history")
+    with pytest.raises(OkrsheetError, match=r"history: the history can't be updated \(.*\)"):
+        export([SAMPLES / "2026-Q1"], tmp_path / "history")
