@@ -214,7 +214,7 @@ def write_calibration_sheet(book: Any, calibration: Calibration, name: str = "Ca
                 if isinstance(value, str):
                     sheet.write_string(row, column, value)  # text stays text, never a formula
                 elif value is not None:
-                    sheet.write_number(row, column, float(value), fmt)
+                    sheet.write_number(row, column, float(value), fmt)  # type: ignore[arg-type]
             row += 1
         row += 1
 
