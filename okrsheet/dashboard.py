@@ -26,6 +26,9 @@ COLOURS = {"green": "#2e7d32", "orange": "#ef6c00", "red": "#c62828", "not updat
            "lagging": "#1565c0", "check input": "#8e24aa", "not started": "#bdbdbd"}
 """One colour per status, in the charts and the tables."""
 
+TABLE_QUARTERS = 8
+"""The score table shows at most this many (latest) quarters; the trend chart all."""
+
 _STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
  color:#212121;margin:0 auto;max-width:1100px;padding:16px 24px}
@@ -46,7 +49,7 @@ th{font-weight:600;background:#f5f5f5}tr.company td{font-weight:600;border-top:2
 .up{color:#2e7d32}.down{color:#c62828}
 ul.notes{padding-left:18px}ul.tree,ul.tree ul{padding-left:20px;margin:2px 0}
 @media print{body{max-width:none;padding:0}*{-webkit-print-color-adjust:exact;
- print-color-adjust:exact}figure{flex-basis:45%}}
+ print-color-adjust:exact}figure{flex-basis:48%;max-width:48%}table{font-size:11px}}
 """
 
 
@@ -151,8 +154,13 @@ def _score_table(summary: Summary, teams: list[dict[str, Any]], company: dict[st
     for row in teams:
         grid.setdefault(row["team"], {})[row["quarter"]] = row
     latest = quarters[-1] if quarters else None
+    title = "Scores by team and quarter"
+    if len(quarters) > TABLE_QUARTERS:
+        quarters = quarters[-TABLE_QUARTERS:]
+        title += (f' <span class="legend">(the latest {TABLE_QUARTERS}; the chart shows '
+                  "all)</span>")
     head = "".join(f"<th>{_text(quarter)}</th>" for quarter in quarters)
-    lines = ["<h2>Scores by team and quarter</h2>", "<table id=\"scores\"><thead><tr><th>Team</th>",
+    lines = [f"<h2>{title}</h2>", "<table id=\"scores\"><thead><tr><th>Team</th>",
              head, "<th>Change</th></tr></thead><tbody>"]
     for team in sorted(grid, key=str.casefold):
         cells = []
@@ -311,7 +319,7 @@ def _trend_chart(summary: Summary) -> str:
     axes.plot([position[quarter] for quarter in company["quarter"]], list(company["score"]),
               color="black", linestyle="--", linewidth=2, label="Company")
     axes.axhspan(scoring.GREEN_FROM, 1.0, color=COLOURS["green"], alpha=0.06)
-    axes.set_xticks(range(len(quarters)), quarters)
+    _quarter_ticks(axes, quarters)
     axes.set_ylim(0, 1.05)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axes.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
@@ -330,10 +338,19 @@ def _status_chart(summary: Summary) -> str:
         axes.bar(range(len(quarters)), shares, bottom=bottom, color=COLOURS[status],
                  label=status, width=0.6)
         bottom = [low + share for low, share in zip(bottom, shares)]
-    axes.set_xticks(range(len(quarters)), quarters)
+    _quarter_ticks(axes, quarters)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axes.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
     return _svg(figure)
+
+
+def _quarter_ticks(axes: Any, quarters: list[str]) -> None:
+    """One tick per quarter; slanted past six, every other one labelled past twelve."""
+    axes.set_xticks(range(len(quarters)),
+                    [quarter if len(quarters) <= 12 or index % 2 == (len(quarters) - 1) % 2
+                     else "" for index, quarter in enumerate(quarters)])
+    if len(quarters) > 6:
+        axes.tick_params(axis="x", labelrotation=45, labelsize=8)
 
 
 def _reliability_chart(calibration: "Calibration") -> str:

@@ -57,6 +57,9 @@ def open_dashboard(browser, path: Path, screenshot: Path):
     page.on("request", lambda request: requests.append(request.url))
     page.goto(path.as_uri(), wait_until="load")
     page.screenshot(path=str(screenshot), full_page=True)
+    page.emulate_media(media="print")
+    screenshot.with_suffix(".pdf").write_bytes(page.pdf(format="A4", print_background=True))
+    page.emulate_media(media="screen")
     numbers = page.eval_on_selector_all(
         ".num", "nodes => nodes.map(n => [n.dataset.ref, n.dataset.value, n.textContent])")
     charts = page.eval_on_selector_all("figure[data-chart]", """nodes => nodes.map(n => {
@@ -126,6 +129,8 @@ def check_page(browser, result, calibration, tmp_path):
     assert errors == []
     assert requests == [path.as_uri()]  # the page itself, nothing else
     assert (tmp_path / "dashboard.png").stat().st_size > 50_000
+    printed = (tmp_path / "dashboard.pdf").read_bytes()  # printable: a PDF of a few A4 pages
+    assert printed.startswith(b"%PDF") and 1 <= len(re.findall(rb"/Type\s*/Page[^s]", printed)) <= 8
     drawn = {name for name, width, height, paths in charts if width > 300 and height > 150
              and paths >= 3}
     assert drawn == ({name for name, *_ in charts}) and {"trend", "status-mix"} <= drawn
