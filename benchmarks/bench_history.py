@@ -198,23 +198,26 @@ def okrsheet_summary(store: Path, quarter: str | None = None) -> dict[str, int]:
 
 def measure(method: str, store: Path) -> dict[str, float]:
     """Run ``method`` in a fresh process: seconds and peak RSS (MB)."""
-    if method == "cli":
-        command = [str(Path(sys.executable).with_name("okrsheet")), "summary", "--from",
-                   str(store), "--format", "json"]
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        seconds = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        return {"seconds": seconds, "peak_mb": peak, "rows": {}}
     output = subprocess.run([sys.executable, __file__, "--run", method, "--store", str(store)],
                             check=True, capture_output=True, text=True).stdout
-    return json.loads(output)
+    return json.loads(output.splitlines()[-1])
 
 
 def _run(method: str, store: Path) -> None:
     start = time.perf_counter()
-    quarter = LATEST if method.endswith("-quarter") else None
-    rows = (pandas_summary if method.startswith("pandas") else okrsheet_summary)(store, quarter)
+    if method == "cli":  # the command as typed, less the interpreter's start
+        import contextlib
+        import io
+
+        from okrsheet.cli import main as okrsheet_main
+
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            okrsheet_main(["summary", "--from", str(store), "--format", "json"],
+                          standalone_mode=False)
+        rows = {"json_characters": len(printed.getvalue())}
+    else:
+        quarter = LATEST if method.endswith("-quarter") else None
+        rows = (pandas_summary if method.startswith("pandas") else okrsheet_summary)(store, quarter)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "peak_mb": peak, "rows": rows}))
