@@ -115,15 +115,17 @@ def calibration_from_counts(counts: Iterable[Count], kinds: Iterable[tuple[str, 
         levels[level][1] += count if reached else 0
     forecasts: list[dict[str, Any]] = []
     per_team: dict[str, list[tuple[str, list[tuple[float, bool, int]]]]] = {}
-    for row in summary.teams.to_dict("records"):
-        found = by_team_quarter.get((row["team"], row["quarter"]))
+    flags = summary.teams["calibration"].astype(object).where(summary.teams["calibration"].notna(),
+                                                              None)
+    for team, quarter, flag in zip(summary.teams["team"].tolist(),
+                                   summary.teams["quarter"].tolist(), flags.tolist()):
+        found = by_team_quarter.get((team, quarter))
         if not found:
             continue
         total, hits, brier = _brier(found)
-        forecasts.append({"team": row["team"], "quarter": row["quarter"], "forecasts": total,
-                          "reached": hits, "brier": brier,
-                          "calibration": row["calibration"]})
-        per_team.setdefault(row["team"], []).append((row["quarter"], found))
+        forecasts.append({"team": team, "quarter": quarter, "forecasts": total,
+                          "reached": hits, "brier": brier, "calibration": flag})
+        per_team.setdefault(team, []).append((quarter, found))
     team_rows = []
     for team in sorted(per_team, key=str.casefold):
         pooled = [item for _, found in per_team[team] for item in found]
@@ -295,8 +297,13 @@ def calibration_html(calibration: Calibration,
 
 def _brier(found: list[tuple[float, bool, int]]) -> tuple[int, int, float]:
     """``(forecasts, reached, Brier score)`` of ``(probability, reached, count)`` groups."""
-    total = sum(count for _, _, count in found)
-    reached = sum(count for _, hit, count in found if hit)
-    squared = sum(count * (probability - (1.0 if hit else 0.0)) ** 2
-                  for probability, hit, count in sorted(found))
+    total = reached = 0
+    squared = 0.0
+    for probability, hit, count in sorted(found):
+        total += count
+        if hit:
+            reached += count
+            squared += count * (probability - 1.0) ** 2
+        else:
+            squared += count * probability ** 2
     return total, reached, squared / total

@@ -68,37 +68,62 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
 def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
                     memory_limit: str = MEMORY_LIMIT) -> "Calibration":
     """The calibration tables of the store (see :mod:`okrsheet.calibration`), for the team
-    quarters of ``result`` (the store's summary, perhaps of one quarter)."""
-    from okrsheet.calibration import calibration_from_counts, confidence_level, kind_name
+    quarters of ``result`` (the store's summary, perhaps of one quarter).
+
+    DuckDB counts each team quarter's forecasts by confidence level and result (six counts
+    a row) and the key results by kind per quarter; the confidence and kind entries are
+    read with :mod:`okrsheet.calibration`'s own rules (a small table joined in).
+    """
+    import pyarrow as pa
+
+    from okrsheet.calibration import (PROBABILITY, calibration_from_counts, confidence_level,
+                                      kind_name)
 
     check_store(store)
     wanted = set(result.quarters)
+    only = next(iter(wanted)) if len(wanted) == 1 else None  # read that partition alone
+    partition = "" if only is None else f"AND k.quarter = '{only}'"
+    levels = tuple(PROBABILITY)
+    pivot = ", ".join(
+        f"count(*) FILTER (WHERE m.level = '{level}' AND {'' if hit else 'NOT '}k.status = "
+        f"'{scoring.GREEN}')::INTEGER AS {level}_{'hit' if hit else 'miss'}"
+        for level in levels for hit in (False, True))
     with _reading(store), connect(store, memory_limit) as db:
-        _choose(db)
-        rows = _records(db, """
+        _choose(db, only)
+        raw = db.execute(f"SELECT DISTINCT k.confidence, k.kind FROM key_results k "
+                         f"WHERE true {partition}").fetchall()
+        confidences = sorted({value for value, _ in raw if value is not None})
+        db.register("levels", pa.table({
+            "raw": pa.array(confidences, pa.string()),
+            "level": pa.array([confidence_level(value) for value in confidences], pa.string())}))
+        db.execute("CREATE TEMP TABLE m AS SELECT * FROM levels WHERE level IS NOT NULL")
+        forecasts = _records(db, f"""
             WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
                            FROM chosen GROUP BY team_key)
-            SELECT names.display AS team, c.quarter, k.confidence, k.status, k.kind,
-                   count(*)::INTEGER AS key_results
+            SELECT names.display AS team, c.quarter, {pivot}
             FROM key_results k
+            JOIN m ON m.raw = k.confidence
             JOIN chosen c USING (source_id)
             JOIN names ON names.team_key = c.team_key
-            WHERE k.objective_id IS NOT NULL
+            WHERE k.objective_id IS NOT NULL {partition}
+              AND k.status IN ('{scoring.GREEN}', '{scoring.ORANGE}', '{scoring.RED}')
             GROUP BY ALL""")
-    counts: dict[tuple[str, str, str, bool], int] = {}
+        by_kind = _records(db, f"""
+            SELECT c.quarter, k.kind, count(*)::INTEGER AS key_results
+            FROM key_results k JOIN chosen c USING (source_id)
+            WHERE k.objective_id IS NOT NULL {partition}
+            GROUP BY ALL""")
+    counts = [(row["team"], row["quarter"], level, hit, row[f"{level}_{'hit' if hit else 'miss'}"])
+              for row in forecasts if row["quarter"] in wanted
+              for level in levels for hit in (False, True)
+              if row[f"{level}_{'hit' if hit else 'miss'}"]]
     kinds: dict[tuple[str, str], int] = {}
-    for row in rows:
-        if row["quarter"] not in wanted:
-            continue
-        kind = (row["quarter"], kind_name(row["kind"]))
-        kinds[kind] = kinds.get(kind, 0) + row["key_results"]
-        level = confidence_level(row["confidence"])
-        if level is None or row["status"] not in (scoring.GREEN, scoring.ORANGE, scoring.RED):
-            continue
-        key = (row["team"], row["quarter"], level, row["status"] == scoring.GREEN)
-        counts[key] = counts.get(key, 0) + row["key_results"]
-    return calibration_from_counts([(*key, count) for key, count in counts.items()],
-                                   [(*key, count) for key, count in kinds.items()], result)
+    for row in by_kind:
+        if row["quarter"] in wanted:
+            key = (row["quarter"], kind_name(row["kind"]))
+            kinds[key] = kinds.get(key, 0) + row["key_results"]
+    return calibration_from_counts(counts, [(*key, count) for key, count in kinds.items()],
+                                   result)
 
 
 def connect(store: str | os.PathLike[str], memory_limit: str = MEMORY_LIMIT
