@@ -169,20 +169,27 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None) -> None:
     ``by_objective`` and ``counts``: key results by status, per objective and per source,
     read from the ``wanted`` quarter's partition only when one is given."""
     _macros(db)
+    columns = ("team_quarter_id, source_file, source_id, team, team_key, quarter, quarter_index, "
+               "score, status, started, objectives, key_results, revised_targets, saved, "
+               "file_time, green_from, orange_from")
+    # copies are rare: rank only the team quarters that more than one file claims
     db.execute("""
+        CREATE TEMP TABLE claims AS
+        SELECT team_key, quarter, count(*) AS copy_count,
+               min(content_key) <> max(content_key) AS differ
+        FROM team_quarters GROUP BY ALL HAVING count(*) > 1""")
+    db.execute(f"""
         CREATE TEMP TABLE ranked AS
-        SELECT team_quarter_id, source_file, source_id, team, team_key, quarter, quarter_index, score,
-               status, started, objectives, key_results, revised_targets, saved, file_time,
-               green_from, orange_from, quarter_start, quarter_end, as_of,
-               row_number() OVER copies AS copy_rank,
-               count(*) OVER claims AS copy_count,
-               min(content_key) OVER claims <> max(content_key) OVER claims AS differ
-        FROM team_quarters
-        WINDOW claims AS (PARTITION BY team_key, quarter),
-               copies AS (PARTITION BY team_key, quarter
-                          ORDER BY saved DESC NULLS LAST, file_time DESC NULLS LAST,
-                                   source_file DESC)""")
-    db.execute("CREATE TEMP TABLE chosen AS SELECT * FROM ranked WHERE copy_rank = 1 AND NOT differ")
+        SELECT {columns}, copy_count, differ,
+               row_number() OVER (PARTITION BY team_key, quarter
+                                  ORDER BY saved DESC NULLS LAST, file_time DESC NULLS LAST,
+                                           source_file DESC) AS copy_rank
+        FROM team_quarters JOIN claims USING (team_key, quarter)""")
+    db.execute(f"""
+        CREATE TEMP TABLE chosen AS
+        SELECT {columns} FROM team_quarters ANTI JOIN claims USING (team_key, quarter)
+        UNION ALL
+        SELECT {columns} FROM ranked WHERE copy_rank = 1 AND NOT differ""")
     db.execute(f"""
         CREATE TEMP TABLE by_objective AS
         SELECT k.source_id, k.objective_id, {_STATUS_COUNTS}
@@ -315,7 +322,6 @@ def _copies(db: "duckdb.DuckDBPyConnection") -> tuple[list[dict[str, Any]], list
                r.saved, u.source_file AS used, u.saved AS used_saved
         FROM ranked r JOIN ranked u
              ON u.team_quarter_id = r.team_quarter_id AND u.copy_rank = 1
-        WHERE r.copy_count > 1
         ORDER BY r.quarter_index, r.team_key, r.copy_rank DESC""")
     duplicates: list[dict[str, Any]] = []
     files: dict[tuple[str, str], list[str]] = {}
