@@ -344,17 +344,23 @@ def _copies(db: "duckdb.DuckDBPyConnection") -> tuple[list[dict[str, Any]], list
 
 
 def _shells(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> list[TeamQuarter]:
-    """Team quarters without objectives or dates: the names, files and thresholds the
-    reports use (the rest is in the store)."""
+    """One entry per team quarter, in the teams' order, holding what the reports read from
+    team quarters: the quarter and the thresholds. Entries with the same quarter and
+    thresholds share one :class:`TeamQuarter` with no team, file or objectives (the store
+    keeps the rest; a summary from the store has no workbooks in memory)."""
     columns = db.execute(f"""
-        SELECT team, quarter, green_from, orange_from, source_file
+        SELECT quarter, green_from, orange_from
         FROM chosen c {_only(wanted)} ORDER BY quarter_index, team_key""").fetchnumpy()
-    return [TeamQuarter(team=team, quarter=label, green_from=green, orange_from=orange,
-                        file=source)
-            for team, label, green, orange, source in zip(
-                columns["team"].tolist(), columns["quarter"].tolist(),
-                columns["green_from"].tolist(), columns["orange_from"].tolist(),
-                columns["source_file"].tolist())]
+    shared: dict[tuple[str, float, float], TeamQuarter] = {}
+    shells = []
+    for key in zip(columns["quarter"].tolist(), columns["green_from"].tolist(),
+                   columns["orange_from"].tolist()):
+        shell = shared.get(key)
+        if shell is None:
+            shell = shared[key] = TeamQuarter(team=None, quarter=key[0], green_from=key[1],
+                                              orange_from=key[2])
+        shells.append(shell)
+    return shells
 
 
 def _frame(db: "duckdb.DuckDBPyConnection", sql: str) -> "pd.DataFrame":
