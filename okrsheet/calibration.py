@@ -243,52 +243,45 @@ def calibration_html(calibration: Calibration,
     """The dashboard's calibration section; ``number`` marks each number with its source."""
     import html
 
-    def text(value: object) -> str:
-        return html.escape(str(value))
+    def count(value: object) -> str:
+        return str(value)
 
-    def cell(ref: str, value: object, shown: str) -> str:
-        return f"<td>{number(ref, value, shown)}</td>"
+    def share(value: object) -> str:
+        return f"{value:.0%}"
+
+    def two_places(value: object) -> str:
+        return f"{value:.2f}"
+
+    def table(name: str, key: str, frame: "pd.DataFrame",
+              columns: list[tuple[str, str, Callable[[object], str]]]) -> str:
+        """``columns``: (column, header, how its numbers show); the first holds the name."""
+        head = "".join(f"<th>{html.escape(header)}</th>" for _, header, _ in columns)
+        lines = [f'<table id="{name}"><thead><tr>{head}</tr></thead><tbody>']
+        for row in frame.to_dict("records"):
+            ref = f"{name.replace('-', '_')}/{row[key]}"
+            cells = [f"<td>{html.escape(str(row[key]))}</td>"]
+            cells += [f"<td>{number(f'{ref}/{column}', row[column], shown(row[column]))}</td>"
+                      for column, _, shown in columns[1:]]
+            lines.append(f"<tr>{''.join(cells)}</tr>")
+        return "".join(lines) + "</tbody></table>"
 
     parts = ["<h2>Calibration: did confidence predict results?</h2>",
-             "<p class=\"legend\">Confidence read as the chance of ending green: high 80%, medium 50%, low 20%. "
-             "Brier score: 0 is perfect, 0.25 is a coin flip.</p>"]
+             '<p class="legend">Confidence read as the chance of ending green: high 80%, '
+             "medium 50%, low 20%. Brier score: 0 is perfect, 0.25 is a coin flip.</p>"]
     if len(calibration.teams):
-        parts.append('<table id="calibration-teams"><thead><tr><th>Team</th><th>Quarters</th>'
-                     "<th>Forecasts</th><th>Reached green</th><th>Brier</th></tr></thead><tbody>")
-        for row in calibration.teams.to_dict("records"):
-            ref = f"calibration_teams/{row['team']}"
-            parts.append(f"<tr><td>{text(row['team'])}</td>"
-                         + cell(f"{ref}/quarters", row["quarters"], str(row["quarters"]))
-                         + cell(f"{ref}/forecasts", row["forecasts"], str(row["forecasts"]))
-                         + cell(f"{ref}/reached", row["reached"], str(row["reached"]))
-                         + cell(f"{ref}/brier", row["brier"], f"{row['brier']:.2f}") + "</tr>")
-        parts.append("</tbody></table>")
+        parts.append(table("calibration-teams", "team", calibration.teams, [
+            ("team", "Team", count), ("quarters", "Quarters", count),
+            ("forecasts", "Forecasts", count), ("reached", "Reached green", count),
+            ("brier", "Brier", two_places)]))
     if len(calibration.reliability):
-        parts.append('<table id="reliability"><thead><tr><th>Confidence</th><th>Stands for</th>'
-                     "<th>Key results</th><th>Reached green</th></tr></thead><tbody>")
-        for row in calibration.reliability.to_dict("records"):
-            ref = f"reliability/{row['confidence']}"
-            parts.append(f"<tr><td>{text(row['confidence'])}</td>"
-                         + cell(f"{ref}/probability", row["probability"],
-                                f"{row['probability']:.0%}")
-                         + cell(f"{ref}/key_results", row["key_results"],
-                                str(row["key_results"]))
-                         + cell(f"{ref}/reached_share", row["reached_share"],
-                                f"{row['reached_share']:.0%}") + "</tr>")
-        parts.append("</tbody></table>")
+        parts.append(table("reliability", "confidence", calibration.reliability, [
+            ("confidence", "Confidence", count), ("probability", "Stands for", share),
+            ("key_results", "Key results", count), ("reached_share", "Reached green", share)]))
     if len(calibration.kinds):
-        head = "".join(f"<th>{text(kind.capitalize())}</th>" for kind in KINDS)
-        parts.append("<h2>Balance of input, output and outcome key results</h2>"
-                     f'<table id="kinds"><thead><tr><th>Quarter</th><th>Key results</th>{head}'
-                     "</tr></thead><tbody>")
-        for row in calibration.kinds.to_dict("records"):
-            ref = f"kinds/{row['quarter']}"
-            cells = "".join(cell(f"{ref}/{column}", row[column], f"{row[column]:.0%}")
-                            for column in KIND_COLUMNS[2:])
-            parts.append(f"<tr><td>{text(row['quarter'])}</td>"
-                         + cell(f"{ref}/key_results", row["key_results"], str(row["key_results"]))
-                         + cells + "</tr>")
-        parts.append("</tbody></table>")
+        parts.append("<h2>Balance of input, output and outcome key results</h2>")
+        parts.append(table("kinds", "quarter", calibration.kinds, [
+            ("quarter", "Quarter", count), ("key_results", "Key results", count),
+            *((column, kind.capitalize(), share) for column, kind in zip(KIND_COLUMNS[2:], KINDS))]))
     return "".join(parts)
 
 

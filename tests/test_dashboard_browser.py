@@ -79,25 +79,19 @@ def expected_values(result, calibration) -> dict[str, object]:
     values: dict[str, object] = {
         "summary/teams": len({row["team"] for row in document["teams"]}),
         "summary/workbooks": len(document["teams"])}
-    for row in document["teams"]:
-        for column, value in row.items():
-            values[f"teams/{row['team']}|{row['quarter']}/{column}"] = value
-    for row in document["company"]:
-        for column, value in row.items():
-            values[f"company/{row['quarter']}/{column}"] = value
     tables = json.loads(json.dumps({
         "calibration_teams": calibration.teams.to_dict("records"),
         "reliability": calibration.reliability.to_dict("records"),
         "kinds": calibration.kinds.to_dict("records")}))
-    for row in tables["calibration_teams"]:
-        for column, value in row.items():
-            values[f"calibration_teams/{row['team']}/{column}"] = value
-    for row in tables["reliability"]:
-        for column, value in row.items():
-            values[f"reliability/{row['confidence']}/{column}"] = value
-    for row in tables["kinds"]:
-        for column, value in row.items():
-            values[f"kinds/{row['quarter']}/{column}"] = value
+    keyed = [("teams", document["teams"], lambda row: f"{row['team']}|{row['quarter']}"),
+             ("company", document["company"], lambda row: row["quarter"]),
+             ("calibration_teams", tables["calibration_teams"], lambda row: row["team"]),
+             ("reliability", tables["reliability"], lambda row: row["confidence"]),
+             ("kinds", tables["kinds"], lambda row: row["quarter"])]
+    for table, rows, key in keyed:
+        for row in rows:
+            for column, value in row.items():
+                values[f"{table}/{key(row)}/{column}"] = value
     waiting = [root for tree in align(result.team_quarters).values() for root in tree.roots]
     while waiting:
         node = waiting.pop()
