@@ -45,7 +45,8 @@ from typing import TYPE_CHECKING, Any
 from okrsheet import scoring
 from okrsheet.files import OkrsheetError
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter
-from okrsheet.quarter import Quarter, QuarterError
+from okrsheet.quarter import Quarter
+from okrsheet.summary import has_started
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -105,29 +106,38 @@ def team_key(team: str) -> str:
 
 
 def export(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str], *,
+           fiscal_year_start: int = 1, named_by_start: bool = False,
            on_file: Callable[[Path], None] | None = None) -> Export:
     """Read the workbooks in ``paths`` (files or folders) and write their rows to ``store``.
 
     Rows from the same files replace their earlier rows; a workbook that can't be read
-    changes nothing. The store folder is made if missing.
+    changes nothing. The store folder is made if missing. Quarters are named as the
+    summary names them (``fiscal_year_start``, ``named_by_start``).
     """
-    from okrsheet.summary import _read_one, find_workbooks
+    from okrsheet.folders import find
+    from okrsheet.saved import is_summary_workbook, saved_time
+    from okrsheet.summary import _read_one
 
-    files = find_workbooks(paths)
-    if not files:
+    paths = list(paths)
+    search = find(paths)
+    files = [path for path in search.workbooks if not is_summary_workbook(path)]
+    if not files and not search.left_out:
         names = ", ".join(str(path) for path in paths)
-        raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods) found in {names}.")
+        raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in {names}.")
     root = _store_folder(store, create=True)
-    result = Export()
+    result = Export(left_out=list(search.left_out))
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {}  # quarter -> table -> rows
     sources: set[str] = set()
     for path in files:
-        team_quarter, scores, _, reason, saved = _read_one(path)[:5]
+        team_quarter, scores, _, reason, file_time = _read_one(path)[:5]
         if team_quarter is None:
             result.left_out.append((str(path), reason))
         else:
             source = os.path.abspath(path)
-            found = team_quarter_rows(team_quarter, source, saved, saved, scores)
+            saved = saved_time(path)[0]
+            found = team_quarter_rows(team_quarter, source, saved, file_time, scores,
+                                      fiscal_year_start=fiscal_year_start,
+                                      named_by_start=named_by_start)
             if isinstance(found, str):
                 result.left_out.append((str(path), found))
             else:
@@ -144,22 +154,22 @@ def export(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
 
 
 def team_quarter_rows(team_quarter: TeamQuarter, source: str, saved: float | None = None,
-                      file_time: float | None = None, scores: Scores | None = None
+                      file_time: float | None = None, scores: Scores | None = None, *,
+                      fiscal_year_start: int = 1, named_by_start: bool = False
                       ) -> tuple[str, dict[str, list[dict[str, Any]]]] | str:
-    """``(quarter label, {table: rows})`` for one team quarter, or why it can't be stored.
+    """``(quarter label, {table: rows})`` for one team quarter, or why it can't be stored
+    (the words the summary leaves the workbook out with).
 
     ``saved`` is the time the workbook says it was saved (else its file time): of two
     copies of one team quarter, the summary uses the one saved later.
     """
+    from okrsheet.checks import identity_problems
+
+    problems = identity_problems(team_quarter, fiscal_year_start, named_by_start)
+    if problems:
+        return f"{problems[0].cell}: {problems[0].message}"
     team = " ".join((team_quarter.team or "").split())
-    if not team:
-        return "the Team cell (B2) is blank; type the team's name."
-    if not (team_quarter.quarter or "").strip():
-        return "the Quarter cell (B3) is blank; type the quarter, like 2026-Q1."
-    try:
-        period = Quarter.parse(team_quarter.quarter or "")
-    except QuarterError as error:
-        return f"the Quarter cell (B3): {error}."
+    period = Quarter.parse(team_quarter.quarter or "", fiscal_year_start, named_by_start)
     scores = scores or team_quarter.scores()
     label = f"{period.year}-Q{period.number}"
     key = {"team_quarter_id": f"{label}/{team_key(team)}", "team": team,
@@ -205,20 +215,14 @@ def source_id(source: str) -> int:
     return int.from_bytes(hashlib.sha256(source.encode()).digest()[:8], "big", signed=True)
 
 
-def has_started(team_quarter: TeamQuarter) -> bool:
-    """True once any key result has a value (a Current or a check-in)."""
-    return any(kr.current_value not in (None, "") for kr in team_quarter.key_results)
-
-
 def content_key(team_quarter: TeamQuarter) -> str:
-    """A digest of the objective and key-result titles (case and spacing ignored): two
-    workbooks with the same digest are copies of one another, whatever their values."""
+    """A digest of the objective and key-result titles (:func:`okrsheet.copies.content`):
+    two workbooks with the same digest are copies of one another, whatever their values."""
     import hashlib
 
-    titles = [[team_key(objective.title or "")] + [team_key(kr.title or "")
-                                                    for kr in objective.key_results]
-              for objective in team_quarter.objectives]
-    return hashlib.sha256(repr(titles).encode()).hexdigest()[:16]
+    from okrsheet.copies import content
+
+    return hashlib.sha256(repr(content(team_quarter)).encode()).hexdigest()[:16]
 
 
 def arrow_table(table: str, rows: list[dict[str, Any]]) -> "pa.Table":

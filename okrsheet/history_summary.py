@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 MEMORY_LIMIT = "1GB"
 """DuckDB spills to disk past this; the summary's own tables are what stays in memory."""
 
-_NOT_STARTED = getattr(summary, "NOT_STARTED", "not started")
+_NOT_STARTED = summary.NOT_STARTED
 _STATUS_COUNTS = ", ".join(
     f"count(*) FILTER (WHERE status = '{status}')::INTEGER AS {column}"
     for status, column in zip(scoring.KR_STATUSES, COUNT_COLUMNS))
@@ -158,11 +158,6 @@ def _reading(store: str | os.PathLike[str]) -> Iterator[None]:
                             "workbooks again into a new folder.") from None
 
 
-def _started_rule() -> bool:
-    """Whether the summary scores a team that has not started as not started."""
-    return hasattr(summary, "has_started")
-
-
 def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None) -> None:
     """Macros; table ``chosen``: one source per team and quarter, as the summary picks copies
     (the later saved; none when copies differ in objectives or key results); tables
@@ -231,21 +226,19 @@ def _only(wanted: str | None, alias: str = "c") -> str:
 
 def _team_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pd.DataFrame":
     """The summary's ``teams`` table, every rule applied in SQL."""
-    started = "c.started" if _started_rule() else "true"
     total = " + ".join(f"coalesce(n.{column}, 0)" for column in COUNT_COLUMNS)
     shares = ", ".join(
         f"CASE WHEN {total} > 0 THEN coalesce(n.{column}, 0) / ({total}) END AS share_{column}"
         for column in COUNT_COLUMNS)
-    previous_started = "p.started" if _started_rule() else "true"
     frame = _frame(db, f"""
         WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
                        FROM chosen GROUP BY team_key),
              rows AS (
                 SELECT names.display AS team, c.quarter, c.source_file AS file,
-                       CASE WHEN {started} THEN c.score END AS score,
-                       CASE WHEN {started} THEN c.status ELSE '{_NOT_STARTED}' END AS status,
+                       CASE WHEN c.started THEN c.score END AS score,
+                       CASE WHEN c.started THEN c.status ELSE '{_NOT_STARTED}' END AS status,
                        c.objectives, c.key_results, {shares}, c.revised_targets,
-                       CASE WHEN {previous_started} THEN p.score END AS previous_score,
+                       CASE WHEN p.started THEN p.score END AS previous_score,
                        c.quarter_index, c.team_key
                 FROM chosen c
                 JOIN names USING (team_key)
@@ -261,14 +254,13 @@ def _team_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pd.Data
 
 
 def _objective_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pd.DataFrame":
-    started = "c.started" if _started_rule() else "true"
     counts = ", ".join(f"coalesce(n.{column}, 0)::BIGINT AS {column}" for column in COUNT_COLUMNS)
     frame = _frame(db, f"""
         WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
                        FROM chosen GROUP BY team_key)
         SELECT names.display AS team, c.quarter, c.source_file AS file, o.number::BIGINT AS number,
-               o.title AS objective, CASE WHEN {started} THEN o.score END AS score,
-               CASE WHEN {started} THEN o.status ELSE '{_NOT_STARTED}' END AS status,
+               o.title AS objective, CASE WHEN c.started THEN o.score END AS score,
+               CASE WHEN c.started THEN o.status ELSE '{_NOT_STARTED}' END AS status,
                o.key_results::BIGINT AS key_results, {counts},
                o.revised_targets::BIGINT AS revised_targets
         FROM objectives o
@@ -283,7 +275,7 @@ def _objective_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pd
 def _company_rows(db: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
     """The company roll-up: sums in SQL, the mean of the team scores in Python (the same
     additions in the same order as the workbook summary, so the same last bit)."""
-    counted = "started" if _started_rule() else "true"
+    counted = "started"
     sums = ", ".join(f"coalesce(sum({column}) FILTER (WHERE {counted}), 0)::BIGINT AS {column}"
                      for column in COUNT_COLUMNS)
     rows = _records(db, f"""
@@ -304,7 +296,7 @@ def _company_rows(db: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
         score = sum(scores) / len(scores) if scores else None
         scores_by_index[row["quarter_index"]] = score
         previous = scores_by_index.get(row["quarter_index"] - 1)
-        any_started = row["teams"] > row["not_started"] or not _started_rule()
+        any_started = row["teams"] > row["not_started"]
         counts = {status: row[column] for status, column in zip(scoring.KR_STATUSES, COUNT_COLUMNS)}
         company.append({
             "quarter": row["quarter"], "teams": row["teams"], "not_started": row["not_started"],
@@ -395,7 +387,5 @@ def _summary(teams: "pd.DataFrame", company: list[dict[str, Any]], objectives: "
         "left_out": frame([], summary.LEFT_OUT_COLUMNS),
         "duplicates": frame(duplicates, summary.DUPLICATE_COLUMNS),
     }
-    conflict_columns = getattr(summary, "CONFLICT_COLUMNS", None)
-    if conflict_columns is not None:
-        tables["conflicts"] = frame(conflicts, conflict_columns)
-    return summary.Summary(**tables, team_quarters=shells)
+    return summary.Summary(**tables, conflicts=frame(conflicts, summary.CONFLICT_COLUMNS),
+                           team_quarters=shells)
