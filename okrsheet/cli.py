@@ -232,15 +232,18 @@ def _check_quarter_option(quarter: str | None) -> None:
             raise SystemExit(2) from None
 
 
-def _check_output(output: str, inputs=(), force: bool = False) -> None:
-    """Refuse, before any work, an output that is not .xlsx, is an input, exists (without
-    --force), or can't be written (missing or read-only folder, name too long)."""
+def _check_output(output: str, inputs=(), force: bool = False,
+                  suffixes: tuple[str, ...] = (".xlsx",)) -> None:
+    """Refuse, before any work, an output that does not end in one of ``suffixes``, is an
+    input, exists (without --force), or can't be written (missing or read-only folder, name
+    too long)."""
     import os
 
     from okrsheet.files import check_output
 
-    if not output.lower().endswith(".xlsx"):
-        raise click.BadParameter("the output must end in .xlsx", param_hint="-o/--output")
+    if not output.lower().endswith(suffixes):
+        raise click.BadParameter(f"the output must end in {' or '.join(suffixes)}",
+                                 param_hint="-o/--output")
     if any(os.path.exists(output) and os.path.samefile(output, path) for path in inputs):
         raise click.BadParameter("the output is one of the input files; okrsheet never "
                                  "writes over an input. Choose another name.",
@@ -364,10 +367,49 @@ def merge_command(base, copies, output, prefer, force) -> None:
     click.echo(f"Wrote {visible(output)}.")
 
 
-@main.command(name="summary")
+SUMMARY_OUTPUTS = (".xlsx", ".html")
+"""What summary -o writes: the summary workbook, or the dashboard."""
+
+
+@main.command(name="export")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", "history", required=True, type=click.Path(file_okay=False),
+              help="The history folder (made if missing).")
+@fiscal_year_options
+@user_errors
+def export_command(paths, history, fiscal_year_start, named_by) -> None:
+    """Export workbooks to a history store: Parquet tables partitioned by quarter.
+
+    PATHS are workbooks or folders. Exporting a workbook again replaces its rows and
+    nothing else; a workbook that can't be read changes nothing and is listed with the
+    reason (exit status 1). Query the store with okrsheet summary --from HISTORY, or with
+    DuckDB, Spark or pandas (docs/history.md).
+    """
+    from okrsheet.history import export
+    from okrsheet.text import visible
+
+    result = export(paths, history, fiscal_year_start=fiscal_year_start,
+                    named_by_start=named_by == "start")
+    for file, reason in result.left_out:
+        click.echo(visible(f"Left out {file}: {reason}"), err=True)
+    quarters = sorted({quarter for _, _, quarter in result.written})
+    span = "" if not quarters else f" ({quarters[0]}" + (
+        f" to {quarters[-1]})" if len(quarters) > 1 else ")")
+    count = len(result.written)
+    click.echo(f"Exported {count} workbook{'s' if count != 1 else ''} to "
+               f"{visible(history)}{span}.")
+    if result.left_out:
+        raise SystemExit(1)
+
+
+@main.command(name="summary")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--from", "history", type=click.Path(file_okay=False),
+              help="Summarise the history store made by okrsheet export (computed in DuckDB) "
+                   "instead of workbooks.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Also write a summary workbook (.xlsx) with charts.")
+              help="Also write a summary workbook (.xlsx) with charts, or a dashboard (.html): "
+                   "one self-contained page.")
 @click.option("--format", "output_format", default="table", show_default=True,
               type=click.Choice(["table", "markdown", "csv", "json"]),
               help="How to print the summary.")
@@ -386,28 +428,35 @@ def merge_command(base, copies, output, prefer, force) -> None:
 @fiscal_year_options
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @user_errors
-def summary_command(paths, output, output_format, quarter, objectives, tree, keep_going, prefer,
-                    fiscal_year_start, named_by, force) -> None:
+def summary_command(paths, history, output, output_format, quarter, objectives, tree,
+                    keep_going, prefer, fiscal_year_start, named_by, force) -> None:
     """Summarise many teams' workbooks over quarters: scores, changes, calibration.
 
     PATHS are workbooks or folders (searched for .xlsx, .xlsm, .ods and .xls). Files that
     can't be read (.xlsb, .csv, .numbers...) are listed with the reason and left out: exit
     status 1 then, unless --keep-going. Lock files and the summary's own output are skipped,
-    with a line.
+    with a line. With --from HISTORY, the store made by okrsheet export is summarised
+    instead (docs/history.md). An OUTPUT ending in .html is the dashboard.
     """
     import sys
 
-    from okrsheet import report, report_terminal, report_text, summary_workbook
     from okrsheet.quarter import Quarter, QuarterError
     from okrsheet.folders import find
     from okrsheet.summary import summarise
-    from okrsheet.text import shown, visible
 
     if quarter is not None:
         try:
             quarter = Quarter.parse(quarter)
         except QuarterError as error:
             raise click.BadParameter(str(error), param_hint="--quarter") from None
+    if history is not None or not paths:
+        if history is None:
+            raise click.UsageError("give workbooks or folders, or --from HISTORY.")
+        if paths or prefer:
+            raise click.UsageError("--from HISTORY summarises the store alone; give no "
+                                   "workbooks or --prefer with it.")
+        _summary_from_history(history, output, output_format, quarter, objectives, tree, force)
+        return
     search = find(paths)
     files = search.workbooks
     if not files and not search.left_out:
@@ -416,7 +465,7 @@ def summary_command(paths, output, output_format, quarter, objectives, tree, kee
         raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in "
                             f"{', '.join(paths)}.")
     if output is not None:
-        _check_output(output, files, force)
+        _check_output(output, files, force, SUMMARY_OUTPUTS)
     _check_preferred(prefer, files)
     fiscal = {"fiscal_year_start": fiscal_year_start, "named_by_start": named_by == "start"}
     workers = None if len(files) >= 100 else 1  # processes pay off only for many files
@@ -432,8 +481,34 @@ def summary_command(paths, output, output_format, quarter, objectives, tree, kee
         result = summarise(paths, quarter, workers=workers, prefer=prefer, **fiscal)
     if result.teams.empty:
         raise _no_summary(result)
+    from okrsheet.calibration import calibrate
+
+    _print_summary(result, calibrate(result), output, output_format, objectives, tree, force)
+    if (len(result.left_out) or len(result.conflicts)) and not keep_going:
+        raise SystemExit(1)
+
+
+def _summary_from_history(history, output, output_format, quarter, objectives, tree,
+                          force) -> None:
+    from okrsheet.history_summary import calibrate_store, summarise_store
+
+    if output is not None:
+        _check_output(output, (), force, SUMMARY_OUTPUTS)
+    result = summarise_store(history, quarter)
+    _print_summary(result, calibrate_store(history, result), output, output_format,
+                   objectives, tree, force)
+    if len(result.conflicts):
+        raise SystemExit(1)
+
+
+def _print_summary(result, calibration, output, output_format, objectives, tree,
+                   force) -> None:
+    """Print ``result`` as asked and write OUTPUT (an .xlsx workbook or an .html dashboard)."""
+    from okrsheet import report, report_terminal, report_text, summary_workbook
+    from okrsheet.text import shown, visible
+
     if output_format == "json":
-        click.echo(report.json_text(result, objectives), nl=False)
+        click.echo(report.json_text(result, objectives, calibration), nl=False)
     elif output_format == "csv" and tree:
         from okrsheet.alignment_report import csv_rows
 
@@ -441,7 +516,7 @@ def summary_command(paths, output, output_format, quarter, objectives, tree, kee
     elif output_format == "csv":
         click.echo(report.csv_rows_text(result, objectives), nl=False)
     elif output_format == "markdown":
-        click.echo(report_text.markdown(result, objectives))
+        click.echo(report_text.markdown(result, objectives, calibration))
     else:
         report_terminal.print_table(shown(result), objectives=objectives)
         if tree:
@@ -457,11 +532,15 @@ def summary_command(paths, output, output_format, quarter, objectives, tree, kee
             click.echo(visible(line), err=True)
         for row in report.records(result.skipped):
             click.echo(visible(f"Skipped {row['file']}: {row['reason']}"), err=True)
-    if output is not None:
-        summary_workbook.write_summary_workbook(result, output, force=force)
+    if output is not None and str(output).lower().endswith(".html"):
+        from okrsheet.dashboard import write_dashboard
+
+        write_dashboard(result, output, force=force, calibration=calibration)
         click.echo(f"Wrote {visible(output)}.", err=True)
-    if (len(result.left_out) or len(result.conflicts)) and not keep_going:
-        raise SystemExit(1)
+    elif output is not None:
+        summary_workbook.write_summary_workbook(result, output, force=force,
+                                                confidence=calibration)
+        click.echo(f"Wrote {visible(output)}.", err=True)
 
 
 def _check_preferred(prefer, files) -> None:

@@ -30,6 +30,8 @@ from okrsheet.text import visible
 if TYPE_CHECKING:
     import pandas as pd
 
+    from okrsheet.calibration import Calibration
+
 _MOVED = {"print_table": "report_terminal",
           "markdown": "report_text", "write_summary_workbook": "summary_workbook",
           "summary_workbook_bytes": "summary_workbook"}
@@ -92,9 +94,12 @@ def csv_table_text(table: list[dict[str, object]], columns: tuple[str, ...] | No
     return buffer.getvalue()
 
 
-def json_text(summary: Summary, objectives: bool = False) -> str:
+def json_text(summary: Summary, objectives: bool = False,
+              confidence: "Calibration | None" = None) -> str:
     """JSON object: ``teams`` (or ``objectives``) rows, ``company``, ``calibration``,
-    ``left_out``, ``duplicates``, ``conflicts`` and ``skipped``; scores as fractions 0..1, blanks as null."""
+    ``left_out``, ``duplicates``, ``conflicts`` and ``skipped``; scores as fractions 0..1, blanks as null.
+    With ``confidence`` (:mod:`okrsheet.calibration`), also ``confidence``: each team's
+    Brier score, the reliability table and the input/output/outcome balance."""
     key = "objectives" if objectives else "teams"
     document = {
         key: rows(summary, objectives),
@@ -110,6 +115,10 @@ def json_text(summary: Summary, objectives: bool = False) -> str:
         from okrsheet.alignment_report import alignment_data
 
         document.update(alignment_data(trees))
+    if confidence is not None:
+        from okrsheet.calibration import calibration_records
+
+        document["confidence"] = calibration_records(confidence)
     return json_document(document) + "\n"
 
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from okrsheet.cells import round_half_away
 from okrsheet.report import (change_text, grid, notes, percent, previous_label, records,
                              red_objectives)
 from okrsheet.summary import KR_STATUSES, NOT_STARTED, Row, Summary
 from okrsheet.text import markdown as markdown_text
 
+if TYPE_CHECKING:
+    from okrsheet.calibration import Calibration
+
 # Public API
 
 
-def markdown(summary: Summary, objectives: bool = False) -> str:
+def markdown(summary: Summary, objectives: bool = False,
+             confidence: "Calibration | None" = None) -> str:
     """The summary as markdown a manager can paste into an email or a chat."""
     latest = summary.latest_quarter
     company = {row["quarter"]: row for row in records(summary.company)}
@@ -59,6 +65,10 @@ def markdown(summary: Summary, objectives: bool = False) -> str:
         from okrsheet.alignment_report import tree_lines
 
         lines += ["## Alignment", "", *tree_lines(trees, markdown=True), ""]
+    if confidence is not None:  # how well confidence predicted results
+        from okrsheet.calibration import calibration_markdown
+
+        lines += ["", calibration_markdown(confidence)]
     return "\n".join(lines)
 
 

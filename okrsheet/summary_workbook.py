@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import os
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from okrsheet import layout, scoring
 from okrsheet.files import write_atomic
@@ -23,15 +24,19 @@ TEAM_QUARTERS_SHEET = "Team quarters"
 FILES_SHEET = "Files"
 CHART_DATA_SHEET = "Chart data"
 
+if TYPE_CHECKING:
+    from okrsheet.calibration import Calibration
+
 # Public API
 
 
-def write_summary_workbook(summary: Summary, path: str | os.PathLike, force: bool = False) -> None:
+def write_summary_workbook(summary: Summary, path: str | os.PathLike, force: bool = False,
+                           confidence: "Calibration | None" = None) -> None:
     """Write the summary workbook at ``path`` atomically; refuses to replace a file without ``force``."""
-    write_atomic(path, summary_workbook_bytes(summary), force=force)
+    write_atomic(path, summary_workbook_bytes(summary, confidence), force=force)
 
 
-def summary_workbook_bytes(summary: Summary) -> bytes:
+def summary_workbook_bytes(summary: Summary, confidence: "Calibration | None" = None) -> bytes:
     """The summary workbook (.xlsx): team-by-quarter sheet with charts, a sheet per quarter,
     every team quarter as a row, and the files used, left out and duplicated."""
     import xlsxwriter
@@ -43,6 +48,10 @@ def summary_workbook_bytes(summary: Summary) -> bytes:
                          "created": dt.datetime(2000, 1, 1)})
     formats = _formats(book)
     _WorkbookWriter(book, summary, formats).write()
+    if confidence is not None:  # how well confidence predicted results (okrsheet.calibration)
+        from okrsheet.calibration import write_calibration_sheet
+
+        write_calibration_sheet(book, confidence)
     book.close()
     return buffer.getvalue()
 

@@ -1,0 +1,82 @@
+"""okrsheet export and okrsheet summary --from / -o dashboard.html: the commands over the
+history store, the dashboard and calibration."""
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from okrsheet.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [*map(str, args)], catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def without_paths(document):
+    """The JSON summary with file paths and reasons left out (absolute in the store)."""
+    for rows in document.values():
+        if isinstance(rows, list):
+            for row in rows:
+                for key in ("file", "used", "not_used", "files", "reason"):
+                    row.pop(key, None)
+    return document
+
+
+def test_summary_from_the_exported_samples_prints_the_json_of_the_samples(tmp_path):
+    exported = run("export", SAMPLES, "-o", tmp_path / "history")
+    assert exported.exit_code == 0
+    workbooks = run("summary", SAMPLES, "--format", "json")
+    assert f"Exported {len(json.loads(workbooks.stdout)['teams'])} workbooks to" in exported.output
+    history = run("summary", "--from", tmp_path / "history", "--format", "json")
+    assert history.exit_code == 0
+    assert without_paths(json.loads(history.stdout)) == without_paths(json.loads(workbooks.stdout))
+    assert "confidence" in json.loads(history.stdout)  # calibration is part of the JSON
+
+
+def test_export_of_a_workbook_that_cannot_be_read_names_it_and_exits_1(tmp_path):
+    folder = tmp_path / "books"
+    shutil.copytree(SAMPLES / "2026-Q1", folder)
+    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    result = run("export", folder, "-o", tmp_path / "history")
+    assert result.exit_code == 1
+    assert "Left out" in result.output and "broken.xlsx" in result.output
+    assert "Exported 4 workbooks" in result.output
+
+
+def test_summary_needs_workbooks_or_a_history_but_not_both(tmp_path):
+    assert run("summary").exit_code == 2
+    run("export", SAMPLES / "2026-Q1", "-o", tmp_path / "history")
+    both = run("summary", SAMPLES, "--from", tmp_path / "history")
+    assert both.exit_code == 2 and "--from HISTORY summarises the store alone" in both.output
+
+
+def test_summary_from_a_folder_that_is_no_history_is_one_line(tmp_path):
+    result = run("summary", "--from", tmp_path)
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0 and "okrsheet export" in result.output
+
+
+def test_summary_writes_the_dashboard_for_an_html_output_and_never_over_a_file(tmp_path):
+    result = run("summary", SAMPLES, "-o", tmp_path / "dashboard.html", "--quarter", "2026-Q4")
+    assert result.exit_code == 0
+    page = (tmp_path / "dashboard.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+    again = run("summary", SAMPLES, "-o", tmp_path / "dashboard.html")
+    assert again.exit_code != 0 and "already exists" in again.output
+    assert (tmp_path / "dashboard.html").read_text() == page
+
+
+def test_the_markdown_and_the_workbook_carry_the_calibration(tmp_path):
+    import openpyxl
+
+    markdown = run("summary", SAMPLES, "--format", "markdown")
+    assert "## Input, output and outcome key results" in markdown.stdout
+    run("summary", SAMPLES, "-o", tmp_path / "summary.xlsx")
+    assert "Calibration" in openpyxl.load_workbook(tmp_path / "summary.xlsx").sheetnames
