@@ -83,7 +83,8 @@ def calibrate(summary: "Summary") -> Calibration:
     """The calibration of a summary made from workbooks (its team quarters)."""
     counts: dict[tuple[str, str, str, bool], int] = {}
     kinds: dict[tuple[str, str], int] = {}
-    for team_quarter, row in zip(summary.team_quarters, summary.teams.to_dict("records")):
+    teams = [tq for tq in summary.team_quarters if tq.level == "team"]  # the tables' rows
+    for team_quarter, row in zip(teams, summary.teams.to_dict("records")):
         team, quarter = row["team"], row["quarter"]
         for objective in team_quarter.objectives:
             for kr in objective.key_results:

@@ -160,13 +160,14 @@ def _reading(store: str | os.PathLike[str]) -> Iterator[None]:
 
 def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None) -> None:
     """Macros; table ``chosen``: one source per team and quarter, as the summary picks copies
-    (the later saved; none when copies differ in objectives or key results); tables
+    (the later saved; none when copies differ in objectives or key results), teams' only
+    (company and person workbooks are not in the summary's tables); tables
     ``by_objective`` and ``counts``: key results by status, per objective and per source,
     read from the ``wanted`` quarter's partition only when one is given."""
     _macros(db)
     columns = ("team_quarter_id, source_file, source_id, team, team_key, quarter, quarter_index, "
                "score, status, started, objectives, key_results, revised_targets, saved, "
-               "file_time, green_from, orange_from")
+               "file_time, green_from, orange_from, level")
     # copies are rare: rank only the team quarters that more than one file claims
     db.execute("""
         CREATE TEMP TABLE claims AS
@@ -183,8 +184,10 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None) -> None:
     db.execute(f"""
         CREATE TEMP TABLE chosen AS
         SELECT {columns} FROM team_quarters ANTI JOIN claims USING (team_key, quarter)
+        WHERE level = 'team' OR level IS NULL
         UNION ALL
-        SELECT {columns} FROM ranked WHERE copy_rank = 1 AND NOT differ""")
+        SELECT {columns} FROM ranked
+        WHERE copy_rank = 1 AND NOT differ AND (level = 'team' OR level IS NULL)""")
     db.execute(f"""
         CREATE TEMP TABLE by_objective AS
         SELECT k.source_id, k.objective_id, {_STATUS_COUNTS}
