@@ -131,7 +131,7 @@ def export(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
     for path in files:
         team_quarter, scores, _, reason, file_time = _read_one(path)[:5]
         if team_quarter is None:
-            result.left_out.append((str(path), reason))
+            result.left_out.append((str(path), reason or "it can't be read."))
         else:
             source = os.path.abspath(path)
             saved = saved_time(path)[0]

@@ -101,7 +101,7 @@ def json_text(summary: Summary, objectives: bool = False,
     With ``confidence`` (:mod:`okrsheet.calibration`), also ``confidence``: each team's
     Brier score, the reliability table and the input/output/outcome balance."""
     key = "objectives" if objectives else "teams"
-    document = {
+    document: dict[str, object] = {
         key: rows(summary, objectives),
         "company": records(summary.company),
         "calibration": records(summary.calibration),

@@ -75,19 +75,16 @@ def open_dashboard(browser, path: Path, screenshot: Path):
 
 def expected_values(result, calibration) -> dict[str, object]:
     """Every ``data-ref`` the page may show, with its value from the JSON summary."""
-    document = json.loads(report.json_text(result))
+    document = json.loads(report.json_text(result, confidence=calibration))
     values: dict[str, object] = {
         "summary/teams": len({row["team"] for row in document["teams"]}),
         "summary/workbooks": len(document["teams"])}
-    tables = json.loads(json.dumps({
-        "calibration_teams": calibration.teams.to_dict("records"),
-        "reliability": calibration.reliability.to_dict("records"),
-        "kinds": calibration.kinds.to_dict("records")}))
+    confidence = document["confidence"]
     keyed = [("teams", document["teams"], lambda row: f"{row['team']}|{row['quarter']}"),
              ("company", document["company"], lambda row: row["quarter"]),
-             ("calibration_teams", tables["calibration_teams"], lambda row: row["team"]),
-             ("reliability", tables["reliability"], lambda row: row["confidence"]),
-             ("kinds", tables["kinds"], lambda row: row["quarter"])]
+             ("calibration_teams", confidence["teams"], lambda row: row["team"]),
+             ("reliability", confidence["reliability"], lambda row: row["confidence"]),
+             ("kinds", confidence["kinds"], lambda row: row["quarter"])]
     for table, rows, key in keyed:
         for row in rows:
             for column, value in row.items():
