@@ -85,3 +85,18 @@ def test_the_markdown_and_the_workbook_carry_the_calibration(tmp_path):
     assert "## Input, output and outcome key results" in markdown.stdout
     run("summary", SAMPLES, "-o", tmp_path / "summary.xlsx")
     assert "Calibration" in openpyxl.load_workbook(tmp_path / "summary.xlsx").sheetnames
+
+
+def test_the_dashboard_from_the_store_shows_the_numbers_of_the_workbooks_dashboard(tmp_path):
+    import re
+
+    run("export", SAMPLES, "-o", tmp_path / "history")
+    assert run("summary", "--from", tmp_path / "history", "-o", tmp_path / "store.html").exit_code == 0
+    assert run("summary", SAMPLES, "-o", tmp_path / "books.html").exit_code == 0
+
+    def numbers(name):  # every checked number but the alignment tree's (workbooks only)
+        page = (tmp_path / name).read_text()
+        return [found for found in re.findall(r'data-ref="([^"]+)" data-value="([^"]*)"', page)
+                if not found[0].startswith("alignment/")]
+
+    assert numbers("store.html") == numbers("books.html") and len(numbers("store.html")) > 50
