@@ -568,3 +568,87 @@ def _no_summary(result):
         return OkrsheetError("none of the workbooks could be used (left out, or in conflict), "
                              "so there is nothing to summarise.")
     return OkrsheetError("none of the workbooks could be read, so there is nothing to summarise.")
+
+
+def _week_of(team_quarter, week, as_of=None) -> int:
+    """``--week``, else the check-in week of ``as_of``, the workbook's As of, or today."""
+    import datetime as dt
+
+    from okrsheet.checkin import check_in_week
+
+    if week is not None:
+        return week
+    return check_in_week(team_quarter, as_of or team_quarter.as_of or dt.date.today())
+
+
+CHECK_IN_WEEK_CHOICES = click.Choice(["3", "5", "7", "9", "11", "13"])
+
+
+@main.command(name="split")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False),
+              help="Folder for the owners' Check-in workbooks (made if missing).")
+@click.option("--week", type=CHECK_IN_WEEK_CHOICES,
+              help="Check-in week (default: the check-in week of the workbook's As of, else today).")
+@click.option("--force", is_flag=True, help="Replace Check-in workbooks that exist.")
+@user_errors
+def split_command(file, folder, week, force) -> None:
+    """Write one small Check-in workbook per owner, to email: only their key results, with
+    Value, Confidence and Comment to fill in. Bring the replies back with okrsheet collect."""
+    from okrsheet.checkin import write_check_ins
+
+    team_quarter = _read_okrs(file, strict=False)
+    chosen = _week_of(team_quarter, int(week) if week else None)
+    for owner in write_check_ins(team_quarter, folder, chosen, force=force):
+        click.echo(f"Wrote {owner.path}: {owner.owner or 'no owner'}, "
+                   f"{len(owner.key_results)} key result(s).")
+    click.echo(f"Week {chosen}: send each owner their file; collect the replies with "
+               f"okrsheet collect {file} REPLY... -o UPDATED.xlsx --week {chosen}")
+
+
+@main.command(name="collect")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("replies", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the updated team workbook (.xlsx).")
+@click.option("--week", type=CHECK_IN_WEEK_CHOICES,
+              help="The week being collected (default: the check-in week of the workbook's "
+                   "As of, else today); a late reply is collected with its own week.")
+@click.option("--prefer", metavar="REPLY|first|last",
+              help="Which reply wins where two disagree (default: stop and list conflicts).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@user_errors
+def collect_command(file, replies, output, week, prefer, force) -> None:
+    """Write owners' Check-in replies (values, confidences, comments) into FILE's check-in week.
+
+    A reply for another team, quarter or week, an unknown key result or a value that is not
+    a number (done / not done for a milestone): one line each, nothing written, exit status 1.
+    """
+    from okrsheet.changes import MergeConflicts, UnknownCopy
+    from okrsheet.collect import ReplyProblems, collect, read_reply
+    from okrsheet.writer import write_workbook
+
+    _check_output(output, (file, *replies), force)
+    team_quarter = _read_okrs(file)
+    chosen = _week_of(team_quarter, int(week) if week else None)
+    try:
+        result = collect(team_quarter, [read_reply(reply) for reply in replies], chosen, prefer)
+    except UnknownCopy as error:
+        raise click.BadParameter(str(error), param_hint="--prefer") from None
+    except ReplyProblems as error:
+        for problem in error.problems:
+            click.echo(f"Problem: {problem}", err=True)
+        raise
+    except MergeConflicts as error:
+        for conflict in error.conflicts:
+            click.echo(f"Conflict: {conflict}", err=True)
+        raise
+    write_workbook(result.team_quarter, output, force=force)
+    for reply in replies:
+        changes = [change for name, change in result.changes if name == reply]
+        click.echo(f"{reply}: {len(changes)} change(s)" + "".join(f"\n  {change}" for change in changes))
+    for conflict in result.conflicts:
+        click.echo(f"Resolved: {conflict}")
+    for note in result.notes:
+        click.echo(f"Note: {note}")
+    click.echo(f"Wrote {output} (week {chosen}).")
