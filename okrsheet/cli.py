@@ -652,3 +652,37 @@ def collect_command(file, replies, output, week, prefer, force) -> None:
     for note in result.notes:
         click.echo(f"Note: {note}")
     click.echo(f"Wrote {output} (week {chosen}).")
+
+
+@main.command(name="status")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Date to judge at (default: the workbook's As of, else today).")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "html"]),
+              default="text", show_default=True,
+              help="Text for the terminal, Markdown for an email or chat, one HTML file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the page to this file instead of printing it.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@user_errors
+def status_command(file, as_of, output_format, output, force) -> None:
+    """The page that opens the weekly meeting: per key result its status, progress and change
+    since the last check-in, pace, confidence, a week-13 forecast, and the stale ones."""
+    import datetime as dt
+    import os
+
+    from okrsheet.files import write_atomic
+    from okrsheet.status import status_page
+    from okrsheet.statuspage import render
+
+    if output is not None and os.path.exists(output) and os.path.samefile(output, file):
+        raise click.BadParameter("the output is the input file; choose another name.",
+                                 param_hint="-o/--output")
+    team_quarter = _read_okrs(file, strict=False)
+    day = as_of.date() if as_of else team_quarter.as_of or dt.date.today()
+    page = render(status_page(team_quarter, day), output_format)
+    if output is None:
+        click.echo(page, nl=not page.endswith("\n"))
+    else:
+        write_atomic(output, page.encode("utf-8"), force=force)
+        click.echo(f"Wrote {output}.")

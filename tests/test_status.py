@@ -1,0 +1,140 @@
+"""The weekly status: progress change, forecast, stale key results, and the three renderings."""
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+
+from okrsheet.cli import main
+from okrsheet.model import KeyResult, Objective, TeamQuarter
+from okrsheet.status import forecast, is_stale, progress_change, started_weeks, status_page
+from okrsheet.statuspage import html_page, markdown, text
+from okrsheet.writer import write_workbook
+
+START = dt.date(2027, 1, 1)  # 2027-Q1: week 3 starts 15 Jan, week 5 29 Jan, week 7 12 Feb
+
+
+def kr(kind="increase", start=0.0, target=100.0, check_ins=None, **more):
+    return KeyResult("A key result", owner="Sam", type=kind, start=start, target=target,
+                     check_ins=dict(check_ins or {}), **more)
+
+
+@pytest.mark.parametrize(("key_result", "week", "change"), [
+    (kr(check_ins={3: 20.0, 5: 45.0}), 5, 0.25),  # 45% now - 20% at week 3
+    (kr(check_ins={3: 20.0}), 5, 0.0),  # nothing new in week 5: no change
+    (kr(check_ins={5: 45.0}), 5, None),  # no value before week 5
+    (kr(check_ins={3: 20.0}), 3, None),  # the first check-in has nothing before it
+    (kr("decrease", 74.0, 55.0, {3: 70.0, 5: 65.0}), 5, 5 / 19),  # (74-65)/19 - (74-70)/19
+    (kr(check_ins={3: 50.0}, current=30.0), 5, -0.2),  # typed Current 30% vs 50% at week 3
+    (kr("milestone", None, None, {3: "not done", 5: "done"}), 5, 1.0),
+])
+def test_progress_change_is_now_minus_the_previous_check_in(key_result, week, change):
+    assert progress_change(key_result, week) == (None if change is None else pytest.approx(change))
+
+
+@pytest.mark.parametrize(("key_result", "value", "progress", "status"), [
+    # increase from Start 0 (week 1) through 20 at week 3: 20 * 12 / 2 = 120 -> 100%
+    (kr(check_ins={3: 20.0}), 120.0, 1.0, "green"),
+    # through 25 at week 7: 25 * 12 / 6 = 50 -> 50%
+    (kr(check_ins={3: 20.0, 7: 25.0}), 50.0, 0.5, "orange"),
+    # decrease 74 -> 55, 70 at week 5: 74 - 4 * 12 / 4 = 62 -> 12 / 19 = 63%
+    (kr("decrease", 74.0, 55.0, {5: 70.0}), 62.0, 12 / 19, "orange"),
+    # stay below 10: 8 at week 3, 9 at week 5: +0.5 a week, 9 + 0.5 * 8 = 13 -> missed
+    (kr("stay below", None, 10.0, {3: 8.0, 5: 9.0}), 13.0, 0.0, "red"),
+    # stay above 40: 45 then 44: -0.5 a week, 44 - 0.5 * 8 = 40 -> still met
+    (kr("stay above", None, 40.0, {3: 45.0, 5: 44.0}), 40.0, 1.0, "green"),
+    # one value of a stay above: it holds
+    (kr("stay above", None, 40.0, {7: 39.0}), 39.0, 0.0, "red"),
+    (kr("milestone", None, None, {5: "done"}), "done", 1.0, "green"),
+    (kr("milestone", None, None, {5: "not done"}), "open", None, None),
+    # a revised target counts: 30 at week 7 forecasts 60 of the revised 60
+    (kr(check_ins={7: 30.0}, revised_target=60.0), 60.0, 1.0, "green"),
+])
+def test_the_forecast_follows_the_documented_rule(key_result, value, progress, status):
+    found = forecast(key_result)
+    assert found.value == pytest.approx(value) if isinstance(value, float) else found.value == value
+    assert found.progress == (None if progress is None else pytest.approx(progress))
+    assert found.status == status
+
+
+@pytest.mark.parametrize("key_result", [
+    kr(),  # no check-in yet
+    kr(check_ins={3: "abc"}),  # an input to check
+    kr(target="fifty", check_ins={3: 20.0}),
+])
+def test_there_is_no_forecast_without_a_usable_check_in(key_result):
+    assert forecast(key_result) is None
+
+
+@pytest.mark.parametrize(("check_ins", "as_of", "lagging", "stale"), [
+    ({}, dt.date(2027, 1, 20), False, False),  # only week 3 has started
+    ({}, dt.date(2027, 1, 29), False, True),  # weeks 3 and 5 started, no value in either
+    ({3: 1.0}, dt.date(2027, 1, 29), False, False),
+    ({3: 1.0}, dt.date(2027, 2, 12), False, True),  # weeks 5 and 7 blank
+    ({7: 1.0}, dt.date(2027, 2, 12), False, False),
+    ({}, dt.date(2027, 2, 12), True, False),  # lagging: measured at the review
+])
+def test_a_key_result_is_stale_with_no_value_in_the_last_two_check_ins(check_ins, as_of,
+                                                                       lagging, stale):
+    weeks = started_weeks(START, as_of)
+    assert is_stale(kr(check_ins=check_ins, lagging=lagging), weeks) is stale
+
+
+def _team():
+    objective = Objective("Grow | *revenue*", id="O1", key_results=[
+        kr(check_ins={3: 20.0, 5: 45.0}, confidence="high", id="O1.1"),
+        KeyResult("<script>alert(1)</script> \x1b[31mred", owner="Ann", type="increase",
+                  start=0.0, target=10.0, id="O1.2"),
+    ])
+    return TeamQuarter("Sales", "2027-Q1", [objective], quarter_start=START,
+                       quarter_end=dt.date(2027, 3, 31))
+
+
+def test_the_status_page_judges_at_the_latest_check_in_week_started():
+    page = status_page(_team(), dt.date(2027, 2, 1))
+    assert (page.week, page.stale_weeks) == (5, [3, 5])
+    first, second = page.objectives[0].key_results
+    # O1.1: 45%, +25 pts since week 3, forecast 45 * 12 / 4 = 135 -> 100% green
+    assert (first.progress, first.change, first.confidence) == (0.45, pytest.approx(0.25), "high")
+    assert first.forecast.status == "green"
+    assert [kr.id for kr in page.stale] == ["O1.2"]
+    assert page.score == pytest.approx(0.225)  # (0.45 + 0) / 2
+
+
+def test_text_shows_every_key_result_with_control_characters_escaped():
+    shown = text(status_page(_team(), dt.date(2027, 2, 1)))
+    assert "O1.1" in shown and "+25 pts" in shown and "100% green" in shown
+    assert "\x1b" not in shown and "\\x1b" in shown
+    assert "Stale, no value in weeks 3 and 5: O1.2 (Ann)." in shown
+    assert len(shown.splitlines()) <= 24  # one screen
+
+
+def test_markdown_escapes_table_syntax_and_html_in_user_text():
+    shown = markdown(status_page(_team(), dt.date(2027, 2, 1)))
+    assert "**O1 Grow \\| \\*revenue\\***" in shown
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>" not in shown
+    row = next(line for line in shown.splitlines() if line.startswith("| O1.2"))
+    assert row.count(" | ") == 8  # nine cells: no extra column from user text
+
+
+def test_html_is_one_self_contained_file_with_user_text_escaped():
+    shown = html_page(status_page(_team(), dt.date(2027, 2, 1)))
+    assert shown.startswith("<!DOCTYPE html>")
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
+    assert "http" not in shown and "src=" not in shown  # nothing fetched
+    assert "#C6EFCE" in shown  # the sheet's green
+
+
+def test_status_command_writes_each_format_and_never_overwrites_without_force(tmp_path):
+    path = tmp_path / "team.xlsx"
+    write_workbook(_team(), path, today=dt.date(2027, 2, 1))
+    result = CliRunner().invoke(main, ["status", str(path), "--as-of", "2027-02-01"])
+    assert result.exit_code == 0, result.output
+    assert "check-in week 5" in result.output and "O1.1" in result.output
+    out = tmp_path / "status.html"
+    args = ["status", str(path), "--as-of", "2027-02-01", "--format", "html", "-o", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 1 and "already exists" in again.output
+    assert CliRunner().invoke(main, [*args, "--force"]).exit_code == 0
