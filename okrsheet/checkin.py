@@ -19,6 +19,7 @@ from typing import Any
 
 from okrsheet import scoring
 from okrsheet.files import OkrsheetError, OutputExists, write_atomic
+from okrsheet.layout import column_letter
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.quarter import CHECK_IN_WEEKS, week_start
 
@@ -145,7 +146,7 @@ def check_in_bytes(team_quarter: TeamQuarter, owner: OwnerCheckIn, week: int) ->
 def progress_formula(row: int) -> str:
     """The Progress cell of a Check-in row (0-based ``row``): the OKRs sheet's rule, on the
     Value, else the Last value."""
-    cell = {header: f"{_letter(column)}{row + 1}" for column, header in enumerate(HEADERS)}
+    cell = {header: f"{column_letter(column)}{row + 1}" for column, header in enumerate(HEADERS)}
     value, last = cell["Value"], cell["Last value"]
     return "=" + scoring.PROGRESS_VALUE_FORMULA.format(
         title=cell["Key result"], check='""', type=cell["Type"], start=cell["Start"],
@@ -249,9 +250,3 @@ def _file_name(team_quarter: TeamQuarter, week: int, owner: str, used: set[str])
 def _slug(text: str) -> str:
     """Letters and digits of any script kept; everything else one hyphen."""
     return re.sub(r"[\W_]+", "-", str(text)).strip("-")[:40]
-
-
-def _letter(column: int) -> str:
-    from xlsxwriter.utility import xl_col_to_name
-
-    return str(xl_col_to_name(column))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from okrsheet import scoring
 from okrsheet.changes import Conflict, MergeConflicts, UnknownCopy, same_value
 from okrsheet.checkin import HEADER_ROW, HEADERS, LABELS, SHEET, kr_ids
 from okrsheet.files import OkrsheetError
+from okrsheet.layout import column_letter
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.quarter import Quarter, QuarterError
 
@@ -112,8 +114,9 @@ def read_reply(path: str | os.PathLike[str]) -> Reply:
         rows.append(ReplyRow(index + 1, str(identifier).strip() if identifier is not None else None,
                              str(title) if title is not None else None, cell("Value"),
                              cell("Confidence"), cell("Comment")))
-    return Reply(str(path), *(labels.get(label, (None, ""))[0] for label in LABELS[:3]), rows,
-                 {header: _letter(column) for header, column in columns.items()},
+    team, quarter, week = (labels.get(label, (None, ""))[0] for label in LABELS[:3])
+    return Reply(str(path), team, quarter, week, rows,
+                 {header: column_letter(column) for header, column in columns.items()},
                  {label: cell for label, (_, cell) in labels.items()})
 
 
@@ -192,7 +195,7 @@ def collect(team_quarter: TeamQuarter, replies: list[Reply], week: int,
 # Private API
 
 
-def _labels(cells: list[list[object]]) -> dict[str, tuple[object, str]]:
+def _labels(cells: Sequence[Sequence[object]]) -> dict[str, tuple[object, str]]:
     """``label -> (value, its cell)`` for the labelled cells above the header row."""
     found: dict[str, tuple[object, str]] = {}
     for index, line in enumerate(cells[:HEADER_ROW + 5]):
@@ -204,7 +207,7 @@ def _labels(cells: list[list[object]]) -> dict[str, tuple[object, str]]:
     return found
 
 
-def _header(cells: list[list[object]]) -> tuple[int | None, dict[str, int]]:
+def _header(cells: Sequence[Sequence[object]]) -> tuple[int | None, dict[str, int]]:
     for index, line in enumerate(cells[:50]):
         texts = {str(value).strip().casefold(): column for column, value in enumerate(line)
                  if isinstance(value, str)}
@@ -321,9 +324,3 @@ def _plain(value: object) -> str:
 
 def _name(path: str) -> str:
     return os.path.basename(path)
-
-
-def _letter(column: int) -> str:
-    from xlsxwriter.utility import xl_col_to_name
-
-    return str(xl_col_to_name(column))
