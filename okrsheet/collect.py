@@ -157,8 +157,11 @@ def collect(team_quarter: TeamQuarter, replies: list[Reply], week: int,
         kr = krs[key]
         where = f'Key result {ids[id(kr)]} "{kr.title}"'
         for name in FIELDS:
+            # As in merge: a reply that leaves a cell as the workbook has it changes nothing.
+            base = _current(kr, name, week)
             values = [(file, _entry(row, name)) for file, row in entries]
-            values = [(file, value) for file, value in values if value is not None]
+            values = [(file, value) for file, value in values
+                      if value is not None and not same_value(value, base)]
             distinct: list[object] = []
             for _, value in values:
                 if not any(same_value(value, seen) for seen in distinct):
@@ -171,8 +174,7 @@ def collect(team_quarter: TeamQuarter, replies: list[Reply], week: int,
                 winner = (files[0] if prefer == "first" else files[-1] if prefer == "last"
                           else prefer if prefer in files else None)
                 label = f"week_{week}" if name == "value" else name
-                collected.conflicts.append(Conflict(where, label, _current(kr, name, week),
-                                                    values, winner))
+                collected.conflicts.append(Conflict(where, label, base, values, winner))
                 if winner is None:
                     continue
                 winner_file = winner

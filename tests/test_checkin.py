@@ -206,3 +206,20 @@ def test_the_last_value_is_the_latest_check_in_before_the_week():
     kr = starter("sales-team").objectives[0].key_results[0]
     kr.check_ins = {3: 10.0, 5: 20.0, 9: 40.0}
     assert [last_value(kr, week) for week in (3, 5, 7, 11)] == [None, 10.0, 20.0, 40.0]
+
+
+def test_a_reply_that_leaves_a_prefilled_cell_as_it_was_changes_nothing(team, tmp_path):
+    """As in merge: only cells a reply changed can conflict (the split file prefills the
+    latest confidence and comment)."""
+    files = _split(team, tmp_path / "out")
+    first = _fill(files["Sam"], tmp_path / "one.xlsx", {"O1.1": (90000, "high", "signed")})
+    assert _collect(team, [first], tmp_path / "t.xlsx", "--week", "3").exit_code == 0
+    again = _split(tmp_path / "t.xlsx", tmp_path / "again")  # prefilled high / signed
+    changed = _fill(again["Sam"], tmp_path / "changed.xlsx", {"O3.1": (70, "low", None)})
+    untouched = _fill(again["Sam"], tmp_path / "untouched.xlsx", {"O3.1": (70, None, None)})
+    result = _collect(tmp_path / "t.xlsx", [changed, untouched], tmp_path / "t2.xlsx",
+                      "--week", "3")
+    assert result.exit_code == 0, result.output
+    krs = {kr.id: kr for kr in read_workbook(tmp_path / "t2.xlsx").team_quarter.key_results}
+    assert (krs["O1.1"].confidence, krs["O1.1"].comment) == ("high", "signed")
+    assert (krs["O3.1"].check_ins, krs["O3.1"].confidence) == ({3: 70}, "low")
