@@ -589,7 +589,8 @@ CHECK_IN_WEEK_CHOICES = click.Choice(["3", "5", "7", "9", "11", "13"])
 @click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False),
               help="Folder for the owners' Check-in workbooks (made if missing).")
 @click.option("--week", type=CHECK_IN_WEEK_CHOICES,
-              help="Check-in week (default: the check-in week of the workbook's As of, else today).")
+              help="Check-in week (default: the check-in week of the workbook's As of, "
+                   "else today).")
 @click.option("--force", is_flag=True, help="Replace Check-in workbooks that exist.")
 @user_errors
 def split_command(file, folder, week, force) -> None:
@@ -599,9 +600,11 @@ def split_command(file, folder, week, force) -> None:
 
     team_quarter = _read_okrs(file, strict=False)
     chosen = _week_of(team_quarter, int(week) if week else None)
+    from okrsheet.statuspage import printable
+
     for owner in write_check_ins(team_quarter, folder, chosen, force=force):
-        click.echo(f"Wrote {owner.path}: {owner.owner or 'no owner'}, "
-                   f"{len(owner.key_results)} key result(s).")
+        click.echo(printable(f"Wrote {owner.path}: {owner.owner or 'no owner'}, "
+                             f"{len(owner.key_results)} key result(s)."))
     click.echo(f"Week {chosen}: send each owner their file; collect the replies with "
                f"okrsheet collect {file} REPLY... -o UPDATED.xlsx --week {chosen}")
 
@@ -626,6 +629,7 @@ def collect_command(file, replies, output, week, prefer, force) -> None:
     """
     from okrsheet.changes import MergeConflicts, UnknownCopy
     from okrsheet.collect import ReplyProblems, collect, read_reply
+    from okrsheet.statuspage import printable
     from okrsheet.writer import write_workbook
 
     _check_output(output, (file, *replies), force)
@@ -637,20 +641,22 @@ def collect_command(file, replies, output, week, prefer, force) -> None:
         raise click.BadParameter(str(error), param_hint="--prefer") from None
     except ReplyProblems as error:
         for problem in error.problems:
-            click.echo(f"Problem: {problem}", err=True)
+            click.echo(printable(f"Problem: {problem}"), err=True)
         raise
     except MergeConflicts as error:
         for conflict in error.conflicts:
-            click.echo(f"Conflict: {conflict}", err=True)
+            click.echo(printable(f"Conflict: {conflict}"), err=True)
         raise
     write_workbook(result.team_quarter, output, force=force)
     for reply in replies:
         changes = [change for name, change in result.changes if name == reply]
-        click.echo(f"{reply}: {len(changes)} change(s)" + "".join(f"\n  {change}" for change in changes))
+        click.echo(printable(f"{reply}: {len(changes)} change(s)"))
+        for change in changes:
+            click.echo("  " + printable(change))
     for conflict in result.conflicts:
-        click.echo(f"Resolved: {conflict}")
+        click.echo(printable(f"Resolved: {conflict}"))
     for note in result.notes:
-        click.echo(f"Note: {note}")
+        click.echo(printable(f"Note: {note}"))
     click.echo(f"Wrote {output} (week {chosen}).")
 
 

@@ -128,15 +128,17 @@ def collect(team_quarter: TeamQuarter, replies: list[Reply], week: int,
     names = [reply.file for reply in replies]
     prefer = _preferred(prefer, names)
     ids = kr_ids(team_quarter)
-    by_id = {ids[id(kr)].casefold(): kr for kr in team_quarter.key_results + team_quarter.unassigned
-             if ids.get(id(kr))}
+    every = team_quarter.key_results + team_quarter.unassigned
+    by_id = {ids[id(kr)].casefold(): kr for kr in every if ids.get(id(kr))}
+    by_title = {str(kr.title).strip().casefold(): kr for kr in every}
     problems: list[str] = []
     given: dict[int, list[tuple[str, ReplyRow]]] = {}
     krs: dict[int, KeyResult] = {}
     for reply in replies:
         problems += _reply_problems(team_quarter, reply, week)
         for row in reply.rows:
-            kr = by_id.get((row.id or "").casefold())
+            kr = (by_id.get(row.id.casefold()) if row.id
+                  else by_title.get(str(row.title or "").strip().casefold()))
             where = f"{_name(reply.file)} {SHEET}!{reply.columns.get('ID', 'A')}{row.row}"
             if kr is None:
                 problems.append(f"{where}: key result {row.id or '(no id)'} "

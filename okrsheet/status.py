@@ -133,11 +133,11 @@ def forecast(kr: KeyResult, green_from: float = scoring.GREEN_FROM,
             value = latest + (latest - previous) / (latest_week - previous_week) * (
                 REVIEW_WEEK - latest_week)
     else:
-        start = 0.0 if scoring.is_blank(kr.start) else kr.start
-        if not scoring.is_number(start):
+        if not (scoring.is_blank(kr.start) or scoring.is_number(kr.start)):
             return None
+        start = 0.0 if scoring.is_blank(kr.start) else float(kr.start)  # type: ignore[arg-type]
         # Check-in week k is measured k - 1 weeks into the quarter; the review 12 weeks in.
-        value = float(start) + (latest - float(start)) * (REVIEW_WEEK - 1) / (latest_week - 1)  # type: ignore[arg-type]
+        value = start + (latest - start) * (REVIEW_WEEK - 1) / (latest_week - 1)
     share = scoring.progress(kr.type, kr.start, target, value)
     return Forecast(value, share, scoring.status(share, green_from, orange_from))
 

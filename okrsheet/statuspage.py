@@ -13,7 +13,7 @@ from okrsheet import layout
 from okrsheet.cells import percent
 from okrsheet.status import Forecast, KeyResultStatus, StatusPage
 
-__all__ = ["render", "text", "markdown", "html_page", "FORMATS"]
+__all__ = ["render", "text", "markdown", "html_page", "printable", "FORMATS"]
 
 FORMATS = ("text", "markdown", "html")
 COLUMNS = ("ID", "Key result", "Owner", "Status", "Progress", "Change", "Pace", "Confidence",
@@ -29,16 +29,16 @@ def text(page: StatusPage) -> str:
     """Plain text for a terminal: one table, objectives as group lines."""
     rows: list[list[str]] = []
     for objective in page.objectives:
-        rows.append([objective.id, f"{_plain(objective.title)}: {percent(objective.score)} "
+        rows.append([objective.id, f"{printable(objective.title)}: {percent(objective.score)} "
                      f"{objective.status or ''}".rstrip()])
         for kr in objective.key_results:
-            title = _plain(kr.title)
+            title = printable(kr.title)
             if len(title) > TITLE_WIDTH:
                 title = title[:TITLE_WIDTH - 1] + "…"
-            rows.append(["  " + kr.id, title, *_cells(kr, _plain)[2:]])
+            rows.append(["  " + kr.id, title, *_cells(kr, printable)[2:]])
     table = [list(COLUMNS), *(row for row in rows if len(row) > 2)]
     widths = [max(len(row[index]) for row in table) for index in range(len(COLUMNS))]
-    lines = [_heading(page, _plain), ""]
+    lines = [_heading(page, printable), ""]
     lines.append("  ".join(header.ljust(width) for header, width in zip(COLUMNS, widths)).rstrip())
     for row in rows:
         if len(row) == 2:
@@ -46,7 +46,7 @@ def text(page: StatusPage) -> str:
         else:
             lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     lines.append("")
-    lines.append(_stale_line(page, _plain))
+    lines.append(_stale_line(page, printable))
     return "\n".join(lines)
 
 
@@ -142,7 +142,7 @@ def _stale_line(page: StatusPage, escape) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def _plain(value: object) -> str:
+def printable(value: object) -> str:
     """Text safe for a terminal: control characters shown as ``\\x1b``, never sent."""
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", str(value))
 
@@ -152,13 +152,13 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 def _md(value: object) -> str:
     """Markdown-safe text in a table cell: syntax escaped, HTML as entities, one line."""
-    shown = _plain(str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+    shown = printable(str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
     shown = html.escape(shown, quote=False)
     return _MD_SPECIAL.sub(r"\\\1", shown)
 
 
 def _html(value: object) -> str:
-    return html.escape(_plain(value), quote=True)
+    return html.escape(printable(value), quote=True)
 
 
 def _chip(content: str, status: str | None) -> str:

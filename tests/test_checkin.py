@@ -29,7 +29,8 @@ def _split(team, folder, week="3"):
 
 
 def _fill(path, out, rows, **labels):
-    """Fill a Check-in reply as an owner would: ``rows`` maps an id to (value, confidence, comment)."""
+    """Fill a Check-in reply as an owner would: ``rows`` maps an id to
+    (value, confidence, comment)."""
     import openpyxl
 
     book = openpyxl.load_workbook(path)
@@ -223,3 +224,38 @@ def test_a_reply_that_leaves_a_prefilled_cell_as_it_was_changes_nothing(team, tm
     krs = {kr.id: kr for kr in read_workbook(tmp_path / "t2.xlsx").team_quarter.key_results}
     assert (krs["O1.1"].confidence, krs["O1.1"].comment) == ("high", "signed")
     assert (krs["O3.1"].check_ins, krs["O3.1"].confidence) == ({3: 70}, "low")
+
+
+def test_replies_that_are_not_check_in_files_get_one_line_each(team, tmp_path):
+    text = tmp_path / "notes.xlsx"
+    text.write_text("not a workbook", encoding="utf-8")
+    for reply, words in ((text, "notes.xlsx: not an Excel or LibreOffice workbook"),
+                         (team, "team.xlsx: no sheet named Check-in; is this a reply to "
+                                "okrsheet split?")):
+        result = _collect(team, [reply], tmp_path / "updated.xlsx", "--week", "3")
+        assert result.exit_code == 1
+        assert words in result.output and "Traceback" not in result.output
+        assert not (tmp_path / "updated.xlsx").exists()
+
+
+def test_a_row_whose_id_was_cleared_is_matched_by_its_title(team, tmp_path):
+    files = _split(team, tmp_path / "out")
+    sam = _fill(files["Sam"], tmp_path / "sam.xlsx", {"O1.3": (20, None, None)})
+    import openpyxl
+
+    book = openpyxl.load_workbook(sam)
+    book["Check-in"]["A11"] = None
+    book.save(sam)
+    result = _collect(team, [sam], tmp_path / "updated.xlsx", "--week", "3")
+    assert result.exit_code == 0, result.output
+    krs = {kr.id: kr for kr in read_workbook(tmp_path / "updated.xlsx").team_quarter.key_results}
+    assert krs["O1.3"].check_ins == {3: 20}
+
+
+def test_control_characters_in_replies_are_shown_escaped(team, tmp_path):
+    files = _split(team, tmp_path / "out")
+    escape = "_x001B_"  # ESC, as OOXML escapes it: the reader gets a real ESC
+    sam = _fill(files["Sam"], tmp_path / "sam.xlsx", {"O1.1": (f"{escape}[31mlots", None, None)})
+    result = _collect(team, [sam], tmp_path / "updated.xlsx", "--week", "3")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and '"\\x1b[31mlots", not a number' in result.output

@@ -68,7 +68,8 @@ def quarter(libreoffice, tmp_path_factory):
     week3 = _split(team, folder / "w3", 3)
     edit_in_libreoffice([
         _reply(week3["Sam"], replies / "sam3.xlsx",
-               {10: (90000, "high", "two deals signed"), 11: (19, None, None), 12: (70, None, None)},
+               {10: (90000, "high", "two deals signed"), 11: (19, None, None),
+                12: (70, None, None)},
                shown=["I10", "I11", "I12"]),
         _reply(week3["Priya"], replies / "priya3.xlsx",
                {10: (2, "high", None), 11: (8, None, None), 12: ("not done", "medium", None)}),
