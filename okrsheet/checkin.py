@@ -125,6 +125,8 @@ def check_in_bytes(team_quarter: TeamQuarter, owner: OwnerCheckIn, week: int) ->
     book.set_properties({"title": f"Check-in week {week}", "created": created,
                          "comments": "Made with okrsheet split"})
     formats = workbook_formats(book)
+    formats["date_left"] = book.add_format({"align": "left", "num_format": "yyyy-mm-dd"})
+    formats["left"] = book.add_format({"align": "left"})
     sheet = book.add_worksheet(SHEET)
     _top(sheet, formats, team_quarter, owner, week)
     for column, header in enumerate(HEADERS):
@@ -134,10 +136,14 @@ def check_in_bytes(team_quarter: TeamQuarter, owner: OwnerCheckIn, week: int) ->
         _row(sheet, formats, HEADER_ROW + offset, identifier, kr, week)
     last = HEADER_ROW + max(len(owner.key_results), 1)
     _validations(sheet, owner, last)
-    for column, width in enumerate((7, 44, 11, 8, 11, 11, 11, 11, 10, 12, 44)):
+    for column, width in enumerate((12, 44, 11, 8, 11, 11, 11, 11, 10, 12, 44)):
         sheet.set_column(column, column, width)
     sheet.freeze_panes(HEADER_ROW + 1, 2)
+    sheet.set_row(0, 24)
     sheet.set_row(HEADER_ROW, 30)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
     sheet.activate()
     book.close()
     return buffer.getvalue()
@@ -175,9 +181,9 @@ def _top(sheet: Any, formats: dict[str, Any], team_quarter: TeamQuarter,
         sheet.write_string(row, 0, label, formats["label"])
         if isinstance(value, dt.date):
             sheet.write_datetime(row, 1, dt.datetime.combine(value, dt.time()),
-                                 formats["input_date"])
+                                 formats["date_left"])
         elif isinstance(value, int):
-            sheet.write_number(row, 1, value)
+            sheet.write_number(row, 1, value, formats["left"])
         elif value:
             sheet.write_string(row, 1, str(value))
     sheet.write_string(HEADER_ROW - 1, 0, "Type this week's Value, pick a Confidence (high, "
