@@ -2,8 +2,9 @@
 
 Each owner gets only their key results, on a sheet named ``Check-in``: labelled cells say
 the team, quarter and week (``okrsheet collect`` verifies them), and one row per key result
-has its id, title, type, unit, start, target, the last value and a live Progress, then the
-three cells the owner fills in: Value, Confidence and Comment. Replies are read back by
+has its id, title, type, unit, start, target, the last value, a live Progress and the last
+confidence, then the three cells the owner fills in: Value, Confidence (this week's, next
+to the value in the team workbook) and Comment. Replies are read back by
 :mod:`okrsheet.collect`.
 """
 
@@ -32,7 +33,7 @@ LABELS = (TEAM, QUARTER, WEEK, OWNER, WEEK_STARTS)
 """Labels in column A, rows 2 to 6; the value is in column B."""
 HEADER_ROW = 8  # 0-based: row 9 as the sheet shows it
 HEADERS = ("ID", "Key result", "Type", "Unit", "Start", "Target", "Last value", "Value",
-           "Progress", "Confidence", "Comment")
+           "Progress", "Last confidence", "Confidence", "Comment")
 """The header row; collect finds columns by these texts (ID, Key result, Value,
 Confidence and Comment are the ones it reads)."""
 MILESTONE_CHOICES = ("done", "not done")
@@ -136,7 +137,7 @@ def check_in_bytes(team_quarter: TeamQuarter, owner: OwnerCheckIn, week: int) ->
         _row(sheet, formats, HEADER_ROW + offset, identifier, kr, week)
     last = HEADER_ROW + max(len(owner.key_results), 1)
     _validations(sheet, owner, last)
-    for column, width in enumerate((12, 44, 11, 8, 11, 11, 11, 11, 10, 12, 44)):
+    for column, width in enumerate((12, 44, 11, 8, 11, 11, 11, 11, 10, 12, 12, 44)):
         sheet.set_column(column, column, width)
     sheet.freeze_panes(HEADER_ROW + 1, 2)
     sheet.set_row(0, 24)
@@ -163,6 +164,12 @@ def progress_formula(row: int) -> str:
 def last_value(kr: KeyResult, week: int) -> object:
     """The latest check-in before ``week`` (None when there is none)."""
     return scoring.latest_check_in([kr.check_ins.get(column) for column in CHECK_IN_COLUMNS
+                                    if column < week])
+
+
+def last_confidence(kr: KeyResult, week: int) -> object:
+    """The confidence given at the latest check-in before ``week`` (None when none was)."""
+    return scoring.latest_check_in([kr.confidences.get(column) for column in CHECK_IN_COLUMNS
                                     if column < week])
 
 
@@ -205,7 +212,9 @@ def _row(sheet: Any, formats: dict[str, Any], row: int, identifier: str, kr: Key
         kr.type, kr.start, kr.target_value, shown)
     sheet.write_formula(row, HEADERS.index("Progress"), progress_formula(row),
                         formats["percent"], progress)
-    _write(sheet, row, HEADERS.index("Confidence"), kr.confidence, formats["input"])
+    _write(sheet, row, HEADERS.index("Last confidence"), last_confidence(kr, week),
+           formats["status"])
+    _write(sheet, row, HEADERS.index("Confidence"), kr.confidences.get(week), formats["input"])
     _write(sheet, row, HEADERS.index("Comment"), kr.comment, formats["input_wrap"])
     if len(str(kr.title or "")) > 44 or len(str(kr.comment or "")) > 44:
         sheet.set_row(row, 30)

@@ -5,8 +5,9 @@ checked first: its team, quarter and week, each row's key-result id and value. A
 stops the collection with one line per problem, naming the reply and cell; nothing is
 written. Two replies giving one key result different values are conflicts, settled only by
 ``prefer`` (a reply's name, ``first`` or ``last``), with the same words as ``merge``.
-A late reply's value goes into its own week; its confidence and comment only replace the
-workbook's when no later check-in has a value (they follow the latest check-in).
+A reply's value and confidence go into its week's columns (so a late reply fills its own
+week); its comment replaces the workbook's only when no later check-in has a value. A cell
+the owner left blank, or as the workbook has it, changes nothing.
 """
 
 from __future__ import annotations
@@ -175,7 +176,8 @@ def collect(team_quarter: TeamQuarter, replies: list[Reply], week: int,
                 files = [file for file, _ in values]
                 winner = (files[0] if prefer == "first" else files[-1] if prefer == "last"
                           else prefer if prefer in files else None)
-                label = f"week_{week}" if name == "value" else name
+                label = {"value": f"week_{week}",
+                         "confidence": f"Confidence {week}"}.get(name, name)
                 collected.conflicts.append(Conflict(where, label, base, values, winner))
                 if winner is None:
                     continue
@@ -184,15 +186,22 @@ def collect(team_quarter: TeamQuarter, replies: list[Reply], week: int,
     unresolved = [conflict for conflict in collected.conflicts if conflict.winner is None]
     if unresolved:
         raise MergeConflicts(unresolved)
+    changed: dict[int, KeyResult] = {}
     for kr, name, value, file in updates:
         change = _apply(kr, name, value, week)
         if change:
             collected.changes.append((file, f"{ids[id(kr)]} {change}"))
-    for kr in krs.values():
+            changed[id(kr)] = kr
+    for kr in changed.values():
         if not scoring.is_blank(kr.current) and not scoring.is_blank(kr.check_ins.get(week)):
             collected.notes.append(
-                f"{ids[id(kr)]}: Current is typed over ({kr.current}), so "
-                "the new check-in does not show; clear Current to follow the check-ins.")
+                f"{ids[id(kr)]}: Current is typed over ({_plain(kr.current)}), so the new "
+                "check-in does not show; clear Current to follow the check-ins.")
+        if (not scoring.is_blank(kr.confidence)
+                and not scoring.is_blank(kr.confidences.get(week))):
+            collected.notes.append(
+                f"{ids[id(kr)]}: Confidence is typed over ({_plain(kr.confidence)}), so the new "
+                "confidence does not show; clear Confidence to follow the check-ins.")
     return collected
 
 
@@ -276,18 +285,24 @@ def _entry(row: ReplyRow, name: str) -> object:
 
 
 def _current(kr: KeyResult, name: str, week: int) -> object:
-    return kr.check_ins.get(week) if name == "value" else getattr(kr, name)
+    if name == "value":
+        return kr.check_ins.get(week)
+    if name == "confidence":
+        return kr.confidences.get(week)
+    return kr.comment
 
 
 def _apply(kr: KeyResult, name: str, value: object, week: int) -> str | None:
     """Set one field; a description of the change, or None when nothing changed."""
-    if name == "value":
-        old = kr.check_ins.get(week)
+    if name in ("value", "confidence"):
+        cells = kr.check_ins if name == "value" else kr.confidences
+        old = cells.get(week)
         if same_value(old, value):
             return None
-        kr.check_ins[week] = value
-        return (f"week {week}: {_plain(value)}" + ("" if scoring.is_blank(old)
-                                                   else f" (was {_plain(old)})"))
+        cells[week] = value
+        what = f"week {week}" if name == "value" else f"confidence {week}"
+        return (f"{what}: {_plain(value)}" + ("" if scoring.is_blank(old)
+                                              else f" (was {_plain(old)})"))
     later = [column for column in CHECK_IN_COLUMNS if column > week
              and not scoring.is_blank(kr.check_ins.get(column))]
     if later:

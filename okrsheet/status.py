@@ -11,6 +11,8 @@ HTML. The rules, for a key result at the check-in week ``week`` (the latest one 
   below extend the last two check-ins' trend (or keep the one value) and score 1 only if
   the forecast stays on the right side; a milestone done stays done, one not done is
   ``open`` (no forecast). No check-in, or an input to check: no forecast.
+* **confidence**: the latest given (or typed over), and the one at the previous check-in
+  week, so the page can say ``high -> medium``.
 * **stale**: no value in the last two check-in weeks that have started (lagging key
   results are left out: they are measured at the review).
 """
@@ -25,8 +27,8 @@ from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.quarter import REVIEW_WEEK, week_start
 
 __all__ = ["Forecast", "KeyResultStatus", "ObjectiveStatus", "StatusPage", "check_in_values",
-           "progress_at", "progress_change", "forecast", "is_stale", "started_weeks",
-           "status_page"]
+           "progress_at", "progress_change", "confidence_trend", "forecast", "is_stale",
+           "started_weeks", "status_page"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class KeyResultStatus:
     change: float | None
     pace: str | None
     confidence: str | None
+    confidence_before: str | None  # at the previous check-in week, when it was different
     forecast: Forecast | None
     stale: bool
     latest_week: int | None  # the last check-in week with a value
@@ -107,6 +110,22 @@ def progress_change(kr: KeyResult, week: int) -> float | None:
     if before is None or kr.check:
         return None
     return kr.progress - before
+
+
+def confidence_trend(kr: KeyResult, week: int) -> tuple[str | None, str | None]:
+    """``(latest confidence, the one at the previous check-in week if different)``:
+    ``("medium", "high")`` for high at week 3 and medium at week 5. A typed-over Confidence
+    has no trend."""
+    latest = kr.confidence_value
+    shown = None if scoring.is_blank(latest) else str(latest)
+    earlier = [column for column in CHECK_IN_COLUMNS if column < week]
+    if not earlier or not scoring.is_blank(kr.confidence) or not kr.follows_confidences:
+        return shown, None
+    before = scoring.latest_check_in([kr.confidences.get(column) for column in CHECK_IN_COLUMNS
+                                      if column <= earlier[-1]])
+    if scoring.is_blank(before) or str(before).casefold() == (shown or "").casefold():
+        return shown, None
+    return shown, str(before)
 
 
 def forecast(kr: KeyResult, green_from: float = scoring.GREEN_FROM,
@@ -176,7 +195,7 @@ def status_page(team_quarter: TeamQuarter, as_of: dt.date) -> StatusPage:
             shown.key_results.append(KeyResultStatus(
                 ids.get(id(kr), kr.id or ""), kr.title, kr.owner, tq.kr_status(kr),
                 0.0 if kr.check else kr.progress, progress_change(kr, week),
-                tq.pace(kr, as_of), kr.confidence,
+                tq.pace(kr, as_of), *confidence_trend(kr, week),
                 forecast(kr, tq.green_from, tq.orange_from), is_stale(kr, weeks),
                 values[-1][0] if values else None))
         objectives.append(shown)

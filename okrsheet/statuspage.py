@@ -109,7 +109,13 @@ def _heading(page: StatusPage, escape) -> str:
 def _cells(kr: KeyResultStatus, escape) -> list[str]:
     return [escape(kr.id), escape(kr.title), escape(kr.owner or "-"), kr.status,
             percent(kr.progress), _change(kr.change), kr.pace or "-",
-            escape(kr.confidence or "-"), _forecast(kr.forecast)]
+            _confidence(kr, escape), _forecast(kr.forecast)]
+
+
+def _confidence(kr: KeyResultStatus, escape) -> str:
+    if kr.confidence_before:
+        return f"{escape(kr.confidence_before)} → {escape(kr.confidence or '-')}"
+    return escape(kr.confidence or "-")
 
 
 def _change(change: float | None) -> str:

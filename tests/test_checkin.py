@@ -86,7 +86,7 @@ def test_split_writes_one_workbook_per_owner_with_only_their_key_results(team, t
     assert [sheet[f"A{row}"].value for row in (10, 11, 12)] == ["O1.1", "O1.3", "O3.1"]
     assert sheet["I10"].value.startswith("=IF(B10")  # a live Progress formula
     validations = {str(rule.sqref): rule.formula1 for rule in sheet.data_validations.dataValidation}
-    assert validations["J10:J12"] == '"high,medium,low"'
+    assert validations["K10:K12"] == '"high,medium,low"'
     priya = openpyxl.load_workbook(files["Priya"])["Check-in"]
     rules = {str(rule.sqref): rule.formula1 for rule in priya.data_validations.dataValidation}
     assert rules["H12"] == '"done,not done"'  # O3.2 is a milestone
@@ -126,8 +126,8 @@ def test_collect_writes_values_confidences_and_comments_into_the_week(team, tmp_
     assert result.exit_code == 0, result.output
     assert (_sha(team), _sha(sam), _sha(priya)) == before  # inputs never modified
     krs = {kr.id: kr for kr in read_workbook(tmp_path / "updated.xlsx").team_quarter.key_results}
-    assert krs["O1.1"].check_ins == {3: 90000}
-    assert (krs["O1.1"].confidence, krs["O1.1"].comment) == ("high", "two deals signed")
+    assert (krs["O1.1"].check_ins, krs["O1.1"].confidences) == ({3: 90000}, {3: "high"})
+    assert (krs["O1.1"].confidence_value, krs["O1.1"].comment) == ("high", "two deals signed")
     # O1.1 progress 90000 / 450000 = 20%; O3.1 (70 - 74) / (55 - 74) = 21%
     assert krs["O1.1"].progress == pytest.approx(0.2)
     assert krs["O3.1"].progress == pytest.approx(4 / 19)
@@ -165,7 +165,7 @@ def test_unknown_key_results_and_values_that_are_not_numbers_are_named_by_cell(t
     result = _collect(team, [sam, priya], tmp_path / "updated.xlsx", "--week", "3")
     assert result.exit_code == 1
     assert 'sam.xlsx Check-in!H10: O1.1 Value is "ninety k", not a number' in result.output
-    assert 'sam.xlsx Check-in!J12: O3.1 Confidence is "sure"; choose high' in result.output
+    assert 'sam.xlsx Check-in!K12: O3.1 Confidence is "sure"; choose high' in result.output
     assert "priya.xlsx Check-in!A10: key result O9.9" in result.output
     assert 'priya.xlsx Check-in!H12: O3.2 is a milestone; its Value is "almost"' in result.output
     assert not (tmp_path / "updated.xlsx").exists()
@@ -188,7 +188,8 @@ def test_two_replies_with_different_values_stop_unless_prefer_chooses(team, tmp_
     assert krs["O1.1"].check_ins == {3: 95000}
 
 
-def test_a_late_reply_fills_its_own_week_and_leaves_the_latest_confidence(team, tmp_path):
+def test_a_late_reply_fills_its_own_week_and_leaves_the_latest_confidence_and_comment(
+        team, tmp_path):
     week3 = _split(team, tmp_path / "w3", week="3")
     week5 = _split(team, tmp_path / "w5", week="5")
     on_time = _fill(week5["Sam"], tmp_path / "sam5.xlsx", {"O1.1": (150000, "high", "on plan")})
@@ -198,9 +199,26 @@ def test_a_late_reply_fills_its_own_week_and_leaves_the_latest_confidence(team, 
     assert result.exit_code == 0, result.output
     kr = next(kr for kr in read_workbook(tmp_path / "t53.xlsx").team_quarter.key_results
               if kr.id == "O1.1")
-    assert kr.check_ins == {3: 60000, 5: 150000}
-    assert (kr.confidence, kr.comment) == ("high", "on plan")
+    assert (kr.check_ins, kr.confidences) == ({3: 60000, 5: 150000}, {3: "low", 5: "high"})
+    assert (kr.confidence_value, kr.comment) == ("high", "on plan")
     assert kr.progress == pytest.approx(150000 / 450000)
+
+
+def test_the_check_in_file_shows_the_last_confidence_and_this_weeks(tmp_path):
+    team_quarter = starter("sales-team", team="Sales", quarter="2027-Q1")
+    kr = team_quarter.objectives[0].key_results[0]  # O1.1
+    kr.check_ins, kr.confidences = {3: 1.0, 5: 2.0}, {3: "high", 5: "low"}
+    path = tmp_path / "team.xlsx"
+    write_workbook(team_quarter, path, today=TODAY)
+    from python_calamine import CalamineWorkbook
+
+    for week, last, this in (("5", "high", "low"), ("7", "low", "")):
+        files = _split(path, tmp_path / f"w{week}", week=week)
+        rows = CalamineWorkbook.from_path(str(files["Sam"])).get_sheet_by_name(
+            "Check-in").to_python()
+        row = next(line for line in rows if line[0] == "O1.1")
+        assert (row[HEADERS.index("Last confidence")], row[HEADERS.index("Confidence")]) == (
+            last, this)
 
 
 def test_the_last_value_is_the_latest_check_in_before_the_week():
@@ -211,7 +229,7 @@ def test_the_last_value_is_the_latest_check_in_before_the_week():
 
 def test_a_reply_that_leaves_a_prefilled_cell_as_it_was_changes_nothing(team, tmp_path):
     """As in merge: only cells a reply changed can conflict (the split file prefills the
-    latest confidence and comment)."""
+    week's confidence and the comment)."""
     files = _split(team, tmp_path / "out")
     first = _fill(files["Sam"], tmp_path / "one.xlsx", {"O1.1": (90000, "high", "signed")})
     assert _collect(team, [first], tmp_path / "t.xlsx", "--week", "3").exit_code == 0
@@ -222,8 +240,8 @@ def test_a_reply_that_leaves_a_prefilled_cell_as_it_was_changes_nothing(team, tm
                       "--week", "3")
     assert result.exit_code == 0, result.output
     krs = {kr.id: kr for kr in read_workbook(tmp_path / "t2.xlsx").team_quarter.key_results}
-    assert (krs["O1.1"].confidence, krs["O1.1"].comment) == ("high", "signed")
-    assert (krs["O3.1"].check_ins, krs["O3.1"].confidence) == ({3: 70}, "low")
+    assert (krs["O1.1"].confidence_value, krs["O1.1"].comment) == ("high", "signed")
+    assert (krs["O3.1"].check_ins, krs["O3.1"].confidences) == ({3: 70}, {3: "low"})
 
 
 def test_replies_that_are_not_check_in_files_get_one_line_each(team, tmp_path):

@@ -7,7 +7,8 @@ from click.testing import CliRunner
 
 from okrsheet.cli import main
 from okrsheet.model import KeyResult, Objective, TeamQuarter
-from okrsheet.status import forecast, is_stale, progress_change, started_weeks, status_page
+from okrsheet.status import (confidence_trend, forecast, is_stale, progress_change,
+                             started_weeks, status_page)
 from okrsheet.statuspage import html_page, markdown, text
 from okrsheet.writer import write_workbook
 
@@ -30,6 +31,20 @@ def kr(kind="increase", start=0.0, target=100.0, check_ins=None, **more):
 ])
 def test_progress_change_is_now_minus_the_previous_check_in(key_result, week, change):
     assert progress_change(key_result, week) == (None if change is None else pytest.approx(change))
+
+
+@pytest.mark.parametrize(("confidences", "typed", "week", "trend"), [
+    ({3: "high", 5: "medium"}, None, 5, ("medium", "high")),
+    ({3: "high", 5: "medium"}, None, 7, ("medium", None)),  # nothing new since week 5
+    ({3: "high"}, None, 5, ("high", None)),
+    ({3: "high", 5: "high"}, None, 5, ("high", None)),
+    ({5: "low"}, None, 5, ("low", None)),  # nothing before to compare with
+    ({3: "high", 5: "low"}, "medium", 5, ("medium", None)),  # typed over: no trend
+    ({}, None, 5, (None, None)),
+])
+def test_the_confidence_trend_compares_with_the_previous_check_in(confidences, typed, week,
+                                                                  trend):
+    assert confidence_trend(kr(confidences=confidences, confidence=typed), week) == trend
 
 
 @pytest.mark.parametrize(("key_result", "value", "progress", "status"), [
@@ -82,7 +97,7 @@ def test_a_key_result_is_stale_with_no_value_in_the_last_two_check_ins(check_ins
 
 def _team():
     objective = Objective("Grow | *revenue*", id="O1", key_results=[
-        kr(check_ins={3: 20.0, 5: 45.0}, confidence="high", id="O1.1"),
+        kr(check_ins={3: 20.0, 5: 45.0}, confidences={3: "medium", 5: "high"}, id="O1.1"),
         KeyResult("<script>alert(1)</script> \x1b[31mred", owner="Ann", type="increase",
                   start=0.0, target=10.0, id="O1.2"),
     ])
@@ -104,6 +119,7 @@ def test_the_status_page_judges_at_the_latest_check_in_week_started():
 def test_text_shows_every_key_result_with_control_characters_escaped():
     shown = text(status_page(_team(), dt.date(2027, 2, 1)))
     assert "O1.1" in shown and "+25 pts" in shown and "100% green" in shown
+    assert "medium → high" in shown
     assert "\x1b" not in shown and "\\x1b" in shown
     assert "Stale, no value in weeks 3 and 5: O1.2 (Ann)." in shown
     assert len(shown.splitlines()) <= 24  # one screen

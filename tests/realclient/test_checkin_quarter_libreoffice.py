@@ -25,7 +25,7 @@ from okrsheet.status import status_page
 from scripts.libreoffice import convert
 from tests.realclient.uno_edit import edit_in_libreoffice
 
-VALUE, CONFIDENCE, COMMENT = "H", "J", "K"
+VALUE, CONFIDENCE, COMMENT = "H", "K", "L"
 AS_OF = dt.date(2027, 2, 15)  # week 7 (12 to 18 February); 46 of 90 days gone
 
 
@@ -154,8 +154,8 @@ def test_a_check_in_file_opens_with_its_progress_without_recalculating(quarter, 
 def test_week_3_is_collected_and_alex_who_did_not_reply_has_no_value(quarter):
     assert quarter["runs"]["week 3"].exit_code == 0, quarter["runs"]["week 3"].output
     krs = _krs(quarter["folder"] / "t3.xlsx")
-    assert krs["O1.1"].check_ins == {3: 90000}
-    assert (krs["O1.1"].confidence, krs["O1.1"].comment) == ("high", "two deals signed")
+    assert (krs["O1.1"].check_ins, krs["O1.1"].confidences) == ({3: 90000}, {3: "high"})
+    assert (krs["O1.1"].confidence_value, krs["O1.1"].comment) == ("high", "two deals signed")
     assert krs["O3.2"].check_ins == {3: "not done"} and krs["O3.2"].progress == 0
     assert krs["O4.1"].check_ins == {}
 
@@ -189,8 +189,9 @@ def test_the_late_reply_fills_week_3(quarter):
     assert quarter["runs"]["late"].exit_code == 0, quarter["runs"]["late"].output
     krs = _krs(quarter["folder"] / "t5late.xlsx")
     assert krs["O4.1"].check_ins == {3: 110} and krs["O4.2"].check_ins == {3: 3}
-    # No later check-in, so the late reply's confidence is the latest one.
-    assert (krs["O4.1"].confidence, krs["O4.1"].comment) == ("low", "no hires yet")
+    assert krs["O4.1"].confidences == {3: "low"}
+    # No later check-in, so the late reply's confidence and comment are the latest ones.
+    assert (krs["O4.1"].confidence_value, krs["O4.1"].comment) == ("low", "no hires yet")
 
 
 def test_the_quarter_at_week_7_by_hand(quarter):
@@ -199,6 +200,7 @@ def test_the_quarter_at_week_7_by_hand(quarter):
     page = status_page(reading.team_quarter, AS_OF)
     krs = {kr.id: kr for objective in page.objectives for kr in objective.key_results}
     expected = {  # id: progress, change since week 5, pace, confidence, forecast progress
+        # (the confidence is the latest given; O1.1 was high at week 5: "high -> medium")
         # 240000 / 450000; - 150000 / 450000; forecast 240000 * 12 / 6 = 480000 -> 100%
         "O1.1": (240000 / 450000, 90000 / 450000, "on track", "medium", 1.0),
         # 6 / 12; - 5 / 12; forecast 6 * 12 / 6 = 12 -> 100%
@@ -226,6 +228,7 @@ def test_the_quarter_at_week_7_by_hand(quarter):
         assert kr.progress == pytest.approx(progress), identifier
         assert kr.change == pytest.approx(change), identifier
         assert (kr.pace, kr.confidence) == (pace, confidence), identifier
+        assert kr.confidence_before == ("high" if identifier == "O1.1" else None), identifier
         assert kr.forecast.progress == pytest.approx(forecast), identifier
     # Alex's key results have no value in weeks 5 and 7.
     assert [kr.id for kr in page.stale] == ["O4.1", "O4.2"]
@@ -247,6 +250,8 @@ def test_status_prints_the_week_7_page(quarter):
     line = next(line for line in run.output.splitlines() if line.strip().startswith("O2.2"))
     assert "red" in line and "-100 pts" in line and "0% red" in line
     assert "Stale, no value in weeks 5 and 7: O4.1 (Alex), O4.2 (Alex)." in run.output
+    o11 = next(line for line in run.output.splitlines() if line.strip().startswith("O1.1"))
+    assert "high → medium" in o11
 
 
 def test_summary_agrees_with_the_hand_worked_quarter(quarter):
