@@ -673,7 +673,8 @@ def collect_command(file, replies, output, week, prefer, force) -> None:
 @user_errors
 def status_command(file, as_of, output_format, output, force) -> None:
     """The page that opens the weekly meeting: per key result its status, progress and change
-    since the last check-in, pace, confidence, a week-13 forecast, and the stale ones."""
+    since the last check-in, pace, confidence, a week-13 forecast and open actions; then the
+    stale key results and the overdue actions."""
     import datetime as dt
     import os
 

@@ -13,6 +13,8 @@ HTML. The rules, for a key result at the check-in week ``week`` (the latest one 
   ``open`` (no forecast). No check-in, or an input to check: no forecast.
 * **confidence**: the latest given (or typed over), and the one at the previous check-in
   week, so the page can say ``high -> medium``.
+* **actions**: the open priority actions naming the key result (Actions sheet), and those
+  overdue (due before ``as_of``), as the OKRs sheet counts them.
 * **stale**: no value in the last two check-in weeks that have started (lagging key
   results are left out: they are measured at the review).
 """
@@ -23,7 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from okrsheet import scoring
-from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
+from okrsheet.model import CHECK_IN_COLUMNS, Action, KeyResult, TeamQuarter
 from okrsheet.quarter import REVIEW_WEEK, week_start
 
 __all__ = ["Forecast", "KeyResultStatus", "ObjectiveStatus", "StatusPage", "check_in_values",
@@ -56,6 +58,8 @@ class KeyResultStatus:
     forecast: Forecast | None
     stale: bool
     latest_week: int | None  # the last check-in week with a value
+    open_actions: int = 0
+    overdue_actions: int = 0
 
 
 @dataclass
@@ -76,6 +80,7 @@ class StatusPage:
     score: float | None
     status: str | None
     objectives: list[ObjectiveStatus]
+    overdue: list[Action] = field(default_factory=list)  # open actions due before ``as_of``
 
     @property
     def stale(self) -> list[KeyResultStatus]:
@@ -197,6 +202,9 @@ def status_page(team_quarter: TeamQuarter, as_of: dt.date) -> StatusPage:
                 0.0 if kr.check else kr.progress, progress_change(kr, week),
                 tq.pace(kr, as_of), *confidence_trend(kr, week),
                 forecast(kr, tq.green_from, tq.orange_from), is_stale(kr, weeks),
-                values[-1][0] if values else None))
+                values[-1][0] if values else None,
+                *tq.action_counts(ids.get(id(kr), kr.id), as_of)))
         objectives.append(shown)
-    return StatusPage(tq.team, tq.quarter, as_of, week, tq.score, tq.status, objectives)
+    overdue = sorted((action for action in tq.actions if action.title and action.is_overdue(as_of)),
+                     key=lambda action: (action.due or as_of, str(action.key_result or "")))
+    return StatusPage(tq.team, tq.quarter, as_of, week, tq.score, tq.status, objectives, overdue)

@@ -17,8 +17,10 @@ __all__ = ["render", "text", "markdown", "html_page", "printable", "FORMATS"]
 
 FORMATS = ("text", "markdown", "html")
 COLUMNS = ("ID", "Key result", "Owner", "Status", "Progress", "Change", "Pace", "Confidence",
-           "Forecast wk 13")
-TITLE_WIDTH = 34
+           "Forecast", "Actions")
+LEGEND = ("Change: since the previous check-in. Forecast: progress at the week-13 review if the "
+          "check-ins so far go on as they are.")
+TITLE_WIDTH = 30
 
 
 def render(page: StatusPage, output_format: str = "text") -> str:
@@ -46,7 +48,11 @@ def text(page: StatusPage) -> str:
         else:
             lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     lines.append("")
+    lines.append(LEGEND)
     lines.append(_stale_line(page, printable))
+    overdue = _overdue_line(page, printable)
+    if overdue:
+        lines.append(overdue)
     return "\n".join(lines)
 
 
@@ -62,7 +68,12 @@ def markdown(page: StatusPage) -> str:
         for kr in objective.key_results:
             lines.append("| " + " | ".join(_cells(kr, _md)) + " |")
         lines.append("")
+    lines.append(LEGEND)
+    lines.append("")
     lines.append(_stale_line(page, _md))
+    overdue = _overdue_line(page, _md)
+    if overdue:
+        lines += ["", overdue]
     return "\n".join(lines) + "\n"
 
 
@@ -91,7 +102,11 @@ def html_page(page: StatusPage) -> str:
                 f'<td class="num">{cell}</td>' if index in (4, 5) else f"<td>{cell}</td>"
                 for index, cell in enumerate(cells)) + "</tr>")
         parts.append("</table>")
+    parts.append(f"<p>{esc(LEGEND)}</p>")
     parts.append(f"<p>{_stale_line(page, esc)}</p>")
+    overdue = _overdue_line(page, esc)
+    if overdue:
+        parts.append(f"<p>{overdue}</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -109,7 +124,24 @@ def _heading(page: StatusPage, escape) -> str:
 def _cells(kr: KeyResultStatus, escape) -> list[str]:
     return [escape(kr.id), escape(kr.title), escape(kr.owner or "-"), kr.status,
             percent(kr.progress), _change(kr.change), kr.pace or "-",
-            _confidence(kr, escape), _forecast(kr.forecast)]
+            _confidence(kr, escape), _forecast(kr.forecast), _actions(kr)]
+
+
+def _actions(kr: KeyResultStatus) -> str:
+    if not kr.open_actions:
+        return "-"
+    return f"{kr.open_actions} open" + (f", {kr.overdue_actions} overdue"
+                                        if kr.overdue_actions else "")
+
+
+def _overdue_line(page: StatusPage, escape) -> str | None:
+    if not page.overdue:
+        return None
+    items = "; ".join(
+        f"{escape(action.key_result or '-')} {escape(action.title)} "
+        f"({escape(action.owner or 'no owner')}, due {action.due:%Y-%m-%d})"
+        for action in page.overdue)
+    return f"Overdue actions: {items}."
 
 
 def _confidence(kr: KeyResultStatus, escape) -> str:

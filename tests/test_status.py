@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from okrsheet.cli import main
-from okrsheet.model import KeyResult, Objective, TeamQuarter
+from okrsheet.model import Action, KeyResult, Objective, TeamQuarter
 from okrsheet.status import (confidence_trend, forecast, is_stale, progress_change,
                              started_weeks, status_page)
 from okrsheet.statuspage import html_page, markdown, text
@@ -98,11 +98,15 @@ def test_a_key_result_is_stale_with_no_value_in_the_last_two_check_ins(check_ins
 def _team():
     objective = Objective("Grow | *revenue*", id="O1", key_results=[
         kr(check_ins={3: 20.0, 5: 45.0}, confidences={3: "medium", 5: "high"}, id="O1.1"),
-        KeyResult("<script>alert(1)</script> \x1b[31mred", owner="Ann", type="increase",
+        KeyResult("\x1b[31m<script>alert(1)</script>", owner="Ann", type="increase",
                   start=0.0, target=10.0, id="O1.2"),
     ])
+    actions = [Action("Call the ten largest prospects", "O1.1", "Sam", dt.date(2027, 1, 25)),
+               Action("Book a demo day", "o1.1", "Ann", dt.date(2027, 2, 20)),
+               Action("Train the new rep", "O1.1", "Sam", dt.date(2027, 1, 20), done=True),
+               Action("Fix the <CRM> | export", "O1.2", None, dt.date(2027, 1, 31))]
     return TeamQuarter("Sales", "2027-Q1", [objective], quarter_start=START,
-                       quarter_end=dt.date(2027, 3, 31))
+                       quarter_end=dt.date(2027, 3, 31), actions=actions)
 
 
 def test_the_status_page_judges_at_the_latest_check_in_week_started():
@@ -114,6 +118,11 @@ def test_the_status_page_judges_at_the_latest_check_in_week_started():
     assert first.forecast.status == "green"
     assert [kr.id for kr in page.stale] == ["O1.2"]
     assert page.score == pytest.approx(0.225)  # (0.45 + 0) / 2
+    # O1.1: two open (the done one left out), one due 25 January (overdue on 1 February)
+    assert (first.open_actions, first.overdue_actions) == (2, 1)
+    assert (second.open_actions, second.overdue_actions) == (1, 1)
+    assert [action.title for action in page.overdue] == [
+        "Call the ten largest prospects", "Fix the <CRM> | export"]
 
 
 def test_text_shows_every_key_result_with_control_characters_escaped():
@@ -122,6 +131,9 @@ def test_text_shows_every_key_result_with_control_characters_escaped():
     assert "medium → high" in shown
     assert "\x1b" not in shown and "\\x1b" in shown
     assert "Stale, no value in weeks 3 and 5: O1.2 (Ann)." in shown
+    assert "2 open, 1 overdue" in shown
+    assert ("Overdue actions: O1.1 Call the ten largest prospects (Sam, due 2027-01-25); "
+            "O1.2 Fix the <CRM> | export (no owner, due 2027-01-31).") in shown
     assert len(shown.splitlines()) <= 24  # one screen
 
 
@@ -130,7 +142,8 @@ def test_markdown_escapes_table_syntax_and_html_in_user_text():
     assert "**O1 Grow \\| \\*revenue\\***" in shown
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>" not in shown
     row = next(line for line in shown.splitlines() if line.startswith("| O1.2"))
-    assert row.count(" | ") == 8  # nine cells: no extra column from user text
+    assert row.count(" | ") == 9  # ten cells: no extra column from user text
+    assert "Fix the &lt;CRM&gt; \\| export" in shown
 
 
 def test_html_is_one_self_contained_file_with_user_text_escaped():
