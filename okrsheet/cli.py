@@ -600,10 +600,10 @@ def split_command(file, folder, week, force) -> None:
 
     team_quarter = _read_okrs(file, strict=False)
     chosen = _week_of(team_quarter, int(week) if week else None)
-    from okrsheet.statuspage import printable
+    from okrsheet.text import visible
 
     for owner in write_check_ins(team_quarter, folder, chosen, force=force):
-        click.echo(printable(f"Wrote {owner.path}: {owner.owner or 'no owner'}, "
+        click.echo(visible(f"Wrote {owner.path}: {owner.owner or 'no owner'}, "
                              f"{len(owner.key_results)} key result(s)."))
     click.echo(f"Week {chosen}: send each owner their file; collect the replies with "
                f"okrsheet collect {file} REPLY... -o UPDATED.xlsx --week {chosen}")
@@ -629,7 +629,7 @@ def collect_command(file, replies, output, week, prefer, force) -> None:
     """
     from okrsheet.changes import MergeConflicts, UnknownCopy
     from okrsheet.collect import ReplyProblems, collect, read_reply
-    from okrsheet.statuspage import printable
+    from okrsheet.text import visible
     from okrsheet.writer import write_workbook
 
     _check_output(output, (file, *replies), force)
@@ -641,22 +641,22 @@ def collect_command(file, replies, output, week, prefer, force) -> None:
         raise click.BadParameter(str(error), param_hint="--prefer") from None
     except ReplyProblems as error:
         for problem in error.problems:
-            click.echo(printable(f"Problem: {problem}"), err=True)
+            click.echo(visible(f"Problem: {problem}"), err=True)
         raise
     except MergeConflicts as error:
         for conflict in error.conflicts:
-            click.echo(printable(f"Conflict: {conflict}"), err=True)
+            click.echo(visible(f"Conflict: {conflict}"), err=True)
         raise
     write_workbook(result.team_quarter, output, force=force)
     for reply in replies:
         changes = [change for name, change in result.changes if name == reply]
-        click.echo(printable(f"{reply}: {len(changes)} change(s)"))
+        click.echo(visible(f"{reply}: {len(changes)} change(s)"))
         for change in changes:
-            click.echo("  " + printable(change))
+            click.echo("  " + visible(change))
     for conflict in result.conflicts:
-        click.echo(printable(f"Resolved: {conflict}"))
+        click.echo(visible(f"Resolved: {conflict}"))
     for note in result.notes:
-        click.echo(printable(f"Note: {note}"))
+        click.echo(visible(f"Note: {note}"))
     click.echo(f"Wrote {output} (week {chosen}).")
 
 

@@ -1,19 +1,21 @@
 """The weekly status page as text (terminal), Markdown (email, chat) or one HTML file.
 
 Renders a :class:`~okrsheet.status.StatusPage`; user text is escaped for each format
-(control characters everywhere, table syntax and HTML in Markdown, HTML in HTML).
+with :mod:`okrsheet.text` (control characters everywhere, ``|`` and HTML in Markdown) and
+:func:`html.escape` in HTML.
 """
 
 from __future__ import annotations
 
 import html
-import re
 
 from okrsheet import layout
 from okrsheet.cells import percent
 from okrsheet.status import Forecast, KeyResultStatus, StatusPage
+from okrsheet.text import markdown as _md  # one line, | and HTML shown as text
+from okrsheet.text import visible
 
-__all__ = ["render", "text", "markdown", "html_page", "printable", "FORMATS"]
+__all__ = ["render", "text", "markdown", "html_page", "FORMATS"]
 
 FORMATS = ("text", "markdown", "html")
 COLUMNS = ("ID", "Key result", "Owner", "Status", "Progress", "Change", "Pace", "Confidence",
@@ -31,16 +33,16 @@ def text(page: StatusPage) -> str:
     """Plain text for a terminal: one table, objectives as group lines."""
     rows: list[list[str]] = []
     for objective in page.objectives:
-        rows.append([objective.id, f"{printable(objective.title)}: {percent(objective.score)} "
+        rows.append([objective.id, f"{visible(objective.title)}: {percent(objective.score)} "
                      f"{objective.status or ''}".rstrip()])
         for kr in objective.key_results:
-            title = printable(kr.title)
+            title = visible(kr.title)
             if len(title) > TITLE_WIDTH:
                 title = title[:TITLE_WIDTH - 1] + "…"
-            rows.append(["  " + kr.id, title, *_cells(kr, printable)[2:]])
+            rows.append(["  " + kr.id, title, *_cells(kr, visible)[2:]])
     table = [list(COLUMNS), *(row for row in rows if len(row) > 2)]
     widths = [max(len(row[index]) for row in table) for index in range(len(COLUMNS))]
-    lines = [_heading(page, printable), ""]
+    lines = [_heading(page, visible), ""]
     lines.append("  ".join(header.ljust(width) for header, width in zip(COLUMNS, widths)).rstrip())
     for row in rows:
         if len(row) == 2:
@@ -49,8 +51,8 @@ def text(page: StatusPage) -> str:
             lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     lines.append("")
     lines.append(LEGEND)
-    lines.append(_stale_line(page, printable))
-    overdue = _overdue_line(page, printable)
+    lines.append(_stale_line(page, visible))
+    overdue = _overdue_line(page, visible)
     if overdue:
         lines.append(overdue)
     return "\n".join(lines)
@@ -177,26 +179,8 @@ def _stale_line(page: StatusPage, escape) -> str:
     return f"Stale, no value in weeks {weeks}: {names}."
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(value: object) -> str:
-    """Text safe for a terminal: control characters shown as ``\\x1b``, never sent."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", str(value))
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-
-
-def _md(value: object) -> str:
-    """Markdown-safe text in a table cell: syntax escaped, HTML as entities, one line."""
-    shown = printable(str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
-    shown = html.escape(shown, quote=False)
-    return _MD_SPECIAL.sub(r"\\\1", shown)
-
-
 def _html(value: object) -> str:
-    return html.escape(printable(value), quote=True)
+    return html.escape(visible(value), quote=True)
 
 
 def _chip(content: str, status: str | None) -> str:
