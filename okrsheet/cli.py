@@ -627,8 +627,8 @@ def collect_command(file, replies, output, week, prefer, force) -> None:
     A reply for another team, quarter or week, an unknown key result or a value that is not
     a number (done / not done for a milestone): one line each, nothing written, exit status 1.
     """
-    from okrsheet.changes import MergeConflicts, UnknownCopy
     from okrsheet.collect import ReplyProblems, collect, read_reply
+    from okrsheet.merging import MergeConflicts, UnknownCopy
     from okrsheet.text import visible
     from okrsheet.writer import write_workbook
 

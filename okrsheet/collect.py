@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from okrsheet import scoring
-from okrsheet.changes import Conflict, MergeConflicts, UnknownCopy, same_value
+from okrsheet.changes import same_value
 from okrsheet.checkin import HEADER_ROW, HEADERS, LABELS, SHEET, kr_ids
 from okrsheet.files import OkrsheetError
 from okrsheet.layout import column_letter
+from okrsheet.merging import Conflict, MergeConflicts, UnknownCopy
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.quarter import Quarter, QuarterError
 
@@ -177,7 +178,7 @@ def collect(team_quarter: TeamQuarter, replies: list[Reply], week: int,
                 winner = (files[0] if prefer == "first" else files[-1] if prefer == "last"
                           else prefer if prefer in files else None)
                 label = {"value": f"week_{week}",
-                         "confidence": f"Confidence {week}"}.get(name, name)
+                         "confidence": f"confidence_{week}"}.get(name, name)
                 collected.conflicts.append(Conflict(where, label, base, values, winner))
                 if winner is None:
                     continue

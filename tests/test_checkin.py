@@ -112,7 +112,7 @@ def test_split_refuses_to_write_over_existing_files_without_force(team, tmp_path
     _split(team, tmp_path / "out")
     result = CliRunner().invoke(main, ["split", str(team), "-o", str(tmp_path / "out"),
                                        "--week", "3"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as for every command
     assert "already exists" in result.output and "Traceback" not in result.output
 
 

@@ -165,5 +165,5 @@ def test_status_command_writes_each_format_and_never_overwrites_without_force(tm
     assert CliRunner().invoke(main, args).exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     again = CliRunner().invoke(main, args)
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == 2 and "already exists" in again.output  # a usage error
     assert CliRunner().invoke(main, [*args, "--force"]).exit_code == 0
