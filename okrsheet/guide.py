@@ -19,8 +19,7 @@ GUIDE: tuple[tuple[str, str | None], ...] = (
     ("Week 1: agree 3 to 5 objectives with 2 to 5 key results each, and type them on the OKRs sheet.", None),
     ("Weeks 3, 5, 7, 9 and 11: check in. Type each key result's latest value in that week's column "
      "(one cell per key result), pick a confidence and add a short comment if something changed.", None),
-    ("By email: okrsheet split sends each owner a small Check-in file; okrsheet collect writes the "
-     "replies into that week's column; okrsheet status prints the page that opens the meeting.", None),
+    ("By email: okrsheet split, then collect the replies; okrsheet status opens the meeting.", None),
     ("Week 13: review. Type the final value in Week 13, discuss what was learned, and start next "
      "quarter's file.", None),
     ("Keep it light: no more than two hours a week in all.", None),
