@@ -605,8 +605,8 @@ def split_command(file, folder, week, force) -> None:
     for owner in write_check_ins(team_quarter, folder, chosen, force=force):
         click.echo(visible(f"Wrote {owner.path}: {owner.owner or 'no owner'}, "
                              f"{len(owner.key_results)} key result(s)."))
-    click.echo(f"Week {chosen}: send each owner their file; collect the replies with "
-               f"okrsheet collect {file} REPLY... -o UPDATED.xlsx --week {chosen}")
+    click.echo(visible(f"Week {chosen}: send each owner their file; collect the replies with "
+                       f"okrsheet collect {file} REPLY... -o UPDATED.xlsx --week {chosen}"))
 
 
 @main.command(name="collect")
@@ -657,7 +657,7 @@ def collect_command(file, replies, output, week, prefer, force) -> None:
         click.echo(visible(f"Resolved: {conflict}"))
     for note in result.notes:
         click.echo(visible(f"Note: {note}"))
-    click.echo(f"Wrote {output} (week {chosen}).")
+    click.echo(f"Wrote {visible(output)} (week {chosen}).")
 
 
 @main.command(name="status")
@@ -681,6 +681,7 @@ def status_command(file, as_of, output_format, output, force) -> None:
     from okrsheet.files import write_atomic
     from okrsheet.status import status_page
     from okrsheet.statuspage import render
+    from okrsheet.text import visible
 
     if output is not None and os.path.exists(output) and os.path.samefile(output, file):
         raise click.BadParameter("the output is the input file; choose another name.",
@@ -692,4 +693,4 @@ def status_command(file, as_of, output_format, output, force) -> None:
         click.echo(page, nl=not page.endswith("\n"))
     else:
         write_atomic(output, page.encode("utf-8"), force=force)
-        click.echo(f"Wrote {output}.")
+        click.echo(f"Wrote {visible(output)}.")
