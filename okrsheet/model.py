@@ -57,23 +57,12 @@ class KeyResult:
     @property
     def current_value(self) -> object:
         """Current as the sheet shows it: typed, else the latest check-in."""
-        current = self.current
-        if current is not None and current != "":
-            return current
-        if not self.follows_check_ins:
-            return None
-        check_ins = self.check_ins
-        return scoring.latest_check_in([check_ins.get(week) for week in CHECK_IN_COLUMNS])
+        return _shown(self.current, self.follows_check_ins, self.check_ins)
 
     @property
     def confidence_value(self) -> object:
         """Confidence as the sheet shows it: typed, else the one given at the latest check-in."""
-        if self.confidence not in (None, ""):
-            return self.confidence
-        if not self.follows_confidences:
-            return None
-        confidences = self.confidences
-        return scoring.latest_check_in([confidences.get(week) for week in CHECK_IN_COLUMNS])
+        return _shown(self.confidence, self.follows_confidences, self.confidences)
 
     @property
     def target_value(self) -> object:
@@ -316,3 +305,13 @@ def objectives_from_rows(rows: list[tuple[str | None, KeyResult | None]]) -> tup
         else:
             orphans.append(kr)
     return objectives, orphans
+
+
+def _shown(typed: object, follows: bool, weekly: dict[int, object]) -> object:
+    """A cell that follows the latest week's value until typed over (Current, Confidence);
+    blank when its formula is gone."""
+    if typed is not None and typed != "":
+        return typed
+    if not follows:
+        return None
+    return scoring.latest_check_in([weekly.get(week) for week in CHECK_IN_COLUMNS])

@@ -39,6 +39,7 @@ Choices, documented once here:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -123,10 +124,10 @@ class Summary:
     team_quarters: list[TeamQuarter] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def alignment(self) -> "dict[str, Alignment]":
         """Each quarter's alignment tree (:mod:`okrsheet.alignment`); empty when no workbook
-        is a company's or names a parent."""
+        is a company's or names a parent. Built once, however many outputs show it."""
         from okrsheet.alignment import align
 
         linked = any(tq.level == "company" or any(o.parent for o in tq.objectives)
