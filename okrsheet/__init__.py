@@ -45,7 +45,7 @@ _HOMES: dict[str, str] = {
     "Quarter": "okrsheet.quarter",
     "Problem": "okrsheet.problems",
     # errors
-    "OkrsheetError": "okrsheet.files",
+    "OkrsheetError": "okrsheet.problems",
     "UnreadableFile": "okrsheet.safety",
     "MergeConflicts": "okrsheet.merging",
     "QuarterError": "okrsheet.quarter",
@@ -64,7 +64,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
     from okrsheet.carryover import next_quarter
     from okrsheet.changes import Change, diff
     from okrsheet.checks import check, check_reading
-    from okrsheet.files import OkrsheetError
+    from okrsheet.problems import OkrsheetError
     from okrsheet.merging import MergeConflicts, MergeResult, merge
     from okrsheet.model import KeyResult, Objective, TeamQuarter
     from okrsheet.problems import Problem

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from okrsheet import layout
 from okrsheet.model import KeyResult, Objective, TeamQuarter
 
-__all__ = ["reference", "parse_reference", "parent_choices", "key_result_ids", "Node",
+__all__ = ["reference", "parse_reference", "parent_choices", "key_result_ids", "objective_ids", "kr_ids", "Node",
            "Alignment", "align"]
 
 
@@ -183,3 +184,17 @@ def _link(tq: TeamQuarter, item: Objective | KeyResult, identifier: str | None,
 
 def _is_company(group: list[TeamQuarter], team: str | None) -> bool:
     return any(tq.level == "company" and tq.team == team for tq in group)
+
+
+def objective_ids(objectives: list[Objective]) -> list[str]:
+    """Each objective's id: its own, else the first free ``O1``, ``O2``... (one per ready row)."""
+    taken = {objective.id.casefold() for objective in objectives if objective.id}
+    free = (layout.objective_id(number) for number in range(1, 10_000)
+            if layout.objective_id(number).casefold() not in taken)
+    ids = [objective.id or next(free) for objective in objectives]
+    return ids + [next(free) for _ in range(layout.OBJECTIVE_ROWS - len(ids))]
+
+
+def kr_ids(team_quarter: TeamQuarter) -> dict[int, str]:
+    """Every key result's id (``O1.2``) by ``id(kr)``, as the OKRs sheet numbers them."""
+    return key_result_ids(team_quarter, objective_ids(team_quarter.objectives))

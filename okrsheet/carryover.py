@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import replace
 
 from okrsheet import scoring
-from okrsheet.files import OkrsheetError
+from okrsheet.problems import OkrsheetError
 from okrsheet.model import KeyResult, Objective, TeamQuarter
 from okrsheet.quarter import Quarter, QuarterError, fiscal_year_start_of
 

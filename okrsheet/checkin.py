@@ -22,10 +22,11 @@ from okrsheet import scoring
 from okrsheet.files import OkrsheetError, OutputExists, write_atomic
 from okrsheet.layout import column_letter
 from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
+from okrsheet.alignment import kr_ids
 from okrsheet.quarter import CHECK_IN_WEEKS, week_start
 
 __all__ = ["SHEET", "HEADERS", "LABELS", "OwnerCheckIn", "check_in_week", "owner_check_ins",
-           "check_in_bytes", "write_check_ins", "kr_ids"]
+           "check_in_bytes", "write_check_ins"]
 
 SHEET = "Check-in"
 TEAM, QUARTER, WEEK, OWNER, WEEK_STARTS = "Team", "Quarter", "Week", "Owner", "Week starts"
@@ -64,12 +65,6 @@ def check_in_week(team_quarter: TeamQuarter, day: dt.date) -> int:
     return started[-1] if started else CHECK_IN_WEEKS[0]
 
 
-def kr_ids(team_quarter: TeamQuarter) -> dict[int, str]:
-    """Every key result's id (``O1.2``) by ``id(kr)``, as the OKRs sheet numbers them."""
-    from okrsheet.alignment import key_result_ids
-    from okrsheet.writer import objective_ids
-
-    return key_result_ids(team_quarter, objective_ids(team_quarter.objectives))
 
 
 def owner_check_ins(team_quarter: TeamQuarter, folder: str | os.PathLike[str],

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from okrsheet import scoring
 from okrsheet.changes import same_value
-from okrsheet.checkin import HEADER_ROW, HEADERS, LABELS, SHEET, kr_ids
+from okrsheet.alignment import kr_ids
+from okrsheet.checkin import HEADER_ROW, HEADERS, LABELS, SHEET
 from okrsheet.files import OkrsheetError
 from okrsheet.layout import column_letter
 from okrsheet.merging import Conflict, MergeConflicts, UnknownCopy

@@ -1,5 +1,5 @@
 """Writing files without ever losing one: a temporary file in the target folder, then a link
-or a rename; and the errors a person can act on."""
+or a rename. (The errors a person can act on are in :mod:`okrsheet.problems`.)"""
 
 from __future__ import annotations
 
@@ -8,19 +8,9 @@ import os
 import tempfile
 from pathlib import Path
 
-# Public API
+from okrsheet.problems import OkrsheetError, OutputExists, UnreadableFile
 
-
-class OkrsheetError(Exception):
-    """A user-facing error: its message is one line a person can act on."""
-
-
-class OutputExists(OkrsheetError):
-    pass
-
-
-class UnreadableFile(OkrsheetError):
-    """A file okrsheet can't or won't read; the message names the file and what to do."""
+__all__ = ["OkrsheetError", "OutputExists", "UnreadableFile", "check_output", "write_atomic"]
 
 
 def check_output(path: str | os.PathLike, force: bool = False) -> None:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from okrsheet.changes import (_ABSENT, _Absent, CHECK_IN_COLUMNS, FIELD_NAMES, KR_FIELDS,
                               WORKBOOK_FIELDS, Change, Place, _blank, _field, _jsonable, _key,
                               _Matching, _show, diff, key_result_changes, same_value)
-from okrsheet.files import OkrsheetError
+from okrsheet.problems import OkrsheetError
 from okrsheet.model import KeyResult, Objective, TeamQuarter
 
 _Value = TypeVar("_Value")

@@ -1,4 +1,5 @@
-"""Problems as values: what is wrong, where (file, sheet, cell), and how bad."""
+"""Problems as values: what is wrong, where (file, sheet, cell), and how bad; and the errors
+that stop a command with one line a person can act on."""
 
 from __future__ import annotations
 
@@ -28,3 +29,15 @@ class Problem:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+class OkrsheetError(Exception):
+    """A user-facing error: its message is one line a person can act on."""
+
+
+class OutputExists(OkrsheetError):
+    pass
+
+
+class UnreadableFile(OkrsheetError):
+    """A file okrsheet can't or won't read; the message names the file and what to do."""

@@ -25,6 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from okrsheet import scoring
+from okrsheet.alignment import kr_ids, objective_ids
 from okrsheet.model import CHECK_IN_COLUMNS, Action, KeyResult, TeamQuarter
 from okrsheet.quarter import REVIEW_WEEK, week_start
 
@@ -184,9 +185,6 @@ def is_stale(kr: KeyResult, weeks: list[int]) -> bool:
 
 def status_page(team_quarter: TeamQuarter, as_of: dt.date) -> StatusPage:
     """Everything the weekly status shows, judged at ``as_of``."""
-    from okrsheet.checkin import kr_ids
-    from okrsheet.writer import objective_ids
-
     tq = team_quarter
     weeks = started_weeks(tq.quarter_start, as_of)
     week = weeks[-1] if weeks else 1

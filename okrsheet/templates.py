@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from okrsheet.alignment import parent_choices
-from okrsheet.files import OkrsheetError
+from okrsheet.problems import OkrsheetError
 from okrsheet.model import KeyResult, Objective, TeamQuarter
 from okrsheet.quarter import Quarter
 

@@ -14,7 +14,7 @@ import os
 from typing import Any
 
 from okrsheet import layout, scoring
-from okrsheet.alignment import key_result_ids
+from okrsheet.alignment import key_result_ids, objective_ids
 from okrsheet.files import OkrsheetError, write_atomic
 from okrsheet.guide import write_guide
 from okrsheet.sidesheets import action_ranges, write_actions, write_parents
@@ -70,13 +70,6 @@ MAX_CELL_TEXT = 32_767
 """Characters a spreadsheet cell holds (Excel's limit; XlsxWriter cuts longer text)."""
 
 
-def objective_ids(objectives: list[Objective]) -> list[str]:
-    """Each objective's id: its own, else the first free ``O1``, ``O2``... (one per ready row)."""
-    taken = {objective.id.casefold() for objective in objectives if objective.id}
-    free = (layout.objective_id(number) for number in range(1, 10_000)
-            if layout.objective_id(number).casefold() not in taken)
-    ids = [objective.id or next(free) for objective in objectives]
-    return ids + [next(free) for _ in range(layout.OBJECTIVE_ROWS - len(ids))]
 
 
 # Private API
