@@ -7,7 +7,7 @@ process (peak RSS is that process's maximum):
 
 - **pandas**: ``pandas.read_parquet`` of the same files (only the columns needed) and the
   same tables with pandas group-bys and merges: the obvious way without DuckDB;
-- **okrsheet**: ``okrsheet.history_summary.summarise_store`` (DuckDB, then the summary's own
+- **okrsheet**: ``okrsheet.quarterend.history_summary.summarise_store`` (DuckDB, then the summary's own
   rules row by row), and the ``okrsheet summary --from`` command end to end when it exists.
 
 Run: python benchmarks/bench_history.py [-n 100000] [--repeat 3] [--store DIR]
@@ -40,7 +40,7 @@ def build_store(root: Path, team_quarters: int, seed: int = 17) -> dict[str, int
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from okrsheet.history import PARTITION_FILE, TABLES, arrow_schema, source_id
+    from okrsheet.quarterend.history import PARTITION_FILE, TABLES, arrow_schema, source_id
 
     rng = np.random.default_rng(seed)
     quarters = 40
@@ -186,7 +186,7 @@ def pandas_summary(store: Path, quarter: str | None = None) -> dict[str, int]:
 
 
 def okrsheet_summary(store: Path, quarter: str | None = None) -> dict[str, int]:
-    from okrsheet.history_summary import summarise_store
+    from okrsheet.quarterend.history_summary import summarise_store
 
     result = summarise_store(store, quarter)
     return {"teams": len(result.teams), "company": len(result.company),

@@ -12,8 +12,8 @@ import time
 
 import xlsxwriter
 
-from okrsheet.templates import starter
-from okrsheet.writer import workbook_bytes
+from okrsheet.sheet.templates import starter
+from okrsheet.sheet.writer import workbook_bytes
 
 
 def _time(function, repeat: int = 30) -> float:

@@ -3,7 +3,7 @@
 Baseline A: the obvious pandas way, ``pandas.read_excel(path, sheet_name="OKRs",
 engine="openpyxl")`` per file plus the same scores computed with pandas.
 Baseline B: raw python-calamine reading the same cells, no scoring (the floor).
-okrsheet: ``okrsheet.summary.summarise`` on one core and on all cores, and the
+okrsheet: ``okrsheet.quarterend.summary.summarise`` on one core and on all cores, and the
 ``okrsheet summary`` command end to end.
 
 Each measurement runs in its own process (peak RSS is that process's maximum). B and the
@@ -36,8 +36,8 @@ TEAMS = ["New Business", "Account Management", "Sales Development", "Customer Su
 
 
 def _team_quarter(number: int):
-    from okrsheet.model import KeyResult, Objective
-    from okrsheet.templates import starter
+    from okrsheet.domain.model import KeyResult, Objective
+    from okrsheet.sheet.templates import starter
 
     rng = random.Random(number)
     quarter = f"{2020 + number // 40}-Q{number // 10 % 4 + 1}"
@@ -60,7 +60,7 @@ def _team_quarter(number: int):
 
 
 def _write(args: tuple[int, str]) -> None:
-    from okrsheet.writer import workbook_bytes
+    from okrsheet.sheet.writer import workbook_bytes
 
     number, folder = args
     Path(folder, f"okrs-{number:05d}.xlsx").write_bytes(
@@ -120,7 +120,7 @@ def baseline_calamine(paths: list[str]) -> dict[str, float]:
 
 
 def okrsheet_library(paths: list[str], workers: int) -> dict[str, float]:
-    from okrsheet.summary import summarise
+    from okrsheet.quarterend.summary import summarise
 
     summary = summarise(paths, workers=workers)
     return {"teams": len(summary.teams), "left_out": len(summary.left_out)}

@@ -22,33 +22,33 @@ __version__ = "0.1.0"
 # the imports below; tests/test_api.py checks the three agree.
 _HOMES: dict[str, str] = {
     # read, write, start
-    "read_workbook": "okrsheet.reader",
-    "Reading": "okrsheet.reader",
-    "write_workbook": "okrsheet.writer",
-    "starter": "okrsheet.templates",
+    "read_workbook": "okrsheet.sheet.reader",
+    "Reading": "okrsheet.sheet.reader",
+    "write_workbook": "okrsheet.sheet.writer",
+    "starter": "okrsheet.sheet.templates",
     # check and summarise
-    "check": "okrsheet.checks",
-    "check_reading": "okrsheet.checks",
-    "summarise": "okrsheet.summary",
-    "summarise_team_quarters": "okrsheet.summary",
-    "Summary": "okrsheet.summary",
+    "check": "okrsheet.domain.checks",
+    "check_reading": "okrsheet.domain.checks",
+    "summarise": "okrsheet.quarterend.summary",
+    "summarise_team_quarters": "okrsheet.quarterend.summary",
+    "Summary": "okrsheet.quarterend.summary",
     # between copies and quarters
-    "diff": "okrsheet.changes",
-    "Change": "okrsheet.changes",
-    "merge": "okrsheet.merging",
-    "MergeResult": "okrsheet.merging",
-    "next_quarter": "okrsheet.carryover",
+    "diff": "okrsheet.domain.changes",
+    "Change": "okrsheet.domain.changes",
+    "merge": "okrsheet.domain.merging",
+    "MergeResult": "okrsheet.domain.merging",
+    "next_quarter": "okrsheet.domain.carryover",
     # the model
-    "TeamQuarter": "okrsheet.model",
-    "Objective": "okrsheet.model",
-    "KeyResult": "okrsheet.model",
-    "Quarter": "okrsheet.quarter",
-    "Problem": "okrsheet.problems",
+    "TeamQuarter": "okrsheet.domain.model",
+    "Objective": "okrsheet.domain.model",
+    "KeyResult": "okrsheet.domain.model",
+    "Quarter": "okrsheet.domain.quarter",
+    "Problem": "okrsheet.domain.problems",
     # errors
-    "OkrsheetError": "okrsheet.problems",
-    "UnreadableFile": "okrsheet.safety",
-    "MergeConflicts": "okrsheet.merging",
-    "QuarterError": "okrsheet.quarter",
+    "OkrsheetError": "okrsheet.domain.problems",
+    "UnreadableFile": "okrsheet.sheet.safety",
+    "MergeConflicts": "okrsheet.domain.merging",
+    "QuarterError": "okrsheet.domain.quarter",
 }
 
 __all__ = [  # the same names as _HOMES and the imports below (tests/test_api.py checks)
@@ -61,19 +61,19 @@ __all__ = [  # the same names as _HOMES and the imports below (tests/test_api.py
 ]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ imports on demand
-    from okrsheet.carryover import next_quarter
-    from okrsheet.changes import Change, diff
-    from okrsheet.checks import check, check_reading
-    from okrsheet.problems import OkrsheetError
-    from okrsheet.merging import MergeConflicts, MergeResult, merge
-    from okrsheet.model import KeyResult, Objective, TeamQuarter
-    from okrsheet.problems import Problem
-    from okrsheet.quarter import Quarter, QuarterError
-    from okrsheet.reader import Reading, read_workbook
-    from okrsheet.safety import UnreadableFile
-    from okrsheet.summary import Summary, summarise, summarise_team_quarters
-    from okrsheet.templates import starter
-    from okrsheet.writer import write_workbook
+    from okrsheet.domain.carryover import next_quarter
+    from okrsheet.domain.changes import Change, diff
+    from okrsheet.domain.checks import check, check_reading
+    from okrsheet.domain.problems import OkrsheetError
+    from okrsheet.domain.merging import MergeConflicts, MergeResult, merge
+    from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+    from okrsheet.domain.problems import Problem
+    from okrsheet.domain.quarter import Quarter, QuarterError
+    from okrsheet.sheet.reader import Reading, read_workbook
+    from okrsheet.sheet.safety import UnreadableFile
+    from okrsheet.quarterend.summary import Summary, summarise, summarise_team_quarters
+    from okrsheet.sheet.templates import starter
+    from okrsheet.sheet.writer import write_workbook
 
 
 def __getattr__(name: str) -> Any:

@@ -19,10 +19,10 @@ def user_errors(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        from okrsheet.files import OkrsheetError, OutputExists
-        from okrsheet.quarter import QuarterError
-        from okrsheet.safety import LimitError
-        from okrsheet.text import visible
+        from okrsheet.sheet.files import OkrsheetError, OutputExists
+        from okrsheet.domain.quarter import QuarterError
+        from okrsheet.sheet.safety import LimitError
+        from okrsheet.domain.text import visible
 
         try:
             return function(*args, **kwargs)
@@ -79,10 +79,10 @@ def new(output, template, team, quarter, fiscal_year_start, named_by, level, par
     import dataclasses
     import datetime as dt
 
-    from okrsheet.quarter import Quarter
-    from okrsheet.templates import starter
-    from okrsheet.text import visible
-    from okrsheet.writer import write_workbook
+    from okrsheet.domain.quarter import Quarter
+    from okrsheet.sheet.templates import starter
+    from okrsheet.domain.text import visible
+    from okrsheet.sheet.writer import write_workbook
 
     _check_output(output, force=force)
     _check_quarter_option(quarter)
@@ -114,10 +114,10 @@ def score(file, output_format, as_of) -> None:
 
     Exit status 1 when the workbook has errors (listed with the cell to fix).
     """
-    from okrsheet.checks import check_reading
-    from okrsheet.legacy import read_okr_file_isolated as read_workbook_isolated
-    from okrsheet.scorecard import print_score, score_csv_text, scorecard
-    from okrsheet.text import json_text, shown
+    from okrsheet.domain.checks import check_reading
+    from okrsheet.sheet.legacy import read_okr_file_isolated as read_workbook_isolated
+    from okrsheet.outputs.scorecard import print_score, score_csv_text, scorecard
+    from okrsheet.domain.text import json_text, shown
 
     day = as_of.date() if as_of else None
     reading = read_workbook_isolated(file, as_of=day)
@@ -145,11 +145,11 @@ def check(files, strict, fiscal_year_start, named_by) -> None:
     """
     import datetime as dt
 
-    from okrsheet.checks import check_reading
-    from okrsheet.files import OkrsheetError
-    from okrsheet.legacy import read_okr_file_isolated as read_workbook_isolated
-    from okrsheet.safety import Limits
-    from okrsheet.text import visible
+    from okrsheet.domain.checks import check_reading
+    from okrsheet.sheet.files import OkrsheetError
+    from okrsheet.sheet.legacy import read_okr_file_isolated as read_workbook_isolated
+    from okrsheet.sheet.safety import Limits
+    from okrsheet.domain.text import visible
 
     failing = ("error", "warning") if strict else ("error",)
     failed = False
@@ -172,8 +172,8 @@ def check(files, strict, fiscal_year_start, named_by) -> None:
         if not problems:
             click.echo(f"{visible(file)}: no problems.")
     if len(team_quarters) > 1:  # links between the workbooks given: parents that name nothing
-        from okrsheet.alignment import align
-        from okrsheet.alignment_report import dangling_problems
+        from okrsheet.domain.alignment import align
+        from okrsheet.outputs.alignment_report import dangling_problems
 
         for problem in dangling_problems(align(team_quarters)):
             click.echo(visible(f"{problem.severity}: {problem} [{problem.code}]"))
@@ -183,9 +183,9 @@ def check(files, strict, fiscal_year_start, named_by) -> None:
 
 def _read_okrs(path: str, strict: bool = True):
     """Read an OKR workbook for next/diff/merge; with ``strict``, refuse one with errors."""
-    from okrsheet.files import OkrsheetError
-    from okrsheet.isolation import read_workbook_isolated
-    from okrsheet.text import visible
+    from okrsheet.sheet.files import OkrsheetError
+    from okrsheet.sheet.isolation import read_workbook_isolated
+    from okrsheet.domain.text import visible
 
     reading = read_workbook_isolated(path)
     for problem in reading.problems:
@@ -206,7 +206,7 @@ def _refuse_numbers_that_are_not_numbers(reading, path: str) -> None:
     to a workbook: refuse, naming the cell, rather than fail halfway through writing."""
     import math
 
-    from okrsheet.files import OkrsheetError
+    from okrsheet.sheet.files import OkrsheetError
 
     for kr in reading.team_quarter.key_results:
         values = {key: getattr(kr, key) for key in ("start", "target", "revised_target",
@@ -222,7 +222,7 @@ def _refuse_numbers_that_are_not_numbers(reading, path: str) -> None:
 
 def _check_quarter_option(quarter: str | None) -> None:
     """Refuse a --quarter that is not like 2027-Q1 (a usage error, exit status 2)."""
-    from okrsheet.quarter import Quarter, QuarterError
+    from okrsheet.domain.quarter import Quarter, QuarterError
 
     if quarter is not None:
         try:
@@ -239,7 +239,7 @@ def _check_output(output: str, inputs=(), force: bool = False,
     too long)."""
     import os
 
-    from okrsheet.files import check_output
+    from okrsheet.sheet.files import check_output
 
     if not output.lower().endswith(suffixes):
         raise click.BadParameter(f"the output must end in {' or '.join(suffixes)}",
@@ -262,9 +262,9 @@ def _check_output(output: str, inputs=(), force: bool = False,
 @user_errors
 def next_command(file, output, unfinished_only, fiscal_year_start, named_by, force) -> None:
     """Start next quarter's workbook from FILE: each Start is the last Current, check-ins cleared."""
-    from okrsheet.carryover import carried_key_results, next_quarter, over_achieved
-    from okrsheet.text import visible
-    from okrsheet.writer import write_workbook
+    from okrsheet.domain.carryover import carried_key_results, next_quarter, over_achieved
+    from okrsheet.domain.text import visible
+    from okrsheet.sheet.writer import write_workbook
 
     _check_output(output, (file,), force)
     team_quarter = _read_okrs(file)
@@ -302,9 +302,9 @@ def fix_command(file, output, force) -> None:
     Every input is kept; numbers typed as text that convert without doubt are converted.
     Each change is listed by cell; anything ambiguous is left as typed and listed too.
     """
-    from okrsheet.fix import fix_reading
-    from okrsheet.reader import read_workbook
-    from okrsheet.writer import write_workbook
+    from okrsheet.sheet.fix import fix_reading
+    from okrsheet.sheet.reader import read_workbook
+    from okrsheet.sheet.writer import write_workbook
 
     _check_output(output, (file,), force)
     team_quarter, changes = fix_reading(read_workbook(file))
@@ -322,8 +322,8 @@ def fix_command(file, output, force) -> None:
 @user_errors
 def diff_command(old, new, output_format) -> None:
     """What changed from OLD to NEW, by objective and key result (not by cell)."""
-    from okrsheet.changes import diff, format_changes
-    from okrsheet.text import json_text
+    from okrsheet.domain.changes import diff, format_changes
+    from okrsheet.domain.text import json_text
 
     changes = diff(_read_okrs(old, strict=False), _read_okrs(new, strict=False))
     if output_format == "json":
@@ -344,9 +344,9 @@ def diff_command(old, new, output_format) -> None:
 @user_errors
 def merge_command(base, copies, output, prefer, force) -> None:
     """Merge COPIES edited from BASE (say, emailed back by owners) into one workbook."""
-    from okrsheet.merging import MergeConflicts, UnknownCopy, merge
-    from okrsheet.text import visible
-    from okrsheet.writer import write_workbook
+    from okrsheet.domain.merging import MergeConflicts, UnknownCopy, merge
+    from okrsheet.domain.text import visible
+    from okrsheet.sheet.writer import write_workbook
 
     _check_output(output, (base, *copies), force)
     originals = [_read_okrs(path) for path in (base, *copies)]
@@ -385,8 +385,8 @@ def export_command(paths, history, fiscal_year_start, named_by) -> None:
     reason (exit status 1). Query the store with okrsheet summary --from HISTORY, or with
     DuckDB, Spark or pandas (docs/history.md).
     """
-    from okrsheet.history import export
-    from okrsheet.text import visible
+    from okrsheet.quarterend.history import export
+    from okrsheet.domain.text import visible
 
     result = export(paths, history, fiscal_year_start=fiscal_year_start,
                     named_by_start=named_by == "start")
@@ -440,9 +440,9 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
     """
     import sys
 
-    from okrsheet.quarter import Quarter, QuarterError
-    from okrsheet.folders import find
-    from okrsheet.summary import summarise
+    from okrsheet.domain.quarter import Quarter, QuarterError
+    from okrsheet.sheet.folders import find
+    from okrsheet.quarterend.summary import summarise
 
     if quarter is not None:
         try:
@@ -460,7 +460,7 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
     search = find(paths)
     files = search.workbooks
     if not files and not search.left_out:
-        from okrsheet.files import OkrsheetError
+        from okrsheet.sheet.files import OkrsheetError
 
         raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in "
                             f"{', '.join(paths)}.")
@@ -481,7 +481,7 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
         result = summarise(paths, quarter, workers=workers, prefer=prefer, **fiscal)
     if result.teams.empty:
         raise _no_summary(result)
-    from okrsheet.calibration import calibrate
+    from okrsheet.quarterend.calibration import calibrate
 
     _print_summary(result, calibrate(result), output, output_format, objectives, tree, force)
     if (len(result.left_out) or len(result.conflicts)) and not keep_going:
@@ -490,7 +490,7 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
 
 def _summary_from_history(history, output, output_format, quarter, objectives, tree,
                           force) -> None:
-    from okrsheet.history_summary import calibrate_store, summarise_store
+    from okrsheet.quarterend.history_summary import calibrate_store, summarise_store
 
     if output is not None:
         _check_output(output, (), force, SUMMARY_OUTPUTS)
@@ -504,13 +504,13 @@ def _summary_from_history(history, output, output_format, quarter, objectives, t
 def _print_summary(result, calibration, output, output_format, objectives, tree,
                    force) -> None:
     """Print ``result`` as asked and write OUTPUT (an .xlsx workbook or an .html dashboard)."""
-    from okrsheet import report, report_terminal, report_text, summary_workbook
-    from okrsheet.text import shown, visible
+    from okrsheet.outputs import report, report_terminal, report_text, summary_workbook
+    from okrsheet.domain.text import shown, visible
 
     if output_format == "json":
         click.echo(report.json_text(result, objectives, calibration), nl=False)
     elif output_format == "csv" and tree:
-        from okrsheet.alignment_report import csv_rows
+        from okrsheet.outputs.alignment_report import csv_rows
 
         click.echo(report.csv_table_text(csv_rows(result.alignment)), nl=False)
     elif output_format == "csv":
@@ -520,7 +520,7 @@ def _print_summary(result, calibration, output, output_format, objectives, tree,
     else:
         report_terminal.print_table(shown(result), objectives=objectives)
         if tree:
-            from okrsheet.alignment_report import tree_lines
+            from okrsheet.outputs.alignment_report import tree_lines
 
             for line in tree_lines(result.alignment) or ["No alignment: no company workbook and "
                                                          "no Parent named."]:
@@ -533,7 +533,7 @@ def _print_summary(result, calibration, output, output_format, objectives, tree,
         for row in report.records(result.skipped):
             click.echo(visible(f"Skipped {row['file']}: {row['reason']}"), err=True)
     if output is not None and str(output).lower().endswith(".html"):
-        from okrsheet.dashboard import write_dashboard
+        from okrsheet.outputs.dashboard import write_dashboard
 
         write_dashboard(result, output, force=force, calibration=calibration)
         click.echo(f"Wrote {visible(output)}.", err=True)
@@ -555,10 +555,10 @@ def _check_preferred(prefer, files) -> None:
 
 
 def _no_summary(result):
-    from okrsheet.files import OkrsheetError
-    from okrsheet.text import visible
+    from okrsheet.sheet.files import OkrsheetError
+    from okrsheet.domain.text import visible
 
-    from okrsheet import report
+    from okrsheet.outputs import report
 
     for row in result.left_out.itertuples():
         click.echo(visible(f"Left out {row.file}: {row.reason}"), err=True)
@@ -574,7 +574,7 @@ def _week_of(team_quarter, week, as_of=None) -> int:
     """``--week``, else the check-in week of ``as_of``, the workbook's As of, or today."""
     import datetime as dt
 
-    from okrsheet.checkin import check_in_week
+    from okrsheet.sheet.checkin import check_in_week
 
     if week is not None:
         return week
@@ -596,11 +596,11 @@ CHECK_IN_WEEK_CHOICES = click.Choice(["3", "5", "7", "9", "11", "13"])
 def split_command(file, folder, week, force) -> None:
     """Write one small Check-in workbook per owner, to email: only their key results, with
     Value, Confidence and Comment to fill in. Bring the replies back with okrsheet collect."""
-    from okrsheet.checkin import write_check_ins
+    from okrsheet.sheet.checkin import write_check_ins
 
     team_quarter = _read_okrs(file, strict=False)
     chosen = _week_of(team_quarter, int(week) if week else None)
-    from okrsheet.text import visible
+    from okrsheet.domain.text import visible
 
     for owner in write_check_ins(team_quarter, folder, chosen, force=force):
         click.echo(visible(f"Wrote {owner.path}: {owner.owner or 'no owner'}, "
@@ -627,10 +627,10 @@ def collect_command(file, replies, output, week, prefer, force) -> None:
     A reply for another team, quarter or week, an unknown key result or a value that is not
     a number (done / not done for a milestone): one line each, nothing written, exit status 1.
     """
-    from okrsheet.collect import ReplyProblems, collect, read_reply
-    from okrsheet.merging import MergeConflicts, UnknownCopy
-    from okrsheet.text import visible
-    from okrsheet.writer import write_workbook
+    from okrsheet.sheet.collect import ReplyProblems, collect, read_reply
+    from okrsheet.domain.merging import MergeConflicts, UnknownCopy
+    from okrsheet.domain.text import visible
+    from okrsheet.sheet.writer import write_workbook
 
     _check_output(output, (file, *replies), force)
     team_quarter = _read_okrs(file)
@@ -678,10 +678,10 @@ def status_command(file, as_of, output_format, output, force) -> None:
     import datetime as dt
     import os
 
-    from okrsheet.files import write_atomic
-    from okrsheet.status import status_page
-    from okrsheet.statuspage import render
-    from okrsheet.text import visible
+    from okrsheet.sheet.files import write_atomic
+    from okrsheet.domain.status import status_page
+    from okrsheet.outputs.statuspage import render
+    from okrsheet.domain.text import visible
 
     if output is not None and os.path.exists(output) and os.path.samefile(output, file):
         raise click.BadParameter("the output is the input file; choose another name.",

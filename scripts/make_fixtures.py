@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from okrsheet import layout  # noqa: E402
-from okrsheet.model import KeyResult, Objective, TeamQuarter  # noqa: E402
-from okrsheet.writer import workbook_bytes  # noqa: E402
+from okrsheet.domain.model import KeyResult, Objective, TeamQuarter  # noqa: E402
+from okrsheet.sheet.writer import workbook_bytes  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 AS_OF = dt.date(2027, 2, 15)

@@ -8,7 +8,7 @@
 
 Files that would be large (a 1,000,000-row sheet, huge shared strings, the zip bombs) are
 written so that they compress to a few kilobytes; the corpus stays well under 2 MB.
-``EXPECTED`` says what :func:`okrsheet.safety.check_workbook_file` must do with each file;
+``EXPECTED`` says what :func:`okrsheet.sheet.safety.check_workbook_file` must do with each file;
 tests/test_safety.py and tests/test_hostile_cli.py use it.
 """
 
@@ -156,7 +156,7 @@ def write_corpus(folder: Path = CORPUS) -> list[Path]:
 
 
 def _team_quarter(objective_titles=None, kr_titles=None, team="Sales"):
-    from okrsheet.templates import starter
+    from okrsheet.sheet.templates import starter
 
     team_quarter = starter("sales-team", team=team, quarter="2027-Q1")
     if objective_titles:
@@ -170,7 +170,7 @@ def _team_quarter(objective_titles=None, kr_titles=None, team="Sales"):
 
 
 def _workbook(team_quarter) -> bytes:
-    from okrsheet.writer import workbook_bytes
+    from okrsheet.sheet.writer import workbook_bytes
 
     return workbook_bytes(team_quarter, today=dt.date(2027, 2, 15))
 
@@ -301,7 +301,7 @@ def _million_rows(base: bytes, dimension: bytes = b"A1:A1000000",
 def _big_sheet(base: bytes, columns: int, rows: int, text: bool = False) -> bytes:
     """The OKRs sheet replaced by ``rows`` x ``columns`` of numbers or inline text (no OKR
     table, so a reader looks through all of it)."""
-    from okrsheet.layout import column_letter
+    from okrsheet.sheet.layout import column_letter
 
     letters = [column_letter(column) for column in range(columns)]
     if text:
@@ -457,7 +457,7 @@ def _hidden_sheets(base: bytes) -> bytes:
 
 def _merged_everywhere(base: bytes) -> bytes:
     """Every 2x2 block of A1:AZ200 merged (the value stays in each block's top-left cell)."""
-    from okrsheet.layout import column_letter
+    from okrsheet.sheet.layout import column_letter
 
     merges = [f"{column_letter(c)}{r}:{column_letter(c + 1)}{r + 1}"
               for r in range(1, 200, 2) for c in range(0, 52, 2)]

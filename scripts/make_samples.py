@@ -12,7 +12,7 @@ Then 2027-Q1, three weeks in, made from 2026-Q4 with ``okrsheet next``: New Busi
 typed its week-3 check-ins, the three other teams have not started (the summary shows them
 as "-" and leaves them out of the company mean, instead of counting 0%).
 
-The workbooks are built with ``okrsheet.writer.workbook_bytes`` from the data below (with
+The workbooks are built with ``okrsheet.sheet.writer.workbook_bytes`` from the data below (with
 check-ins, a few revised targets and a lagging key result). Then, like files that travelled
 by email, some are opened and saved by LibreOffice (as .xlsx, .ods and one old Excel .xls,
 needs ``soffice``),
@@ -30,9 +30,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
-from okrsheet.quarter import Quarter
-from okrsheet.writer import workbook_bytes
+from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
+from okrsheet.domain.quarter import Quarter
+from okrsheet.sheet.writer import workbook_bytes
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 QUARTERS = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
@@ -52,7 +52,7 @@ RENAMED_SHEET = "2026-Q3/customer-success.xlsx"  # OKRs sheet renamed "Q3 OKRs"
 
 def team_quarters() -> dict[str, TeamQuarter]:
     """Every sample as the model: ``{"2026-Q1/new-business.xlsx": TeamQuarter, ...}``."""
-    from okrsheet.carryover import next_quarter
+    from okrsheet.domain.carryover import next_quarter
 
     made = {}
     for number, label in enumerate(QUARTERS):
@@ -145,7 +145,7 @@ def _company(q: int) -> list[Objective]:
 def _align(made: dict[str, TeamQuarter]) -> None:
     """Each team objective supports the company objective of its place (O1, O2, O3), with
     one orphan and one dangling link left in on purpose; two people align to New Business."""
-    from okrsheet.alignment import parent_choices
+    from okrsheet.domain.alignment import parent_choices
 
     for name, tq in made.items():
         if tq.level != "team":
@@ -183,8 +183,8 @@ def _share(kr: KeyResult, share: float) -> object:
 
 
 def _krs_by_id(team: TeamQuarter, ids: tuple[str, ...]) -> list[KeyResult]:
-    from okrsheet.alignment import key_result_ids
-    from okrsheet.alignment import objective_ids
+    from okrsheet.domain.alignment import key_result_ids
+    from okrsheet.domain.alignment import objective_ids
 
     given = key_result_ids(team, objective_ids(team.objectives))
     by_id = {given[id(kr)]: kr for kr in team.key_results if id(kr) in given}
@@ -421,7 +421,7 @@ def _edit(path: Path, change) -> None:
 
 
 def _rename_sheet(path: Path) -> None:
-    from okrsheet import layout
+    from okrsheet.sheet import layout
 
     def change(book):
         book[layout.OKRS_SHEET].title = "Q3 OKRs"
@@ -440,7 +440,7 @@ def _insert_column(path: Path) -> None:
     from openpyxl.formatting.formatting import ConditionalFormattingList
     from openpyxl.utils import column_index_from_string, get_column_letter
 
-    from okrsheet import layout
+    from okrsheet.sheet import layout
 
     at = layout.COLUMN_INDEX["title"] + 2  # 1-based index of the new column
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from okrsheet import layout, scoring
-from okrsheet.cells import date_serial
-from okrsheet.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
+from okrsheet.domain import scoring
+from okrsheet.sheet import layout
+from okrsheet.sheet.cells import date_serial
+from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
 
 INPUT_KEYS = layout.INPUT_KEYS
 ERRORS = {"=1/0": "#DIV/0!", "=NA()": "#N/A"}
@@ -56,7 +57,7 @@ OBJECTIVES = [{"id": layout.objective_id(number), "title": title} for number, ti
 
 
 def random_rows(rng: random.Random, count: int, odd: float = 0.0) -> list[dict[str, object]]:
-    """``count`` key-result rows of input cells, keyed like :data:`okrsheet.layout.COLUMNS`;
+    """``count`` key-result rows of input cells, keyed like :data:`okrsheet.sheet.layout.COLUMNS`;
     ``odd`` is the share of cells holding an unusable entry."""
     rows: list[dict[str, object]] = []
     for index in range(count):

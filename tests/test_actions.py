@@ -6,12 +6,12 @@ import json
 import openpyxl
 from click.testing import CliRunner
 
-from okrsheet import layout
+from okrsheet.sheet import layout
 from okrsheet.cli import main
-from okrsheet.model import Action
-from okrsheet.reader import read_workbook
-from okrsheet.templates import starter
-from okrsheet.writer import write_workbook
+from okrsheet.domain.model import Action
+from okrsheet.sheet.reader import read_workbook
+from okrsheet.sheet.templates import starter
+from okrsheet.sheet.writer import write_workbook
 
 AS_OF = dt.date(2027, 2, 10)
 

@@ -1,11 +1,11 @@
-"""okrsheet.calibration: the Brier score and the reliability table worked by hand."""
+"""okrsheet.quarterend.calibration: the Brier score and the reliability table worked by hand."""
 
 import pytest
 
-from okrsheet.calibration import PROBABILITY, calibrate, confidence_level, kind_name
-from okrsheet.model import KeyResult, Objective, TeamQuarter
-from okrsheet.quarter import Quarter
-from okrsheet.summary import summarise_team_quarters
+from okrsheet.quarterend.calibration import PROBABILITY, calibrate, confidence_level, kind_name
+from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+from okrsheet.domain.quarter import Quarter
+from okrsheet.quarterend.summary import summarise_team_quarters
 
 
 def kr(progress_tenths, confidence, kind=None):

@@ -9,14 +9,14 @@ import random
 import pytest
 from click.testing import CliRunner
 
-from okrsheet.changes import (ADDED, CHANGED, CHECK_IN_ADDED, CHECK_IN_CHANGED, CHECK_IN_REMOVED,
-                              MOVED, REMOVED, RENAMED, Change, MergeConflicts, UnknownCopy, diff,
-                              format_changes, merge)
+from okrsheet.domain.changes import (ADDED, CHANGED, CHECK_IN_ADDED, CHECK_IN_CHANGED, CHECK_IN_REMOVED,
+                                     MOVED, REMOVED, RENAMED, Change, diff, format_changes)
+from okrsheet.domain.merging import MergeConflicts, UnknownCopy, merge
 from okrsheet.cli import main
-from okrsheet.model import KeyResult, Objective
-from okrsheet.reader import read_workbook
-from okrsheet.templates import starter
-from okrsheet.writer import write_workbook
+from okrsheet.domain.model import KeyResult, Objective
+from okrsheet.sheet.reader import read_workbook
+from okrsheet.sheet.templates import starter
+from okrsheet.sheet.writer import write_workbook
 from tests import fill
 
 
@@ -347,7 +347,7 @@ def test_merge_command_usage_errors(copies, tmp_path):
 def test_merge_refuses_copies_with_errors(copies, tmp_path):
     import openpyxl
 
-    from okrsheet import layout
+    from okrsheet.sheet import layout
 
     base, alice, _ = copies
     broken = tmp_path / "broken.xlsx"

@@ -6,11 +6,11 @@ import hashlib
 import pytest
 from click.testing import CliRunner
 
-from okrsheet.checkin import HEADERS, check_in_week, last_value, owner_check_ins
+from okrsheet.sheet.checkin import HEADERS, check_in_week, last_value, owner_check_ins
 from okrsheet.cli import main
-from okrsheet.reader import read_workbook
-from okrsheet.templates import starter
-from okrsheet.writer import write_workbook
+from okrsheet.sheet.reader import read_workbook
+from okrsheet.sheet.templates import starter
+from okrsheet.sheet.writer import write_workbook
 
 TODAY = dt.date(2027, 1, 18)  # week 3 of 2027-Q1
 

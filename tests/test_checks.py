@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from okrsheet import layout
-from okrsheet.checks import check
-from okrsheet.model import KeyResult, Objective, TeamQuarter
+from okrsheet.sheet import layout
+from okrsheet.domain.checks import check
+from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
 
 
 def _kr(title="Win logos", owner="Sam", type_="increase", start=0.0, target=10.0, **more):
@@ -108,7 +108,7 @@ def test_columns_argument_moves_the_cells():
     (_kr("k", confidence="very"), "confidence", "UNKNOWN-CONFIDENCE"),
 ])
 def test_the_newer_rules_fire_on_their_case(kr, column, code):
-    from okrsheet import layout
+    from okrsheet.sheet import layout
 
     cell = layout.cell(9, layout.COLUMN_INDEX[column])  # sheet row 10
     problems = [(p.cell, p.code) for p in check(_team(Objective("O", [kr, _kr("other")]),

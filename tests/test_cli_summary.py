@@ -161,8 +161,8 @@ def _made(tmp_path, name, **changes):
     """A sample workbook written again with some cells changed, as a person would edit them."""
     import dataclasses
 
-    from okrsheet.reader import read_workbook
-    from okrsheet.writer import write_workbook
+    from okrsheet.sheet.reader import read_workbook
+    from okrsheet.sheet.writer import write_workbook
 
     sample = read_workbook(ROOT / "samples" / "2026-Q4" / "new-business.xlsx").team_quarter
     path = tmp_path / name

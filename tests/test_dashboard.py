@@ -1,4 +1,4 @@
-"""okrsheet.dashboard without a browser: one self-contained file, the same bytes for the
+"""okrsheet.outputs.dashboard without a browser: one self-contained file, the same bytes for the
 same summary, never written over without force."""
 
 import re
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from okrsheet.dashboard import dashboard_html, write_dashboard
-from okrsheet.files import OutputExists
-from okrsheet.summary import summarise
+from okrsheet.outputs.dashboard import dashboard_html, write_dashboard
+from okrsheet.sheet.files import OutputExists
+from okrsheet.quarterend.summary import summarise
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

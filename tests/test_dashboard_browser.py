@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from okrsheet import report
-from okrsheet.alignment import align
-from okrsheet.calibration import calibrate
-from okrsheet.dashboard import write_dashboard
-from okrsheet.summary import summarise
-from okrsheet.writer import write_workbook
+from okrsheet.outputs import report
+from okrsheet.domain.alignment import align
+from okrsheet.quarterend.calibration import calibrate
+from okrsheet.outputs.dashboard import write_dashboard
+from okrsheet.quarterend.summary import summarise
+from okrsheet.sheet.writer import write_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_history import generated  # noqa: E402
@@ -170,8 +170,8 @@ def test_the_browser_check_sees_a_page_that_asks_for_an_image_on_the_network(bro
 
 
 def test_the_dashboard_draws_the_alignment_tree_with_the_scores_it_rolls_up(browser, tmp_path):
-    from okrsheet.model import KeyResult, Objective, TeamQuarter
-    from okrsheet.quarter import Quarter
+    from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+    from okrsheet.domain.quarter import Quarter
 
     period = Quarter(2026, 4)
 

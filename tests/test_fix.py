@@ -6,12 +6,12 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from okrsheet import layout
+from okrsheet.sheet import layout
 from okrsheet.cli import main
-from okrsheet.fix import fix_reading
-from okrsheet.reader import read_workbook
-from okrsheet.templates import starter
-from okrsheet.writer import write_workbook
+from okrsheet.sheet.fix import fix_reading
+from okrsheet.sheet.reader import read_workbook
+from okrsheet.sheet.templates import starter
+from okrsheet.sheet.writer import write_workbook
 
 FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
 

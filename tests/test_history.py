@@ -1,4 +1,4 @@
-"""okrsheet.history and okrsheet.history_summary: the store round trip equals the workbook
+"""okrsheet.quarterend.history and okrsheet.quarterend.history_summary: the store round trip equals the workbook
 summary, re-export is idempotent, an unreadable workbook changes nothing."""
 
 import os
@@ -9,14 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from okrsheet.files import OkrsheetError
-from okrsheet.history import export
-from okrsheet.calibration import calibrate
-from okrsheet.history_summary import calibrate_store, connect, summarise_store
-from okrsheet.model import KeyResult, Objective, TeamQuarter
-from okrsheet.quarter import Quarter
-from okrsheet.summary import summarise
-from okrsheet.writer import write_workbook
+from okrsheet.sheet.files import OkrsheetError
+from okrsheet.quarterend.history import export
+from okrsheet.quarterend.calibration import calibrate
+from okrsheet.quarterend.history_summary import calibrate_store, connect, summarise_store
+from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+from okrsheet.domain.quarter import Quarter
+from okrsheet.quarterend.summary import summarise
+from okrsheet.sheet.writer import write_workbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 TABLES = ("teams", "company", "objectives", "calibration", "duplicates")

@@ -283,7 +283,7 @@ def test_csv_output_escapes_formula_looking_text(copies, tmp_path, arguments):
     import csv
     import io
 
-    from okrsheet.report import csv_value
+    from okrsheet.outputs.report import csv_value
 
     result = run_measured([*arguments, str(copies / "formula-titles.xlsx")], tmp_path)
     assert result["status"] == 0, result["stderr"]
@@ -330,9 +330,9 @@ def test_a_summary_of_300_teams_charts_254_of_them_and_the_company_line(tmp_path
     import warnings
     import zipfile
 
-    from okrsheet.report import write_summary_workbook
-    from okrsheet.summary import KR_STATUSES, summarise_team_quarters
-    from okrsheet.templates import starter
+    from okrsheet.outputs.summary_workbook import write_summary_workbook
+    from okrsheet.quarterend.summary import KR_STATUSES, summarise_team_quarters
+    from okrsheet.sheet.templates import starter
 
     quarters = [starter("sales-team", team=f"Team {number:03d}", quarter="2027-Q1")
                 for number in range(300)]

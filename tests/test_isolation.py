@@ -1,4 +1,4 @@
-"""okrsheet.isolation: workbooks read in child processes, whatever the reader does there."""
+"""okrsheet.sheet.isolation: workbooks read in child processes, whatever the reader does there."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from okrsheet.files import UnreadableFile
-from okrsheet.isolation import crash_reason, read_many, read_workbook_isolated
-from okrsheet.reader import read_workbook, scorecard
-from okrsheet.safety import Limits
-from okrsheet.summary import summarise
+from okrsheet.sheet.files import UnreadableFile
+from okrsheet.sheet.isolation import crash_reason, read_many, read_workbook_isolated
+from okrsheet.sheet.reader import read_workbook, scorecard
+from okrsheet.sheet.safety import Limits
+from okrsheet.quarterend.summary import summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"

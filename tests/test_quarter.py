@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from okrsheet.quarter import Quarter, QuarterError, elapsed_share, fiscal_year_start_of
+from okrsheet.domain.quarter import Quarter, QuarterError, elapsed_share, fiscal_year_start_of
 
 
 @pytest.mark.parametrize("text", ["2027-Q1", "2027Q1", "2027 q1", "Q1 2027", "Q1-2027"])
@@ -85,7 +85,7 @@ def test_elapsed_share_counts_whole_days_and_stays_within_0_and_1():
 
 @pytest.mark.parametrize("label", ["0000-Q1", "9999-Q4", "1900-Q1"])
 def test_a_year_whose_dates_do_not_exist_is_a_quarter_error_not_a_crash(label):
-    from okrsheet.quarter import Quarter, QuarterError
+    from okrsheet.domain.quarter import Quarter, QuarterError
 
     with pytest.raises(QuarterError, match="the year must be between 1901 and 9998"):
         Quarter.parse(label)

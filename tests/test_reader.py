@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from okrsheet import layout
-from okrsheet.checks import check_reading
-from okrsheet.reader import parse_number, read_workbook
-from okrsheet.safety import UnreadableFile
-from okrsheet.templates import starter
-from okrsheet.writer import write_workbook
+from okrsheet.sheet import layout
+from okrsheet.domain.checks import check_reading
+from okrsheet.sheet.reader import parse_number, read_workbook
+from okrsheet.sheet.safety import UnreadableFile
+from okrsheet.sheet.templates import starter
+from okrsheet.sheet.writer import write_workbook
 from tests import fill
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -178,7 +178,7 @@ def test_header_columns_map_to_layout_keys():
 def test_two_objectives_with_one_id_both_count_its_key_results_with_a_warning(tmp_path):
     import openpyxl
 
-    from okrsheet.model import KeyResult, Objective
+    from okrsheet.domain.model import KeyResult, Objective
 
     team_quarter = starter("blank", team="T", quarter="2027-Q1")
     team_quarter.objectives = [Objective("Grow revenue", [KeyResult("ARR", target=10.0, current=5.0)]),

@@ -1,4 +1,4 @@
-"""okrsheet.report: csv escaping, csv/json/markdown/terminal outputs, the summary workbook."""
+"""okrsheet.outputs.report: csv escaping, csv/json/markdown/terminal outputs, the summary workbook."""
 
 import csv
 import io
@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from okrsheet import report, report_terminal, report_text, summary_workbook
-from okrsheet.files import OutputExists
-from okrsheet.summary import TEAM_COLUMNS, summarise_team_quarters
+from okrsheet.outputs import report, report_terminal, report_text, summary_workbook
+from okrsheet.sheet.files import OutputExists
+from okrsheet.quarterend.summary import TEAM_COLUMNS, summarise_team_quarters
 from tests.test_summary import hand_made, kr, team_quarter
 
 
@@ -179,7 +179,7 @@ def test_summary_workbook_bytes_are_reproducible(summary):
 def test_typed_text_with_square_brackets_prints_literally_in_the_terminal():
     from rich.console import Console
 
-    from okrsheet.scorecard import print_score
+    from okrsheet.outputs.scorecard import print_score
 
     console = Console(record=True, width=200, color_system=None)
     card = {"team": "[red]Sales[/red]", "file": "x.xlsx", "quarter": "2027-Q1", "score": 0.5,
@@ -238,7 +238,7 @@ def _drawing_anchor_columns(data):
 
 @pytest.mark.parametrize("quarter", [None, "2026-Q3"])
 def test_summary_workbook_charts_cover_no_cell_of_either_table(summary, quarter):
-    from okrsheet.summary import KR_STATUSES
+    from okrsheet.quarterend.summary import KR_STATUSES
 
     chosen = summarise_team_quarters(hand_made(), quarter=quarter) if quarter else summary
     book = openpyxl.load_workbook(io.BytesIO(summary_workbook.summary_workbook_bytes(chosen)))

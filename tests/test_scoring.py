@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrsheet import scoring
-from okrsheet.scoring import kr_status, objective_score, pace, progress, status, team_score
+from okrsheet.domain import scoring
+from okrsheet.domain.scoring import kr_status, objective_score, pace, progress, status, team_score
 
 numbers = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
 

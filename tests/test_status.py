@@ -6,11 +6,11 @@ import pytest
 from click.testing import CliRunner
 
 from okrsheet.cli import main
-from okrsheet.model import Action, KeyResult, Objective, TeamQuarter
-from okrsheet.status import (confidence_trend, forecast, is_stale, progress_change,
+from okrsheet.domain.model import Action, KeyResult, Objective, TeamQuarter
+from okrsheet.domain.status import (confidence_trend, forecast, is_stale, progress_change,
                              started_weeks, status_page)
-from okrsheet.statuspage import html_page, markdown, text
-from okrsheet.writer import write_workbook
+from okrsheet.outputs.statuspage import html_page, markdown, text
+from okrsheet.sheet.writer import write_workbook
 
 START = dt.date(2027, 1, 1)  # 2027-Q1: week 3 starts 15 Jan, week 5 29 Jan, week 7 12 Feb
 

@@ -1,4 +1,4 @@
-"""okrsheet.summary: every number of a small summary computed by hand, files and folders,
+"""okrsheet.quarterend.summary: every number of a small summary computed by hand, files and folders,
 duplicates, files left out, and the samples' stories."""
 
 import os
@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from okrsheet.files import OkrsheetError
-from okrsheet.model import KeyResult, Objective, TeamQuarter
-from okrsheet.quarter import Quarter
-from okrsheet.reader import read_workbook
-from okrsheet.summary import find_workbooks, summarise, summarise_team_quarters
-from okrsheet.writer import write_workbook
+from okrsheet.sheet.files import OkrsheetError
+from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+from okrsheet.domain.quarter import Quarter
+from okrsheet.sheet.reader import read_workbook
+from okrsheet.quarterend.summary import find_workbooks, summarise, summarise_team_quarters
+from okrsheet.sheet.writer import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -465,7 +465,7 @@ def test_every_spreadsheet_looking_file_in_a_folder_is_read_left_out_or_skipped(
 
 
 def test_the_summarys_own_output_in_an_input_folder_is_skipped_not_read(tmp_path):
-    from okrsheet.summary_workbook import write_summary_workbook
+    from okrsheet.outputs.summary_workbook import write_summary_workbook
 
     shutil.copytree(SAMPLES / "2026-Q4", tmp_path / "in")
     write_summary_workbook(summarise([tmp_path / "in"]), tmp_path / "in" / "summary.xlsx")

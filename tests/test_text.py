@@ -1,4 +1,4 @@
-"""okrsheet.text: control characters shown escaped, markdown inert, JSON valid and exact."""
+"""okrsheet.domain.text: control characters shown escaped, markdown inert, JSON valid and exact."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrsheet.problems import ERROR, Problem
-from okrsheet.text import finite, json_text, markdown, shown, visible
+from okrsheet.domain.problems import ERROR, Problem
+from okrsheet.domain.text import finite, json_text, markdown, shown, visible
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -17,11 +17,11 @@ from typing import Any
 import openpyxl
 from click.testing import CliRunner
 
-from okrsheet import layout
-from okrsheet.checks import check_reading
+from okrsheet.sheet import layout
+from okrsheet.domain.checks import check_reading
 from okrsheet.cli import main
-from okrsheet.problems import ERROR, Problem
-from okrsheet.reader import Reading, read_workbook
+from okrsheet.domain.problems import ERROR, Problem
+from okrsheet.sheet.reader import Reading, read_workbook
 
 TOLERANCE = 1e-9
 

@@ -5,10 +5,10 @@ import datetime as dt
 
 import openpyxl
 
-from okrsheet import layout
-from okrsheet.reader import read_workbook
-from okrsheet.templates import starter
-from okrsheet.writer import write_workbook
+from okrsheet.sheet import layout
+from okrsheet.sheet.reader import read_workbook
+from okrsheet.sheet.templates import starter
+from okrsheet.sheet.writer import write_workbook
 from scripts.libreoffice import convert
 
 TYPED = [  # action, key result id, due, done (typed by a person, ids in any case)

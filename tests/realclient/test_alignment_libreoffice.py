@@ -3,12 +3,12 @@ stores a choice) roll up into the alignment tree."""
 
 import pytest
 
-from okrsheet import layout
-from okrsheet.alignment import align
-from okrsheet.model import KeyResult, Objective
-from okrsheet.reader import read_workbook
-from okrsheet.templates import starter
-from okrsheet.writer import write_workbook
+from okrsheet.sheet import layout
+from okrsheet.domain.alignment import align
+from okrsheet.domain.model import KeyResult, Objective
+from okrsheet.sheet.reader import read_workbook
+from okrsheet.sheet.templates import starter
+from okrsheet.sheet.writer import write_workbook
 from tests.realclient.uno_edit import edit_in_libreoffice
 
 

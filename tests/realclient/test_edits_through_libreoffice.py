@@ -20,11 +20,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from okrsheet import layout
+from okrsheet.sheet import layout
 from okrsheet.cli import main
-from okrsheet.reader import read_workbook
-from okrsheet.templates import starter
-from okrsheet.writer import write_workbook
+from okrsheet.sheet.reader import read_workbook
+from okrsheet.sheet.templates import starter
+from okrsheet.sheet.writer import write_workbook
 from tests.realclient.one_truth import TOLERANCE, assert_one_truth
 from tests.realclient.uno_edit import edit_in_libreoffice
 

@@ -4,11 +4,11 @@ below the ready rows are flagged in the sheet and by okrsheet alike, and fix res
 import pytest
 from click.testing import CliRunner
 
-from okrsheet import layout
+from okrsheet.sheet import layout
 from okrsheet.cli import main
-from okrsheet.reader import read_workbook
-from okrsheet.templates import starter
-from okrsheet.writer import write_workbook
+from okrsheet.sheet.reader import read_workbook
+from okrsheet.sheet.templates import starter
+from okrsheet.sheet.writer import write_workbook
 from tests.realclient.uno_edit import edit_in_libreoffice
 
 BELOW = layout.FIRST_ROW + layout.READY_ROWS + 3  # 0-based row past the ready rows

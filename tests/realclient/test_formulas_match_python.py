@@ -1,4 +1,4 @@
-"""The spreadsheet is the spec: LibreOffice's recalculated formulas equal okrsheet.scoring.
+"""The spreadsheet is the spec: LibreOffice's recalculated formulas equal okrsheet.domain.scoring.
 
 Workbooks from ``okrsheet new`` are filled in like a user would (input cells only, with
 openpyxl, which drops every cached result), recalculated by LibreOffice headless, and
@@ -12,10 +12,10 @@ import random
 import openpyxl
 import pytest
 
-from okrsheet import layout
-from okrsheet.reader import read_workbook
-from okrsheet.templates import starter
-from okrsheet.writer import write_workbook
+from okrsheet.sheet import layout
+from okrsheet.sheet.reader import read_workbook
+from okrsheet.sheet.templates import starter
+from okrsheet.sheet.writer import write_workbook
 from scripts.libreoffice import convert
 from tests import fill
 
@@ -249,7 +249,7 @@ def _plain(value):
     on to a formula's result differently)."""
     import datetime as dt
 
-    from okrsheet.cells import date_serial
+    from okrsheet.sheet.cells import date_serial
 
     if value is None:
         return ""

@@ -11,12 +11,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from okrsheet import layout
-from okrsheet.changes import diff
+from okrsheet.sheet import layout
+from okrsheet.domain.changes import diff
 from okrsheet.cli import main
-from okrsheet.reader import read_workbook
-from okrsheet.templates import starter
-from okrsheet.writer import write_workbook
+from okrsheet.sheet.reader import read_workbook
+from okrsheet.sheet.templates import starter
+from okrsheet.sheet.writer import write_workbook
 from scripts.libreoffice import convert
 from tests.fill import INPUT_KEYS
 from tests.realclient.uno_edit import edit_in_libreoffice

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from okrsheet.templates import starter
-from okrsheet.writer import write_workbook
+from okrsheet.sheet.templates import starter
+from okrsheet.sheet.writer import write_workbook
 from scripts.libreoffice import convert
 
 

@@ -1,0 +1,144 @@
+"""The alignment tree in every output: JSON, terminal, markdown, CSV rows, a workbook sheet,
+and ``check`` problems for dangling links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from okrsheet.sheet import layout
+from okrsheet.domain.alignment import Alignment, Link, Node
+from okrsheet.sheet.cells import percent
+from okrsheet.domain.problems import ERROR, WARNING, Problem
+from okrsheet.domain.scoring import status as colour
+from okrsheet.domain.text import markdown as markdown_text
+from okrsheet.domain.text import visible
+
+# Public API
+
+
+def alignment_data(trees: dict[str, Alignment]) -> dict[str, list[dict[str, object]]]:
+    """What ``summary --format json`` adds: the trees, orphans and dangling links."""
+    return {
+        "alignment": [node.as_dict() for tree in trees.values() for node in tree.roots],
+        "orphans": [_link(link) for tree in trees.values() for link in tree.orphans],
+        "dangling": [_link(link) for tree in trees.values() for link in tree.dangling],
+        "unsupported": [{"team": node.team, "quarter": node.quarter, "id": node.id,
+                         "title": node.title} for tree in trees.values() for node in tree.unsupported],
+    }
+
+
+def tree_lines(trees: dict[str, Alignment], markdown: bool = False) -> list[str]:
+    """The trees as indented lines: ``Acme O1 Grow revenue: 50% (aligned 60%)``.
+
+    ``markdown`` makes a nested list to paste into an email.
+    """
+    text = markdown_text if markdown else visible
+    bullet = "- " if markdown else "  "
+    lines: list[str] = []
+    for quarter, tree in trees.items():
+        if not tree.roots and not tree.dangling:
+            continue
+        lines.append(f"**Alignment {quarter}**" if markdown else f"Alignment {quarter}")
+        for node in tree.roots:
+            lines += _node_lines(node, 0, markdown)
+        for link in tree.orphans:
+            lines.append(f"{bullet}Not aligned: {text(link.team)} {text(link.id or '')} "
+                         f"{text(link.title)}".rstrip())
+        for link in tree.dangling:
+            lines.append(f"{bullet}Dangling link: {text(link.team)} {text(link.id or '')} "
+                         f"{text(link.title)} names {text(link.parent)}, which does not exist")
+        for node in tree.unsupported:
+            lines.append(f"{bullet}No team supports: {text(node.team)} {text(node.id)} "
+                         f"{text(node.title)}")
+    return lines
+
+
+def csv_rows(trees: dict[str, Alignment]) -> list[dict[str, object]]:
+    """One row per node of the trees, with its depth and its parent's id."""
+    rows: list[dict[str, object]] = []
+
+    def walk(node: Node, depth: int, parent: str | None) -> None:
+        rows.append({"quarter": node.quarter, "depth": depth, "team": node.team, "id": node.id,
+                     "parent": parent, "title": node.title, "score": node.score,
+                     "aligned_score": node.aligned_score})
+        for child in node.children:
+            walk(child, depth + 1, f"{node.team}/{node.id}")
+
+    for tree in trees.values():
+        for node in tree.roots:
+            walk(node, 0, None)
+    return rows
+
+
+def dangling_problems(trees: dict[str, Alignment], sheet: str = layout.OKRS_SHEET) -> list[Problem]:
+    """``check`` over several workbooks: each Parent that names nothing, at its cell; each
+    objective aligned to nothing where a company workbook exists, as a warning."""
+    problems = []
+    for tree in trees.values():
+        for link in tree.dangling:
+            problems.append(Problem(ERROR, link.file, sheet, _parent_cell(link),
+                                    f'Parent "{link.parent}" names no objective or key result '
+                                    "of the workbooks given; pick one from the drop-down.",
+                                    "DANGLING-PARENT"))
+        for link in tree.orphans:
+            problems.append(Problem(WARNING, link.file, sheet, _parent_cell(link),
+                                    f'objective "{link.title}" supports no company objective; '
+                                    "pick one in its Parent cell.", "NOT-ALIGNED"))
+    return problems
+
+
+def write_alignment_sheet(book: Any, trees: dict[str, Alignment], formats: dict[str, Any]) -> None:
+    """An Alignment sheet for the summary workbook: an indented tree with scores and colours."""
+    sheet = book.add_worksheet("Alignment")
+    coloured = {status: book.add_format({"bg_color": fill, "font_color": font, "num_format": "0%"})
+                for status, (fill, font) in layout.STATUS_COLOURS.items()}
+    for column, header in enumerate(("Quarter", "Objective or key result", "Team", "ID", "Score",
+                                     "Aligned score")):
+        sheet.write_string(0, column, header, formats.get("header"))
+    row = 1
+    for quarter, tree in trees.items():
+        for record in csv_rows({quarter: tree}):
+            sheet.write_string(row, 0, str(record["quarter"] or ""))
+            sheet.write_string(row, 1, "    " * int(record["depth"]) + str(record["title"]))  # type: ignore[call-overload]
+            sheet.write_string(row, 2, str(record["team"] or ""))
+            sheet.write_string(row, 3, str(record["id"] or ""))
+            for column, key in ((4, "score"), (5, "aligned_score")):
+                value = record[key]
+                if isinstance(value, float):
+                    fmt = coloured.get(colour(value) or "") or formats.get("percent")
+                    sheet.write_number(row, column, value, fmt)
+            row += 1
+    sheet.set_column(0, 0, 10)
+    sheet.set_column(1, 1, 60)
+    sheet.set_column(2, 3, 14)
+    sheet.set_column(4, 5, 12)
+
+
+# Private API
+
+
+def _node_lines(node: Node, depth: int, markdown: bool) -> list[str]:
+    aligned = node.aligned_score
+    escape = markdown_text if markdown else visible
+    text = (f"{escape(node.team)} {escape(node.id or '')} {escape(node.title)}: {percent(node.score)}"
+            + (f" (aligned {percent(aligned)})" if aligned is not None else ""))
+    lines = [("  " * depth + "- " + text) if markdown else ("  " * (depth + 1) + text)]
+    for child in node.children:
+        lines += _node_lines(child, depth + 1, markdown)
+    return lines
+
+
+def _link(link: Link) -> dict[str, object]:
+    return {"team": link.team, "quarter": link.quarter, "id": link.id, "title": link.title,
+            "parent": link.parent, "file": link.file, "sheet": layout.OKRS_SHEET,
+            "cell": _parent_cell(link)}
+
+
+def _parent_cell(link: Link) -> str | None:
+    """The Parent cell of an objective (Objectives table) or key result (its row)."""
+    if link.row is None:
+        return None
+    index = link.row - 1
+    if index < layout.HEADER_ROW:
+        return layout.objective_address("parent", index)
+    return layout.address("parent", index)

@@ -1,0 +1,377 @@
+"""The quarter-end dashboard: one self-contained HTML file with charts and the summary's tables.
+
+Opened from an email attachment, so it loads nothing: the charts are matplotlib SVG written
+into the page, the styles are in the page, and there is no script. Every number shown
+(ids like ``O2`` aside, in ``class="id"``) carries ``data-ref`` (``teams/<team>|<quarter>/score``, ``company/<quarter>/change`` ...)
+and ``data-value``, the value in the summary's JSON it shows, so a test can check each one.
+Printable: charts and tables avoid page breaks, colours print.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+from typing import TYPE_CHECKING, Any
+
+from okrsheet.domain import scoring
+from okrsheet.sheet.files import write_atomic
+from okrsheet.outputs.report import change_text, percent, records
+from okrsheet.quarterend.summary import COUNT_COLUMNS, KR_STATUSES, SHARE_COLUMNS, Summary
+
+if TYPE_CHECKING:
+    from okrsheet.quarterend.calibration import Calibration
+
+COLOURS = {"green": "#2e7d32", "orange": "#ef6c00", "red": "#c62828", "not updated": "#9e9e9e",
+           "lagging": "#1565c0", "check input": "#8e24aa", "not started": "#bdbdbd"}
+"""One colour per status, in the charts and the tables."""
+
+TABLE_QUARTERS = 8
+"""The score table shows at most this many (latest) quarters; the trend chart all."""
+
+_STYLE = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
+ color:#212121;margin:0 auto;max-width:1100px;padding:16px 24px}
+h1{font-size:22px;margin:8px 0 2px}h2{font-size:17px;margin:24px 0 8px}
+.lead{color:#555;margin:0 0 12px}
+.charts{display:flex;flex-wrap:wrap;gap:16px}
+figure{margin:0;flex:1 1 480px;max-width:calc(50% - 8px);break-inside:avoid}
+@media (max-width:900px){figure{max-width:100%}}
+.legend{color:#555}figure svg{width:100%;height:auto}
+figcaption{font-size:12px;color:#555}
+table{border-collapse:collapse;margin:4px 0 12px;break-inside:avoid}
+th,td{padding:3px 10px;border-bottom:1px solid #e0e0e0;text-align:right;white-space:nowrap}
+th:first-child,td:first-child{text-align:left}
+th{font-weight:600;background:#f5f5f5}tr.company td{font-weight:600;border-top:2px solid #9e9e9e}
+.s-green{color:#2e7d32;font-weight:600}.s-orange{color:#ef6c00;font-weight:600}
+.s-red{color:#c62828;font-weight:600}.s-not-updated,.s-not-started{color:#757575}
+.s-lagging{color:#1565c0}.s-check-input{color:#8e24aa}
+.up{color:#2e7d32}.down{color:#c62828}
+ul.notes{padding-left:18px}ul.tree,ul.tree ul{padding-left:20px;margin:2px 0}
+@media print{body{max-width:none;padding:0}*{-webkit-print-color-adjust:exact;
+ print-color-adjust:exact}figure{flex-basis:48%;max-width:48%}table{font-size:11px}}
+"""
+
+
+# Public API
+
+
+def write_dashboard(summary: Summary, path: str | os.PathLike[str], *, force: bool = False,
+                    calibration: "Calibration | None" = None) -> None:
+    """Write the dashboard of ``summary`` to ``path`` (atomically; replaces only with force)."""
+    write_atomic(path, dashboard_html(summary, calibration).encode("utf-8"), force=force)
+
+
+def dashboard_html(summary: Summary, calibration: "Calibration | None" = None) -> str:
+    """The dashboard as one HTML document (no external resource of any kind)."""
+    quarters = summary.quarters
+    teams: list[dict[str, Any]] = records(summary.teams)
+    company: dict[str, dict[str, Any]] = {str(row["quarter"]): row
+                                          for row in records(summary.company)}
+    latest = summary.latest_quarter
+    span = quarters[0] if len(quarters) == 1 else f"{quarters[0]} to {quarters[-1]}"
+    team_count = len({row["team"] for row in teams})
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        # nothing may load: no scripts, no connections, no images from anywhere
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'; img-src data:\">",
+        f"<title>OKR summary {_text(span)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>OKR summary, {_text(span)}</h1>",
+        f'<p class="lead">{_number("summary/teams", team_count, str(team_count))} teams, '
+        f'{_number("summary/workbooks", len(teams), str(len(teams)))} team quarters.'
+    ]
+    if latest is not None:
+        last = company[latest]
+        parts.append(f" Company score in {_text(latest)}: "
+                     f"{_score('company', latest, last)}"
+                     f"{' ' + _change('company', latest, last) if last['change'] is not None else ''}.")
+    parts.append("</p>")
+    parts.append('<div class="charts">')
+    parts.append(_figure("trend", "Team scores by quarter; the company mean dashed.",
+                         _trend_chart(summary)))
+    parts.append(_figure("status-mix", "Key results by status, all teams, each quarter.",
+                         _status_chart(summary)))
+    if calibration is not None and len(calibration.reliability):
+        parts.append(_figure("reliability", "Confidence given against key results that "
+                                            "reached green (the diagonal: perfectly calibrated).",
+                             _reliability_chart(calibration)))
+    parts.append("</div>")
+    parts.append(_score_table(summary, teams, company, quarters))
+    parts.append(_mix_table(teams, company, latest))
+    if calibration is not None:
+        from okrsheet.quarterend.calibration import calibration_html
+
+        parts.append(calibration_html(calibration, _number))
+    parts.append(_flags_table(summary))
+    parts.append(_notes(summary))
+    parts.append(_alignment(summary))
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+# Private API: numbers that carry their source
+
+
+def _text(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _number(ref: str, value: object, shown: str, css: str = "") -> str:
+    """A number on the page, with the JSON value it shows (for checking)."""
+    data = "" if value is None else repr(value) if isinstance(value, float) else str(value)
+    klass = f"num {css}".strip()
+    return (f'<span class="{klass}" data-ref="{_text(ref)}" data-value="{_text(data)}">'
+            f"{_text(shown)}</span>")
+
+
+def _css(status: object) -> str:
+    return f"s-{str(status).replace(' ', '-')}" if status else ""
+
+
+def _score(table: str, key: str, row: dict[str, Any]) -> str:
+    if row["score"] is None:
+        return _number(f"{table}/{key}/score", None, "-", _css(row["status"]))
+    return _number(f"{table}/{key}/score", row["score"], percent(row["score"]),
+                   _css(row["status"]))
+
+
+def _change(table: str, key: str, row: dict[str, Any]) -> str:
+    change = row["change"]
+    if change is None:
+        return ""
+    direction = "up" if change > 0.005 else "down" if change < -0.005 else ""
+    return _number(f"{table}/{key}/change", change, change_text(change), direction)
+
+
+# Private API: tables
+
+
+def _score_table(summary: Summary, teams: list[dict[str, Any]], company: dict[str, Any],
+                 quarters: list[str]) -> str:
+    grid: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in teams:
+        grid.setdefault(row["team"], {})[row["quarter"]] = row
+    latest = quarters[-1] if quarters else None
+    title = "Scores by team and quarter"
+    if len(quarters) > TABLE_QUARTERS:
+        quarters = quarters[-TABLE_QUARTERS:]
+        title += (f' <span class="legend">(the latest {TABLE_QUARTERS}; the chart shows '
+                  "all)</span>")
+    head = "".join(f"<th>{_text(quarter)}</th>" for quarter in quarters)
+    lines = [f"<h2>{title}</h2>", "<table id=\"scores\"><thead><tr><th>Team</th>",
+             head, "<th>Change</th></tr></thead><tbody>"]
+    for team in sorted(grid, key=str.casefold):
+        cells = []
+        for quarter in quarters:
+            found = grid[team].get(quarter)
+            cells.append(f"<td>{_score('teams', f'{team}|{quarter}', found) if found else ''}</td>")
+        last = grid[team].get(latest) if latest else None
+        change = _change("teams", f"{team}|{latest}", last) if last else ""
+        lines.append(f"<tr><td>{_text(team)}</td>{''.join(cells)}<td>{change}</td></tr>")
+    cells = [f"<td>{_score('company', quarter, company[quarter])}</td>" for quarter in quarters]
+    last_company = company.get(latest) if latest else None
+    change = _change("company", str(latest), last_company) if last_company else ""
+    lines.append(f'<tr class="company"><td>Company (mean)</td>{"".join(cells)}<td>{change}</td></tr>')
+    lines.append("</tbody></table>")
+    return "".join(lines)
+
+
+def _mix_table(teams: list[dict[str, Any]], company: dict[str, Any], latest: str | None) -> str:
+    if latest is None:
+        return ""
+    head = "".join(f"<th>{_text(status.capitalize())}</th>" for status in KR_STATUSES)
+    lines = [f"<h2>Key results by status in {_text(latest)}</h2>",
+             f'<table id="mix"><thead><tr><th>Team</th><th>Key results</th>{head}</tr></thead><tbody>']
+    latest_rows = sorted((row for row in teams if row["quarter"] == latest),
+                         key=lambda row: row["team"].casefold())
+    for table, key, row in ([("teams", f"{row['team']}|{latest}", row) for row in latest_rows]
+                            + [("company", latest, company[latest])]):
+        name = "Company" if table == "company" else row["team"]
+        cells = [f"<td>{_number(f'{table}/{key}/key_results', row['key_results'], str(row['key_results']))}</td>"]
+        for column, status in zip(SHARE_COLUMNS, KR_STATUSES):
+            share = row[column]
+            cells.append("<td>" + (_number(f"{table}/{key}/{column}", share, percent(share),
+                                           _css(status)) if share else "") + "</td>")
+        klass = ' class="company"' if table == "company" else ""
+        lines.append(f"<tr{klass}><td>{_text(name)}</td>{''.join(cells)}</tr>")
+    lines.append("</tbody></table>")
+    return "".join(lines)
+
+
+def _flags_table(summary: Summary) -> str:
+    flags: list[dict[str, Any]] = records(summary.calibration)
+    if not flags:
+        return ("<h2>Sandbagging and over-ambition</h2><p class=\"legend\">No team scored 90% "
+                "or more, or 30% or less, two quarters running.</p>")
+    lines = ["<h2>Sandbagging and over-ambition</h2>",
+             '<table id="flags"><thead><tr><th>Team</th><th>Quarter</th><th>Before</th>'
+             "<th>Score</th><th>Flag</th></tr></thead><tbody>"]
+    for row in flags:
+        key = f"{row['team']}|{row['quarter']}"
+        lines.append(
+            f"<tr><td>{_text(row['team'])}</td><td>{_text(row['quarter'])}</td>"
+            f"<td>{_number(f'teams/{key}/previous_score', row['previous_score'], percent(row['previous_score']))}</td>"
+            f"<td>{_number(f'teams/{key}/score', row['score'], percent(row['score']))}</td>"
+            f"<td>{_text(row['calibration'])}: <span class=\"legend\">{_text(row['note'])}</span>"
+            "</td></tr>")
+    lines.append("</tbody></table>")
+    return "".join(lines)
+
+
+def _notes(summary: Summary) -> str:
+    items = [f"Two files for {row['team']} {row['quarter']}: used {row['used']}, not "
+             f"{row['not_used']}." for row in records(summary.duplicates)]
+    items += [f"Left out {row['file']}: {row['reason']}" for row in records(summary.left_out)]
+    conflicts = getattr(summary, "conflicts", None)
+    if conflicts is not None:
+        items += [str(row["reason"]) for row in records(conflicts)]
+    if not items:
+        return ""
+    body = "".join(f"<li>{_text(item)}</li>" for item in items)
+    return f'<h2>Files</h2><ul class="notes legend" id="files">{body}</ul>'
+
+
+def _alignment(summary: Summary) -> str:
+    """The latest quarter's alignment tree: company objectives and what names them."""
+    from okrsheet.domain.alignment import Node, align
+    from okrsheet.domain.quarter import Quarter, QuarterError
+
+    latest = summary.latest_quarter
+    tree = None
+    for label, found in align([tq for tq in summary.team_quarters if tq.objectives]).items():
+        try:
+            if Quarter.parse(label).label == latest:
+                tree = found
+        except QuarterError:
+            continue
+    if tree is None or not any(root.children for root in tree.roots):
+        return ('<p class="legend">Alignment: no objective or key result names a parent '
+                "in the latest quarter, so there is no tree to draw.</p>")
+
+    def item(node: Node) -> str:
+        ref = f"alignment/{node.team}/{node.id}"
+        shown = (f'{_text(node.team)} <span class="id">{_text(node.id or "")}</span>: '
+                 f"{_text(node.title)} "
+                 + (_number(f"{ref}/score", node.score, percent(node.score))
+                    if node.score is not None else ""))
+        if node.aligned_score is not None:
+            shown += (" (aligned: "
+                      + _number(f"{ref}/aligned_score", node.aligned_score,
+                                percent(node.aligned_score)) + ")")
+        children = "".join(item(child) for child in node.children)
+        return f"<li>{shown}" + (f"<ul>{children}</ul>" if children else "") + "</li>"
+
+    body = "".join(item(root) for root in tree.roots)
+    notes = [f"{link.team} {link.id or ''} names {link.parent}, which does not exist"
+             for link in tree.dangling]
+    notes += [f"{link.team} {link.id or ''} names no parent" for link in tree.orphans]
+    extra = ("<ul class=\"notes legend\">" + "".join(f"<li>{_text(note)}</li>" for note in notes)
+             + "</ul>") if notes else ""
+    return (f"<h2>Alignment in {_text(latest)}</h2>"
+            f'<ul class="tree" id="alignment">{body}</ul>{extra}')
+
+
+def _figure(name: str, caption: str, svg: str) -> str:
+    return (f'<figure id="chart-{name}" data-chart="{name}">{svg}'
+            f"<figcaption>{_text(caption)}</figcaption></figure>")
+
+
+# Private API: charts (matplotlib, SVG)
+
+
+def _svg(figure: Any) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]  # no XML prolog or DOCTYPE inside the page
+    start, end = text.find("<metadata>"), text.find("</metadata>")
+    if start >= 0 and end > start:  # the RDF block names matplotlib's version: not needed
+        text = text[:start] + text[end + len("</metadata>"):]
+    return text
+
+
+def _new_figure() -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text, in the page's font
+    matplotlib.rcParams["svg.hashsalt"] = "okrsheet"  # the same summary, the same file
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.4, 3.6))
+    axes = figure.add_subplot()
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure, axes
+
+
+def _trend_chart(summary: Summary) -> str:
+    from matplotlib.ticker import PercentFormatter
+
+    figure, axes = _new_figure()
+    quarters = summary.quarters
+    position = {quarter: index for index, quarter in enumerate(quarters)}
+    for team, rows in summary.teams.groupby("team", sort=True):
+        rows = rows[rows["score"].notna()]
+        axes.plot([position[quarter] for quarter in rows["quarter"]], list(rows["score"]),
+                  marker="o", linewidth=1.5, label=str(team))
+    company = summary.company[summary.company["score"].notna()]
+    axes.plot([position[quarter] for quarter in company["quarter"]], list(company["score"]),
+              color="black", linestyle="--", linewidth=2, label="Company")
+    axes.axhspan(scoring.GREEN_FROM, 1.0, color=COLOURS["green"], alpha=0.06)
+    _quarter_ticks(axes, quarters)
+    axes.set_ylim(0, 1.05)
+    axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    axes.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
+    return _svg(figure)
+
+
+def _status_chart(summary: Summary) -> str:
+    from matplotlib.ticker import PercentFormatter
+
+    figure, axes = _new_figure()
+    quarters = summary.quarters
+    bottom = [0.0] * len(quarters)
+    for column, status in zip(SHARE_COLUMNS, KR_STATUSES):
+        shares = [float(value) if value == value and value is not None else 0.0
+                  for value in summary.company[column]]
+        axes.bar(range(len(quarters)), shares, bottom=bottom, color=COLOURS[status],
+                 label=status, width=0.6)
+        bottom = [low + share for low, share in zip(bottom, shares)]
+    _quarter_ticks(axes, quarters)
+    axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    axes.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
+    return _svg(figure)
+
+
+def _quarter_ticks(axes: Any, quarters: list[str]) -> None:
+    """One tick per quarter; slanted past six, every other one labelled past twelve."""
+    axes.set_xticks(range(len(quarters)),
+                    [quarter if len(quarters) <= 12 or index % 2 == (len(quarters) - 1) % 2
+                     else "" for index, quarter in enumerate(quarters)])
+    if len(quarters) > 6:
+        axes.tick_params(axis="x", labelrotation=45, labelsize=8)
+
+
+def _reliability_chart(calibration: "Calibration") -> str:
+    from matplotlib.ticker import PercentFormatter
+
+    figure, axes = _new_figure()
+    table = calibration.reliability
+    axes.plot([0, 1], [0, 1], color="#9e9e9e", linestyle=":", linewidth=1)
+    axes.plot(list(table["probability"]), list(table["reached_share"]), marker="o",
+              color=COLOURS["lagging"], linewidth=2)
+    for _, row in table.iterrows():
+        axes.annotate(f"{row['confidence']} ({row['key_results']})",
+                      (row["probability"], row["reached_share"]), textcoords="offset points",
+                      xytext=(6, -12), fontsize=8)
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1.05)
+    axes.set_xlabel("confidence given (as a probability)")
+    axes.set_ylabel("reached green")
+    axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    return _svg(figure)
+
+
+__all__ = ["write_dashboard", "dashboard_html", "COLOURS", "COUNT_COLUMNS"]

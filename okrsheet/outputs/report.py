@@ -1,0 +1,253 @@
+"""Show a :class:`~okrsheet.quarterend.summary.Summary`: the pieces every output shares, and CSV/JSON.
+
+One module per output:
+
+* :mod:`okrsheet.outputs.report_terminal` - rich tables for the terminal (``print_table``);
+* :mod:`okrsheet.outputs.report_text` - markdown a manager pastes into an email (``markdown``);
+* :mod:`okrsheet.outputs.summary_workbook` - the summary .xlsx with charts (``write_summary_workbook``);
+* here: :func:`csv_rows_text` / :func:`json_text`, machine-readable rows, and the helpers
+  the others share (rows by team, notes, red objectives, percent and points texts).
+
+CSV cells that a spreadsheet would run as a formula (text starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) are written with a single quote in front, as
+the OWASP CSV-injection guidance advises; text that itself starts with a quote gets one
+more, so :func:`csv_value` undoes :func:`csv_text` exactly. Numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import TYPE_CHECKING, Any
+
+from okrsheet.domain import scoring
+from okrsheet.sheet import cells
+from okrsheet.quarterend.summary import (KR_STATUSES, NOT_STARTED, SHARE_COLUMNS, OBJECTIVE_COLUMNS, TEAM_COLUMNS,
+                              TOO_AMBITIOUS_TO, TOO_SAFE, TOO_SAFE_FROM, Row, Summary)
+from okrsheet.domain.text import json_text as json_document
+from okrsheet.domain.text import visible
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from okrsheet.quarterend.calibration import Calibration
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Public API: CSV escaping
+
+
+def csv_text(value: str) -> str:
+    """Text safe to put in a CSV cell: ``"=1+1"`` -> ``"'=1+1"``, ``"'a"`` -> ``"''a"``."""
+    if value.startswith(_FORMULA_STARTS) or value.startswith("'"):
+        return "'" + value
+    return value
+
+
+def csv_value(text: str) -> str:
+    """The text :func:`csv_text` escaped: ``csv_value(csv_text(s)) == s`` for every ``s``."""
+    return text[1:] if text.startswith("'") else text
+
+
+# Public API: rows
+
+
+def rows(summary: Summary, objectives: bool = False) -> list[Row]:
+    """One dict per team and quarter (or per objective), blanks as None, numbers as Python numbers."""
+    return records(summary.objectives if objectives else summary.teams)
+
+
+def records(frame: "pd.DataFrame") -> list[Row]:
+    """A DataFrame's rows as plain dicts: NaN -> None, numpy numbers -> int/float."""
+    return [{str(key): _plain(value) for key, value in row.items()}  # the columns are text
+            for row in frame.to_dict("records")]
+
+
+def csv_rows_text(summary: Summary, objectives: bool = False) -> str:
+    """CSV: a header line, then one line per team and quarter (or objective)."""
+    columns = OBJECTIVE_COLUMNS if objectives else TEAM_COLUMNS
+    return csv_table_text(rows(summary, objectives), columns)
+
+
+def csv_table_text(table: list[dict[str, object]], columns: tuple[str, ...] | None = None) -> str:
+    """CSV of ``table`` (a header line, then its rows), text escaped against formulas."""
+    names = list(columns or (table[0].keys() if table else ()))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(names)
+    for row in table:
+        writer.writerow([_csv_cell(row[column]) for column in names])
+    return buffer.getvalue()
+
+
+def json_text(summary: Summary, objectives: bool = False,
+              confidence: "Calibration | None" = None) -> str:
+    """JSON object: ``teams`` (or ``objectives``) rows, ``company``, ``calibration``,
+    ``left_out``, ``duplicates``, ``conflicts`` and ``skipped``; scores as fractions 0..1, blanks as null.
+    With ``confidence`` (:mod:`okrsheet.quarterend.calibration`), also ``confidence``: each team's
+    Brier score, the reliability table and the input/output/outcome balance."""
+    key = "objectives" if objectives else "teams"
+    document: dict[str, object] = {
+        key: rows(summary, objectives),
+        "company": records(summary.company),
+        "calibration": records(summary.calibration),
+        "left_out": records(summary.left_out),
+        "duplicates": records(summary.duplicates),
+        "conflicts": records(summary.conflicts),
+        "skipped": records(summary.skipped),
+    }
+    trees = summary.alignment
+    if trees:
+        from okrsheet.outputs.alignment_report import alignment_data
+
+        document.update(alignment_data(trees))
+    if confidence is not None:
+        from okrsheet.quarterend.calibration import calibration_records
+
+        document["confidence"] = calibration_records(confidence)
+    return json_document(document) + "\n"
+
+
+# Public API: text for people
+
+
+def percent(score: float | None) -> str:
+    """``0.704`` -> ``"70%"``; blank for no score."""
+    return cells.percent(score, blank="")
+
+
+def change_text(change: float | None, arrows: tuple[str, str, str] = ("▲", "▼", "►")) -> str:
+    """A change in percentage points with an arrow: ``0.13`` -> ``"▲ +13 pts"``."""
+    if change is None:
+        return ""
+    points = int(cells.round_half_away(change * 100))
+    if points > 0:
+        return f"{arrows[0]} +{points} pts"
+    if points < 0:
+        return f"{arrows[1]} {points} pts"
+    return f"{arrows[2]} 0 pts"
+
+
+# Public API: shared by the outputs
+
+
+def grid(summary: Summary) -> dict[str, dict[str, Row]]:
+    """team -> quarter -> team row, teams in name order."""
+    grid: dict[str, dict[str, Row]] = {}
+    for row in records(summary.teams):
+        grid.setdefault(row["team"], {})[row["quarter"]] = row
+    return dict(sorted(grid.items(), key=lambda item: item[0].casefold()))
+
+
+def headline(summary: Summary) -> str:
+    quarters = summary.quarters
+    span = quarters[0] if len(quarters) == 1 else f"{quarters[0]} to {quarters[-1]}"
+    teams = summary.teams["team"].nunique()
+    return (f"OKR summary: {teams} team{'s' if teams != 1 else ''}, {span} "
+            f"({len(summary.teams)} workbook{'s' if len(summary.teams) != 1 else ''})")
+
+
+def previous_label(summary: Summary) -> str:
+    """The quarter the latest one is compared with (always the one just before it)."""
+    from okrsheet.domain.quarter import Quarter
+
+    latest = summary.latest_quarter
+    return Quarter.parse(latest).previous().label if latest else ""
+
+
+def mix(summary: Summary, team: str | None, quarter: str | None) -> str:
+    """``"3/1/0/1/0/0"``: the key results by status (:data:`KR_STATUSES` order), a team's or
+    the company's (teams that have not started left out, as in the company score)."""
+    if team is None:
+        rows = [row for row in records(summary.company) if row["quarter"] == quarter]
+    else:
+        rows = [row for row in records(summary.teams)
+                if row["quarter"] == quarter and row["team"] == team]
+    if not rows:
+        return ""
+    row = rows[0]
+    return "/".join(str(round((row[share] or 0) * row["key_results"])) for share in SHARE_COLUMNS)
+
+
+def notes(summary: Summary) -> list[str]:
+    found: list[str] = []
+    waiting: dict[str, list[str]] = {}
+    for row in records(summary.teams):
+        if row["status"] == NOT_STARTED:
+            waiting.setdefault(str(row["quarter"]), []).append(str(row["team"]))
+    for quarter, teams in waiting.items():
+        names = teams[0] if len(teams) == 1 else f"{', '.join(teams[:-1])} and {teams[-1]}"
+        found.append(f"{names} {'has' if len(teams) == 1 else 'have'} not started {quarter} (no "
+                     "key result has a value yet); left out of the company score and the changes.")
+    flagged: dict[tuple[str, str], list[str]] = {}
+    for row in records(summary.calibration):
+        flagged.setdefault((row["team"], row["calibration"]), []).append(row["quarter"])
+    for (team, flag), quarters in flagged.items():
+        why = (f"{TOO_SAFE_FROM:.0%} or more two quarters running; sandbagging?" if flag == TOO_SAFE
+               else f"{TOO_AMBITIOUS_TO:.0%} or less two quarters running; targets out of reach?")
+        found.append(f"{team}: {flag} in {', '.join(quarters)} ({why})")
+    latest = [row for row in records(summary.teams) if row["quarter"] == summary.latest_quarter]
+    revised = [f"{row['team']} {row['revised_targets']}" for row in latest if row["revised_targets"]]
+    if revised:
+        found.append(f"Targets revised during {summary.latest_quarter}: {', '.join(revised)}.")
+    lagging = [f"{row['team']} {round(row['share_lagging'] * row['key_results'])}" for row in latest
+               if row["share_lagging"]]
+    if lagging:
+        found.append(f"Lagging key results, to score at the next review: {', '.join(lagging)}.")
+    found.extend(conflict_lines(summary))
+    for row in records(summary.duplicates):
+        found.append(f"Two files for {row['team']} {row['quarter']}: used {row['used']}, "
+                     f"not {row['not_used']} ({row['reason']}).")
+    for row in records(summary.left_out):
+        found.append(f"Left out {row['file']}: {row['reason']}")
+    for row in records(summary.skipped):
+        found.append(f"Skipped {row['file']}: {row['reason']}")
+    warned = sorted({problem.file for problem in summary.problems if problem.file})
+    if warned:
+        count = len(summary.problems)
+        names = ", ".join(warned[:3]) + (", ..." if len(warned) > 3 else "")
+        found.append(f"{count} problem{'s' if count != 1 else ''} in {names}; "
+                     "run okrsheet check FILE for details.")
+    return found
+
+
+def conflict_lines(summary: Summary) -> list[str]:
+    """One line per team quarter that two differing workbooks claim."""
+    return [f"Conflict: {row['files'].replace('; ', ' and ')}: {row['reason']}"
+            for row in records(summary.conflicts)]
+
+
+def red_objectives(summary: Summary) -> list[Row]:
+    latest = summary.latest_quarter
+    return [row for row in records(summary.objectives)
+            if row["quarter"] == latest and row["status"] == scoring.RED]
+
+
+def legend() -> str:
+    return ("Scores coloured green from 70%, orange from 40%, red below (or the team's own "
+            "thresholds). Change: latest quarter minus the one before, in points. KRs: key "
+            f"results {'/'.join(KR_STATUSES)} in the latest quarter.")
+
+
+# Private API
+
+
+def _plain(value: object) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return csv_text(visible(value))
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else ""
+    return value

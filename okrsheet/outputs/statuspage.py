@@ -1,0 +1,192 @@
+"""The weekly status page as text (terminal), Markdown (email, chat) or one HTML file.
+
+Renders a :class:`~okrsheet.domain.status.StatusPage`; user text is escaped for each format
+with :mod:`okrsheet.domain.text` (control characters everywhere, ``|`` and HTML in Markdown) and
+:func:`html.escape` in HTML.
+"""
+
+from __future__ import annotations
+
+import html
+
+from okrsheet.sheet import layout
+from okrsheet.sheet.cells import percent
+from okrsheet.domain.status import Forecast, KeyResultStatus, StatusPage
+from okrsheet.domain.text import markdown as _md  # one line, | and HTML shown as text
+from okrsheet.domain.text import visible
+
+__all__ = ["render", "text", "markdown", "html_page", "FORMATS"]
+
+FORMATS = ("text", "markdown", "html")
+COLUMNS = ("ID", "Key result", "Owner", "Status", "Progress", "Change", "Pace", "Confidence",
+           "Forecast", "Actions")
+LEGEND = ("Change: since the previous check-in. Forecast: progress at the week-13 review if the "
+          "check-ins so far go on as they are.")
+TITLE_WIDTH = 30
+
+
+def render(page: StatusPage, output_format: str = "text") -> str:
+    return {"text": text, "markdown": markdown, "html": html_page}[output_format](page)
+
+
+def text(page: StatusPage) -> str:
+    """Plain text for a terminal: one table, objectives as group lines."""
+    rows: list[list[str]] = []
+    for objective in page.objectives:
+        rows.append([objective.id, f"{visible(objective.title)}: {percent(objective.score)} "
+                     f"{objective.status or ''}".rstrip()])
+        for kr in objective.key_results:
+            title = visible(kr.title)
+            if len(title) > TITLE_WIDTH:
+                title = title[:TITLE_WIDTH - 1] + "…"
+            rows.append(["  " + kr.id, title, *_cells(kr, visible)[2:]])
+    table = [list(COLUMNS), *(row for row in rows if len(row) > 2)]
+    widths = [max(len(row[index]) for row in table) for index in range(len(COLUMNS))]
+    lines = [_heading(page, visible), ""]
+    lines.append("  ".join(header.ljust(width) for header, width in zip(COLUMNS, widths)).rstrip())
+    for row in rows:
+        if len(row) == 2:
+            lines.append(f"{row[0]} {row[1]}")
+        else:
+            lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    lines.append("")
+    lines.append(LEGEND)
+    lines.append(_stale_line(page, visible))
+    overdue = _overdue_line(page, visible)
+    if overdue:
+        lines.append(overdue)
+    return "\n".join(lines)
+
+
+def markdown(page: StatusPage) -> str:
+    """GitHub-style Markdown: a heading, one table per objective, the stale key results."""
+    lines = [f"## {_heading(page, _md)}", ""]
+    for objective in page.objectives:
+        lines.append(f"**{_md(objective.id)} {_md(objective.title)}**: "
+                     f"{percent(objective.score)} {objective.status or ''}".rstrip())
+        lines.append("")
+        lines.append("| " + " | ".join(COLUMNS) + " |")
+        lines.append("|" + "|".join("---" for _ in COLUMNS) + "|")
+        for kr in objective.key_results:
+            lines.append("| " + " | ".join(_cells(kr, _md)) + " |")
+        lines.append("")
+    lines.append(LEGEND)
+    lines.append("")
+    lines.append(_stale_line(page, _md))
+    overdue = _overdue_line(page, _md)
+    if overdue:
+        lines += ["", overdue]
+    return "\n".join(lines) + "\n"
+
+
+def html_page(page: StatusPage) -> str:
+    """One self-contained HTML file: inline styles, no scripts, nothing fetched."""
+    esc = _html
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{esc(_heading(page, str))}</title>",
+        "<style>body{font-family:Calibri,Arial,sans-serif;margin:1.5em;color:#222}"
+        "table{border-collapse:collapse;margin-bottom:1.2em}"
+        "th,td{border:1px solid #d9d9d9;padding:3px 8px;text-align:left;vertical-align:top}"
+        "th{background:#1F4E78;color:#fff}h2{font-size:1.2em}.num{text-align:right}</style>",
+        "</head><body>", f"<h2>{esc(_heading(page, str))}</h2>"]
+    for objective in page.objectives:
+        score = f"{percent(objective.score)} {esc(objective.status or '')}".rstrip()
+        parts.append(f"<h3>{esc(objective.id)} {esc(objective.title)}: "
+                     f"{_chip(score, objective.status)}</h3>")
+        parts.append("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in COLUMNS) + "</tr>")
+        for kr in objective.key_results:
+            cells = _cells(kr, esc)
+            cells[3] = _chip(esc(kr.status), kr.status)
+            if kr.forecast is not None:
+                cells[8] = _chip(cells[8], kr.forecast.status)
+            parts.append("<tr>" + "".join(
+                f'<td class="num">{cell}</td>' if index in (4, 5) else f"<td>{cell}</td>"
+                for index, cell in enumerate(cells)) + "</tr>")
+        parts.append("</table>")
+    parts.append(f"<p>{esc(LEGEND)}</p>")
+    parts.append(f"<p>{_stale_line(page, esc)}</p>")
+    overdue = _overdue_line(page, esc)
+    if overdue:
+        parts.append(f"<p>{overdue}</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+# Private API
+
+
+def _heading(page: StatusPage, escape) -> str:
+    when = f"as of {page.as_of:%Y-%m-%d}" + (f", check-in week {page.week}" if page.week >= 3
+                                             else ", before the first check-in")
+    return (f"{escape(page.team or 'Team')} {escape(page.quarter or '')}, {when}: team score "
+            f"{percent(page.score)} {page.status or ''}").rstrip()
+
+
+def _cells(kr: KeyResultStatus, escape) -> list[str]:
+    return [escape(kr.id), escape(kr.title), escape(kr.owner or "-"), kr.status,
+            percent(kr.progress), _change(kr.change), kr.pace or "-",
+            _confidence(kr, escape), _forecast(kr.forecast), _actions(kr)]
+
+
+def _actions(kr: KeyResultStatus) -> str:
+    if not kr.open_actions:
+        return "-"
+    return f"{kr.open_actions} open" + (f", {kr.overdue_actions} overdue"
+                                        if kr.overdue_actions else "")
+
+
+def _overdue_line(page: StatusPage, escape) -> str | None:
+    if not page.overdue:
+        return None
+    items = "; ".join(
+        f"{escape(action.key_result or '-')} {escape(action.title)} "
+        f"({escape(action.owner or 'no owner')}, due {action.due:%Y-%m-%d})"
+        for action in page.overdue)
+    return f"Overdue actions: {items}."
+
+
+def _confidence(kr: KeyResultStatus, escape) -> str:
+    if kr.confidence_before:
+        return f"{escape(kr.confidence_before)} → {escape(kr.confidence or '-')}"
+    return escape(kr.confidence or "-")
+
+
+def _change(change: float | None) -> str:
+    if change is None:
+        return "new"
+    points = percent(change)[:-1]
+    if points in ("0", "-0"):
+        return "0 pts"
+    return f"{'+' if change > 0 else ''}{points} pts"
+
+
+def _forecast(forecast: Forecast | None) -> str:
+    if forecast is None:
+        return "-"
+    if forecast.progress is None:
+        return str(forecast.value)
+    return f"{percent(forecast.progress)} {forecast.status or ''}".rstrip()
+
+
+def _stale_line(page: StatusPage, escape) -> str:
+    weeks = " and ".join(str(week) for week in page.stale_weeks)
+    if len(page.stale_weeks) < 2:
+        return "Stale: none yet (a key result is stale after two check-ins with no new value)."
+    if not page.stale:
+        return f"Stale: none (every key result has a value in week {weeks})."
+    names = ", ".join(f"{escape(kr.id)} ({escape(kr.owner or 'no owner')})" for kr in page.stale)
+    return f"Stale, no value in weeks {weeks}: {names}."
+
+
+def _html(value: object) -> str:
+    return html.escape(visible(value), quote=True)
+
+
+def _chip(content: str, status: str | None) -> str:
+    """``content`` (already escaped) on the status colour of the OKRs sheet."""
+    colours = layout.STATUS_COLOURS.get(status or "")
+    if not colours:
+        return content
+    fill, font = colours
+    return f'<span style="background:{fill};color:{font};padding:0 4px">{content}</span>'

@@ -1,0 +1,303 @@
+"""Calibration: did the confidence teams gave at check-ins predict their results?
+
+Choices, documented once here:
+
+* **Confidence as a probability.** Each check-in has a Confidence (high, medium or low);
+  the key result's Confidence is the latest one given (or typed over). It is read as the
+  chance the key result ends green: high = 0.8,
+  medium = 0.5, low = 0.2 (:data:`PROBABILITY`). Other entries and blanks are not forecasts.
+* **What counts.** A key result of an objective with a confidence and a result scored
+  green, orange or red (not lagging, not updated, not to check). It *reached* when its
+  status is green, against the team's own green threshold, as the workbook stands (the
+  final result once the week-13 review is typed in).
+* **Brier score.** The mean of ``(probability - reached)**2`` over a team's forecasts: 0 is
+  perfect, 0.25 is what always saying "medium" scores on a coin flip, lower is better.
+* **Reliability table.** For each confidence level, over all teams and quarters: how many
+  forecasts and the share that reached green. Well calibrated: high reaches about 80%.
+* **Balance.** The share of input, output and outcome key results each quarter (the
+  guide's balance; blank or other entries are "not set").
+
+Both summaries (workbooks and history store) reduce to the same counts and then share
+:func:`calibration_from_counts`, so they agree exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from okrsheet.domain import scoring
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from okrsheet.quarterend.summary import Summary
+
+PROBABILITY = {"high": 0.8, "medium": 0.5, "low": 0.2}
+"""Confidence given -> the probability of ending green it stands for."""
+KINDS = (*scoring.KR_KINDS, "not set")
+SCORED = (scoring.GREEN, scoring.ORANGE, scoring.RED)
+
+FORECAST_COLUMNS = ("team", "quarter", "forecasts", "reached", "brier", "calibration")
+TEAM_COLUMNS = ("team", "quarters", "forecasts", "reached", "brier")
+RELIABILITY_COLUMNS = ("confidence", "probability", "key_results", "reached", "reached_share")
+KIND_COLUMNS = ("quarter", "key_results", *(f"share_{kind.replace(' ', '_')}" for kind in KINDS))
+
+Count = tuple[str, str, str, bool, int]
+"""``(team, quarter, confidence, reached green, key results)``."""
+
+
+@dataclass
+class Calibration:
+    """Calibration tables (pandas DataFrames).
+
+    * ``forecasts``: one row per team and quarter with forecasts, its Brier score and the
+      summary's sandbagging/over-ambition flag beside it;
+    * ``teams``: one row per team over all its quarters;
+    * ``reliability``: one row per confidence level;
+    * ``kinds``: one row per quarter, the shares of input, output and outcome key results.
+    """
+
+    forecasts: "pd.DataFrame"
+    teams: "pd.DataFrame"
+    reliability: "pd.DataFrame"
+    kinds: "pd.DataFrame"
+
+
+# Public API
+
+
+def confidence_level(value: object) -> str | None:
+    """``" High "`` -> ``"high"``; None for anything that is not a confidence level."""
+    text = str(value).strip().casefold() if value is not None else ""
+    return text if text in PROBABILITY else None
+
+
+def kind_name(value: object) -> str:
+    text = str(value).strip().casefold() if value is not None else ""
+    return text if text in scoring.KR_KINDS else "not set"
+
+
+def calibrate(summary: "Summary") -> Calibration:
+    """The calibration of a summary made from workbooks (its team quarters)."""
+    counts: dict[tuple[str, str, str, bool], int] = {}
+    kinds: dict[tuple[str, str], int] = {}
+    teams = [tq for tq in summary.team_quarters if tq.level == "team"]  # the tables' rows
+    for team_quarter, row in zip(teams, summary.teams.to_dict("records")):
+        team, quarter = row["team"], row["quarter"]
+        for objective in team_quarter.objectives:
+            for kr in objective.key_results:
+                kind = kind_name(kr.kind)
+                kinds[(quarter, kind)] = kinds.get((quarter, kind), 0) + 1
+                level = confidence_level(kr.confidence_value)
+                status = team_quarter.kr_status(kr)
+                if level is None or status not in SCORED:
+                    continue
+                key = (team, quarter, level, status == scoring.GREEN)
+                counts[key] = counts.get(key, 0) + 1
+    return calibration_from_counts(
+        [(*key, count) for key, count in counts.items()],
+        [(*key, count) for key, count in kinds.items()], summary)
+
+
+def calibration_from_counts(counts: Iterable[Count], kinds: Iterable[tuple[str, str, int]],
+                            summary: "Summary") -> Calibration:
+    """The tables from forecast counts and kind counts (``(quarter, kind, key results)``);
+    team and quarter order and the flags come from ``summary.teams``."""
+    import pandas as pd
+
+    by_team_quarter: dict[tuple[str, str], list[tuple[float, bool, int]]] = {}
+    levels: dict[str, list[int]] = {level: [0, 0] for level in PROBABILITY}
+    for team, quarter, level, reached, count in counts:
+        by_team_quarter.setdefault((team, quarter), []).append(
+            (PROBABILITY[level], reached, count))
+        levels[level][0] += count
+        levels[level][1] += count if reached else 0
+    forecasts: list[dict[str, Any]] = []
+    per_team: dict[str, list[tuple[str, list[tuple[float, bool, int]]]]] = {}
+    flags = summary.teams["calibration"].astype(object).where(summary.teams["calibration"].notna(),
+                                                              None)
+    for team, quarter, flag in zip(summary.teams["team"].tolist(),
+                                   summary.teams["quarter"].tolist(), flags.tolist()):
+        found = by_team_quarter.get((team, quarter))
+        if not found:
+            continue
+        total, hits, brier = _brier(found)
+        forecasts.append({"team": team, "quarter": quarter, "forecasts": total,
+                          "reached": hits, "brier": brier, "calibration": flag})
+        per_team.setdefault(team, []).append((quarter, found))
+    team_rows = []
+    for team in sorted(per_team, key=str.casefold):
+        pooled = [item for _, found in per_team[team] for item in found]
+        total, hits, brier = _brier(pooled)
+        team_rows.append({"team": team, "quarters": len(per_team[team]), "forecasts": total,
+                          "reached": hits, "brier": brier})
+    reliability = [{"confidence": level, "probability": PROBABILITY[level],
+                    "key_results": total, "reached": hits, "reached_share": hits / total}
+                   for level, (total, hits) in sorted(levels.items(),
+                                                         key=lambda item: PROBABILITY[item[0]])
+                   if total]
+    kind_counts: dict[str, dict[str, int]] = {}
+    for quarter, kind, count in kinds:
+        kind_counts.setdefault(quarter, dict.fromkeys(KINDS, 0))[kind] += count
+    kind_rows = []
+    for quarter in summary.quarters:
+        found_kinds = kind_counts.get(quarter)
+        if not found_kinds:
+            continue
+        total = sum(found_kinds.values())
+        kind_rows.append({"quarter": quarter, "key_results": total,
+                          **{column: found_kinds[kind] / total
+                             for column, kind in zip(KIND_COLUMNS[2:], KINDS)}})
+
+    def frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> "pd.DataFrame":
+        return pd.DataFrame(rows, columns=list(columns))
+
+    return Calibration(frame(forecasts, FORECAST_COLUMNS), frame(team_rows, TEAM_COLUMNS),
+                       frame(reliability, RELIABILITY_COLUMNS), frame(kind_rows, KIND_COLUMNS))
+
+
+def calibration_records(calibration: Calibration) -> dict[str, list[dict[str, Any]]]:
+    """The tables as plain rows for the summary's JSON (NaN as None)."""
+    from okrsheet.outputs.report import records
+
+    return {"teams": records(calibration.teams), "team_quarters": records(calibration.forecasts),
+            "reliability": records(calibration.reliability), "kinds": records(calibration.kinds)}
+
+
+def calibration_markdown(calibration: Calibration) -> str:
+    """The calibration as markdown: teams' Brier scores, reliability, balance of kinds."""
+    lines = ["## Did confidence predict results?", ""]
+    if not len(calibration.teams):
+        lines += ["No key result has a confidence (high, medium, low) and a result yet.", ""]
+    else:
+        lines += ["Confidence read as the chance of ending green: high 80%, medium 50%, low 20%. "
+                  "Brier score: 0 is perfect, 0.25 a coin flip.", "",
+                  "| Team | Quarters | Forecasts | Reached green | Brier |",
+                  "|---|---:|---:|---:|---:|"]
+        for row in calibration.teams.to_dict("records"):
+            team = str(row["team"]).replace("|", "\\|")
+            lines.append(f"| {team} | {row['quarters']} | {row['forecasts']} | {row['reached']} "
+                         f"| {row['brier']:.2f} |")
+        lines += ["", "| Confidence | Stands for | Key results | Reached green |",
+                  "|---|---:|---:|---:|"]
+        for row in calibration.reliability.to_dict("records"):
+            lines.append(f"| {row['confidence']} | {row['probability']:.0%} | "
+                         f"{row['key_results']} | {row['reached_share']:.0%} |")
+        lines.append("")
+    if len(calibration.kinds):
+        lines += ["## Input, output and outcome key results", "",
+                  "| Quarter | Key results | " + " | ".join(kind.capitalize() for kind in KINDS)
+                  + " |", "|---|---:|" + "---:|" * len(KINDS)]
+        for row in calibration.kinds.to_dict("records"):
+            shares = " | ".join(f"{row[column]:.0%}" for column in KIND_COLUMNS[2:])
+            lines.append(f"| {row['quarter']} | {row['key_results']} | {shares} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_calibration_sheet(book: Any, calibration: Calibration, name: str = "Calibration") -> None:
+    """A sheet of the summary workbook (an XlsxWriter ``book``) with the three tables."""
+    sheet = book.add_worksheet(name)
+    bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    share = book.add_format({"num_format": "0%"})
+    brier = book.add_format({"num_format": "0.00"})
+    row = 0
+
+    def table(title: str, headers: list[str], rows: list[list[tuple[object, Any]]]) -> None:
+        nonlocal row
+        sheet.write_string(row, 0, title, book.add_format({"bold": True, "font_size": 12}))
+        row += 1
+        for column, header in enumerate(headers):
+            sheet.write_string(row, column, header, bold)
+        row += 1
+        for cells in rows:
+            for column, (value, fmt) in enumerate(cells):
+                if isinstance(value, str):
+                    sheet.write_string(row, column, value)  # text stays text, never a formula
+                elif value is not None:
+                    sheet.write_number(row, column, float(value), fmt)  # type: ignore[arg-type]
+            row += 1
+        row += 1
+
+    table("Did confidence predict results? (Brier: 0 is perfect, 0.25 a coin flip)",
+          ["Team", "Quarters", "Forecasts", "Reached green", "Brier"],
+          [[(r["team"], None), (r["quarters"], None), (r["forecasts"], None),
+            (r["reached"], None), (r["brier"], brier)]
+           for r in calibration.teams.to_dict("records")])
+    table("Reliability: confidence given and key results that reached green",
+          ["Confidence", "Stands for", "Key results", "Reached green"],
+          [[(r["confidence"], None), (r["probability"], share), (r["key_results"], None),
+            (r["reached_share"], share)] for r in calibration.reliability.to_dict("records")])
+    table("Input, output and outcome key results",
+          ["Quarter", "Key results", *(kind.capitalize() for kind in KINDS)],
+          [[(r["quarter"], None), (r["key_results"], None),
+            *((r[column], share) for column in KIND_COLUMNS[2:])]
+           for r in calibration.kinds.to_dict("records")])
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 6, 13)
+
+
+def calibration_html(calibration: Calibration,
+                     number: Callable[[str, object, str], str]) -> str:
+    """The dashboard's calibration section; ``number`` marks each number with its source."""
+    import html
+
+    def count(value: object) -> str:
+        return str(value)
+
+    def share(value: object) -> str:
+        return f"{value:.0%}"
+
+    def two_places(value: object) -> str:
+        return f"{value:.2f}"
+
+    def table(name: str, key: str, frame: "pd.DataFrame",
+              columns: list[tuple[str, str, Callable[[object], str]]]) -> str:
+        """``columns``: (column, header, how its numbers show); the first holds the name."""
+        head = "".join(f"<th>{html.escape(header)}</th>" for _, header, _ in columns)
+        lines = [f'<table id="{name}"><thead><tr>{head}</tr></thead><tbody>']
+        for row in frame.to_dict("records"):
+            ref = f"{name.replace('-', '_')}/{row[key]}"
+            cells = [f"<td>{html.escape(str(row[key]))}</td>"]
+            cells += [f"<td>{number(f'{ref}/{column}', row[column], shown(row[column]))}</td>"
+                      for column, _, shown in columns[1:]]
+            lines.append(f"<tr>{''.join(cells)}</tr>")
+        return "".join(lines) + "</tbody></table>"
+
+    parts = ["<h2>Calibration: did confidence predict results?</h2>",
+             '<p class="legend">Confidence read as the chance of ending green: high 80%, '
+             "medium 50%, low 20%. Brier score: 0 is perfect, 0.25 is a coin flip.</p>"]
+    if len(calibration.teams):
+        parts.append(table("calibration-teams", "team", calibration.teams, [
+            ("team", "Team", count), ("quarters", "Quarters", count),
+            ("forecasts", "Forecasts", count), ("reached", "Reached green", count),
+            ("brier", "Brier", two_places)]))
+    if len(calibration.reliability):
+        parts.append(table("reliability", "confidence", calibration.reliability, [
+            ("confidence", "Confidence", count), ("probability", "Stands for", share),
+            ("key_results", "Key results", count), ("reached_share", "Reached green", share)]))
+    if len(calibration.kinds):
+        parts.append("<h2>Balance of input, output and outcome key results</h2>")
+        parts.append(table("kinds", "quarter", calibration.kinds, [
+            ("quarter", "Quarter", count), ("key_results", "Key results", count),
+            *((column, kind.capitalize(), share) for column, kind in zip(KIND_COLUMNS[2:], KINDS))]))
+    return "".join(parts)
+
+
+# Private API
+
+
+def _brier(found: list[tuple[float, bool, int]]) -> tuple[int, int, float]:
+    """``(forecasts, reached, Brier score)`` of ``(probability, reached, count)`` groups."""
+    total = reached = 0
+    squared = 0.0
+    for probability, hit, count in sorted(found):
+        total += count
+        if hit:
+            reached += count
+            squared += count * (probability - 1.0) ** 2
+        else:
+            squared += count * probability ** 2
+    return total, reached, squared / total

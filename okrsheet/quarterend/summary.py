@@ -1,0 +1,500 @@
+"""Many teams' quarters -> quarter-over-quarter tables (pandas DataFrames).
+
+Library first: :func:`summarise` reads workbook files and folders, and
+:func:`summarise_team_quarters` does the same over :class:`~okrsheet.domain.model.TeamQuarter`
+objects already in memory (from a notebook, say). Both return a :class:`Summary`.
+
+Choices, documented once here:
+
+* **Team and quarter.** A workbook is one team's quarter, named by its Team and Quarter
+  cells. Team names are matched ignoring case and repeated spaces; quarters are parsed
+  with :class:`okrsheet.domain.quarter.Quarter` (``2026-Q1``, ``Q1 2026`` ... are the same).
+* **Change.** A team's change is its score minus its score in the *immediately* preceding
+  quarter; a team with no workbook for that quarter has no change (not a comparison with
+  an older quarter).
+* **Company roll-up.** The company score of a quarter is the plain mean of the team scores
+  (every team counts the same, whatever its size or number of objectives), coloured with
+  the default thresholds (green from 70%, orange from 40%). The company's KR status shares
+  pool every key result of every team.
+* **Not started.** A team quarter where no key result has a value yet (a fresh workbook
+  from ``new`` or ``next``) is *not started*: its score and status are shown as ``-`` /
+  ``not started``, not 0%, and it is left out of the company mean, the company's key-result
+  shares, every change (its own and the next quarter's) and calibration. A team that has
+  updated even one key result is scored as its sheet scores it.
+* **Calibration.** A team is flagged ``too safe`` when it scored at least 90% in a quarter
+  and in the quarter before, ``too ambitious`` when it scored at most 30% in both (the
+  guide: about 70% is a good result; always 100% means sandbagging).
+* **Copies and conflicts.** When two files claim the same team and quarter and hold the
+  same objectives and key results (one is an older copy of the other), the one saved later
+  is used, by the saved time the workbook records (``docProps/core.xml``; the file's time
+  only when that is missing or equal, an emailed attachment's file time being its download
+  time), and the other is listed in :attr:`Summary.duplicates` with the reason. When they
+  differ (a copy relabelled with another team's name, say), neither is used: both are
+  listed in :attr:`Summary.conflicts` until the wrong one is fixed or ``prefer`` names the
+  right one. In :func:`summarise_team_quarters` the copy given later is the later one.
+* **Left out.** A file that cannot be read, or has no Team or a Quarter that can't be
+  understood, is left out and listed with its one-line reason in :attr:`Summary.left_out`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from okrsheet.domain import scoring
+from okrsheet.quarterend.copies import pick
+from okrsheet.sheet.files import OkrsheetError
+from okrsheet.domain.model import Scores, TeamQuarter
+from okrsheet.domain.problems import Problem
+from okrsheet.domain.quarter import Quarter
+
+if TYPE_CHECKING:
+    from okrsheet.domain.alignment import Alignment
+    import pandas as pd
+
+    from okrsheet.sheet.safety import Limits
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
+
+TOO_SAFE_FROM = 0.9
+TOO_AMBITIOUS_TO = 0.3
+TOO_SAFE, TOO_AMBITIOUS = "too safe", "too ambitious"
+NOT_STARTED = "not started"
+
+KR_STATUSES = scoring.KR_STATUSES
+"""The key-result statuses counted in the summary, in display order."""
+
+
+def status_column(status: str) -> str:
+    """Column-name form of a KR status: ``"not updated"`` -> ``"not_updated"``."""
+    return status.replace(" ", "_")
+
+
+SHARE_COLUMNS = tuple(f"share_{status_column(status)}" for status in KR_STATUSES)
+COUNT_COLUMNS = tuple(status_column(status) for status in KR_STATUSES)
+_COUNTED = tuple(zip(COUNT_COLUMNS, KR_STATUSES))
+
+TEAM_COLUMNS = ("team", "quarter", "file", "score", "status", "objectives", "key_results",
+                *SHARE_COLUMNS, "revised_targets", "previous_score", "change", "calibration")
+COMPANY_COLUMNS = ("quarter", "teams", "not_started", "score", "status", "objectives", "key_results",
+                   *SHARE_COLUMNS, "revised_targets", "previous_score", "change")
+OBJECTIVE_COLUMNS = ("team", "quarter", "file", "number", "objective", "score", "status",
+                     "key_results", *COUNT_COLUMNS, "revised_targets")
+CALIBRATION_COLUMNS = ("team", "quarter", "previous_score", "score", "calibration", "note")
+LEFT_OUT_COLUMNS = ("file", "reason")
+DUPLICATE_COLUMNS = ("team", "quarter", "used", "not_used", "reason")
+CONFLICT_COLUMNS = ("team", "quarter", "files", "reason")
+SKIPPED_COLUMNS = ("file", "reason")
+
+Row = dict[str, Any]
+"""One row of a summary table: column name -> plain value (text, number or None by column)."""
+
+
+# Public API
+
+
+@dataclass
+class Summary:
+    """The quarter-end picture. Every table is a pandas DataFrame; scores are fractions 0..1.
+
+    * ``teams``: one row per team and quarter (columns :data:`TEAM_COLUMNS`);
+    * ``company``: one row per quarter, the roll-up (:data:`COMPANY_COLUMNS`);
+    * ``objectives``: one row per objective (:data:`OBJECTIVE_COLUMNS`);
+    * ``calibration``: teams at >= 90% or <= 30% two quarters running;
+    * ``left_out``: files not in the summary, with their one-line reason;
+    * ``duplicates``: older copies of a team quarter another file holds (not used);
+    * ``conflicts``: team quarters claimed by workbooks that differ (none of them used);
+    * ``skipped``: files in the folders that are not a team's workbook (lock files, links to
+      nothing, the summary's own output), each with its reason; not a problem.
+    """
+
+    teams: "pd.DataFrame"
+    company: "pd.DataFrame"
+    objectives: "pd.DataFrame"
+    calibration: "pd.DataFrame"
+    left_out: "pd.DataFrame"
+    duplicates: "pd.DataFrame"
+    conflicts: "pd.DataFrame"
+    skipped: "pd.DataFrame" = field(default_factory=lambda: _frame([], SKIPPED_COLUMNS))
+    team_quarters: list[TeamQuarter] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @functools.cached_property
+    def alignment(self) -> "dict[str, Alignment]":
+        """Each quarter's alignment tree (:mod:`okrsheet.domain.alignment`); empty when no workbook
+        is a company's or names a parent. Built once, however many outputs show it."""
+        from okrsheet.domain.alignment import align
+
+        linked = any(tq.level == "company" or any(o.parent for o in tq.objectives)
+                     or any(kr.parent for kr in tq.key_results) for tq in self.team_quarters)
+        return align(self.team_quarters) if linked else {}
+
+    @property
+    def quarters(self) -> list[str]:
+        """The quarters in the summary, oldest first."""
+        return list(self.company["quarter"])
+
+    @property
+    def latest_quarter(self) -> str | None:
+        return self.quarters[-1] if len(self.company) else None
+
+    @property
+    def files_read(self) -> int:
+        return len(self.team_quarters) + len(self.duplicates) + sum(
+            len(files.split("; ")) for files in self.conflicts["files"])
+
+
+def find_workbooks(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """The workbook files among ``paths``: files as given, folders searched recursively
+    (see :mod:`okrsheet.sheet.folders` for what is read, left out and skipped in folders).
+    Raises :class:`OkrsheetError` for a path that does not exist."""
+    from okrsheet.sheet.folders import find
+
+    return find(paths).workbooks
+
+
+def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None = None, *,
+              as_of: dt.date | None = None, workers: int | None = 1,
+              on_file: Callable[[Path], None] | None = None,
+              prefer: Iterable[str | os.PathLike] = (), fiscal_year_start: int = 1,
+              named_by_start: bool = False) -> Summary:
+    """Read every workbook in ``paths`` (files or folders) and summarise them.
+
+    ``quarter`` keeps only that quarter's rows (changes still compare with the quarter
+    before). ``workers`` > 1 reads files in that many processes (None: one per CPU).
+    ``on_file`` is called after each file is read (for a progress bar). ``prefer`` names
+    files to use where two workbooks claim the same team and quarter. Each workbook's
+    Quarter must agree with its dates under the fiscal year given (default: calendar
+    quarters), so one quarter label never stands for two date ranges.
+    """
+    from okrsheet.sheet.folders import find
+    from okrsheet.sheet.saved import is_summary_workbook
+
+    paths = list(paths)
+    search = find(paths)
+    files = search.workbooks
+    if not files and not search.left_out:
+        names = ", ".join(str(path) for path in paths)
+        raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in {names}.")
+    entries: list[_Entry] = []
+    left_out, skipped = list(search.left_out), list(search.skipped)
+    problems: list[Problem] = []
+    outputs = [path for path in files if is_summary_workbook(path)]
+    skipped += [(str(path), "a summary workbook made by okrsheet summary (an output, not a "
+                            "team's workbook).") for path in outputs]
+    files = [path for path in files if path not in outputs]
+    for path, result in zip(files, _read_all(files, as_of, workers)):
+        team_quarter, scores, found, reason, saved = result
+        if team_quarter is None:
+            problems.extend(found)
+            left_out.append((str(path), reason or ""))  # a file not read always has its reason
+        else:
+            problems.extend(found)
+            entries.append(_Entry(team_quarter, str(path), saved, scored=scores))
+        if on_file is not None:
+            on_file(path)
+    summary = _summarise(entries, left_out, problems, quarter, prefer, fiscal_year_start,
+                         named_by_start)
+    summary.skipped = _frame(sorted(skipped), SKIPPED_COLUMNS)
+    return summary
+
+
+def summarise_team_quarters(team_quarters: Iterable[TeamQuarter],
+                            quarter: str | Quarter | None = None, *,
+                            fiscal_year_start: int = 1, named_by_start: bool = False) -> Summary:
+    """Summarise team quarters already in memory; of two copies of one team quarter with the
+    same objectives and key results, the one given later is used (two that differ conflict)."""
+    entries = [_Entry(team_quarter, team_quarter.file or "", None)
+               for team_quarter in team_quarters]
+    return _summarise(entries, [], [], quarter, (), fiscal_year_start, named_by_start)
+
+
+def has_started(team_quarter: TeamQuarter) -> bool:
+    """True once any key result has a value (a Current or a check-in), even one to check."""
+    return any(kr.current_value not in (None, "") for kr in team_quarter.key_results)
+
+
+# Private API
+
+
+@dataclass
+class _Entry:
+    team_quarter: TeamQuarter
+    file: str
+    saved: float | None  # file modification time, None when not from a file
+    team_key: str = ""
+    period: Quarter | None = None
+    scored: Scores | None = None
+
+    def quarter(self) -> Quarter:
+        """The quarter :func:`_identify` found: only identified entries are summarised."""
+        if self.period is None:
+            raise ValueError(f"{self.file}: summarised before its quarter was identified")
+        return self.period
+
+    def scores(self) -> Scores:
+        """The scores :func:`_summarise` computed for each entry it uses."""
+        if self.scored is None:
+            raise ValueError(f"{self.file}: summarised before it was scored")
+        return self.scored
+
+
+def _frame(rows: list, columns: tuple[str, ...]) -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+_Read = tuple[TeamQuarter | None, Scores | None, list[Problem], str | None, float | None]
+
+
+def _read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = None) -> _Read:
+    """``(team quarter or None, its scores, problems, reason left out, modification time)``."""
+    from okrsheet.sheet.legacy import read_okr_file as read_workbook
+    from okrsheet.sheet.safety import UnreadableFile
+
+    try:
+        reading = read_workbook(path, as_of=as_of, limits=limits, side_sheets=False)
+    except UnreadableFile as error:
+        return None, None, [], _one_line(error), None
+    if reading.team_quarter is None:
+        return None, None, reading.problems, _reason(reading.problems), None
+    reading.team_quarter.file = str(path)
+    return reading.team_quarter, reading.scores, reading.problems, None, reading.modified
+
+
+def _read_all(files: list[Path], as_of: dt.date | None, workers: int | None) -> Iterator[_Read]:
+    """Each file's :func:`_read_one`, in order, read in child processes (one per CPU when
+    ``workers`` is None) with a memory limit: a file that crashes the reader is left out with
+    one line, and the others are still read (:mod:`okrsheet.sheet.isolation`)."""
+    from okrsheet.sheet.isolation import read_many
+    from okrsheet.sheet.safety import Limits
+
+    limits = Limits.from_environment()  # once for all files
+    if workers is None:
+        workers = os.cpu_count() or 1
+    for outcome in read_many(_read_one, files, limits, workers=workers, as_of=as_of):
+        if isinstance(outcome, OkrsheetError):
+            yield None, None, [], _one_line(outcome), None
+        else:
+            yield outcome
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+def _reason(problems: list[Problem]) -> str:
+    errors = [problem for problem in problems if problem.severity == "error"]
+    chosen = (errors or problems)
+    if not chosen:
+        return "no OKR table found; is this an okrsheet workbook?"
+    return " ".join(chosen[0].message.split())
+
+
+def _team_key(team: str) -> str:
+    return " ".join(team.split()).casefold()
+
+
+def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
+               problems: list[Problem], quarter: str | Quarter | None,
+               prefer: Iterable[str | os.PathLike], fiscal_year_start: int = 1,
+               named_by_start: bool = False) -> Summary:
+    preferred = {os.path.normpath(path) for path in prefer}
+    usable: list[_Entry] = []
+    for entry in entries:
+        reason = _identify(entry, fiscal_year_start, named_by_start)
+        if reason:
+            left_out.append((entry.file, reason))
+        else:
+            usable.append(entry)
+    chosen, duplicates, conflicts = pick(usable, preferred)
+    for entry in chosen:
+        if entry.scored is None:
+            entry.scored = entry.team_quarter.scores()
+    chosen.sort(key=lambda entry: ((entry.quarter().year, entry.quarter().number), entry.team_key))
+
+    # The tables are teams'; company and person workbooks sit in the alignment tree only.
+    teams = [entry for entry in chosen if entry.team_quarter.level == "team"]
+    display = {}  # team key -> name as written in the team's latest workbook
+    for entry in teams:
+        display[entry.team_key] = " ".join((entry.team_quarter.team or "").split())
+    scores = {(entry.team_key, _label(entry.quarter())): _score(entry) for entry in teams}
+
+    team_rows = [_team_row(entry, display, scores) for entry in teams]
+    objective_rows = [row for entry in teams for row in _objective_rows(entry, display)]
+    company_rows = _company_rows(teams)
+    calibration_rows = [
+        {"team": row["team"], "quarter": row["quarter"], "previous_score": row["previous_score"],
+         "score": row["score"], "calibration": row["calibration"],
+         "note": _calibration_note(row["calibration"])}
+        for row in team_rows if row["calibration"]]
+
+    wanted = None
+    if quarter is not None:
+        wanted = quarter.label if isinstance(quarter, Quarter) else Quarter.parse(quarter).label
+        found = sorted({row["quarter"] for row in company_rows})
+        if wanted not in found:
+            raise OkrsheetError(f"no workbook is for {wanted}; quarters found: "
+                                f"{', '.join(found) or 'none'}.")
+        team_rows = [row for row in team_rows if row["quarter"] == wanted]
+        objective_rows = [row for row in objective_rows if row["quarter"] == wanted]
+        company_rows = [row for row in company_rows if row["quarter"] == wanted]
+        calibration_rows = [row for row in calibration_rows if row["quarter"] == wanted]
+        chosen = [entry for entry in chosen if _label(entry.quarter()) == wanted]
+
+    frame = _frame
+    return Summary(
+        teams=frame(team_rows, TEAM_COLUMNS),
+        company=frame(company_rows, COMPANY_COLUMNS),
+        objectives=frame(objective_rows, OBJECTIVE_COLUMNS),
+        calibration=frame(calibration_rows, CALIBRATION_COLUMNS),
+        left_out=frame(sorted(left_out), LEFT_OUT_COLUMNS),
+        duplicates=frame(duplicates, DUPLICATE_COLUMNS),
+        conflicts=frame(conflicts, CONFLICT_COLUMNS),
+        team_quarters=[entry.team_quarter for entry in chosen],
+        problems=problems,
+    )
+
+
+def _identify(entry: _Entry, fiscal_year_start: int, named_by_start: bool) -> str | None:
+    """Set the entry's team key and quarter; return why it can't be used, if so (the words
+    ``okrsheet check`` uses for the same workbook)."""
+    from okrsheet.domain.checks import identity_problems
+
+    team_quarter = entry.team_quarter
+    problems = identity_problems(team_quarter, fiscal_year_start, named_by_start)
+    if problems:
+        return f"{problems[0].cell}: {problems[0].message}"
+    # identity_problems found none, so Team and Quarter are filled in.
+    entry.period = Quarter.parse(team_quarter.quarter or "", fiscal_year_start, named_by_start)
+    entry.team_key = _team_key(team_quarter.team or "")
+    return None
+
+
+def _label(period: Quarter) -> str:
+    return f"{period.year}-Q{period.number}"
+
+
+def _shares(counts: dict[str, int]) -> dict[str, float | None]:
+    total = sum(counts.values())
+    return {column: (counts[status] / total if total else None)
+            for column, status in zip(SHARE_COLUMNS, KR_STATUSES)}
+
+
+def _change(score: float | None, previous: float | None) -> float | None:
+    if score is None or previous is None:
+        return None
+    return scoring.approx_sub(score, previous)
+
+
+def _calibration(score: float | None, previous: float | None) -> str | None:
+    if score is None or previous is None:
+        return None
+    if scoring.at_least(score, TOO_SAFE_FROM) and scoring.at_least(previous, TOO_SAFE_FROM):
+        return TOO_SAFE
+    if scoring.at_most(score, TOO_AMBITIOUS_TO) and scoring.at_most(previous, TOO_AMBITIOUS_TO):
+        return TOO_AMBITIOUS
+    return None
+
+
+def _calibration_note(flag: str | None) -> str:
+    if flag == TOO_SAFE:
+        return (f"scored {TOO_SAFE_FROM:.0%} or more two quarters running: "
+                "targets may be too safe (sandbagging)")
+    if flag == TOO_AMBITIOUS:
+        return (f"scored {TOO_AMBITIOUS_TO:.0%} or less two quarters running: "
+                "targets may be too ambitious")
+    return ""
+
+
+def _started(entry: _Entry) -> bool:
+    return has_started(entry.team_quarter)
+
+
+def _score(entry: _Entry) -> float | None:
+    """The team score the summary counts: None while the team has not started."""
+    return entry.scores().score if _started(entry) else None
+
+
+def _team_row(entry: _Entry, display: dict[str, str],
+              scores: dict[tuple[str, str], float | None]) -> Row:
+    team_quarter, scored, period = entry.team_quarter, entry.scores(), entry.quarter()
+    score = _score(entry)
+    previous = scores.get((entry.team_key, _label(period.previous())))
+    return {
+        "team": display[entry.team_key],
+        "quarter": _label(period),
+        "file": entry.file,
+        "score": score,
+        "status": scored.status if _started(entry) else NOT_STARTED,
+        "objectives": len(team_quarter.objectives),
+        "key_results": len(scored.progress),
+        **_shares(scored.counts),
+        "revised_targets": scored.revised,
+        "previous_score": previous,
+        "change": _change(score, previous),
+        "calibration": _calibration(score, previous),
+    }
+
+
+def _objective_rows(entry: _Entry, display: dict[str, str]) -> list[Row]:
+    team_quarter = entry.team_quarter
+    started = _started(entry)
+    rows = []
+    for number, (objective, scores) in enumerate(
+            zip(team_quarter.objectives, entry.scores().objectives), 1):
+        rows.append({
+            "team": display[entry.team_key],
+            "quarter": _label(entry.quarter()),
+            "file": entry.file,
+            "number": number,
+            "objective": objective.title,
+            "score": scores.score if started else None,
+            "status": scores.status if started else NOT_STARTED,
+            "key_results": len(objective.key_results),
+            **{column: scores.counts[status] for column, status in _COUNTED},
+            "revised_targets": scores.revised,
+        })
+    return rows
+
+
+def _company_rows(chosen: list[_Entry]) -> list[Row]:
+    by_quarter: dict[Quarter, list[_Entry]] = {}
+    for entry in chosen:
+        key = Quarter(entry.quarter().year, entry.quarter().number)
+        by_quarter.setdefault(key, []).append(entry)
+    rows: list[Row] = []
+    company_scores: dict[Quarter, float | None] = {}
+    for period in sorted(by_quarter):
+        group = by_quarter[period]
+        started = [entry for entry in group if _started(entry)]
+        team_scores = [score for score in map(_score, started) if score is not None]
+        score = sum(team_scores) / len(team_scores) if team_scores else None
+        company_scores[period] = score
+        previous = company_scores.get(period.previous())
+        counts = dict.fromkeys(KR_STATUSES, 0)
+        key_results = 0
+        for entry in started:
+            key_results += len(entry.scores().progress)
+            for status, count in entry.scores().counts.items():
+                counts[status] += count
+        rows.append({
+            "quarter": _label(period),
+            "teams": len(group),
+            "not_started": len(group) - len(started),
+            "score": score,
+            "status": scoring.status(score) if started else NOT_STARTED,
+            "objectives": sum(len(entry.team_quarter.objectives) for entry in started),
+            "key_results": key_results,
+            **_shares(counts),
+            "revised_targets": sum(entry.scores().revised for entry in started),
+            "previous_score": previous,
+            "change": _change(score, previous),
+        })
+    return rows

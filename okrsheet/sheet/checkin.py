@@ -1,0 +1,262 @@
+"""Owner check-ins by email: one small Check-in workbook per owner (``okrsheet split``).
+
+Each owner gets only their key results, on a sheet named ``Check-in``: labelled cells say
+the team, quarter and week (``okrsheet collect`` verifies them), and one row per key result
+has its id, title, type, unit, start, target, the last value, a live Progress and the last
+confidence, then the three cells the owner fills in: Value, Confidence (this week's, next
+to the value in the team workbook) and Comment. Replies are read back by
+:mod:`okrsheet.sheet.collect`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from okrsheet.domain import scoring
+from okrsheet.sheet.files import OkrsheetError, OutputExists, write_atomic
+from okrsheet.sheet.layout import column_letter
+from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
+from okrsheet.domain.alignment import kr_ids
+from okrsheet.domain.quarter import CHECK_IN_WEEKS, week_start
+
+__all__ = ["SHEET", "HEADERS", "LABELS", "OwnerCheckIn", "check_in_week", "owner_check_ins",
+           "check_in_bytes", "write_check_ins"]
+
+SHEET = "Check-in"
+TEAM, QUARTER, WEEK, OWNER, WEEK_STARTS = "Team", "Quarter", "Week", "Owner", "Week starts"
+LABELS = (TEAM, QUARTER, WEEK, OWNER, WEEK_STARTS)
+"""Labels in column A, rows 2 to 6; the value is in column B."""
+HEADER_ROW = 8  # 0-based: row 9 as the sheet shows it
+HEADERS = ("ID", "Key result", "Type", "Unit", "Start", "Target", "Last value", "Value",
+           "Progress", "Last confidence", "Confidence", "Comment")
+"""The header row; collect finds columns by these texts (ID, Key result, Value,
+Confidence and Comment are the ones it reads)."""
+MILESTONE_CHOICES = ("done", "not done")
+NO_OWNER = "no owner"
+
+
+@dataclass
+class OwnerCheckIn:
+    """One owner's Check-in workbook: ``owner`` (None for key results nobody owns)."""
+
+    owner: str | None
+    key_results: list[tuple[str, KeyResult]]  # (id, key result)
+    path: Path
+
+
+# Public API
+
+
+def check_in_week(team_quarter: TeamQuarter, day: dt.date) -> int:
+    """The check-in week ``day`` falls in: the latest check-in week (3, 5... 11, 13) that has
+    started, or week 3 before that. ``2027-01-18`` in a quarter from 1 January (week 3) -> 3."""
+    start = team_quarter.quarter_start
+    if start is None:
+        raise OkrsheetError("the workbook has no Quarter start, so the week is unknown; "
+                            "type it in the Quarter start cell, or give --week.")
+    week = (day - start).days // 7 + 1
+    started = [column for column in CHECK_IN_COLUMNS if column <= week]
+    return started[-1] if started else CHECK_IN_WEEKS[0]
+
+
+
+
+def owner_check_ins(team_quarter: TeamQuarter, folder: str | os.PathLike[str],
+                    week: int) -> list[OwnerCheckIn]:
+    """Which owner gets which key results, and the file name for each, in sheet order.
+
+    Owners are grouped ignoring case and outer spaces; key results nobody owns go in one
+    ``no-owner`` file for the team lead.
+    """
+    ids = kr_ids(team_quarter)
+    groups: dict[str, OwnerCheckIn] = {}
+    used: set[str] = set()
+    for kr in team_quarter.key_results + team_quarter.unassigned:
+        owner = kr.owner.strip() if isinstance(kr.owner, str) and kr.owner.strip() else None
+        key = owner.casefold() if owner else ""
+        if key not in groups:
+            name = _file_name(team_quarter, week, owner or NO_OWNER, used)
+            groups[key] = OwnerCheckIn(owner, [], Path(folder) / name)
+        groups[key].key_results.append((ids.get(id(kr), kr.id or ""), kr))
+    return list(groups.values())
+
+
+def write_check_ins(team_quarter: TeamQuarter, folder: str | os.PathLike[str], week: int, *,
+                    force: bool = False) -> list[OwnerCheckIn]:
+    """Write one Check-in workbook per owner into ``folder`` (made if missing).
+
+    Nothing is written when any file exists already, unless ``force``.
+    """
+    if week not in CHECK_IN_COLUMNS:
+        raise OkrsheetError(f"week {week} is not a check-in week; choose one of "
+                            f"{', '.join(map(str, CHECK_IN_COLUMNS))}.")
+    owners = owner_check_ins(team_quarter, folder, week)
+    if not owners:
+        raise OkrsheetError(f"{team_quarter.file or 'the workbook'}: no key results to check in.")
+    existing = [str(owner.path) for owner in owners if owner.path.exists()]
+    if existing and not force:
+        raise OutputExists(f"{existing[0]}: already exists; choose another folder or use --force.")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for owner in owners:
+        write_atomic(owner.path, check_in_bytes(team_quarter, owner, week), force=force)
+    return owners
+
+
+def check_in_bytes(team_quarter: TeamQuarter, owner: OwnerCheckIn, week: int) -> bytes:
+    """One owner's Check-in workbook as .xlsx bytes (formulas with their cached values)."""
+    import xlsxwriter
+
+    from okrsheet.sheet.styles import workbook_formats
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_numbers": False, "strings_to_urls": False})
+    created = dt.datetime.combine(team_quarter.quarter_start or dt.date(2000, 1, 1), dt.time())
+    book.set_properties({"title": f"Check-in week {week}", "created": created,
+                         "comments": "Made with okrsheet split"})
+    formats = workbook_formats(book)
+    formats["date_left"] = book.add_format({"align": "left", "num_format": "yyyy-mm-dd"})
+    formats["left"] = book.add_format({"align": "left"})
+    sheet = book.add_worksheet(SHEET)
+    _top(sheet, formats, team_quarter, owner, week)
+    for column, header in enumerate(HEADERS):
+        sheet.write_string(HEADER_ROW, column, header, formats["header" if header in _INPUTS
+                                                            else "header_formula"])
+    for offset, (identifier, kr) in enumerate(owner.key_results, 1):
+        _row(sheet, formats, HEADER_ROW + offset, identifier, kr, week)
+    last = HEADER_ROW + max(len(owner.key_results), 1)
+    _validations(sheet, owner, last)
+    for column, width in enumerate((12, 44, 11, 8, 11, 11, 11, 11, 10, 12, 12, 44)):
+        sheet.set_column(column, column, width)
+    sheet.freeze_panes(HEADER_ROW + 1, 2)
+    sheet.set_row(0, 24)
+    sheet.set_row(HEADER_ROW, 30)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.activate()
+    book.close()
+    return buffer.getvalue()
+
+
+def progress_formula(row: int) -> str:
+    """The Progress cell of a Check-in row (0-based ``row``): the OKRs sheet's rule, on the
+    Value, else the Last value."""
+    cell = {header: f"{column_letter(column)}{row + 1}" for column, header in enumerate(HEADERS)}
+    value, last = cell["Value"], cell["Last value"]
+    return "=" + scoring.PROGRESS_VALUE_FORMULA.format(
+        title=cell["Key result"], check='""', type=cell["Type"], start=cell["Start"],
+        target=cell["Target"], revised='""',
+        current=f'IF({value}<>"",{value},IF({last}<>"",{last},""))')
+
+
+def last_value(kr: KeyResult, week: int) -> object:
+    """The latest check-in before ``week`` (None when there is none)."""
+    return scoring.latest_check_in([kr.check_ins.get(column) for column in CHECK_IN_COLUMNS
+                                    if column < week])
+
+
+def last_confidence(kr: KeyResult, week: int) -> object:
+    """The confidence given at the latest check-in before ``week`` (None when none was)."""
+    return scoring.latest_check_in([kr.confidences.get(column) for column in CHECK_IN_COLUMNS
+                                    if column < week])
+
+
+# Private API
+
+_INPUTS = ("Value", "Confidence", "Comment")
+
+
+def _top(sheet: Any, formats: dict[str, Any], team_quarter: TeamQuarter,
+         owner: OwnerCheckIn, week: int) -> None:
+    sheet.write_string(0, 0, f"Check-in, week {week}", formats["title"])
+    values: list[object] = [team_quarter.team, team_quarter.quarter, week, owner.owner,
+                            week_start(team_quarter.quarter_start, week)
+                            if team_quarter.quarter_start else None]
+    for row, (label, value) in enumerate(zip(LABELS, values), 1):
+        sheet.write_string(row, 0, label, formats["label"])
+        if isinstance(value, dt.date):
+            sheet.write_datetime(row, 1, dt.datetime.combine(value, dt.time()),
+                                 formats["date_left"])
+        elif isinstance(value, int):
+            sheet.write_number(row, 1, value, formats["left"])
+        elif value:
+            sheet.write_string(row, 1, str(value))
+    sheet.write_string(HEADER_ROW - 1, 0, "Type this week's Value, pick a Confidence (high, "
+                       "medium, low), update the Comment; save and send the file back.")
+
+
+def _row(sheet: Any, formats: dict[str, Any], row: int, identifier: str, kr: KeyResult,
+         week: int) -> None:
+    last = last_value(kr, week)
+    value = kr.check_ins.get(week)
+    cells: list[object] = [identifier, kr.title, kr.type, kr.unit, kr.start, kr.target_value,
+                           last, value]
+    for column, cell in enumerate(cells):
+        fmt = formats["check_in" if HEADERS[column] == "Value" else
+                      "input_wrap" if HEADERS[column] == "Key result" else "input_number"]
+        _write(sheet, row, column, cell, fmt)
+    shown = value if not scoring.is_blank(value) else last
+    progress = 0.0 if scoring.is_blank(shown) else scoring.progress(
+        kr.type, kr.start, kr.target_value, shown)
+    sheet.write_formula(row, HEADERS.index("Progress"), progress_formula(row),
+                        formats["percent"], progress)
+    _write(sheet, row, HEADERS.index("Last confidence"), last_confidence(kr, week),
+           formats["status"])
+    _write(sheet, row, HEADERS.index("Confidence"), kr.confidences.get(week), formats["input"])
+    _write(sheet, row, HEADERS.index("Comment"), kr.comment, formats["input_wrap"])
+    if len(str(kr.title or "")) > 44 or len(str(kr.comment or "")) > 44:
+        sheet.set_row(row, 30)
+
+
+def _write(sheet: Any, row: int, column: int, value: object, fmt: Any) -> None:
+    """User text always as text; numbers as numbers; anything else (an error) as its text."""
+    if value is None or value == "":
+        sheet.write_blank(row, column, None, fmt)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        sheet.write_number(row, column, value, fmt)
+    elif isinstance(value, scoring.CellError):
+        sheet.write_string(row, column, value.text, fmt)
+    else:
+        sheet.write_string(row, column, str(value), fmt)
+
+
+def _validations(sheet: Any, owner: OwnerCheckIn, last: int) -> None:
+    confidence = HEADERS.index("Confidence")
+    sheet.data_validation(HEADER_ROW + 1, confidence, last, confidence, {
+        "validate": "list", "source": list(scoring.CONFIDENCES), "ignore_blank": True,
+        "error_type": "stop", "error_title": "Confidence",
+        "error_message": "Choose high, medium or low."})
+    value = HEADERS.index("Value")
+    for offset, (_, kr) in enumerate(owner.key_results, 1):
+        if (kr.type or "").casefold() == "milestone":
+            rule = {"validate": "list", "source": list(MILESTONE_CHOICES), "ignore_blank": True,
+                    "error_type": "stop", "error_title": "Milestone",
+                    "error_message": "Choose done or not done."}
+        else:
+            rule = {"validate": "decimal", "criteria": "between", "minimum": -1e15,
+                    "maximum": 1e15, "error_type": "warning", "error_title": "A number, please",
+                    "error_message": "Type a number, without units."}
+        sheet.data_validation(HEADER_ROW + offset, value, HEADER_ROW + offset, value, rule)
+
+
+def _file_name(team_quarter: TeamQuarter, week: int, owner: str, used: set[str]) -> str:
+    parts = [team_quarter.team or "team", team_quarter.quarter or "", f"week-{week}", owner]
+    stem = "-".join(_slug(part) for part in parts if _slug(part))
+    name, number = f"{stem}.xlsx", 1
+    while name.casefold() in used:
+        number += 1
+        name = f"{stem}-{number}.xlsx"
+    used.add(name.casefold())
+    return name
+
+
+def _slug(text: str) -> str:
+    """Letters and digits of any script kept; everything else one hyphen."""
+    return re.sub(r"[\W_]+", "-", str(text)).strip("-")[:40]

@@ -1,0 +1,121 @@
+"""``okrsheet fix``: a copy of a workbook with every formula, drop-down and colour restored.
+
+Every input is kept. What converts without doubt is converted and listed by cell (a number
+typed as text, a milestone typed ``Done ``, a type typed ``Increase ``); anything that could
+be read two ways (``1.200`` in a file whose locale is unknown) stays as typed and is listed
+too. The copy is always in the current layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from okrsheet.domain import scoring
+from okrsheet.sheet import layout
+from okrsheet.sheet.cells import number_text, parse_number, shown
+from okrsheet.sheet.files import OkrsheetError
+from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
+from okrsheet.sheet.reader import LEGACY, Reading
+
+__all__ = ["Change", "fix_reading"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing ``fix`` did (or left alone), at a cell of the original workbook."""
+
+    cell: str | None
+    message: str
+    kept: bool = False  # True when the input was left as typed
+
+    def __str__(self) -> str:
+        return f"{self.cell}: {self.message}" if self.cell else self.message
+
+
+def fix_reading(reading: Reading) -> tuple[TeamQuarter, list[Change]]:
+    """The team quarter to write for a fixed copy of ``reading``, and what changed."""
+    tq = reading.team_quarter
+    if tq is None:
+        raise OkrsheetError(f"{reading.file}: no key-result table to fix; is this an OKR "
+                            "workbook made by okrsheet new?")
+    changes: list[Change] = []
+    if reading.layout == LEGACY:
+        changes.append(Change(None, "moved to the current layout: objectives in the Objectives "
+                              "table with an ID each, key results naming their objective's ID"))
+    for objective, kr in reading.without_formulas:
+        (objective.key_results if objective is not None else tq.unassigned).append(kr)
+        changes.append(Change(reading.cell("title", kr.row), f'key result "{kr.title}" moved '
+                              "into a row with formulas"))
+    for kr in tq.key_results + tq.unassigned:
+        changes += _fix_key_result(reading, kr)
+    return tq, changes
+
+
+# Private API
+
+
+def _fix_key_result(reading: Reading, kr: KeyResult) -> list[Change]:
+    changes: list[Change] = []
+
+    def at(key: str) -> str | None:
+        return reading.cell(key, kr.row)
+
+    milestone = (kr.type or "").strip().casefold() == "milestone"
+    if isinstance(kr.type, str) and kr.type not in scoring.KR_TYPES \
+            and kr.type.strip().casefold() in scoring.KR_TYPES:
+        changes.append(Change(at("type"), f'Type {shown(kr.type)} -> "{kr.type.strip().casefold()}"'))
+        kr.type = kr.type.strip().casefold()
+    if isinstance(kr.lagging_entry, str) and kr.lagging_entry.strip().casefold() in scoring.YES_NO:
+        value = kr.lagging_entry.strip().casefold()
+        changes.append(Change(at("lagging"), f'Lagging {shown(kr.lagging_entry)} -> "{value}"'))
+        kr.lagging, kr.lagging_entry = value == "yes", None
+    elif kr.lagging_entry is not None:
+        changes.append(Change(at("lagging"), f"Lagging {shown(kr.lagging_entry)}: pick yes, no or "
+                              "leave it blank", kept=True))
+    for key in ("start", "target", "revised_target", "weight"):
+        number, change = _number(getattr(kr, key), layout.COLUMN_OF[key].header, at(key))
+        setattr(kr, key, number)
+        changes += change
+    for week in CHECK_IN_COLUMNS:
+        if week in kr.check_ins:
+            key = f"week_{week}"
+            fixer = _milestone if milestone else _number
+            kr.check_ins[week], change = fixer(kr.check_ins[week], f"Week {week}", at(key))
+            changes += change
+    if not kr.follows_confidences and kr.confidence in (None, ""):
+        kr.follows_confidences = True
+        changes.append(Change(at("confidence"), "Confidence's formula restored: it follows the "
+                              "latest check-in's confidence again"))
+    if kr.current not in (None, ""):
+        fixer = _milestone if milestone else _number
+        kr.current, change = fixer(kr.current, "Current", at("current"))
+        changes += change
+    elif not kr.follows_check_ins:
+        kr.follows_check_ins = True
+        changes.append(Change(at("current"), "Current's formula restored: it follows the "
+                              "latest check-in again"))
+    return changes
+
+
+def _number(value: object, label: str, cell: str | None) -> tuple[object, list[Change]]:
+    if isinstance(value, scoring.CellError):
+        return value, [Change(cell, f"{label} holds the error value {value.text}: fix the "
+                              "cell's formula or type a value", kept=True)]
+    if not isinstance(value, str):
+        return value, []
+    number, _ = parse_number(value)
+    if number is None:
+        return value, [Change(cell, f"{label} {shown(value)} is not a number okrsheet can read "
+                              "without doubt (1.200: 1.2 or 1200?); type the number", kept=True)]
+    return number, [Change(cell, f"{label} {shown(value)} (text) -> {number_text(number)}")]
+
+
+def _milestone(value: object, label: str, cell: str | None) -> tuple[object, list[Change]]:
+    state = scoring.milestone_state(value)
+    if state is None:
+        return value, [Change(cell, f"{label} {shown(value)} is neither done nor not done; "
+                              "type done or not done", kept=True)]
+    canonical: object = "done" if state else "not done"
+    if isinstance(value, float) or value == canonical:
+        return value, []
+    return canonical, [Change(cell, f"{label} {shown(value)} -> \"{canonical}\"")]

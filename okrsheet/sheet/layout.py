@@ -1,0 +1,284 @@
+"""The workbook contract, defined once: sheets, labelled cells, the two tables, names, colours.
+
+The OKRs sheet holds labelled settings at the top, an **Objectives** table (each objective
+once, with an id such as ``O1``) and a **key-result table** whose rows name their
+objective's id. Each column is one :class:`Column` entry: the writer lays cells out from it,
+the reader finds columns by its header text, and diff, merge, JSON and CSV take their keys
+and labels from it. Workbooks of the first layout (objective text typed on the first row of
+its key results) are still read; see :data:`LEGACY_HEADERS`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from okrsheet.domain.model import CHECK_IN_COLUMNS
+from okrsheet.domain.scoring import CONFIDENCES, KR_KINDS, KR_TYPES, YES_NO
+
+OKRS_SHEET = "OKRs"
+GUIDE_SHEET = "Guide"
+PARENTS_SHEET = "Parents"
+ACTIONS_SHEET = "Actions"
+"""Priority actions, each naming a key result's id; the OKRs sheet counts the open ones."""
+"""Lists the parent workbook's objectives and key results for the Parent drop-downs."""
+
+LEVELS = ("company", "team", "person")
+
+TEAM_SCORE_NAME = "TeamScore"
+
+
+# Public API: cell addresses
+
+
+def column_letter(index: int) -> str:
+    """0-based column index to letters: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def cell(row: int, column: int) -> str:
+    """0-based row and column to an A1 address: ``cell(0, 0) == "A1"``."""
+    return f"{column_letter(column)}{row + 1}"
+
+
+def absolute(address: str) -> str:
+    """``B2`` -> ``$B$2``."""
+    letters = address.rstrip("0123456789")
+    return f"${letters}${address[len(letters):]}"
+
+
+# Public API: the labelled cells at the top of the OKRs sheet
+
+
+@dataclass(frozen=True)
+class Field:
+    """A labelled value: the label sits in ``label_cell``, the value just right of it."""
+
+    key: str
+    label: str
+    row: int  # 0-based
+    column: int  # 0-based column of the label
+
+    @property
+    def label_cell(self) -> str:
+        return cell(self.row, self.column)
+
+    @property
+    def value_cell(self) -> str:
+        return cell(self.row, self.column + 1)
+
+
+TITLE_CELL = "A1"
+TEAM = Field("team", "Team", 1, 0)
+QUARTER = Field("quarter", "Quarter", 2, 0)
+QUARTER_START = Field("quarter_start", "Quarter start", 3, 0)
+QUARTER_END = Field("quarter_end", "Quarter end", 4, 0)
+AS_OF = Field("as_of", "As of", 5, 0)
+ELAPSED = Field("elapsed", "Quarter elapsed", 6, 0)
+TEAM_SCORE = Field("team_score", "Team score", 1, 3)
+GREEN_FROM = Field("green_from", "Green from", 2, 3)
+ORANGE_FROM = Field("orange_from", "Orange from", 3, 3)
+TEAM_STATUS = Field("team_status", "Team status", 4, 3)
+SHEET_CHECK = Field("sheet_check", "Sheet check", 5, 3)
+LEVEL = Field("level", "Level", 6, 3)
+
+FIELDS = (TEAM, QUARTER, QUARTER_START, QUARTER_END, AS_OF, ELAPSED,
+          TEAM_SCORE, GREEN_FROM, ORANGE_FROM, TEAM_STATUS, SHEET_CHECK, LEVEL)
+INPUT_FIELDS = (TEAM, QUARTER, QUARTER_START, QUARTER_END, AS_OF, GREEN_FROM, ORANGE_FROM, LEVEL)
+"""The labelled cells a person fills in (the others are formulas)."""
+
+CALENDAR_ROW = 1  # 0-based: "Week" label, then what / starts rows below
+CALENDAR_COLUMN = 6  # G
+
+
+# Public API: columns
+
+TEXT, NUMBER, CHOICE, CHECK_IN, CURRENT, FORMULA = (
+    "text", "number", "choice", "check-in", "current", "formula")
+"""What a column's cells hold. CURRENT is a formula (the latest check-in's value, or its
+confidence) until typed over."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its key (the model's attribute and the JSON/CSV key), header
+    text, width, what its cells hold, and for drop-downs the choices."""
+
+    key: str
+    header: str
+    width: float
+    cell: str = TEXT
+    hidden: bool = False
+    choices: tuple[str, ...] = ()
+    check_in_week: int | None = None
+
+    @property
+    def user_input(self) -> bool:
+        """A person types into it (Current included: typing over it overrides the check-ins)."""
+        return self.cell != FORMULA
+
+
+def _check_in_columns() -> list[Column]:
+    """Each check-in week's value, then the confidence given with it."""
+    columns = []
+    for week in CHECK_IN_COLUMNS:
+        columns.append(Column(f"week_{week}", f"Week {week}", 8.5, CHECK_IN, check_in_week=week))
+        columns.append(Column(f"confidence_{week}", f"Confidence {week}", 9, CHOICE,
+                              choices=CONFIDENCES, check_in_week=week))
+    return columns
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("objective", "Objective", 14, CHOICE),  # the objective's id, from the Objectives table
+    Column("title", "Key result", 44),
+    Column("id", "ID", 11),  # the key result's own id, O2.3: kept when rows move
+    Column("owner", "Owner", 11),
+    Column("kind", "Kind", 12, CHOICE, choices=KR_KINDS),
+    Column("type", "Type", 11, CHOICE, choices=KR_TYPES),
+    Column("unit", "Unit", 7),
+    Column("start", "Start", 10, NUMBER),
+    Column("target", "Target", 10, NUMBER),
+    Column("revised_target", "Revised target", 10, NUMBER),
+    Column("revision_reason", "Revision reason", 18),
+    Column("weight", "Weight", 8, NUMBER),
+    Column("lagging", "Lagging", 8.5, CHOICE, choices=YES_NO),
+    *_check_in_columns(),
+    Column("current", "Current", 10, CURRENT),
+    Column("confidence", "Confidence", 11, CURRENT, choices=CONFIDENCES),  # the latest, until typed over
+    Column("comment", "Comment", 26),
+    Column("parent", "Parent", 24, CHOICE),  # Owner/ID of what it aligns to, from Parents
+    Column("progress", "Progress", 9.5, FORMULA),
+    Column("status", "Status", 11.5, FORMULA),
+    Column("pace", "Pace", 9, FORMULA),
+    Column("input_check", "Input check", 13, FORMULA),
+    Column("open_actions", "Open actions", 8.5, FORMULA),
+    Column("overdue_actions", "Overdue actions", 8.5, FORMULA),
+    # Helpers the formulas need; hidden, recomputed by the reader, never trusted. Scores add
+    # up these (not the visible Progress), so typing over a visible result changes no score.
+    Column("progress_value", "Progress value", 6, FORMULA, hidden=True),
+    Column("weight_used", "Weight used", 6, FORMULA, hidden=True),
+    Column("weighted_progress", "Weighted progress", 6, FORMULA, hidden=True),
+    Column("updated", "Updated", 6, FORMULA, hidden=True),
+    Column("to_check", "To check", 6, FORMULA, hidden=True),
+    Column("counted", "Counted", 6, FORMULA, hidden=True),
+    Column("shown", "Shown", 6, FORMULA, hidden=True),
+)
+"""The key-result table, one row per key result, in sheet order from column A."""
+
+COLUMN_INDEX = {column.key: index for index, column in enumerate(COLUMNS)}
+COLUMN_OF = {column.key: column for column in COLUMNS}
+CHECK_IN_KEYS = tuple(f"week_{week}" for week in CHECK_IN_COLUMNS)
+CONFIDENCE_KEYS = tuple(f"confidence_{week}" for week in CHECK_IN_COLUMNS)
+INPUT_KEYS = tuple(column.key for column in COLUMNS if column.user_input)
+"""The cells of a key-result row a person fills in, in sheet order."""
+REQUIRED_HEADERS = ("Objective", "Key result", "Owner", "Type", "Start", "Target",
+                    "Current", "Weight", "Progress", "Status")
+
+OBJECTIVE_COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID", 14),
+    Column("title", "Objective", 44),
+    Column("score", "Score", 11, FORMULA),
+    Column("status", "Status", 12, FORMULA),
+    Column("key_results", "KRs", 11, FORMULA),
+    Column("parent", "Parent", 12, CHOICE),
+)
+"""The Objectives table, from column A; its hidden helpers sit in the hidden columns below."""
+OBJECTIVE_HELPERS = ("score_value", "updated", "to_check", "shown")
+"""Hidden helper columns of the Objectives table, placed over the KR table's hidden columns."""
+OBJECTIVE_COLUMN_INDEX = {
+    **{column.key: index for index, column in enumerate(OBJECTIVE_COLUMNS)},
+    **{key: COLUMN_INDEX["progress_value"] + index for index, key in enumerate(OBJECTIVE_HELPERS)},
+}
+
+ACTION_COLUMNS: tuple[Column, ...] = (
+    Column("title", "Action", 50),
+    Column("key_result", "Key result", 14, CHOICE),  # its id, from the OKRs sheet's ID column
+    Column("owner", "Owner", 14),
+    Column("due", "Due", 12, NUMBER),
+    Column("done", "Done", 8, CHOICE, choices=YES_NO),
+    Column("state", "State", 10, FORMULA),
+)
+"""The Actions sheet, from column A, header in row 1."""
+ACTION_INDEX = {column.key: index for index, column in enumerate(ACTION_COLUMNS)}
+ACTION_ROWS = 100  # ready rows of the Actions sheet
+
+OBJECTIVES_HEADING_ROW = 8  # 0-based: "Objectives" heading
+OBJECTIVES_HEADER_ROW = 9  # 0-based: ID | Objective | Score | Status | Key results
+FIRST_OBJECTIVE_ROW = OBJECTIVES_HEADER_ROW + 1
+OBJECTIVE_ROWS = 10  # objective rows ready (the guide asks for 3 to 5)
+LAST_OBJECTIVE_ROW = FIRST_OBJECTIVE_ROW + OBJECTIVE_ROWS - 1
+
+KEY_RESULTS_HEADING_ROW = LAST_OBJECTIVE_ROW + 2
+HEADER_ROW = KEY_RESULTS_HEADING_ROW + 1  # 0-based header row of the key-result table
+FIRST_ROW = HEADER_ROW + 1
+READY_ROWS = 60  # key-result rows that carry formulas
+CHECKED_ROWS = 1000  # rows the sheet check looks at for key results without formulas
+
+
+def objective_id(number: int) -> str:
+    """The id the writer gives the ``number``-th objective (1-based): ``O1``."""
+    return f"O{number}"
+
+
+def letter(key: str) -> str:
+    """Column letters of a key-result column: ``letter("progress")``."""
+    return column_letter(COLUMN_INDEX[key])
+
+
+def address(key: str, row: int) -> str:
+    """A1 address of key-result column ``key`` in 0-based ``row``."""
+    return f"{letter(key)}{row + 1}"
+
+
+def column_range(key: str, last_row: int, first_row: int = FIRST_ROW) -> str:
+    """Absolute range of a key-result column from ``first_row`` to 0-based ``last_row``."""
+    return f"${letter(key)}${first_row + 1}:${letter(key)}${last_row + 1}"
+
+
+def objective_address(key: str, row: int) -> str:
+    """A1 address of Objectives-table column ``key`` in 0-based ``row``."""
+    return cell(row, OBJECTIVE_COLUMN_INDEX[key])
+
+
+def objective_range(key: str) -> str:
+    """Absolute range of an Objectives-table column over its ready rows."""
+    column = column_letter(OBJECTIVE_COLUMN_INDEX[key])
+    return f"${column}${FIRST_OBJECTIVE_ROW + 1}:${column}${LAST_OBJECTIVE_ROW + 1}"
+
+
+# Public API: reading headers
+
+LEGACY_HEADERS = {"objective score": "objective_score", "objective #": "objective_number"}
+"""Columns of the first layout (objective text typed on a key result's row), still read;
+matched on the header text itself (case and outer spaces ignored), not normalised."""
+
+HEADER_ALIASES = {"kr": "title", "keyresults": "title", "objectives": "objective",
+                  "weighting": "weight"}
+"""Other header texts people use for a column (normalised)."""
+
+
+def normalise_header(text: object) -> str:
+    """Header text as compared by the reader: case, spacing and punctuation ignored."""
+    return _normalise(str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalise(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+# Public API: vocabularies and look
+
+STATUS_COLOURS = {  # fill, font
+    "green": ("#C6EFCE", "#006100"),
+    "orange": ("#FFDCA8", "#8A4B00"),
+    "red": ("#FFC7CE", "#9C0006"),
+    "not updated": ("#EDEDED", "#595959"),
+    "lagging": ("#DDEBF7", "#1F4E78"),
+    "check input": ("#E4D7F5", "#5B2C8F"),
+}

@@ -1,0 +1,155 @@
+"""Read a filled-in OKR workbook (.xlsx/.xlsm/.ods) back into the model, with cell-precise problems.
+
+The reader finds the key-result table by its header texts, the Objectives table above it
+and the labelled fields by their labels, so inserted rows and columns, reordered columns
+and renamed sheets still read. It reads every input as the sheet's formulas see it: a
+number typed as text stays text (the sheet shows "check input" and so does okrsheet), a
+cleared Current stays blank, a row without formulas is not scored. It never trusts cached
+formula results: every score is recomputed with :mod:`okrsheet.domain.scoring`, and a cached
+result that disagrees is reported.
+
+Cells are read with python-calamine (cached values only; error cells read as ``""``, so
+error values are found in the sheet's XML when the sheet reports one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from typing import Any
+
+from okrsheet.domain import scoring
+from okrsheet.sheet import layout
+from okrsheet.sheet.cells import parse_number
+from okrsheet.domain.problems import ERROR, Problem
+from okrsheet.sheet.reading import LEGACY, MIN_HEADERS, OBJECTIVES, TOLERANCE, Reading, header_key
+from okrsheet.sheet.safety import Limits, UnreadableFile, check_workbook_file, read_checked
+from okrsheet.sheet.sheetreader import SheetReader
+from okrsheet.sheet.sidesheets import read_actions, read_parents
+
+__all__ = ["Reading", "read_workbook", "parse_number", "scorecard", "TOLERANCE", "OBJECTIVES",
+           "LEGACY"]
+
+def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
+                  limits: Limits | None = None, side_sheets: bool = True) -> Reading:
+    """Read the OKR workbook at ``path``.
+
+    Raises :class:`~okrsheet.sheet.safety.UnreadableFile` for files that can't be read at all;
+    anything wrong inside a readable workbook comes back as problems. ``limits`` (default:
+    from the environment) bound what the file may unpack to. ``side_sheets=False`` skips the
+    Actions and Parents sheets (the quarter-end summary needs neither).
+    """
+    checked = read_checked(path, limits)
+    name = str(path)
+    book = _open(path, checked.data, limits)
+    try:
+        found = _find_table(book, name, path, limits)
+        if isinstance(found, Problem):
+            return Reading(file=name, team_quarter=None, problems=[found], modified=checked.modified)
+        reading = SheetReader(name, checked.data, *found).read(as_of)
+        reading.modified = checked.modified
+        if not side_sheets or reading.team_quarter is None:
+            return reading
+        if layout.PARENTS_SHEET in book.sheet_names:
+            reading.team_quarter.parent_choices = read_parents(book)
+        if layout.ACTIONS_SHEET in book.sheet_names:
+            reading.team_quarter.actions = read_actions(book)
+        return reading
+    finally:
+        close = getattr(book, "close", None)
+        if close is not None:
+            close()
+
+
+def scorecard(reading: Reading, problems: list[Problem] | None = None,
+              as_of: dt.date | None = None) -> dict[str, object]:
+    """The scores of a reading as plain data (see :func:`okrsheet.outputs.scorecard.scorecard`)."""
+    from okrsheet.outputs.scorecard import scorecard as make
+
+    return make(reading, problems, as_of)
+
+
+# Private API
+
+
+def _open(path: str | os.PathLike[str], data: bytes, limits: Limits | None) -> Any:
+    import python_calamine
+
+    try:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except BaseException as error:  # its own error types, OSError, or a native panic
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        check_workbook_file(path, limits, deep=True)  # names the hostile part precisely, if any
+        raise UnreadableFile(f"{os.path.basename(path)}: the workbook can't be read "
+                             f"({_short(error)}); open it, save it as .xlsx and try again.") from None
+
+
+def _short(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return text[:120] if text else type(error).__name__
+
+
+def _find_table(book: Any, name: str, path: str | os.PathLike[str], limits: Limits | None) -> Any:
+    """``(sheet name, rows, row offset, column offset, header row index, merges)`` or a Problem."""
+    names = list(book.sheet_names)
+    order = sorted(names, key=lambda sheet: not scoring.same_text(sheet, layout.OKRS_SHEET))
+    checked = False
+    for sheet_name in order:
+        try:
+            sheet = book.get_sheet_by_name(sheet_name)
+            rows = sheet.to_python(skip_empty_area=False)
+        except BaseException as error:  # chart sheets, non-grid sheets, a hostile part, a panic
+            if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                raise
+            if not checked:
+                check_workbook_file(path, limits, deep=True)
+                checked = True
+            continue
+        header = _header_row(rows)
+        if header is None:
+            continue
+        row_offset = sheet.end[0] + 1 - len(rows) if rows else 0
+        width = max(map(len, rows), default=0)
+        column_offset = sheet.end[1] + 1 - width if rows else 0
+        merges = _merges(sheet)
+        return sheet_name, rows, max(row_offset, 0), max(column_offset, 0), header, merges
+    if not names:
+        message = "the workbook has no sheets; is this an OKR workbook made by okrsheet new?"
+    elif all(not _has_values(book, sheet_name) for sheet_name in names):
+        message = "the workbook is empty; fill in the OKR workbook made by okrsheet new."
+    else:
+        message = ("no key-result table found (a header row with Objective, Key result, "
+                   "Target, Current...); is this an OKR workbook made by okrsheet new?")
+    return Problem(ERROR, name, None, None, message, "NO-TABLE")
+
+
+def _has_values(book: Any, sheet_name: str) -> bool:
+    try:
+        rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=True)
+    except BaseException as error:  # a native panic too
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        return False
+    return any(value not in (None, "") for row in rows for value in row)
+
+
+def _header_row(rows: list[list[object]]) -> int | None:
+    for index, row in enumerate(rows):
+        texts = [value for value in row if isinstance(value, str) and value]
+        if len(texts) <= MIN_HEADERS:
+            continue
+        keys = {header_key(text) for text in texts}
+        if "title" in keys and len(keys - {None, "title"}) >= MIN_HEADERS:
+            return index
+    return None
+
+
+def _merges(sheet: Any) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    try:
+        return list(sheet.merged_cell_ranges or [])
+    except Exception:  # not every format reports merges
+        return []
+
+
