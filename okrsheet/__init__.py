@@ -38,6 +38,11 @@ _HOMES: dict[str, str] = {
     "merge": "okrsheet.domain.merging",
     "MergeResult": "okrsheet.domain.merging",
     "next_quarter": "okrsheet.domain.carryover",
+    # the weekly rhythm: owner check-ins by email, the status page
+    "write_check_ins": "okrsheet.sheet.checkin",
+    "read_reply": "okrsheet.sheet.collect",
+    "collect": "okrsheet.sheet.collect",
+    "status_page": "okrsheet.domain.status",
     # the model
     "TeamQuarter": "okrsheet.domain.model",
     "Objective": "okrsheet.domain.model",
@@ -56,6 +61,7 @@ __all__ = [  # the same names as _HOMES and the imports below (tests/test_api.py
     "read_workbook", "Reading", "write_workbook", "starter",
     "check", "check_reading", "summarise", "summarise_team_quarters", "Summary",
     "diff", "Change", "merge", "MergeResult", "next_quarter",
+    "write_check_ins", "read_reply", "collect", "status_page",
     "TeamQuarter", "Objective", "KeyResult", "Quarter", "Problem",
     "OkrsheetError", "UnreadableFile", "MergeConflicts", "QuarterError",
 ]
@@ -69,6 +75,9 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
     from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
     from okrsheet.domain.problems import Problem
     from okrsheet.domain.quarter import Quarter, QuarterError
+    from okrsheet.domain.status import status_page
+    from okrsheet.sheet.checkin import write_check_ins
+    from okrsheet.sheet.collect import collect, read_reply
     from okrsheet.sheet.reader import Reading, read_workbook
     from okrsheet.sheet.safety import UnreadableFile
     from okrsheet.quarterend.summary import Summary, summarise, summarise_team_quarters
