@@ -28,7 +28,7 @@ _HOMES: dict[str, str] = {
     "starter": "okrsheet.sheet.templates",
     # check and summarise
     "check": "okrsheet.domain.checks",
-    "check_reading": "okrsheet.domain.checks",
+    "check_reading": "okrsheet.sheet.reading",
     "summarise": "okrsheet.quarterend.summary",
     "summarise_team_quarters": "okrsheet.quarterend.summary",
     "Summary": "okrsheet.quarterend.summary",
@@ -69,7 +69,7 @@ __all__ = [  # the same names as _HOMES and the imports below (tests/test_api.py
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ imports on demand
     from okrsheet.domain.carryover import next_quarter
     from okrsheet.domain.changes import Change, diff
-    from okrsheet.domain.checks import check, check_reading
+    from okrsheet.domain.checks import check
     from okrsheet.domain.problems import OkrsheetError
     from okrsheet.domain.merging import MergeConflicts, MergeResult, merge
     from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
@@ -79,6 +79,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
     from okrsheet.sheet.checkin import write_check_ins
     from okrsheet.sheet.collect import collect, read_reply
     from okrsheet.sheet.reader import Reading, read_workbook
+    from okrsheet.sheet.reading import check_reading
     from okrsheet.sheet.safety import UnreadableFile
     from okrsheet.quarterend.summary import Summary, summarise, summarise_team_quarters
     from okrsheet.sheet.templates import starter

@@ -11,7 +11,8 @@ import pytest
 
 from okrsheet.sheet.files import UnreadableFile
 from okrsheet.sheet.isolation import crash_reason, read_many, read_workbook_isolated
-from okrsheet.sheet.reader import read_workbook, scorecard
+from okrsheet.outputs.scorecard import scorecard
+from okrsheet.sheet.reader import read_workbook
 from okrsheet.sheet.safety import Limits
 from okrsheet.quarterend.summary import summarise
 

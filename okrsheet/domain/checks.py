@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
 from okrsheet.domain import scoring
 from okrsheet.sheet import layout
@@ -42,8 +41,6 @@ from okrsheet.domain.model import KeyResult, TeamQuarter
 from okrsheet.domain.problems import ERROR, INFO, WARNING, Problem
 from okrsheet.domain.quarter import Quarter, QuarterError
 
-if TYPE_CHECKING:
-    from okrsheet.sheet.reader import Reading
 
 MIN_OBJECTIVES, MAX_OBJECTIVES = 3, 5
 MIN_KEY_RESULTS, MAX_KEY_RESULTS = 2, 5
@@ -69,21 +66,6 @@ def check(team_quarter: TeamQuarter, *, sheet: str | None = layout.OKRS_SHEET,
     return problems
 
 
-def check_reading(reading: Reading, fiscal_year_start: int = 1, named_by_start: bool = False,
-                  today: dt.date | None = None) -> list[Problem]:
-    """The reader's problems followed by the checks' problems for a :class:`Reading`.
-    ``today`` stands in for a blank As of (``okrsheet check`` passes the real date)."""
-    if reading.team_quarter is None:
-        return list(reading.problems)
-    # A cell the reader already reported as an error (say Target "fifty") isn't reported twice.
-    reported = {(problem.sheet, problem.cell) for problem in reading.problems
-                if problem.severity == ERROR}
-    found = check(reading.team_quarter, sheet=reading.sheet, columns=reading.columns,
-                  fiscal_year_start=fiscal_year_start, named_by_start=named_by_start,
-                  today=today)
-    codes = {problem.code for problem in found}
-    kept = [problem for problem in reading.problems if problem.code not in codes]
-    return kept + [problem for problem in found if (problem.sheet, problem.cell) not in reported]
 
 
 def identity_problems(team_quarter: TeamQuarter, fiscal_year_start: int = 1,

@@ -28,8 +28,9 @@ from okrsheet.sheet.safety import Limits, UnreadableFile, check_workbook_file, r
 from okrsheet.sheet.sheetreader import SheetReader
 from okrsheet.sheet.sidesheets import read_actions, read_parents
 
-__all__ = ["Reading", "read_workbook", "parse_number", "scorecard", "TOLERANCE", "OBJECTIVES",
+__all__ = ["Reading", "read_workbook", "parse_number", "TOLERANCE", "OBJECTIVES",
            "LEGACY"]
+
 
 def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
                   limits: Limits | None = None, side_sheets: bool = True) -> Reading:
@@ -62,12 +63,6 @@ def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
             close()
 
 
-def scorecard(reading: Reading, problems: list[Problem] | None = None,
-              as_of: dt.date | None = None) -> dict[str, object]:
-    """The scores of a reading as plain data (see :func:`okrsheet.outputs.scorecard.scorecard`)."""
-    from okrsheet.outputs.scorecard import scorecard as make
-
-    return make(reading, problems, as_of)
 
 
 # Private API

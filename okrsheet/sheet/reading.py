@@ -1,11 +1,14 @@
-"""What reading a workbook gives, and how the reader recognises headers and labels."""
+"""What reading a workbook gives, how the reader recognises headers and labels, and the
+reading checked against the guide's rules."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
 from okrsheet.sheet import layout
+from okrsheet.domain.checks import check
 from okrsheet.domain.model import KeyResult, Objective, Scores, TeamQuarter
 from okrsheet.domain.problems import ERROR, Problem
 
@@ -81,3 +84,20 @@ def header_key(text: str) -> str | None:
     """Column key of a header text, or None (remembered: every workbook has the same texts)."""
     exact = EXACT_HEADERS.get(text.strip().casefold())
     return exact or KEY_OF_HEADER.get(layout.normalise_header(text))
+
+
+def check_reading(reading: Reading, fiscal_year_start: int = 1, named_by_start: bool = False,
+                  today: dt.date | None = None) -> list[Problem]:
+    """The reader's problems followed by the checks' problems for a :class:`Reading`.
+    ``today`` stands in for a blank As of (``okrsheet check`` passes the real date)."""
+    if reading.team_quarter is None:
+        return list(reading.problems)
+    # A cell the reader already reported as an error (say Target "fifty") isn't reported twice.
+    reported = {(problem.sheet, problem.cell) for problem in reading.problems
+                if problem.severity == ERROR}
+    found = check(reading.team_quarter, sheet=reading.sheet, columns=reading.columns,
+                  fiscal_year_start=fiscal_year_start, named_by_start=named_by_start,
+                  today=today)
+    codes = {problem.code for problem in found}
+    kept = [problem for problem in reading.problems if problem.code not in codes]
+    return kept + [problem for problem in found if (problem.sheet, problem.cell) not in reported]

@@ -18,7 +18,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from okrsheet.sheet import layout
-from okrsheet.domain.checks import check_reading
+from okrsheet.sheet.reading import check_reading
 from okrsheet.cli import main
 from okrsheet.domain.problems import ERROR, Problem
 from okrsheet.sheet.reader import Reading, read_workbook

@@ -1,0 +1,210 @@
+"""Commands across many workbooks: ``summary`` and ``export`` to the history store."""
+
+from __future__ import annotations
+
+import click
+
+from okrsheet.cli.common import check_output_option, fiscal_year_options, user_errors
+
+
+SUMMARY_OUTPUTS = (".xlsx", ".html")
+"""What summary -o writes: the summary workbook, or the dashboard."""
+
+
+@click.command(name="export")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", "history", required=True, type=click.Path(file_okay=False),
+              help="The history folder (made if missing).")
+@fiscal_year_options
+@user_errors
+def export_command(paths, history, fiscal_year_start, named_by) -> None:
+    """Export workbooks to a history store: Parquet tables partitioned by quarter.
+
+    PATHS are workbooks or folders. Exporting a workbook again replaces its rows and
+    nothing else; a workbook that can't be read changes nothing and is listed with the
+    reason (exit status 1). Query the store with okrsheet summary --from HISTORY, or with
+    DuckDB, Spark or pandas (docs/history.md).
+    """
+    from okrsheet.quarterend.history import export
+    from okrsheet.domain.text import visible
+
+    result = export(paths, history, fiscal_year_start=fiscal_year_start,
+                    named_by_start=named_by == "start")
+    for file, reason in result.left_out:
+        click.echo(visible(f"Left out {file}: {reason}"), err=True)
+    quarters = sorted({quarter for _, _, quarter in result.written})
+    span = "" if not quarters else f" ({quarters[0]}" + (
+        f" to {quarters[-1]})" if len(quarters) > 1 else ")")
+    count = len(result.written)
+    click.echo(f"Exported {count} workbook{'s' if count != 1 else ''} to "
+               f"{visible(history)}{span}.")
+    if result.left_out:
+        raise SystemExit(1)
+
+
+@click.command(name="summary")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--from", "history", type=click.Path(file_okay=False),
+              help="Summarise the history store made by okrsheet export (computed in DuckDB) "
+                   "instead of workbooks.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Also write a summary workbook (.xlsx) with charts, or a dashboard (.html): "
+                   "one self-contained page.")
+@click.option("--format", "output_format", default="table", show_default=True,
+              type=click.Choice(["table", "markdown", "csv", "json"]),
+              help="How to print the summary.")
+@click.option("--quarter", help="Show only this quarter, like 2026-Q4 (changes still compare "
+                                "with the quarter before).")
+@click.option("--objectives", is_flag=True,
+              help="One row per objective (csv/json); an objectives table (table/markdown).")
+@click.option("--tree", is_flag=True,
+              help="The alignment tree: company objectives with the team objectives aligned to "
+                   "them (table: printed after the table; csv: one row per node).")
+@click.option("--keep-going", is_flag=True,
+              help="Exit status 0 even when some files were left out or conflict.")
+@click.option("--prefer", "prefer", multiple=True, type=click.Path(dir_okay=False),
+              help="Use this workbook where two that differ claim the same team and quarter "
+                   "(repeatable).")
+@fiscal_year_options
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@user_errors
+def summary_command(paths, history, output, output_format, quarter, objectives, tree,
+                    keep_going, prefer, fiscal_year_start, named_by, force) -> None:
+    """Summarise many teams' workbooks over quarters: scores, changes, calibration.
+
+    PATHS are workbooks or folders (searched for .xlsx, .xlsm, .ods and .xls). Files that
+    can't be read (.xlsb, .csv, .numbers...) are listed with the reason and left out: exit
+    status 1 then, unless --keep-going. Lock files and the summary's own output are skipped,
+    with a line. With --from HISTORY, the store made by okrsheet export is summarised
+    instead (docs/history.md). An OUTPUT ending in .html is the dashboard.
+    """
+    import sys
+
+    from okrsheet.domain.quarter import Quarter, QuarterError
+    from okrsheet.sheet.folders import find
+    from okrsheet.quarterend.summary import summarise
+
+    if quarter is not None:
+        try:
+            quarter = Quarter.parse(quarter)
+        except QuarterError as error:
+            raise click.BadParameter(str(error), param_hint="--quarter") from None
+    if history is not None or not paths:
+        if history is None:
+            raise click.UsageError("give workbooks or folders, or --from HISTORY.")
+        if paths or prefer:
+            raise click.UsageError("--from HISTORY summarises the store alone; give no "
+                                   "workbooks or --prefer with it.")
+        _summary_from_history(history, output, output_format, quarter, objectives, tree, force)
+        return
+    search = find(paths)
+    files = search.workbooks
+    if not files and not search.left_out:
+        from okrsheet.sheet.files import OkrsheetError
+
+        raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in "
+                            f"{', '.join(paths)}.")
+    if output is not None:
+        check_output_option(output, files, force, SUMMARY_OUTPUTS)
+    _check_preferred(prefer, files)
+    fiscal = {"fiscal_year_start": fiscal_year_start, "named_by_start": named_by == "start"}
+    workers = None if len(files) >= 100 else 1  # processes pay off only for many files
+    if sys.stderr.isatty() and len(files) >= 20:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("Reading workbooks", total=len(files))
+            result = summarise(paths, quarter, workers=workers, prefer=prefer,
+                               on_file=lambda _path: progress.advance(task), **fiscal)
+    else:
+        result = summarise(paths, quarter, workers=workers, prefer=prefer, **fiscal)
+    if result.teams.empty:
+        raise _no_summary(result)
+    from okrsheet.quarterend.calibration import calibrate
+
+    _print_summary(result, calibrate(result), output, output_format, objectives, tree, force)
+    if (len(result.left_out) or len(result.conflicts)) and not keep_going:
+        raise SystemExit(1)
+
+
+def _summary_from_history(history, output, output_format, quarter, objectives, tree,
+                          force) -> None:
+    from okrsheet.quarterend.history_summary import calibrate_store, summarise_store
+
+    if output is not None:
+        check_output_option(output, (), force, SUMMARY_OUTPUTS)
+    result = summarise_store(history, quarter)
+    _print_summary(result, calibrate_store(history, result), output, output_format,
+                   objectives, tree, force)
+    if len(result.conflicts):
+        raise SystemExit(1)
+
+
+def _print_summary(result, calibration, output, output_format, objectives, tree,
+                   force) -> None:
+    """Print ``result`` as asked and write OUTPUT (an .xlsx workbook or an .html dashboard)."""
+    from okrsheet.outputs import report, report_terminal, report_text, summary_workbook
+    from okrsheet.domain.text import shown, visible
+
+    if output_format == "json":
+        click.echo(report.json_text(result, objectives, calibration), nl=False)
+    elif output_format == "csv" and tree:
+        from okrsheet.outputs.alignment_report import csv_rows
+
+        click.echo(report.csv_table_text(csv_rows(result.alignment)), nl=False)
+    elif output_format == "csv":
+        click.echo(report.csv_rows_text(result, objectives), nl=False)
+    elif output_format == "markdown":
+        click.echo(report_text.markdown(result, objectives, calibration))
+    else:
+        report_terminal.print_table(shown(result), objectives=objectives)
+        if tree:
+            from okrsheet.outputs.alignment_report import tree_lines
+
+            for line in tree_lines(result.alignment) or ["No alignment: no company workbook and "
+                                                         "no Parent named."]:
+                click.echo(line)
+    if output_format in ("json", "csv"):
+        for row in report.records(result.left_out):
+            click.echo(visible(f"Left out {row['file']}: {row['reason']}"), err=True)
+        for line in report.conflict_lines(result):
+            click.echo(visible(line), err=True)
+        for row in report.records(result.skipped):
+            click.echo(visible(f"Skipped {row['file']}: {row['reason']}"), err=True)
+    if output is not None and str(output).lower().endswith(".html"):
+        from okrsheet.outputs.dashboard import write_dashboard
+
+        write_dashboard(result, output, force=force, calibration=calibration)
+        click.echo(f"Wrote {visible(output)}.", err=True)
+    elif output is not None:
+        summary_workbook.write_summary_workbook(result, output, force=force,
+                                                confidence=calibration)
+        click.echo(f"Wrote {visible(output)}.", err=True)
+
+
+def _check_preferred(prefer, files) -> None:
+    """Refuse a --prefer file that is not one of the workbooks read."""
+    import os
+
+    read = {os.path.normpath(path) for path in files}
+    for path in prefer:
+        if os.path.normpath(path) not in read:
+            raise click.BadParameter(f"{path} is not one of the workbooks summarised.",
+                                     param_hint="--prefer")
+
+
+def _no_summary(result):
+    from okrsheet.sheet.files import OkrsheetError
+    from okrsheet.domain.text import visible
+
+    from okrsheet.outputs import report
+
+    for row in result.left_out.itertuples():
+        click.echo(visible(f"Left out {row.file}: {row.reason}"), err=True)
+    for line in report.conflict_lines(result):
+        click.echo(visible(line), err=True)
+    if len(result.conflicts):
+        return OkrsheetError("none of the workbooks could be used (left out, or in conflict), "
+                             "so there is nothing to summarise.")
+    return OkrsheetError("none of the workbooks could be read, so there is nothing to summarise.")

@@ -1,0 +1,234 @@
+"""Commands on one team's workbook: ``new``, ``score``, ``check``, ``fix``, ``next`` and
+``status``."""
+
+from __future__ import annotations
+
+import click
+
+from okrsheet.cli.common import check_output_option, check_quarter_option, fiscal_year_options, read_okrs, user_errors
+
+
+TEMPLATE_NAMES = ("blank", "sales-team", "customer-success")
+
+
+@click.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the workbook (.xlsx).")
+@click.option("--template", default="blank", show_default=True,
+              type=click.Choice(TEMPLATE_NAMES),
+              help="Starter OKRs to fill the workbook with.")
+@click.option("--team", help="Team name written in the Team cell.")
+@click.option("--quarter", help="Quarter like 2027-Q1 (default: the current quarter).")
+@fiscal_year_options
+@click.option("--level", type=click.Choice(["company", "team", "person"]), default="team",
+              show_default=True, help="Whose OKRs: the company's, a team's or a person's.")
+@click.option("--parent", "parent_file", type=click.Path(dir_okay=False),
+              help="The workbook this one aligns to (the company's, or the team's for a person): "
+                   "its objectives and key results fill the Parent drop-downs.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@user_errors
+def new(output, template, team, quarter, fiscal_year_start, named_by, level, parent_file,
+        force) -> None:
+    """Write a starter OKR workbook to fill in with Excel, LibreOffice or Google Sheets."""
+    import dataclasses
+    import datetime as dt
+
+    from okrsheet.domain.quarter import Quarter
+    from okrsheet.sheet.templates import starter
+    from okrsheet.domain.text import visible
+    from okrsheet.sheet.writer import write_workbook
+
+    check_output_option(output, force=force)
+    check_quarter_option(quarter)
+    parent = read_okrs(parent_file, strict=False) if parent_file else None
+    team_quarter = starter(template, team=team, quarter=quarter,
+                           fiscal_year_start=fiscal_year_start, level=level, parent=parent)
+    named_by_start = named_by == "start"
+    period = (Quarter.parse(quarter, fiscal_year_start, named_by_start) if quarter else
+              Quarter.containing(dt.date.today(), fiscal_year_start, named_by_start))
+    team_quarter = dataclasses.replace(team_quarter, quarter=period.label,
+                                       quarter_start=period.start, quarter_end=period.end)
+    write_workbook(team_quarter, output, force=force)
+    click.echo(f"Wrote {visible(output)}: {visible(team_quarter.team or 'your team')}, {team_quarter.quarter} "
+               f"({team_quarter.quarter_start:%d %b} to {team_quarter.quarter_end:%d %b %Y}).")
+    if not (team_quarter.team or "").strip():
+        click.echo("The Team cell is blank: type the team's name there (or use --team); check "
+                   "and summary need it.")
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]),
+              default="table", show_default=True, help="How to print the scores.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Date the pace is judged at (default: the workbook's As of, else today).")
+@user_errors
+def score(file, output_format, as_of) -> None:
+    """Score a filled-in OKR workbook: team, objectives, key results, and its problems.
+
+    Exit status 1 when the workbook has errors (listed with the cell to fix).
+    """
+    from okrsheet.sheet.reading import check_reading
+    from okrsheet.sheet.legacy import read_okr_file_isolated as read_workbook_isolated
+    from okrsheet.outputs.scorecard import print_score, score_csv_text, scorecard
+    from okrsheet.domain.text import json_text, shown
+
+    day = as_of.date() if as_of else None
+    reading = read_workbook_isolated(file, as_of=day)
+    problems = check_reading(reading)
+    card = scorecard(reading, problems, as_of=day)
+    if output_format == "json":
+        click.echo(json_text(card))
+    elif output_format == "csv":
+        click.echo(score_csv_text(shown(card)), nl=False)
+    else:
+        print_score(shown(card), shown(problems))
+    if any(problem.severity == "error" for problem in problems):
+        raise SystemExit(1)
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--strict", is_flag=True, help="Count warnings as errors (exit status 1).")
+@fiscal_year_options
+@user_errors
+def check(files, strict, fiscal_year_start, named_by) -> None:
+    """Check OKR workbooks against the guide's rules; print each problem with its cell.
+
+    Exit status 1 when any file has an error (or, with --strict, a warning).
+    """
+    import datetime as dt
+
+    from okrsheet.sheet.reading import check_reading
+    from okrsheet.sheet.files import OkrsheetError
+    from okrsheet.sheet.legacy import read_okr_file_isolated as read_workbook_isolated
+    from okrsheet.sheet.safety import Limits
+    from okrsheet.domain.text import visible
+
+    failing = ("error", "warning") if strict else ("error",)
+    failed = False
+    limits = Limits.from_environment()
+    team_quarters = []
+    for file in files:
+        try:
+            reading = read_workbook_isolated(file, limits=limits)
+            problems = check_reading(reading, fiscal_year_start, named_by == "start",
+                                     today=dt.date.today())
+            if reading.team_quarter is not None:
+                team_quarters.append(reading.team_quarter)
+        except OkrsheetError as error:
+            click.echo(f"Error: {visible(error)}", err=True)
+            failed = True
+            continue
+        for problem in problems:
+            click.echo(visible(f"{problem.severity}: {problem} [{problem.code}]"))
+        failed = failed or any(problem.severity in failing for problem in problems)
+        if not problems:
+            click.echo(f"{visible(file)}: no problems.")
+    if len(team_quarters) > 1:  # links between the workbooks given: parents that name nothing
+        from okrsheet.domain.alignment import align
+        from okrsheet.outputs.alignment_report import dangling_problems
+
+        for problem in dangling_problems(align(team_quarters)):
+            click.echo(visible(f"{problem.severity}: {problem} [{problem.code}]"))
+            failed = failed or problem.severity in failing
+    raise SystemExit(1 if failed else 0)
+
+
+@click.command(name="next")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the next quarter's workbook (.xlsx).")
+@click.option("--unfinished-only", is_flag=True,
+              help="Carry only key results that are not green (lagging ones included).")
+@fiscal_year_options
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@user_errors
+def next_command(file, output, unfinished_only, fiscal_year_start, named_by, force) -> None:
+    """Start next quarter's workbook from FILE: each Start is the last Current, check-ins cleared."""
+    from okrsheet.domain.carryover import carried_key_results, next_quarter, over_achieved
+    from okrsheet.domain.text import visible
+    from okrsheet.sheet.writer import write_workbook
+
+    check_output_option(output, (file,), force)
+    team_quarter = read_okrs(file)
+    carried = carried_key_results(team_quarter, unfinished_only)
+    following = next_quarter(team_quarter, unfinished_only=unfinished_only,
+                             fiscal_year_start=fiscal_year_start,
+                             named_by_start=named_by == "start")
+    write_workbook(following, output, force=force)
+    left = len(team_quarter.key_results) - len(carried)
+    click.echo(f"Wrote {visible(output)}: {visible(following.team or 'your team')}, {following.quarter} "
+               f"({following.quarter_start:%d %b} to {following.quarter_end:%d %b %Y}), "
+               f"{len(carried)} key result(s) carried"
+               + (f", {left} green one(s) left behind" if left else "") + ".")
+    revised = sum(kr.revised for kr in carried)
+    lagging = sum(kr.lagging for kr in carried)
+    if revised:
+        click.echo(f"{revised} revised target(s) became the target (noted in Comment).")
+    if lagging:
+        click.echo(f"{lagging} lagging key result(s) kept their Start, to score at the review.")
+    passed = sum(map(over_achieved, carried))
+    if passed:
+        click.echo(f"{passed} key result(s) went past their target: their Target is blank for "
+                   "the team to set a new one (noted in Comment).")
+
+
+@click.command(name="fix")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the fixed copy (.xlsx).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@user_errors
+def fix_command(file, output, force) -> None:
+    """Write a copy of FILE with every formula, drop-down and colour restored.
+
+    Every input is kept; numbers typed as text that convert without doubt are converted.
+    Each change is listed by cell; anything ambiguous is left as typed and listed too.
+    """
+    from okrsheet.sheet.fix import fix_reading
+    from okrsheet.sheet.reader import read_workbook
+    from okrsheet.sheet.writer import write_workbook
+
+    check_output_option(output, (file,), force)
+    team_quarter, changes = fix_reading(read_workbook(file))
+    write_workbook(team_quarter, output, force=force)
+    click.echo(f"Wrote {output}: formulas, drop-downs and colours restored; every input kept.")
+    for change in changes:
+        click.echo(("left as typed: " if change.kept else "") + str(change))
+
+
+@click.command(name="status")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Date to judge at (default: the workbook's As of, else today).")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "html"]),
+              default="text", show_default=True,
+              help="Text for the terminal, Markdown for an email or chat, one HTML file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the page to this file instead of printing it.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@user_errors
+def status_command(file, as_of, output_format, output, force) -> None:
+    """The page that opens the weekly meeting: per key result its status, progress and change
+    since the last check-in, pace, confidence, a week-13 forecast and open actions; then the
+    stale key results and the overdue actions."""
+    import datetime as dt
+    import os
+
+    from okrsheet.sheet.files import write_atomic
+    from okrsheet.domain.status import status_page
+    from okrsheet.outputs.statuspage import render
+    from okrsheet.domain.text import visible
+
+    if output is not None and os.path.exists(output) and os.path.samefile(output, file):
+        raise click.BadParameter("the output is the input file; choose another name.",
+                                 param_hint="-o/--output")
+    team_quarter = read_okrs(file, strict=False)
+    day = as_of.date() if as_of else team_quarter.as_of or dt.date.today()
+    page = render(status_page(team_quarter, day), output_format)
+    if output is None:
+        click.echo(page, nl=not page.endswith("\n"))
+    else:
+        write_atomic(output, page.encode("utf-8"), force=force)
+        click.echo(f"Wrote {visible(output)}.")
