@@ -27,7 +27,7 @@ KR_FIELDS = tuple(column.key for column in layout.COLUMNS
 FIELD_NAMES = {
     **{field_.key: field_.label for field_ in layout.FIELDS},
     **{column.key: column.header for column in layout.COLUMNS},
-    "title": "Title", "objective": "Objective",
+    "title": "Title",
 }
 
 # Change kinds

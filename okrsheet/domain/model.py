@@ -9,10 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from okrsheet.domain import scoring
-from okrsheet.domain.quarter import CHECK_IN_WEEKS, REVIEW_WEEK, elapsed_share
-
-CHECK_IN_COLUMNS = CHECK_IN_WEEKS + (REVIEW_WEEK,)
-"""Weeks with a check-in value column: 3, 5, 7, 9, 11 and the week-13 final."""
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS as CHECK_IN_COLUMNS
+from okrsheet.domain.quarter import elapsed_share
 
 
 @dataclass(slots=True)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 DEFINITION_WEEK = 1
 CHECK_IN_WEEKS = (3, 5, 7, 9, 11)
 REVIEW_WEEK = 13
+CHECK_IN_COLUMNS = CHECK_IN_WEEKS + (REVIEW_WEEK,)
+"""Weeks with a check-in value column: 3, 5, 7, 9, 11 and the week-13 final."""
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")

@@ -27,11 +27,11 @@ from okrsheet.domain.arithmetic import at_most as at_most
 from okrsheet.domain.arithmetic import is_blank as is_blank
 from okrsheet.domain.arithmetic import is_number as is_number
 from okrsheet.domain.arithmetic import same_text as same_text
-
-KR_TYPES = ("increase", "decrease", "stay above", "stay below", "milestone")
-KR_KINDS = ("input", "output", "outcome")
-CONFIDENCES = ("high", "medium", "low")
-YES_NO = ("yes", "no")
+from okrsheet.domain.choices import CONFIDENCES as CONFIDENCES
+from okrsheet.domain.choices import KR_KINDS as KR_KINDS
+from okrsheet.domain.choices import KR_TYPES as KR_TYPES
+from okrsheet.domain.choices import YES_NO as YES_NO
+from okrsheet.sheet.layout import COLUMN_OF
 
 GREEN_FROM = 0.7
 ORANGE_FROM = 0.4
@@ -106,22 +106,26 @@ def milestone_done(current: object) -> bool:
     return milestone_state(current) is True
 
 
+_NAMED = {key: COLUMN_OF[key].header for key in ("objective", "type", "start", "target",
+                                                  "revised_target", "weight", "lagging", "current")}
+"""The Input check names a column by its header in the key-result table."""
+
 INPUT_CHECK_FORMULA = (
     'IF({title}="","",IFERROR('
-    'IF(OR({objective}="",COUNTIFS({ids},{objective},{objective_titles},"<>")=0),"Objective",'
+    'IF(OR({objective}="",COUNTIFS({ids},{objective},{objective_titles},"<>")=0),"%(objective)s",'
     'IF(AND({type}<>"",{type}<>"increase",{type}<>"decrease",{type}<>"stay above",'
-    '{type}<>"stay below",{type}<>"milestone"),"Type",'
-    'IF(AND({start}<>"",NOT(ISNUMBER({start}))),"Start",'
-    'IF(AND({target}<>"",NOT(ISNUMBER({target}))),"Target",'
-    'IF(AND({revised}<>"",NOT(ISNUMBER({revised}))),"Revised target",'
-    'IF(AND({type}<>"milestone",{target}="",{revised}=""),"Target",'
-    'IF(AND({weight}<>"",OR(NOT(ISNUMBER({weight})),{weight}<0)),"Weight",'
-    'IF(AND({lagging}<>"",{lagging}<>"yes",{lagging}<>"no"),"Lagging",'
+    '{type}<>"stay below",{type}<>"milestone"),"%(type)s",'
+    'IF(AND({start}<>"",NOT(ISNUMBER({start}))),"%(start)s",'
+    'IF(AND({target}<>"",NOT(ISNUMBER({target}))),"%(target)s",'
+    'IF(AND({revised}<>"",NOT(ISNUMBER({revised}))),"%(revised_target)s",'
+    'IF(AND({type}<>"milestone",{target}="",{revised}=""),"%(target)s",'
+    'IF(AND({weight}<>"",OR(NOT(ISNUMBER({weight})),{weight}<0)),"%(weight)s",'
+    'IF(AND({lagging}<>"",{lagging}<>"yes",{lagging}<>"no"),"%(lagging)s",'
     'IF({current}="","",'
     'IF({type}="milestone",IF(OR(' + MILESTONE_DONE_FORMULA + ',' + MILESTONE_NOT_DONE_FORMULA
-    + '),"","Current"),'
-    'IF(ISNUMBER({current}),"","Current"))))))))))),"Error value"))'
-)
+    + '),"","%(current)s"),'
+    'IF(ISNUMBER({current}),"","%(current)s"))))))))))),"Error value"))'
+) % _NAMED
 """Which input of a key-result row can't be scored, checked in this order; blank when none.
 
 Any error value met on the way (``#DIV/0!`` in Weight...) makes it ``Error value``."""
@@ -139,34 +143,34 @@ def input_check(kr_type: object, start: object, target: object, revised_target: 
     0, weight 0, status ``check input``.
     """
     if isinstance(kr_type, CellError):
-        return ERROR_VALUE if objective_known else "Objective"
+        return ERROR_VALUE if objective_known else _NAMED["objective"]
     if not objective_known:
-        return "Objective"
+        return _NAMED["objective"]
     kind = kr_type.casefold() if isinstance(kr_type, str) else kr_type
     if not is_blank(kind) and kind not in KR_TYPES:
-        return "Type"
-    for label, value in (("Start", start), ("Target", target), ("Revised target", revised_target)):
+        return _NAMED["type"]
+    for key, value in (("start", start), ("target", target), ("revised_target", revised_target)):
         if isinstance(value, CellError):
             return ERROR_VALUE
         if not is_blank(value) and not is_number(value):
-            return label
+            return _NAMED[key]
     if kind != "milestone" and is_blank(target) and is_blank(revised_target):
-        return "Target"  # nothing to score against: a target to set
+        return _NAMED["target"]  # nothing to score against: a target to set
     if isinstance(weight, CellError):
         return ERROR_VALUE
     if not is_blank(weight) and (not is_number(weight) or weight < 0):  # type: ignore[operator]
-        return "Weight"
+        return _NAMED["weight"]
     if isinstance(lagging, CellError):
         return ERROR_VALUE
     if not is_blank(lagging) and not (isinstance(lagging, str) and lagging.casefold() in YES_NO):
-        return "Lagging"
+        return _NAMED["lagging"]
     if isinstance(current, CellError):
         return ERROR_VALUE
     if is_blank(current):
         return None
     if kind == "milestone":
-        return None if milestone_state(current) is not None else "Current"
-    return None if is_number(current) else "Current"
+        return None if milestone_state(current) is not None else _NAMED["current"]
+    return None if is_number(current) else _NAMED["current"]
 
 
 PROGRESS_VALUE_FORMULA = (

@@ -92,8 +92,9 @@ def write_alignment_sheet(book: Any, trees: dict[str, Alignment], formats: dict[
     sheet = book.add_worksheet("Alignment")
     coloured = {status: book.add_format({"bg_color": fill, "font_color": font, "num_format": "0%"})
                 for status, (fill, font) in layout.STATUS_COLOURS.items()}
-    for column, header in enumerate(("Quarter", "Objective or key result", "Team", "ID", "Score",
-                                     "Aligned score")):
+    score = layout.OBJECTIVE_COLUMNS[layout.OBJECTIVE_COLUMN_INDEX["score"]].header
+    for column, header in enumerate(("Quarter", "Objective or key result", "Team",
+                                     layout.COLUMN_OF["id"].header, score, "Aligned score")):
         sheet.write_string(0, column, header, formats.get("header"))
     row = 1
     for quarter, tree in trees.items():

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
 from okrsheet.sheet import layout
+from okrsheet.sheet.layout import COLUMN_OF
 from okrsheet.domain.alignment import key_result_ids, parse_reference
 from okrsheet.sheet.cells import percent
 from okrsheet.domain.model import KeyResult, TeamQuarter
@@ -92,7 +93,8 @@ def print_score(card: dict[str, Any], problems: list[Problem], console: Any = No
     console = console or Console(highlight=False)
     console.print(f"[bold]{escape(card['team'] or card['file'])}[/] {escape(card['quarter'] or '')}: "
                   f"team score {percent(card['score'])} ({card['status'] or 'no score'})")
-    table = Table("Objective / key result", "Owner", "Progress", "Status", "Pace")
+    table = Table("Objective / key result", *(COLUMN_OF[key].header
+                                              for key in ("owner", "progress", "status", "pace")))
     lagging = []
     for objective in card["objectives"]:
         table.add_row(f"[bold]{escape(str(objective['id'] or ''))} {escape(objective['title'])}[/]",
@@ -108,7 +110,8 @@ def print_score(card: dict[str, Any], problems: list[Problem], console: Any = No
                       percent(kr["progress"]), _status(kr), "")
     console.print(table)
     if lagging:
-        later = Table("Lagging key result (scored at the next review)", "Objective", "Owner",
+        later = Table("Lagging key result (scored at the next review)", COLUMN_OF["objective"].header,
+                      COLUMN_OF["owner"].header,
                       "Progress so far")
         for objective, kr in lagging:
             later.add_row(escape(kr["title"]), escape(objective["title"]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from okrsheet.sheet import layout
+from okrsheet.sheet.layout import COLUMN_OF
 from okrsheet.sheet.cells import percent
 from okrsheet.domain.status import Forecast, KeyResultStatus, StatusPage
 from okrsheet.domain.text import markdown as _md  # one line, | and HTML shown as text
@@ -18,8 +19,10 @@ from okrsheet.domain.text import visible
 __all__ = ["render", "text", "markdown", "html_page", "FORMATS"]
 
 FORMATS = ("text", "markdown", "html")
-COLUMNS = ("ID", "Key result", "Owner", "Status", "Progress", "Change", "Pace", "Confidence",
-           "Forecast", "Actions")
+COLUMNS = (*(COLUMN_OF[key].header for key in ("id", "title", "owner", "status", "progress")),
+           "Change", COLUMN_OF["pace"].header, COLUMN_OF["confidence"].header, "Forecast",
+           "Actions")
+"""The page's table: columns the OKRs sheet has too are named as there."""
 LEGEND = ("Change: since the previous check-in. Forecast: progress at the week-13 review if the "
           "check-ins so far go on as they are.")
 TITLE_WIDTH = 30

@@ -20,6 +20,7 @@ from typing import Any
 
 from okrsheet.domain import scoring
 from okrsheet.sheet.files import OkrsheetError, OutputExists, write_atomic
+from okrsheet.sheet import layout
 from okrsheet.sheet.layout import column_letter
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.domain.alignment import kr_ids
@@ -29,12 +30,18 @@ __all__ = ["SHEET", "HEADERS", "LABELS", "OwnerCheckIn", "check_in_week", "owner
            "check_in_bytes", "write_check_ins"]
 
 SHEET = "Check-in"
-TEAM, QUARTER, WEEK, OWNER, WEEK_STARTS = "Team", "Quarter", "Week", "Owner", "Week starts"
+TEAM, QUARTER, WEEK, OWNER, WEEK_STARTS = (layout.TEAM.label, layout.QUARTER.label, "Week",
+                                           layout.COLUMN_OF["owner"].header, "Week starts")
 LABELS = (TEAM, QUARTER, WEEK, OWNER, WEEK_STARTS)
 """Labels in column A, rows 2 to 6; the value is in column B."""
 HEADER_ROW = 8  # 0-based: row 9 as the sheet shows it
-HEADERS = ("ID", "Key result", "Type", "Unit", "Start", "Target", "Last value", "Value",
-           "Progress", "Last confidence", "Confidence", "Comment")
+ID, KEY_RESULT, TYPE, UNIT, START, TARGET, PROGRESS, CONFIDENCE, COMMENT = (
+    layout.COLUMN_OF[key].header for key in ("id", "title", "type", "unit", "start", "target",
+                                             "progress", "confidence", "comment"))
+"""Columns named as in the OKRs sheet."""
+LAST_VALUE, VALUE, LAST_CONFIDENCE = "Last value", "Value", "Last confidence"
+HEADERS = (ID, KEY_RESULT, TYPE, UNIT, START, TARGET, LAST_VALUE, VALUE, PROGRESS,
+           LAST_CONFIDENCE, CONFIDENCE, COMMENT)
 """The header row; collect finds columns by these texts (ID, Key result, Value,
 Confidence and Comment are the ones it reads)."""
 MILESTONE_CHOICES = ("done", "not done")
@@ -149,10 +156,10 @@ def progress_formula(row: int) -> str:
     """The Progress cell of a Check-in row (0-based ``row``): the OKRs sheet's rule, on the
     Value, else the Last value."""
     cell = {header: f"{column_letter(column)}{row + 1}" for column, header in enumerate(HEADERS)}
-    value, last = cell["Value"], cell["Last value"]
+    value, last = cell[VALUE], cell[LAST_VALUE]
     return "=" + scoring.PROGRESS_VALUE_FORMULA.format(
-        title=cell["Key result"], check='""', type=cell["Type"], start=cell["Start"],
-        target=cell["Target"], revised='""',
+        title=cell[KEY_RESULT], check='""', type=cell[TYPE], start=cell[START],
+        target=cell[TARGET], revised='""',
         current=f'IF({value}<>"",{value},IF({last}<>"",{last},""))')
 
 
@@ -170,7 +177,7 @@ def last_confidence(kr: KeyResult, week: int) -> object:
 
 # Private API
 
-_INPUTS = ("Value", "Confidence", "Comment")
+_INPUTS = (VALUE, CONFIDENCE, COMMENT)
 
 
 def _top(sheet: Any, formats: dict[str, Any], team_quarter: TeamQuarter,
@@ -199,18 +206,18 @@ def _row(sheet: Any, formats: dict[str, Any], row: int, identifier: str, kr: Key
     cells: list[object] = [identifier, kr.title, kr.type, kr.unit, kr.start, kr.target_value,
                            last, value]
     for column, cell in enumerate(cells):
-        fmt = formats["check_in" if HEADERS[column] == "Value" else
-                      "input_wrap" if HEADERS[column] == "Key result" else "input_number"]
+        fmt = formats["check_in" if HEADERS[column] == VALUE else
+                      "input_wrap" if HEADERS[column] == KEY_RESULT else "input_number"]
         _write(sheet, row, column, cell, fmt)
     shown = value if not scoring.is_blank(value) else last
     progress = 0.0 if scoring.is_blank(shown) else scoring.progress(
         kr.type, kr.start, kr.target_value, shown)
-    sheet.write_formula(row, HEADERS.index("Progress"), progress_formula(row),
+    sheet.write_formula(row, HEADERS.index(PROGRESS), progress_formula(row),
                         formats["percent"], progress)
-    _write(sheet, row, HEADERS.index("Last confidence"), last_confidence(kr, week),
+    _write(sheet, row, HEADERS.index(LAST_CONFIDENCE), last_confidence(kr, week),
            formats["status"])
-    _write(sheet, row, HEADERS.index("Confidence"), kr.confidences.get(week), formats["input"])
-    _write(sheet, row, HEADERS.index("Comment"), kr.comment, formats["input_wrap"])
+    _write(sheet, row, HEADERS.index(CONFIDENCE), kr.confidences.get(week), formats["input"])
+    _write(sheet, row, HEADERS.index(COMMENT), kr.comment, formats["input_wrap"])
     if len(str(kr.title or "")) > 44 or len(str(kr.comment or "")) > 44:
         sheet.set_row(row, 30)
 
@@ -228,12 +235,12 @@ def _write(sheet: Any, row: int, column: int, value: object, fmt: Any) -> None:
 
 
 def _validations(sheet: Any, owner: OwnerCheckIn, last: int) -> None:
-    confidence = HEADERS.index("Confidence")
+    confidence = HEADERS.index(CONFIDENCE)
     sheet.data_validation(HEADER_ROW + 1, confidence, last, confidence, {
         "validate": "list", "source": list(scoring.CONFIDENCES), "ignore_blank": True,
-        "error_type": "stop", "error_title": "Confidence",
+        "error_type": "stop", "error_title": CONFIDENCE,
         "error_message": "Choose high, medium or low."})
-    value = HEADERS.index("Value")
+    value = HEADERS.index(VALUE)
     for offset, (_, kr) in enumerate(owner.key_results, 1):
         if (kr.type or "").casefold() == "milestone":
             rule = {"validate": "list", "source": list(MILESTONE_CHOICES), "ignore_blank": True,

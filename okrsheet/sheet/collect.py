@@ -21,7 +21,8 @@ from pathlib import Path
 from okrsheet.domain import scoring
 from okrsheet.domain.changes import same_value
 from okrsheet.domain.alignment import kr_ids
-from okrsheet.sheet.checkin import HEADER_ROW, HEADERS, LABELS, SHEET
+from okrsheet.sheet.checkin import (COMMENT, CONFIDENCE, HEADER_ROW, HEADERS, ID, KEY_RESULT, LABELS,
+                                    SHEET, VALUE)
 from okrsheet.sheet.files import OkrsheetError
 from okrsheet.sheet.layout import column_letter
 from okrsheet.domain.merging import Conflict, MergeConflicts, UnknownCopy
@@ -31,7 +32,7 @@ from okrsheet.domain.quarter import Quarter, QuarterError
 __all__ = ["ReplyRow", "Reply", "ReplyProblems", "Collected", "read_reply", "collect"]
 
 FIELDS = ("value", "confidence", "comment")
-_NEEDED = ("Key result", "Value", "Confidence", "Comment")
+_NEEDED = (KEY_RESULT, VALUE, CONFIDENCE, COMMENT)
 
 
 @dataclass
@@ -111,12 +112,12 @@ def read_reply(path: str | os.PathLike[str]) -> Reply:
             value = line[column] if column is not None and column < len(line) else None
             return None if value == "" else value
 
-        if all(cell(header) is None for header in ("ID", "Key result")):
+        if all(cell(header) is None for header in (ID, KEY_RESULT)):
             continue
-        identifier, title = cell("ID"), cell("Key result")
+        identifier, title = cell(ID), cell(KEY_RESULT)
         rows.append(ReplyRow(index + 1, str(identifier).strip() if identifier is not None else None,
-                             str(title) if title is not None else None, cell("Value"),
-                             cell("Confidence"), cell("Comment")))
+                             str(title) if title is not None else None, cell(VALUE),
+                             cell(CONFIDENCE), cell(COMMENT)))
     team, quarter, week = (labels.get(label, (None, ""))[0] for label in LABELS[:3])
     return Reply(str(path), team, quarter, week, rows,
                  {header: column_letter(column) for header, column in columns.items()},

@@ -88,7 +88,7 @@ def _fix_key_result(reading: Reading, kr: KeyResult) -> list[Change]:
                               "latest check-in's confidence again"))
     if kr.current not in (None, ""):
         fixer = _milestone if milestone else _number
-        kr.current, change = fixer(kr.current, "Current", at("current"))
+        kr.current, change = fixer(kr.current, layout.COLUMN_OF["current"].header, at("current"))
         changes += change
     elif not kr.follows_check_ins:
         kr.follows_check_ins = True

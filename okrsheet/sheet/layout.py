@@ -13,8 +13,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from okrsheet.domain.model import CHECK_IN_COLUMNS
-from okrsheet.domain.scoring import CONFIDENCES, KR_KINDS, KR_TYPES, YES_NO
+from okrsheet.domain.choices import CONFIDENCES, KR_KINDS, KR_TYPES, YES_NO
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS
 
 OKRS_SHEET = "OKRs"
 GUIDE_SHEET = "Guide"

@@ -69,7 +69,7 @@ FIELD_OF_LABEL = {layout.normalise_header(f.label): f.key for f in
                     layout.LEVEL)}
 FIELD_COUNT = len(set(FIELD_OF_LABEL.values()))
 REQUIRED_KEYS = tuple(KEY_OF_HEADER[layout.normalise_header(text)] for text in layout.REQUIRED_HEADERS)
-MIN_HEADERS = 3  # "Key result" plus this many other known headers make a header row
+MIN_HEADERS = 3  # the Key result header plus this many other known headers make a header row
 HEADER_TEXT = {column.key: column.header for column in layout.COLUMNS}
 ROW_INPUTS = tuple(key for key in layout.INPUT_KEYS if key not in ("objective", "title"))
 """Input cells that make a row without a title worth a warning."""

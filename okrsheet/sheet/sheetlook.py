@@ -32,7 +32,7 @@ def add_validations(sheet: Any, tq: TeamQuarter, first: int, last: int) -> None:
     if tq.parent_choices:
         source = f"='{layout.PARENTS_SHEET}'!$C$2:$C${len(tq.parent_choices) + 1}"
         parent = {"validate": "list", "source": source, "ignore_blank": True,
-                  "error_type": "warning", "error_title": "Parent",
+                  "error_type": "warning", "error_title": layout.COLUMN_OF["parent"].header,
                   "error_message": "Pick what this aligns to from the list (or type Owner/ID)."}
         sheet.data_validation(span("parent"), parent)
         sheet.data_validation(layout.objective_range("parent").replace("$", ""), parent)
@@ -42,7 +42,8 @@ def add_validations(sheet: Any, tq: TeamQuarter, first: int, last: int) -> None:
         "error_message": "Pick the ID of an objective from the Objectives table."})
     sheet.data_validation(span("weight"), {
         "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "stop",
-        "error_title": "Weight", "error_message": "Weight is a number, 0 or more; blank means 1."})
+        "error_title": layout.COLUMN_OF["weight"].header,
+        "error_message": "Weight is a number, 0 or more; blank means 1."})
     for field in (layout.GREEN_FROM, layout.ORANGE_FROM):
         sheet.data_validation(field.value_cell, {
             "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,

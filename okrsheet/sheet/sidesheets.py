@@ -68,7 +68,7 @@ def write_actions(book: Any, team_quarter: TeamQuarter, today: dt.date) -> None:
     ids = layout.column_range("id", layout.FIRST_ROW + layout.READY_ROWS - 1)
     sheet.data_validation(span("key_result"), {
         "validate": "list", "source": f"='{layout.OKRS_SHEET}'!{ids}", "ignore_blank": True,
-        "error_type": "warning", "error_title": "Key result",
+        "error_type": "warning", "error_title": layout.ACTION_COLUMNS[layout.ACTION_INDEX["key_result"]].header,
         "error_message": "Pick the ID of a key result from the OKRs sheet."})
     sheet.data_validation(span("done"), {"validate": "list", "source": list(scoring.YES_NO),
                                          "ignore_blank": True})
