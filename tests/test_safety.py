@@ -431,6 +431,24 @@ def test_a_sheet_written_the_usual_way_within_a1_cz9999_needs_one_search():
     assert (small.rows, small.columns) == (2, 2)
 
 
+@pytest.mark.parametrize("cell", [b'<c r="DA1">', b'<c r="A10000">', b'<c r="a10000">',
+                                  b'<x:c r="A10000">', b'<c s="1" r="A10000">',
+                                  b'<c  r="A10000">', b"<c r='A10000'>", b'<c\nr="A10000">'])
+def test_a_cell_beyond_a1_cz9999_or_written_another_way_is_measured_exactly(cell):
+    sheet = b'<sheetData><row r="1"><c r="A1"><v>1</v></c>' + cell + b"<v>1</v></c></row>"
+    size = measure("xlsx", sheet, 100_000, 2_000_000)
+    assert (size.rows, size.columns) in ((1, 105), (10_000, 1))
+
+
+def test_a_far_cell_whose_reference_follows_a_new_line_is_refused(tmp_path):
+    # XML allows any white space before an attribute; python-calamine reads this cell
+    path = tmp_path / "new-line.xlsx"
+    path.write_bytes(workbook_with("xl/worksheets/sheet1.xml", SHEET_HEAD +
+                                   b'<sheetData><row r="1"><c r="A1"><v>1</v></c>'
+                                   b'<c\nr="A300000"><v>1</v></c></row></sheetData></worksheet>'))
+    assert "a value in row 300,000, over the limit of 100,000" in refusal(path)
+
+
 def test_a_grid_at_the_cell_limit_is_read_and_one_cell_more_refused(tmp_path):
     at_limit = tmp_path / "at.xlsx"
     at_limit.write_bytes(workbook_with("xl/worksheets/sheet2.xml", SHEET_HEAD +

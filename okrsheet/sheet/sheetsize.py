@@ -41,7 +41,7 @@ def measure(kind: str, data: bytes, max_rows: int, max_cells: int) -> "SheetSize
             size.row_tags = sum(1 for _ in _XLSX_ROW.finditer(data))
         if size.row_tags > max_rows:
             return size
-    if kind == "xlsx" and not _UNUSUAL.search(data) and not _PREFIXED.search(data):
+    if kind == "xlsx" and not _OUTSIDE_BOX.search(data) and not _PREFIXED_OUTSIDE_BOX.search(data):
         size.rows, size.columns = _BOX
         if size.rows <= max_rows and size.cells <= max_cells:
             return size
@@ -105,12 +105,11 @@ class SheetSize:
 
     def _xlsx(self, buffer: bytes, end: int) -> None:
         part = buffer[:end]
-        plain_cells = part.count(b"<c ") + part.count(b"<c>") + part.count(b"<c/")
-        if b":c" in part or b":row" in part or part.count(b'<c r="') != plain_cells:
-            self._xlsx_any(part)  # prefixed tags, or cells without r first: the general way
+        if b":c" in part or b":row" in part or _NOT_PLAIN_TAG.search(part):
+            self._xlsx_any(part)  # prefixed tags, or tags without r first: the general way
             return
         # as Excel, LibreOffice and XlsxWriter write: every cell starts <c r="A1"
-        self.row_tags += part.count(b"<row ") + part.count(b"<row>") + part.count(b"<row/")
+        self.row_tags += part.count(b'<row r="')
         references = _PLAIN_ROW_REFERENCE.findall(part)
         if references:
             self._row_reference = max(self._row_reference, max(map(int, set(references))))
@@ -220,14 +219,16 @@ def describe(size: SheetSize) -> str:
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _BOX = (9_999, 104)  # A1:CZ9999
 _CHUNK = 256 * 1024
-_UNUSUAL = re.compile(
-    rb'<c(?: r="(?:[A-Za-z]{3}|[D-Zd-z][A-Za-z]|[a-z]|[A-Z][a-z]|[A-Za-z]{1,2}\d{5}'
-    rb'|[^A-Za-z])|>|/|\s(?!r="))')
-"""A cell beyond A1:CZ9999, or a cell whose first attribute is not ``r``: anything
-:func:`measure` can't bound with one search (two searches starting with a literal are
-quicker than one trying every tag)."""
-_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
-"""A cell or row tag with a namespace prefix."""
+_OUTSIDE_BOX = re.compile(rb'<c(?! r="[A-C]?[A-Z]\d{1,4}")[\s/>]')
+"""A cell tag that does not start ``<c r="..."`` with a reference within A1:CZ9999 (a cell
+beyond it, a cell without ``r`` first, quotes or spaces written otherwise): anything
+:func:`measure` can't bound with this one search."""
+_PREFIXED_OUTSIDE_BOX = re.compile(rb':c(?! r="[A-C]?[A-Z]\d{1,4}")[\s/>]')
+"""The same for a cell tag with a namespace prefix (``<x:c``); a search of its own, as a
+search starting with a literal is several times quicker than one trying every tag."""
+_NOT_PLAIN_TAG = re.compile(rb'<(?:c|row)(?! r=")[\s/>]')
+"""A cell or row tag that does not start ``<c r="`` or ``<row r="`` (``<c>``, ``<c s="1"
+r="A1">``, a new line before ``r``...): the general scan reads those."""
 _XLSX_ROW = re.compile(rb"<" + _PREFIX + rb"row[\s/>]")
 _PLAIN_ROW_REFERENCE = re.compile(rb'<row r="(\d+)"')
 _PLAIN_FILLED_COLUMN = re.compile(rb'<c r="([A-Za-z]*)\d*"(?:>| [^>]*(?<!/)>)')
