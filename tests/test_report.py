@@ -105,6 +105,15 @@ def test_terminal_table_names_teams_with_arrows(summary):
     assert "#800000" in html or "#ff0000" in html or "color: #" in html  # coloured
 
 
+def test_the_status_mix_counts_one_rows_key_results_by_status():
+    from okrsheet.summary import SHARE_COLUMNS
+
+    row = {"key_results": 4, **dict.fromkeys(SHARE_COLUMNS, 0.0)}
+    row[SHARE_COLUMNS[0]], row[SHARE_COLUMNS[2]] = 0.75, 0.25
+    assert report.mix(row) == "3/0/1" + "/0" * (len(SHARE_COLUMNS) - 3)
+    assert report.mix(None) == ""
+
+
 def test_change_text():
     assert report.change_text(0.126) == "▲ +13 pts"
     assert report.change_text(-0.05) == "▼ -5 pts"

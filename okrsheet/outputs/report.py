@@ -156,17 +156,12 @@ def previous_label(summary: Summary) -> str:
     return Quarter.parse(latest).previous().label if latest else ""
 
 
-def mix(summary: Summary, team: str | None, quarter: str | None) -> str:
-    """``"3/1/0/1/0/0"``: the key results by status (:data:`KR_STATUSES` order), a team's or
-    the company's (teams that have not started left out, as in the company score)."""
-    if team is None:
-        rows = [row for row in records(summary.company) if row["quarter"] == quarter]
-    else:
-        rows = [row for row in records(summary.teams)
-                if row["quarter"] == quarter and row["team"] == team]
-    if not rows:
+def mix(row: Row | None) -> str:
+    """``"3/1/0/1/0/0"``: the key results by status (:data:`KR_STATUSES` order) of one team
+    or company row (teams that have not started are left out of the company's, as in its
+    score); blank without a row."""
+    if row is None:
         return ""
-    row = rows[0]
     return "/".join(str(round((row[share] or 0) * row["key_results"])) for share in SHARE_COLUMNS)
 
 
@@ -187,10 +182,11 @@ def notes(summary: Summary) -> list[str]:
         why = (f"{TOO_SAFE_FROM:.0%} or more two quarters running; sandbagging?" if flag == TOO_SAFE
                else f"{TOO_AMBITIOUS_TO:.0%} or less two quarters running; targets out of reach?")
         found.append(f"{team}: {flag} in {', '.join(quarters)} ({why})")
-    latest = [row for row in records(summary.teams) if row["quarter"] == summary.latest_quarter]
+    latest_quarter = summary.latest_quarter
+    latest = [row for row in records(summary.teams) if row["quarter"] == latest_quarter]
     revised = [f"{row['team']} {row['revised_targets']}" for row in latest if row["revised_targets"]]
     if revised:
-        found.append(f"Targets revised during {summary.latest_quarter}: {', '.join(revised)}.")
+        found.append(f"Targets revised during {latest_quarter}: {', '.join(revised)}.")
     lagging = [f"{row['team']} {round(row['share_lagging'] * row['key_results'])}" for row in latest
                if row["share_lagging"]]
     if lagging:

@@ -55,14 +55,13 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
     for team, by_quarter in by_team.items():
         last = by_quarter.get(latest) if latest is not None else None
         table.add_row(Text(team), *[score_cell(by_quarter.get(quarter)) for quarter in quarters],
-                      change_cell(last["change"] if last else None),
-                      mix(summary, team, latest))
+                      change_cell(last["change"] if last else None), mix(last))
     company = {row["quarter"]: row for row in records(summary.company)}
     last = company.get(latest)
     table.add_section()
     table.add_row("Company (mean)",
                   *[score_cell(company.get(quarter)) for quarter in quarters],
-                  change_cell(last["change"] if last else None), mix(summary, None, latest))
+                  change_cell(last["change"] if last else None), mix(last))
     console.print(table)
     red = red_objectives(summary)
     if red:
