@@ -106,7 +106,7 @@ def test_terminal_table_names_teams_with_arrows(summary):
 
 
 def test_the_status_mix_counts_one_rows_key_results_by_status():
-    from okrsheet.summary import SHARE_COLUMNS
+    from okrsheet.quarterend.summary import SHARE_COLUMNS
 
     row = {"key_results": 4, **dict.fromkeys(SHARE_COLUMNS, 0.0)}
     row[SHARE_COLUMNS[0]], row[SHARE_COLUMNS[2]] = 0.75, 0.25
