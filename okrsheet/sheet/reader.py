@@ -90,7 +90,7 @@ def _find_table(book: Any, name: str, path: str | os.PathLike[str], limits: Limi
     """``(sheet name, rows, row offset, column offset, header row index, merges)`` or a Problem."""
     names = list(book.sheet_names)
     order = sorted(names, key=lambda sheet: not scoring.same_text(sheet, layout.OKRS_SHEET))
-    checked = False
+    checked = filled = False
     for sheet_name in order:
         try:
             sheet = book.get_sheet_by_name(sheet_name)
@@ -104,6 +104,7 @@ def _find_table(book: Any, name: str, path: str | os.PathLike[str], limits: Limi
             continue
         header = _header_row(rows)
         if header is None:
+            filled = filled or _has_values(rows)
             continue
         row_offset = sheet.end[0] + 1 - len(rows) if rows else 0
         width = max(map(len, rows), default=0)
@@ -112,7 +113,7 @@ def _find_table(book: Any, name: str, path: str | os.PathLike[str], limits: Limi
         return sheet_name, rows, max(row_offset, 0), max(column_offset, 0), header, merges
     if not names:
         message = "the workbook has no sheets; is this an OKR workbook made by okrsheet new?"
-    elif all(not _has_values(book, sheet_name) for sheet_name in names):
+    elif not filled:
         message = "the workbook is empty; fill in the OKR workbook made by okrsheet new."
     else:
         message = ("no key-result table found (a header row with Objective, Key result, "
@@ -120,23 +121,26 @@ def _find_table(book: Any, name: str, path: str | os.PathLike[str], limits: Limi
     return Problem(ERROR, name, None, None, message, "NO-TABLE")
 
 
-def _has_values(book: Any, sheet_name: str) -> bool:
-    try:
-        rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=True)
-    except BaseException as error:  # a native panic too
-        if isinstance(error, (KeyboardInterrupt, SystemExit)):
-            raise
-        return False
+def _has_values(rows: list[list[object]]) -> bool:
     return any(value not in (None, "") for row in rows for value in row)
 
 
 def _header_row(rows: list[list[object]]) -> int | None:
+    """The first row with a Key result header and at least ``MIN_HEADERS`` other known
+    headers (a row stops being looked at once too few of its texts are left to make one)."""
     for index, row in enumerate(rows):
         texts = [value for value in row if isinstance(value, str) and value]
-        if len(texts) <= MIN_HEADERS:
-            continue
-        keys = {header_key(text) for text in texts}
-        if "title" in keys and len(keys - {None, "title"}) >= MIN_HEADERS:
+        spare = len(texts) - MIN_HEADERS - 1  # texts that may be something else
+        keys = set()
+        for text in texts if spare >= 0 else ():
+            key = header_key(text)
+            if key is not None:
+                keys.add(key)
+            elif spare == 0:
+                break
+            else:
+                spare -= 1
+        if "title" in keys and len(keys) > MIN_HEADERS:
             return index
     return None
 

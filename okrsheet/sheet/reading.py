@@ -79,9 +79,10 @@ TEXT_KEYS = tuple(column.key for column in layout.COLUMNS
                    and column.key not in ("objective", "title", "type", "lagging"))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16_384)
 def header_key(text: str) -> str | None:
-    """Column key of a header text, or None (remembered: every workbook has the same texts)."""
+    """Column key of a header text, or None (remembered: every workbook has the same texts,
+    and a sheet without a header is looked through whole, its texts often repeated)."""
     exact = EXACT_HEADERS.get(text.strip().casefold())
     return exact or KEY_OF_HEADER.get(layout.normalise_header(text))
 
