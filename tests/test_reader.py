@@ -209,3 +209,15 @@ def test_a_1904_workbook_reads_a_plain_number_as_of_as_its_own_date(tmp_path):
     book.save(path)
     as_of = read_workbook(path).team_quarter.as_of
     assert as_of == dt.date(1904, 1, 1) + dt.timedelta(days=45_000)  # 2027-03-16, not 2023
+
+
+def test_the_header_row_is_the_first_with_key_result_and_three_other_known_headers():
+    from okrsheet.sheet.reader import _header_row
+
+    notes = ["a note", "another", "more", "text"]
+    rows = [notes * 3,
+            ["Key result", "Owner", "Kind", "x", "y", "z"],  # two other headers: not enough
+            ["x", "y", "z", "Key result", "Owner", "Kind", "Type"],  # the unknown texts first
+            ["Key result", "Owner", "Kind", "Type"]]
+    assert _header_row(rows) == 2
+    assert _header_row(rows[:2] + [["Key result", "Owner", "Owner", "Kind", "Kind"]]) is None
