@@ -221,3 +221,10 @@ def test_the_header_row_is_the_first_with_key_result_and_three_other_known_heade
             ["Key result", "Owner", "Kind", "Type"]]
     assert _header_row(rows) == 2
     assert _header_row(rows[:2] + [["Key result", "Owner", "Owner", "Kind", "Kind"]]) is None
+
+
+def test_a_header_is_known_whatever_the_spaces_around_it_and_a_long_text_is_never_one():
+    from okrsheet.sheet.reading import LONGEST_HEADER, header_key
+
+    assert header_key(" " * 300 + "Key result ") == "title"
+    assert header_key("Key result" + "." * LONGEST_HEADER) is None

@@ -79,11 +79,23 @@ TEXT_KEYS = tuple(column.key for column in layout.COLUMNS
                    and column.key not in ("objective", "title", "type", "lagging"))
 
 
-@functools.lru_cache(maxsize=16_384)
+LONGEST_HEADER = 100
+"""Longer texts (spaces around them aside) are never headers: okrsheet's longest has 17
+characters."""
+
+
 def header_key(text: str) -> str | None:
-    """Column key of a header text, or None (remembered: every workbook has the same texts,
-    and a sheet without a header is looked through whole, its texts often repeated)."""
-    exact = EXACT_HEADERS.get(text.strip().casefold())
+    """Column key of a header text, or None."""
+    text = text.strip()
+    return _header_key(text) if len(text) <= LONGEST_HEADER else None
+
+
+@functools.lru_cache(maxsize=16_384)
+def _header_key(text: str) -> str | None:
+    """Remembered: every workbook has the same header texts, and a sheet without a header
+    is looked through whole, its texts often repeated (short texts only: the cache stays
+    under a few MB)."""
+    exact = EXACT_HEADERS.get(text.casefold())
     return exact or KEY_OF_HEADER.get(layout.normalise_header(text))
 
 
