@@ -264,8 +264,11 @@ HEADER_ALIASES = {"kr": "title", "keyresults": "title", "objectives": "objective
 
 
 def normalise_header(text: object) -> str:
-    """Header text as compared by the reader: case, spacing and punctuation ignored."""
-    return _normalise(str(text))
+    """Header text as compared by the reader: case, spacing and punctuation ignored. Short
+    texts (labels and headers are) are remembered; a long one, a title or a comment, is not,
+    so the cache stays small whatever the workbooks hold."""
+    text = str(text)
+    return _normalise(text) if len(text) <= 100 else _NOT_ALPHANUMERIC.sub("", text.casefold())
 
 
 @functools.lru_cache(maxsize=4096)
