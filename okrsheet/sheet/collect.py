@@ -143,7 +143,7 @@ def collect(team_quarter: TeamQuarter, replies: list[Reply], week: int,
         for row in reply.rows:
             kr = (by_id.get(row.id.casefold()) if row.id
                   else by_title.get(str(row.title or "").strip().casefold()))
-            where = f"{_name(reply.file)} {SHEET}!{reply.columns.get('ID', 'A')}{row.row}"
+            where = f"{_name(reply.file)} {SHEET}!{reply.columns.get(ID, 'A')}{row.row}"
             if kr is None:
                 problems.append(f"{where}: key result {row.id or '(no id)'} "
                                 f"\"{row.title or ''}\" is not in the team workbook any more; "
@@ -272,7 +272,7 @@ def _value_problem(kr: KeyResult, row: ReplyRow, reply: Reply) -> str | None:
     confidence = row.confidence
     if confidence is not None and not (isinstance(confidence, str)
                                        and confidence.strip().casefold() in scoring.CONFIDENCES):
-        cell = f"{name} {SHEET}!{reply.columns.get('Confidence', 'J')}{row.row}"
+        cell = f"{name} {SHEET}!{reply.columns.get(CONFIDENCE, 'J')}{row.row}"
         return (f"{cell}: {identifier} Confidence is \"{_plain(confidence)}\"; choose high, "
                 "medium or low.")
     return None

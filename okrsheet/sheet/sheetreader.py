@@ -318,7 +318,7 @@ class SheetReader(ObjectivesReader):
             found = entry_problem(kr, key, value, cell, check)
             if found is not None:
                 self._problem(found[0], key, row.index, found[1], found[2])
-        if check == "Lagging":
+        if check == layout.COLUMN_OF["lagging"].header:
             self._problem(ERROR, "lagging", row.index, f"Lagging is {shown(kr.lagging_entry)}; "
                           "pick yes, no or leave it blank.", "BAD-LAGGING")
         for key in ("objective", "type", "lagging"):
@@ -341,8 +341,8 @@ class SheetReader(ObjectivesReader):
             progress = progress_of.get(id(row.kr))
             if progress is None:
                 progress = 0.0  # unassigned: check input
-            self._compare(row.index, "progress", "Progress", self._cached(row, "progress"), progress,
-                          typed_over=typed_over)
+            self._compare(row.index, "progress", layout.COLUMN_OF["progress"].header,
+                          self._cached(row, "progress"), progress, typed_over=typed_over)
         cached = self.objective_cached
         for objective, found in zip(tq.objectives, scores.objectives):
             if id(objective) not in cached:
