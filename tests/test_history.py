@@ -1,6 +1,7 @@
 """okrsheet.quarterend.history and okrsheet.quarterend.history_summary: the store round trip equals the workbook
 summary, re-export is idempotent, an unreadable workbook changes nothing."""
 
+import datetime as dt
 import os
 import random
 import shutil
@@ -13,7 +14,7 @@ from okrsheet.sheet.files import OkrsheetError
 from okrsheet.quarterend.history import export
 from okrsheet.quarterend.calibration import calibrate
 from okrsheet.quarterend.history_summary import calibrate_store, connect, summarise_store
-from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+from okrsheet.domain.model import Action, KeyResult, Objective, TeamQuarter
 from okrsheet.domain.quarter import Quarter
 from okrsheet.quarterend.summary import summarise
 from okrsheet.sheet.writer import write_workbook
@@ -179,7 +180,8 @@ TEAMS = ["New Business", "Account Management", "Sales Development", "Customer Su
 
 def generated(number: int) -> TeamQuarter:
     """A varied team quarter: 1-4 objectives of 1-5 key results of every type, weights,
-    lagging, revised targets, confidence and kind; some teams not started yet."""
+    lagging, revised targets, confidence and kind; some teams not started yet; priority
+    actions, some overdue; some judged mid-quarter (As of in week 6)."""
     rng = random.Random(number)
     period = Quarter(2024 + number // 40, number // 10 % 4 + 1)
     quarter = f"{period.year}-Q{period.number}"
@@ -206,10 +208,15 @@ def generated(number: int) -> TeamQuarter:
                 confidence=rng.choice([None] * 5 + ["high"]),  # sometimes typed over
                 kind=rng.choice([None, "input", "output", "outcome"])))
         objectives.append(Objective(f"Objective {index}", key_results, id=f"O{index + 1}"))
+    green_from = rng.choice([0.7, 0.7, 0.8])
+    as_of = period.end if rng.random() < 0.7 else period.start + dt.timedelta(days=38)
+    actions = [Action(f"Action {n}", key_result=f"O1.{n % 2 + 1}", owner="Sam",
+                      due=period.start + dt.timedelta(days=rng.randint(0, 100)),
+                      done=rng.random() < 0.4) for n in range(rng.randint(0, 4))]
     return TeamQuarter(team=TEAMS[number % 10] + ("  " if number % 7 == 0 else ""),
                        quarter=quarter, objectives=objectives, quarter_start=period.start,
-                       quarter_end=period.end, as_of=period.end,
-                       green_from=rng.choice([0.7, 0.7, 0.8]), orange_from=0.4)
+                       quarter_end=period.end, as_of=as_of,
+                       green_from=green_from, orange_from=0.4, actions=actions)
 
 
 def test_the_store_round_trip_equals_the_workbook_summary_on_200_generated_workbooks(tmp_path):
@@ -219,6 +226,10 @@ def test_the_store_round_trip_equals_the_workbook_summary_on_200_generated_workb
         write_workbook(generated(number), folder / f"team-{number:03}.xlsx")
     workbooks = summarise([folder])
     assert len(workbooks.teams) == 200 and len(workbooks.company) == 20
+    # the check-in rhythm is there to compare: falls, stale key results, overdue actions
+    assert workbooks.teams["confidence_fell"].gt(0).sum() > 20
+    assert workbooks.teams["stale_key_results"].gt(0).sum() > 20
+    assert workbooks.teams["overdue_actions"].gt(0).sum() > 20
     export([folder], tmp_path / "history")
     from_store = summarise_store(tmp_path / "history")
     assert_same_summary(from_store, workbooks)

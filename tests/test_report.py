@@ -277,3 +277,15 @@ def test_summary_workbook_has_the_terminals_change_column_in_points_and_human_he
     assert "Change (pts)" in headers
     assert book["Chart data"].sheet_state == "hidden"
     assert book["Chart data"].cell(3, 2).value is None  # Beta: a gap in the chart, not 0
+
+
+def test_terminal_table_adds_the_check_in_rhythm_only_where_it_fits(summary):
+    from rich.console import Console
+
+    wide = Console(record=True, width=160, color_system=None)
+    report_terminal.print_table(summary, console=wide)
+    narrow = Console(record=True, width=80, color_system=None)
+    report_terminal.print_table(summary, console=narrow)
+    wide_text, narrow_text = wide.export_text(), narrow.export_text()
+    assert "Stale" in wide_text and "Conf." in wide_text and "…" not in wide_text
+    assert "Stale" not in narrow_text and "…" not in narrow_text

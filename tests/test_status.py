@@ -7,8 +7,9 @@ from click.testing import CliRunner
 
 from okrsheet.cli import main
 from okrsheet.domain.model import Action, KeyResult, Objective, TeamQuarter
-from okrsheet.domain.status import (confidence_trend, forecast, is_stale, progress_change,
-                             started_weeks, status_page)
+from okrsheet.domain.status import (confidence_fell, confidence_trend, forecast, is_stale,
+                                    judged_on, progress_change, rhythm, started_weeks,
+                                    status_page)
 from okrsheet.outputs.statuspage import html_page, markdown, text
 from okrsheet.sheet.writer import write_workbook
 
@@ -167,3 +168,51 @@ def test_status_command_writes_each_format_and_never_overwrites_without_force(tm
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 2 and "already exists" in again.output  # a usage error
     assert CliRunner().invoke(main, [*args, "--force"]).exit_code == 0
+
+
+# The check-in rhythm the summary counts (okrsheet.domain.status.rhythm)
+
+
+@pytest.mark.parametrize(("confidences", "fell"), [
+    ({3: "high", 7: "medium"}, True),
+    ({3: "medium", 5: "low", 7: "medium"}, False),  # first and latest equal
+    ({3: "low", 5: "high"}, False),  # rose
+    ({3: " High ", 5: "LOW"}, True),  # as the drop-down's words, case and spaces aside
+    ({3: "high", 5: "unsure", 7: None}, None),  # one on the scale: no trend
+    ({}, None),
+])
+def test_confidence_fell_compares_the_latest_check_in_confidence_with_the_first(confidences, fell):
+    assert confidence_fell(kr(confidences=confidences)) is fell
+
+
+def test_a_confidence_typed_over_is_not_a_check_in_and_does_not_count():
+    assert confidence_fell(kr(confidences={3: "high", 5: "high"}, confidence="low")) is False
+
+
+def test_the_summary_judges_on_the_as_of_else_today_but_not_past_the_quarter_end():
+    quarter = TeamQuarter("Sales", "2027-Q1", quarter_start=START, quarter_end=dt.date(2027, 3, 31))
+    assert judged_on(quarter, today=dt.date(2027, 2, 1)) == dt.date(2027, 2, 1)
+    assert judged_on(quarter, today=dt.date(2027, 6, 1)) == dt.date(2027, 3, 31)
+    quarter.as_of = dt.date(2027, 1, 20)
+    assert judged_on(quarter, today=dt.date(2027, 6, 1)) == dt.date(2027, 1, 20)
+
+
+def test_rhythm_counts_falls_stale_key_results_and_overdue_actions():
+    key_results = [
+        kr(check_ins={3: 10.0}, confidences={3: "high", 5: "low"}),  # fell; stale at week 7
+        kr(check_ins={3: 10.0, 7: 30.0}, confidences={3: "low", 7: "medium"}),  # rose
+        kr(check_ins={}, confidences={3: "medium"}, lagging=True),  # never stale; no trend
+    ]
+    actions = [Action("Call", "O1.1", due=dt.date(2027, 2, 10)),  # overdue on 15 Feb
+               Action("Hire", "O1.2", due=dt.date(2027, 2, 1), done=True),  # done
+               Action("Plan", "O1.1", due=dt.date(2027, 2, 20)),  # not due yet
+               Action("", "O1.1", due=dt.date(2027, 1, 2))]  # no title: not an action
+    quarter = TeamQuarter("Sales", "2027-Q1", [Objective("Grow", key_results)],
+                          quarter_start=START, quarter_end=dt.date(2027, 3, 31),
+                          as_of=dt.date(2027, 2, 15), actions=actions)
+    found = rhythm(quarter)
+    assert (found.confidence_trends, found.confidence_fell) == (2, 1)
+    assert found.share_confidence_fell == 0.5
+    assert (found.stale_key_results, found.overdue_actions) == (1, 1)
+    quarter.as_of = dt.date(2027, 2, 5)  # weeks 3 and 5 started: both have a week-3 value
+    assert (rhythm(quarter).stale_key_results, rhythm(quarter).overdue_actions) == (0, 0)

@@ -17,6 +17,16 @@ HTML. The rules, for a key result at the check-in week ``week`` (the latest one 
   overdue (due before ``as_of``), as the OKRs sheet counts them.
 * **stale**: no value in the last two check-in weeks that have started (lagging key
   results are left out: they are measured at the review).
+
+The quarter-end summary counts three of these per team quarter (:func:`rhythm`), judged on
+the workbook's As of, else today but not past the quarter's end (:func:`judged_on`):
+
+* **confidence fell**: of the key results (of objectives) given a confidence on the
+  high / medium / low scale at two check-ins or more, the share whose latest such
+  confidence is lower than their first (high > medium > low). A Confidence typed over in
+  the OKRs sheet is not a check-in and does not count. None when no key result has two.
+* **stale key results**: key results of objectives that are stale (above) on that day.
+* **overdue actions**: priority actions (Actions sheet) not done and due before that day.
 """
 
 from __future__ import annotations
@@ -31,7 +41,7 @@ from okrsheet.domain.quarter import REVIEW_WEEK, week_start
 
 __all__ = ["Forecast", "KeyResultStatus", "ObjectiveStatus", "StatusPage", "check_in_values",
            "progress_at", "progress_change", "confidence_trend", "forecast", "is_stale",
-           "started_weeks", "status_page"]
+           "started_weeks", "status_page", "Rhythm", "confidence_fell", "judged_on", "rhythm"]
 
 
 @dataclass(frozen=True)
@@ -181,6 +191,54 @@ def is_stale(kr: KeyResult, weeks: list[int]) -> bool:
     if len(last_two) < 2 or kr.lagging:
         return False
     return all(scoring.is_blank(kr.check_ins.get(week)) for week in last_two)
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """A team quarter's check-in rhythm, as the summary shows it (rules in the module docstring)."""
+
+    confidence_trends: int  # key results with a confidence at two check-ins or more
+    confidence_fell: int  # of those, the ones whose latest is lower than their first
+    stale_key_results: int
+    overdue_actions: int
+
+    @property
+    def share_confidence_fell(self) -> float | None:
+        return self.confidence_fell / self.confidence_trends if self.confidence_trends else None
+
+
+def confidence_fell(kr: KeyResult) -> bool | None:
+    """Is the latest confidence given at a check-in lower than the first? None with fewer
+    than two check-ins giving high, medium or low."""
+    given = [_CONFIDENCE_RANK[level] for level in
+             (str(kr.confidences.get(week) or "").strip().casefold() for week in CHECK_IN_COLUMNS)
+             if level in _CONFIDENCE_RANK]
+    return given[-1] < given[0] if len(given) > 1 else None
+
+
+def judged_on(team_quarter: TeamQuarter, today: dt.date | None = None) -> dt.date | None:
+    """The day the summary judges stale key results and overdue actions on: the As of,
+    else ``today`` (default: the date today) as the sheet does, but not past the quarter's end."""
+    if team_quarter.as_of is not None:
+        return team_quarter.as_of
+    day = today or dt.date.today()
+    end = team_quarter.quarter_end
+    return min(day, end) if end is not None else day
+
+
+def rhythm(team_quarter: TeamQuarter) -> Rhythm:
+    """Confidence fell, stale key results and overdue actions of one team quarter."""
+    day = judged_on(team_quarter)
+    weeks = started_weeks(team_quarter.quarter_start, day) if day is not None else []
+    key_results = [kr for objective in team_quarter.objectives for kr in objective.key_results]
+    fell = [confidence_fell(kr) for kr in key_results]
+    overdue = 0 if day is None else sum(
+        1 for action in team_quarter.actions if action.title and action.is_overdue(day))
+    return Rhythm(sum(found is not None for found in fell), sum(found is True for found in fell),
+                  sum(is_stale(kr, weeks) for kr in key_results), overdue)
+
+
+_CONFIDENCE_RANK = {level: rank for rank, level in enumerate(reversed(scoring.CONFIDENCES))}
 
 
 def status_page(team_quarter: TeamQuarter, as_of: dt.date) -> StatusPage:

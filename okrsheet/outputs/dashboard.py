@@ -183,7 +183,11 @@ def _mix_table(teams: list[dict[str, Any]], company: dict[str, Any], latest: str
         return ""
     head = "".join(f"<th>{_text(status.capitalize())}</th>" for status in KR_STATUSES)
     lines = [f"<h2>Key results by status in {_text(latest)}</h2>",
-             f'<table id="mix"><thead><tr><th>Team</th><th>Key results</th>{head}</tr></thead><tbody>']
+             '<p class="legend">Confidence fell: the share of key results whose latest '
+             "check-in confidence is below their first. Stale: no value in the last two "
+             "check-ins. Overdue actions: not done, past their due date.</p>",
+             f'<table id="mix"><thead><tr><th>Team</th><th>Key results</th>{head}'
+             "<th>Confidence fell</th><th>Stale</th><th>Overdue actions</th></tr></thead><tbody>"]
     latest_rows = sorted((row for row in teams if row["quarter"] == latest),
                          key=lambda row: row["team"].casefold())
     for table, key, row in ([("teams", f"{row['team']}|{latest}", row) for row in latest_rows]
@@ -194,10 +198,19 @@ def _mix_table(teams: list[dict[str, Any]], company: dict[str, Any], latest: str
             share = row[column]
             cells.append("<td>" + (_number(f"{table}/{key}/{column}", share, percent(share),
                                            _css(status)) if share else "") + "</td>")
+        cells += _rhythm_cells(key, row) if table == "teams" else ["<td></td>"] * 3
         klass = ' class="company"' if table == "company" else ""
         lines.append(f"<tr{klass}><td>{_text(name)}</td>{''.join(cells)}</tr>")
     lines.append("</tbody></table>")
     return "".join(lines)
+
+
+def _rhythm_cells(key: str, row: dict[str, Any]) -> list[str]:
+    """A team's confidence fell, stale key results and overdue actions, as table cells."""
+    fell = row["confidence_fell"]
+    return [f"<td>{_number(f'teams/{key}/confidence_fell', fell, '-' if fell is None else percent(fell))}</td>",
+            *(f"<td>{_number(f'teams/{key}/{column}', row[column], str(row[column]))}</td>"
+              for column in ("stale_key_results", "overdue_actions"))]
 
 
 def _flags_table(summary: Summary) -> str:

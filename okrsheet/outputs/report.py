@@ -165,6 +165,16 @@ def mix(row: Row | None) -> str:
     return "/".join(str(round((row[share] or 0) * row["key_results"])) for share in SHARE_COLUMNS)
 
 
+def rhythm_cells(row: Row | None) -> list[str]:
+    """A team row's check-in rhythm as texts: ``["25%", "2", "1"]`` (confidence fell, stale
+    key results, overdue actions); blanks for no row, ``-`` when no confidence fell or rose."""
+    if row is None:
+        return ["", "", ""]
+    fell = row["confidence_fell"]
+    return ["-" if fell is None else percent(fell), str(row["stale_key_results"]),
+            str(row["overdue_actions"])]
+
+
 def notes(summary: Summary) -> list[str]:
     found: list[str] = []
     waiting: dict[str, list[str]] = {}
@@ -220,10 +230,16 @@ def red_objectives(summary: Summary) -> list[Row]:
             if row["quarter"] == latest and row["status"] == scoring.RED]
 
 
-def legend() -> str:
-    return ("Scores coloured green from 70%, orange from 40%, red below (or the team's own "
+def legend(rhythm: bool = False) -> str:
+    """What the terminal table's columns mean (``rhythm``: the check-in rhythm's too)."""
+    text = ("Scores coloured green from 70%, orange from 40%, red below (or the team's own "
             "thresholds). Change: latest quarter minus the one before, in points. KRs: key "
             f"results {'/'.join(KR_STATUSES)} in the latest quarter.")
+    if rhythm:
+        text += (" Conf. fell: share of key results whose latest check-in confidence is below "
+                 "their first; stale KRs: no value in the last two check-ins; overdue: "
+                 "actions not done past their due date.")
+    return text
 
 
 # Private API

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from okrsheet.outputs.report import (change_text, grid, headline, legend, mix, notes, percent, records,
-                             red_objectives)
+                             red_objectives, rhythm_cells)
 from okrsheet.quarterend.summary import KR_STATUSES, NOT_STARTED, Row, Summary
 
 if TYPE_CHECKING:
@@ -19,12 +19,16 @@ _RICH_STYLES = {"green": "bold green", "orange": "bold dark_orange", "red": "bol
                 "not updated": "grey50", "lagging": "blue", "check input": "magenta",
                 "not started": "grey50", None: ""}
 
+RHYTHM_HEADERS = ("Conf.\nfell", "Stale\nKRs", "Over-\ndue")
+"""The latest quarter's confidence fell, stale key results and overdue actions."""
+
 # Public API
 
 
 def print_table(summary: Summary, console: Console | None = None, objectives: bool = False) -> None:
     """Print the summary as rich tables (to ``console``, default stdout)."""
     from rich.console import Console
+    from rich.measure import Measurement
     from rich.table import Table
     from rich.text import Text
 
@@ -32,14 +36,8 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
     quarters = summary.quarters[-TERMINAL_QUARTERS:]
     latest = summary.latest_quarter
     by_team = grid(summary)
-    table = Table(title=headline(summary), title_justify="left", caption=legend(),
-                  caption_justify="left")
-    table.add_column("Team", style="bold", no_wrap=True)
-    for quarter in quarters:
-        table.add_column(quarter.replace("-", "\n"), justify="right", no_wrap=True)
-    table.add_column("Change", justify="right", no_wrap=True)
+    company = {row["quarter"]: row for row in records(summary.company)}
     letters = "/".join(status[0] for status in KR_STATUSES)
-    table.add_column(f"KRs\n{letters}", justify="center", no_wrap=True)
 
     def score_cell(row: Row | None) -> Text:
         if row is not None and row["status"] == NOT_STARTED:
@@ -52,16 +50,35 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
         style = "green" if change and change > 0.005 else "red" if change and change < -0.005 else ""
         return Text(change_text(change, ("▲", "▼", "►")).replace(" pts", ""), style=style)
 
-    for team, by_quarter in by_team.items():
-        last = by_quarter.get(latest) if latest is not None else None
-        table.add_row(Text(team), *[score_cell(by_quarter.get(quarter)) for quarter in quarters],
-                      change_cell(last["change"] if last else None), mix(last))
-    company = {row["quarter"]: row for row in records(summary.company)}
-    last = company.get(latest)
-    table.add_section()
-    table.add_row("Company (mean)",
-                  *[score_cell(company.get(quarter)) for quarter in quarters],
-                  change_cell(last["change"] if last else None), mix(last))
+    def build(rhythm: bool) -> Table:
+        """The table; with the latest quarter's check-in rhythm when ``rhythm``."""
+        table = Table(title=headline(summary), title_justify="left", caption=legend(rhythm),
+                      caption_justify="left")
+        table.add_column("Team", style="bold", no_wrap=True)
+        for quarter in quarters:
+            table.add_column(quarter.replace("-", "\n"), justify="right", no_wrap=True)
+        table.add_column("Change", justify="right", no_wrap=True)
+        table.add_column(f"KRs\n{letters}", justify="center", no_wrap=True)
+        for name in RHYTHM_HEADERS if rhythm else ():
+            table.add_column(name, justify="right", no_wrap=True)
+        for team, by_quarter in by_team.items():
+            last = by_quarter.get(latest) if latest is not None else None
+            table.add_row(Text(team),
+                          *[score_cell(by_quarter.get(quarter)) for quarter in quarters],
+                          change_cell(last["change"] if last else None),
+                          mix(last), *(rhythm_cells(last) if rhythm else ()))
+        last = company.get(latest)
+        table.add_section()
+        table.add_row("Company (mean)",
+                      *[score_cell(company.get(quarter)) for quarter in quarters],
+                      change_cell(last["change"] if last else None), mix(last),
+                      *(rhythm_cells(None) if rhythm else ()))
+        return table
+
+    table = build(True)  # the check-in rhythm only where it fits (the other outputs all have it)
+    unbounded = console.options.update_width(10**6)
+    if Measurement.get(console, unbounded, table).maximum > console.width:
+        table = build(False)
     console.print(table)
     red = red_objectives(summary)
     if red:

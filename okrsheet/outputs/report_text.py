@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from okrsheet.sheet.cells import round_half_away
 from okrsheet.outputs.report import (change_text, grid, notes, percent, previous_label, records,
-                             red_objectives)
+                             red_objectives, rhythm_cells)
 from okrsheet.quarterend.summary import KR_STATUSES, NOT_STARTED, Row, Summary
 from okrsheet.domain.text import markdown as markdown_text
 
@@ -32,18 +32,24 @@ def markdown(summary: Summary, objectives: bool = False,
     if now["score"] is not None:
         lines += [f"Key results: {shares}." if shares else "", ""]
     quarters = summary.quarters
-    header = ["Team", *quarters, f"Change {latest}", "Calibration"]
+    header = ["Team", *quarters, f"Change {latest}", "Calibration", "Confidence fell",
+              "Stale KRs", "Overdue actions"]
     lines += ["| " + " | ".join(header) + " |",
-              "|" + "|".join(["---"] + ["---:"] * (len(quarters) + 1) + ["---"]) + "|"]
+              "|" + "|".join(["---"] + ["---:"] * (len(quarters) + 1) + ["---"] + ["---:"] * 3)
+              + "|"]
     for team, by_quarter in grid(summary).items():
         last = (by_quarter.get(latest) if latest is not None else None) or {}
         cells = [_md(team)] + [_md_score(by_quarter.get(quarter)) for quarter in quarters]
         cells += [change_text(last.get("change"), ("↑", "↓", "→")), last.get("calibration") or ""]
+        cells += rhythm_cells(last or None)
         lines.append("| " + " | ".join(cells) + " |")
     cells = ["**Company**"] + [_md_score(company.get(quarter)) for quarter in quarters]
-    cells += [change_text(now["change"], ("↑", "↓", "→")), ""]
+    cells += [change_text(now["change"], ("↑", "↓", "→")), "", *rhythm_cells(None)]
     lines.append("| " + " | ".join(cells) + " |")
-    lines.append("")
+    lines += ["", f"Confidence fell, stale KRs and overdue actions are {latest}'s: the share of "
+              "key results whose latest check-in confidence is below their first, key results "
+              "with no value in the last two check-ins, actions not done past their due date.",
+              ""]
     red = red_objectives(summary)
     if red:
         lines += [f"## Red objectives in {latest}", ""]

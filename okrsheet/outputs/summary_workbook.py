@@ -341,7 +341,7 @@ class _WorkbookWriter:
     def _team_quarters_sheet(self) -> None:
         sheet, f = self.book.add_worksheet(TEAM_QUARTERS_SHEET), self.f
         _print_setup(sheet)
-        percent_columns = {"score", "previous_score", *SHARE_COLUMNS}
+        percent_columns = {"score", "previous_score", "confidence_fell", *SHARE_COLUMNS}
         for index, column in enumerate(TEAM_COLUMNS):
             sheet.write_string(0, index, header_text(column), f["header"])
         sheet.set_row(0, 30)

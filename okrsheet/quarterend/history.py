@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from okrsheet.domain import scoring
+from okrsheet.domain import scoring, status
 from okrsheet.sheet.files import OkrsheetError
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter
 from okrsheet.domain.quarter import Quarter
@@ -67,7 +67,8 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
         ("content_key", "string"), ("started", "bool"), ("level", "string"),
         ("green_from", "float64"),
         ("orange_from", "float64"), ("score", "float64"), ("status", "string"),
-        ("objectives", "int32"), ("key_results", "int32"), ("revised_targets", "int32")),
+        ("objectives", "int32"), ("key_results", "int32"), ("revised_targets", "int32"),
+        ("overdue_actions", "int32")),
     "objectives": _KEY + (
         ("objective_id", "string"), ("number", "int32"), ("title", "string"),
         ("parent", "string"), ("score", "float64"), ("status", "string"), ("key_results", "int32"),
@@ -81,7 +82,7 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
         ("weight", "float64"), ("weight_used", "float64"), ("progress", "float64"),
         ("status", "string"), ("input_check", "string"), ("lagging", "bool"),
         ("revised", "bool"), ("confidence", "string"), ("revision_reason", "string"),
-        ("comment", "string")),
+        ("comment", "string"), ("confidence_fell", "bool"), ("stale", "bool")),
     "check_ins": _KEY + (
         ("key_result_id", "string"), ("week", "int32"), ("week_start", "date32"),
         ("value", "float64"), ("value_text", "string"), ("confidence", "string")),
@@ -184,11 +185,14 @@ def team_quarter_rows(team_quarter: TeamQuarter, source: str, saved: float | Non
             "green_from": team_quarter.green_from, "orange_from": team_quarter.orange_from,
             "score": scores.score, "status": scores.status,
             "objectives": len(team_quarter.objectives), "key_results": len(scores.progress),
-            "revised_targets": scores.revised}],
+            "revised_targets": scores.revised,
+            "overdue_actions": status.rhythm(team_quarter).overdue_actions}],
         "objectives": [], "key_results": [], "check_ins": []}
     from okrsheet.domain.alignment import key_result_ids
 
     kr_ids = key_result_ids(team_quarter)
+    day = status.judged_on(team_quarter)
+    weeks = status.started_weeks(team_quarter.quarter_start, day) if day is not None else []
     for number, (objective, objective_scores) in enumerate(
             zip(team_quarter.objectives, scores.objectives), 1):
         objective_id = str(objective.id) if objective.id not in (None, "") else f"O{number}"
@@ -201,9 +205,10 @@ def team_quarter_rows(team_quarter: TeamQuarter, source: str, saved: float | Non
         for position, kr in enumerate(objective.key_results, 1):
             _add_key_result(tables, key, team_quarter, kr,
                             kr_ids.get(id(kr)) or f"{objective_id}.{position}", objective_id,
-                            position)
+                            position, weeks)
     for position, kr in enumerate(team_quarter.unassigned, 1):
-        _add_key_result(tables, key, team_quarter, kr, kr.id or f"U{position}", None, position)
+        _add_key_result(tables, key, team_quarter, kr, kr.id or f"U{position}", None, position,
+                        weeks)
     return label, tables
 
 
@@ -264,7 +269,7 @@ def _text(value: object) -> str | None:
 
 def _add_key_result(tables: dict[str, list[dict[str, Any]]], key: dict[str, Any],
                     team_quarter: TeamQuarter, kr: KeyResult, kr_id: str,
-                    objective_id: str | None, position: int) -> None:
+                    objective_id: str | None, position: int, weeks: list[int]) -> None:
     check = team_quarter.kr_check(kr)
     progress = 0.0 if check else kr.progress
     current = kr.current_value
@@ -279,7 +284,8 @@ def _add_key_result(tables: dict[str, list[dict[str, Any]]], key: dict[str, Any]
         "weight_used": 0.0 if objective_id is None else kr.weight_used,
         "progress": progress, "status": team_quarter.kr_status(kr), "input_check": check,
         "lagging": bool(kr.lagging), "revised": kr.revised, "confidence": _text(kr.confidence_value),
-        "revision_reason": _text(kr.revision_reason), "comment": _text(kr.comment)})
+        "revision_reason": _text(kr.revision_reason), "comment": _text(kr.comment),
+        "confidence_fell": status.confidence_fell(kr), "stale": status.is_stale(kr, weeks)})
     for week in CHECK_IN_COLUMNS:
         value, confidence = kr.check_ins.get(week), kr.confidences.get(week)
         if (value is None or value == "") and (confidence is None or confidence == ""):

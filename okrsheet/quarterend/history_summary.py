@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from okrsheet.domain import scoring
 from okrsheet.quarterend import summary
 from okrsheet.sheet.files import OkrsheetError
-from okrsheet.quarterend.history import COUNT_COLUMNS, check_store, parquet_glob
+from okrsheet.quarterend.history import COUNT_COLUMNS, SCHEMA, check_store, parquet_glob
 from okrsheet.domain.model import TeamQuarter
 from okrsheet.domain.quarter import Quarter
 
@@ -31,6 +31,8 @@ MEMORY_LIMIT = "1GB"
 """DuckDB spills to disk past this; the summary's own tables are what stays in memory."""
 
 _NOT_STARTED = summary.NOT_STARTED
+_SQL_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "float64": "DOUBLE",
+              "date32": "DATE", "bool": "BOOLEAN"}
 _STATUS_COUNTS = ", ".join(
     f"count(*) FILTER (WHERE status = '{status}')::INTEGER AS {column}"
     for status, column in zip(scoring.KR_STATUSES, COUNT_COLUMNS))
@@ -138,8 +140,12 @@ def connect(store: str | os.PathLike[str], memory_limit: str = MEMORY_LIMIT
     db.execute("SET preserve_insertion_order = false")
     for table in ("team_quarters", "objectives", "key_results", "check_ins"):
         glob = parquet_glob(store, table).replace("'", "''")
-        db.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{glob}', "
-                   "hive_partitioning = true, union_by_name = true)")
+        source = (f"read_parquet('{glob}', hive_partitioning = true, union_by_name = true)")
+        found = {row[0] for row in db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+        # columns added to the schema after a store was written read as blanks
+        missing = "".join(f", NULL::{_SQL_TYPES[kind]} AS {name}" for name, kind in SCHEMA[table]
+                          if name not in found)
+        db.execute(f"CREATE VIEW {table} AS SELECT *{missing} FROM {source}")
     return db
 
 
@@ -168,7 +174,7 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None) -> None:
     _macros(db)
     columns = ("team_quarter_id, source_file, source_id, team, team_key, quarter, quarter_index, "
                "score, status, started, objectives, key_results, revised_targets, saved, "
-               "file_time, green_from, orange_from, level")
+               "file_time, green_from, orange_from, level, overdue_actions")
     # copies are rare: rank only the team quarters that more than one file claims
     db.execute("""
         CREATE TEMP TABLE claims AS
@@ -191,12 +197,18 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None) -> None:
         WHERE copy_rank = 1 AND NOT differ AND (level = 'team' OR level IS NULL)""")
     db.execute(f"""
         CREATE TEMP TABLE by_objective AS
-        SELECT k.source_id, k.objective_id, {_STATUS_COUNTS}
+        SELECT k.source_id, k.objective_id, {_STATUS_COUNTS},
+               count(*) FILTER (WHERE k.confidence_fell)::INTEGER AS confidence_fell,
+               count(k.confidence_fell)::INTEGER AS confidence_trends,
+               count(*) FILTER (WHERE k.stale)::INTEGER AS stale_key_results
         FROM key_results k SEMI JOIN chosen c ON k.source_id = c.source_id
         {_only(wanted, "k")}
         GROUP BY ALL""")
     sums = ", ".join(f"sum({column})::INTEGER AS {column}" for column in COUNT_COLUMNS)
-    db.execute(f"CREATE TEMP TABLE counts AS SELECT source_id, {sums} FROM by_objective "
+    rhythm = ", ".join(  # the key results of objectives only, as the summary counts them
+        f"coalesce(sum({column}) FILTER (WHERE objective_id IS NOT NULL), 0)::INTEGER AS {column}"
+        for column in ("confidence_fell", "confidence_trends", "stale_key_results"))
+    db.execute(f"CREATE TEMP TABLE counts AS SELECT source_id, {sums}, {rhythm} FROM by_objective "
                "GROUP BY source_id")
 
 
@@ -243,6 +255,10 @@ def _team_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pd.Data
                        CASE WHEN c.started THEN c.status ELSE '{_NOT_STARTED}' END AS status,
                        c.objectives, c.key_results, {shares}, c.revised_targets,
                        CASE WHEN p.started THEN p.score END AS previous_score,
+                       CASE WHEN n.confidence_trends > 0
+                            THEN n.confidence_fell / n.confidence_trends END AS confidence_fell,
+                       coalesce(n.stale_key_results, 0)::BIGINT AS stale_key_results,
+                       coalesce(c.overdue_actions, 0)::BIGINT AS overdue_actions,
                        c.quarter_index, c.team_key
                 FROM chosen c
                 JOIN names USING (team_key)

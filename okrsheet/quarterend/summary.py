@@ -32,6 +32,10 @@ Choices, documented once here:
   differ (a copy relabelled with another team's name, say), neither is used: both are
   listed in :attr:`Summary.conflicts` until the wrong one is fixed or ``prefer`` names the
   right one. In :func:`summarise_team_quarters` the copy given later is the later one.
+* **Check-in rhythm.** Each team row has ``confidence_fell`` (the share of key results
+  whose latest confidence given at a check-in is lower than the first, of those given
+  one at two check-ins or more), ``stale_key_results`` and ``overdue_actions``, judged on
+  the workbook's As of, else today but not past the quarter's end (:mod:`okrsheet.domain.status`).
 * **Left out.** A file that cannot be read, or has no Team or a Quarter that can't be
   understood, is left out and listed with its one-line reason in :attr:`Summary.left_out`.
 """
@@ -79,8 +83,11 @@ SHARE_COLUMNS = tuple(f"share_{status_column(status)}" for status in KR_STATUSES
 COUNT_COLUMNS = tuple(status_column(status) for status in KR_STATUSES)
 _COUNTED = tuple(zip(COUNT_COLUMNS, KR_STATUSES))
 
+RHYTHM_COLUMNS = ("confidence_fell", "stale_key_results", "overdue_actions")
+"""The check-in rhythm of a team quarter (:func:`okrsheet.domain.status.rhythm`)."""
 TEAM_COLUMNS = ("team", "quarter", "file", "score", "status", "objectives", "key_results",
-                *SHARE_COLUMNS, "revised_targets", "previous_score", "change", "calibration")
+                *SHARE_COLUMNS, "revised_targets", "previous_score", "change", "calibration",
+                *RHYTHM_COLUMNS)
 COMPANY_COLUMNS = ("quarter", "teams", "not_started", "score", "status", "objectives", "key_results",
                    *SHARE_COLUMNS, "revised_targets", "previous_score", "change")
 OBJECTIVE_COLUMNS = ("team", "quarter", "file", "number", "objective", "score", "status",
@@ -259,7 +266,8 @@ def _read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = 
     from okrsheet.sheet.safety import UnreadableFile
 
     try:
-        reading = read_workbook(path, as_of=as_of, limits=limits, side_sheets=False)
+        reading = read_workbook(path, as_of=as_of, limits=limits, side_sheets=False,
+                                actions=True)
     except UnreadableFile as error:
         return None, None, [], _one_line(error), None
     if reading.team_quarter is None:
@@ -424,8 +432,11 @@ def _score(entry: _Entry) -> float | None:
 
 def _team_row(entry: _Entry, display: dict[str, str],
               scores: dict[tuple[str, str], float | None]) -> Row:
+    from okrsheet.domain.status import rhythm
+
     team_quarter, scored, period = entry.team_quarter, entry.scores(), entry.quarter()
     score = _score(entry)
+    found = rhythm(team_quarter)
     previous = scores.get((entry.team_key, _label(period.previous())))
     return {
         "team": display[entry.team_key],
@@ -440,6 +451,9 @@ def _team_row(entry: _Entry, display: dict[str, str],
         "previous_score": previous,
         "change": _change(score, previous),
         "calibration": _calibration(score, previous),
+        "confidence_fell": found.share_confidence_fell,
+        "stale_key_results": found.stale_key_results,
+        "overdue_actions": found.overdue_actions,
     }
 
 

@@ -33,13 +33,15 @@ __all__ = ["Reading", "read_workbook", "parse_number", "TOLERANCE", "OBJECTIVES"
 
 
 def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
-                  limits: Limits | None = None, side_sheets: bool = True) -> Reading:
+                  limits: Limits | None = None, side_sheets: bool = True,
+                  actions: bool | None = None) -> Reading:
     """Read the OKR workbook at ``path``.
 
     Raises :class:`~okrsheet.sheet.safety.UnreadableFile` for files that can't be read at all;
     anything wrong inside a readable workbook comes back as problems. ``limits`` (default:
     from the environment) bound what the file may unpack to. ``side_sheets=False`` skips the
-    Actions and Parents sheets (the quarter-end summary needs neither).
+    Actions and Parents sheets; ``actions`` reads the Actions sheet or not whatever
+    ``side_sheets`` says (the quarter-end summary counts overdue actions only).
     """
     checked = read_checked(path, limits)
     name = str(path)
@@ -50,11 +52,12 @@ def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
             return Reading(file=name, team_quarter=None, problems=[found], modified=checked.modified)
         reading = SheetReader(name, checked.data, *found).read(as_of)
         reading.modified = checked.modified
-        if not side_sheets or reading.team_quarter is None:
+        if reading.team_quarter is None:
             return reading
-        if layout.PARENTS_SHEET in book.sheet_names:
+        if side_sheets and layout.PARENTS_SHEET in book.sheet_names:
             reading.team_quarter.parent_choices = read_parents(book)
-        if layout.ACTIONS_SHEET in book.sheet_names:
+        wanted = side_sheets if actions is None else actions
+        if wanted and layout.ACTIONS_SHEET in book.sheet_names:
             reading.team_quarter.actions = read_actions(book)
         return reading
     finally:

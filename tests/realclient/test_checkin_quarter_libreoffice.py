@@ -1,6 +1,7 @@
 """A whole quarter through email: ``new``, ``split`` for weeks 3, 5 and 7, owners' replies
 typed in LibreOffice (UNO, on the Check-in sheet), ``collect``, then ``status`` and
-``summary``, every number worked by hand. On the way: a reply for the wrong week, two
+``summary`` (its check-in rhythm too, once the As of is typed and priority actions
+added), every number worked by hand. On the way: a reply for the wrong week, two
 conflicting replies (settled with --prefer) and a late reply (Alex's week 3, collected
 after week 5). Nothing okrsheet reads is ever written to (checked by sha256).
 
@@ -48,6 +49,12 @@ def _reply(source, output, rows, shown=()):
                 edits.append(["set", f"{column}{row}", value])
     return {"input": str(source), "output": str(output), "sheet": "Check-in", "edits": edits,
             "shown": list(shown)}
+
+
+def _action(row, title, key_result, due, done):
+    """UNO edits typing one priority action into row ``row`` of the Actions sheet."""
+    return [["set", f"A{row}", title], ["set", f"B{row}", key_result], ["date", f"D{row}", due],
+            ["set", f"E{row}", done]]
 
 
 def _sha(path):
@@ -126,7 +133,14 @@ def quarter(libreoffice, tmp_path_factory):
     progress_cells = [layout.address("progress", layout.FIRST_ROW + index) for index in range(10)]
     edit_in_libreoffice([{"input": str(folder / "t7.xlsx"), "output": str(folder / "t7-lo.xlsx"),
                           "edits": [["date", layout.AS_OF.value_cell, AS_OF.isoformat()]],
-                          "shown": [score_cell, *progress_cells]}])
+                          "shown": [score_cell, *progress_cells]},
+                         # then three priority actions, one of them overdue at AS_OF
+                         {"input": str(folder / "t7-lo.xlsx"),
+                          "output": str(folder / "t7-actions.xlsx"), "sheet": "Actions",
+                          "edits": [*_action(2, "Call the slipped deals", "O1.2", "2027-02-10", "no"),
+                                    *_action(3, "Hire two SDRs", "O4.1", "2027-02-01", "yes"),
+                                    *_action(4, "Clean the CRM", "O2.3", "2027-02-20", "no")]}])
+    runs["summary as of"] = _run("summary", folder / "t7-actions.xlsx", "--format", "json")
     return {"folder": folder, "runs": runs, "sealed": sealed, "week5": week5}
 
 
@@ -261,6 +275,23 @@ def test_summary_agrees_with_the_hand_worked_quarter(quarter):
     assert team["score"] == pytest.approx(0.450277, abs=1e-6)  # as worked by hand above
     # green: O3.2; orange (40-70%): O1.1, O1.2, O1.3, O2.1, O3.1; red: O2.2, O2.3, O4.1, O4.2
     assert (team["share_green"], team["share_orange"], team["share_red"]) == (0.1, 0.5, 0.4)
+
+
+def test_summary_counts_the_check_in_rhythm_at_the_as_of_date(quarter):
+    run = quarter["runs"]["summary as of"]
+    assert run.exit_code == 0, run.output
+    team, = json.loads(run.stdout)["teams"]
+    assert team["score"] == pytest.approx(0.450277, abs=1e-6)  # As of changes no score
+    # Confidences given at two check-ins or more: O1.1 high (week 3) -> medium (week 7),
+    # fell; O3.2 medium (week 3) -> high (week 5), rose. The others gave one at most
+    # (O1.2, O2.3, O4.1 at week 3; O2.2 at week 7). 1 of 2 fell.
+    assert team["confidence_fell"] == 0.5
+    # As of 15 February: weeks 3, 5 and 7 have started; Alex's O4.1 and O4.2 have no value
+    # in weeks 5 and 7 (as the status page says).
+    assert team["stale_key_results"] == 2
+    # "Call the slipped deals" was due 10 February and is not done; "Hire two SDRs" is done;
+    # "Clean the CRM" is due 20 February.
+    assert team["overdue_actions"] == 1
 
 
 def test_libreoffice_recalculates_the_collected_workbook_to_the_same_numbers(quarter):
