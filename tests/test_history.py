@@ -296,3 +296,25 @@ def test_two_differing_workbooks_for_one_team_quarter_conflict_in_the_store_too(
     assert from_store.conflicts[["team", "quarter"]].values.tolist() == [["Alpha", "2026-Q1"]]
     assert from_store.conflicts.loc[0, "files"].count(".xlsx") == 2
     assert_same_summary(from_store, from_workbooks)
+
+
+def test_a_store_exported_before_the_check_in_rhythm_columns_reads_them_as_blank(tmp_path):
+    import pyarrow.parquet as pq
+
+    export([SAMPLES], tmp_path / "history")
+    for table, columns in (("team_quarters", ["overdue_actions"]),
+                           ("key_results", ["confidence_fell", "stale"])):
+        for path in (tmp_path / "history" / table).rglob("*.parquet"):
+            pq.write_table(pq.read_table(path).drop_columns(columns), path)
+    teams = summarise_store(tmp_path / "history").teams
+    assert teams["stale_key_results"].eq(0).all() and teams["overdue_actions"].eq(0).all()
+    assert teams["confidence_fell"].isna().all()
+
+
+def test_the_store_summary_queries_the_objectives_only_when_an_output_asks(tmp_path):
+    export([SAMPLES], tmp_path / "history")
+    result = summarise_store(tmp_path / "history")
+    assert callable(result.__dict__["_arrow_objectives"])  # not queried yet
+    assert result.arrow("teams").num_rows == len(summarise([SAMPLES]).teams)
+    assert len(result.objectives) == len(summarise([SAMPLES]).objectives)
+    assert not callable(result.__dict__["_arrow_objectives"])

@@ -289,3 +289,11 @@ def test_terminal_table_adds_the_check_in_rhythm_only_where_it_fits(summary):
     wide_text, narrow_text = wide.export_text(), narrow.export_text()
     assert "Stale" in wide_text and "Conf." in wide_text and "…" not in wide_text
     assert "Stale" not in narrow_text and "…" not in narrow_text
+
+
+def test_json_past_the_compact_threshold_is_one_line_with_the_same_document(summary, monkeypatch):
+    indented = report.json_text(summary)
+    monkeypatch.setattr(report, "COMPACT_JSON_FROM", len(summary.teams) - 1)
+    compact = report.json_text(summary)
+    assert compact.count("\n") == 1 and indented.count("\n") > len(summary.teams)
+    assert json.loads(compact) == json.loads(indented)

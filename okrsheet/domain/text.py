@@ -76,8 +76,12 @@ def json_text(document: Any, indent: int | None = 2) -> str:
     """Always valid JSON: NaN and infinity as ``null``, other values JSON has no type for as
     their text; the text kept exactly, with the control characters JSON would leave raw
     (DEL, C1, bidi) written as ``\\uXXXX``."""
-    text = json.dumps(finite(document), indent=indent, ensure_ascii=False, allow_nan=False,
-                      default=str)  # a date, an error cell (#DIV/0!): as its text
+    options: dict[str, Any] = {"indent": indent, "ensure_ascii": False, "allow_nan": False,
+                               "default": str}  # a date, an error cell (#DIV/0!): as its text
+    try:  # most documents have no NaN: walk them for one only when json refuses
+        text = json.dumps(document, **options)
+    except ValueError:
+        text = json.dumps(finite(document), **options)
     return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 

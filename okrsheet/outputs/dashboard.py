@@ -65,7 +65,7 @@ def write_dashboard(summary: Summary, path: str | os.PathLike[str], *, force: bo
 def dashboard_html(summary: Summary, calibration: "Calibration | None" = None) -> str:
     """The dashboard as one HTML document (no external resource of any kind)."""
     quarters = summary.quarters
-    teams: list[dict[str, Any]] = records(summary.teams)
+    teams: list[dict[str, Any]] = summary.table_rows("teams")
     company: dict[str, dict[str, Any]] = {str(row["quarter"]): row
                                           for row in records(summary.company)}
     latest = summary.latest_quarter

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+COMPACT_JSON_FROM = 10_000
+"""JSON with more rows than this is written on one line, without indentation: Python's fast
+JSON encoder does not indent (100,000 team rows: about 1 s instead of 9)."""
+
 # Public API: CSV escaping
 
 
@@ -55,13 +59,14 @@ def csv_value(text: str) -> str:
 
 def rows(summary: Summary, objectives: bool = False) -> list[Row]:
     """One dict per team and quarter (or per objective), blanks as None, numbers as Python numbers."""
-    return records(summary.objectives if objectives else summary.teams)
+    return summary.table_rows("objectives" if objectives else "teams")
 
 
 def records(frame: "pd.DataFrame") -> list[Row]:
     """A DataFrame's rows as plain dicts: NaN -> None, numpy numbers -> int/float."""
-    return [{str(key): _plain(value) for key, value in row.items()}  # the columns are text
-            for row in frame.to_dict("records")]
+    from okrsheet.quarterend.summary import _plain_rows
+
+    return _plain_rows(frame)
 
 
 def csv_rows_text(summary: Summary, objectives: bool = False) -> str:
@@ -86,7 +91,8 @@ def json_text(summary: Summary, objectives: bool = False,
     """JSON object: ``teams`` (or ``objectives``) rows, ``company``, ``calibration``,
     ``left_out``, ``duplicates``, ``conflicts`` and ``skipped``; scores as fractions 0..1, blanks as null.
     With ``confidence`` (:mod:`okrsheet.quarterend.calibration`), also ``confidence``: each team's
-    Brier score, the reliability table and the input/output/outcome balance."""
+    Brier score, the reliability table and the input/output/outcome balance. Indented,
+    up to :data:`COMPACT_JSON_FROM` rows; one line past that."""
     key = "objectives" if objectives else "teams"
     document: dict[str, object] = {
         key: rows(summary, objectives),
@@ -106,7 +112,8 @@ def json_text(summary: Summary, objectives: bool = False,
         from okrsheet.quarterend.calibration import calibration_records
 
         document["confidence"] = calibration_records(confidence)
-    return json_document(document) + "\n"
+    large = len(document[key]) > COMPACT_JSON_FROM  # type: ignore[arg-type]
+    return json_document(document, indent=None if large else 2) + "\n"
 
 
 # Public API: text for people
@@ -135,7 +142,7 @@ def change_text(change: float | None, arrows: tuple[str, str, str] = ("â–²", "â–
 def grid(summary: Summary) -> dict[str, dict[str, Row]]:
     """team -> quarter -> team row, teams in name order."""
     grid: dict[str, dict[str, Row]] = {}
-    for row in records(summary.teams):
+    for row in summary.table_rows("teams"):
         grid.setdefault(row["team"], {})[row["quarter"]] = row
     return dict(sorted(grid.items(), key=lambda item: item[0].casefold()))
 
@@ -143,9 +150,10 @@ def grid(summary: Summary) -> dict[str, dict[str, Row]]:
 def headline(summary: Summary) -> str:
     quarters = summary.quarters
     span = quarters[0] if len(quarters) == 1 else f"{quarters[0]} to {quarters[-1]}"
-    teams = summary.teams["team"].nunique()
+    rows = summary.table_rows("teams")
+    teams = len({row["team"] for row in rows})
     return (f"OKR summary: {teams} team{'s' if teams != 1 else ''}, {span} "
-            f"({len(summary.teams)} workbook{'s' if len(summary.teams) != 1 else ''})")
+            f"({len(rows)} workbook{'s' if len(rows) != 1 else ''})")
 
 
 def previous_label(summary: Summary) -> str:
@@ -178,7 +186,7 @@ def rhythm_cells(row: Row | None) -> list[str]:
 def notes(summary: Summary) -> list[str]:
     found: list[str] = []
     waiting: dict[str, list[str]] = {}
-    for row in records(summary.teams):
+    for row in summary.table_rows("teams"):
         if row["status"] == NOT_STARTED:
             waiting.setdefault(str(row["quarter"]), []).append(str(row["team"]))
     for quarter, teams in waiting.items():
@@ -193,7 +201,7 @@ def notes(summary: Summary) -> list[str]:
                else f"{TOO_AMBITIOUS_TO:.0%} or less two quarters running; targets out of reach?")
         found.append(f"{team}: {flag} in {', '.join(quarters)} ({why})")
     latest_quarter = summary.latest_quarter
-    latest = [row for row in records(summary.teams) if row["quarter"] == latest_quarter]
+    latest = [row for row in summary.table_rows("teams") if row["quarter"] == latest_quarter]
     revised = [f"{row['team']} {row['revised_targets']}" for row in latest if row["revised_targets"]]
     if revised:
         found.append(f"Targets revised during {latest_quarter}: {', '.join(revised)}.")
@@ -226,7 +234,7 @@ def conflict_lines(summary: Summary) -> list[str]:
 
 def red_objectives(summary: Summary) -> list[Row]:
     latest = summary.latest_quarter
-    return [row for row in records(summary.objectives)
+    return [row for row in summary.table_rows("objectives")
             if row["quarter"] == latest and row["status"] == scoring.RED]
 
 
@@ -243,16 +251,6 @@ def legend(rhythm: bool = False) -> str:
 
 
 # Private API
-
-
-def _plain(value: object) -> Any:
-    if value is None:
-        return None
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def _csv_cell(value: object) -> object:

@@ -92,7 +92,7 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
         detail = Table(title="Objectives", title_justify="left")
         for name in ("Team", "Quarter", "Objective", "Score", "Key results"):
             detail.add_column(name, justify="right" if name in ("Score", "Key results") else "left")
-        for row in records(summary.objectives):
+        for row in summary.table_rows("objectives"):
             detail.add_row(Text(row["team"]), row["quarter"], Text(row["objective"]),
                            Text(f"{percent(row['score'])} {row['status'] or ''}".strip(),
                                 style=_RICH_STYLES[row["status"]]),

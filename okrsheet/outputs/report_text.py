@@ -62,7 +62,7 @@ def markdown(summary: Summary, objectives: bool = False,
     if objectives:
         lines += ["## Objectives", "", "| Team | Quarter | Objective | Score | Status |",
                   "|---|---|---|---:|---|"]
-        for row in records(summary.objectives):
+        for row in summary.table_rows("objectives"):
             lines.append(f"| {_md(row['team'])} | {row['quarter']} | {_md(row['objective'])} | "
                          f"{percent(row['score'])} | {row['status'] or ''} |")
         lines.append("")

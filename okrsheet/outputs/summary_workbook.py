@@ -289,9 +289,9 @@ class _WorkbookWriter:
         for index, header in enumerate(headers):
             sheet.write_string(2, index, header, f["header"])
         sheet.set_row(2, 30)
-        teams = {row["team"]: row for row in records(self.summary.teams)
+        teams = {row["team"]: row for row in self.summary.table_rows("teams")
                  if row["quarter"] == quarter}
-        objectives = [row for row in records(self.summary.objectives) if row["quarter"] == quarter]
+        objectives = [row for row in self.summary.table_rows("objectives") if row["quarter"] == quarter]
         row = 3
         for team in sorted(teams, key=str.casefold):
             entry = teams[team]
@@ -345,7 +345,7 @@ class _WorkbookWriter:
         for index, column in enumerate(TEAM_COLUMNS):
             sheet.write_string(0, index, header_text(column), f["header"])
         sheet.set_row(0, 30)
-        for offset, row in enumerate(records(self.summary.teams), 1):
+        for offset, row in enumerate(self.summary.table_rows("teams"), 1):
             for index, column in enumerate(TEAM_COLUMNS):
                 value = row[column]
                 if value is None:
@@ -385,7 +385,7 @@ class _WorkbookWriter:
 
         summary = self.summary
         block("Files used", ("Team", "Quarter", "File"),
-              [(row_["team"], row_["quarter"], row_["file"]) for row_ in records(summary.teams)])
+              [(row_["team"], row_["quarter"], row_["file"]) for row_ in summary.table_rows("teams")])
         block("Files left out", ("File", "Reason"),
               [(row_["file"], row_["reason"]) for row_ in records(summary.left_out)])
         block("Older copies (another file holds a later copy of the same team quarter)",

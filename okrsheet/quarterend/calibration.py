@@ -84,7 +84,7 @@ def calibrate(summary: "Summary") -> Calibration:
     counts: dict[tuple[str, str, str, bool], int] = {}
     kinds: dict[tuple[str, str], int] = {}
     teams = [tq for tq in summary.team_quarters if tq.level == "team"]  # the tables' rows
-    for team_quarter, row in zip(teams, summary.teams.to_dict("records")):
+    for team_quarter, row in zip(teams, summary.table_rows("teams")):
         team, quarter = row["team"], row["quarter"]
         for objective in team_quarter.objectives:
             for kr in objective.key_results:
@@ -104,7 +104,7 @@ def calibrate(summary: "Summary") -> Calibration:
 def calibration_from_counts(counts: Iterable[Count], kinds: Iterable[tuple[str, str, int]],
                             summary: "Summary") -> Calibration:
     """The tables from forecast counts and kind counts (``(quarter, kind, key results)``);
-    team and quarter order and the flags come from ``summary.teams``."""
+    team and quarter order and the flags come from the summary's teams."""
     import pandas as pd
 
     by_team_quarter: dict[tuple[str, str], list[tuple[float, bool, int]]] = {}
@@ -116,10 +116,8 @@ def calibration_from_counts(counts: Iterable[Count], kinds: Iterable[tuple[str, 
         levels[level][1] += count if reached else 0
     forecasts: list[dict[str, Any]] = []
     per_team: dict[str, list[tuple[str, list[tuple[float, bool, int]]]]] = {}
-    flags = summary.teams["calibration"].astype(object).where(summary.teams["calibration"].notna(),
-                                                              None)
-    for team, quarter, flag in zip(summary.teams["team"].tolist(),
-                                   summary.teams["quarter"].tolist(), flags.tolist()):
+    for team, quarter, flag in ((row["team"], row["quarter"], row["calibration"])
+                                for row in summary.table_rows("teams")):
         found = by_team_quarter.get((team, quarter))
         if not found:
             continue

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
@@ -24,6 +25,7 @@ from okrsheet.domain.quarter import Quarter
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
+    import pyarrow as pa
 
     from okrsheet.quarterend.calibration import Calibration
 
@@ -31,6 +33,8 @@ MEMORY_LIMIT = "1GB"
 """DuckDB spills to disk past this; the summary's own tables are what stays in memory."""
 
 _NOT_STARTED = summary.NOT_STARTED
+_ADDED = {"team_quarters": ("overdue_actions",), "key_results": ("confidence_fell", "stale")}
+"""Columns added to the store's schema after its first release (a store may lack them)."""
 _SQL_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "float64": "DOUBLE",
               "date32": "DATE", "bool": "BOOLEAN"}
 _STATUS_COUNTS = ", ".join(
@@ -42,7 +46,7 @@ _STATUS_COUNTS = ", ".join(
 
 
 def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None = None, *,
-                    memory_limit: str = MEMORY_LIMIT) -> summary.Summary:
+                    memory_limit: str = MEMORY_LIMIT) -> "StoreSummary":
     """The summary of every team quarter in the history ``store``.
 
     ``quarter`` keeps only that quarter's rows (changes still compare with the quarter
@@ -52,20 +56,34 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
     wanted = None
     if quarter is not None:
         wanted = quarter.label if isinstance(quarter, Quarter) else Quarter.parse(quarter).label
-    with _reading(store), connect(store, memory_limit) as db:
-        _choose(db, wanted)
-        company = _company_rows(db)
-        if wanted is not None and wanted not in [row["quarter"] for row in company]:
-            found = ", ".join(row["quarter"] for row in company) or "none"
-            raise OkrsheetError(f"no team quarter in the history is for {wanted}; "
-                                f"quarters found: {found}.")
-        teams = _team_frame(db, wanted)
-        objectives = _objective_frame(db, wanted)
-        duplicates, conflicts = _copies(db)
-        shells = _shells(db, wanted)
+    with _reading(store):
+        db = connect(store, memory_limit)
+    try:
+        with _reading(store):
+            _choose(db, wanted)
+            company = _company_rows(db)
+            if wanted is not None and wanted not in [row["quarter"] for row in company]:
+                found = ", ".join(row["quarter"] for row in company) or "none"
+                raise OkrsheetError(f"no team quarter in the history is for {wanted}; "
+                                    f"quarters found: {found}.")
+            teams = _team_frame(db, wanted)
+            duplicates, conflicts = _copies(db)
+            shells = _shells(db, wanted)
+    except BaseException:
+        db.close()
+        raise
     if wanted is not None:
         company = [row for row in company if row["quarter"] == wanted]
-    return _summary(teams, company, objectives, duplicates, conflicts, shells)
+
+    def objectives() -> "pa.Table":
+        """The objectives, from the same connection, the first time an output asks."""
+        try:
+            with _reading(store):
+                return _objective_frame(db, wanted)
+        finally:
+            db.close()
+
+    return _summary(teams, company, objectives, duplicates, conflicts, shells, db)
 
 
 def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
@@ -92,7 +110,7 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
         f"'{scoring.GREEN}')::INTEGER AS {level}_{'hit' if hit else 'miss'}"
         for level in levels for hit in (False, True))
     with _reading(store), connect(store, memory_limit) as db:
-        _choose(db, only)
+        _choose(db, only, counts=False)
         raw = db.execute(f"SELECT DISTINCT k.confidence, k.kind FROM key_results k "
                          f"WHERE true {partition}").fetchall()
         confidences = sorted({value for value, _ in raw if value is not None})
@@ -141,10 +159,12 @@ def connect(store: str | os.PathLike[str], memory_limit: str = MEMORY_LIMIT
     for table in ("team_quarters", "objectives", "key_results", "check_ins"):
         glob = parquet_glob(store, table).replace("'", "''")
         source = (f"read_parquet('{glob}', hive_partitioning = true, union_by_name = true)")
-        found = {row[0] for row in db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
-        # columns added to the schema after a store was written read as blanks
-        missing = "".join(f", NULL::{_SQL_TYPES[kind]} AS {name}" for name, kind in SCHEMA[table]
-                          if name not in found)
+        missing = ""
+        if table in _ADDED:  # columns added after a store was written read as blanks
+            found = {row[0] for row in db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+            missing = "".join(f", NULL::{_SQL_TYPES[kind]} AS {name}"
+                              for name, kind in SCHEMA[table] if name in _ADDED[table]
+                              and name not in found)
         db.execute(f"CREATE VIEW {table} AS SELECT *{missing} FROM {source}")
     return db
 
@@ -165,12 +185,13 @@ def _reading(store: str | os.PathLike[str]) -> Iterator[None]:
                             "workbooks again into a new folder.") from None
 
 
-def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None) -> None:
+def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
+            counts: bool = True) -> None:
     """Macros; table ``chosen``: one source per team and quarter, as the summary picks copies
     (the later saved; none when copies differ in objectives or key results), teams' only
-    (company and person workbooks are not in the summary's tables); tables
-    ``by_objective`` and ``counts``: key results by status, per objective and per source,
-    read from the ``wanted`` quarter's partition only when one is given."""
+    (company and person workbooks are not in the summary's tables); with ``counts``, table
+    ``counts`` (:func:`_count`), read from the ``wanted`` quarter's partition only when one
+    is given."""
     _macros(db)
     columns = ("team_quarter_id, source_file, source_id, team, team_key, quarter, quarter_index, "
                "score, status, started, objectives, key_results, revised_targets, saved, "
@@ -195,21 +216,33 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None) -> None:
         UNION ALL
         SELECT {columns} FROM ranked
         WHERE copy_rank = 1 AND NOT differ AND (level = 'team' OR level IS NULL)""")
+    if counts:
+        _count(db, wanted)
+
+
+def _count(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> None:
+    """Table ``counts``: each chosen source's key results by status (all of them) and its
+    check-in rhythm (those of objectives only, as the summary counts them)."""
+    rhythm = "k.objective_id IS NOT NULL"
+    db.execute(f"""
+        CREATE TEMP TABLE counts AS
+        SELECT k.source_id, {_STATUS_COUNTS},
+               count(*) FILTER (WHERE k.confidence_fell AND {rhythm})::INTEGER AS confidence_fell,
+               count(k.confidence_fell) FILTER (WHERE {rhythm})::INTEGER AS confidence_trends,
+               count(*) FILTER (WHERE k.stale AND {rhythm})::INTEGER AS stale_key_results
+        FROM key_results k SEMI JOIN chosen c ON k.source_id = c.source_id
+        {_only(wanted, "k")}
+        GROUP BY k.source_id""")
+
+
+def _count_by_objective(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> None:
+    """Table ``by_objective``: the chosen sources' key results by status, per objective."""
     db.execute(f"""
         CREATE TEMP TABLE by_objective AS
-        SELECT k.source_id, k.objective_id, {_STATUS_COUNTS},
-               count(*) FILTER (WHERE k.confidence_fell)::INTEGER AS confidence_fell,
-               count(k.confidence_fell)::INTEGER AS confidence_trends,
-               count(*) FILTER (WHERE k.stale)::INTEGER AS stale_key_results
+        SELECT k.source_id, k.objective_id, {_STATUS_COUNTS}
         FROM key_results k SEMI JOIN chosen c ON k.source_id = c.source_id
         {_only(wanted, "k")}
         GROUP BY ALL""")
-    sums = ", ".join(f"sum({column})::INTEGER AS {column}" for column in COUNT_COLUMNS)
-    rhythm = ", ".join(  # the key results of objectives only, as the summary counts them
-        f"coalesce(sum({column}) FILTER (WHERE objective_id IS NOT NULL), 0)::INTEGER AS {column}"
-        for column in ("confidence_fell", "confidence_trends", "stale_key_results"))
-    db.execute(f"CREATE TEMP TABLE counts AS SELECT source_id, {sums}, {rhythm} FROM by_objective "
-               "GROUP BY source_id")
 
 
 def _macros(db: "duckdb.DuckDBPyConnection") -> None:
@@ -240,7 +273,7 @@ def _only(wanted: str | None, alias: str = "c") -> str:
     return f"WHERE {alias}.quarter = '{wanted}'"  # a Quarter label: digits, '-' and 'Q'
 
 
-def _team_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pd.DataFrame":
+def _team_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pa.Table":
     """The summary's ``teams`` table, every rule applied in SQL."""
     total = " + ".join(f"coalesce(n.{column}, 0)" for column in COUNT_COLUMNS)
     shares = ", ".join(
@@ -270,10 +303,11 @@ def _team_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pd.Data
                flag(score, previous_score) AS calibration
         FROM rows c {_only(wanted)}
         ORDER BY quarter_index, team_key""")
-    return frame[list(summary.TEAM_COLUMNS)]
+    return frame.select(list(summary.TEAM_COLUMNS))
 
 
-def _objective_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pd.DataFrame":
+def _objective_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pa.Table":
+    _count_by_objective(db, wanted)
     counts = ", ".join(f"coalesce(n.{column}, 0)::BIGINT AS {column}" for column in COUNT_COLUMNS)
     frame = _frame(db, f"""
         WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
@@ -289,7 +323,7 @@ def _objective_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pd
         LEFT JOIN by_objective n USING (source_id, objective_id)
         {_only(wanted, "o")}
         ORDER BY c.quarter_index, c.team_key, o.number""")
-    return frame[list(summary.OBJECTIVE_COLUMNS)]
+    return frame.select(list(summary.OBJECTIVE_COLUMNS))
 
 
 def _company_rows(db: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
@@ -375,9 +409,9 @@ def _shells(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> list[TeamQua
     return shells
 
 
-def _frame(db: "duckdb.DuckDBPyConnection", sql: str) -> "pd.DataFrame":
-    """A query's result as a DataFrame, through Arrow (half the time and memory of ``.df()``)."""
-    return db.sql(sql).to_arrow_table().to_pandas()
+def _frame(db: "duckdb.DuckDBPyConnection", sql: str) -> "pa.Table":
+    """A query's result as an Arrow table (pandas only when asked for: :class:`StoreSummary`)."""
+    return db.sql(sql).to_arrow_table()
 
 
 def _records(db: "duckdb.DuckDBPyConnection", sql: str) -> list[dict[str, Any]]:
@@ -386,26 +420,58 @@ def _records(db: "duckdb.DuckDBPyConnection", sql: str) -> list[dict[str, Any]]:
     return [dict(zip(names, values)) for values in cursor.fetchall()]
 
 
-def _summary(teams: "pd.DataFrame", company: list[dict[str, Any]], objectives: "pd.DataFrame",
-             duplicates: list[dict[str, Any]], conflicts: list[dict[str, Any]],
-             shells: list[TeamQuarter]) -> summary.Summary:
+def _summary(teams: "pa.Table", company: list[dict[str, Any]],
+             objectives: "Callable[[], pa.Table]", duplicates: list[dict[str, Any]],
+             conflicts: list[dict[str, Any]], shells: list[TeamQuarter],
+             db: "duckdb.DuckDBPyConnection") -> "StoreSummary":
     import pandas as pd
+    import pyarrow.compute as pc
 
     def frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> "pd.DataFrame":
         return pd.DataFrame(rows, columns=list(columns))
 
-    flagged = teams[teams["calibration"].notna()]
-    calibration = pd.DataFrame({
-        "team": flagged["team"], "quarter": flagged["quarter"],
-        "previous_score": flagged["previous_score"], "score": flagged["score"],
-        "calibration": flagged["calibration"],
-        "note": [summary._calibration_note(flag) for flag in flagged["calibration"]]},
-        columns=list(summary.CALIBRATION_COLUMNS)).reset_index(drop=True)
-    tables: dict[str, Any] = {
-        "teams": teams, "company": frame(company, summary.COMPANY_COLUMNS),
-        "objectives": objectives, "calibration": calibration,
-        "left_out": frame([], summary.LEFT_OUT_COLUMNS),
-        "duplicates": frame(duplicates, summary.DUPLICATE_COLUMNS),
-    }
-    return summary.Summary(**tables, conflicts=frame(conflicts, summary.CONFLICT_COLUMNS),
-                           team_quarters=shells)
+    flagged = teams.filter(pc.is_valid(teams["calibration"])).select(
+        ["team", "quarter", "previous_score", "score", "calibration"]).to_pylist()
+    calibration = frame([{**row, "note": summary._calibration_note(row["calibration"])}
+                         for row in flagged], summary.CALIBRATION_COLUMNS)
+    result = StoreSummary(  # Arrow tables, and a query, where a DataFrame may also go
+        teams=teams, company=frame(company, summary.COMPANY_COLUMNS),
+        objectives=objectives,  # type: ignore[arg-type]
+        calibration=calibration, left_out=frame([], summary.LEFT_OUT_COLUMNS),
+        duplicates=frame(duplicates, summary.DUPLICATE_COLUMNS),
+        conflicts=frame(conflicts, summary.CONFLICT_COLUMNS), team_quarters=shells)
+    weakref.finalize(result, db.close)  # if no output ever asks for the objectives
+    return result
+
+
+class StoreSummary(summary.Summary):
+    """The :class:`~okrsheet.quarterend.summary.Summary` of a store. Its large tables (one
+    row per team quarter, per objective) stay Arrow tables, as DuckDB gives them: the
+    outputs read their rows from Arrow (:meth:`arrow`); the objectives are queried only
+    when an output first asks for them; ``teams`` and ``objectives`` become pandas
+    DataFrames only when asked for (once)."""
+
+    def arrow(self, name: str) -> "pa.Table | None":
+        table = self.__dict__.get(f"_arrow_{name}")
+        if callable(table):  # not queried yet
+            table = self.__dict__[f"_arrow_{name}"] = table()
+        return table
+
+    def _pandas(self, name: str) -> "pd.DataFrame":
+        made = self.__dict__.get(f"_pandas_{name}")
+        if made is None:
+            table = self.arrow(name)
+            assert table is not None  # one of the two is always set
+            made = self.__dict__[f"_pandas_{name}"] = table.to_pandas()
+        return made
+
+    def _keep(self, name: str, table: Any) -> None:
+        if type(table).__name__ == "DataFrame":  # a DataFrame set by hand: the table now
+            self.__dict__[f"_arrow_{name}"], self.__dict__[f"_pandas_{name}"] = None, table
+        else:  # an Arrow table, or the function that queries it
+            self.__dict__[f"_arrow_{name}"], self.__dict__[f"_pandas_{name}"] = table, None
+
+    teams = property(lambda self: self._pandas("teams"),
+                     lambda self, table: self._keep("teams", table))
+    objectives = property(lambda self: self._pandas("objectives"),
+                          lambda self, table: self._keep("objectives", table))

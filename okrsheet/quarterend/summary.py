@@ -60,6 +60,7 @@ from okrsheet.domain.quarter import Quarter
 if TYPE_CHECKING:
     from okrsheet.domain.alignment import Alignment
     import pandas as pd
+    import pyarrow as pa
 
     from okrsheet.sheet.safety import Limits
 
@@ -140,6 +141,21 @@ class Summary:
         linked = any(tq.level == "company" or any(o.parent for o in tq.objectives)
                      or any(kr.parent for kr in tq.key_results) for tq in self.team_quarters)
         return align(self.team_quarters) if linked else {}
+
+    def arrow(self, name: str) -> "pa.Table | None":
+        """The table ``name`` as an Arrow table when the summary holds it so (a summary from
+        the history store keeps its large tables in Arrow), else None."""
+        return None
+
+    def table_rows(self, name: str) -> list[Row]:
+        """The table ``name`` (``teams``, ``objectives``, ``company``...) as plain rows: blanks
+        None, numbers Python numbers. Made once per table; the outputs share them, read-only."""
+        table = self.arrow(name)
+        source = table if table is not None else getattr(self, name)
+        cache = self.__dict__.setdefault("_rows", {})
+        if name not in cache or cache[name][0] is not source:
+            cache[name] = (source, _plain_rows(source) if table is None else table.to_pylist())
+        return cache[name][1]
 
     @property
     def quarters(self) -> list[str]:
@@ -249,6 +265,30 @@ class _Entry:
         if self.scored is None:
             raise ValueError(f"{self.file}: summarised before it was scored")
         return self.scored
+
+
+def _plain_rows(frame: "pd.DataFrame") -> list[Row]:
+    """A DataFrame's rows as plain dicts: NaN -> None, numpy numbers -> int/float."""
+    import math
+
+    def plain(value: object) -> Any:
+        if value is None:
+            return None
+        if hasattr(value, "item"):  # numpy scalar
+            value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return value
+
+    if len(frame) > 1000:  # through Arrow: NaN -> null, numpy -> Python, in C++ (10x faster)
+        import pyarrow as pa
+
+        try:
+            return pa.Table.from_pandas(frame, preserve_index=False).to_pylist()
+        except (pa.ArrowException, ValueError, TypeError):
+            pass  # mixed types in a column: value by value below
+    return [{str(key): plain(value) for key, value in row.items()}
+            for row in frame.to_dict("records")]
 
 
 def _frame(rows: list, columns: tuple[str, ...]) -> "pd.DataFrame":
