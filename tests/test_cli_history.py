@@ -100,3 +100,11 @@ def test_the_dashboard_from_the_store_shows_the_numbers_of_the_workbooks_dashboa
                 if not found[0].startswith("alignment/")]
 
     assert numbers("store.html") == numbers("books.html") and len(numbers("store.html")) > 50
+
+
+def test_summary_from_a_history_takes_prefer_and_refuses_a_file_it_does_not_hold(tmp_path):
+    run("export", SAMPLES / "2026-Q1", "-o", tmp_path / "history")
+    held = next((SAMPLES / "2026-Q1").glob("*.xlsx")).resolve()
+    assert run("summary", "--from", tmp_path / "history", "--prefer", held).exit_code == 0
+    unknown = run("summary", "--from", tmp_path / "history", "--prefer", tmp_path / "x.xlsx")
+    assert unknown.exit_code == 2 and "no workbook of that name is in the history" in unknown.output

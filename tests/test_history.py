@@ -318,3 +318,22 @@ def test_the_store_summary_queries_the_objectives_only_when_an_output_asks(tmp_p
     assert result.arrow("teams").num_rows == len(summarise([SAMPLES]).teams)
     assert len(result.objectives) == len(summarise([SAMPLES]).objectives)
     assert not callable(result.__dict__["_arrow_objectives"])
+
+
+def test_prefer_settles_a_conflict_in_the_store_as_in_the_workbooks(tmp_path):
+    books = tmp_path / "books"
+    books.mkdir()
+    write_workbook(team_quarter("Alpha", "2026-Q1", [Objective("Grow", [kr("a", 3)])]),
+                   books / "alpha.xlsx")
+    write_workbook(team_quarter("Alpha", "2026-Q1", [Objective("Hire", [kr("b", 8)])]),
+                   books / "beta.xlsx")
+    export([books], tmp_path / "history")
+    from_store = summarise_store(tmp_path / "history", prefer=[books / "beta.xlsx"])
+    from_workbooks = summarise([books], prefer=[str(books / "beta.xlsx")])
+    assert list(from_store.teams["score"]) == list(from_workbooks.teams["score"]) == [0.8]
+    assert from_store.conflicts.empty
+    assert from_store.duplicates[["not_used", "reason"]].values.tolist() == [
+        [str(books / "alpha.xlsx"), "chosen with --prefer"]]
+    assert_same_summary(from_store, from_workbooks)
+    with pytest.raises(OkrsheetError, match="--prefer .*gamma.xlsx: no workbook"):
+        summarise_store(tmp_path / "history", prefer=[books / "gamma.xlsx"])

@@ -92,10 +92,11 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
     if history is not None or not paths:
         if history is None:
             raise click.UsageError("give workbooks or folders, or --from HISTORY.")
-        if paths or prefer:
+        if paths:
             raise click.UsageError("--from HISTORY summarises the store alone; give no "
-                                   "workbooks or --prefer with it.")
-        _summary_from_history(history, output, output_format, quarter, objectives, tree, force)
+                                   "workbooks with it.")
+        _summary_from_history(history, output, output_format, quarter, objectives, tree, force,
+                              prefer)
         return
     search = find(paths)
     files = search.workbooks
@@ -129,13 +130,19 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
 
 
 def _summary_from_history(history, output, output_format, quarter, objectives, tree,
-                          force) -> None:
+                          force, prefer=()) -> None:
     from okrsheet.quarterend.history_summary import calibrate_store, summarise_store
+    from okrsheet.sheet.files import OkrsheetError
 
     if output is not None:
         check_output_option(output, (), force, SUMMARY_OUTPUTS)
-    result = summarise_store(history, quarter)
-    _print_summary(result, calibrate_store(history, result), output, output_format,
+    try:
+        result = summarise_store(history, quarter, prefer=prefer)
+    except OkrsheetError as error:
+        if str(error).startswith("--prefer"):
+            raise click.BadParameter(str(error).split(": ", 1)[1], param_hint="--prefer") from None
+        raise
+    _print_summary(result, calibrate_store(history, result, prefer=prefer), output, output_format,
                    objectives, tree, force)
     if len(result.conflicts):
         raise SystemExit(1)

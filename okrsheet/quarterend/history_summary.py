@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
@@ -46,11 +46,14 @@ _STATUS_COUNTS = ", ".join(
 
 
 def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None = None, *,
-                    memory_limit: str = MEMORY_LIMIT) -> "StoreSummary":
+                    memory_limit: str = MEMORY_LIMIT,
+                    prefer: Iterable[str | os.PathLike[str]] = ()) -> "StoreSummary":
     """The summary of every team quarter in the history ``store``.
 
     ``quarter`` keeps only that quarter's rows (changes still compare with the quarter
-    before), as :func:`okrsheet.quarterend.summary.summarise` does.
+    before), as :func:`okrsheet.quarterend.summary.summarise` does. ``prefer`` names
+    workbooks (as exported) to use where two claim the same team and quarter; each must
+    be in the store (:class:`OkrsheetError` otherwise).
     """
     check_store(store)
     wanted = None
@@ -60,7 +63,7 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
         db = connect(store, memory_limit)
     try:
         with _reading(store):
-            _choose(db, wanted)
+            _choose(db, wanted, prefer=_preferred(db, prefer))
             company = _company_rows(db)
             if wanted is not None and wanted not in [row["quarter"] for row in company]:
                 found = ", ".join(row["quarter"] for row in company) or "none"
@@ -87,7 +90,8 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
 
 
 def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
-                    memory_limit: str = MEMORY_LIMIT) -> "Calibration":
+                    memory_limit: str = MEMORY_LIMIT,
+                    prefer: Iterable[str | os.PathLike[str]] = ()) -> "Calibration":
     """The calibration tables of the store (see :mod:`okrsheet.quarterend.calibration`), for the team
     quarters of ``result`` (the store's summary, perhaps of one quarter).
 
@@ -110,7 +114,7 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
         f"'{scoring.GREEN}')::INTEGER AS {level}_{'hit' if hit else 'miss'}"
         for level in levels for hit in (False, True))
     with _reading(store), connect(store, memory_limit) as db:
-        _choose(db, only, counts=False)
+        _choose(db, only, counts=False, prefer=_preferred(db, prefer))
         raw = db.execute(f"SELECT DISTINCT k.confidence, k.kind FROM key_results k "
                          f"WHERE true {partition}").fetchall()
         confidences = sorted({value for value, _ in raw if value is not None})
@@ -186,9 +190,10 @@ def _reading(store: str | os.PathLike[str]) -> Iterator[None]:
 
 
 def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
-            counts: bool = True) -> None:
+            counts: bool = True, prefer: tuple[str, ...] = ()) -> None:
     """Macros; table ``chosen``: one source per team and quarter, as the summary picks copies
-    (the later saved; none when copies differ in objectives or key results), teams' only
+    (one in ``prefer``, else the later saved; none when copies differ in objectives or key
+    results and none is preferred), teams' only
     (company and person workbooks are not in the summary's tables); with ``counts``, table
     ``counts`` (:func:`_count`), read from the ``wanted`` quarter's partition only when one
     is given."""
@@ -197,16 +202,20 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
                "score, status, started, objectives, key_results, revised_targets, saved, "
                "file_time, green_from, orange_from, level, overdue_actions")
     # copies are rare: rank only the team quarters that more than one file claims
-    db.execute("""
+    quoted = ", ".join("'" + path.replace("'", "''") + "'" for path in prefer)
+    preferred = f"source_file IN ({quoted})" if prefer else "false"
+    db.execute(f"""
         CREATE TEMP TABLE claims AS
         SELECT team_key, quarter, count(*) AS copy_count,
-               min(content_key) <> max(content_key) AS differ
+               min(content_key) <> max(content_key) AS differ,
+               bool_or({preferred}) AS preferred
         FROM team_quarters GROUP BY ALL HAVING count(*) > 1""")
     db.execute(f"""
         CREATE TEMP TABLE ranked AS
-        SELECT {columns}, copy_count, differ,
+        SELECT {columns}, copy_count, differ, preferred,
                row_number() OVER (PARTITION BY team_key, quarter
-                                  ORDER BY saved DESC NULLS LAST, file_time DESC NULLS LAST,
+                                  ORDER BY {preferred} DESC,
+                                           saved DESC NULLS LAST, file_time DESC NULLS LAST,
                                            source_file DESC) AS copy_rank
         FROM team_quarters JOIN claims USING (team_key, quarter)""")
     db.execute(f"""
@@ -215,7 +224,7 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
         WHERE level = 'team' OR level IS NULL
         UNION ALL
         SELECT {columns} FROM ranked
-        WHERE copy_rank = 1 AND NOT differ AND (level = 'team' OR level IS NULL)""")
+        WHERE copy_rank = 1 AND (preferred OR NOT differ) AND (level = 'team' OR level IS NULL)""")
     if counts:
         _count(db, wanted)
 
@@ -243,6 +252,23 @@ def _count_by_objective(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> 
         FROM key_results k SEMI JOIN chosen c ON k.source_id = c.source_id
         {_only(wanted, "k")}
         GROUP BY ALL""")
+
+
+def _preferred(db: "duckdb.DuckDBPyConnection",
+               prefer: Iterable[str | os.PathLike[str]]) -> tuple[str, ...]:
+    """The ``prefer`` paths as the store names its sources (absolute); an
+    :class:`OkrsheetError` for one the store does not hold."""
+    paths = tuple(sorted({os.path.abspath(path) for path in prefer}))
+    if not paths:
+        return ()
+    held = {row[0] for row in db.execute(
+        "SELECT DISTINCT source_file FROM team_quarters WHERE source_file IN "
+        "(SELECT unnest(?::VARCHAR[]))", [list(paths)]).fetchall()}
+    for path in paths:
+        if path not in held:
+            raise OkrsheetError(f"--prefer {path}: no workbook of that name is in the history; "
+                                "give one of the files exported (as okrsheet export read it).")
+    return paths
 
 
 def _macros(db: "duckdb.DuckDBPyConnection") -> None:
@@ -364,7 +390,8 @@ def _company_rows(db: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
 def _copies(db: "duckdb.DuckDBPyConnection") -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The summary's duplicates (older copies not used) and conflicts (copies that differ)."""
     rows = _records(db, """
-        SELECT r.team_quarter_id, r.team, r.quarter, r.source_file, r.copy_rank, r.differ,
+        SELECT r.team_quarter_id, r.team, r.quarter, r.source_file, r.copy_rank,
+               r.differ AND NOT r.preferred AS differ, r.preferred,
                r.saved, u.source_file AS used, u.saved AS used_saved
         FROM ranked r JOIN ranked u
              ON u.team_quarter_id = r.team_quarter_id AND u.copy_rank = 1
@@ -378,7 +405,8 @@ def _copies(db: "duckdb.DuckDBPyConnection") -> tuple[list[dict[str, Any]], list
             duplicates.append({
                 "team": row["team"], "quarter": row["quarter"], "used": row["used"],
                 "not_used": row["source_file"],
-                "reason": "the same objectives and key results; the copy saved later"})
+                "reason": ("chosen with --prefer" if row["preferred"] else
+                           "the same objectives and key results; the copy saved later")})
     conflict_rows = []
     for (team, label), names in files.items():
         conflict_rows.append({
