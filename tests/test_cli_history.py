@@ -36,11 +36,9 @@ def test_summary_from_the_exported_samples_prints_the_json_of_the_samples(tmp_pa
     assert "Exported 26 workbooks to" in exported.output  # 20 teams', 4 company, 2 people
     history = run("summary", "--from", tmp_path / "history", "--format", "json")
     assert history.exit_code == 0
-    # the alignment tree is not rebuilt from the store (yet): every other table is equal
+    # every table equal, the alignment tree (rebuilt from the store) too
     from_workbooks = json.loads(workbooks.stdout)
-    assert "alignment" in from_workbooks and "alignment" not in json.loads(history.stdout)
-    for key in ("alignment", "orphans", "dangling", "unsupported"):
-        from_workbooks.pop(key, None)
+    assert from_workbooks["alignment"] and from_workbooks["orphans"]
     assert without_paths(json.loads(history.stdout)) == without_paths(from_workbooks)
     assert "confidence" in json.loads(history.stdout)  # calibration is part of the JSON
 
@@ -94,12 +92,29 @@ def test_the_dashboard_from_the_store_shows_the_numbers_of_the_workbooks_dashboa
     assert run("summary", "--from", tmp_path / "history", "-o", tmp_path / "store.html").exit_code == 0
     assert run("summary", SAMPLES, "-o", tmp_path / "books.html").exit_code == 0
 
-    def numbers(name):  # every checked number but the alignment tree's (workbooks only)
+    def numbers(name):  # every checked number, the alignment tree's too
         page = (tmp_path / name).read_text()
-        return [found for found in re.findall(r'data-ref="([^"]+)" data-value="([^"]*)"', page)
-                if not found[0].startswith("alignment/")]
+        return re.findall(r'data-ref="([^"]+)" data-value="([^"]*)"', page)
 
     assert numbers("store.html") == numbers("books.html") and len(numbers("store.html")) > 50
+    # 2026-Q4 has a tree: its numbers too
+    run("summary", "--from", tmp_path / "history", "--quarter", "2026-Q4", "-o", tmp_path / "s4.html")
+    run("summary", SAMPLES, "--quarter", "2026-Q4", "-o", tmp_path / "b4.html")
+    assert numbers("s4.html") == numbers("b4.html")
+    assert any(ref.startswith("alignment/") for ref, _ in numbers("s4.html"))
+
+
+def test_summary_from_a_history_prints_the_alignment_tree_of_the_workbooks(tmp_path):
+    run("export", SAMPLES, "-o", tmp_path / "history")
+    tree_csv = run("summary", "--from", tmp_path / "history", "--tree", "--format", "csv")
+    assert "Acme" in tree_csv.output
+    assert tree_csv.output == run("summary", SAMPLES, "--tree", "--format", "csv").output
+    for options in (["--tree"], ["--format", "markdown"], ["--tree", "--quarter", "2026-Q4"]):
+        from_store = run("summary", "--from", tmp_path / "history", *options).output
+        from_workbooks = run("summary", SAMPLES, *options).output
+        tree = from_store[from_store.index("Alignment"):]
+        assert "Acme" in tree, options
+        assert tree == from_workbooks[from_workbooks.index("Alignment"):], options
 
 
 def test_summary_from_a_history_takes_prefer_and_refuses_a_file_it_does_not_hold(tmp_path):

@@ -131,7 +131,8 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
 
 def _summary_from_history(history, output, output_format, quarter, objectives, tree,
                           force, prefer=()) -> None:
-    from okrsheet.quarterend.history_summary import calibrate_store, summarise_store
+    from okrsheet.quarterend.history_calibration import calibrate_store
+    from okrsheet.quarterend.history_summary import summarise_store
     from okrsheet.sheet.files import OkrsheetError
 
     if output is not None:

@@ -248,12 +248,12 @@ def _notes(summary: Summary) -> str:
 
 def _alignment(summary: Summary) -> str:
     """The latest quarter's alignment tree: company objectives and what names them."""
-    from okrsheet.domain.alignment import Node, align
+    from okrsheet.domain.alignment import Node
     from okrsheet.domain.quarter import Quarter, QuarterError
 
     latest = summary.latest_quarter
     tree = None
-    for label, found in align([tq for tq in summary.team_quarters if tq.objectives]).items():
+    for label, found in summary.alignment.items():
         try:
             if Quarter.parse(label).label == latest:
                 tree = found

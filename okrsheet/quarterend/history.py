@@ -72,7 +72,7 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
     "objectives": _KEY + (
         ("objective_id", "string"), ("number", "int32"), ("title", "string"),
         ("parent", "string"), ("score", "float64"), ("status", "string"), ("key_results", "int32"),
-        ("revised_targets", "int32")),
+        ("revised_targets", "int32"), ("row", "int32")),
     "key_results": _KEY + (
         ("key_result_id", "string"), ("objective_id", "string"), ("position", "int32"),
         ("title", "string"), ("parent", "string"), ("owner", "string"), ("type", "string"),
@@ -82,7 +82,7 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
         ("weight", "float64"), ("weight_used", "float64"), ("progress", "float64"),
         ("status", "string"), ("input_check", "string"), ("lagging", "bool"),
         ("revised", "bool"), ("confidence", "string"), ("revision_reason", "string"),
-        ("comment", "string"), ("confidence_fell", "bool"), ("stale", "bool")),
+        ("comment", "string"), ("confidence_fell", "bool"), ("stale", "bool"), ("row", "int32")),
     "check_ins": _KEY + (
         ("key_result_id", "string"), ("week", "int32"), ("week_start", "date32"),
         ("value", "float64"), ("value_text", "string"), ("confidence", "string")),
@@ -201,7 +201,7 @@ def team_quarter_rows(team_quarter: TeamQuarter, source: str, saved: float | Non
             "parent": _text(objective.parent),
             "score": objective_scores.score, "status": objective_scores.status,
             "key_results": len(objective.key_results),
-            "revised_targets": objective_scores.revised})
+            "revised_targets": objective_scores.revised, "row": objective.row})
         for position, kr in enumerate(objective.key_results, 1):
             _add_key_result(tables, key, team_quarter, kr,
                             kr_ids.get(id(kr)) or f"{objective_id}.{position}", objective_id,
@@ -285,7 +285,8 @@ def _add_key_result(tables: dict[str, list[dict[str, Any]]], key: dict[str, Any]
         "progress": progress, "status": team_quarter.kr_status(kr), "input_check": check,
         "lagging": bool(kr.lagging), "revised": kr.revised, "confidence": _text(kr.confidence_value),
         "revision_reason": _text(kr.revision_reason), "comment": _text(kr.comment),
-        "confidence_fell": status.confidence_fell(kr), "stale": status.is_stale(kr, weeks)})
+        "confidence_fell": status.confidence_fell(kr), "stale": status.is_stale(kr, weeks),
+        "row": kr.row})
     for week in CHECK_IN_COLUMNS:
         value, confidence = kr.check_ins.get(week), kr.confidences.get(week)
         if (value is None or value == "") and (confidence is None or confidence == ""):

@@ -10,6 +10,7 @@ flags, status colours) are the summary's own functions, so both summaries agree 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -20,20 +21,23 @@ from okrsheet.quarterend import summary
 from okrsheet.sheet.files import OkrsheetError
 from okrsheet.quarterend.history import COUNT_COLUMNS, SCHEMA, check_store, parquet_glob
 from okrsheet.domain.model import TeamQuarter
+from okrsheet.quarterend.history_alignment import aligned_team_quarters
 from okrsheet.domain.quarter import Quarter
 
 if TYPE_CHECKING:
     import duckdb
+
+    from okrsheet.domain.alignment import Alignment
     import pandas as pd
     import pyarrow as pa
 
-    from okrsheet.quarterend.calibration import Calibration
 
 MEMORY_LIMIT = "1GB"
 """DuckDB spills to disk past this; the summary's own tables are what stays in memory."""
 
 _NOT_STARTED = summary.NOT_STARTED
-_ADDED = {"team_quarters": ("overdue_actions",), "key_results": ("confidence_fell", "stale")}
+_ADDED = {"team_quarters": ("overdue_actions",), "objectives": ("row",),
+          "key_results": ("confidence_fell", "stale", "row")}
 """Columns added to the store's schema after its first release (a store may lack them)."""
 _SQL_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "float64": "DOUBLE",
               "date32": "DATE", "bool": "BOOLEAN"}
@@ -72,6 +76,7 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
             teams = _team_frame(db, wanted)
             duplicates, conflicts = _copies(db)
             shells = _shells(db, wanted)
+            aligned = aligned_team_quarters(db, wanted)
     except BaseException:
         db.close()
         raise
@@ -86,69 +91,9 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
         finally:
             db.close()
 
-    return _summary(teams, company, objectives, duplicates, conflicts, shells, db)
-
-
-def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
-                    memory_limit: str = MEMORY_LIMIT,
-                    prefer: Iterable[str | os.PathLike[str]] = ()) -> "Calibration":
-    """The calibration tables of the store (see :mod:`okrsheet.quarterend.calibration`), for the team
-    quarters of ``result`` (the store's summary, perhaps of one quarter).
-
-    DuckDB counts each team quarter's forecasts by confidence level and result (six counts
-    a row) and the key results by kind per quarter; the confidence and kind entries are
-    read with :mod:`okrsheet.quarterend.calibration`'s own rules (a small table joined in).
-    """
-    import pyarrow as pa
-
-    from okrsheet.quarterend.calibration import (PROBABILITY, calibration_from_counts, confidence_level,
-                                      kind_name)
-
-    check_store(store)
-    wanted = set(result.quarters)
-    only = next(iter(wanted)) if len(wanted) == 1 else None  # read that partition alone
-    partition = "" if only is None else f"AND k.quarter = '{only}'"
-    levels = tuple(PROBABILITY)
-    pivot = ", ".join(
-        f"count(*) FILTER (WHERE m.level = '{level}' AND {'' if hit else 'NOT '}k.status = "
-        f"'{scoring.GREEN}')::INTEGER AS {level}_{'hit' if hit else 'miss'}"
-        for level in levels for hit in (False, True))
-    with _reading(store), connect(store, memory_limit) as db:
-        _choose(db, only, counts=False, prefer=_preferred(db, prefer))
-        raw = db.execute(f"SELECT DISTINCT k.confidence, k.kind FROM key_results k "
-                         f"WHERE true {partition}").fetchall()
-        confidences = sorted({value for value, _ in raw if value is not None})
-        db.register("levels", pa.table({
-            "raw": pa.array(confidences, pa.string()),
-            "level": pa.array([confidence_level(value) for value in confidences], pa.string())}))
-        db.execute("CREATE TEMP TABLE m AS SELECT * FROM levels WHERE level IS NOT NULL")
-        forecasts = _records(db, f"""
-            WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
-                           FROM chosen GROUP BY team_key)
-            SELECT names.display AS team, c.quarter, {pivot}
-            FROM key_results k
-            JOIN m ON m.raw = k.confidence
-            JOIN chosen c USING (source_id)
-            JOIN names ON names.team_key = c.team_key
-            WHERE k.objective_id IS NOT NULL {partition}
-              AND k.status IN ('{scoring.GREEN}', '{scoring.ORANGE}', '{scoring.RED}')
-            GROUP BY ALL""")
-        by_kind = _records(db, f"""
-            SELECT c.quarter, k.kind, count(*)::INTEGER AS key_results
-            FROM key_results k JOIN chosen c USING (source_id)
-            WHERE k.objective_id IS NOT NULL {partition}
-            GROUP BY ALL""")
-    counts = [(row["team"], row["quarter"], level, hit, row[f"{level}_{'hit' if hit else 'miss'}"])
-              for row in forecasts if row["quarter"] in wanted
-              for level in levels for hit in (False, True)
-              if row[f"{level}_{'hit' if hit else 'miss'}"]]
-    kinds: dict[tuple[str, str], int] = {}
-    for row in by_kind:
-        if row["quarter"] in wanted:
-            key = (row["quarter"], kind_name(row["kind"]))
-            kinds[key] = kinds.get(key, 0) + row["key_results"]
-    return calibration_from_counts(counts, [(*key, count) for key, count in kinds.items()],
-                                   result)
+    result = _summary(teams, company, objectives, duplicates, conflicts, shells, db)
+    result.__dict__["_aligned"] = aligned
+    return result
 
 
 def connect(store: str | os.PathLike[str], memory_limit: str = MEMORY_LIMIT
@@ -193,7 +138,7 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
             counts: bool = True, prefer: tuple[str, ...] = ()) -> None:
     """Macros; table ``chosen``: one source per team and quarter, as the summary picks copies
     (one in ``prefer``, else the later saved; none when copies differ in objectives or key
-    results and none is preferred), teams' only
+    results and none is preferred), teams' only; table ``picked``: the same of every level
     (company and person workbooks are not in the summary's tables); with ``counts``, table
     ``counts`` (:func:`_count`), read from the ``wanted`` quarter's partition only when one
     is given."""
@@ -219,12 +164,12 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
                                            source_file DESC) AS copy_rank
         FROM team_quarters JOIN claims USING (team_key, quarter)""")
     db.execute(f"""
-        CREATE TEMP TABLE chosen AS
+        CREATE TEMP TABLE picked AS
         SELECT {columns} FROM team_quarters ANTI JOIN claims USING (team_key, quarter)
-        WHERE level = 'team' OR level IS NULL
         UNION ALL
-        SELECT {columns} FROM ranked
-        WHERE copy_rank = 1 AND (preferred OR NOT differ) AND (level = 'team' OR level IS NULL)""")
+        SELECT {columns} FROM ranked WHERE copy_rank = 1 AND (preferred OR NOT differ)""")
+    db.execute("CREATE TEMP TABLE chosen AS SELECT * FROM picked "
+               "WHERE level = 'team' OR level IS NULL")
     if counts:
         _count(db, wanted)
 
@@ -478,6 +423,15 @@ class StoreSummary(summary.Summary):
     outputs read their rows from Arrow (:meth:`arrow`); the objectives are queried only
     when an output first asks for them; ``teams`` and ``objectives`` become pandas
     DataFrames only when asked for (once)."""
+
+    @functools.cached_property
+    def alignment(self) -> "dict[str, Alignment]":
+        """Each quarter's alignment tree, from the store's objectives and key results
+        (:mod:`okrsheet.quarterend.history_alignment`); empty when nothing is aligned."""
+        from okrsheet.domain.alignment import align
+
+        aligned = self.__dict__.get("_aligned") or []
+        return align(aligned) if aligned else {}
 
     def arrow(self, name: str) -> "pa.Table | None":
         table = self.__dict__.get(f"_arrow_{name}")
