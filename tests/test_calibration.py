@@ -8,10 +8,12 @@ from okrsheet.domain.quarter import Quarter
 from okrsheet.quarterend.summary import summarise_team_quarters
 
 
-def kr(progress_tenths, confidence, kind=None):
-    """An increase KR from 0 to 10 with Current ``progress_tenths``."""
-    return KeyResult(title=f"kr {progress_tenths} {confidence}", type="increase", start=0,
-                     target=10, current=progress_tenths, confidence=confidence, kind=kind)
+def kr(progress_tenths, given, kind=None, **more):
+    """An increase KR from 0 to 10 with Current ``progress_tenths``, the confidence ``given``
+    at the week-3 check-in."""
+    more.setdefault("confidences", {3: given} if given else {})
+    return KeyResult(title=f"kr {progress_tenths} {given}", type="increase", start=0,
+                     target=10, current=progress_tenths, kind=kind, **more)
 
 
 def team_quarter(team, quarter, *krs):
@@ -47,6 +49,21 @@ def test_the_brier_score_and_reliability_of_two_quarters_worked_by_hand():
     assert kinds.loc["2026-Q1", ["share_input", "share_output", "share_outcome",
                                  "share_not_set"]].tolist() == [0.5, 0.25, 0.25, 0.0]
     assert kinds.loc["2026-Q2", "share_not_set"] == 1.0
+
+
+def test_every_check_in_confidence_before_the_review_is_a_forecast():
+    summary = summarise_team_quarters([team_quarter(
+        "Alpha", "2026-Q1",
+        # ended green: high at week 3 (0.8-1)^2 = 0.04 and low at week 7 (0.2-1)^2 = 0.64;
+        # the week-13 "high" is given at the review, when the result is known: not counted
+        kr(9, None, confidences={3: "high", 7: "low", 13: "high"}),
+        # ended red: a typed-over Confidence is not a check-in, so no forecast at all
+        kr(1, None, confidence="high"))])
+    calibration = calibrate(summary)
+    assert calibration.forecasts[["forecasts", "reached"]].values.tolist() == [[2, 2]]
+    assert calibration.forecasts.loc[0, "brier"] == pytest.approx((0.04 + 0.64) / 2)
+    assert calibration.reliability[["confidence", "key_results", "reached"]].values.tolist() == [
+        ["low", 1, 1], ["high", 1, 1]]
 
 
 def test_confidence_levels_and_kinds_are_read_ignoring_case_and_spaces():

@@ -2,11 +2,14 @@
 
 Choices, documented once here:
 
-* **Confidence as a probability.** Each check-in has a Confidence (high, medium or low);
-  the key result's Confidence is the latest one given (or typed over). It is read as the
-  chance the key result ends green: high = 0.8,
-  medium = 0.5, low = 0.2 (:data:`PROBABILITY`). Other entries and blanks are not forecasts.
-* **What counts.** A key result of an objective with a confidence and a result scored
+* **Confidence as a probability.** Every confidence given at a check-in (weeks 3 to 11:
+  high, medium or low) is a forecast of the key result's end, read as the chance it ends
+  green: high = 0.8, medium = 0.5, low = 0.2 (:data:`PROBABILITY`). So a key result given
+  a confidence at four check-ins makes four forecasts, and an early "high" that ended red
+  counts against the team even if the last check-in said "low". A confidence given at the
+  week-13 review (the result is known then) or typed over in the OKRs sheet's Confidence
+  column (not a check-in) is not a forecast; nor are other entries and blanks.
+* **What counts.** A key result of an objective with such a confidence and a result scored
   green, orange or red (not lagging, not updated, not to check). It *reached* when its
   status is green, against the team's own green threshold, as the workbook stands (the
   final result once the week-13 review is typed in).
@@ -28,12 +31,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
+from okrsheet.domain.model import CHECK_IN_COLUMNS
+from okrsheet.domain.quarter import REVIEW_WEEK
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from okrsheet.domain.model import KeyResult
     from okrsheet.quarterend.summary import Summary
 
+FORECAST_WEEKS = tuple(week for week in CHECK_IN_COLUMNS if week < REVIEW_WEEK)
+"""The check-in weeks whose confidence is a forecast (3 to 11; at 13 the result is known)."""
 PROBABILITY = {"high": 0.8, "medium": 0.5, "low": 0.2}
 """Confidence given -> the probability of ending green it stands for."""
 KINDS = (*scoring.KR_KINDS, "not set")
@@ -74,6 +82,13 @@ def confidence_level(value: object) -> str | None:
     return text if text in PROBABILITY else None
 
 
+def forecasts_of(kr: "KeyResult") -> list[str]:
+    """The confidence levels given at the key result's check-ins before the review, in
+    week order: its forecasts."""
+    levels = (confidence_level(kr.confidences.get(week)) for week in FORECAST_WEEKS)
+    return [level for level in levels if level is not None]
+
+
 def kind_name(value: object) -> str:
     text = str(value).strip().casefold() if value is not None else ""
     return text if text in scoring.KR_KINDS else "not set"
@@ -90,12 +105,12 @@ def calibrate(summary: "Summary") -> Calibration:
             for kr in objective.key_results:
                 kind = kind_name(kr.kind)
                 kinds[(quarter, kind)] = kinds.get((quarter, kind), 0) + 1
-                level = confidence_level(kr.confidence_value)
                 status = team_quarter.kr_status(kr)
-                if level is None or status not in SCORED:
+                if status not in SCORED:
                     continue
-                key = (team, quarter, level, status == scoring.GREEN)
-                counts[key] = counts.get(key, 0) + 1
+                for level in forecasts_of(kr):
+                    key = (team, quarter, level, status == scoring.GREEN)
+                    counts[key] = counts.get(key, 0) + 1
     return calibration_from_counts(
         [(*key, count) for key, count in counts.items()],
         [(*key, count) for key, count in kinds.items()], summary)

@@ -27,14 +27,15 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
     """The calibration tables of the store (see :mod:`okrsheet.quarterend.calibration`), for the team
     quarters of ``result`` (the store's summary, perhaps of one quarter).
 
-    DuckDB counts each team quarter's forecasts by confidence level and result (six counts
-    a row) and the key results by kind per quarter; the confidence and kind entries are
+    DuckDB counts each team quarter's forecasts (the check-ins' confidences) by confidence
+    level and result (six counts a row) and the key results by kind per quarter; the confidence and kind entries are
     read with :mod:`okrsheet.quarterend.calibration`'s own rules (a small table joined in).
     """
     import pyarrow as pa
 
-    from okrsheet.quarterend.calibration import (PROBABILITY, calibration_from_counts, confidence_level,
-                                      kind_name)
+    from okrsheet.quarterend.calibration import (FORECAST_WEEKS, PROBABILITY,
+                                                 calibration_from_counts, confidence_level,
+                                                 kind_name)
 
     check_store(store)
     wanted = set(result.quarters)
@@ -47,9 +48,10 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
         for level in levels for hit in (False, True))
     with _reading(store), connect(store, memory_limit) as db:
         _choose(db, only, counts=False, prefer=_preferred(db, prefer))
-        raw = db.execute(f"SELECT DISTINCT k.confidence, k.kind FROM key_results k "
-                         f"WHERE true {partition}").fetchall()
-        confidences = sorted({value for value, _ in raw if value is not None})
+        weeks = ", ".join(str(week) for week in FORECAST_WEEKS)
+        raw = db.execute(f"SELECT DISTINCT k.confidence FROM check_ins k "
+                         f"WHERE k.week IN ({weeks}) {partition}").fetchall()
+        confidences = sorted({value for value, in raw if value is not None})
         db.register("levels", pa.table({
             "raw": pa.array(confidences, pa.string()),
             "level": pa.array([confidence_level(value) for value in confidences], pa.string())}))
@@ -58,11 +60,13 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
             WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
                            FROM chosen GROUP BY team_key)
             SELECT names.display AS team, c.quarter, {pivot}
-            FROM key_results k
-            JOIN m ON m.raw = k.confidence
-            JOIN chosen c USING (source_id)
+            FROM check_ins f
+            JOIN m ON m.raw = f.confidence
+            JOIN key_results k USING (source_id, key_result_id)
+            JOIN chosen c ON c.source_id = k.source_id
             JOIN names ON names.team_key = c.team_key
-            WHERE k.objective_id IS NOT NULL {partition}
+            WHERE k.objective_id IS NOT NULL AND f.week IN ({weeks}) {partition}
+              {partition.replace("k.quarter", "f.quarter")}
               AND k.status IN ('{scoring.GREEN}', '{scoring.ORANGE}', '{scoring.RED}')
             GROUP BY ALL""")
         by_kind = _records(db, f"""
