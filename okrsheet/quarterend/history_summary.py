@@ -149,23 +149,24 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
     # copies are rare: rank only the team quarters that more than one file claims
     quoted = ", ".join("'" + path.replace("'", "''") + "'" for path in prefer)
     preferred = f"source_file IN ({quoted})" if prefer else "false"
+    db.execute(f"CREATE TEMP TABLE read AS SELECT {columns}, content_key FROM team_quarters")
     db.execute(f"""
         CREATE TEMP TABLE claims AS
-        SELECT team_key, quarter, count(*) AS copy_count,
+        SELECT team_quarter_id, count(*) AS copy_count,
                min(content_key) <> max(content_key) AS differ,
                bool_or({preferred}) AS preferred
-        FROM team_quarters GROUP BY ALL HAVING count(*) > 1""")
+        FROM read GROUP BY team_quarter_id HAVING count(*) > 1""")
     db.execute(f"""
         CREATE TEMP TABLE ranked AS
         SELECT {columns}, copy_count, differ, preferred,
-               row_number() OVER (PARTITION BY team_key, quarter
+               row_number() OVER (PARTITION BY team_quarter_id
                                   ORDER BY {preferred} DESC,
                                            saved DESC NULLS LAST, file_time DESC NULLS LAST,
                                            source_file DESC) AS copy_rank
-        FROM team_quarters JOIN claims USING (team_key, quarter)""")
+        FROM read JOIN claims USING (team_quarter_id)""")
     db.execute(f"""
         CREATE TEMP TABLE picked AS
-        SELECT {columns} FROM team_quarters ANTI JOIN claims USING (team_key, quarter)
+        SELECT {columns} FROM read ANTI JOIN claims USING (team_quarter_id)
         UNION ALL
         SELECT {columns} FROM ranked WHERE copy_rank = 1 AND (preferred OR NOT differ)""")
     db.execute("CREATE TEMP TABLE chosen AS SELECT * FROM picked "
