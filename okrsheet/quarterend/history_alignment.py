@@ -30,9 +30,9 @@ def aligned_team_quarters(db: "duckdb.DuckDBPyConnection",
     linked = {row[0] for row in db.execute(f"""
         SELECT DISTINCT p.quarter FROM picked p WHERE p.level = 'company' {only}
         UNION SELECT DISTINCT p.quarter FROM objectives o JOIN picked p USING (source_id)
-              WHERE o.parent IS NOT NULL {only}
+              WHERE o.parent IS NOT NULL {only} {only.replace("p.", "o.")}
         UNION SELECT DISTINCT p.quarter FROM key_results k JOIN picked p USING (source_id)
-              WHERE k.parent IS NOT NULL {only}""").fetchall()}
+              WHERE k.parent IS NOT NULL {only} {only.replace("p.", "k.")}""").fetchall()}
     if not linked:
         return []
     quarters = [row[0] for row in db.execute(
