@@ -64,9 +64,9 @@ def rows(summary: Summary, objectives: bool = False) -> list[Row]:
 
 def records(frame: "pd.DataFrame") -> list[Row]:
     """A DataFrame's rows as plain dicts: NaN -> None, numpy numbers -> int/float."""
-    from okrsheet.quarterend.summary import _plain_rows
+    from okrsheet.quarterend.summary import plain_rows
 
-    return _plain_rows(frame)
+    return plain_rows(frame)
 
 
 def csv_rows_text(summary: Summary, objectives: bool = False) -> str:

@@ -173,7 +173,7 @@ def calibration_from_counts(counts: Iterable[Count], kinds: Iterable[tuple[str, 
 
 def calibration_records(calibration: Calibration) -> dict[str, list[dict[str, Any]]]:
     """The tables as plain rows for the summary's JSON (NaN as None)."""
-    from okrsheet.outputs.report import records
+    from okrsheet.quarterend.summary import plain_rows as records
 
     return {"teams": records(calibration.teams), "team_quarters": records(calibration.forecasts),
             "reliability": records(calibration.reliability), "kinds": records(calibration.kinds)}

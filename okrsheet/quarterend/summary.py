@@ -154,7 +154,7 @@ class Summary:
         source = table if table is not None else getattr(self, name)
         cache = self.__dict__.setdefault("_rows", {})
         if name not in cache or cache[name][0] is not source:
-            cache[name] = (source, _plain_rows(source) if table is None else table.to_pylist())
+            cache[name] = (source, plain_rows(source) if table is None else table.to_pylist())
         return cache[name][1]
 
     @property
@@ -267,7 +267,7 @@ class _Entry:
         return self.scored
 
 
-def _plain_rows(frame: "pd.DataFrame") -> list[Row]:
+def plain_rows(frame: "pd.DataFrame") -> list[Row]:
     """A DataFrame's rows as plain dicts: NaN -> None, numpy numbers -> int/float."""
     import math
 
