@@ -117,7 +117,7 @@ def export(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
     """
     from okrsheet.sheet.folders import find
     from okrsheet.sheet.saved import is_summary_workbook, saved_time
-    from okrsheet.quarterend.summary import _read_one
+    from okrsheet.quarterend.workbooks import read_one
 
     paths = list(paths)
     search = find(paths)
@@ -130,7 +130,7 @@ def export(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {}  # quarter -> table -> rows
     sources: set[str] = set()
     for path in files:
-        team_quarter, scores, _, reason, file_time = _read_one(path)[:5]
+        team_quarter, scores, _, reason, file_time = read_one(path)[:5]
         if team_quarter is None:
             result.left_out.append((str(path), reason or "it can't be read."))
         else:

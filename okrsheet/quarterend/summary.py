@@ -45,7 +45,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,7 +62,6 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from okrsheet.sheet.safety import Limits
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 
@@ -195,6 +194,7 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
     Quarter must agree with its dates under the fiscal year given (default: calendar
     quarters), so one quarter label never stands for two date ranges.
     """
+    from okrsheet.quarterend.workbooks import read_all
     from okrsheet.sheet.folders import find
     from okrsheet.sheet.saved import is_summary_workbook
 
@@ -211,7 +211,7 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
     skipped += [(str(path), "a summary workbook made by okrsheet summary (an output, not a "
                             "team's workbook).") for path in outputs]
     files = [path for path in files if path not in outputs]
-    for path, result in zip(files, _read_all(files, as_of, workers)):
+    for path, result in zip(files, read_all(files, as_of, workers)):
         team_quarter, scores, found, reason, saved = result
         if team_quarter is None:
             problems.extend(found)
@@ -295,54 +295,6 @@ def _frame(rows: list, columns: tuple[str, ...]) -> "pd.DataFrame":
     import pandas as pd
 
     return pd.DataFrame(rows, columns=list(columns))
-
-
-_Read = tuple[TeamQuarter | None, Scores | None, list[Problem], str | None, float | None]
-
-
-def _read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = None) -> _Read:
-    """``(team quarter or None, its scores, problems, reason left out, modification time)``."""
-    from okrsheet.sheet.legacy import read_okr_file as read_workbook
-    from okrsheet.sheet.safety import UnreadableFile
-
-    try:
-        reading = read_workbook(path, as_of=as_of, limits=limits, side_sheets=False,
-                                actions=True)
-    except UnreadableFile as error:
-        return None, None, [], _one_line(error), None
-    if reading.team_quarter is None:
-        return None, None, reading.problems, _reason(reading.problems), None
-    reading.team_quarter.file = str(path)
-    return reading.team_quarter, reading.scores, reading.problems, None, reading.modified
-
-
-def _read_all(files: list[Path], as_of: dt.date | None, workers: int | None) -> Iterator[_Read]:
-    """Each file's :func:`_read_one`, in order, read in child processes (one per CPU when
-    ``workers`` is None) with a memory limit: a file that crashes the reader is left out with
-    one line, and the others are still read (:mod:`okrsheet.sheet.isolation`)."""
-    from okrsheet.sheet.isolation import read_many
-    from okrsheet.sheet.safety import Limits
-
-    limits = Limits.from_environment()  # once for all files
-    if workers is None:
-        workers = os.cpu_count() or 1
-    for outcome in read_many(_read_one, files, limits, workers=workers, as_of=as_of):
-        if isinstance(outcome, OkrsheetError):
-            yield None, None, [], _one_line(outcome), None
-        else:
-            yield outcome
-
-
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split())
-
-
-def _reason(problems: list[Problem]) -> str:
-    errors = [problem for problem in problems if problem.severity == "error"]
-    chosen = (errors or problems)
-    if not chosen:
-        return "no OKR table found; is this an okrsheet workbook?"
-    return " ".join(chosen[0].message.split())
 
 
 def _team_key(team: str) -> str:
