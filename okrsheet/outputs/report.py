@@ -233,7 +233,15 @@ def conflict_lines(summary: Summary) -> list[str]:
 
 
 def red_objectives(summary: Summary) -> list[Row]:
+    """The latest quarter's red objectives (from Arrow, filtered first, when the summary
+    holds its objectives so: only those rows become Python objects)."""
     latest = summary.latest_quarter
+    table = summary.arrow("objectives")
+    if table is not None:
+        import pyarrow.compute as pc
+
+        return table.filter(pc.and_(pc.equal(table["quarter"], latest or ""),
+                                    pc.equal(table["status"], scoring.RED))).to_pylist()
     return [row for row in summary.table_rows("objectives")
             if row["quarter"] == latest and row["status"] == scoring.RED]
 
