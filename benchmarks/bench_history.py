@@ -124,7 +124,9 @@ def build_store(root: Path, team_quarters: int, seed: int = 17) -> dict[str, int
             "team_key": keys[kr_team][check_in_kr], "source_file": sources[kr_team][check_in_kr],
             "source_id": source_ids[kr_team][check_in_kr],
             "key_result_id": tables["key_results"]["key_result_id"][check_in_kr],
-            "week": check_in_week, "value": (progress * 100)[check_in_kr]}
+            "week": check_in_week, "value": (progress * 100)[check_in_kr],
+            "confidence": rng.choice(np.array(["high", "medium", "low", None], dtype=object),
+                                     len(check_in_kr))}
         for table in TABLES:
             schema = arrow_schema(table)
             length = len(next(value for value in tables[table].values() if value is not None))

@@ -120,37 +120,62 @@ def calibration_from_counts(counts: Iterable[Count], kinds: Iterable[tuple[str, 
                             summary: "Summary") -> Calibration:
     """The tables from forecast counts and kind counts (``(quarter, kind, key results)``);
     team and quarter order and the flags come from the summary's teams."""
+    slots: dict[tuple[str, str], list[int]] = {}
+    for team, quarter, level, reached, count in counts:
+        found = slots.get((team, quarter))
+        if found is None:
+            found = slots[(team, quarter)] = [0] * len(SLOTS)
+        found[SLOTS.index((PROBABILITY[level], reached))] += count
+    return calibration_from_slots(slots, kinds, summary)
+
+
+SLOTS = tuple((probability, reached) for probability in sorted(PROBABILITY.values())
+              for reached in (False, True))
+"""``(probability, reached green)`` in the order forecasts are added up (as sorted)."""
+_SQUARED = tuple((probability - 1.0) ** 2 if reached else probability ** 2
+                 for probability, reached in SLOTS)
+
+
+def calibration_from_slots(slots: dict[tuple[str, str], list[int]],
+                           kinds: Iterable[tuple[str, str, int]], summary: "Summary"
+                           ) -> Calibration:
+    """:func:`calibration_from_counts` with each team quarter's forecasts counted in the
+    :data:`SLOTS` order (``(team, quarter)`` -> six counts)."""
     import pandas as pd
 
-    by_team_quarter: dict[tuple[str, str], list[tuple[float, bool, int]]] = {}
-    levels: dict[str, list[int]] = {level: [0, 0] for level in PROBABILITY}
-    for team, quarter, level, reached, count in counts:
-        by_team_quarter.setdefault((team, quarter), []).append(
-            (PROBABILITY[level], reached, count))
-        levels[level][0] += count
-        levels[level][1] += count if reached else 0
+    by_level = {probability: [0, 0] for probability in PROBABILITY.values()}
+    for counted in slots.values():
+        for slot, count in enumerate(counted):
+            by_level[SLOTS[slot][0]][0] += count
+            by_level[SLOTS[slot][0]][1] += count if slot % 2 else 0
     forecasts: list[dict[str, Any]] = []
-    per_team: dict[str, list[tuple[str, list[tuple[float, bool, int]]]]] = {}
+    per_team: dict[str, list[list[int]]] = {}
     for team, quarter, flag in ((row["team"], row["quarter"], row["calibration"])
                                 for row in summary.table_rows("teams")):
-        found = by_team_quarter.get((team, quarter))
-        if not found:
+        found = slots.get((team, quarter))
+        if not found or not any(found):
             continue
-        total, hits, brier = _brier(found)
+        total = hits = 0
+        squared = 0.0
+        for slot, count in enumerate(found):  # as _brier adds them up, to the last bit
+            if count:
+                total += count
+                hits += count if slot % 2 else 0
+                squared += count * _SQUARED[slot]
         forecasts.append({"team": team, "quarter": quarter, "forecasts": total,
-                          "reached": hits, "brier": brier, "calibration": flag})
-        per_team.setdefault(team, []).append((quarter, found))
+                          "reached": hits, "brier": squared / total, "calibration": flag})
+        per_team.setdefault(team, []).append(found)
     team_rows = []
     for team in sorted(per_team, key=str.casefold):
-        pooled = [item for _, found in per_team[team] for item in found]
+        pooled = [(*SLOTS[slot], count) for found in per_team[team]
+                  for slot, count in enumerate(found) if count]
         total, hits, brier = _brier(pooled)
         team_rows.append({"team": team, "quarters": len(per_team[team]), "forecasts": total,
                           "reached": hits, "brier": brier})
-    reliability = [{"confidence": level, "probability": PROBABILITY[level],
+    names = {probability: level for level, probability in PROBABILITY.items()}
+    reliability = [{"confidence": names[probability], "probability": probability,
                     "key_results": total, "reached": hits, "reached_share": hits / total}
-                   for level, (total, hits) in sorted(levels.items(),
-                                                         key=lambda item: PROBABILITY[item[0]])
-                   if total]
+                   for probability, (total, hits) in sorted(by_level.items()) if total]
     kind_counts: dict[str, dict[str, int]] = {}
     for quarter, kind, count in kinds:
         kind_counts.setdefault(quarter, dict.fromkeys(KINDS, 0))[kind] += count

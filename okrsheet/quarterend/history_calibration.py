@@ -33,8 +33,8 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
     """
     import pyarrow as pa
 
-    from okrsheet.quarterend.calibration import (FORECAST_WEEKS, PROBABILITY,
-                                                 calibration_from_counts, confidence_level,
+    from okrsheet.quarterend.calibration import (FORECAST_WEEKS, PROBABILITY, SLOTS,
+                                                 calibration_from_slots, confidence_level,
                                                  kind_name)
 
     check_store(store)
@@ -74,14 +74,14 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
             FROM key_results k JOIN chosen c USING (source_id)
             WHERE k.objective_id IS NOT NULL {partition}
             GROUP BY ALL""")
-    counts = [(row["team"], row["quarter"], level, hit, row[f"{level}_{'hit' if hit else 'miss'}"])
-              for row in forecasts if row["quarter"] in wanted
-              for level in levels for hit in (False, True)
-              if row[f"{level}_{'hit' if hit else 'miss'}"]]
+    names = {probability: level for level, probability in PROBABILITY.items()}
+    columns = [f"{names[probability]}_{'hit' if hit else 'miss'}" for probability, hit in SLOTS]
+    slots = {(row["team"], row["quarter"]): [row[column] for column in columns]
+             for row in forecasts if row["quarter"] in wanted}
     kinds: dict[tuple[str, str], int] = {}
     for row in by_kind:
         if row["quarter"] in wanted:
             key = (row["quarter"], kind_name(row["kind"]))
             kinds[key] = kinds.get(key, 0) + row["key_results"]
-    return calibration_from_counts(counts, [(*key, count) for key, count in kinds.items()],
-                                   result)
+    return calibration_from_slots(slots, [(*key, count) for key, count in kinds.items()],
+                                  result)
