@@ -359,7 +359,7 @@ def _copies(db: "duckdb.DuckDBPyConnection") -> tuple[list[dict[str, Any]], list
             "team": team, "quarter": label, "files": "; ".join(names),
             "reason": (f"{len(names)} workbooks claim {team} {label} with different objectives "
                        "or key results; neither is used. Fix the Team or Quarter cell of the "
-                       "wrong one and export it again.")})
+                       f"wrong one and export it again, or choose with --prefer {names[0]}.")})
     return duplicates, conflict_rows
 
 
