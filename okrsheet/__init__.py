@@ -70,18 +70,17 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
     from okrsheet.domain.carryover import next_quarter
     from okrsheet.domain.changes import Change, diff
     from okrsheet.domain.checks import check
-    from okrsheet.domain.problems import OkrsheetError
     from okrsheet.domain.merging import MergeConflicts, MergeResult, merge
     from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
-    from okrsheet.domain.problems import Problem
+    from okrsheet.domain.problems import OkrsheetError, Problem
     from okrsheet.domain.quarter import Quarter, QuarterError
     from okrsheet.domain.status import status_page
+    from okrsheet.quarterend.summary import Summary, summarise, summarise_team_quarters
     from okrsheet.sheet.checkin import write_check_ins
     from okrsheet.sheet.collect import collect, read_reply
     from okrsheet.sheet.reader import Reading, read_workbook
     from okrsheet.sheet.reading import check_reading
     from okrsheet.sheet.safety import UnreadableFile
-    from okrsheet.quarterend.summary import Summary, summarise, summarise_team_quarters
     from okrsheet.sheet.templates import starter
     from okrsheet.sheet.writer import write_workbook
 

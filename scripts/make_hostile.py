@@ -27,6 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from hostile_grids import EXPECTED_GRIDS, REFUSED_BY_READER, grid_files  # noqa: E402, F401
+
 CORPUS = HERE.parent / "tests" / "hostile"
 FIXED_TIME = (2027, 1, 4, 0, 0, 0)
 FORMULA_LOOKING = ('=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3",

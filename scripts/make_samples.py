@@ -183,8 +183,7 @@ def _share(kr: KeyResult, share: float) -> object:
 
 
 def _krs_by_id(team: TeamQuarter, ids: tuple[str, ...]) -> list[KeyResult]:
-    from okrsheet.domain.alignment import key_result_ids
-    from okrsheet.domain.alignment import objective_ids
+    from okrsheet.domain.alignment import key_result_ids, objective_ids
 
     given = key_result_ids(team, objective_ids(team.objectives))
     by_id = {given[id(kr)]: kr for kr in team.key_results if id(kr) in given}

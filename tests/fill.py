@@ -13,9 +13,9 @@ import datetime as dt
 import random
 
 from okrsheet.domain import scoring
+from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import date_serial
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
 
 INPUT_KEYS = layout.INPUT_KEYS
 ERRORS = {"=1/0": "#DIV/0!", "=NA()": "#N/A"}

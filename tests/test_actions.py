@@ -6,9 +6,9 @@ import json
 import openpyxl
 from click.testing import CliRunner
 
-from okrsheet.sheet import layout
 from okrsheet.cli import main
 from okrsheet.domain.model import Action
+from okrsheet.sheet import layout
 from okrsheet.sheet.reader import read_workbook
 from okrsheet.sheet.templates import starter
 from okrsheet.sheet.writer import write_workbook

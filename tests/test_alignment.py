@@ -6,10 +6,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from okrsheet.sheet import layout
-from okrsheet.domain.alignment import align, parse_reference
 from okrsheet.cli import main
+from okrsheet.domain.alignment import align, parse_reference
 from okrsheet.domain.model import KeyResult, Objective
+from okrsheet.sheet import layout
 from okrsheet.sheet.reader import read_workbook
 from okrsheet.sheet.templates import starter
 from okrsheet.sheet.writer import write_workbook
@@ -131,7 +131,12 @@ def test_next_quarter_keeps_ids_parents_and_the_parent_drop_down(company, tmp_pa
 
 
 def test_the_tree_in_json_lines_and_check_problems_names_the_dangling_parent_cell(company, tmp_path):
-    from okrsheet.outputs.alignment_report import alignment_data, csv_rows, dangling_problems, tree_lines
+    from okrsheet.outputs.alignment_report import (
+        alignment_data,
+        csv_rows,
+        dangling_problems,
+        tree_lines,
+    )
 
     east = starter("blank", team="East", quarter="2027-Q1")
     east.objectives = [Objective("East goal", [_kr("East KR", 8)], parent="Acme/O1"),

@@ -2,9 +2,9 @@
 
 import pytest
 
-from okrsheet.quarterend.calibration import PROBABILITY, calibrate, confidence_level, kind_name
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
 from okrsheet.domain.quarter import Quarter
+from okrsheet.quarterend.calibration import PROBABILITY, calibrate, confidence_level, kind_name
 from okrsheet.quarterend.summary import summarise_team_quarters
 
 

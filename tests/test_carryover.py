@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from okrsheet.domain.carryover import carry_key_result, next_quarter
 from okrsheet.cli import main
+from okrsheet.domain.carryover import carry_key_result, next_quarter
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
 from okrsheet.domain.quarter import Quarter
 from okrsheet.sheet.reader import read_workbook

@@ -9,10 +9,21 @@ import random
 import pytest
 from click.testing import CliRunner
 
-from okrsheet.domain.changes import (ADDED, CHANGED, CHECK_IN_ADDED, CHECK_IN_CHANGED, CHECK_IN_REMOVED,
-                                     MOVED, REMOVED, RENAMED, Change, diff, format_changes)
-from okrsheet.domain.merging import MergeConflicts, UnknownCopy, merge
 from okrsheet.cli import main
+from okrsheet.domain.changes import (
+    ADDED,
+    CHANGED,
+    CHECK_IN_ADDED,
+    CHECK_IN_CHANGED,
+    CHECK_IN_REMOVED,
+    MOVED,
+    REMOVED,
+    RENAMED,
+    Change,
+    diff,
+    format_changes,
+)
+from okrsheet.domain.merging import MergeConflicts, UnknownCopy, merge
 from okrsheet.domain.model import KeyResult, Objective
 from okrsheet.sheet.reader import read_workbook
 from okrsheet.sheet.templates import starter

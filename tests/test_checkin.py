@@ -6,8 +6,8 @@ import hashlib
 import pytest
 from click.testing import CliRunner
 
-from okrsheet.sheet.checkin import HEADERS, check_in_week, last_value, owner_check_ins
 from okrsheet.cli import main
+from okrsheet.sheet.checkin import HEADERS, check_in_week, last_value, owner_check_ins
 from okrsheet.sheet.reader import read_workbook
 from okrsheet.sheet.templates import starter
 from okrsheet.sheet.writer import write_workbook

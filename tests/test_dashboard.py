@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from okrsheet.outputs.dashboard import dashboard_html, write_dashboard
-from okrsheet.sheet.files import OutputExists
 from okrsheet.quarterend.summary import summarise
+from okrsheet.sheet.files import OutputExists
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

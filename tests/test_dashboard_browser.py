@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from okrsheet.outputs import report
 from okrsheet.domain.alignment import align
-from okrsheet.quarterend.calibration import calibrate
+from okrsheet.outputs import report
 from okrsheet.outputs.dashboard import write_dashboard
+from okrsheet.quarterend.calibration import calibrate
 from okrsheet.quarterend.summary import summarise
 from okrsheet.sheet.writer import write_workbook
 

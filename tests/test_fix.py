@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from okrsheet.sheet import layout
 from okrsheet.cli import main
+from okrsheet.sheet import layout
 from okrsheet.sheet.fix import fix_reading
 from okrsheet.sheet.reader import read_workbook
 from okrsheet.sheet.templates import starter

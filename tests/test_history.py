@@ -10,14 +10,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from okrsheet.sheet.files import OkrsheetError
-from okrsheet.quarterend.history import export
-from okrsheet.quarterend.calibration import calibrate
-from okrsheet.quarterend.history_calibration import calibrate_store
-from okrsheet.quarterend.history_summary import connect, summarise_store
 from okrsheet.domain.model import Action, KeyResult, Objective, TeamQuarter
 from okrsheet.domain.quarter import Quarter
+from okrsheet.quarterend.calibration import calibrate
+from okrsheet.quarterend.history import export
+from okrsheet.quarterend.history_calibration import calibrate_store
+from okrsheet.quarterend.history_summary import connect, summarise_store
 from okrsheet.quarterend.summary import summarise
+from okrsheet.sheet.files import OkrsheetError
 from okrsheet.sheet.writer import write_workbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

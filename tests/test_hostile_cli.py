@@ -24,8 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
 sys.path.insert(0, str(ROOT / "scripts"))
 from hostile_grids import CONTROL_TEXTS, EXPECTED_GRIDS  # noqa: E402
-from make_hostile import (EXPECTED, EXPECTED_LARGE, REFUSED_BY_READER,  # noqa: E402
-                          current_grid_files, large_corpus)
+from make_hostile import (  # noqa: E402
+    EXPECTED,
+    EXPECTED_LARGE,
+    REFUSED_BY_READER,
+    current_grid_files,
+    large_corpus,
+)
 
 MAX_MEGABYTES = 200
 RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from okrsheet.outputs.scorecard import scorecard
+from okrsheet.quarterend.summary import summarise
 from okrsheet.sheet.files import UnreadableFile
 from okrsheet.sheet.isolation import crash_reason, read_many, read_workbook_isolated
-from okrsheet.outputs.scorecard import scorecard
 from okrsheet.sheet.reader import read_workbook
 from okrsheet.sheet.safety import Limits
-from okrsheet.quarterend.summary import summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"

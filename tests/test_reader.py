@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from okrsheet.sheet import layout
-from okrsheet.sheet.reading import check_reading
 from okrsheet.sheet.reader import parse_number, read_workbook
+from okrsheet.sheet.reading import check_reading
 from okrsheet.sheet.safety import UnreadableFile
 from okrsheet.sheet.templates import starter
 from okrsheet.sheet.writer import write_workbook

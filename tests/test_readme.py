@@ -5,7 +5,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-
 from okrsheet.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from okrsheet.outputs import report, report_terminal, report_text, summary_workbook
-from okrsheet.sheet.files import OutputExists
 from okrsheet.quarterend.summary import TEAM_COLUMNS, summarise_team_quarters
+from okrsheet.sheet.files import OutputExists
 from tests.test_summary import hand_made, kr, team_quarter
 
 

@@ -7,9 +7,17 @@ from click.testing import CliRunner
 
 from okrsheet.cli import main
 from okrsheet.domain.model import Action, KeyResult, Objective, TeamQuarter
-from okrsheet.domain.status import (confidence_fell, confidence_trend, forecast, is_stale,
-                                    judged_on, progress_change, rhythm, started_weeks,
-                                    status_page)
+from okrsheet.domain.status import (
+    confidence_fell,
+    confidence_trend,
+    forecast,
+    is_stale,
+    judged_on,
+    progress_change,
+    rhythm,
+    started_weeks,
+    status_page,
+)
 from okrsheet.outputs.statuspage import html_page, markdown, text
 from okrsheet.sheet.writer import write_workbook
 

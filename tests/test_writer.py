@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from okrsheet.sheet import layout
 from okrsheet.domain.model import KeyResult, Objective
+from okrsheet.sheet import layout
 from okrsheet.sheet.templates import TEMPLATES, starter, template_bytes
 from okrsheet.sheet.writer import workbook_bytes, write_workbook
 from tests.portability import portability_problems

@@ -14,10 +14,10 @@ def user_errors(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        from okrsheet.sheet.files import OkrsheetError, OutputExists
         from okrsheet.domain.quarter import QuarterError
-        from okrsheet.sheet.safety import LimitError
         from okrsheet.domain.text import visible
+        from okrsheet.sheet.files import OkrsheetError, OutputExists
+        from okrsheet.sheet.safety import LimitError
 
         try:
             return function(*args, **kwargs)
@@ -47,9 +47,9 @@ def fiscal_year_options(function):
 
 def read_okrs(path: str, strict: bool = True):
     """Read an OKR workbook for next/diff/merge; with ``strict``, refuse one with errors."""
+    from okrsheet.domain.text import visible
     from okrsheet.sheet.files import OkrsheetError
     from okrsheet.sheet.isolation import read_workbook_isolated
-    from okrsheet.domain.text import visible
 
     reading = read_workbook_isolated(path)
     for problem in reading.problems:

@@ -7,7 +7,6 @@ import click
 
 from okrsheet.cli.common import check_output_option, read_okrs, user_errors, week_of
 
-
 CHECK_IN_WEEK_CHOICES = click.Choice(["3", "5", "7", "9", "11", "13"])
 
 
@@ -107,9 +106,9 @@ def collect_command(file, replies, output, week, prefer, force) -> None:
     A reply for another team, quarter or week, an unknown key result or a value that is not
     a number (done / not done for a milestone): one line each, nothing written, exit status 1.
     """
-    from okrsheet.sheet.collect import ReplyProblems, collect, read_reply
     from okrsheet.domain.merging import MergeConflicts, UnknownCopy
     from okrsheet.domain.text import visible
+    from okrsheet.sheet.collect import ReplyProblems, collect, read_reply
     from okrsheet.sheet.writer import write_workbook
 
     check_output_option(output, (file, *replies), force)

@@ -6,7 +6,6 @@ import click
 
 from okrsheet.cli.common import check_output_option, fiscal_year_options, user_errors
 
-
 SUMMARY_OUTPUTS = (".xlsx", ".html")
 """What summary -o writes: the summary workbook, or the dashboard."""
 
@@ -25,8 +24,8 @@ def export_command(paths, history, fiscal_year_start, named_by) -> None:
     reason (exit status 1). Query the store with okrsheet summary --from HISTORY, or with
     DuckDB, Spark or pandas (docs/history.md).
     """
-    from okrsheet.quarterend.history import export
     from okrsheet.domain.text import visible
+    from okrsheet.quarterend.history import export
 
     result = export(paths, history, fiscal_year_start=fiscal_year_start,
                     named_by_start=named_by == "start")
@@ -81,8 +80,8 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
     import sys
 
     from okrsheet.domain.quarter import Quarter, QuarterError
-    from okrsheet.sheet.folders import find
     from okrsheet.quarterend.summary import summarise
+    from okrsheet.sheet.folders import find
 
     if quarter is not None:
         try:
@@ -152,8 +151,8 @@ def _summary_from_history(history, output, output_format, quarter, objectives, t
 def _print_summary(result, calibration, output, output_format, objectives, tree,
                    force) -> None:
     """Print ``result`` as asked and write OUTPUT (an .xlsx workbook or an .html dashboard)."""
-    from okrsheet.outputs import report, report_terminal, report_text, summary_workbook
     from okrsheet.domain.text import shown, visible
+    from okrsheet.outputs import report, report_terminal, report_text, summary_workbook
 
     if output_format == "json":
         click.echo(report.json_text(result, objectives, calibration), nl=False)
@@ -203,10 +202,9 @@ def _check_preferred(prefer, files) -> None:
 
 
 def _no_summary(result):
-    from okrsheet.sheet.files import OkrsheetError
     from okrsheet.domain.text import visible
-
     from okrsheet.outputs import report
+    from okrsheet.sheet.files import OkrsheetError
 
     for row in result.left_out.itertuples():
         click.echo(visible(f"Left out {row.file}: {row.reason}"), err=True)

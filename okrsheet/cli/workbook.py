@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import click
 
-from okrsheet.cli.common import check_output_option, check_quarter_option, fiscal_year_options, read_okrs, user_errors
-
+from okrsheet.cli.common import (
+    check_output_option,
+    check_quarter_option,
+    fiscal_year_options,
+    read_okrs,
+    user_errors,
+)
 
 TEMPLATE_NAMES = ("blank", "sales-team", "customer-success")
 
@@ -34,8 +39,8 @@ def new(output, template, team, quarter, fiscal_year_start, named_by, level, par
     import datetime as dt
 
     from okrsheet.domain.quarter import Quarter
-    from okrsheet.sheet.templates import starter
     from okrsheet.domain.text import visible
+    from okrsheet.sheet.templates import starter
     from okrsheet.sheet.writer import write_workbook
 
     check_output_option(output, force=force)
@@ -68,10 +73,10 @@ def score(file, output_format, as_of) -> None:
 
     Exit status 1 when the workbook has errors (listed with the cell to fix).
     """
-    from okrsheet.sheet.reading import check_reading
-    from okrsheet.sheet.legacy import read_okr_file_isolated as read_workbook_isolated
-    from okrsheet.outputs.scorecard import print_score, score_csv_text, scorecard
     from okrsheet.domain.text import json_text, shown
+    from okrsheet.outputs.scorecard import print_score, score_csv_text, scorecard
+    from okrsheet.sheet.legacy import read_okr_file_isolated as read_workbook_isolated
+    from okrsheet.sheet.reading import check_reading
 
     day = as_of.date() if as_of else None
     reading = read_workbook_isolated(file, as_of=day)
@@ -99,11 +104,11 @@ def check(files, strict, fiscal_year_start, named_by) -> None:
     """
     import datetime as dt
 
-    from okrsheet.sheet.reading import check_reading
+    from okrsheet.domain.text import visible
     from okrsheet.sheet.files import OkrsheetError
     from okrsheet.sheet.legacy import read_okr_file_isolated as read_workbook_isolated
+    from okrsheet.sheet.reading import check_reading
     from okrsheet.sheet.safety import Limits
-    from okrsheet.domain.text import visible
 
     failing = ("error", "warning") if strict else ("error",)
     failed = False
@@ -216,10 +221,10 @@ def status_command(file, as_of, output_format, output, force) -> None:
     import datetime as dt
     import os
 
-    from okrsheet.sheet.files import write_atomic
     from okrsheet.domain.status import status_page
-    from okrsheet.outputs.statuspage import render
     from okrsheet.domain.text import visible
+    from okrsheet.outputs.statuspage import render
+    from okrsheet.sheet.files import write_atomic
 
     if output is not None and os.path.exists(output) and os.path.samefile(output, file):
         raise click.BadParameter("the output is the input file; choose another name.",

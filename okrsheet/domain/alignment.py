@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from okrsheet.sheet import layout
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+from okrsheet.sheet import layout
 
 __all__ = ["reference", "parse_reference", "parent_choices", "key_result_ids", "objective_ids", "kr_ids", "Node",
            "Alignment", "align"]

@@ -22,8 +22,8 @@ import datetime as dt
 from dataclasses import replace
 
 from okrsheet.domain import scoring
-from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.quarter import Quarter, QuarterError, fiscal_year_start_of
 
 # Public API

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Final, TypeGuard
 
 from okrsheet.domain import scoring
-from okrsheet.sheet import layout
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
+from okrsheet.sheet import layout
 
 WORKBOOK_FIELDS = ("team", "quarter", "quarter_start", "quarter_end", "as_of",
                    "green_from", "orange_from")

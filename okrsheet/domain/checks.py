@@ -36,11 +36,10 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 from okrsheet.domain import scoring
-from okrsheet.sheet import layout
 from okrsheet.domain.model import KeyResult, TeamQuarter
 from okrsheet.domain.problems import ERROR, INFO, WARNING, Problem
 from okrsheet.domain.quarter import Quarter, QuarterError
-
+from okrsheet.sheet import layout
 
 MIN_OBJECTIVES, MAX_OBJECTIVES = 3, 5
 MIN_KEY_RESULTS, MAX_KEY_RESULTS = 2, 5

@@ -15,11 +15,26 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from okrsheet.domain.changes import (_ABSENT, _Absent, FIELD_NAMES, KR_FIELDS,
-                              WORKBOOK_FIELDS, Change, Place, _blank, _field, _jsonable, _key,
-                              _Matching, _show, diff, key_result_changes, same_value)
-from okrsheet.domain.problems import OkrsheetError
+from okrsheet.domain.changes import (
+    _ABSENT,
+    FIELD_NAMES,
+    KR_FIELDS,
+    WORKBOOK_FIELDS,
+    Change,
+    Place,
+    _Absent,
+    _blank,
+    _field,
+    _jsonable,
+    _key,
+    _Matching,
+    _show,
+    diff,
+    key_result_changes,
+    same_value,
+)
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
+from okrsheet.domain.problems import OkrsheetError
 
 _Value = TypeVar("_Value")
 _ObjectiveKey = tuple[str, "int | str"]  # ("base", its index) or ("new", its title's key)

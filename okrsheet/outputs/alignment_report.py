@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from okrsheet.sheet import layout
 from okrsheet.domain.alignment import Alignment, Link, Node
-from okrsheet.sheet.cells import percent
 from okrsheet.domain.problems import ERROR, WARNING, Problem
 from okrsheet.domain.scoring import status as colour
 from okrsheet.domain.text import markdown as markdown_text
 from okrsheet.domain.text import visible
+from okrsheet.sheet import layout
+from okrsheet.sheet.cells import percent
 
 # Public API
 
@@ -92,7 +92,7 @@ def write_alignment_sheet(book: Any, trees: dict[str, Alignment], formats: dict[
     sheet = book.add_worksheet("Alignment")
     coloured = {status: book.add_format({"bg_color": fill, "font_color": font, "num_format": "0%"})
                 for status, (fill, font) in layout.STATUS_COLOURS.items()}
-    score = layout.OBJECTIVE_COLUMNS[layout.OBJECTIVE_COLUMN_INDEX["score"]].header
+    score = layout.OBJECTIVE_COLUMN_OF["score"].header
     for column, header in enumerate(("Quarter", "Objective or key result", "Team",
                                      layout.COLUMN_OF["id"].header, score, "Aligned score")):
         sheet.write_string(0, column, header, formats.get("header"))

@@ -15,9 +15,9 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
-from okrsheet.sheet.files import write_atomic
 from okrsheet.outputs.report import change_text, percent, records
 from okrsheet.quarterend.summary import COUNT_COLUMNS, KR_STATUSES, SHARE_COLUMNS, Summary
+from okrsheet.sheet.files import write_atomic
 
 if TYPE_CHECKING:
     from okrsheet.quarterend.calibration import Calibration

@@ -19,14 +19,24 @@ from __future__ import annotations
 import csv
 import io
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from okrsheet.domain import scoring
-from okrsheet.sheet import cells
-from okrsheet.quarterend.summary import (KR_STATUSES, NOT_STARTED, SHARE_COLUMNS, OBJECTIVE_COLUMNS, TEAM_COLUMNS,
-                              TOO_AMBITIOUS_TO, TOO_SAFE, TOO_SAFE_FROM, Row, Summary)
 from okrsheet.domain.text import json_text as json_document
 from okrsheet.domain.text import visible
+from okrsheet.quarterend.summary import (
+    KR_STATUSES,
+    NOT_STARTED,
+    OBJECTIVE_COLUMNS,
+    SHARE_COLUMNS,
+    TEAM_COLUMNS,
+    TOO_AMBITIOUS_TO,
+    TOO_SAFE,
+    TOO_SAFE_FROM,
+    Row,
+    Summary,
+)
+from okrsheet.sheet import cells
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from okrsheet.outputs.report import (change_text, grid, headline, legend, mix, notes, percent, records,
-                             red_objectives, rhythm_cells)
+from okrsheet.outputs.report import (
+    change_text,
+    grid,
+    headline,
+    legend,
+    mix,
+    notes,
+    percent,
+    records,
+    red_objectives,
+    rhythm_cells,
+)
 from okrsheet.quarterend.summary import KR_STATUSES, NOT_STARTED, Row, Summary
+from okrsheet.sheet.layout import OBJECTIVE_COLUMN_OF
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -90,8 +101,9 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
         console.print(line, highlight=False, markup=False)
     if objectives:
         detail = Table(title="Objectives", title_justify="left")
-        for name in ("Team", "Quarter", "Objective", "Score", "Key results"):
-            detail.add_column(name, justify="right" if name in ("Score", "Key results") else "left")
+        objective, score = (OBJECTIVE_COLUMN_OF[key].header for key in ("title", "score"))
+        for name in ("Team", "Quarter", objective, score, "Key results"):
+            detail.add_column(name, justify="right" if name in (score, "Key results") else "left")
         for row in summary.table_rows("objectives"):
             detail.add_row(Text(row["team"]), row["quarter"], Text(row["objective"]),
                            Text(f"{percent(row['score'])} {row['status'] or ''}".strip(),

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from okrsheet.sheet.cells import round_half_away
-from okrsheet.outputs.report import (change_text, grid, notes, percent, previous_label, records,
-                             red_objectives, rhythm_cells)
-from okrsheet.quarterend.summary import KR_STATUSES, NOT_STARTED, Row, Summary
 from okrsheet.domain.text import markdown as markdown_text
+from okrsheet.outputs.report import (
+    change_text,
+    grid,
+    notes,
+    percent,
+    previous_label,
+    records,
+    red_objectives,
+    rhythm_cells,
+)
+from okrsheet.quarterend.summary import KR_STATUSES, NOT_STARTED, Row, Summary
+from okrsheet.sheet.cells import round_half_away
+from okrsheet.sheet.layout import COLUMN_OF
 
 if TYPE_CHECKING:
     from okrsheet.quarterend.calibration import Calibration
@@ -33,7 +42,7 @@ def markdown(summary: Summary, objectives: bool = False,
         lines += [f"Key results: {shares}." if shares else "", ""]
     quarters = summary.quarters
     header = ["Team", *quarters, f"Change {latest}", "Calibration", "Confidence fell",
-              "Stale KRs", "Overdue actions"]
+              "Stale KRs", COLUMN_OF["overdue_actions"].header]
     lines += ["| " + " | ".join(header) + " |",
               "|" + "|".join(["---"] + ["---:"] * (len(quarters) + 1) + ["---"] + ["---:"] * 3)
               + "|"]

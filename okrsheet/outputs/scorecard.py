@@ -9,12 +9,12 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
-from okrsheet.sheet import layout
-from okrsheet.sheet.layout import COLUMN_OF
 from okrsheet.domain.alignment import key_result_ids, parse_reference
-from okrsheet.sheet.cells import percent
 from okrsheet.domain.model import KeyResult, TeamQuarter
 from okrsheet.domain.problems import Problem
+from okrsheet.sheet import layout
+from okrsheet.sheet.cells import percent
+from okrsheet.sheet.layout import COLUMN_OF
 
 if TYPE_CHECKING:
     from okrsheet.sheet.reader import Reading

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 
-from okrsheet.sheet import layout
-from okrsheet.sheet.layout import COLUMN_OF
-from okrsheet.sheet.cells import percent
 from okrsheet.domain.status import Forecast, KeyResultStatus, StatusPage
 from okrsheet.domain.text import markdown as _md  # one line, | and HTML shown as text
 from okrsheet.domain.text import visible
+from okrsheet.sheet import layout
+from okrsheet.sheet.cells import percent
+from okrsheet.sheet.layout import COLUMN_OF
 
 __all__ = ["render", "text", "markdown", "html_page", "FORMATS"]
 

@@ -10,11 +10,17 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from okrsheet.domain import scoring
+from okrsheet.outputs.report import grid, records
+from okrsheet.quarterend.summary import (
+    COUNT_COLUMNS,
+    KR_STATUSES,
+    NOT_STARTED,
+    SHARE_COLUMNS,
+    TEAM_COLUMNS,
+    Summary,
+)
 from okrsheet.sheet import layout
 from okrsheet.sheet.files import write_atomic
-from okrsheet.outputs.report import grid, records
-from okrsheet.quarterend.summary import (COUNT_COLUMNS, KR_STATUSES, NOT_STARTED, SHARE_COLUMNS,
-                              TEAM_COLUMNS, Summary)
 
 _POINTS = '+0" pts";-0" pts";0" pts"'
 """A change in percentage points, written as points: 10.5 shows "+11 pts"."""
@@ -282,7 +288,8 @@ class _WorkbookWriter:
         sheet, f = self.book.add_worksheet(quarter), self.f
         _print_setup(sheet)
         counts = [status.capitalize() for status in KR_STATUSES]
-        headers = ("Team", "Objective", "Score", "Status", "Key results", *counts,
+        named = (layout.OBJECTIVE_COLUMN_OF[key].header for key in ("title", "score", "status"))
+        headers = ("Team", *named, "Key results", *counts,
                    "Revised targets", "File")
         revised_column, file_column = len(headers) - 2, len(headers) - 1
         sheet.write_string(0, 0, f"OKRs {quarter}", f["title"])

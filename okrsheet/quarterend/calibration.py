@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from okrsheet.domain import scoring
 from okrsheet.domain.model import CHECK_IN_COLUMNS
 from okrsheet.domain.quarter import REVIEW_WEEK
+from okrsheet.sheet.layout import COLUMN_OF
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,6 +45,7 @@ FORECAST_WEEKS = tuple(week for week in CHECK_IN_COLUMNS if week < REVIEW_WEEK)
 """The check-in weeks whose confidence is a forecast (3 to 11; at 13 the result is known)."""
 PROBABILITY = {"high": 0.8, "medium": 0.5, "low": 0.2}
 """Confidence given -> the probability of ending green it stands for."""
+CONFIDENCE = COLUMN_OF["confidence"].header
 KINDS = (*scoring.KR_KINDS, "not set")
 SCORED = (scoring.GREEN, scoring.ORANGE, scoring.RED)
 
@@ -265,7 +267,7 @@ def write_calibration_sheet(book: Any, calibration: Calibration, name: str = "Ca
             (r["reached"], None), (r["brier"], brier)]
            for r in calibration.teams.to_dict("records")])
     table("Reliability: confidence given and key results that reached green",
-          ["Confidence", "Stands for", "Key results", "Reached green"],
+          [CONFIDENCE, "Stands for", "Key results", "Reached green"],
           [[(r["confidence"], None), (r["probability"], share), (r["key_results"], None),
             (r["reached_share"], share)] for r in calibration.reliability.to_dict("records")])
     table("Input, output and outcome key results",
@@ -314,7 +316,7 @@ def calibration_html(calibration: Calibration,
             ("brier", "Brier", two_places)]))
     if len(calibration.reliability):
         parts.append(table("reliability", "confidence", calibration.reliability, [
-            ("confidence", "Confidence", count), ("probability", "Stands for", share),
+            ("confidence", CONFIDENCE, count), ("probability", "Stands for", share),
             ("key_results", "Key results", count), ("reached_share", "Reached green", share)]))
     if len(calibration.kinds):
         parts.append("<h2>Balance of input, output and outcome key results</h2>")

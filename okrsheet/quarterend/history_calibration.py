@@ -12,8 +12,14 @@ from typing import TYPE_CHECKING
 from okrsheet.domain import scoring
 from okrsheet.quarterend import summary
 from okrsheet.quarterend.history import check_store
-from okrsheet.quarterend.history_summary import (MEMORY_LIMIT, _choose, _preferred, _reading,
-                                                 _records, connect)
+from okrsheet.quarterend.history_summary import (
+    MEMORY_LIMIT,
+    _choose,
+    _preferred,
+    _reading,
+    _records,
+    connect,
+)
 
 if TYPE_CHECKING:
     from okrsheet.quarterend.calibration import Calibration
@@ -33,9 +39,14 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
     """
     import pyarrow as pa
 
-    from okrsheet.quarterend.calibration import (FORECAST_WEEKS, PROBABILITY, SLOTS,
-                                                 calibration_from_slots, confidence_level,
-                                                 kind_name)
+    from okrsheet.quarterend.calibration import (
+        FORECAST_WEEKS,
+        PROBABILITY,
+        SLOTS,
+        calibration_from_slots,
+        confidence_level,
+        kind_name,
+    )
 
     check_store(store)
     wanted = set(result.quarters)

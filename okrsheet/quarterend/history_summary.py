@@ -17,19 +17,19 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
-from okrsheet.quarterend import summary
-from okrsheet.sheet.files import OkrsheetError
-from okrsheet.quarterend.history import COUNT_COLUMNS, SCHEMA, check_store, parquet_glob
 from okrsheet.domain.model import TeamQuarter
-from okrsheet.quarterend.history_alignment import aligned_team_quarters
 from okrsheet.domain.quarter import Quarter
+from okrsheet.quarterend import summary
+from okrsheet.quarterend.history import COUNT_COLUMNS, SCHEMA, check_store, parquet_glob
+from okrsheet.quarterend.history_alignment import aligned_team_quarters
+from okrsheet.sheet.files import OkrsheetError
 
 if TYPE_CHECKING:
     import duckdb
-
-    from okrsheet.domain.alignment import Alignment
     import pandas as pd
     import pyarrow as pa
+
+    from okrsheet.domain.alignment import Alignment
 
 
 MEMORY_LIMIT = "1GB"

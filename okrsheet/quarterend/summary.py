@@ -51,16 +51,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
-from okrsheet.quarterend.copies import pick
-from okrsheet.sheet.files import OkrsheetError
 from okrsheet.domain.model import Scores, TeamQuarter
 from okrsheet.domain.problems import Problem
 from okrsheet.domain.quarter import Quarter
+from okrsheet.quarterend.copies import pick
+from okrsheet.sheet.files import OkrsheetError
 
 if TYPE_CHECKING:
-    from okrsheet.domain.alignment import Alignment
     import pandas as pd
     import pyarrow as pa
+
+    from okrsheet.domain.alignment import Alignment
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from okrsheet.domain import scoring
-from okrsheet.sheet.files import OkrsheetError, OutputExists, write_atomic
-from okrsheet.sheet import layout
-from okrsheet.sheet.layout import column_letter
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.domain.alignment import kr_ids
+from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.domain.quarter import CHECK_IN_WEEKS, week_start
+from okrsheet.sheet import layout
+from okrsheet.sheet.files import OkrsheetError, OutputExists, write_atomic
+from okrsheet.sheet.layout import column_letter
 
 __all__ = ["SHEET", "HEADERS", "LABELS", "OwnerCheckIn", "check_in_week", "owner_check_ins",
            "check_in_bytes", "write_check_ins"]

@@ -19,15 +19,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from okrsheet.domain import scoring
-from okrsheet.domain.changes import same_value
 from okrsheet.domain.alignment import kr_ids
-from okrsheet.sheet.checkin import (COMMENT, CONFIDENCE, HEADER_ROW, HEADERS, ID, KEY_RESULT, LABELS,
-                                    SHEET, VALUE)
-from okrsheet.sheet.files import OkrsheetError
-from okrsheet.sheet.layout import column_letter
+from okrsheet.domain.changes import same_value
 from okrsheet.domain.merging import Conflict, MergeConflicts, UnknownCopy
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.domain.quarter import Quarter, QuarterError
+from okrsheet.sheet.checkin import (
+    COMMENT,
+    CONFIDENCE,
+    HEADER_ROW,
+    HEADERS,
+    ID,
+    KEY_RESULT,
+    LABELS,
+    SHEET,
+    VALUE,
+)
+from okrsheet.sheet.files import OkrsheetError
+from okrsheet.sheet.layout import column_letter
 
 __all__ = ["ReplyRow", "Reply", "ReplyProblems", "Collected", "read_reply", "collect"]
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 from okrsheet.domain import scoring
-from okrsheet.sheet import layout
-from okrsheet.sheet.cells import number_text, parse_number, shown
 from okrsheet.domain.model import KeyResult
 from okrsheet.domain.problems import ERROR, WARNING
 from okrsheet.domain.scoring import CellError
+from okrsheet.sheet import layout
+from okrsheet.sheet.cells import number_text, parse_number, shown
 
 NUMBER_KEYS = tuple(column.key for column in layout.COLUMNS if column.cell == layout.NUMBER)
 """Input columns that hold numbers (check-ins and Current too, unless a milestone)."""

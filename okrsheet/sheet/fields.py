@@ -8,11 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from okrsheet.domain import scoring
-from okrsheet.sheet import layout
-from okrsheet.sheet.cells import number_text, parse_number, serial_date, shown
 from okrsheet.domain.model import TeamQuarter
 from okrsheet.domain.problems import ERROR, WARNING
 from okrsheet.domain.quarter import Quarter, QuarterError, fiscal_year_start_of
+from okrsheet.sheet import layout
+from okrsheet.sheet.cells import number_text, parse_number, serial_date, shown
 
 Fields = dict[str, tuple[object, int, int]]
 """Field key -> (value, row index, column index) as found beside its label."""

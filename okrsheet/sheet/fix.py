@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from okrsheet.domain import scoring
+from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import number_text, parse_number, shown
 from okrsheet.sheet.files import OkrsheetError
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.sheet.reader import LEGACY, Reading
 
 __all__ = ["Change", "fix_reading"]

@@ -6,9 +6,9 @@ import math
 from typing import Any
 
 from okrsheet.domain import scoring
-from okrsheet.sheet import layout
 from okrsheet.domain.model import TeamQuarter
 from okrsheet.domain.quarter import calendar
+from okrsheet.sheet import layout
 
 _GREEN = f"{scoring.GREEN_FROM:.0%}"
 _ORANGE = f"{scoring.ORANGE_FROM:.0%}"

@@ -189,6 +189,7 @@ OBJECTIVE_COLUMNS: tuple[Column, ...] = (
     Column("parent", "Parent", 12, CHOICE),
 )
 """The Objectives table, from column A; its hidden helpers sit in the hidden columns below."""
+OBJECTIVE_COLUMN_OF = {column.key: column for column in OBJECTIVE_COLUMNS}
 OBJECTIVE_HELPERS = ("score_value", "updated", "to_check", "shown")
 """Hidden helper columns of the Objectives table, placed over the KR table's hidden columns."""
 OBJECTIVE_COLUMN_INDEX = {

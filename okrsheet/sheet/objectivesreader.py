@@ -7,9 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from okrsheet.domain import scoring
-from okrsheet.sheet.cells import shown
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter, objectives_from_rows
 from okrsheet.domain.problems import ERROR, WARNING
+from okrsheet.sheet.cells import shown
 from okrsheet.sheet.reading import Reading
 
 # Public API

@@ -20,9 +20,9 @@ import os
 from typing import Any
 
 from okrsheet.domain import scoring
+from okrsheet.domain.problems import ERROR, Problem
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import parse_number
-from okrsheet.domain.problems import ERROR, Problem
 from okrsheet.sheet.reading import LEGACY, MIN_HEADERS, OBJECTIVES, TOLERANCE, Reading, header_key
 from okrsheet.sheet.safety import Limits, UnreadableFile, check_workbook_file, read_checked
 from okrsheet.sheet.sheetreader import SheetReader

@@ -19,8 +19,8 @@ import stat
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from okrsheet.sheet.files import OkrsheetError, UnreadableFile

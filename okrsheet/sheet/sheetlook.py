@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from okrsheet.domain import scoring
+from okrsheet.domain.model import TeamQuarter
 from okrsheet.sheet import layout
 from okrsheet.sheet.layout import COLUMNS, letter
-from okrsheet.domain.model import TeamQuarter
 
 # Public API
 

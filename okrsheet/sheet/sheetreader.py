@@ -12,18 +12,30 @@ import operator
 from typing import Any
 
 from okrsheet.domain import scoring
+from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter
+from okrsheet.domain.problems import ERROR, WARNING, Problem
+from okrsheet.domain.scoring import CellError
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import date_serial, parse_number, shown
 from okrsheet.sheet.entries import ENTRY_KEYS, entry_problem
-from okrsheet.sheet.rawxml import error_cells, uses_1904_dates
 from okrsheet.sheet.fields import read_settings
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter
-from okrsheet.domain.problems import ERROR, WARNING, Problem
-from okrsheet.sheet.reading import (FIELD_COUNT, FIELD_OF_LABEL, HEADER_TEXT, LEGACY, NUMBER_KEYS,
-                              OBJECTIVE_KEY_OF_HEADER, OBJECTIVES, REQUIRED_KEYS, ROW_INPUTS,
-                              TEXT_KEYS, TOLERANCE, Reading, header_key)
 from okrsheet.sheet.objectivesreader import ObjectivesReader, Row, text_of
-from okrsheet.domain.scoring import CellError
+from okrsheet.sheet.rawxml import error_cells, uses_1904_dates
+from okrsheet.sheet.reading import (
+    FIELD_COUNT,
+    FIELD_OF_LABEL,
+    HEADER_TEXT,
+    LEGACY,
+    NUMBER_KEYS,
+    OBJECTIVE_KEY_OF_HEADER,
+    OBJECTIVES,
+    REQUIRED_KEYS,
+    ROW_INPUTS,
+    TEXT_KEYS,
+    TOLERANCE,
+    Reading,
+    header_key,
+)
 
 _BLANKS = frozenset((None, ""))
 

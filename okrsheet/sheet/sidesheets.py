@@ -11,9 +11,9 @@ import datetime as dt
 from typing import Any
 
 from okrsheet.domain import scoring
+from okrsheet.domain.model import Action, TeamQuarter
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import serial_date
-from okrsheet.domain.model import Action, TeamQuarter
 from okrsheet.sheet.styles import workbook_formats
 from okrsheet.sheet.writecells import write_text
 

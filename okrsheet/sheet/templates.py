@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from okrsheet.domain.alignment import parent_choices
-from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.quarter import Quarter
 
 TEMPLATE_QUARTER = "2027-Q1"

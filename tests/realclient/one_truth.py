@@ -17,11 +17,11 @@ from typing import Any
 import openpyxl
 from click.testing import CliRunner
 
-from okrsheet.sheet import layout
-from okrsheet.sheet.reading import check_reading
 from okrsheet.cli import main
 from okrsheet.domain.problems import ERROR, Problem
+from okrsheet.sheet import layout
 from okrsheet.sheet.reader import Reading, read_workbook
+from okrsheet.sheet.reading import check_reading
 
 TOLERANCE = 1e-9
 

@@ -3,9 +3,9 @@ stores a choice) roll up into the alignment tree."""
 
 import pytest
 
-from okrsheet.sheet import layout
 from okrsheet.domain.alignment import align
 from okrsheet.domain.model import KeyResult, Objective
+from okrsheet.sheet import layout
 from okrsheet.sheet.reader import read_workbook
 from okrsheet.sheet.templates import starter
 from okrsheet.sheet.writer import write_workbook

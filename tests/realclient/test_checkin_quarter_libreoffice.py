@@ -19,10 +19,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from okrsheet.sheet import layout
 from okrsheet.cli import main
-from okrsheet.sheet.reader import read_workbook
 from okrsheet.domain.status import status_page
+from okrsheet.sheet import layout
+from okrsheet.sheet.reader import read_workbook
 from scripts.libreoffice import convert
 from tests.realclient.uno_edit import edit_in_libreoffice
 

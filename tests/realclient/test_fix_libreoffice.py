@@ -4,8 +4,8 @@ below the ready rows are flagged in the sheet and by okrsheet alike, and fix res
 import pytest
 from click.testing import CliRunner
 
-from okrsheet.sheet import layout
 from okrsheet.cli import main
+from okrsheet.sheet import layout
 from okrsheet.sheet.reader import read_workbook
 from okrsheet.sheet.templates import starter
 from okrsheet.sheet.writer import write_workbook

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from okrsheet.quarterend.summary import summarise
 from okrsheet.sheet.legacy import read_legacy_workbook
 from okrsheet.sheet.reader import read_workbook
-from okrsheet.quarterend.summary import summarise
 from scripts.libreoffice import convert
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -11,9 +11,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from okrsheet.sheet import layout
-from okrsheet.domain.changes import diff
 from okrsheet.cli import main
+from okrsheet.domain.changes import diff
+from okrsheet.sheet import layout
 from okrsheet.sheet.reader import read_workbook
 from okrsheet.sheet.templates import starter
 from okrsheet.sheet.writer import write_workbook

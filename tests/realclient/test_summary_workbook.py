@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from okrsheet.cli import main
-from okrsheet.quarterend.summary import TEAM_COLUMNS
 from okrsheet.outputs.summary_workbook import header_text
+from okrsheet.quarterend.summary import TEAM_COLUMNS
 from scripts.libreoffice import convert
 
 ROOT = Path(__file__).resolve().parent.parent.parent
