@@ -13,24 +13,24 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from okrsheet.domain.model import TeamQuarter
-    from okrsheet.quarterend.summary import _Entry
+    from okrsheet.quarterend.rows import Entry
 
 # Public API
 
 
-def pick(entries: list[_Entry], prefer: set[str]) -> tuple[
-        list[_Entry], list[dict[str, object]], list[dict[str, object]]]:
+def pick(entries: list[Entry], prefer: set[str]) -> tuple[
+        list[Entry], list[dict[str, object]], list[dict[str, object]]]:
     """One entry per team and quarter: ``(used, duplicates, conflicts)``.
 
     Copies with the same objectives and key results: the one saved later (or given later,
     in memory) is used. Copies that differ: a conflict, neither is used, unless one of them
     is in ``prefer`` (normalised paths).
     """
-    groups: dict[tuple[str, str], list[_Entry]] = {}
+    groups: dict[tuple[str, str], list[Entry]] = {}
     for entry in entries:
         label = entry.period.label if entry.period is not None else ""
         groups.setdefault((entry.team_key, label), []).append(entry)
-    chosen: list[_Entry] = []
+    chosen: list[Entry] = []
     duplicates: list[dict[str, object]] = []
     conflicts: list[dict[str, object]] = []
     for (_, label), group in groups.items():
@@ -70,13 +70,13 @@ def content(team_quarter: TeamQuarter) -> tuple[tuple[str, tuple[str, ...]], ...
 # Private API
 
 
-def _latest(group: list[_Entry]) -> tuple[_Entry, str]:
+def _latest(group: list[Entry]) -> tuple[Entry, str]:
     """The copy saved later (by the workbook's own saved time, else the file time), and why."""
     from okrsheet.sheet.saved import saved_time, time_text
 
     if any(entry.saved is None for entry in group):  # in memory: the one given later
         return group[-1], "the same objectives and key results; the copy given later"
-    timed: list[tuple[float, float, str, str, _Entry]] = []
+    timed: list[tuple[float, float, str, str, Entry]] = []
     for entry in group:
         seconds, source = saved_time(entry.file)
         file_time = entry.saved or 0.0

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from okrsheet.domain import scoring
 from okrsheet.domain.model import TeamQuarter
 from okrsheet.domain.quarter import Quarter
-from okrsheet.quarterend import summary
+from okrsheet.quarterend import rows, summary
 from okrsheet.quarterend.history import COUNT_COLUMNS, SCHEMA, check_store, parquet_glob
 from okrsheet.quarterend.history_alignment import aligned_team_quarters
 from okrsheet.sheet.files import OkrsheetError
@@ -304,7 +304,7 @@ def _company_rows(db: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
     counted = "started"
     sums = ", ".join(f"coalesce(sum({column}) FILTER (WHERE {counted}), 0)::BIGINT AS {column}"
                      for column in COUNT_COLUMNS)
-    rows = _records(db, f"""
+    found = _records(db, f"""
         SELECT c.quarter, c.quarter_index, count(*)::BIGINT AS teams,
                count(*) FILTER (WHERE NOT c.started)::BIGINT AS not_started,
                list(c.score ORDER BY c.team_key) FILTER (WHERE {counted}) AS team_scores,
@@ -317,7 +317,7 @@ def _company_rows(db: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
         GROUP BY c.quarter, c.quarter_index
         ORDER BY c.quarter_index""")
     company, scores_by_index = [], {}
-    for row in rows:
+    for row in found:
         scores = [score for score in row["team_scores"] or [] if score is not None]
         score = sum(scores) / len(scores) if scores else None
         scores_by_index[row["quarter_index"]] = score
@@ -328,8 +328,8 @@ def _company_rows(db: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
             "quarter": row["quarter"], "teams": row["teams"], "not_started": row["not_started"],
             "score": score, "status": scoring.status(score) if any_started else _NOT_STARTED,
             "objectives": row["objectives"], "key_results": row["key_results"],
-            **summary._shares(counts), "revised_targets": row["revised_targets"],
-            "previous_score": previous, "change": summary._change(score, previous)})
+            **rows.shares(counts), "revised_targets": row["revised_targets"],
+            "previous_score": previous, "change": rows.score_change(score, previous)})
     return company
 
 
@@ -406,7 +406,7 @@ def _summary(teams: "pa.Table", company: list[dict[str, Any]],
 
     flagged = teams.filter(pc.is_valid(teams["calibration"])).select(
         ["team", "quarter", "previous_score", "score", "calibration"]).to_pylist()
-    calibration = frame([{**row, "note": summary._calibration_note(row["calibration"])}
+    calibration = frame([{**row, "note": rows.calibration_note(row["calibration"])}
                          for row in flagged], summary.CALIBRATION_COLUMNS)
     result = StoreSummary(  # Arrow tables, and a query, where a DataFrame may also go
         teams=teams, company=frame(company, summary.COMPANY_COLUMNS),

@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
-from okrsheet.domain.model import Scores, TeamQuarter
+from okrsheet.domain.model import TeamQuarter
 from okrsheet.domain.problems import Problem
 from okrsheet.domain.quarter import Quarter
 from okrsheet.quarterend.copies import pick
@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from okrsheet.domain.alignment import Alignment
+    from okrsheet.quarterend.rows import Entry
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
@@ -195,6 +196,7 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
     Quarter must agree with its dates under the fiscal year given (default: calendar
     quarters), so one quarter label never stands for two date ranges.
     """
+    from okrsheet.quarterend.rows import Entry
     from okrsheet.quarterend.workbooks import read_all
     from okrsheet.sheet.folders import find
     from okrsheet.sheet.saved import is_summary_workbook
@@ -205,7 +207,7 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
     if not files and not search.left_out:
         names = ", ".join(str(path) for path in paths)
         raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in {names}.")
-    entries: list[_Entry] = []
+    entries: list[Entry] = []
     left_out, skipped = list(search.left_out), list(search.skipped)
     problems: list[Problem] = []
     outputs = [path for path in files if is_summary_workbook(path)]
@@ -219,7 +221,7 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
             left_out.append((str(path), reason or ""))  # a file not read always has its reason
         else:
             problems.extend(found)
-            entries.append(_Entry(team_quarter, str(path), saved, scored=scores))
+            entries.append(Entry(team_quarter, str(path), saved, scored=scores))
         if on_file is not None:
             on_file(path)
     summary = _summarise(entries, left_out, problems, quarter, prefer, fiscal_year_start,
@@ -233,7 +235,9 @@ def summarise_team_quarters(team_quarters: Iterable[TeamQuarter],
                             fiscal_year_start: int = 1, named_by_start: bool = False) -> Summary:
     """Summarise team quarters already in memory; of two copies of one team quarter with the
     same objectives and key results, the one given later is used (two that differ conflict)."""
-    entries = [_Entry(team_quarter, team_quarter.file or "", None)
+    from okrsheet.quarterend.rows import Entry
+
+    entries = [Entry(team_quarter, team_quarter.file or "", None)
                for team_quarter in team_quarters]
     return _summarise(entries, [], [], quarter, (), fiscal_year_start, named_by_start)
 
@@ -244,28 +248,6 @@ def has_started(team_quarter: TeamQuarter) -> bool:
 
 
 # Private API
-
-
-@dataclass
-class _Entry:
-    team_quarter: TeamQuarter
-    file: str
-    saved: float | None  # file modification time, None when not from a file
-    team_key: str = ""
-    period: Quarter | None = None
-    scored: Scores | None = None
-
-    def quarter(self) -> Quarter:
-        """The quarter :func:`_identify` found: only identified entries are summarised."""
-        if self.period is None:
-            raise ValueError(f"{self.file}: summarised before its quarter was identified")
-        return self.period
-
-    def scores(self) -> Scores:
-        """The scores :func:`_summarise` computed for each entry it uses."""
-        if self.scored is None:
-            raise ValueError(f"{self.file}: summarised before it was scored")
-        return self.scored
 
 
 def plain_rows(frame: "pd.DataFrame") -> list[Row]:
@@ -298,18 +280,16 @@ def _frame(rows: list, columns: tuple[str, ...]) -> "pd.DataFrame":
     return pd.DataFrame(rows, columns=list(columns))
 
 
-def _team_key(team: str) -> str:
-    return " ".join(team.split()).casefold()
-
-
-def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
+def _summarise(entries: "list[Entry]", left_out: list[tuple[str, str]],
                problems: list[Problem], quarter: str | Quarter | None,
                prefer: Iterable[str | os.PathLike], fiscal_year_start: int = 1,
                named_by_start: bool = False) -> Summary:
+    from okrsheet.quarterend import rows
+
     preferred = {os.path.normpath(path) for path in prefer}
-    usable: list[_Entry] = []
+    usable: list[Entry] = []
     for entry in entries:
-        reason = _identify(entry, fiscal_year_start, named_by_start)
+        reason = rows.identify(entry, fiscal_year_start, named_by_start)
         if reason:
             left_out.append((entry.file, reason))
         else:
@@ -325,15 +305,16 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
     display = {}  # team key -> name as written in the team's latest workbook
     for entry in teams:
         display[entry.team_key] = " ".join((entry.team_quarter.team or "").split())
-    scores = {(entry.team_key, _label(entry.quarter())): _score(entry) for entry in teams}
+    scores = {(entry.team_key, rows.label(entry.quarter())): rows.counted_score(entry)
+              for entry in teams}
 
-    team_rows = [_team_row(entry, display, scores) for entry in teams]
-    objective_rows = [row for entry in teams for row in _objective_rows(entry, display)]
-    company_rows = _company_rows(teams)
+    team_rows = [rows.team_row(entry, display, scores) for entry in teams]
+    objective_rows = [row for entry in teams for row in rows.objective_rows(entry, display)]
+    company_rows = rows.company_rows(teams)
     calibration_rows = [
         {"team": row["team"], "quarter": row["quarter"], "previous_score": row["previous_score"],
          "score": row["score"], "calibration": row["calibration"],
-         "note": _calibration_note(row["calibration"])}
+         "note": rows.calibration_note(row["calibration"])}
         for row in team_rows if row["calibration"]]
 
     wanted = None
@@ -347,7 +328,7 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
         objective_rows = [row for row in objective_rows if row["quarter"] == wanted]
         company_rows = [row for row in company_rows if row["quarter"] == wanted]
         calibration_rows = [row for row in calibration_rows if row["quarter"] == wanted]
-        chosen = [entry for entry in chosen if _label(entry.quarter()) == wanted]
+        chosen = [entry for entry in chosen if rows.label(entry.quarter()) == wanted]
 
     frame = _frame
     return Summary(
@@ -363,145 +344,3 @@ def _summarise(entries: list[_Entry], left_out: list[tuple[str, str]],
     )
 
 
-def _identify(entry: _Entry, fiscal_year_start: int, named_by_start: bool) -> str | None:
-    """Set the entry's team key and quarter; return why it can't be used, if so (the words
-    ``okrsheet check`` uses for the same workbook)."""
-    from okrsheet.domain.checks import identity_problems
-
-    team_quarter = entry.team_quarter
-    problems = identity_problems(team_quarter, fiscal_year_start, named_by_start)
-    if problems:
-        return f"{problems[0].cell}: {problems[0].message}"
-    # identity_problems found none, so Team and Quarter are filled in.
-    entry.period = Quarter.parse(team_quarter.quarter or "", fiscal_year_start, named_by_start)
-    entry.team_key = _team_key(team_quarter.team or "")
-    return None
-
-
-def _label(period: Quarter) -> str:
-    return f"{period.year}-Q{period.number}"
-
-
-def _shares(counts: dict[str, int]) -> dict[str, float | None]:
-    total = sum(counts.values())
-    return {column: (counts[status] / total if total else None)
-            for column, status in zip(SHARE_COLUMNS, KR_STATUSES)}
-
-
-def _change(score: float | None, previous: float | None) -> float | None:
-    if score is None or previous is None:
-        return None
-    return scoring.approx_sub(score, previous)
-
-
-def _calibration(score: float | None, previous: float | None) -> str | None:
-    if score is None or previous is None:
-        return None
-    if scoring.at_least(score, TOO_SAFE_FROM) and scoring.at_least(previous, TOO_SAFE_FROM):
-        return TOO_SAFE
-    if scoring.at_most(score, TOO_AMBITIOUS_TO) and scoring.at_most(previous, TOO_AMBITIOUS_TO):
-        return TOO_AMBITIOUS
-    return None
-
-
-def _calibration_note(flag: str | None) -> str:
-    if flag == TOO_SAFE:
-        return (f"scored {TOO_SAFE_FROM:.0%} or more two quarters running: "
-                "targets may be too safe (sandbagging)")
-    if flag == TOO_AMBITIOUS:
-        return (f"scored {TOO_AMBITIOUS_TO:.0%} or less two quarters running: "
-                "targets may be too ambitious")
-    return ""
-
-
-def _started(entry: _Entry) -> bool:
-    return has_started(entry.team_quarter)
-
-
-def _score(entry: _Entry) -> float | None:
-    """The team score the summary counts: None while the team has not started."""
-    return entry.scores().score if _started(entry) else None
-
-
-def _team_row(entry: _Entry, display: dict[str, str],
-              scores: dict[tuple[str, str], float | None]) -> Row:
-    from okrsheet.domain.status import rhythm
-
-    team_quarter, scored, period = entry.team_quarter, entry.scores(), entry.quarter()
-    score = _score(entry)
-    found = rhythm(team_quarter)
-    previous = scores.get((entry.team_key, _label(period.previous())))
-    return {
-        "team": display[entry.team_key],
-        "quarter": _label(period),
-        "file": entry.file,
-        "score": score,
-        "status": scored.status if _started(entry) else NOT_STARTED,
-        "objectives": len(team_quarter.objectives),
-        "key_results": len(scored.progress),
-        **_shares(scored.counts),
-        "revised_targets": scored.revised,
-        "previous_score": previous,
-        "change": _change(score, previous),
-        "calibration": _calibration(score, previous),
-        "confidence_fell": found.share_confidence_fell,
-        "stale_key_results": found.stale_key_results,
-        "overdue_actions": found.overdue_actions,
-    }
-
-
-def _objective_rows(entry: _Entry, display: dict[str, str]) -> list[Row]:
-    team_quarter = entry.team_quarter
-    started = _started(entry)
-    rows = []
-    for number, (objective, scores) in enumerate(
-            zip(team_quarter.objectives, entry.scores().objectives), 1):
-        rows.append({
-            "team": display[entry.team_key],
-            "quarter": _label(entry.quarter()),
-            "file": entry.file,
-            "number": number,
-            "objective": objective.title,
-            "score": scores.score if started else None,
-            "status": scores.status if started else NOT_STARTED,
-            "key_results": len(objective.key_results),
-            **{column: scores.counts[status] for column, status in _COUNTED},
-            "revised_targets": scores.revised,
-        })
-    return rows
-
-
-def _company_rows(chosen: list[_Entry]) -> list[Row]:
-    by_quarter: dict[Quarter, list[_Entry]] = {}
-    for entry in chosen:
-        key = Quarter(entry.quarter().year, entry.quarter().number)
-        by_quarter.setdefault(key, []).append(entry)
-    rows: list[Row] = []
-    company_scores: dict[Quarter, float | None] = {}
-    for period in sorted(by_quarter):
-        group = by_quarter[period]
-        started = [entry for entry in group if _started(entry)]
-        team_scores = [score for score in map(_score, started) if score is not None]
-        score = sum(team_scores) / len(team_scores) if team_scores else None
-        company_scores[period] = score
-        previous = company_scores.get(period.previous())
-        counts = dict.fromkeys(KR_STATUSES, 0)
-        key_results = 0
-        for entry in started:
-            key_results += len(entry.scores().progress)
-            for status, count in entry.scores().counts.items():
-                counts[status] += count
-        rows.append({
-            "quarter": _label(period),
-            "teams": len(group),
-            "not_started": len(group) - len(started),
-            "score": score,
-            "status": scoring.status(score) if started else NOT_STARTED,
-            "objectives": sum(len(entry.team_quarter.objectives) for entry in started),
-            "key_results": key_results,
-            **_shares(counts),
-            "revised_targets": sum(entry.scores().revised for entry in started),
-            "previous_score": previous,
-            "change": _change(score, previous),
-        })
-    return rows
