@@ -7,7 +7,9 @@ A test is marked, with nothing to write in the test itself:
   ``libreoffice`` fixture;
 * ``slow`` when it starts a process: its code, or a helper function it calls (at any depth)
   from tests/, scripts/ or benchmarks/, uses the ``subprocess`` module. That covers the CLI
-  run as a command, the killed-writer tests and the README's fresh-venv test.
+  run as a command, the killed-writer tests and the README's fresh-venv test;
+* ``slow`` by hand (``@pytest.mark.slow``) on a test that takes seconds in one process:
+  the 200-workbook store round trip, the files at the guard's limits, the hostile corpus.
 """
 
 import os

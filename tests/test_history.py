@@ -220,6 +220,7 @@ def generated(number: int) -> TeamQuarter:
                        green_from=green_from, orange_from=0.4, actions=actions)
 
 
+@pytest.mark.slow  # about 30 s: writes, reads and exports 200 workbooks
 def test_the_store_round_trip_equals_the_workbook_summary_on_200_generated_workbooks(tmp_path):
     folder = tmp_path / "books"
     folder.mkdir()

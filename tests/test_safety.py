@@ -69,6 +69,7 @@ def test_corpus_file_is_refused_with_its_one_line_reason_or_accepted(name):
         assert "\n" not in message
 
 
+@pytest.mark.slow  # seconds each: the largest files the guard accepts
 @pytest.mark.parametrize("name", sorted(EXPECTED_LARGE))
 def test_files_at_the_limits_are_accepted_and_just_over_refused(tmp_path, name):
     path = tmp_path / name
@@ -79,6 +80,7 @@ def test_files_at_the_limits_are_accepted_and_just_over_refused(tmp_path, name):
         assert EXPECTED_LARGE[name] in refusal(path)
 
 
+@pytest.mark.slow  # remakes the whole hostile corpus
 def test_corpus_is_what_the_script_makes():
     # Files built from okrsheet's own workbooks change whenever the writer does, and stay
     # just as hostile, so only the files that don't depend on it must match byte for byte.
