@@ -8,12 +8,20 @@ someone collects them at quarter end:
 * Sales Development: over-ambitious, 30% or less until it resets its targets in Q4;
 * Customer Success: its objectives change every quarter.
 
-Then 2027-Q1, three weeks in, made from 2026-Q4 with ``okrsheet next``: New Business has
-typed its week-3 check-ins, the three other teams have not started (the summary shows them
-as "-" and leaves them out of the company mean, instead of counting 0%).
+At every check-in each owner gives a confidence (high, medium or low), so the calibration
+has something to say: New Business is well calibrated (high when it ends green, low when red),
+Account Management is sure of its easy targets, Sales Development says high and ends red
+until it resets its targets in Q4, Customer Success hopes a little more than it delivers.
+
+Then 2027-Q1, seven weeks in (As of: the Friday of week 8), made from 2026-Q4 with
+``okrsheet next``: New Business and Sales Development have typed their week 3, 5 and 7
+check-ins, a few key results have gone quiet (stale) and some confidences have fallen; the
+Actions sheets hold priority actions, done, open and overdue. Account Management and
+Customer Success have not started (the summary shows them as "-" and leaves them out of the
+company mean, instead of counting 0%, but counts their stale key results and overdue actions).
 
 The workbooks are built with ``okrsheet.sheet.writer.workbook_bytes`` from the data below (with
-check-ins, a few revised targets and a lagging key result). Then, like files that travelled
+check-ins, confidences, priority actions, a few revised targets and a lagging key result). Then, like files that travelled
 by email, some are opened and saved by LibreOffice (as .xlsx, .ods and one old Excel .xls,
 needs ``soffice``),
 and a few are edited with openpyxl on a copy to carry messes the reader handles: an inserted
@@ -23,6 +31,7 @@ others differ only in the save dates their programs write inside.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import sys
@@ -30,14 +39,16 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
-from okrsheet.domain.quarter import Quarter
+from okrsheet.domain import scoring
+from okrsheet.domain.model import CHECK_IN_COLUMNS, Action, KeyResult, Objective, TeamQuarter
+from okrsheet.domain.quarter import CHECK_IN_WEEKS, Quarter
 from okrsheet.sheet.writer import workbook_bytes
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 QUARTERS = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
 NEXT_QUARTER = "2027-Q1"
-STARTED_IN_NEXT_QUARTER = ("new-business",)
+STARTED_IN_NEXT_QUARTER = ("new-business", "sales-development")
+NEXT_QUARTER_AS_OF_WEEK = 8  # As of: week 8's first day, after the week-7 check-ins
 
 # file (relative to samples/) -> how it travelled
 SAVED_BY_LIBREOFFICE_XLSX = ("2026-Q3/new-business.xlsx",)
@@ -63,13 +74,15 @@ def team_quarters() -> dict[str, TeamQuarter]:
     for slug, team, objectives_of in TEAMS:
         for number, label in enumerate(QUARTERS):
             period = Quarter.parse(label)
-            made[f"{label}/{slug}.xlsx"] = TeamQuarter(
+            made[f"{label}/{slug}.xlsx"] = tq = TeamQuarter(
                 team=team, quarter=label, objectives=objectives_of(number),
                 quarter_start=period.start, quarter_end=period.end, as_of=period.end)
+            _give_confidences(tq, CONFIDENCE_STYLE[slug][number])
         following = next_quarter(made[f"{QUARTERS[-1]}/{slug}.xlsx"])
-        following.as_of = Quarter.parse(NEXT_QUARTER).week_start(4)
+        following.as_of = Quarter.parse(NEXT_QUARTER).week_start(NEXT_QUARTER_AS_OF_WEEK)
         if slug in STARTED_IN_NEXT_QUARTER:
-            _first_check_in(following)
+            _check_ins_so_far(following, SO_FAR[slug])
+        following.actions = [Action(*action) for action in ACTIONS.get(slug, ())]
         made[f"{NEXT_QUARTER}/{slug}.xlsx"] = following
     _align(made)
     return made
@@ -193,15 +206,98 @@ def _krs_by_id(team: TeamQuarter, ids: tuple[str, ...]) -> list[KeyResult]:
 # Private API: key results with a check-in every other week
 
 
-def _first_check_in(team_quarter: TeamQuarter) -> None:
-    """Week 3 of a carried quarter: a tenth of the way from each Start to its Target."""
-    for kr in team_quarter.key_results:
-        if kr.type in ("increase", "decrease") and isinstance(kr.start, (int, float)) \
-                and isinstance(kr.target, (int, float)):
-            step = (kr.target - kr.start) / 10
-            kr.check_ins = {3: round(kr.start + step, 2 if abs(step) < 1 else 0)}
-        elif kr.type in ("stay above", "stay below") and isinstance(kr.start, (int, float)):
-            kr.check_ins = {3: kr.start}
+# Each key result's confidence at the check-ins of weeks 3 to 11, by how it ends (green,
+# orange, red); the second pattern is for every other key result, so a team's confidences vary.
+CONFIDENCE_PATTERNS = {
+    "honest": {scoring.GREEN: ("mhhhh", "hhhhh"), scoring.ORANGE: ("mmmmm", "hmmmm"),
+               scoring.RED: ("mmlll", "mllll")},
+    "sure": {scoring.GREEN: ("hhhhh", "mhhhh"), scoring.ORANGE: ("hhhmm", "hhhmm"),
+             scoring.RED: ("hhmml", "hhmml")},
+    "over-confident": {scoring.GREEN: ("hhhhh", "hhhhh"), scoring.ORANGE: ("hhhhh", "hhhhm"),
+                       scoring.RED: ("hhhmm", "hhhhm")},
+    "hopeful": {scoring.GREEN: ("mmhhh", "mhhhh"), scoring.ORANGE: ("hhhmm", "hmmmm"),
+                scoring.RED: ("hmmml", "mmmmm")},
+}
+CONFIDENCE_STYLE = {  # per team, for 2026-Q1 to 2026-Q4
+    "new-business": ("honest",) * 4,
+    "account-management": ("sure",) * 4,
+    "sales-development": ("over-confident",) * 3 + ("honest",),  # until the reset in Q4
+    "customer-success": ("hopeful",) * 4,
+}
+LEVELS = {"h": "high", "m": "medium", "l": "low"}
+
+# 2027-Q1 so far: per key result, the share of the way from Start to Target at the check-ins
+# of weeks 3, 5 and 7 (None: no value; a milestone is "no" until done; for stay above or
+# below, the value itself) and the confidences given.
+SO_FAR = {
+    "new-business": (
+        ((0.1, 0.3, 0.5), "hhm"),   # ARR: behind, confidence falls
+        ((0.0, 0.33, 0.33), "mmm"),
+        ((0.0, 0.5, 0.5), "hmm"),   # falls
+        ((0.1, None, None), "m"),   # cycle time: not updated since week 3 (stale)
+        (("no", "no", "no"), "hhh"),
+        ((0.2, 0.5, 0.8), "mhh"),   # rises
+        ((0.08, 0.09, 0.11), "hml"),  # forecast error: above 10% by week 7, confidence falls
+    ),
+    "sales-development": (
+        ((0.1, 0.2, 0.3), "hhm"),   # falls
+        ((0.05, None, None), "h"),  # stale
+        ((0.0, 0.25, 0.5), "hhh"),
+        ((0.2, None, None), "h"),   # stale
+        ((0.1, 0.3, 0.4), "hmm"),   # falls
+        ((0.0, 0.5, 0.5), "hhm"),   # falls
+    ),
+}
+
+# 2027-Q1's priority actions: (title, key result, owner, due, done); As of is 19 Feb 2027.
+ACTIONS = {
+    "new-business": (
+        ("Run a pricing workshop with the three biggest prospects", "O1.1", "Sam",
+         dt.date(2027, 2, 5), True),
+        ("Agree the mid-market discount policy with Finance", "O2.1", "Priya",
+         dt.date(2027, 2, 12), False),  # overdue
+        ("Book a customer reference call for every open deal", "O1.2", "Priya",
+         dt.date(2027, 3, 5), False),
+        ("Close out stale opportunities in the CRM", "O3.1", "Jonas",
+         dt.date(2027, 2, 15), False),  # overdue
+    ),
+    "sales-development": (
+        ("Rewrite the outbound sequence for finance buyers", "O2.2", "Leo",
+         dt.date(2027, 2, 10), True),
+        ("Pair each new SDR with a senior SDR for two weeks", "O3.1", "Ines",
+         dt.date(2027, 2, 26), False),
+        ("Schedule the pitch certification sessions", "O3.2", "Leo",
+         dt.date(2027, 2, 12), False),  # overdue
+    ),
+    "account-management": (
+        ("Set this quarter's targets with each account manager", "O1.1", "Nora",
+         dt.date(2027, 1, 15), False),  # overdue: why the team has not started
+    ),
+}
+
+
+def _give_confidences(team_quarter: TeamQuarter, style: str) -> None:
+    """A confidence at every check-in before the review, by how each key result ends."""
+    patterns = CONFIDENCE_PATTERNS[style]
+    for index, kr in enumerate(team_quarter.key_results):
+        pattern = patterns.get(team_quarter.kr_status(kr), (None, None))[index % 2]
+        if pattern is None:
+            continue
+        weeks = [week for week in CHECK_IN_WEEKS if week in kr.check_ins]
+        kr.confidences = {week: LEVELS[pattern[CHECK_IN_WEEKS.index(week)]] for week in weeks}
+
+
+def _check_ins_so_far(team_quarter: TeamQuarter, plan) -> None:
+    """The check-ins of weeks 3, 5 and 7 of a carried quarter, from :data:`SO_FAR`."""
+    for kr, (shares, levels) in zip(team_quarter.key_results, plan):
+        given = [(week, share) for week, share in zip(CHECK_IN_WEEKS, shares) if share is not None]
+        for week, share in given:
+            if isinstance(share, str) or kr.type in ("stay above", "stay below"):
+                kr.check_ins[week] = share
+            else:
+                step = share * (kr.target - kr.start)
+                kr.check_ins[week] = round(kr.start + step, 3 if abs(kr.target) < 2 else 0)
+        kr.confidences = {week: LEVELS[level] for (week, _), level in zip(given, levels)}
 
 
 def _kr(title, owner, kind, type_, start, target, final, unit=None, weight=None, *,
