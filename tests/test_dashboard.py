@@ -39,7 +39,7 @@ def test_the_dashboard_shows_each_team_and_the_company_score_of_each_quarter(sam
         assert f'data-ref="company/{row.quarter}/score" data-value="{row.score!r}"' in page
     for team in set(samples_summary.teams["team"]):
         assert f"<td>{team}</td>" in page
-    assert page.count("<svg") == 2  # trend and status mix; no confidence in the samples
+    assert page.count("<svg") == 2  # trend and status mix; the reliability chart needs calibration
 
 
 def test_a_team_name_that_looks_like_markup_is_shown_as_text(samples_summary):
@@ -57,3 +57,37 @@ def test_the_dashboard_is_not_written_over_without_force(samples_summary, tmp_pa
     assert path.read_text() == "mine"
     write_dashboard(samples_summary, path, force=True)
     assert path.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_the_wide_tables_scroll_in_their_own_box_on_a_narrow_window(samples_summary):
+    page = dashboard_html(samples_summary)
+    for table in ("scores", "mix", "flags"):
+        assert f'<div class="wide"><table id="{table}">' in page
+    assert "@media (max-width:900px)" in page and ".wide{overflow-x:auto" in page
+
+
+def test_without_a_company_workbook_in_the_latest_quarter_the_latest_tree_is_shown_and_why(
+        samples_summary):
+    page = dashboard_html(samples_summary)  # the samples' 2027-Q1 has no company workbook yet
+    assert "<h2>Alignment in 2026-Q4</h2>" in page
+    assert ("No company workbook in 2027-Q1; this is 2026-Q4, the latest quarter with a tree."
+            in page)
+    assert 'data-ref="alignment/Acme/O1/score"' in page
+
+
+def test_no_company_workbook_at_all_says_so_instead_of_drawing_a_tree():
+    page = dashboard_html(summarise([SAMPLES / "2027-Q1"]))
+    assert ("Alignment: no company workbook in 2027-Q1, so there is no tree to draw." in page)
+    assert 'id="alignment"' not in page
+
+
+def test_the_calibration_says_why_it_is_empty_when_no_confidence_was_given():
+    from okrsheet.quarterend.calibration import calibrate
+
+    summary = summarise([SAMPLES / "2027-Q1" / "customer-success.xlsx"])  # not started
+    page = dashboard_html(summary, calibrate(summary))
+    assert 'id="no-forecasts"' in page and "nothing to calibrate" in page
+    full = summarise([SAMPLES])
+    page = dashboard_html(full, calibrate(full))
+    assert 'id="no-forecasts"' not in page
+    assert "<th>Forecasts</th><th>Reached green</th></tr></thead><tbody><tr><td>low" in page

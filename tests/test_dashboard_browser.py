@@ -89,7 +89,9 @@ def expected_values(result, calibration) -> dict[str, object]:
         for row in rows:
             for column, value in row.items():
                 values[f"{table}/{key(row)}/{column}"] = value
-    waiting = [root for tree in align(result.team_quarters).values() for root in tree.roots]
+    trees = [tree for tree in align(result.team_quarters).values()  # quarter order
+             if any(root.children for root in tree.roots)]
+    waiting = list(trees[-1].roots) if trees else []  # the page draws the latest tree
     while waiting:
         node = waiting.pop()
         values[f"alignment/{node.team}/{node.id}/score"] = node.score

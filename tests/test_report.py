@@ -5,6 +5,7 @@ import io
 import json
 import re
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -174,6 +175,32 @@ def test_summary_workbook_cells_hold_the_summary(summary, tmp_path):
     summary_workbook.write_summary_workbook(summary, path, force=True)
 
 
+def test_the_summary_sheet_shows_the_latest_quarters_check_in_rhythm(tmp_path):
+    from okrsheet.quarterend.calibration import calibrate
+    from okrsheet.quarterend.summary import summarise
+
+    samples = summarise([Path(__file__).resolve().parent.parent / "samples"])
+    path = tmp_path / "summary.xlsx"
+    summary_workbook.write_summary_workbook(samples, path, confidence=calibrate(samples))
+    book = openpyxl.load_workbook(path)
+    sheet = book["Summary"]
+    column = [sheet.cell(row, 1).value for row in range(1, sheet.max_row + 1)]
+    top = column.index("Check-in rhythm, 2027-Q1") + 2  # 1-based row of its header
+    assert [sheet.cell(top, c).value for c in range(1, 5)] == [
+        "Team", "Confidence fell", "Stale KRs", "Overdue actions"]
+    shown = {sheet.cell(row, 1).value: [sheet.cell(row, c).value for c in range(2, 5)]
+             for row in range(top + 1, top + 5)}
+    expected = {row["team"]: ["-" if row["confidence_fell"] is None else row["confidence_fell"],
+                              row["stale_key_results"], row["overdue_actions"]]
+                for row in samples.table_rows("teams") if row["quarter"] == "2027-Q1"}
+    assert shown == expected
+    calibration = book["Calibration"]  # printed one page wide, like the other sheets
+    assert calibration.sheet_properties.pageSetUpPr.fitToPage
+    setup = calibration.page_setup  # fitToWidth left out means its default, 1
+    assert (setup.fitToWidth in (None, 1), setup.fitToHeight, setup.orientation) == (
+        True, 0, "landscape")
+
+
 def test_summary_workbook_writes_text_as_text(summary):
     parts = _parts(summary_workbook.summary_workbook_bytes(summary))
     assert "=HYPERLINK" in parts["xl/sharedStrings.xml"]
@@ -279,7 +306,7 @@ def test_summary_workbook_has_the_terminals_change_column_in_points_and_human_he
     assert book["Chart data"].cell(3, 2).value is None  # Beta: a gap in the chart, not 0
 
 
-def test_terminal_table_adds_the_check_in_rhythm_only_where_it_fits(summary):
+def test_terminal_table_adds_the_check_in_rhythm_where_it_fits_and_below_it_elsewhere(summary):
     from rich.console import Console
 
     wide = Console(record=True, width=160, color_system=None)
@@ -288,7 +315,11 @@ def test_terminal_table_adds_the_check_in_rhythm_only_where_it_fits(summary):
     report_terminal.print_table(summary, console=narrow)
     wide_text, narrow_text = wide.export_text(), narrow.export_text()
     assert "Stale" in wide_text and "Conf." in wide_text and "…" not in wide_text
-    assert "Stale" not in narrow_text and "…" not in narrow_text
+    assert "Check-in rhythm in" not in wide_text
+    table, _, below = narrow_text.partition(f"Check-in rhythm in {summary.latest_quarter}")
+    assert "Stale" not in table and "…" not in narrow_text
+    assert "Stale KRs" in below and "Overdue actions" in below
+    assert max(len(line) for line in narrow_text.splitlines()) <= 80
 
 
 def test_json_past_the_compact_threshold_is_one_line_with_the_same_document(summary, monkeypatch):

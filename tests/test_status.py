@@ -139,7 +139,8 @@ def test_text_shows_every_key_result_with_control_characters_escaped():
     assert "O1.1" in shown and "+25 pts" in shown and "100% green" in shown
     assert "medium → high" in shown
     assert "\x1b" not in shown and "\\x1b" in shown
-    assert "Stale, no value in weeks 3 and 5: O1.2 (Ann)." in shown
+    assert ("Stale, no value in weeks 3 and 5: O1.2 \\x1b[31m<script>alert(1)</script> (Ann)."
+            in shown)
     assert "2 open, 1 overdue" in shown
     assert ("Overdue actions: O1.1 Call the ten largest prospects (Sam, due 2027-01-25); "
             "O1.2 Fix the <CRM> | export (no owner, due 2027-01-31).") in shown
@@ -161,6 +162,15 @@ def test_html_is_one_self_contained_file_with_user_text_escaped():
     assert "<script>" not in shown and "&lt;script&gt;" in shown
     assert "http" not in shown and "src=" not in shown  # nothing fetched
     assert "#C6EFCE" in shown  # the sheet's green
+
+
+def test_html_tables_are_page_wide_and_scroll_in_their_box_on_a_narrow_window():
+    page = status_page(_team(), dt.date(2027, 2, 1))
+    shown = html_page(page)
+    assert shown.count('<div class="wide"><table>') == len(page.objectives)
+    assert "table{border-collapse:collapse;margin-bottom:1.2em;width:100%}" in shown
+    assert ".wide{overflow-x:auto}" in shown and 'name="viewport"' in shown
+    assert 'class="chip"' in shown and ".chip{padding:0 4px;white-space:nowrap}" in shown
 
 
 def test_status_command_writes_each_format_and_never_overwrites_without_force(tmp_path):

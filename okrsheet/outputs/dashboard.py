@@ -36,12 +36,14 @@ h1{font-size:22px;margin:8px 0 2px}h2{font-size:17px;margin:24px 0 8px}
 .lead{color:#555;margin:0 0 12px}
 .charts{display:flex;flex-wrap:wrap;gap:16px}
 figure{margin:0;flex:1 1 480px;max-width:calc(50% - 8px);break-inside:avoid}
-@media (max-width:900px){figure{max-width:100%}}
+@media (max-width:900px){figure{max-width:100%}table{font-size:13px}th,td{padding:3px 4px}}
 .legend{color:#555}figure svg{width:100%;height:auto}
 figcaption{font-size:12px;color:#555}
 table{border-collapse:collapse;margin:4px 0 12px;break-inside:avoid}
+.wide{overflow-x:auto;max-width:100%}
 th,td{padding:3px 10px;border-bottom:1px solid #e0e0e0;text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left}
+th{white-space:normal;vertical-align:bottom}
+th:first-child,td:first-child{text-align:left}td.flag,th.flag{text-align:left;white-space:normal}
 th{font-weight:600;background:#f5f5f5}tr.company td{font-weight:600;border-top:2px solid #9e9e9e}
 .s-green{color:#2e7d32;font-weight:600}.s-orange{color:#ef6c00;font-weight:600}
 .s-red{color:#c62828;font-weight:600}.s-not-updated,.s-not-started{color:#757575}
@@ -160,7 +162,7 @@ def _score_table(summary: Summary, teams: list[dict[str, Any]], company: dict[st
         title += (f' <span class="legend">(the latest {TABLE_QUARTERS}; the chart shows '
                   "all)</span>")
     head = "".join(f"<th>{_text(quarter)}</th>" for quarter in quarters)
-    lines = [f"<h2>{title}</h2>", "<table id=\"scores\"><thead><tr><th>Team</th>",
+    lines = [f"<h2>{title}</h2>", '<div class="wide"><table id="scores"><thead><tr><th>Team</th>',
              head, "<th>Change</th></tr></thead><tbody>"]
     for team in sorted(grid, key=str.casefold):
         cells = []
@@ -174,7 +176,7 @@ def _score_table(summary: Summary, teams: list[dict[str, Any]], company: dict[st
     last_company = company.get(latest) if latest else None
     change = _change("company", str(latest), last_company) if last_company else ""
     lines.append(f'<tr class="company"><td>Company (mean)</td>{"".join(cells)}<td>{change}</td></tr>')
-    lines.append("</tbody></table>")
+    lines.append("</tbody></table></div>")
     return "".join(lines)
 
 
@@ -186,7 +188,7 @@ def _mix_table(teams: list[dict[str, Any]], company: dict[str, Any], latest: str
              '<p class="legend">Confidence fell: the share of key results whose latest '
              "check-in confidence is below their first. Stale: no value in the last two "
              "check-ins. Overdue actions: not done, past their due date.</p>",
-             f'<table id="mix"><thead><tr><th>Team</th><th>Key results</th>{head}'
+             f'<div class="wide"><table id="mix"><thead><tr><th>Team</th><th>Key results</th>{head}'
              "<th>Confidence fell</th><th>Stale</th><th>Overdue actions</th></tr></thead><tbody>"]
     latest_rows = sorted((row for row in teams if row["quarter"] == latest),
                          key=lambda row: row["team"].casefold())
@@ -201,7 +203,7 @@ def _mix_table(teams: list[dict[str, Any]], company: dict[str, Any], latest: str
         cells += _rhythm_cells(key, row) if table == "teams" else ["<td></td>"] * 3
         klass = ' class="company"' if table == "company" else ""
         lines.append(f"<tr{klass}><td>{_text(name)}</td>{''.join(cells)}</tr>")
-    lines.append("</tbody></table>")
+    lines.append("</tbody></table></div>")
     return "".join(lines)
 
 
@@ -219,17 +221,17 @@ def _flags_table(summary: Summary) -> str:
         return ("<h2>Sandbagging and over-ambition</h2><p class=\"legend\">No team scored 90% "
                 "or more, or 30% or less, two quarters running.</p>")
     lines = ["<h2>Sandbagging and over-ambition</h2>",
-             '<table id="flags"><thead><tr><th>Team</th><th>Quarter</th><th>Before</th>'
-             "<th>Score</th><th>Flag</th></tr></thead><tbody>"]
+             '<div class="wide"><table id="flags"><thead><tr><th>Team</th><th>Quarter</th>'
+             '<th>Before</th><th>Score</th><th class="flag">Flag</th></tr></thead><tbody>']
     for row in flags:
         key = f"{row['team']}|{row['quarter']}"
         lines.append(
             f"<tr><td>{_text(row['team'])}</td><td>{_text(row['quarter'])}</td>"
             f"<td>{_number(f'teams/{key}/previous_score', row['previous_score'], percent(row['previous_score']))}</td>"
             f"<td>{_number(f'teams/{key}/score', row['score'], percent(row['score']))}</td>"
-            f"<td>{_text(row['calibration'])}: <span class=\"legend\">{_text(row['note'])}</span>"
-            "</td></tr>")
-    lines.append("</tbody></table>")
+            f"<td class=\"flag\">{_text(row['calibration'])}: "
+            f"<span class=\"legend\">{_text(row['note'])}</span></td></tr>")
+    lines.append("</tbody></table></div>")
     return "".join(lines)
 
 
@@ -247,21 +249,30 @@ def _notes(summary: Summary) -> str:
 
 
 def _alignment(summary: Summary) -> str:
-    """The latest quarter's alignment tree: company objectives and what names them."""
+    """The alignment tree of the latest quarter that has one (company objectives and what
+    names them), saying why when that is not the latest quarter."""
     from okrsheet.domain.alignment import Node
     from okrsheet.domain.quarter import Quarter, QuarterError
 
     latest = summary.latest_quarter
-    tree = None
+    trees = {}
     for label, found in summary.alignment.items():
         try:
-            if Quarter.parse(label).label == latest:
-                tree = found
+            trees[Quarter.parse(label).label] = found
         except QuarterError:
             continue
-    if tree is None or not any(root.children for root in tree.roots):
-        return ('<p class="legend">Alignment: no objective or key result names a parent '
-                "in the latest quarter, so there is no tree to draw.</p>")
+    drawn = [quarter for quarter in summary.quarters
+             if quarter in trees and any(root.children for root in trees[quarter].roots)]
+    latest_tree = trees.get(str(latest))
+    why = (f"no company workbook in {latest}" if latest_tree is None or not latest_tree.roots
+           else f"no team objective or key result in {latest} names a company objective")
+    if not drawn:
+        return f'<p class="legend">Alignment: {_text(why)}, so there is no tree to draw.</p>'
+    shown_quarter = drawn[-1]
+    tree = trees[shown_quarter]
+    lead = ("" if shown_quarter == latest else
+            f'<p class="legend">{_text(why[0].upper() + why[1:])}; this is {_text(shown_quarter)}, the '
+            "latest quarter with a tree.</p>")
 
     def item(node: Node) -> str:
         ref = f"alignment/{node.team}/{node.id}"
@@ -282,7 +293,7 @@ def _alignment(summary: Summary) -> str:
     notes += [f"{link.team} {link.id or ''} names no parent" for link in tree.orphans]
     extra = ("<ul class=\"notes legend\">" + "".join(f"<li>{_text(note)}</li>" for note in notes)
              + "</ul>") if notes else ""
-    return (f"<h2>Alignment in {_text(latest)}</h2>"
+    return (f"<h2>Alignment in {_text(shown_quarter)}</h2>{lead}"
             f'<ul class="tree" id="alignment">{body}</ul>{extra}')
 
 
@@ -374,10 +385,11 @@ def _reliability_chart(calibration: "Calibration") -> str:
     axes.plot([0, 1], [0, 1], color="#9e9e9e", linestyle=":", linewidth=1)
     axes.plot(list(table["probability"]), list(table["reached_share"]), marker="o",
               color=COLOURS["lagging"], linewidth=2)
-    for _, row in table.iterrows():
-        axes.annotate(f"{row['confidence']} ({row['key_results']})",
+    for _, row in table.iterrows():  # above a point near the bottom, clear of the axis labels
+        below = row["reached_share"] >= 0.1
+        axes.annotate(f"{row['confidence']} ({row['key_results']} forecasts)",
                       (row["probability"], row["reached_share"]), textcoords="offset points",
-                      xytext=(6, -12), fontsize=8)
+                      xytext=(6, -12 if below else 6), fontsize=8)
     axes.set_xlim(0, 1)
     axes.set_ylim(0, 1.05)
     axes.set_xlabel("confidence given (as a probability)")

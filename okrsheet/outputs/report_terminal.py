@@ -18,10 +18,11 @@ from okrsheet.outputs.report import (
     rhythm_cells,
 )
 from okrsheet.quarterend.summary import KR_STATUSES, NOT_STARTED, Row, Summary
-from okrsheet.sheet.layout import OBJECTIVE_COLUMN_OF
+from okrsheet.sheet.layout import COLUMN_OF, OBJECTIVE_COLUMN_OF
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
 TERMINAL_QUARTERS = 6
 """The terminal table shows at most this many (latest) quarters; the other outputs all."""
@@ -32,6 +33,10 @@ _RICH_STYLES = {"green": "bold green", "orange": "bold dark_orange", "red": "bol
 
 RHYTHM_HEADERS = ("Conf.\nfell", "Stale\nKRs", "Over-\ndue")
 """The latest quarter's confidence fell, stale key results and overdue actions."""
+
+RHYTHM_LEGEND = ("Confidence fell: share of key results whose latest check-in confidence is "
+                 "below their first. Stale: no value in the last two check-ins. Overdue: "
+                 "actions not done past their due date.")
 
 # Public API
 
@@ -86,11 +91,14 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
                       *(rhythm_cells(None) if rhythm else ()))
         return table
 
-    table = build(True)  # the check-in rhythm only where it fits (the other outputs all have it)
+    table = build(True)  # the check-in rhythm in the table where it fits, else below it
     unbounded = console.options.update_width(10**6)
-    if Measurement.get(console, unbounded, table).maximum > console.width:
+    apart = Measurement.get(console, unbounded, table).maximum > console.width
+    if apart:
         table = build(False)
     console.print(table)
+    if apart and latest is not None:
+        console.print(_rhythm_table(summary, by_team, latest))
     red = red_objectives(summary)
     if red:
         console.print(f"Red objectives in {latest}:", style="bold")
@@ -111,3 +119,24 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
                            str(row["key_results"]))
         console.print(detail)
 
+
+
+# Private API
+
+
+def _rhythm_table(summary: Summary, by_team: dict[str, dict[str, Row]], latest: str) -> "Table":
+    """The latest quarter's check-in rhythm per team, for a terminal too narrow to show it in
+    the main table."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Check-in rhythm in {latest}", title_justify="left",
+                  caption=RHYTHM_LEGEND, caption_justify="left")
+    table.add_column("Team", style="bold", no_wrap=True)
+    for name in ("Confidence fell", "Stale KRs", COLUMN_OF["overdue_actions"].header):
+        table.add_column(name, justify="right")
+    for team, by_quarter in by_team.items():
+        row = by_quarter.get(latest)
+        if row is not None:
+            table.add_row(Text(team), *rhythm_cells(row))
+    return table

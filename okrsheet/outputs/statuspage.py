@@ -88,16 +88,24 @@ def html_page(page: StatusPage) -> str:
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{esc(_heading(page, str))}</title>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        # every objective's table is as wide as the page (the key result's title takes what
+        # is left); on a narrow window a table scrolls in its box rather than off the page
         "<style>body{font-family:Calibri,Arial,sans-serif;margin:1.5em;color:#222}"
-        "table{border-collapse:collapse;margin-bottom:1.2em}"
-        "th,td{border:1px solid #d9d9d9;padding:3px 8px;text-align:left;vertical-align:top}"
-        "th{background:#1F4E78;color:#fff}h2{font-size:1.2em}.num{text-align:right}</style>",
+        ".wide{overflow-x:auto}"
+        "table{border-collapse:collapse;margin-bottom:1.2em;width:100%}"
+        "th,td{border:1px solid #d9d9d9;padding:3px 6px;text-align:left;vertical-align:top;"
+        "white-space:nowrap}th:nth-child(2),td:nth-child(2){white-space:normal;min-width:12em;"
+        "width:40%}"
+        "th{background:#1F4E78;color:#fff}h2{font-size:1.2em}.num{text-align:right}"
+        ".chip{padding:0 4px;white-space:nowrap}</style>",
         "</head><body>", f"<h2>{esc(_heading(page, str))}</h2>"]
     for objective in page.objectives:
         score = f"{percent(objective.score)} {esc(objective.status or '')}".rstrip()
         parts.append(f"<h3>{esc(objective.id)} {esc(objective.title)}: "
                      f"{_chip(score, objective.status)}</h3>")
-        parts.append("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in COLUMNS) + "</tr>")
+        parts.append('<div class="wide"><table><tr>'
+                     + "".join(f"<th>{esc(h)}</th>" for h in COLUMNS) + "</tr>")
         for kr in objective.key_results:
             cells = _cells(kr, esc)
             cells[3] = _chip(esc(kr.status), kr.status)
@@ -106,7 +114,7 @@ def html_page(page: StatusPage) -> str:
             parts.append("<tr>" + "".join(
                 f'<td class="num">{cell}</td>' if index in (4, 5) else f"<td>{cell}</td>"
                 for index, cell in enumerate(cells)) + "</tr>")
-        parts.append("</table>")
+        parts.append("</table></div>")
     parts.append(f"<p>{esc(LEGEND)}</p>")
     parts.append(f"<p>{_stale_line(page, esc)}</p>")
     overdue = _overdue_line(page, esc)
@@ -178,7 +186,8 @@ def _stale_line(page: StatusPage, escape) -> str:
         return "Stale: none yet (a key result is stale after two check-ins with no new value)."
     if not page.stale:
         return f"Stale: none (every key result has a value in week {weeks})."
-    names = ", ".join(f"{escape(kr.id)} ({escape(kr.owner or 'no owner')})" for kr in page.stale)
+    names = "; ".join(f"{escape(kr.id)} {escape(kr.title)} ({escape(kr.owner or 'no owner')})"
+                      for kr in page.stale)
     return f"Stale, no value in weeks {weeks}: {names}."
 
 
@@ -192,4 +201,4 @@ def _chip(content: str, status: str | None) -> str:
     if not colours:
         return content
     fill, font = colours
-    return f'<span style="background:{fill};color:{font};padding:0 4px">{content}</span>'
+    return f'<span class="chip" style="background:{fill};color:{font}">{content}</span>'

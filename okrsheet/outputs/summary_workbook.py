@@ -59,6 +59,7 @@ def summary_workbook_bytes(summary: Summary, confidence: "Calibration | None" = 
         from okrsheet.quarterend.calibration import write_calibration_sheet
 
         write_calibration_sheet(book, confidence)
+        _print_setup(book.get_worksheet_by_name("Calibration"))
     book.close()
     return buffer.getvalue()
 
@@ -169,6 +170,7 @@ class _WorkbookWriter:
         sheet.freeze_panes(top + 1, 1)
         mix_top = company_row + 3
         self._mix_table(sheet, mix_top, teams)
+        self._rhythm_table(sheet, mix_top + len(teams) + 3, teams)
         self._charts(sheet, top, company_row, mix_top, teams)
 
     def _change(self, sheet, row: int, column: int, value, fmt) -> None:
@@ -211,6 +213,30 @@ class _WorkbookWriter:
             mine = objectives[objectives["team"] == team]
             for index, column in enumerate(COUNT_COLUMNS, 1):
                 sheet.write_number(top + offset, index, int(mine[column].sum()))
+
+    def _rhythm_table(self, sheet, top: int, teams: list[str]) -> None:
+        """The latest quarter's confidence fell, stale key results and overdue actions."""
+        f, latest = self.f, self.quarters[-1]
+        sheet.write_string(top - 1, 0, f"Check-in rhythm, {latest}", f["label"])
+        for offset, note in enumerate((  # short lines: the charts float right of column F
+                "Confidence fell: share of key results whose latest check-in confidence is "
+                "below their first.", "Stale KRs: no value in the last two check-ins.",
+                "Overdue actions: not done, past their due date."), len(teams) + 1):
+            sheet.write_string(top + offset, 0, note, f["note"])
+        overdue = layout.COLUMN_OF["overdue_actions"].header
+        for index, name in enumerate(("Team", "Confidence fell", "Stale KRs", overdue)):
+            sheet.write_string(top, index, name, f["header"])
+        sheet.set_row(top, 30)
+        for at, team in enumerate(teams, top + 1):
+            sheet.write_string(at, 0, team, f["team"])
+            row = self.grid[team].get(latest)
+            if row is not None:  # "-": no key result given a confidence at two check-ins
+                fell = row["confidence_fell"]
+                if fell is None:
+                    sheet.write_string(at, 1, "-", f["not_started"])
+                else:
+                    sheet.write_number(at, 1, fell, f["percent"])
+                sheet.write_row(at, 2, (row["stale_key_results"], row["overdue_actions"]))
 
     def _charts(self, sheet, top: int, company_row: int, mix_top: int, teams: list[str]) -> None:
         count = len(self.quarters)

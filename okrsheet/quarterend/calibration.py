@@ -220,7 +220,7 @@ def calibration_markdown(calibration: Calibration) -> str:
             team = str(row["team"]).replace("|", "\\|")
             lines.append(f"| {team} | {row['quarters']} | {row['forecasts']} | {row['reached']} "
                          f"| {row['brier']:.2f} |")
-        lines += ["", "| Confidence | Stands for | Key results | Reached green |",
+        lines += ["", "| Confidence | Stands for | Forecasts | Reached green |",
                   "|---|---:|---:|---:|"]
         for row in calibration.reliability.to_dict("records"):
             lines.append(f"| {row['confidence']} | {row['probability']:.0%} | "
@@ -267,7 +267,7 @@ def write_calibration_sheet(book: Any, calibration: Calibration, name: str = "Ca
             (r["reached"], None), (r["brier"], brier)]
            for r in calibration.teams.to_dict("records")])
     table("Reliability: confidence given and key results that reached green",
-          [CONFIDENCE, "Stands for", "Key results", "Reached green"],
+          [CONFIDENCE, "Stands for", "Forecasts", "Reached green"],
           [[(r["confidence"], None), (r["probability"], share), (r["key_results"], None),
             (r["reached_share"], share)] for r in calibration.reliability.to_dict("records")])
     table("Input, output and outcome key results",
@@ -309,6 +309,10 @@ def calibration_html(calibration: Calibration,
     parts = ["<h2>Calibration: did confidence predict results?</h2>",
              '<p class="legend">Confidence read as the chance of ending green: high 80%, '
              "medium 50%, low 20%. Brier score: 0 is perfect, 0.25 is a coin flip.</p>"]
+    if not len(calibration.teams):
+        parts.append('<p class="legend" id="no-forecasts">No confidence was given at a check-in '
+                     "before the review (weeks 3 to 11) to a key result that has a result yet, "
+                     "so there is nothing to calibrate.</p>")
     if len(calibration.teams):
         parts.append(table("calibration-teams", "team", calibration.teams, [
             ("team", "Team", count), ("quarters", "Quarters", count),
@@ -317,7 +321,7 @@ def calibration_html(calibration: Calibration,
     if len(calibration.reliability):
         parts.append(table("reliability", "confidence", calibration.reliability, [
             ("confidence", CONFIDENCE, count), ("probability", "Stands for", share),
-            ("key_results", "Key results", count), ("reached_share", "Reached green", share)]))
+            ("key_results", "Forecasts", count), ("reached_share", "Reached green", share)]))
     if len(calibration.kinds):
         parts.append("<h2>Balance of input, output and outcome key results</h2>")
         parts.append(table("kinds", "quarter", calibration.kinds, [
