@@ -290,6 +290,25 @@ def test_samples_tell_their_stories():
     assert summary.teams["revised_targets"].sum() >= 2
 
 
+def test_samples_give_the_calibration_and_the_check_in_rhythm_something_to_say():
+    from okrsheet.quarterend.calibration import calibrate
+
+    summary = summarise([SAMPLES])
+    brier = {row["team"]: row["brier"] for row in calibrate(summary).teams.to_dict("records")}
+    # Account Management: 136 forecasts, all green; 12 say medium (0.5**2), the rest high
+    # (0.2**2): (12 * 0.25 + 124 * 0.04) / 136
+    assert brier["Account Management"] == pytest.approx((12 * 0.25 + 124 * 0.04) / 136)
+    assert brier["New Business"] < brier["Customer Success"] < brier["Sales Development"]
+    latest = {row["team"]: (row["confidence_fell"], row["stale_key_results"],
+                            row["overdue_actions"])
+              for row in summary.table_rows("teams") if row["quarter"] == "2027-Q1"}
+    assert latest == {
+        "New Business": (3 / 6, 1, 2),  # fell: ARR, win rate, forecast error of 6 with two
+        "Sales Development": (3 / 4, 2, 1),
+        "Account Management": (None, 7, 1),  # not started: every key result stale
+        "Customer Success": (None, 7, 0)}
+
+
 @pytest.mark.parametrize("name", sorted(
     name for name in make_samples.team_quarters()
     if (SAMPLES / name).exists() and name not in make_samples.SAVED_BY_LIBREOFFICE_XLSX))

@@ -346,7 +346,7 @@ def _trend_chart(summary: Summary) -> str:
     _quarter_ticks(axes, quarters)
     axes.set_ylim(0, 1.05)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    axes.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
+    axes.legend(fontsize=9, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
     return _svg(figure)
 
 
@@ -364,7 +364,7 @@ def _status_chart(summary: Summary) -> str:
         bottom = [low + share for low, share in zip(bottom, shares)]
     _quarter_ticks(axes, quarters)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    axes.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
+    axes.legend(fontsize=9, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
     return _svg(figure)
 
 
