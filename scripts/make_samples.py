@@ -20,13 +20,13 @@ Actions sheets hold priority actions, done, open and overdue. Account Management
 Customer Success have not started (the summary shows them as "-" and leaves them out of the
 company mean, instead of counting 0%, but counts their stale key results and overdue actions).
 
-The workbooks are built with ``okrsheet.sheet.writer.workbook_bytes`` from the data below (with
-check-ins, confidences, priority actions, a few revised targets and a lagging key result). Then, like files that travelled
-by email, some are opened and saved by LibreOffice (as .xlsx, .ods and one old Excel .xls,
-needs ``soffice``),
-and a few are edited with openpyxl on a copy to carry messes the reader handles: an inserted
-column, a renamed sheet. The XlsxWriter-made files are byte-identical on every run; the
-others differ only in the save dates their programs write inside.
+The workbooks are built with ``okrsheet.sheet.writer.workbook_bytes`` from the data below and
+in ``sample_checkins.py`` (check-ins, confidences, priority actions, a few revised targets and
+a lagging key result). Then, like files that travelled by email, some are opened and saved by
+LibreOffice (as .xlsx, .ods and one old Excel .xls, needs ``soffice``), and a few are edited
+with openpyxl on a copy to carry messes the reader handles: an inserted column, a renamed
+sheet. The XlsxWriter-made files are byte-identical on every run; the others differ only in
+the save dates their programs write inside.
 """
 
 from __future__ import annotations

@@ -188,8 +188,9 @@ def _mix_table(teams: list[dict[str, Any]], company: dict[str, Any], latest: str
              '<p class="legend">Confidence fell: the share of key results whose latest '
              "check-in confidence is below their first. Stale: no value in the last two "
              "check-ins. Overdue actions: not done, past their due date.</p>",
-             f'<div class="wide"><table id="mix"><thead><tr><th>Team</th><th>Key results</th>{head}'
-             "<th>Confidence fell</th><th>Stale</th><th>Overdue actions</th></tr></thead><tbody>"]
+             '<div class="wide"><table id="mix"><thead><tr><th>Team</th><th>Key results</th>'
+             f"{head}<th>Confidence fell</th><th>Stale</th><th>Overdue actions</th></tr>"
+             "</thead><tbody>"]
     latest_rows = sorted((row for row in teams if row["quarter"] == latest),
                          key=lambda row: row["team"].casefold())
     for table, key, row in ([("teams", f"{row['team']}|{latest}", row) for row in latest_rows]
@@ -271,8 +272,8 @@ def _alignment(summary: Summary) -> str:
     shown_quarter = drawn[-1]
     tree = trees[shown_quarter]
     lead = ("" if shown_quarter == latest else
-            f'<p class="legend">{_text(why[0].upper() + why[1:])}; this is {_text(shown_quarter)}, the '
-            "latest quarter with a tree.</p>")
+            f'<p class="legend">{_text(why[0].upper() + why[1:])}; this is '
+            f"{_text(shown_quarter)}, the latest quarter with a tree.</p>")
 
     def item(node: Node) -> str:
         ref = f"alignment/{node.team}/{node.id}"
