@@ -91,3 +91,11 @@ def test_the_calibration_says_why_it_is_empty_when_no_confidence_was_given():
     page = dashboard_html(full, calibrate(full))
     assert 'id="no-forecasts"' not in page
     assert "<th>Forecasts</th><th>Reached green</th></tr></thead><tbody><tr><td>low" in page
+
+
+def test_the_lead_says_how_many_teams_the_latest_company_score_leaves_out(samples_summary):
+    page = re.sub(r"<[^>]+>", "", dashboard_html(samples_summary))
+    assert ("Company score in 2027-Q1: 32% ▼ -51 pts (of 4 teams, 2 not started and left out)."
+            in page)
+    assert "not started and left out" not in re.sub(
+        r"<[^>]+>", "", dashboard_html(summarise([SAMPLES / "2026-Q4"])))

@@ -86,9 +86,15 @@ def dashboard_html(summary: Summary, calibration: "Calibration | None" = None) -
     ]
     if latest is not None:
         last = company[latest]
-        parts.append(f" Company score in {_text(latest)}: "
-                     f"{_score('company', latest, last)}"
-                     f"{' ' + _change('company', latest, last) if last['change'] is not None else ''}.")
+        line = f" Company score in {_text(latest)}: {_score('company', latest, last)}"
+        if last["change"] is not None:
+            line += " " + _change("company", latest, last)
+        if last.get("not_started"):  # a mean of fewer teams than the table lists: say so
+            counted, waiting = last["teams"], last["not_started"]
+            line += (f" (of {_number(f'company/{latest}/teams', counted, str(counted))} teams, "
+                     f"{_number(f'company/{latest}/not_started', waiting, str(waiting))} not "
+                     "started and left out)")
+        parts.append(line + ".")
     parts.append("</p>")
     parts.append('<div class="charts">')
     parts.append(_figure("trend", "Team scores by quarter; the company mean dashed.",
