@@ -123,3 +123,12 @@ def test_summary_from_a_history_takes_prefer_and_refuses_a_file_it_does_not_hold
     assert run("summary", "--from", tmp_path / "history", "--prefer", held).exit_code == 0
     unknown = run("summary", "--from", tmp_path / "history", "--prefer", tmp_path / "x.xlsx")
     assert unknown.exit_code == 2 and "no workbook of that name is in the history" in unknown.output
+
+
+def test_the_store_says_the_latest_quarter_of_the_samples_is_in_progress_as_the_workbooks_do(
+        tmp_path):
+    run("export", SAMPLES, "-o", tmp_path / "history")
+    line = ("- 2027-Q1 is in progress (week 8 of 13 on 19 Feb 2027): its scores, and their change "
+            "from the whole of 2026-Q4, will still move.")
+    for source in (["--from", tmp_path / "history"], [SAMPLES]):
+        assert line in run("summary", *source, "--format", "markdown").output.splitlines()

@@ -328,3 +328,21 @@ def test_json_past_the_compact_threshold_is_one_line_with_the_same_document(summ
     compact = report.json_text(summary)
     assert compact.count("\n") == 1 and indented.count("\n") > len(summary.teams)
     assert json.loads(compact) == json.loads(indented)
+
+
+def test_a_quarter_not_over_on_its_as_of_says_its_scores_will_still_move():
+    import datetime as dt
+
+    last = team_quarter("Alpha", "2026-Q2", ("Win", [kr("a", 5)]))
+    last.as_of = dt.date(2026, 5, 20)  # 2026-Q2 starts 1 April: day 50, week 8 of 13
+    summary = summarise_team_quarters([team_quarter("Alpha", "2026-Q1", ("Win", [kr("a", 9)])),
+                                       last])
+    line = ("2026-Q2 is in progress (week 8 of 13 on 20 May 2026): its scores, and their change "
+            "from the whole of 2026-Q1, will still move.")
+    assert report.notes(summary)[0] == line
+    assert f"- {line}" in report_text.markdown(summary)
+
+
+def test_a_finished_quarter_has_no_in_progress_line(summary):
+    assert report.in_progress(summary) is None
+    assert not any("in progress" in line for line in report.notes(summary))

@@ -15,7 +15,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
-from okrsheet.outputs.report import change_text, percent, records
+from okrsheet.outputs.report import change_text, in_progress, percent, records
 from okrsheet.quarterend.summary import COUNT_COLUMNS, KR_STATUSES, SHARE_COLUMNS, Summary
 from okrsheet.sheet.files import write_atomic
 
@@ -95,6 +95,9 @@ def dashboard_html(summary: Summary, calibration: "Calibration | None" = None) -
                      f"{_number(f'company/{latest}/not_started', waiting, str(waiting))} not "
                      "started and left out)")
         parts.append(line + ".")
+        progress = in_progress(summary)
+        if progress:
+            parts.append(f" {_text(progress)}")
     parts.append("</p>")
     parts.append('<div class="charts">')
     parts.append(_figure("trend", "Team scores by quarter; the company mean dashed.",

@@ -22,6 +22,7 @@ import math
 from typing import TYPE_CHECKING
 
 from okrsheet.domain import scoring
+from okrsheet.domain.quarter import REVIEW_WEEK
 from okrsheet.domain.text import json_text as json_document
 from okrsheet.domain.text import visible
 from okrsheet.quarterend.summary import (
@@ -193,8 +194,26 @@ def rhythm_cells(row: Row | None) -> list[str]:
             str(row["overdue_actions"])]
 
 
+def in_progress(summary: Summary) -> str | None:
+    """A line when the latest quarter is not over on its workbooks' As of: its scores, and
+    their change from a whole quarter before, will still move. None when it is over."""
+    teams = [tq for tq in summary.team_quarters if tq.level == "team" and tq.quarter_start]
+    if summary.latest_quarter is None or not teams:
+        return None
+    start = max(tq.quarter_start for tq in teams if tq.quarter_start)
+    current = [tq for tq in teams if tq.quarter_start == start]
+    as_of = max((tq.as_of for tq in current if tq.as_of), default=None)
+    end = max((tq.quarter_end for tq in current if tq.quarter_end), default=None)
+    if as_of is None or end is None or as_of >= end:
+        return None
+    week = min(REVIEW_WEEK, max(1, (as_of - start).days // 7 + 1))
+    return (f"{summary.latest_quarter} is in progress (week {week} of {REVIEW_WEEK} on "
+            f"{as_of:%d %b %Y}): its scores, and their change from the whole of "
+            f"{previous_label(summary)}, will still move.")
+
+
 def notes(summary: Summary) -> list[str]:
-    found: list[str] = []
+    found: list[str] = [line for line in (in_progress(summary),) if line]
     waiting: dict[str, list[str]] = {}
     for row in summary.table_rows("teams"):
         if row["status"] == NOT_STARTED:

@@ -10,6 +10,7 @@ flags, status colours) are the summary's own functions, so both summaries agree 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import os
 import weakref
@@ -145,7 +146,8 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
     _macros(db)
     columns = ("team_quarter_id, source_file, source_id, team, team_key, quarter, quarter_index, "
                "score, status, started, objectives, key_results, revised_targets, saved, "
-               "file_time, green_from, orange_from, level, overdue_actions")
+               "file_time, green_from, orange_from, level, overdue_actions, quarter_start, "
+               "quarter_end, as_of")
     # copies are rare: rank only the team quarters that more than one file claims
     quoted = ", ".join("'" + path.replace("'", "''") + "'" for path in prefer)
     preferred = f"source_file IN ({quoted})" if prefer else "false"
@@ -365,20 +367,24 @@ def _copies(db: "duckdb.DuckDBPyConnection") -> tuple[list[dict[str, Any]], list
 
 def _shells(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> list[TeamQuarter]:
     """One entry per team quarter, in the teams' order, holding what the reports read from
-    team quarters: the quarter and the thresholds. Entries with the same quarter and
-    thresholds share one :class:`TeamQuarter` with no team, file or objectives (the store
-    keeps the rest; a summary from the store has no workbooks in memory)."""
+    team quarters: the quarter, its dates and the thresholds. Entries alike share one
+    :class:`TeamQuarter` with no team, file or objectives (the store keeps the rest; a
+    summary from the store has no workbooks in memory)."""
     columns = db.execute(f"""
-        SELECT quarter, green_from, orange_from
+        SELECT quarter, green_from, orange_from, quarter_start, quarter_end, as_of
         FROM chosen c {_only(wanted)} ORDER BY quarter_index, team_key""").fetchnumpy()
-    shared: dict[tuple[str, float, float], TeamQuarter] = {}
+    dates = [[day.date() if isinstance(day, dt.datetime) else None
+              for day in columns[name].tolist()]
+             for name in ("quarter_start", "quarter_end", "as_of")]
+    shared: dict[tuple[Any, ...], TeamQuarter] = {}
     shells = []
     for key in zip(columns["quarter"].tolist(), columns["green_from"].tolist(),
-                   columns["orange_from"].tolist()):
+                   columns["orange_from"].tolist(), *dates):
         shell = shared.get(key)
         if shell is None:
             shell = shared[key] = TeamQuarter(team=None, quarter=key[0], green_from=key[1],
-                                              orange_from=key[2])
+                                              orange_from=key[2], quarter_start=key[3],
+                                              quarter_end=key[4], as_of=key[5])
         shells.append(shell)
     return shells
 
