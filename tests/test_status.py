@@ -81,6 +81,17 @@ def test_the_forecast_follows_the_documented_rule(key_result, value, progress, s
     assert found.status == status
 
 
+@pytest.mark.parametrize(("week", "value", "status"), [
+    (3, 120.0, "green"),  # judged at week 3: 20 * 12 / 2 = 120 -> 100%
+    (7, 40.0, "orange"),  # nothing at weeks 5 and 7: it has not moved, 20 * 12 / 6 = 40
+    (13, 20.0, "red"),  # the review: what it reached
+])
+def test_a_key_result_not_updated_since_is_forecast_from_where_it_stands_now(week, value,
+                                                                            status):
+    found = forecast(kr(check_ins={3: 20.0}), week=week)
+    assert (found.value, found.status) == (pytest.approx(value), status)
+
+
 @pytest.mark.parametrize("key_result", [
     kr(),  # no check-in yet
     kr(check_ins={3: "abc"}),  # an input to check

@@ -7,7 +7,9 @@ HTML. The rules, for a key result at the check-in week ``week`` (the latest one 
   then); None when it had no value before.
 * **forecast** for the week-13 review, from the check-ins so far:
   increase and decrease follow the straight line from Start (week 1) through the latest
-  check-in (so 40 -> 52 by week 5 forecasts 40 + 12 * 12 / 4 = 76); stay above and stay
+  value (so 40 -> 52 by week 5 forecasts 40 + 12 * 12 / 4 = 76), taken at ``week``: a key
+  result with no value at the check-ins since has not moved (52 at week 5, nothing at week
+  7: 40 + 12 * 12 / 6 = 64), as its Pace says; stay above and stay
   below extend the last two check-ins' trend (or keep the one value) and score 1 only if
   the forecast stays on the right side; a milestone done stays done, one not done is
   ``open`` (no forecast). No check-in, or an input to check: no forecast.
@@ -145,8 +147,9 @@ def confidence_trend(kr: KeyResult, week: int) -> tuple[str | None, str | None]:
 
 
 def forecast(kr: KeyResult, green_from: float = scoring.GREEN_FROM,
-             orange_from: float = scoring.ORANGE_FROM) -> Forecast | None:
-    """The week-13 forecast from the check-ins so far (rules in the module docstring)."""
+             orange_from: float = scoring.ORANGE_FROM, week: int | None = None) -> Forecast | None:
+    """The week-13 forecast from the check-ins so far, judged at check-in week ``week``
+    (default: the latest check-in's; rules in the module docstring)."""
     values = check_in_values(kr)
     if not values or kr.check:
         return None
@@ -172,7 +175,8 @@ def forecast(kr: KeyResult, green_from: float = scoring.GREEN_FROM,
             return None
         start = 0.0 if scoring.is_blank(kr.start) else float(kr.start)  # type: ignore[arg-type]
         # Check-in week k is measured k - 1 weeks into the quarter; the review 12 weeks in.
-        value = start + (latest - start) * (REVIEW_WEEK - 1) / (latest_week - 1)
+        at = max(latest_week, min(week or latest_week, REVIEW_WEEK))
+        value = start + (latest - start) * (REVIEW_WEEK - 1) / (at - 1)
     share = scoring.progress(kr.type, kr.start, target, value)
     return Forecast(value, share, scoring.status(share, green_from, orange_from))
 
@@ -257,7 +261,7 @@ def status_page(team_quarter: TeamQuarter, as_of: dt.date) -> StatusPage:
                 ids.get(id(kr), kr.id or ""), kr.title, kr.owner, tq.kr_status(kr),
                 0.0 if kr.check else kr.progress, progress_change(kr, week),
                 tq.pace(kr, as_of), *confidence_trend(kr, week),
-                forecast(kr, tq.green_from, tq.orange_from), is_stale(kr, weeks),
+                forecast(kr, tq.green_from, tq.orange_from, week), is_stale(kr, weeks),
                 values[-1][0] if values else None,
                 *tq.action_counts(ids.get(id(kr), kr.id), as_of)))
         objectives.append(shown)

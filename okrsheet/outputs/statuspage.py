@@ -24,7 +24,7 @@ COLUMNS = (*(COLUMN_OF[key].header for key in ("id", "title", "owner", "status",
            "Actions")
 """The page's table: columns the OKRs sheet has too are named as there."""
 LEGEND = ("Change: since the previous check-in. Forecast: progress at the week-13 review if the "
-          "check-ins so far go on as they are.")
+          "check-ins so far go on as they are (a value not updated since stands still).")
 TITLE_WIDTH = 30
 
 
