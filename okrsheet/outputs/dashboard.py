@@ -95,7 +95,7 @@ def dashboard_html(summary: Summary, calibration: "Calibration | None" = None) -
                      f"{_number(f'company/{latest}/not_started', waiting, str(waiting))} not "
                      "started and left out)")
         parts.append(line + ".")
-        progress = in_progress(summary)
+        progress = in_progress(summary, dated=False)  # every number shown is in the JSON
         if progress:
             parts.append(f" {_text(progress)}")
     parts.append("</p>")

@@ -194,9 +194,10 @@ def rhythm_cells(row: Row | None) -> list[str]:
             str(row["overdue_actions"])]
 
 
-def in_progress(summary: Summary) -> str | None:
+def in_progress(summary: Summary, dated: bool = True) -> str | None:
     """A line when the latest quarter is not over on its workbooks' As of: its scores, and
-    their change from a whole quarter before, will still move. None when it is over."""
+    their change from a whole quarter before, will still move; with ``dated``, the week and
+    the day. None when it is over."""
     teams = [tq for tq in summary.team_quarters if tq.level == "team" and tq.quarter_start]
     if summary.latest_quarter is None or not teams:
         return None
@@ -207,9 +208,9 @@ def in_progress(summary: Summary) -> str | None:
     if as_of is None or end is None or as_of >= end:
         return None
     week = min(REVIEW_WEEK, max(1, (as_of - start).days // 7 + 1))
-    return (f"{summary.latest_quarter} is in progress (week {week} of {REVIEW_WEEK} on "
-            f"{as_of:%d %b %Y}): its scores, and their change from the whole of "
-            f"{previous_label(summary)}, will still move.")
+    when = f" (week {week} of {REVIEW_WEEK} on {as_of:%d %b %Y})" if dated else ""
+    return (f"{summary.latest_quarter} is in progress{when}: its scores, and their change from "
+            f"the whole of {previous_label(summary)}, will still move.")
 
 
 def notes(summary: Summary) -> list[str]:

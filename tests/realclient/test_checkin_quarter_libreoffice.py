@@ -231,11 +231,11 @@ def test_the_quarter_at_week_7_by_hand(quarter):
         "O3.1": (12 / 19, 4 / 19, "on track", None, 1.0),
         # done at week 5, so 100% and no change
         "O3.2": (1.0, 0.0, None, "high", 1.0),
-        # late week 3 only: (120 - 110) / 45; forecast 120 - 10 * 12 / 2 = 60 -> 100%;
-        # 0.222 >= 0.4 x 0.511 = 0.204: at risk
-        "O4.1": (10 / 45, 0.0, "at risk", "low", 1.0),
-        # (3 - 2) / 6 = 0.167 < 0.204: behind; forecast 2 + 1 * 12 / 2 = 8 -> 100%
-        "O4.2": (1 / 6, 0.0, "behind", None, 1.0),
+        # late week 3 only, nothing since, so it stands at 110 in week 7: (120 - 110) / 45;
+        # forecast 120 - 10 * 12 / 6 = 100 -> 20 / 45; 0.222 >= 0.4 x 0.511 = 0.204: at risk
+        "O4.1": (10 / 45, 0.0, "at risk", "low", 20 / 45),
+        # (3 - 2) / 6 = 0.167 < 0.204: behind; forecast 2 + 1 * 12 / 6 = 4 -> 2 / 6
+        "O4.2": (1 / 6, 0.0, "behind", None, 2 / 6),
     }
     for identifier, (progress, change, pace, confidence, forecast) in expected.items():
         kr = krs[identifier]
