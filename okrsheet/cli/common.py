@@ -31,7 +31,6 @@ def user_errors(function):
     return wrapper
 
 
-
 def fiscal_year_options(function):
     """--fiscal-year-start and --fiscal-year-named-by, shared by the commands that need them."""
     function = click.option(
@@ -42,7 +41,6 @@ def fiscal_year_options(function):
     return click.option(
         "--fiscal-year-start", type=click.IntRange(1, 12), default=1, show_default=True,
         help="Month the fiscal year starts in (1 = January: calendar quarters).")(function)
-
 
 
 def read_okrs(path: str, strict: bool = True):
@@ -65,7 +63,6 @@ def read_okrs(path: str, strict: bool = True):
     return reading.team_quarter
 
 
-
 def refuse_numbers_that_are_not_numbers(reading, path: str) -> None:
     """NaN or infinity in an input (a script's or a broken exporter's) can't be written back
     to a workbook: refuse, naming the cell, rather than fail halfway through writing."""
@@ -85,7 +82,6 @@ def refuse_numbers_that_are_not_numbers(reading, path: str) -> None:
                                     "there (or clear the cell) first.")
 
 
-
 def check_quarter_option(quarter: str | None) -> None:
     """Refuse a --quarter that is not like 2027-Q1 (a usage error, exit status 2)."""
     from okrsheet.domain.quarter import Quarter, QuarterError
@@ -96,7 +92,6 @@ def check_quarter_option(quarter: str | None) -> None:
         except QuarterError as error:
             click.echo(f"Error: {error}", err=True)
             raise SystemExit(2) from None
-
 
 
 def check_output_option(output: str, inputs=(), force: bool = False,
@@ -116,7 +111,6 @@ def check_output_option(output: str, inputs=(), force: bool = False,
                                  "writes over an input. Choose another name.",
                                  param_hint="-o/--output")
     check_output(output, force)
-
 
 
 def week_of(team_quarter, week, as_of=None) -> int:

@@ -266,10 +266,6 @@ class _Matching:
                 matched.add(new_place)
 
 
-
-
-
-
 def _field(kr: KeyResult, name: str) -> object:
     """A key result's value as the user set it.
 

@@ -65,8 +65,6 @@ def check(team_quarter: TeamQuarter, *, sheet: str | None = layout.OKRS_SHEET,
     return problems
 
 
-
-
 def identity_problems(team_quarter: TeamQuarter, fiscal_year_start: int = 1,
                       named_by_start: bool = False, *,
                       sheet: str | None = layout.OKRS_SHEET) -> list[Problem]:

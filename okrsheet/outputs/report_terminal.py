@@ -120,7 +120,6 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
         console.print(detail)
 
 
-
 # Private API
 
 

@@ -95,7 +95,5 @@ def _latest(group: list[Entry]) -> tuple[Entry, str]:
     return newest[4], f"the same objectives and key results; {how}"
 
 
-
-
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold()

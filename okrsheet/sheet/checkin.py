@@ -72,8 +72,6 @@ def check_in_week(team_quarter: TeamQuarter, day: dt.date) -> int:
     return started[-1] if started else CHECK_IN_WEEKS[0]
 
 
-
-
 def owner_check_ins(team_quarter: TeamQuarter, folder: str | os.PathLike[str],
                     week: int) -> list[OwnerCheckIn]:
     """Which owner gets which key results, and the file name for each, in sheet order.

@@ -66,8 +66,6 @@ def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
             close()
 
 
-
-
 # Private API
 
 

@@ -107,7 +107,6 @@ _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(sheet|Relationship)\s([^>]*)>")
 _ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 
 
-
 def _ole_streams(path: str | os.PathLike) -> set[str]:
     """Lower-cased names of the streams in an OLE compound file (empty if unreadable)."""
     try:

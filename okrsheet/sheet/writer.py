@@ -71,8 +71,6 @@ MAX_CELL_TEXT = 32_767
 """Characters a spreadsheet cell holds (Excel's limit; XlsxWriter cuts longer text)."""
 
 
-
-
 # Private API
 
 
