@@ -269,7 +269,7 @@ def normalise_header(text: object) -> str:
     texts (labels and headers are) are remembered; a long one, a title or a comment, is not,
     so the cache stays small whatever the workbooks hold."""
     text = str(text)
-    return _normalise(text) if len(text) <= 100 else _NOT_ALPHANUMERIC.sub("", text.casefold())
+    return _normalise(text) if len(text) <= 100 else _normalise.__wrapped__(text)
 
 
 @functools.lru_cache(maxsize=4096)
