@@ -230,16 +230,22 @@ def judged_on(team_quarter: TeamQuarter, today: dt.date | None = None) -> dt.dat
     return min(day, end) if end is not None else day
 
 
+def overdue_actions(team_quarter: TeamQuarter, day: dt.date | None) -> int:
+    """Priority actions with a title, not done and due before ``day`` (none without a day)."""
+    if day is None:
+        return 0
+    return sum(1 for action in team_quarter.actions if action.title and action.is_overdue(day))
+
+
 def rhythm(team_quarter: TeamQuarter) -> Rhythm:
     """Confidence fell, stale key results and overdue actions of one team quarter."""
     day = judged_on(team_quarter)
     weeks = started_weeks(team_quarter.quarter_start, day) if day is not None else []
     key_results = [kr for objective in team_quarter.objectives for kr in objective.key_results]
     fell = [confidence_fell(kr) for kr in key_results]
-    overdue = 0 if day is None else sum(
-        1 for action in team_quarter.actions if action.title and action.is_overdue(day))
     return Rhythm(sum(found is not None for found in fell), sum(found is True for found in fell),
-                  sum(is_stale(kr, weeks) for kr in key_results), overdue)
+                  sum(is_stale(kr, weeks) for kr in key_results),
+                  overdue_actions(team_quarter, day))
 
 
 _CONFIDENCE_RANK = {level: rank for rank, level in enumerate(reversed(scoring.CONFIDENCES))}

@@ -34,7 +34,6 @@ Choices, documented once here (and in docs/history.md with the schema):
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable, Iterable
@@ -44,7 +43,8 @@ from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring, status
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter
-from okrsheet.domain.quarter import Quarter
+from okrsheet.domain.quarter import Quarter, week_start
+from okrsheet.quarterend.rows import team_key
 from okrsheet.quarterend.summary import has_started
 from okrsheet.sheet.files import OkrsheetError
 
@@ -99,11 +99,6 @@ class Export:
     written: list[tuple[str, str, str]] = field(default_factory=list)  # (file, team, quarter)
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     removed: int = 0  # rows of earlier exports of the same files replaced
-
-
-def team_key(team: str) -> str:
-    """How teams are matched: ``"  Sales  Team"`` -> ``"sales team"``."""
-    return " ".join(team.split()).casefold()
 
 
 def export(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str], *,
@@ -172,9 +167,9 @@ def team_quarter_rows(team_quarter: TeamQuarter, source: str, saved: float | Non
     team = " ".join((team_quarter.team or "").split())
     period = Quarter.parse(team_quarter.quarter or "", fiscal_year_start, named_by_start)
     scores = scores or team_quarter.scores()
-    label = f"{period.year}-Q{period.number}"
-    key = {"team_quarter_id": f"{label}/{team_key(team)}", "team": team,
+    key = {"team_quarter_id": f"{period.label}/{team_key(team)}", "team": team,
            "team_key": team_key(team), "source_file": source, "source_id": source_id(source)}
+    day = status.judged_on(team_quarter)
     tables: dict[str, list[dict[str, Any]]] = {
         "team_quarters": [{
             **key, "quarter_index": period.year * 4 + period.number - 1,
@@ -186,12 +181,11 @@ def team_quarter_rows(team_quarter: TeamQuarter, source: str, saved: float | Non
             "score": scores.score, "status": scores.status,
             "objectives": len(team_quarter.objectives), "key_results": len(scores.progress),
             "revised_targets": scores.revised,
-            "overdue_actions": status.rhythm(team_quarter).overdue_actions}],
+            "overdue_actions": status.overdue_actions(team_quarter, day)}],
         "objectives": [], "key_results": [], "check_ins": []}
     from okrsheet.domain.alignment import key_result_ids
 
     kr_ids = key_result_ids(team_quarter)
-    day = status.judged_on(team_quarter)
     weeks = status.started_weeks(team_quarter.quarter_start, day) if day is not None else []
     for number, (objective, objective_scores) in enumerate(
             zip(team_quarter.objectives, scores.objectives), 1):
@@ -209,7 +203,7 @@ def team_quarter_rows(team_quarter: TeamQuarter, source: str, saved: float | Non
     for position, kr in enumerate(team_quarter.unassigned, 1):
         _add_key_result(tables, key, team_quarter, kr, kr.id or f"U{position}", None, position,
                         weeks)
-    return label, tables
+    return period.label, tables
 
 
 def source_id(source: str) -> int:
@@ -294,7 +288,7 @@ def _add_key_result(tables: dict[str, list[dict[str, Any]]], key: dict[str, Any]
         start = team_quarter.quarter_start
         tables["check_ins"].append({
             **key, "key_result_id": kr_id, "week": week,
-            "week_start": start + dt.timedelta(days=7 * (week - 1)) if start else None,
+            "week_start": week_start(start, week) if start else None,
             "value": _number(value),
             "value_text": None if scoring.is_number(value) else _text(value),
             "confidence": _text(confidence)})

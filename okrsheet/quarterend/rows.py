@@ -45,6 +45,7 @@ class Entry:
 
 
 def team_key(team: str) -> str:
+    """How teams are matched: ``"  Sales  Team"`` -> ``"sales team"``."""
     return " ".join(team.split()).casefold()
 
 
@@ -61,10 +62,6 @@ def identify(entry: Entry, fiscal_year_start: int, named_by_start: bool) -> str 
     entry.period = Quarter.parse(team_quarter.quarter or "", fiscal_year_start, named_by_start)
     entry.team_key = team_key(team_quarter.team or "")
     return None
-
-
-def label(period: Quarter) -> str:
-    return f"{period.year}-Q{period.number}"
 
 
 def shares(counts: dict[str, int]) -> dict[str, float | None]:
@@ -115,10 +112,10 @@ def team_row(entry: Entry, display: dict[str, str],
     team_quarter, scored, period = entry.team_quarter, entry.scores(), entry.quarter()
     score = counted_score(entry)
     found = rhythm(team_quarter)
-    previous = scores.get((entry.team_key, label(period.previous())))
+    previous = scores.get((entry.team_key, period.previous().label))
     return {
         "team": display[entry.team_key],
-        "quarter": label(period),
+        "quarter": period.label,
         "file": entry.file,
         "score": score,
         "status": scored.status if is_started(entry) else NOT_STARTED,
@@ -143,7 +140,7 @@ def objective_rows(entry: Entry, display: dict[str, str]) -> list[Row]:
             zip(team_quarter.objectives, entry.scores().objectives), 1):
         rows.append({
             "team": display[entry.team_key],
-            "quarter": label(entry.quarter()),
+            "quarter": entry.quarter().label,
             "file": entry.file,
             "number": number,
             "objective": objective.title,
@@ -177,7 +174,7 @@ def company_rows(chosen: list[Entry]) -> list[Row]:
             for status, count in entry.scores().counts.items():
                 counts[status] += count
         rows.append({
-            "quarter": label(period),
+            "quarter": period.label,
             "teams": len(group),
             "not_started": len(group) - len(started),
             "score": score,

@@ -305,7 +305,7 @@ def _summarise(entries: "list[Entry]", left_out: list[tuple[str, str]],
     display = {}  # team key -> name as written in the team's latest workbook
     for entry in teams:
         display[entry.team_key] = " ".join((entry.team_quarter.team or "").split())
-    scores = {(entry.team_key, rows.label(entry.quarter())): rows.counted_score(entry)
+    scores = {(entry.team_key, entry.quarter().label): rows.counted_score(entry)
               for entry in teams}
 
     team_rows = [rows.team_row(entry, display, scores) for entry in teams]
@@ -328,7 +328,7 @@ def _summarise(entries: "list[Entry]", left_out: list[tuple[str, str]],
         objective_rows = [row for row in objective_rows if row["quarter"] == wanted]
         company_rows = [row for row in company_rows if row["quarter"] == wanted]
         calibration_rows = [row for row in calibration_rows if row["quarter"] == wanted]
-        chosen = [entry for entry in chosen if rows.label(entry.quarter()) == wanted]
+        chosen = [entry for entry in chosen if entry.quarter().label == wanted]
 
     frame = _frame
     return Summary(
