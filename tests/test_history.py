@@ -339,3 +339,12 @@ def test_prefer_settles_a_conflict_in_the_store_as_in_the_workbooks(tmp_path):
     assert_same_summary(from_store, from_workbooks)
     with pytest.raises(OkrsheetError, match="--prefer .*gamma.xlsx: no workbook"):
         summarise_store(tmp_path / "history", prefer=[books / "gamma.xlsx"])
+
+
+def test_row_batches_give_the_same_rows_as_the_table_from_the_store_and_the_workbooks(tmp_path):
+    export([SAMPLES], tmp_path / "history")
+    for result in (summarise_store(tmp_path / "history"), summarise([SAMPLES])):
+        for name in ("teams", "objectives"):
+            batches = list(result.row_batches(name, size=7))
+            assert [len(batch) for batch in batches[:-1]] == [7] * (len(batches) - 1)
+            assert [row for batch in batches for row in batch] == result.table_rows(name)

@@ -45,7 +45,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,6 +102,8 @@ SKIPPED_COLUMNS = ("file", "reason")
 
 Row = dict[str, Any]
 """One row of a summary table: column name -> plain value (text, number or None by column)."""
+ROW_BATCH = 10_000
+"""Rows per batch when an output streams a table (:meth:`Summary.row_batches`)."""
 
 
 # Public API
@@ -157,6 +159,19 @@ class Summary:
         if name not in cache or cache[name][0] is not source:
             cache[name] = (source, plain_rows(source) if table is None else table.to_pylist())
         return cache[name][1]
+
+    def row_batches(self, name: str, size: int = ROW_BATCH) -> Iterator[list[Row]]:
+        """The rows of :meth:`table_rows`, ``size`` at a time, for an output that writes as it
+        goes; a summary from the history store makes each batch only when it is asked for, so
+        memory stays flat however many rows the table has."""
+        table = self.arrow(name)
+        if table is not None:
+            for batch in table.to_batches(max_chunksize=size):
+                yield batch.to_pylist()
+            return
+        found = self.table_rows(name)
+        for start in range(0, len(found), size):
+            yield found[start:start + size]
 
     @property
     def quarters(self) -> list[str]:
