@@ -15,7 +15,7 @@ from okrsheet.domain.quarter import Quarter
 from okrsheet.quarterend.calibration import calibrate
 from okrsheet.quarterend.history import export
 from okrsheet.quarterend.history_calibration import calibrate_store
-from okrsheet.quarterend.history_summary import connect, summarise_store
+from okrsheet.quarterend.history_summary import _Query, connect, summarise_store
 from okrsheet.quarterend.summary import summarise
 from okrsheet.sheet.files import OkrsheetError
 from okrsheet.sheet.writer import write_workbook
@@ -313,13 +313,20 @@ def test_a_store_exported_before_the_check_in_rhythm_columns_reads_them_as_blank
     assert teams["confidence_fell"].isna().all()
 
 
-def test_the_store_summary_queries_the_objectives_only_when_an_output_asks(tmp_path):
+def test_the_store_summary_makes_its_large_tables_only_when_an_output_asks(tmp_path):
     export([SAMPLES], tmp_path / "history")
     result = summarise_store(tmp_path / "history")
-    assert callable(result.__dict__["_arrow_objectives"])  # not queried yet
-    assert result.arrow("teams").num_rows == len(summarise([SAMPLES]).teams)
+
+    def made(name):
+        return not isinstance(result.__dict__[f"_arrow_{name}"], _Query)
+
+    assert not made("teams") and not made("objectives")
+    streamed = [row for batch in result.row_batches("teams", size=5) for row in batch]
+    assert not made("teams")  # rows a batch at a time: the whole table is never held
+    assert len(streamed) == result.arrow("teams").num_rows == len(summarise([SAMPLES]).teams)
+    assert made("teams") and not made("objectives")
     assert len(result.objectives) == len(summarise([SAMPLES]).objectives)
-    assert not callable(result.__dict__["_arrow_objectives"])
+    assert made("objectives")
 
 
 def test_prefer_settles_a_conflict_in_the_store_as_in_the_workbooks(tmp_path):

@@ -74,7 +74,9 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
                 found = ", ".join(row["quarter"] for row in company) or "none"
                 raise OkrsheetError(f"no team quarter in the history is for {wanted}; "
                                     f"quarters found: {found}.")
-            teams = _team_frame(db, wanted)
+            flagged = _records(db, _team_sql(
+                wanted, ("team", "quarter", "previous_score", "score", "calibration"),
+                where="calibration IS NOT NULL"))
             duplicates, conflicts = _copies(db)
             shells = _shells(db, wanted)
             aligned = aligned_team_quarters(db, wanted)
@@ -83,16 +85,10 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
         raise
     if wanted is not None:
         company = [row for row in company if row["quarter"] == wanted]
-
-    def objectives() -> "pa.Table":
-        """The objectives, from the same connection, the first time an output asks."""
-        try:
-            with _reading(store):
-                return _objective_frame(db, wanted)
-        finally:
-            db.close()
-
-    result = _summary(teams, company, objectives, duplicates, conflicts, shells, db)
+    teams = _Query(db, store, _team_sql(wanted))
+    objectives = _Query(db, store, _objective_sql(wanted),
+                        prepare=lambda: _count_by_objective(db, wanted))
+    result = _summary(teams, company, objectives, flagged, duplicates, conflicts, shells, db)
     result.__dict__["_aligned"] = aligned
     return result
 
@@ -137,12 +133,13 @@ def _reading(store: str | os.PathLike[str]) -> Iterator[None]:
 
 def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
             counts: bool = True, prefer: tuple[str, ...] = ()) -> None:
-    """Macros; table ``chosen``: one source per team and quarter, as the summary picks copies
-    (one in ``prefer``, else the later saved; none when copies differ in objectives or key
-    results and none is preferred), teams' only; table ``picked``: the same of every level
-    (company and person workbooks are not in the summary's tables); with ``counts``, table
-    ``counts`` (:func:`_count`), read from the ``wanted`` quarter's partition only when one
-    is given."""
+    """Macros; table ``picked``: one source per team and quarter of every level, as the
+    summary picks copies (one in ``prefer``, else the later saved; none when copies differ
+    in objectives or key results and none is preferred); table ``chosen``: the teams' only
+    (company and person workbooks are not in the summary's tables), each with the name its
+    latest workbook gives the team (``display``) and the team's place in the summary's order
+    (``team_order``); with ``counts``, table ``counts`` (:func:`_count`), read from the
+    ``wanted`` quarter's partition only when one is given."""
     _macros(db)
     columns = ("team_quarter_id, source_file, source_id, team, team_key, quarter, quarter_index, "
                "score, status, started, objectives, key_results, revised_targets, saved, "
@@ -151,13 +148,12 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
     # copies are rare: rank only the team quarters that more than one file claims
     quoted = ", ".join("'" + path.replace("'", "''") + "'" for path in prefer)
     preferred = f"source_file IN ({quoted})" if prefer else "false"
-    db.execute(f"CREATE TEMP TABLE read AS SELECT {columns}, content_key FROM team_quarters")
     db.execute(f"""
         CREATE TEMP TABLE claims AS
         SELECT team_quarter_id, count(*) AS copy_count,
                min(content_key) <> max(content_key) AS differ,
                bool_or({preferred}) AS preferred
-        FROM read GROUP BY team_quarter_id HAVING count(*) > 1""")
+        FROM team_quarters GROUP BY team_quarter_id HAVING count(*) > 1""")
     db.execute(f"""
         CREATE TEMP TABLE ranked AS
         SELECT {columns}, copy_count, differ, preferred,
@@ -165,14 +161,23 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
                                   ORDER BY {preferred} DESC,
                                            saved DESC NULLS LAST, file_time DESC NULLS LAST,
                                            source_file DESC) AS copy_rank
-        FROM read JOIN claims USING (team_quarter_id)""")
+        FROM team_quarters JOIN claims USING (team_quarter_id)""")
+    db.execute("""
+        CREATE TEMP TABLE dropped AS
+        SELECT source_id FROM ranked WHERE copy_rank > 1 OR (differ AND NOT preferred)""")
+    team = "(level = 'team' OR level IS NULL)"
+    db.execute(f"""
+        CREATE TEMP TABLE names AS
+        SELECT team_key, display, row_number() OVER (ORDER BY team_key) AS team_order
+        FROM (SELECT team_key, arg_max(team, quarter_index) AS display
+              FROM team_quarters ANTI JOIN dropped USING (source_id)
+              WHERE {team} GROUP BY team_key)""")
     db.execute(f"""
         CREATE TEMP TABLE picked AS
-        SELECT {columns} FROM read ANTI JOIN claims USING (team_quarter_id)
-        UNION ALL
-        SELECT {columns} FROM ranked WHERE copy_rank = 1 AND (preferred OR NOT differ)""")
-    db.execute("CREATE TEMP TABLE chosen AS SELECT * FROM picked "
-               "WHERE level = 'team' OR level IS NULL")
+        SELECT t.*, names.display, names.team_order
+        FROM (SELECT {columns} FROM team_quarters ANTI JOIN dropped USING (source_id)) t
+        LEFT JOIN names ON {team} AND names.team_key = t.team_key""")
+    db.execute(f"CREATE TEMP VIEW chosen AS SELECT * FROM picked WHERE {team}")
     if counts:
         _count(db, wanted)
 
@@ -247,17 +252,17 @@ def _only(wanted: str | None, alias: str = "c") -> str:
     return f"WHERE {alias}.quarter = '{wanted}'"  # a Quarter label: digits, '-' and 'Q'
 
 
-def _team_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pa.Table":
-    """The summary's ``teams`` table, every rule applied in SQL."""
+def _team_sql(wanted: str | None, columns: Iterable[str] = summary.TEAM_COLUMNS,
+              where: str = "true") -> str:
+    """The query of the summary's ``teams`` table (its ``columns``, the rows ``where`` holds),
+    every rule applied in SQL."""
     total = " + ".join(f"coalesce(n.{column}, 0)" for column in COUNT_COLUMNS)
     shares = ", ".join(
         f"CASE WHEN {total} > 0 THEN coalesce(n.{column}, 0) / ({total}) END AS share_{column}"
         for column in COUNT_COLUMNS)
-    frame = _frame(db, f"""
-        WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
-                       FROM chosen GROUP BY team_key),
-             rows AS (
-                SELECT names.display AS team, c.quarter, c.source_file AS file,
+    return f"""
+        WITH rows AS (
+                SELECT c.display AS team, c.quarter, c.source_file AS file,
                        CASE WHEN c.started THEN c.score END AS score,
                        CASE WHEN c.started THEN c.status ELSE '{_NOT_STARTED}' END AS status,
                        c.objectives, c.key_results, {shares}, c.revised_targets,
@@ -266,38 +271,34 @@ def _team_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pa.Tabl
                             THEN n.confidence_fell / n.confidence_trends END AS confidence_fell,
                        coalesce(n.stale_key_results, 0)::BIGINT AS stale_key_results,
                        coalesce(c.overdue_actions, 0)::BIGINT AS overdue_actions,
-                       c.quarter_index, c.team_key
+                       c.quarter_index, c.team_order
                 FROM chosen c
-                JOIN names USING (team_key)
                 LEFT JOIN counts n USING (source_id)
                 LEFT JOIN chosen p
-                     ON p.team_key = c.team_key AND p.quarter_index = c.quarter_index - 1)
-        SELECT * EXCLUDE (quarter_index, team_key),
-               approx_sub(score, previous_score) AS change,
-               flag(score, previous_score) AS calibration
-        FROM rows c {_only(wanted)}
-        ORDER BY quarter_index, team_key""")
-    return frame.select(list(summary.TEAM_COLUMNS))
+                     ON p.team_order = c.team_order AND p.quarter_index = c.quarter_index - 1)
+        SELECT {", ".join(columns)} FROM (
+            SELECT *, approx_sub(score, previous_score) AS change,
+                   flag(score, previous_score) AS calibration
+            FROM rows c {_only(wanted)})
+        WHERE {where} ORDER BY quarter_index, team_order"""
 
 
-def _objective_frame(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> "pa.Table":
-    _count_by_objective(db, wanted)
+def _objective_sql(wanted: str | None) -> str:
+    """The query of the summary's ``objectives`` table (after :func:`_count_by_objective`)."""
     counts = ", ".join(f"coalesce(n.{column}, 0)::BIGINT AS {column}" for column in COUNT_COLUMNS)
-    frame = _frame(db, f"""
-        WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
-                       FROM chosen GROUP BY team_key)
-        SELECT names.display AS team, c.quarter, c.source_file AS file, o.number::BIGINT AS number,
+    columns = ", ".join(summary.OBJECTIVE_COLUMNS)
+    return f"""
+        SELECT {columns} FROM (
+        SELECT c.quarter_index, c.team_order, c.display AS team, c.quarter, c.source_file AS file, o.number::BIGINT AS number,
                o.title AS objective, CASE WHEN c.started THEN o.score END AS score,
                CASE WHEN c.started THEN o.status ELSE '{_NOT_STARTED}' END AS status,
                o.key_results::BIGINT AS key_results, {counts},
                o.revised_targets::BIGINT AS revised_targets
         FROM objectives o
         JOIN chosen c USING (source_id)
-        JOIN names ON names.team_key = c.team_key
         LEFT JOIN by_objective n USING (source_id, objective_id)
-        {_only(wanted, "o")}
-        ORDER BY c.quarter_index, c.team_key, o.number""")
-    return frame.select(list(summary.OBJECTIVE_COLUMNS))
+        {_only(wanted, "o")})
+        ORDER BY quarter_index, team_order, number"""
 
 
 def _company_rows(db: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
@@ -366,32 +367,23 @@ def _copies(db: "duckdb.DuckDBPyConnection") -> tuple[list[dict[str, Any]], list
 
 
 def _shells(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> list[TeamQuarter]:
-    """One entry per team quarter, in the teams' order, holding what the reports read from
-    team quarters: the quarter, its dates and the thresholds. Entries alike share one
-    :class:`TeamQuarter` with no team, file or objectives (the store keeps the rest; a
-    summary from the store has no workbooks in memory)."""
-    columns = db.execute(f"""
-        SELECT quarter, green_from, orange_from, quarter_start, quarter_end, as_of
-        FROM chosen c {_only(wanted)} ORDER BY quarter_index, team_key""").fetchnumpy()
-    dates = [[day.date() if isinstance(day, dt.datetime) else None
-              for day in columns[name].tolist()]
-             for name in ("quarter_start", "quarter_end", "as_of")]
-    shared: dict[tuple[Any, ...], TeamQuarter] = {}
-    shells = []
-    for key in zip(columns["quarter"].tolist(), columns["green_from"].tolist(),
-                   columns["orange_from"].tolist(), *dates):
-        shell = shared.get(key)
-        if shell is None:
-            shell = shared[key] = TeamQuarter(team=None, quarter=key[0], green_from=key[1],
-                                              orange_from=key[2], quarter_start=key[3],
-                                              quarter_end=key[4], as_of=key[5])
-        shells.append(shell)
+    """One entry per team quarter, holding what the reports read from team quarters: the
+    quarter, its dates and the thresholds. Entries alike share one :class:`TeamQuarter`
+    with no team, file or objectives (the store keeps the rest; a summary from the store
+    has no workbooks in memory), so they come grouped, not in the teams' order."""
+    shells: list[TeamQuarter] = []
+    for label, green, orange, start, end, as_of, count in db.execute(f"""
+            SELECT quarter, green_from, orange_from, quarter_start, quarter_end, as_of, count(*)
+            FROM chosen c {_only(wanted)} GROUP BY ALL
+            ORDER BY ALL""").fetchall():
+        shells += [TeamQuarter(team=None, quarter=label, green_from=green, orange_from=orange,
+                               quarter_start=_day(start), quarter_end=_day(end),
+                               as_of=_day(as_of))] * count
     return shells
 
 
-def _frame(db: "duckdb.DuckDBPyConnection", sql: str) -> "pa.Table":
-    """A query's result as an Arrow table (pandas only when asked for: :class:`StoreSummary`)."""
-    return db.sql(sql).to_arrow_table()
+def _day(value: Any) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _records(db: "duckdb.DuckDBPyConnection", sql: str) -> list[dict[str, Any]]:
@@ -400,36 +392,58 @@ def _records(db: "duckdb.DuckDBPyConnection", sql: str) -> list[dict[str, Any]]:
     return [dict(zip(names, values)) for values in cursor.fetchall()]
 
 
-def _summary(teams: "pa.Table", company: list[dict[str, Any]],
-             objectives: "Callable[[], pa.Table]", duplicates: list[dict[str, Any]],
+def _summary(teams: "_Query", company: list[dict[str, Any]], objectives: "_Query",
+             flagged: list[dict[str, Any]], duplicates: list[dict[str, Any]],
              conflicts: list[dict[str, Any]], shells: list[TeamQuarter],
              db: "duckdb.DuckDBPyConnection") -> "StoreSummary":
     import pandas as pd
-    import pyarrow.compute as pc
 
     def frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> "pd.DataFrame":
         return pd.DataFrame(rows, columns=list(columns))
 
-    flagged = teams.filter(pc.is_valid(teams["calibration"])).select(
-        ["team", "quarter", "previous_score", "score", "calibration"]).to_pylist()
     calibration = frame([{**row, "note": rows.calibration_note(row["calibration"])}
                          for row in flagged], summary.CALIBRATION_COLUMNS)
-    result = StoreSummary(  # Arrow tables, and a query, where a DataFrame may also go
-        teams=teams, company=frame(company, summary.COMPANY_COLUMNS),
+    result = StoreSummary(  # queries where a DataFrame may also go
+        teams=teams, company=frame(company, summary.COMPANY_COLUMNS),  # type: ignore[arg-type]
         objectives=objectives,  # type: ignore[arg-type]
         calibration=calibration, left_out=frame([], summary.LEFT_OUT_COLUMNS),
         duplicates=frame(duplicates, summary.DUPLICATE_COLUMNS),
         conflicts=frame(conflicts, summary.CONFLICT_COLUMNS), team_quarters=shells)
-    weakref.finalize(result, db.close)  # if no output ever asks for the objectives
+    weakref.finalize(result, db.close)  # the queries' connection lives as long as the summary
     return result
+
+
+class _Query:
+    """One of a store summary's large tables, left in DuckDB: the whole as an Arrow table
+    (:meth:`table`), or its rows a batch at a time (:meth:`batches`), each run when asked;
+    ``prepare`` once before the first."""
+
+    def __init__(self, db: "duckdb.DuckDBPyConnection", store: str | os.PathLike[str], sql: str,
+                 prepare: Callable[[], None] | None = None) -> None:
+        self.db, self.store, self.sql, self.prepare = db, store, sql, prepare
+
+    def table(self) -> "pa.Table":
+        with _reading(self.store):
+            self._prepare()
+            return self.db.sql(self.sql).to_arrow_table()
+
+    def batches(self, size: int) -> "Iterator[pa.RecordBatch]":
+        with _reading(self.store):
+            self._prepare()
+            yield from self.db.sql(self.sql).to_arrow_reader(size)
+
+    def _prepare(self) -> None:
+        if self.prepare is not None:
+            self.prepare()
+            self.prepare = None
 
 
 class StoreSummary(summary.Summary):
     """The :class:`~okrsheet.quarterend.summary.Summary` of a store. Its large tables (one
-    row per team quarter, per objective) stay Arrow tables, as DuckDB gives them: the
-    outputs read their rows from Arrow (:meth:`arrow`); the objectives are queried only
-    when an output first asks for them; ``teams`` and ``objectives`` become pandas
-    DataFrames only when asked for (once)."""
+    row per team quarter, per objective) stay in DuckDB until an output asks for them: as
+    rows a batch at a time (:meth:`row_batches`: memory stays flat however large the store),
+    or whole as Arrow tables (:meth:`arrow`, made once); ``teams`` and ``objectives`` become
+    pandas DataFrames only when asked for (once)."""
 
     @functools.cached_property
     def alignment(self) -> "dict[str, Alignment]":
@@ -442,9 +456,18 @@ class StoreSummary(summary.Summary):
 
     def arrow(self, name: str) -> "pa.Table | None":
         table = self.__dict__.get(f"_arrow_{name}")
-        if callable(table):  # not queried yet
-            table = self.__dict__[f"_arrow_{name}"] = table()
+        if isinstance(table, _Query):  # not made yet
+            table = self.__dict__[f"_arrow_{name}"] = table.table()
         return table
+
+    def row_batches(self, name: str, size: int = summary.ROW_BATCH
+                    ) -> "Iterator[list[summary.Row]]":
+        query = self.__dict__.get(f"_arrow_{name}")
+        if not isinstance(query, _Query):  # made already, or set by hand
+            yield from super().row_batches(name, size)
+            return
+        for batch in query.batches(size):
+            yield batch.to_pylist()
 
     def _pandas(self, name: str) -> "pd.DataFrame":
         made = self.__dict__.get(f"_pandas_{name}")
@@ -457,7 +480,7 @@ class StoreSummary(summary.Summary):
     def _keep(self, name: str, table: Any) -> None:
         if type(table).__name__ == "DataFrame":  # a DataFrame set by hand: the table now
             self.__dict__[f"_arrow_{name}"], self.__dict__[f"_pandas_{name}"] = None, table
-        else:  # an Arrow table, or the function that queries it
+        else:  # an Arrow table, or the query that makes it
             self.__dict__[f"_arrow_{name}"], self.__dict__[f"_pandas_{name}"] = table, None
 
     teams = property(lambda self: self._pandas("teams"),

@@ -278,7 +278,7 @@ def _normalise(text: str) -> str:
 
 
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
-"""What :func:`normalise_header` drops: exactly the characters for which ``str.isalnum()``
+r"""What :func:`normalise_header` drops: exactly the characters for which ``str.isalnum()``
 is false (``\w`` is the letters and digits of every script, and ``_``)."""
 
 
