@@ -355,3 +355,28 @@ def test_row_batches_give_the_same_rows_as_the_table_from_the_store_and_the_work
             batches = list(result.row_batches(name, size=7))
             assert [len(batch) for batch in batches[:-1]] == [7] * (len(batches) - 1)
             assert [row for batch in batches for row in batch] == result.table_rows(name)
+
+
+def test_duckdb_past_its_memory_limit_spills_into_a_temporary_folder_it_then_removes(
+        tmp_path, monkeypatch):
+    export([SAMPLES], tmp_path / "history")
+    work, temporary = tmp_path / "work", tmp_path / "temporary"
+    work.mkdir()
+    temporary.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setattr("tempfile.tempdir", str(temporary))
+    db = connect(tmp_path / "history", memory_limit="32MB")
+    db.execute("CREATE TEMP TABLE big AS SELECT range AS n, repeat('x', 60) || range AS text "
+                "FROM range(2000000)")  # about 150 MB: more than the limit
+    assert db.execute("SELECT count(*) FROM big").fetchone() == (2000000,)
+    assert [path.name[:15] for path in temporary.iterdir()] == ["okrsheet-duckdb"]
+    db.close()
+    assert list(work.iterdir()) == []  # DuckDB's own default would be ./.tmp
+    assert list(temporary.iterdir()) == []
+
+
+def test_a_store_summary_out_of_memory_says_so_in_one_line_not_export_again(tmp_path):
+    export([SAMPLES], tmp_path / "history")
+    with pytest.raises(OkrsheetError, match="did not fit in DuckDB's memory limit") as raised:
+        summarise_store(tmp_path / "history", memory_limit="1MB")
+    assert "\n" not in str(raised.value) and "export" not in str(raised.value)

@@ -13,6 +13,8 @@ import contextlib
 import datetime as dt
 import functools
 import os
+import tempfile
+import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -101,6 +103,10 @@ def connect(store: str | os.PathLike[str], memory_limit: str = MEMORY_LIMIT
 
     db = duckdb.connect(":memory:")
     db.execute(f"SET memory_limit = '{memory_limit}'")
+    # past the limit DuckDB spills here (not into the folder the command runs in); it makes
+    # the folder when it first spills and removes it when the connection closes
+    spill = os.path.join(tempfile.gettempdir(), f"okrsheet-duckdb-{uuid.uuid4().hex}")
+    db.execute(f"SET temp_directory = '{spill.replace(chr(39), chr(39) * 2)}'")
     db.execute("SET preserve_insertion_order = false")
     for table in ("team_quarters", "objectives", "key_results", "check_ins"):
         glob = parquet_glob(store, table).replace("'", "''")
@@ -125,6 +131,10 @@ def _reading(store: str | os.PathLike[str]) -> Iterator[None]:
 
     try:
         yield
+    except duckdb.OutOfMemoryException:
+        raise OkrsheetError(f"{store}: the history did not fit in DuckDB's memory limit, even "
+                            "spilling to the temporary folder; free some disk space there "
+                            "(or memory) and run the summary again.") from None
     except duckdb.Error as error:
         first = " ".join(str(error).split())[:160]
         raise OkrsheetError(f"{store}: the history can't be read ({first}); export the "
@@ -310,7 +320,7 @@ def _company_rows(db: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
     found = _records(db, f"""
         SELECT c.quarter, c.quarter_index, count(*)::BIGINT AS teams,
                count(*) FILTER (WHERE NOT c.started)::BIGINT AS not_started,
-               list(c.score ORDER BY c.team_key) FILTER (WHERE {counted}) AS team_scores,
+               list(c.score ORDER BY c.team_order) FILTER (WHERE {counted}) AS team_scores,
                coalesce(sum(c.objectives) FILTER (WHERE {counted}), 0)::BIGINT AS objectives,
                coalesce(sum(c.key_results) FILTER (WHERE {counted}), 0)::BIGINT AS key_results,
                coalesce(sum(c.revised_targets) FILTER (WHERE {counted}), 0)::BIGINT
