@@ -3,14 +3,17 @@ or a rename. (The errors a person can act on are in :mod:`okrsheet.domain.proble
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from okrsheet.domain.problems import OkrsheetError, OutputExists, UnreadableFile
 
-__all__ = ["OkrsheetError", "OutputExists", "UnreadableFile", "check_output", "write_atomic"]
+__all__ = ["OkrsheetError", "OutputExists", "UnreadableFile", "atomic_output", "check_output",
+           "write_atomic"]
 
 
 def check_output(path: str | os.PathLike, force: bool = False) -> None:
@@ -36,13 +39,24 @@ def check_output(path: str | os.PathLike, force: bool = False) -> None:
 
 def write_atomic(path: str | os.PathLike, data: bytes, force: bool = False) -> Path:
     """Write ``data`` to ``path`` via a temporary file, then a link (or, with ``force``, a
-    rename) onto the final name.
+    rename) onto the final name (:func:`atomic_output`)."""
+    with atomic_output(path, force) as write:
+        write(data)
+    return Path(path)
 
-    An interrupted write leaves the old file (or none), never half a file. Without ``force``
-    the final name is claimed atomically (a hard link fails if the name exists), so of two
-    runs writing the same name at once, one wins and the other is refused. A replaced file
-    keeps its permissions; a new one gets the umask's (as any program's new file would).
-    Every failure (disk full, read-only folder, name too long) is one line.
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike,
+                  force: bool = False) -> Iterator[Callable[[bytes], object]]:
+    """``write(data)`` for the file ``path``, written as it goes to a temporary file in the
+    same folder, which gets the final name when the block ends without an error.
+
+    An interrupted write leaves the old file (or none), never half a file; an error leaves
+    no temporary file behind. Without ``force`` the final name is claimed atomically (a hard
+    link fails if the name exists), so of two runs writing the same name at once, one wins
+    and the other is refused. A replaced file keeps its permissions; a new one gets the
+    umask's (as any program's new file would). Every failure to write (disk full, read-only
+    folder, name too long) is one line.
     """
     target = Path(path)
     check_output(target, force)
@@ -54,9 +68,18 @@ def write_atomic(path: str | os.PathLike, data: bytes, force: bool = False) -> P
                                              dir=_folder(target))
     except OSError as error:
         raise _write_error(target, error) from None
+    finishing = False  # an error of the block itself is raised as it is
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+
+            def write(data: bytes) -> None:
+                try:
+                    stream.write(data)
+                except OSError as error:
+                    raise _write_error(target, error) from None
+
+            yield write
+            finishing = True
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
@@ -69,10 +92,10 @@ def write_atomic(path: str | os.PathLike, data: bytes, force: bool = False) -> P
             os.unlink(temporary)
         except FileNotFoundError:
             pass
-        if isinstance(error, OSError) and not isinstance(error, FileExistsError):
+        if (finishing and isinstance(error, OSError)
+                and not isinstance(error, FileExistsError)):
             raise _write_error(target, error) from None
         raise
-    return target
 
 
 # Private API
