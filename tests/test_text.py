@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from okrsheet.domain.problems import ERROR, Problem
-from okrsheet.domain.text import finite, json_text, markdown, shown, visible
+from okrsheet.domain.text import Batches, finite, json_text, markdown, shown, visible, write_json
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -63,3 +64,28 @@ def test_json_is_valid_with_nan_and_infinity():
 
 def test_finite_leaves_other_values_alone():
     assert finite({"a": (1, "x", None, 2.5)}) == {"a": [1, "x", None, 2.5]}
+
+
+ROWS = [{"team": "Sales\u202e", "score": math.nan, "when": dt.date(2026, 3, 31)},
+        {"team": "Ops", "score": 0.5, "weights": [1, math.inf], "notes": {}},
+        {"team": "Légal", "score": None, "weights": [], "notes": {"a": [1, {"b": 2}]}}]
+
+
+@pytest.mark.parametrize("indent", [2, None])
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_json_written_a_batch_at_a_time_is_the_text_of_the_whole_document(indent, size):
+    # the rows' batches, one empty among them, and a table nested one level further down
+    batches = [ROWS[start:start + size] for start in range(0, len(ROWS), size)]
+    streamed = {"teams": Batches([[], *batches]), "company": Batches([]), "none": [],
+                "confidence": {"teams": Batches(iter(batches)), "kinds": {}}}
+    whole = {"teams": ROWS, "company": [], "none": [], "confidence": {"teams": ROWS, "kinds": {}}}
+    pieces: list[str] = []
+    write_json(streamed, pieces.append, indent)
+    expected = json.dumps(finite(whole), indent=indent, ensure_ascii=False, default=str)
+    assert "".join(pieces) == expected.replace("\u202e", "\\u202e")
+    assert len(pieces) > len(batches)  # not one text
+
+
+def test_a_document_without_batches_is_the_one_text_json_dumps_gives():
+    document = {"rows": ROWS[1:2], "name": "x"}
+    assert json_text(document) == json.dumps(finite(document), indent=2, ensure_ascii=False)
