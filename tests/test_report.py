@@ -346,3 +346,87 @@ def test_a_quarter_not_over_on_its_as_of_says_its_scores_will_still_move():
 def test_a_finished_quarter_has_no_in_progress_line(summary):
     assert report.in_progress(summary) is None
     assert not any("in progress" in line for line in report.notes(summary))
+
+
+# Written as they go: the CSV and JSON a batch of rows at a time, the same bytes as the whole text
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def whole_json(summary, objectives=False, confidence=None):
+    """The JSON as it was made before it was written as it goes: every row in one document,
+    then one json.dumps."""
+    from okrsheet.domain.text import json_text
+    from okrsheet.outputs.alignment_report import alignment_data
+    from okrsheet.quarterend.calibration import calibration_records
+
+    key = "objectives" if objectives else "teams"
+    document = {key: report.rows(summary, objectives)}
+    for name in ("company", "calibration", "left_out", "duplicates", "conflicts", "skipped"):
+        document[name] = report.records(getattr(summary, name))
+    if summary.alignment:
+        document.update(alignment_data(summary.alignment))
+    if confidence is not None:
+        document["confidence"] = calibration_records(confidence)
+    large = len(document[key]) > report.COMPACT_JSON_FROM
+    return json_text(document, indent=None if large else 2) + "\n"
+
+
+@pytest.fixture(scope="module")
+def summaries(tmp_path_factory):
+    """The samples' summary from the workbooks, from their store, and a generated store's."""
+    from benchmarks.bench_history import build_store
+    from okrsheet.quarterend.calibration import calibrate
+    from okrsheet.quarterend.history import export
+    from okrsheet.quarterend.history_calibration import calibrate_store
+    from okrsheet.quarterend.history_summary import summarise_store
+    from okrsheet.quarterend.summary import summarise
+
+    folder = tmp_path_factory.mktemp("stores")
+    export([SAMPLES], folder / "samples")
+    build_store(folder / "generated", 400)  # 10 teams a quarter over 40 quarters
+    workbooks = summarise([SAMPLES])
+    made = {"workbooks": (workbooks, calibrate(workbooks))}
+    for name in ("samples", "generated"):
+        store = summarise_store(folder / name)
+        made[f"{name} store"] = (store, calibrate_store(folder / name, store))
+    return made
+
+
+@pytest.mark.parametrize("source", ["workbooks", "samples store", "generated store"])
+@pytest.mark.parametrize("objectives", [False, True])
+@pytest.mark.parametrize("compact", [False, True])
+def test_json_written_seven_rows_at_a_time_is_byte_for_byte_the_whole_document(
+        summaries, source, objectives, compact, monkeypatch):
+    summary, confidence = summaries[source]
+    if compact:  # one line past the threshold, as for a large store
+        monkeypatch.setattr(report, "COMPACT_JSON_FROM", 5)
+    pieces = []
+    report.write_json(summary, pieces.append, objectives, confidence, size=7)
+    assert "".join(pieces) == whole_json(summary, objectives, confidence)
+    assert report.json_text(summary, objectives, confidence) == "".join(pieces)
+    assert ("".join(pieces).count("\n") == 1) == compact
+
+
+@pytest.mark.parametrize("source", ["workbooks", "samples store", "generated store"])
+@pytest.mark.parametrize("objectives", [False, True])
+def test_csv_written_seven_rows_at_a_time_is_byte_for_byte_the_whole_table(
+        summaries, source, objectives):
+    summary, _ = summaries[source]
+    columns = report.OBJECTIVE_COLUMNS if objectives else report.TEAM_COLUMNS
+    pieces = []
+    report.write_csv(summary, pieces.append, objectives, size=7)
+    assert "".join(pieces) == report.csv_table_text(report.rows(summary, objectives), columns)
+    assert report.csv_rows_text(summary, objectives) == "".join(pieces)
+    assert len(pieces) == -(-len(report.rows(summary, objectives)) // 7)  # one write a batch
+
+
+def test_json_is_written_a_batch_at_a_time_never_as_one_text(summaries):
+    summary, confidence = summaries["generated store"]  # 400 team quarters
+    pieces = []
+    report.write_json(summary, pieces.append, confidence=confidence, size=50)
+    whole = "".join(pieces)
+    assert whole.count('"team": ') == 2 * 400 + len(confidence.teams) + len(summary.calibration)
+    # the team rows, then the calibration's team quarters: 8 batches each, none with more
+    assert len(pieces) > 16
+    assert max(piece.count('"team": ') for piece in pieces) <= 50

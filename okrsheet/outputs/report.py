@@ -5,7 +5,8 @@ One module per output:
 * :mod:`okrsheet.outputs.report_terminal` - rich tables for the terminal (``print_table``);
 * :mod:`okrsheet.outputs.report_text` - markdown a manager pastes into an email (``markdown``);
 * :mod:`okrsheet.outputs.summary_workbook` - the summary .xlsx with charts (``write_summary_workbook``);
-* here: :func:`csv_rows_text` / :func:`json_text`, machine-readable rows, and the helpers
+* here: :func:`csv_rows_text` / :func:`json_text`, machine-readable rows (written as they go
+  by :func:`write_csv` / :func:`write_json`, a batch of rows at a time), and the helpers
   the others share (rows by team, notes, red objectives, percent and points texts).
 
 CSV cells that a spreadsheet would run as a formula (text starting with ``=``, ``+``,
@@ -18,17 +19,20 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from okrsheet.domain import scoring
 from okrsheet.domain.quarter import REVIEW_WEEK
-from okrsheet.domain.text import json_text as json_document
-from okrsheet.domain.text import visible
+from okrsheet.domain.text import Batches, visible
+from okrsheet.domain.text import write_json as write_json_document
 from okrsheet.quarterend.summary import (
     KR_STATUSES,
     NOT_STARTED,
     OBJECTIVE_COLUMNS,
+    ROW_BATCH,
     SHARE_COLUMNS,
     TEAM_COLUMNS,
     TOO_AMBITIOUS_TO,
@@ -36,6 +40,7 @@ from okrsheet.quarterend.summary import (
     TOO_SAFE_FROM,
     Row,
     Summary,
+    frame_batches,
 )
 from okrsheet.sheet import cells
 
@@ -82,19 +87,16 @@ def records(frame: "pd.DataFrame") -> list[Row]:
 
 def csv_rows_text(summary: Summary, objectives: bool = False) -> str:
     """CSV: a header line, then one line per team and quarter (or objective)."""
-    columns = OBJECTIVE_COLUMNS if objectives else TEAM_COLUMNS
-    return csv_table_text(rows(summary, objectives), columns)
+    parts: list[str] = []
+    write_csv(summary, parts.append, objectives)
+    return "".join(parts)
 
 
 def csv_table_text(table: list[dict[str, object]], columns: tuple[str, ...] | None = None) -> str:
     """CSV of ``table`` (a header line, then its rows), text escaped against formulas."""
-    names = list(columns or (table[0].keys() if table else ()))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(names)
-    for row in table:
-        writer.writerow([_csv_cell(row[column]) for column in names])
-    return buffer.getvalue()
+    parts: list[str] = []
+    write_csv_table([table], parts.append, columns)
+    return "".join(parts)
 
 
 def json_text(summary: Summary, objectives: bool = False,
@@ -104,27 +106,70 @@ def json_text(summary: Summary, objectives: bool = False,
     With ``confidence`` (:mod:`okrsheet.quarterend.calibration`), also ``confidence``: each team's
     Brier score, the reliability table and the input/output/outcome balance. Indented,
     up to :data:`COMPACT_JSON_FROM` rows; one line past that."""
+    parts: list[str] = []
+    write_json(summary, parts.append, objectives, confidence)
+    return "".join(parts)
+
+
+# Public API: writing as it goes
+
+
+def write_csv(summary: Summary, write: Callable[[str], object], objectives: bool = False,
+              size: int = ROW_BATCH) -> None:
+    """The CSV of :func:`csv_rows_text`, ``write(text)`` a batch of ``size`` rows at a time."""
+    name = "objectives" if objectives else "teams"
+    columns = OBJECTIVE_COLUMNS if objectives else TEAM_COLUMNS
+    write_csv_table(summary.row_batches(name, size), write, columns)
+
+
+def write_csv_table(batches: Iterable[list[Row]], write: Callable[[str], object],
+                    columns: tuple[str, ...] | None = None) -> None:
+    """The CSV of :func:`csv_table_text` of the rows in ``batches``, a batch at a time;
+    without ``columns``, those of the first row."""
+    batches = iter(batches)
+    held = next((batch for batch in batches if batch), [])
+    names = list(columns or (held[0].keys() if held else ()))
+    for number, batch in enumerate(itertools.chain([held], batches)):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        if number == 0:
+            writer.writerow(names)
+        writer.writerows([_csv_cell(row[column]) for column in names] for row in batch)
+        write(buffer.getvalue())
+
+
+def write_json(summary: Summary, write: Callable[[str], object], objectives: bool = False,
+               confidence: "Calibration | None" = None, size: int = ROW_BATCH) -> None:
+    """The JSON of :func:`json_text`, ``write(text)`` a piece at a time: its large tables
+    (the rows, the calibration's team quarters) ``size`` rows at a time, so neither all
+    rows nor the whole text are ever in memory."""
     key = "objectives" if objectives else "teams"
+    batches = summary.row_batches(key, size)
+    held: list[list[Row]] = []  # enough rows to tell whether the document is indented
+    count = 0
+    for batch in batches:
+        held.append(batch)
+        count += len(batch)
+        if count > COMPACT_JSON_FROM:
+            break
+    large = count > COMPACT_JSON_FROM
     document: dict[str, object] = {
-        key: rows(summary, objectives),
-        "company": records(summary.company),
-        "calibration": records(summary.calibration),
-        "left_out": records(summary.left_out),
-        "duplicates": records(summary.duplicates),
-        "conflicts": records(summary.conflicts),
-        "skipped": records(summary.skipped),
+        key: Batches(itertools.chain(held, batches)),
+        **{name: Batches(frame_batches(getattr(summary, name), size)) for name in (
+            "company", "calibration", "left_out", "duplicates", "conflicts", "skipped")},
     }
     trees = summary.alignment
     if trees:
         from okrsheet.outputs.alignment_report import alignment_data
 
         document.update(alignment_data(trees))
-    if confidence is not None:
-        from okrsheet.quarterend.calibration import calibration_records
-
-        document["confidence"] = calibration_records(confidence)
-    large = len(document[key]) > COMPACT_JSON_FROM  # type: ignore[arg-type]
-    return json_document(document, indent=None if large else 2) + "\n"
+    if confidence is not None:  # the tables of calibration.calibration_records, as they go
+        document["confidence"] = {
+            name: Batches(frame_batches(frame, size)) for name, frame in (
+                ("teams", confidence.teams), ("team_quarters", confidence.forecasts),
+                ("reliability", confidence.reliability), ("kinds", confidence.kinds))}
+    write_json_document(document, write, indent=None if large else 2)
+    write("\n")
 
 
 # Public API: text for people

@@ -267,6 +267,11 @@ def has_started(team_quarter: TeamQuarter) -> bool:
 
 def plain_rows(frame: "pd.DataFrame") -> list[Row]:
     """A DataFrame's rows as plain dicts: NaN -> None, numpy numbers -> int/float."""
+    return [row for batch in frame_batches(frame) for row in batch]
+
+
+def frame_batches(frame: "pd.DataFrame", size: int = ROW_BATCH) -> Iterator[list[Row]]:
+    """The rows of :func:`plain_rows`, ``size`` at a time (only one batch of dicts in memory)."""
     import math
 
     def plain(value: object) -> Any:
@@ -282,11 +287,16 @@ def plain_rows(frame: "pd.DataFrame") -> list[Row]:
         import pyarrow as pa
 
         try:
-            return pa.Table.from_pandas(frame, preserve_index=False).to_pylist()
+            table = pa.Table.from_pandas(frame, preserve_index=False)
         except (pa.ArrowException, ValueError, TypeError):
             pass  # mixed types in a column: value by value below
-    return [{str(key): plain(value) for key, value in row.items()}
-            for row in frame.to_dict("records")]
+        else:
+            for batch in table.to_batches(max_chunksize=size):
+                yield batch.to_pylist()
+            return
+    for start in range(0, len(frame), size):
+        yield [{str(key): plain(value) for key, value in row.items()}
+               for row in frame.iloc[start:start + size].to_dict("records")]
 
 
 def _frame(rows: list, columns: tuple[str, ...]) -> "pd.DataFrame":
