@@ -205,3 +205,43 @@ def test_check_and_score_read_the_old_excel_sample_as_summary_does():
     (row,) = [row for row in summary["teams"] if row["file"] == str(path)]
     assert json.loads(scored.stdout)["score"] == row["score"]
     assert "old Excel" not in CliRunner().invoke(main, ["check", str(path)]).output
+
+
+@pytest.mark.parametrize("output_format", ["json", "csv"])
+def test_a_json_or_csv_output_file_gets_the_bytes_the_terminal_gets_and_is_never_overwritten(
+        tmp_path, output_format):
+    out = tmp_path / f"summary.{output_format}"
+    printed = run(ROOT / "samples", "--format", output_format, "--objectives")
+    written = run(ROOT / "samples", "--format", output_format, "--objectives", "-o", out)
+    assert written.exit_code == 0 and written.stdout == ""
+    assert written.stderr == f"Wrote {out}.\n"
+    assert out.read_bytes() == printed.stdout.encode("utf-8")
+    again = run(ROOT / "samples", "--format", output_format, "-o", out)
+    assert again.exit_code == 2 and "already exists" in again.output  # a usage error
+    assert out.read_bytes() == printed.stdout.encode("utf-8")
+    assert run(ROOT / "samples", "--format", output_format, "-o", out, "--force").exit_code == 0
+    assert out.read_bytes() != printed.stdout.encode("utf-8")  # the teams' rows now
+    assert [path.name for path in tmp_path.iterdir()] == [out.name]
+
+
+def test_a_csv_or_json_output_must_match_the_format_printed(tmp_path):
+    result = run(ROOT / "samples", "--format", "csv", "-o", tmp_path / "summary.json")
+    assert result.exit_code == 2
+    assert "an output ending in .json gets the summary of --format json" in result.output
+    assert run(ROOT / "samples", "--format", "json", "-o", tmp_path / "x.txt").exit_code == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_error_while_the_json_is_written_leaves_no_file_behind(tmp_path, monkeypatch):
+    from okrsheet.outputs import report
+    from okrsheet.sheet.files import OkrsheetError
+
+    def fails_halfway(summary, write, *args, **kwargs):
+        write('{"teams": [')
+        raise OkrsheetError("the history can't be read (cut short)")
+
+    monkeypatch.setattr(report, "write_json", fails_halfway)
+    result = run(ROOT / "samples", "--format", "json", "-o", tmp_path / "summary.json")
+    assert result.exit_code == 1
+    assert result.output == "Error: the history can't be read (cut short)\n"
+    assert list(tmp_path.iterdir()) == []

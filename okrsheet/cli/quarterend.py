@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+
 import click
 
 from okrsheet.cli.common import check_output_option, fiscal_year_options, user_errors
 
 SUMMARY_OUTPUTS = (".xlsx", ".html")
 """What summary -o writes: the summary workbook, or the dashboard."""
+TEXT_OUTPUTS = (".csv", ".json")
+"""What summary -o writes instead of the terminal, with --format csv or json."""
 
 
 @click.command(name="export")
@@ -48,7 +53,8 @@ def export_command(paths, history, fiscal_year_start, named_by) -> None:
                    "instead of workbooks.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Also write a summary workbook (.xlsx) with charts, or a dashboard (.html): "
-                   "one self-contained page.")
+                   "one self-contained page. With --format csv or json, an OUTPUT ending in "
+                   ".csv or .json gets the CSV or JSON instead of the terminal.")
 @click.option("--format", "output_format", default="table", show_default=True,
               type=click.Choice(["table", "markdown", "csv", "json"]),
               help="How to print the summary.")
@@ -105,7 +111,7 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
         raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in "
                             f"{', '.join(paths)}.")
     if output is not None:
-        check_output_option(output, files, force, SUMMARY_OUTPUTS)
+        _check_output(output, files, force, output_format)
     _check_preferred(prefer, files)
     fiscal = {"fiscal_year_start": fiscal_year_start, "named_by_start": named_by == "start"}
     workers = None if len(files) >= 100 else 1  # processes pay off only for many files
@@ -135,7 +141,7 @@ def _summary_from_history(history, output, output_format, quarter, objectives, t
     from okrsheet.sheet.files import OkrsheetError
 
     if output is not None:
-        check_output_option(output, (), force, SUMMARY_OUTPUTS)
+        _check_output(output, (), force, output_format)
     try:
         result = summarise_store(history, quarter, prefer=prefer)
     except OkrsheetError as error:
@@ -150,18 +156,22 @@ def _summary_from_history(history, output, output_format, quarter, objectives, t
 
 def _print_summary(result, calibration, output, output_format, objectives, tree,
                    force) -> None:
-    """Print ``result`` as asked and write OUTPUT (an .xlsx workbook or an .html dashboard)."""
+    """Print ``result`` as asked and write OUTPUT (an .xlsx workbook, an .html dashboard, or
+    the CSV or JSON printed otherwise)."""
     from okrsheet.domain.text import shown, visible
     from okrsheet.outputs import report, report_terminal, report_text, summary_workbook
 
-    if output_format == "json":
-        click.echo(report.json_text(result, objectives, calibration), nl=False)
-    elif output_format == "csv" and tree:
-        from okrsheet.outputs.alignment_report import csv_rows
+    if output_format in ("json", "csv"):
+        written = output if _is_text_output(output) else None
+        with _text_output(written, force) as write:
+            if output_format == "json":
+                report.write_json(result, write, objectives, calibration)
+            elif tree:
+                from okrsheet.outputs.alignment_report import csv_rows
 
-        click.echo(report.csv_table_text(csv_rows(result.alignment)), nl=False)
-    elif output_format == "csv":
-        click.echo(report.csv_rows_text(result, objectives), nl=False)
+                report.write_csv_table([csv_rows(result.alignment)], write)
+            else:
+                report.write_csv(result, write, objectives)
     elif output_format == "markdown":
         click.echo(report_text.markdown(result, objectives, calibration))
     else:
@@ -179,15 +189,44 @@ def _print_summary(result, calibration, output, output_format, objectives, tree,
             click.echo(visible(line), err=True)
         for row in report.records(result.skipped):
             click.echo(visible(f"Skipped {row['file']}: {row['reason']}"), err=True)
-    if output is not None and str(output).lower().endswith(".html"):
+    if output is None:
+        return
+    if str(output).lower().endswith(".html"):
         from okrsheet.outputs.dashboard import write_dashboard
 
         write_dashboard(result, output, force=force, calibration=calibration)
-        click.echo(f"Wrote {visible(output)}.", err=True)
-    elif output is not None:
+    elif not _is_text_output(output):  # a .csv or .json is written above, as it went
         summary_workbook.write_summary_workbook(result, output, force=force,
                                                 confidence=calibration)
-        click.echo(f"Wrote {visible(output)}.", err=True)
+    click.echo(f"Wrote {visible(output)}.", err=True)
+
+
+def _check_output(output, inputs, force, output_format) -> None:
+    """Refuse, before any work, an OUTPUT that can't be written, or a .csv or .json one that
+    is not what --format prints."""
+    suffix = next((end for end in TEXT_OUTPUTS if str(output).lower().endswith(end)), None)
+    if suffix is not None and suffix != f".{output_format}":
+        raise click.BadParameter(f"an output ending in {suffix} gets the summary of --format "
+                                 f"{suffix[1:]}; add that option, or end the name in "
+                                 f"{' or '.join(SUMMARY_OUTPUTS)}.", param_hint="-o/--output")
+    check_output_option(output, inputs, force, SUMMARY_OUTPUTS + ((suffix,) if suffix else ()))
+
+
+def _is_text_output(output) -> bool:
+    return output is not None and str(output).lower().endswith(TEXT_OUTPUTS)
+
+
+@contextlib.contextmanager
+def _text_output(output, force) -> Iterator[Callable[[str], object]]:
+    """``write(text)`` to the terminal, or to OUTPUT (UTF-8, a temporary file renamed into
+    place at the end: nothing is left behind on an error)."""
+    if output is None:
+        yield lambda text: click.echo(text, nl=False)
+        return
+    from okrsheet.sheet.files import atomic_output
+
+    with atomic_output(output, force) as write:
+        yield lambda text: write(text.encode("utf-8"))
 
 
 def _check_preferred(prefer, files) -> None:
