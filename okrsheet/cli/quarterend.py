@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
 
 import click
@@ -129,7 +130,8 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
         raise _no_summary(result)
     from okrsheet.quarterend.calibration import calibrate
 
-    _print_summary(result, calibrate(result), output, output_format, objectives, tree, force)
+    _print_summary(result, lambda: calibrate(result), output, output_format, objectives, tree,
+                   force)
     if (len(result.left_out) or len(result.conflicts)) and not keep_going:
         raise SystemExit(1)
 
@@ -148,24 +150,27 @@ def _summary_from_history(history, output, output_format, quarter, objectives, t
         if str(error).startswith("--prefer"):
             raise click.BadParameter(str(error).split(": ", 1)[1], param_hint="--prefer") from None
         raise
-    _print_summary(result, calibrate_store(history, result, prefer=prefer), output, output_format,
-                   objectives, tree, force)
+    _print_summary(result, lambda: calibrate_store(history, result, prefer=prefer), output,
+                   output_format, objectives, tree, force)
     if len(result.conflicts):
         raise SystemExit(1)
 
 
-def _print_summary(result, calibration, output, output_format, objectives, tree,
+def _print_summary(result, calibrate, output, output_format, objectives, tree,
                    force) -> None:
     """Print ``result`` as asked and write OUTPUT (an .xlsx workbook, an .html dashboard, or
-    the CSV or JSON printed otherwise)."""
+    the CSV or JSON printed otherwise). ``calibrate()`` gives the calibration, asked for only
+    by the outputs that show it (the JSON, markdown, workbook and dashboard)."""
     from okrsheet.domain.text import shown, visible
     from okrsheet.outputs import report, report_terminal, report_text, summary_workbook
+
+    calibration = functools.cache(calibrate)
 
     if output_format in ("json", "csv"):
         written = output if _is_text_output(output) else None
         with _text_output(written, force) as write:
             if output_format == "json":
-                report.write_json(result, write, objectives, calibration)
+                report.write_json(result, write, objectives, calibration())
             elif tree:
                 from okrsheet.outputs.alignment_report import csv_rows
 
@@ -173,7 +178,7 @@ def _print_summary(result, calibration, output, output_format, objectives, tree,
             else:
                 report.write_csv(result, write, objectives)
     elif output_format == "markdown":
-        click.echo(report_text.markdown(result, objectives, calibration))
+        click.echo(report_text.markdown(result, objectives, calibration()))
     else:
         report_terminal.print_table(shown(result), objectives=objectives)
         if tree:
@@ -194,10 +199,10 @@ def _print_summary(result, calibration, output, output_format, objectives, tree,
     if str(output).lower().endswith(".html"):
         from okrsheet.outputs.dashboard import write_dashboard
 
-        write_dashboard(result, output, force=force, calibration=calibration)
+        write_dashboard(result, output, force=force, calibration=calibration())
     elif not _is_text_output(output):  # a .csv or .json is written above, as it went
         summary_workbook.write_summary_workbook(result, output, force=force,
-                                                confidence=calibration)
+                                                confidence=calibration())
     click.echo(f"Wrote {visible(output)}.", err=True)
 
 
