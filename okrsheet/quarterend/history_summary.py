@@ -35,8 +35,9 @@ if TYPE_CHECKING:
     from okrsheet.domain.alignment import Alignment
 
 
-MEMORY_LIMIT = "1GB"
-"""DuckDB spills to disk past this; the summary's own tables are what stays in memory."""
+MEMORY_LIMIT = "256MB"
+"""DuckDB's memory: past it, its tables and sorts spill into a temporary folder, so a store
+of any size is summarised in about this much plus the imports and one batch of rows."""
 
 _NOT_STARTED = summary.NOT_STARTED
 _ADDED = {"team_quarters": ("overdue_actions",), "objectives": ("row",),
