@@ -9,7 +9,7 @@ process (peak RSS is that process's maximum):
   same tables with pandas group-bys and merges: the obvious way without DuckDB;
 - **okrsheet**: ``okrsheet.quarterend.history_summary.summarise_store`` (DuckDB; the team,
   company and objective tables all made, the large ones kept as Arrow tables as the outputs
-  read them), and ``okrsheet summary --from --format json`` end to end with ``--cli``.
+  read them), and ``okrsheet summary --from --format json -o FILE`` end to end with ``--cli``.
 
 Run: python benchmarks/bench_history.py [-n 100000] [--repeat 3] [--store DIR]
 """
@@ -219,10 +219,11 @@ def _run(method: str, store: Path) -> None:
 
         from okrsheet.cli import main as okrsheet_main
 
-        with contextlib.redirect_stdout(io.StringIO()) as printed:
-            okrsheet_main(["summary", "--from", str(store), "--format", "json"],
+        with tempfile.TemporaryDirectory() as folder, contextlib.redirect_stdout(io.StringIO()):
+            out = Path(folder) / "summary.json"
+            okrsheet_main(["summary", "--from", str(store), "--format", "json", "-o", str(out)],
                           standalone_mode=False)
-        rows = {"json_characters": len(printed.getvalue())}
+            rows = {"json_bytes": out.stat().st_size}
     else:
         quarter = LATEST if method.endswith("-quarter") else None
         rows = (pandas_summary if method.startswith("pandas") else okrsheet_summary)(store, quarter)
