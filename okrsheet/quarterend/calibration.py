@@ -36,7 +36,9 @@ from okrsheet.domain.quarter import REVIEW_WEEK
 from okrsheet.sheet.layout import COLUMN_OF
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
     from okrsheet.domain.model import KeyResult
     from okrsheet.quarterend.summary import Summary
@@ -98,11 +100,13 @@ def kind_name(value: object) -> str:
 
 def calibrate(summary: "Summary") -> Calibration:
     """The calibration of a summary made from workbooks (its team quarters)."""
-    counts: dict[tuple[str, str, str, bool], int] = {}
+    import numpy as np
+
+    counts: list[list[int]] = []
     kinds: dict[tuple[str, str], int] = {}
     teams = [tq for tq in summary.team_quarters if tq.level == "team"]  # the tables' rows
-    for team_quarter, row in zip(teams, summary.table_rows("teams")):
-        team, quarter = row["team"], row["quarter"]
+    for team_quarter, quarter in zip(teams, team_columns(summary)["quarter"].to_pylist()):
+        found = [0] * len(SLOTS)
         for objective in team_quarter.objectives:
             for kr in objective.key_results:
                 kind = kind_name(kr.kind)
@@ -111,17 +115,18 @@ def calibrate(summary: "Summary") -> Calibration:
                 if status not in SCORED:
                     continue
                 for level in forecasts_of(kr):
-                    key = (team, quarter, level, status == scoring.GREEN)
-                    counts[key] = counts.get(key, 0) + 1
-    return calibration_from_counts(
-        [(*key, count) for key, count in counts.items()],
+                    found[SLOTS.index((PROBABILITY[level], status == scoring.GREEN))] += 1
+        counts.append(found)
+    return calibration_from_team_counts(
+        np.array(counts, dtype=np.int64).reshape(-1, len(SLOTS)),
         [(*key, count) for key, count in kinds.items()], summary)
 
 
 def calibration_from_counts(counts: Iterable[Count], kinds: Iterable[tuple[str, str, int]],
                             summary: "Summary") -> Calibration:
     """The tables from forecast counts and kind counts (``(quarter, kind, key results)``);
-    team and quarter order and the flags come from the summary's teams."""
+    team and quarter order and the flags come from the summary's teams (counts of a team
+    quarter not among them are left out)."""
     slots: dict[tuple[str, str], list[int]] = {}
     for team, quarter, level, reached, count in counts:
         found = slots.get((team, quarter))
@@ -143,59 +148,63 @@ def calibration_from_slots(slots: dict[tuple[str, str], list[int]],
                            ) -> Calibration:
     """:func:`calibration_from_counts` with each team quarter's forecasts counted in the
     :data:`SLOTS` order (``(team, quarter)`` -> six counts)."""
+    import numpy as np
+
+    columns = team_columns(summary)
+    none = [0] * len(SLOTS)
+    counts = [slots.get(key, none) for key in zip(columns["team"].to_pylist(),
+                                                   columns["quarter"].to_pylist())]
+    return calibration_from_team_counts(
+        np.array(counts, dtype=np.int64).reshape(-1, len(SLOTS)), kinds, summary)
+
+
+def calibration_from_team_counts(counts: "np.ndarray", kinds: Iterable[tuple[str, str, int]],
+                                 summary: "Summary") -> Calibration:
+    """The tables from each team quarter's forecasts counted in the :data:`SLOTS` order
+    (``counts``: six a row, one row per row of the summary's teams, in that order) and kind
+    counts (``(quarter, kind, key results)``). Column by column in numpy, adding up in the
+    order the Brier score's definition reads (slot by slot; over a team's quarters, each
+    slot's counts from the smallest), so the last bit never depends on the way here."""
+    import numpy as np
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    by_level = {probability: [0, 0] for probability in PROBABILITY.values()}
-    for counted in slots.values():
-        for slot, count in enumerate(counted):
-            by_level[SLOTS[slot][0]][0] += count
-            by_level[SLOTS[slot][0]][1] += count if slot % 2 else 0
-    forecasts: list[dict[str, Any]] = []
-    per_team: dict[str, list[list[int]]] = {}
-    for team, quarter, flag in ((row["team"], row["quarter"], row["calibration"])
-                                for row in summary.table_rows("teams")):
-        found = slots.get((team, quarter))
-        if not found or not any(found):
-            continue
-        total = hits = 0
-        squared = 0.0
-        for slot, count in enumerate(found):  # as _brier adds them up, to the last bit
-            if count:
-                total += count
-                hits += count if slot % 2 else 0
-                squared += count * _SQUARED[slot]
-        forecasts.append({"team": team, "quarter": quarter, "forecasts": total,
-                          "reached": hits, "brier": squared / total, "calibration": flag})
-        per_team.setdefault(team, []).append(found)
-    team_rows = []
-    for team in sorted(per_team, key=str.casefold):
-        pooled = [(*SLOTS[slot], count) for found in per_team[team]
-                  for slot, count in enumerate(found) if count]
-        total, hits, brier = _brier(pooled)
-        team_rows.append({"team": team, "quarters": len(per_team[team]), "forecasts": total,
-                          "reached": hits, "brier": brier})
-    names = {probability: level for level, probability in PROBABILITY.items()}
-    reliability = [{"confidence": names[probability], "probability": probability,
-                    "key_results": total, "reached": hits, "reached_share": hits / total}
-                   for probability, (total, hits) in sorted(by_level.items()) if total]
-    kind_counts: dict[str, dict[str, int]] = {}
-    for quarter, kind, count in kinds:
-        kind_counts.setdefault(quarter, dict.fromkeys(KINDS, 0))[kind] += count
-    kind_rows = []
-    for quarter in summary.quarters:
-        found_kinds = kind_counts.get(quarter)
-        if not found_kinds:
-            continue
-        total = sum(found_kinds.values())
-        kind_rows.append({"quarter": quarter, "key_results": total,
-                          **{column: found_kinds[kind] / total
-                             for column, kind in zip(KIND_COLUMNS[2:], KINDS)}})
+    columns = team_columns(summary)
+    if len(counts) != len(columns):
+        raise ValueError(f"{len(counts)} rows of counts for {len(columns)} team quarters")
+    used = counts.any(axis=1)
+    found, rows = counts[used], columns.filter(pa.array(used))
+    forecasts, teams = _frame([], FORECAST_COLUMNS), _frame([], TEAM_COLUMNS)
+    if len(found):
+        total = found.sum(axis=1)
+        squared = np.zeros(len(found))
+        for slot, weight in enumerate(_SQUARED):  # a zero count adds 0.0: no change
+            squared = squared + found[:, slot] * weight
+        forecasts = pd.DataFrame({
+            "team": rows["team"].to_pandas(), "quarter": rows["quarter"].to_pandas(),
+            "forecasts": total, "reached": found[:, 1::2].sum(axis=1), "brier": squared / total,
+            "calibration": pd.Series(rows["calibration"].to_pylist())})  # typed as before
+        encoded = pc.dictionary_encode(rows["team"]).combine_chunks()
+        names = encoded.dictionary.to_pylist()  # as first met: sorted() keeps that for ties
+        pooled = _pooled(found, encoded.indices.to_numpy(zero_copy_only=False), len(names))
+        order = sorted(range(len(names)), key=lambda code: names[code].casefold())
+        teams = pd.DataFrame({"team": [names[code] for code in order], **{
+            column: values[order] for column, values in zip(TEAM_COLUMNS[1:], pooled)}})
+    return Calibration(forecasts, teams, _reliability(counts), _kind_shares(kinds, summary.quarters))
 
-    def frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> "pd.DataFrame":
-        return pd.DataFrame(rows, columns=list(columns))
 
-    return Calibration(frame(forecasts, FORECAST_COLUMNS), frame(team_rows, TEAM_COLUMNS),
-                       frame(reliability, RELIABILITY_COLUMNS), frame(kind_rows, KIND_COLUMNS))
+def team_columns(summary: "Summary", names: Iterable[str] = ("team", "quarter", "calibration")
+                 ) -> "pa.Table":
+    """Columns of the summary's teams table as an Arrow table (blanks null), read by column
+    rather than row by row."""
+    import pyarrow as pa
+
+    names = list(names)
+    table = summary.arrow("teams")
+    if table is None:
+        return pa.Table.from_pandas(summary.teams[names], preserve_index=False)
+    return table.select(names)
 
 
 def calibration_records(calibration: Calibration) -> dict[str, list[dict[str, Any]]]:
@@ -333,15 +342,66 @@ def calibration_html(calibration: Calibration,
 # Private API
 
 
-def _brier(found: list[tuple[float, bool, int]]) -> tuple[int, int, float]:
-    """``(forecasts, reached, Brier score)`` of ``(probability, reached, count)`` groups."""
-    total = reached = 0
-    squared = 0.0
-    for probability, hit, count in sorted(found):
-        total += count
-        if hit:
-            reached += count
-            squared += count * (probability - 1.0) ** 2
-        else:
-            squared += count * probability ** 2
-    return total, reached, squared / total
+def _frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def _reliability(counts: "np.ndarray") -> "pd.DataFrame":
+    """One row per confidence level given: forecasts, reached green and the share."""
+    levels = {probability: level for level, probability in PROBABILITY.items()}
+    rows = []
+    for slot in range(0, len(SLOTS), 2):
+        missed, reached = int(counts[:, slot].sum()), int(counts[:, slot + 1].sum())
+        if missed + reached:
+            rows.append({"confidence": levels[SLOTS[slot][0]], "probability": SLOTS[slot][0],
+                         "key_results": missed + reached, "reached": reached,
+                         "reached_share": reached / (missed + reached)})
+    return _frame(rows, RELIABILITY_COLUMNS)
+
+
+def _kind_shares(kinds: Iterable[tuple[str, str, int]], quarters: list[str]) -> "pd.DataFrame":
+    """One row per quarter with key results: the share of each kind."""
+    counted: dict[str, dict[str, int]] = {}
+    for quarter, kind, count in kinds:
+        counted.setdefault(quarter, dict.fromkeys(KINDS, 0))[kind] += count
+    rows = []
+    for quarter in quarters:
+        found = counted.get(quarter)
+        if found:
+            total = sum(found.values())
+            rows.append({"quarter": quarter, "key_results": total,
+                         **{column: found[kind] / total
+                            for column, kind in zip(KIND_COLUMNS[2:], KINDS)}})
+    return _frame(rows, KIND_COLUMNS)
+
+
+def _pooled(found: "np.ndarray", codes: "np.ndarray", teams: int
+            ) -> tuple["np.ndarray", "np.ndarray", "np.ndarray", "np.ndarray"]:
+    """Per team (``codes``: each row's team, 0 to ``teams`` - 1): quarters, forecasts,
+    reached and the Brier score of its quarters' forecasts pooled. The squares are added
+    slot by slot and, within a slot, the quarters' counts from the smallest up: the order
+    of ``sorted((probability, reached, count), ...)``, so the last bit is always the same."""
+    import numpy as np
+
+    quarters = np.bincount(codes, minlength=teams)
+    forecasts = np.zeros(teams, np.int64)
+    reached = np.zeros(teams, np.int64)
+    np.add.at(forecasts, codes, found.sum(axis=1))
+    np.add.at(reached, codes, found[:, 1::2].sum(axis=1))
+    squared = np.zeros(teams)
+    if not len(found):
+        return quarters, forecasts, reached, squared
+    team = np.sort(codes)  # each team's rows together, as every slot's order below has them
+    starts = np.flatnonzero(np.r_[True, team[1:] != team[:-1]])
+    rank = np.arange(len(team)) - np.repeat(starts, np.diff(np.r_[starts, len(team)]))
+    by_rank = np.argsort(rank, kind="stable")  # the first of each team's rows, the second...
+    steps = np.searchsorted(rank[by_rank], np.arange(int(rank.max()) + 2))
+    for slot, weight in enumerate(_SQUARED):
+        scale = int(found[:, slot].max()) + 1
+        ordered = np.sort(codes.astype(np.int64) * scale + found[:, slot])  # team, then count
+        term = ((ordered % scale) * weight)[by_rank]
+        for begin, end in zip(steps[:-1], steps[1:]):  # each team at most once a step
+            squared[team[by_rank[begin:end]]] += term[begin:end]
+    return quarters, forecasts, reached, squared / forecasts

@@ -1,98 +1,118 @@
-"""Calibration from a history store (:mod:`okrsheet.quarterend.calibration`'s tables):
-DuckDB counts each team quarter's forecasts by confidence level and result, and the key
-results by kind per quarter; :func:`~okrsheet.quarterend.calibration.calibration_from_counts`
-makes the tables, as for workbooks, so both agree exactly."""
+"""Calibration from a history store (:mod:`okrsheet.quarterend.calibration`'s tables): DuckDB
+joins the forecasts (check-ins' confidences) to their key results' results and numpy counts
+them in six slots per team quarter of the summary; DuckDB counts the key results by kind
+per quarter. :func:`~okrsheet.quarterend.calibration.calibration_from_team_counts` makes the
+tables, as for workbooks, so both agree to the last bit."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from okrsheet.domain import scoring
 from okrsheet.quarterend import summary
 from okrsheet.quarterend.history import check_store
-from okrsheet.quarterend.history_summary import (
-    MEMORY_LIMIT,
-    _choose,
-    _preferred,
-    _reading,
-    _records,
-    connect,
-)
+from okrsheet.quarterend.history_summary import MEMORY_LIMIT, _preferred, _reading, connect
 
 if TYPE_CHECKING:
+    import duckdb
+    import numpy as np
+
     from okrsheet.quarterend.calibration import Calibration
 
 __all__ = ["calibrate_store"]
+
+BATCH = 1_000_000
+"""Forecasts counted per step: memory stays flat however many check-ins the store holds."""
 
 
 def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
                     memory_limit: str = MEMORY_LIMIT,
                     prefer: Iterable[str | os.PathLike[str]] = ()) -> "Calibration":
-    """The calibration tables of the store (see :mod:`okrsheet.quarterend.calibration`), for the team
-    quarters of ``result`` (the store's summary, perhaps of one quarter).
+    """The calibration tables of the store (see :mod:`okrsheet.quarterend.calibration`) for
+    the team quarters of ``result``, the store's summary (perhaps of one quarter): each of
+    its team rows is the workbook of its ``file`` column, so the copies it picked (with
+    ``prefer``, which must name workbooks the store holds) are the ones counted here.
 
-    DuckDB counts each team quarter's forecasts (the check-ins' confidences) by confidence
-    level and result (six counts a row) and the key results by kind per quarter; the confidence and kind entries are
-    read with :mod:`okrsheet.quarterend.calibration`'s own rules (a small table joined in).
+    The confidence and kind entries are read with :mod:`okrsheet.quarterend.calibration`'s
+    own rules (a small table joined in); nothing is held per check-in or key result.
     """
+    import numpy as np
     import pyarrow as pa
 
     from okrsheet.quarterend.calibration import (
-        FORECAST_WEEKS,
-        PROBABILITY,
         SLOTS,
-        calibration_from_slots,
-        confidence_level,
+        calibration_from_team_counts,
         kind_name,
+        team_columns,
     )
 
     check_store(store)
-    wanted = set(result.quarters)
-    only = next(iter(wanted)) if len(wanted) == 1 else None  # read that partition alone
-    partition = "" if only is None else f"AND k.quarter = '{only}'"
-    levels = tuple(PROBABILITY)
-    pivot = ", ".join(
-        f"count(*) FILTER (WHERE m.level = '{level}' AND {'' if hit else 'NOT '}k.status = "
-        f"'{scoring.GREEN}')::INTEGER AS {level}_{'hit' if hit else 'miss'}"
-        for level in levels for hit in (False, True))
+    files = team_columns(result, ("file",))["file"]
+    quarters = set(result.quarters)
+    only = next(iter(quarters)) if len(quarters) == 1 else None  # read that partition alone
     with _reading(store), connect(store, memory_limit) as db:
-        _choose(db, only, counts=False, prefer=_preferred(db, prefer))
-        weeks = ", ".join(str(week) for week in FORECAST_WEEKS)
-        raw = db.execute(f"SELECT DISTINCT k.confidence FROM check_ins k "
-                         f"WHERE k.week IN ({weeks}) {partition}").fetchall()
-        confidences = sorted({value for value, in raw if value is not None})
-        db.register("levels", pa.table({
-            "raw": pa.array(confidences, pa.string()),
-            "level": pa.array([confidence_level(value) for value in confidences], pa.string())}))
-        db.execute("CREATE TEMP TABLE m AS SELECT * FROM levels WHERE level IS NOT NULL")
-        forecasts = _records(db, f"""
-            WITH names AS (SELECT team_key, arg_max(team, quarter_index) AS display
-                           FROM chosen GROUP BY team_key)
-            SELECT names.display AS team, c.quarter, {pivot}
-            FROM check_ins f
-            JOIN m ON m.raw = f.confidence
-            JOIN key_results k USING (source_id, key_result_id)
-            JOIN chosen c ON c.source_id = k.source_id
-            JOIN names ON names.team_key = c.team_key
-            WHERE k.objective_id IS NOT NULL AND f.week IN ({weeks}) {partition}
-              {partition.replace("k.quarter", "f.quarter")}
-              AND k.status IN ('{scoring.GREEN}', '{scoring.ORANGE}', '{scoring.RED}')
-            GROUP BY ALL""")
-        by_kind = _records(db, f"""
-            SELECT c.quarter, k.kind, count(*)::INTEGER AS key_results
-            FROM key_results k JOIN chosen c USING (source_id)
-            WHERE k.objective_id IS NOT NULL {partition}
-            GROUP BY ALL""")
-    names = {probability: level for level, probability in PROBABILITY.items()}
-    columns = [f"{names[probability]}_{'hit' if hit else 'miss'}" for probability, hit in SLOTS]
-    slots = {(row["team"], row["quarter"]): [row[column] for column in columns]
-             for row in forecasts if row["quarter"] in wanted}
+        _preferred(db, prefer)
+        db.register("wanted", pa.table({"file": files,
+                                        "team_row": np.arange(len(files), dtype=np.int64)}))
+        db.execute(f"""
+            CREATE TEMP TABLE sources AS SELECT w.team_row, t.source_id
+            FROM wanted w JOIN team_quarters t ON t.source_file = w.file
+            {_partition(only, "t", "WHERE")}""")
+        counts = np.zeros(len(files) * len(SLOTS), np.int64)
+        for cells in _forecasts(db, only):
+            counts += np.bincount(cells, minlength=len(counts))
+        by_kind = db.sql(f"""
+            SELECT k.quarter, k.kind, count(*)::BIGINT AS key_results
+            FROM key_results k SEMI JOIN sources s ON s.source_id = k.source_id
+            WHERE k.objective_id IS NOT NULL {_partition(only, "k")}
+            GROUP BY ALL""").fetchall()
     kinds: dict[tuple[str, str], int] = {}
-    for row in by_kind:
-        if row["quarter"] in wanted:
-            key = (row["quarter"], kind_name(row["kind"]))
-            kinds[key] = kinds.get(key, 0) + row["key_results"]
-    return calibration_from_slots(slots, [(*key, count) for key, count in kinds.items()],
-                                  result)
+    for quarter, kind, count in by_kind:
+        if quarter in quarters:
+            key = (quarter, kind_name(kind))
+            kinds[key] = kinds.get(key, 0) + count
+    return calibration_from_team_counts(counts.reshape(-1, len(SLOTS)),
+                                        [(*key, count) for key, count in kinds.items()], result)
+
+
+# Private API
+
+
+def _forecasts(db: "duckdb.DuckDBPyConnection", only: str | None) -> "Iterator[np.ndarray]":
+    """Every forecast of a key result with a result (of an objective; green, orange or red)
+    in a team quarter of table ``sources``, a batch at a time: ``team_row * 6 + slot`` (the
+    row of the summary's teams; the slot in :data:`~okrsheet.quarterend.calibration.SLOTS`)."""
+    import pyarrow as pa
+
+    from okrsheet.quarterend.calibration import FORECAST_WEEKS, PROBABILITY, SLOTS, confidence_level
+
+    weeks = ", ".join(str(week) for week in FORECAST_WEEKS)
+    given = db.sql("SELECT DISTINCT f.confidence FROM check_ins f "  # any week: cheaper
+                   f"{_partition(only, 'f', 'WHERE')}").fetchall()
+    raw = sorted(value for value, in given if confidence_level(value) is not None)
+    db.register("levels", pa.table({  # each entry given -> its slot when not reached
+        "raw": pa.array(raw, pa.string()),
+        "slot": pa.array([SLOTS.index((PROBABILITY[confidence_level(value)], False))
+                          for value in raw], pa.int64())}))
+    # the key results (a small table's worth of columns) join the sources first
+    reader = db.sql(f"""
+        SELECT k.team_row * {len(SLOTS)} + m.slot + k.reached AS cell
+        FROM check_ins f
+        JOIN levels m ON m.raw = f.confidence
+        JOIN (SELECT s.team_row, k.source_id, k.key_result_id,
+                     (k.status = '{scoring.GREEN}')::BIGINT AS reached
+              FROM key_results k JOIN sources s USING (source_id)
+              WHERE k.objective_id IS NOT NULL {_partition(only, "k")}
+                AND k.status IN ('{scoring.GREEN}', '{scoring.ORANGE}', '{scoring.RED}')) k
+             USING (source_id, key_result_id)
+        WHERE f.week IN ({weeks}) {_partition(only, "f")}""").to_arrow_reader(BATCH)
+    for batch in reader:
+        yield batch.column(0).to_numpy(zero_copy_only=False)
+
+
+def _partition(only: str | None, alias: str, word: str = "AND") -> str:
+    """The filter that reads the one quarter's partition alone (a Quarter label: digits,
+    '-' and 'Q'), or nothing."""
+    return "" if only is None else f"{word} {alias}.quarter = '{only}'"
