@@ -72,3 +72,47 @@ def test_confidence_levels_and_kinds_are_read_ignoring_case_and_spaces():
     assert [kind_name(value) for value in ("Input", " outcome ", "impact", None)] == [
         "input", "outcome", "not set", "not set"]
     assert PROBABILITY == {"high": 0.8, "medium": 0.5, "low": 0.2}
+
+
+def brier_as_defined(found, backwards=False):
+    """The Brier score of ``(probability, reached, count)`` groups, added up one by one in
+    sorted order: the definition the tables must match to the last bit."""
+    total, squared = 0, 0.0
+    for probability, hit, count in sorted(found, reverse=backwards):
+        total += count
+        squared += count * ((probability - 1.0) ** 2 if hit else probability ** 2)
+    return squared / total
+
+
+def test_brier_scores_are_added_up_in_sorted_order_to_the_last_bit():
+    import random
+
+    import numpy as np
+
+    from okrsheet.quarterend.calibration import SLOTS, calibration_from_team_counts
+
+    rng = random.Random(17)
+    teams = ["Alpha", "beta", "Gamma", "delta"]
+    quarters = [f"{year}-Q{number}" for year in (2025, 2026) for number in range(1, 5)]
+    summary = summarise_team_quarters([team_quarter(team, quarter, kr(5, None))
+                                       for quarter in quarters for team in teams])
+    rows = [tuple(row) for row in summary.teams[["team", "quarter"]].values.tolist()]
+    counts = np.array([[rng.choice([0, 0, 1, 2, 3, 7, 13, 40, 1000]) for _ in SLOTS]
+                       for _ in rows], dtype=np.int64)
+    counts[5] = 0  # a team quarter without forecasts is left out
+    calibration = calibration_from_team_counts(counts, [], summary)
+    groups = {row: [(*slot, int(count)) for slot, count in zip(SLOTS, found) if count]
+              for row, found in zip(rows, counts)}
+    assert calibration.forecasts[["team", "quarter", "brier"]].values.tolist() == [
+        [team, quarter, brier_as_defined(found)] for (team, quarter), found in groups.items()
+        if found]
+    pooled = {team: [group for (name, _), found in groups.items() if name == team
+                     for group in found] for team in sorted(teams, key=str.casefold)}
+    assert calibration.teams[["team", "brier"]].values.tolist() == [
+        [team, brier_as_defined(found)] for team, found in pooled.items()]
+    assert calibration.teams["quarters"].tolist() == [
+        sum(1 for (name, _), found in groups.items() if name == team and found) for team in pooled]
+    assert sorted(calibration.teams["quarters"]) == [7, 8, 8, 8]
+    # the order matters: added up backwards, some team's score differs in its last bit
+    assert any(brier_as_defined(found) != brier_as_defined(found, backwards=True)
+               for found in pooled.values())

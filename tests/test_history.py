@@ -380,3 +380,56 @@ def test_a_store_summary_out_of_memory_says_so_in_one_line_not_export_again(tmp_
     with pytest.raises(OkrsheetError, match="did not fit in DuckDB's memory limit") as raised:
         summarise_store(tmp_path / "history", memory_limit="1MB")
     assert "\n" not in str(raised.value) and "export" not in str(raised.value)
+
+
+# Calibration from the store: the summary's own team quarters, counted by columns
+
+
+def assert_same_calibration(by_store, by_workbooks):
+    for name in ("forecasts", "teams", "reliability", "kinds"):
+        pd.testing.assert_frame_equal(getattr(by_store, name), getattr(by_workbooks, name),
+                                      check_exact=True, obj=name)
+
+
+def test_the_calibration_of_all_quarters_or_one_from_the_store_equals_the_workbooks_one(tmp_path):
+    export([SAMPLES], tmp_path / "history")
+    for quarter in (None, "2026-Q3"):
+        by_workbooks = calibrate(summarise([SAMPLES], quarter))
+        assert len(by_workbooks.forecasts) >= 4 and len(by_workbooks.reliability) >= 2
+        by_store = calibrate_store(tmp_path / "history",
+                                   summarise_store(tmp_path / "history", quarter))
+        assert_same_calibration(by_store, by_workbooks)
+
+
+def test_the_calibration_from_the_store_counts_the_copy_the_summary_prefers(tmp_path):
+    books = tmp_path / "books"
+    books.mkdir()
+
+    def forecast(title, current, given):
+        """Ends at ``current`` of 10, with ``given`` at the week-3 check-in."""
+        return KeyResult(title=title, type="increase", start=0, target=10,
+                         check_ins={3: current}, confidences={3: given})
+
+    # alpha: "high" and reached green, (0.8 - 1)^2; beta: "low" and green, (0.2 - 1)^2
+    for name, title, given in (("alpha", "Grow", "high"), ("beta", "Hire", "low")):
+        objectives = [Objective(title, [forecast(title, 9, given)])]
+        write_workbook(team_quarter("Alpha", "2026-Q1", objectives), books / f"{name}.xlsx")
+    export([books], tmp_path / "history")
+    for preferred, brier in (("alpha.xlsx", 0.04), ("beta.xlsx", 0.64)):
+        from_store = summarise_store(tmp_path / "history", prefer=[books / preferred])
+        by_store = calibrate_store(tmp_path / "history", from_store, prefer=[books / preferred])
+        assert by_store.forecasts["brier"].tolist() == [pytest.approx(brier)]
+        assert_same_calibration(by_store, calibrate(summarise([books], prefer=[books / preferred])))
+    with pytest.raises(OkrsheetError, match="--prefer .*gamma.xlsx: no workbook"):
+        calibrate_store(tmp_path / "history", from_store, prefer=[books / "gamma.xlsx"])
+
+
+def test_the_forecasts_counted_a_few_at_a_time_give_the_same_calibration(tmp_path, monkeypatch):
+    from okrsheet.quarterend import history_calibration
+
+    export([SAMPLES], tmp_path / "history")
+    result = summarise_store(tmp_path / "history")
+    at_once = calibrate_store(tmp_path / "history", result)
+    monkeypatch.setattr(history_calibration, "BATCH", 5)
+    assert_same_calibration(calibrate_store(tmp_path / "history", result), at_once)
+    assert at_once.forecasts["forecasts"].sum() > 5 * 10  # many batches, really

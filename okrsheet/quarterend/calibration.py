@@ -191,7 +191,8 @@ def calibration_from_team_counts(counts: "np.ndarray", kinds: Iterable[tuple[str
         order = sorted(range(len(names)), key=lambda code: names[code].casefold())
         teams = pd.DataFrame({"team": [names[code] for code in order], **{
             column: values[order] for column, values in zip(TEAM_COLUMNS[1:], pooled)}})
-    return Calibration(forecasts, teams, _reliability(counts), _kind_shares(kinds, summary.quarters))
+    return Calibration(forecasts, teams, _reliability(counts),
+                       _kind_shares(kinds, summary.quarters))
 
 
 def team_columns(summary: "Summary", names: Iterable[str] = ("team", "quarter", "calibration")

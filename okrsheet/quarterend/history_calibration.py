@@ -91,11 +91,12 @@ def _forecasts(db: "duckdb.DuckDBPyConnection", only: str | None) -> "Iterator[n
     weeks = ", ".join(str(week) for week in FORECAST_WEEKS)
     given = db.sql("SELECT DISTINCT f.confidence FROM check_ins f "  # any week: cheaper
                    f"{_partition(only, 'f', 'WHERE')}").fetchall()
-    raw = sorted(value for value, in given if confidence_level(value) is not None)
+    levels = {value: level for value, in given
+              if value is not None and (level := confidence_level(value)) is not None}
     db.register("levels", pa.table({  # each entry given -> its slot when not reached
-        "raw": pa.array(raw, pa.string()),
-        "slot": pa.array([SLOTS.index((PROBABILITY[confidence_level(value)], False))
-                          for value in raw], pa.int64())}))
+        "raw": pa.array(list(levels), pa.string()),
+        "slot": pa.array([SLOTS.index((PROBABILITY[level], False)) for level in levels.values()],
+                         pa.int64())}))
     # the key results (a small table's worth of columns) join the sources first
     reader = db.sql(f"""
         SELECT k.team_row * {len(SLOTS)} + m.slot + k.reached AS cell
