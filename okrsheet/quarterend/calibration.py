@@ -20,8 +20,9 @@ Choices, documented once here:
 * **Balance.** The share of input, output and outcome key results each quarter (the
   guide's balance; blank or other entries are "not set").
 
-Both summaries (workbooks and history store) reduce to the same counts and then share
-:func:`calibration_from_counts`, so they agree exactly.
+Both summaries (workbooks and history store) reduce to the same counts (six per team
+quarter, :data:`SLOTS`) and then share :func:`calibration_from_team_counts`, so they agree
+exactly: it adds up in numpy, column by column, in the order the Brier score is defined.
 """
 
 from __future__ import annotations
