@@ -18,6 +18,7 @@ from okrsheet.quarterend.history_summary import MEMORY_LIMIT, _preferred, _readi
 if TYPE_CHECKING:
     import duckdb
     import numpy as np
+    import pyarrow as pa
 
     from okrsheet.quarterend.calibration import Calibration
 
@@ -45,13 +46,13 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
         SLOTS,
         calibration_from_team_counts,
         kind_name,
-        team_columns,
     )
 
     check_store(store)
-    files = team_columns(result, ("file",))["file"]
     quarters = set(result.quarters)
     only = next(iter(quarters)) if len(quarters) == 1 else None  # read that partition alone
+    teams = _team_rows(result, only)
+    files = teams["file"]
     with _reading(store), connect(store, memory_limit) as db:
         _preferred(db, prefer)
         db.register("wanted", pa.table({"file": files,
@@ -74,10 +75,26 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
             key = (quarter, kind_name(kind))
             kinds[key] = kinds.get(key, 0) + count
     return calibration_from_team_counts(counts.reshape(-1, len(SLOTS)),
-                                        [(*key, count) for key, count in kinds.items()], result)
+                                        [(*key, count) for key, count in kinds.items()], result,
+                                        teams)
 
 
 # Private API
+
+
+def _team_rows(result: summary.Summary, only: str | None) -> "pa.Table":
+    """The team, quarter, file and calibration flag of the summary's team rows, in its
+    order: from a store summary whose teams are still a query in DuckDB, those four columns
+    alone (the whole table is never made); from the table otherwise."""
+    from okrsheet.quarterend.calibration import team_columns
+    from okrsheet.quarterend.history_summary import _Query, _team_sql
+
+    names = ("team", "quarter", "file", "calibration")
+    query = result.__dict__.get("_arrow_teams")
+    if isinstance(query, _Query):
+        with _reading(query.store):
+            return query.db.sql(_team_sql(only, names)).to_arrow_table()
+    return team_columns(result, names)
 
 
 def _forecasts(db: "duckdb.DuckDBPyConnection", only: str | None) -> "Iterator[np.ndarray]":
