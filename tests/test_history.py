@@ -432,5 +432,7 @@ def test_the_forecasts_counted_a_few_at_a_time_give_the_same_calibration(tmp_pat
     at_once = calibrate_store(tmp_path / "history", result)
     monkeypatch.setattr(history_calibration, "BATCH", 5)
     assert_same_calibration(calibrate_store(tmp_path / "history", result), at_once)
+    monkeypatch.setattr(history_calibration, "GROUP", 1)  # and a quarter at a time
+    assert_same_calibration(calibrate_store(tmp_path / "history", result), at_once)
     assert at_once.forecasts["forecasts"].sum() > 5 * 10  # many batches, really
     assert callable(getattr(result.__dict__["_arrow_teams"], "batches", None))  # not made

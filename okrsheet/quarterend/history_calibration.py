@@ -26,6 +26,9 @@ __all__ = ["calibrate_store"]
 
 BATCH = 1_000_000
 """Forecasts counted per step: memory stays flat however many check-ins the store holds."""
+GROUP = 1_000_000
+"""Key results joined to their forecasts at a time (whole quarters: a quarter's partition
+holds both): DuckDB's join of so many fits in its memory limit without spilling."""
 
 
 def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
@@ -50,20 +53,22 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
 
     check_store(store)
     quarters = set(result.quarters)
-    only = next(iter(quarters)) if len(quarters) == 1 else None  # read that partition alone
-    teams = _team_rows(result, only)
+    only = [*quarters] if len(quarters) == 1 else None  # read that partition alone
+    teams = _team_rows(result, only[0] if only else None)
     files = teams["file"]
     with _reading(store), connect(store, memory_limit) as db:
         _preferred(db, prefer)
         db.register("wanted", pa.table({"file": files,
                                         "team_row": np.arange(len(files), dtype=np.int64)}))
         db.execute(f"""
-            CREATE TEMP TABLE sources AS SELECT w.team_row, t.source_id
+            CREATE TEMP TABLE sources AS SELECT w.team_row, t.source_id, t.quarter, t.key_results
             FROM wanted w JOIN team_quarters t ON t.source_file = w.file
             {_partition(only, "t", "WHERE")}""")
+        _levels(db, only)
         counts = np.zeros(len(files) * len(SLOTS), np.int64)
-        for cells in _forecasts(db, only):
-            counts += np.bincount(cells, minlength=len(counts))
+        for group in _groups(db, only):
+            for cells in _forecasts(db, group):
+                counts += np.bincount(cells, minlength=len(counts))
         by_kind = db.sql(f"""
             SELECT k.quarter, k.kind, count(*)::BIGINT AS key_results
             FROM key_results k SEMI JOIN sources s ON s.source_id = k.source_id
@@ -97,40 +102,69 @@ def _team_rows(result: summary.Summary, only: str | None) -> "pa.Table":
     return team_columns(result, names)
 
 
-def _forecasts(db: "duckdb.DuckDBPyConnection", only: str | None) -> "Iterator[np.ndarray]":
-    """Every forecast of a key result with a result (of an objective; green, orange or red)
-    in a team quarter of table ``sources``, a batch at a time: ``team_row * 6 + slot`` (the
-    row of the summary's teams; the slot in :data:`~okrsheet.quarterend.calibration.SLOTS`)."""
+def _levels(db: "duckdb.DuckDBPyConnection", only: list[str] | None) -> None:
+    """Table ``levels``: each confidence entry given that is a level (as
+    :func:`~okrsheet.quarterend.calibration.confidence_level` reads it) and its slot in
+    :data:`~okrsheet.quarterend.calibration.SLOTS` when the key result did not reach green."""
     import pyarrow as pa
 
-    from okrsheet.quarterend.calibration import FORECAST_WEEKS, PROBABILITY, SLOTS, confidence_level
+    from okrsheet.quarterend.calibration import PROBABILITY, SLOTS, confidence_level
 
-    weeks = ", ".join(str(week) for week in FORECAST_WEEKS)
     given = db.sql("SELECT DISTINCT f.confidence FROM check_ins f "  # any week: cheaper
                    f"{_partition(only, 'f', 'WHERE')}").fetchall()
     levels = {value: level for value, in given
               if value is not None and (level := confidence_level(value)) is not None}
-    db.register("levels", pa.table({  # each entry given -> its slot when not reached
+    db.register("levels", pa.table({
         "raw": pa.array(list(levels), pa.string()),
         "slot": pa.array([SLOTS.index((PROBABILITY[level], False)) for level in levels.values()],
                          pa.int64())}))
-    # the key results (a small table's worth of columns) join the sources first
+
+
+def _groups(db: "duckdb.DuckDBPyConnection", only: list[str] | None
+            ) -> "list[list[str] | None]":
+    """The quarters of table ``sources`` in groups of about :data:`GROUP` key results (None:
+    all of them at once)."""
+    groups: list[list[str]] = [[]]
+    size = 0
+    for quarter, key_results in db.execute(
+            "SELECT quarter, sum(key_results) FROM sources GROUP BY quarter ORDER BY quarter"
+    ).fetchall():
+        if groups[-1] and size + (key_results or 0) > GROUP:
+            groups.append([])
+            size = 0
+        groups[-1].append(quarter)
+        size += key_results or 0
+    return [only] if len(groups) == 1 else [*groups]
+
+
+def _forecasts(db: "duckdb.DuckDBPyConnection", quarters: list[str] | None
+               ) -> "Iterator[np.ndarray]":
+    """Every forecast of a key result with a result (of an objective; green, orange or red)
+    in a team quarter of table ``sources`` (in those ``quarters``' partitions), a batch at a
+    time: ``team_row * 6 + slot`` (the row of the summary's teams; the slot in
+    :data:`~okrsheet.quarterend.calibration.SLOTS`)."""
+    from okrsheet.quarterend.calibration import FORECAST_WEEKS, SLOTS
+
+    weeks = ", ".join(str(week) for week in FORECAST_WEEKS)
+    # the key results (their row and result packed in one number) join the sources first
     reader = db.sql(f"""
-        SELECT k.team_row * {len(SLOTS)} + m.slot + k.reached AS cell
+        SELECT (k.packed // 2) * {len(SLOTS)} + m.slot + k.packed % 2 AS cell
         FROM check_ins f
         JOIN levels m ON m.raw = f.confidence
-        JOIN (SELECT s.team_row, k.source_id, k.key_result_id,
-                     (k.status = '{scoring.GREEN}')::BIGINT AS reached
+        JOIN (SELECT k.source_id, k.key_result_id,
+                     s.team_row * 2 + (k.status = '{scoring.GREEN}')::BIGINT AS packed
               FROM key_results k JOIN sources s USING (source_id)
-              WHERE k.objective_id IS NOT NULL {_partition(only, "k")}
+              WHERE k.objective_id IS NOT NULL {_partition(quarters, "k")}
                 AND k.status IN ('{scoring.GREEN}', '{scoring.ORANGE}', '{scoring.RED}')) k
              USING (source_id, key_result_id)
-        WHERE f.week IN ({weeks}) {_partition(only, "f")}""").to_arrow_reader(BATCH)
+        WHERE f.week IN ({weeks}) {_partition(quarters, "f")}""").to_arrow_reader(BATCH)
     for batch in reader:
         yield batch.column(0).to_numpy(zero_copy_only=False)
 
 
-def _partition(only: str | None, alias: str, word: str = "AND") -> str:
-    """The filter that reads the one quarter's partition alone (a Quarter label: digits,
-    '-' and 'Q'), or nothing."""
-    return "" if only is None else f"{word} {alias}.quarter = '{only}'"
+def _partition(quarters: list[str] | None, alias: str, word: str = "AND") -> str:
+    """The filter that reads those quarters' partitions alone, or nothing."""
+    if quarters is None:
+        return ""
+    listed = ", ".join("'" + quarter.replace("'", "''") + "'" for quarter in quarters)
+    return f"{word} {alias}.quarter IN ({listed})"
