@@ -57,6 +57,7 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
     teams = _team_rows(result, only[0] if only else None)
     files = teams["file"]
     with _reading(store), connect(store, memory_limit) as db:
+        db.execute("SET enable_progress_bar = false")  # else printed into the JSON on stdout
         _preferred(db, prefer)
         db.register("wanted", pa.table({"file": files,
                                         "team_row": np.arange(len(files), dtype=np.int64)}))
