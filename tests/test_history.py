@@ -435,4 +435,10 @@ def test_the_forecasts_counted_a_few_at_a_time_give_the_same_calibration(tmp_pat
     monkeypatch.setattr(history_calibration, "GROUP", 1)  # and a quarter at a time
     assert_same_calibration(calibrate_store(tmp_path / "history", result), at_once)
     assert at_once.forecasts["forecasts"].sum() > 5 * 10  # many batches, really
-    assert callable(getattr(result.__dict__["_arrow_teams"], "batches", None))  # not made
+    assert isinstance(result.__dict__["_arrow_teams"], _Query)  # the teams table never made
+
+
+def test_the_store_connection_prints_no_progress_bar_into_a_summary_on_stdout(tmp_path):
+    export([SAMPLES], tmp_path / "history")
+    with connect(tmp_path / "history") as db:  # DuckDB's bar shows on queries over 2 s
+        assert db.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)

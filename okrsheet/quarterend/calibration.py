@@ -106,7 +106,8 @@ def calibrate(summary: "Summary") -> Calibration:
     counts: list[list[int]] = []
     kinds: dict[tuple[str, str], int] = {}
     teams = [tq for tq in summary.team_quarters if tq.level == "team"]  # the tables' rows
-    for team_quarter, quarter in zip(teams, team_columns(summary)["quarter"].to_pylist()):
+    quarters = summary.columns("teams", ["quarter"])["quarter"].to_pylist()
+    for team_quarter, quarter in zip(teams, quarters):
         found = [0] * len(SLOTS)
         for objective in team_quarter.objectives:
             for kr in objective.key_results:
@@ -151,7 +152,7 @@ def calibration_from_slots(slots: dict[tuple[str, str], list[int]],
     :data:`SLOTS` order (``(team, quarter)`` -> six counts)."""
     import numpy as np
 
-    columns = team_columns(summary)
+    columns = summary.columns("teams", ("team", "quarter", "calibration"))
     none = [0] * len(SLOTS)
     counts = [slots.get(key, none) for key in zip(columns["team"].to_pylist(),
                                                    columns["quarter"].to_pylist())]
@@ -165,7 +166,7 @@ def calibration_from_team_counts(counts: "np.ndarray", kinds: Iterable[tuple[str
     """The tables from each team quarter's forecasts counted in the :data:`SLOTS` order
     (``counts``: six a row, one row per row of the summary's teams, in that order) and kind
     counts (``(quarter, kind, key results)``); ``columns``: the teams' team, quarter and
-    calibration columns when the caller has them (:func:`team_columns` otherwise). Column
+    calibration columns when the caller has them (:meth:`~okrsheet.quarterend.summary.Summary.columns` otherwise). Column
     by column in numpy, adding up in the order the Brier score's definition reads (slot by
     slot; over a team's quarters, each slot's counts from the smallest), so the last bit
     never depends on the way here."""
@@ -174,7 +175,7 @@ def calibration_from_team_counts(counts: "np.ndarray", kinds: Iterable[tuple[str
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    columns = team_columns(summary) if columns is None else columns
+    columns = summary.columns("teams", ("team", "quarter", "calibration")) if columns is None else columns
     if len(counts) != len(columns):
         raise ValueError(f"{len(counts)} rows of counts for {len(columns)} team quarters")
     used = counts.any(axis=1)
@@ -197,19 +198,6 @@ def calibration_from_team_counts(counts: "np.ndarray", kinds: Iterable[tuple[str
             column: values[order] for column, values in zip(TEAM_COLUMNS[1:], pooled)}})
     return Calibration(forecasts, teams, _reliability(counts),
                        _kind_shares(kinds, summary.quarters))
-
-
-def team_columns(summary: "Summary", names: Iterable[str] = ("team", "quarter", "calibration")
-                 ) -> "pa.Table":
-    """Columns of the summary's teams table as an Arrow table (blanks null), read by column
-    rather than row by row."""
-    import pyarrow as pa
-
-    names = list(names)
-    table = summary.arrow("teams")
-    if table is None:
-        return pa.Table.from_pandas(summary.teams[names], preserve_index=False)
-    return table.select(names)
 
 
 def calibration_records(calibration: Calibration) -> dict[str, list[dict[str, Any]]]:

@@ -54,10 +54,9 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
     check_store(store)
     quarters = set(result.quarters)
     only = [*quarters] if len(quarters) == 1 else None  # read that partition alone
-    teams = _team_rows(result, only[0] if only else None)
+    teams = result.columns("teams", ("team", "quarter", "file", "calibration"))
     files = teams["file"]
     with _reading(store), connect(store, memory_limit) as db:
-        db.execute("SET enable_progress_bar = false")  # else printed into the JSON on stdout
         _preferred(db, prefer)
         db.register("wanted", pa.table({"file": files,
                                         "team_row": np.arange(len(files), dtype=np.int64)}))
@@ -86,21 +85,6 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
 
 
 # Private API
-
-
-def _team_rows(result: summary.Summary, only: str | None) -> "pa.Table":
-    """The team, quarter, file and calibration flag of the summary's team rows, in its
-    order: from a store summary whose teams are still a query in DuckDB, those four columns
-    alone (the whole table is never made); from the table otherwise."""
-    from okrsheet.quarterend.calibration import team_columns
-    from okrsheet.quarterend.history_summary import _Query, _team_sql
-
-    names = ("team", "quarter", "file", "calibration")
-    query = result.__dict__.get("_arrow_teams")
-    if isinstance(query, _Query):
-        with _reading(query.store):
-            return query.db.sql(_team_sql(only, names)).to_arrow_table()
-    return team_columns(result, names)
 
 
 def _levels(db: "duckdb.DuckDBPyConnection", only: list[str] | None) -> None:

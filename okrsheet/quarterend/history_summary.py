@@ -88,7 +88,8 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
         raise
     if wanted is not None:
         company = [row for row in company if row["quarter"] == wanted]
-    teams = _Query(db, store, _team_sql(wanted))
+    teams = _Query(db, store, _team_sql(wanted),
+                   narrow=lambda columns: _team_sql(wanted, columns))
     objectives = _Query(db, store, _objective_sql(wanted),
                         prepare=lambda: _count_by_objective(db, wanted))
     result = _summary(teams, company, objectives, flagged, duplicates, conflicts, shells, db)
@@ -109,6 +110,7 @@ def connect(store: str | os.PathLike[str], memory_limit: str = MEMORY_LIMIT
     spill = os.path.join(tempfile.gettempdir(), f"okrsheet-duckdb-{uuid.uuid4().hex}")
     db.execute(f"SET temp_directory = '{spill.replace(chr(39), chr(39) * 2)}'")
     db.execute("SET preserve_insertion_order = false")
+    db.execute("SET enable_progress_bar = false")  # else printed into a summary on stdout
     for table in ("team_quarters", "objectives", "key_results", "check_ins"):
         glob = parquet_glob(store, table).replace("'", "''")
         source = (f"read_parquet('{glob}', hive_partitioning = true, union_by_name = true)")
@@ -427,16 +429,22 @@ def _summary(teams: "_Query", company: list[dict[str, Any]], objectives: "_Query
 class _Query:
     """One of a store summary's large tables, left in DuckDB: the whole as an Arrow table
     (:meth:`table`), or its rows a batch at a time (:meth:`batches`), each run when asked;
-    ``prepare`` once before the first."""
+    ``prepare`` once before the first; ``narrow`` gives the query of some columns alone."""
 
     def __init__(self, db: "duckdb.DuckDBPyConnection", store: str | os.PathLike[str], sql: str,
-                 prepare: Callable[[], None] | None = None) -> None:
-        self.db, self.store, self.sql, self.prepare = db, store, sql, prepare
+                 prepare: Callable[[], None] | None = None,
+                 narrow: Callable[[tuple[str, ...]], str] | None = None) -> None:
+        self.db, self.store, self.sql, self.prepare, self.narrow = db, store, sql, prepare, narrow
 
-    def table(self) -> "pa.Table":
+    def table(self, columns: tuple[str, ...] | None = None) -> "pa.Table":
+        """The table; with ``columns``, those alone (the query narrowed when it can be)."""
         with _reading(self.store):
             self._prepare()
-            return self.db.sql(self.sql).to_arrow_table()
+            sql = self.sql
+            if columns is not None and self.narrow is not None:
+                sql, columns = self.narrow(columns), None
+            table = self.db.sql(sql).to_arrow_table()
+        return table if columns is None else table.select(list(columns))
 
     def batches(self, size: int) -> "Iterator[pa.RecordBatch]":
         with _reading(self.store):
@@ -470,6 +478,12 @@ class StoreSummary(summary.Summary):
         if isinstance(table, _Query):  # not made yet
             table = self.__dict__[f"_arrow_{name}"] = table.table()
         return table
+
+    def columns(self, name: str, names: Iterable[str]) -> "pa.Table":
+        query = self.__dict__.get(f"_arrow_{name}")
+        if isinstance(query, _Query):  # not made: query those columns alone
+            return query.table(tuple(names))
+        return super().columns(name, names)
 
     def row_batches(self, name: str, size: int = summary.ROW_BATCH
                     ) -> "Iterator[list[summary.Row]]":

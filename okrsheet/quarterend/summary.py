@@ -160,6 +160,18 @@ class Summary:
             cache[name] = (source, plain_rows(source) if table is None else table.to_pylist())
         return cache[name][1]
 
+    def columns(self, name: str, names: Iterable[str]) -> "pa.Table":
+        """Only the columns ``names`` of the table ``name``, in its order, as an Arrow table
+        (blanks null): read by column, not row by row; a summary from the history store
+        queries just those columns."""
+        import pyarrow as pa
+
+        names = list(names)
+        table = self.arrow(name)
+        if table is None:
+            return pa.Table.from_pandas(getattr(self, name)[names], preserve_index=False)
+        return table.select(names)
+
     def row_batches(self, name: str, size: int = ROW_BATCH) -> Iterator[list[Row]]:
         """The rows of :meth:`table_rows`, ``size`` at a time, for an output that writes as it
         goes; a summary from the history store makes each batch only when it is asked for, so
