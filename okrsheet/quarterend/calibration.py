@@ -166,16 +166,18 @@ def calibration_from_team_counts(counts: "np.ndarray", kinds: Iterable[tuple[str
     """The tables from each team quarter's forecasts counted in the :data:`SLOTS` order
     (``counts``: six a row, one row per row of the summary's teams, in that order) and kind
     counts (``(quarter, kind, key results)``); ``columns``: the teams' team, quarter and
-    calibration columns when the caller has them (:meth:`~okrsheet.quarterend.summary.Summary.columns` otherwise). Column
-    by column in numpy, adding up in the order the Brier score's definition reads (slot by
-    slot; over a team's quarters, each slot's counts from the smallest), so the last bit
-    never depends on the way here."""
+    calibration columns when the caller has them (else
+    :meth:`~okrsheet.quarterend.summary.Summary.columns`). Column by column in numpy, adding
+    up in the order the Brier score's definition reads (slot by slot; over a team's
+    quarters, each slot's counts from the smallest), so the last bit never depends on the
+    way here."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    columns = summary.columns("teams", ("team", "quarter", "calibration")) if columns is None else columns
+    if columns is None:
+        columns = summary.columns("teams", ("team", "quarter", "calibration"))
     if len(counts) != len(columns):
         raise ValueError(f"{len(counts)} rows of counts for {len(columns)} team quarters")
     used = counts.any(axis=1)
