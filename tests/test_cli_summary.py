@@ -227,9 +227,17 @@ def test_a_json_or_csv_output_file_gets_the_bytes_the_terminal_gets_and_is_never
 def test_a_csv_or_json_output_must_match_the_format_printed(tmp_path):
     result = run(ROOT / "samples", "--format", "csv", "-o", tmp_path / "summary.json")
     assert result.exit_code == 2
-    assert "an output ending in .json gets the summary of --format json" in result.output
+    assert "an output ending in .json gets the JSON summary, not --format csv" in result.output
     assert run(ROOT / "samples", "--format", "json", "-o", tmp_path / "x.txt").exit_code == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_ending_in_csv_or_json_without_a_format_gets_that_format(tmp_path):
+    for suffix in ("csv", "json"):
+        out = tmp_path / f"summary.{suffix}"
+        assert run(ROOT / "samples", "-o", out).exit_code == 0
+        printed = run(ROOT / "samples", "--format", suffix)
+        assert out.read_bytes() == printed.stdout.encode("utf-8")
 
 
 def test_an_error_while_the_json_is_written_leaves_no_file_behind(tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable, Iterator
 
 import click
+from click.core import ParameterSource
 
 from okrsheet.cli.common import check_output_option, fiscal_year_options, user_errors
 
@@ -54,8 +55,8 @@ def export_command(paths, history, fiscal_year_start, named_by) -> None:
                    "instead of workbooks.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Also write a summary workbook (.xlsx) with charts, or a dashboard (.html): "
-                   "one self-contained page. With --format csv or json, an OUTPUT ending in "
-                   ".csv or .json gets the CSV or JSON instead of the terminal.")
+                   "one self-contained page. An OUTPUT ending in .csv or .json gets the CSV "
+                   "or JSON instead of the terminal (its --format).")
 @click.option("--format", "output_format", default="table", show_default=True,
               type=click.Choice(["table", "markdown", "csv", "json"]),
               help="How to print the summary.")
@@ -90,6 +91,7 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
     from okrsheet.quarterend.summary import summarise
     from okrsheet.sheet.folders import find
 
+    output_format = _format_of(output, output_format)
     if quarter is not None:
         try:
             quarter = Quarter.parse(quarter)
@@ -211,10 +213,20 @@ def _check_output(output, inputs, force, output_format) -> None:
     is not what --format prints."""
     suffix = next((end for end in TEXT_OUTPUTS if str(output).lower().endswith(end)), None)
     if suffix is not None and suffix != f".{output_format}":
-        raise click.BadParameter(f"an output ending in {suffix} gets the summary of --format "
-                                 f"{suffix[1:]}; add that option, or end the name in "
-                                 f"{' or '.join(SUMMARY_OUTPUTS)}.", param_hint="-o/--output")
+        raise click.BadParameter(f"an output ending in {suffix} gets the {suffix[1:].upper()} "
+                                 f"summary, not --format {output_format}; leave --format out, "
+                                 f"or end the name in {' or '.join(SUMMARY_OUTPUTS)}.",
+                                 param_hint="-o/--output")
     check_output_option(output, inputs, force, SUMMARY_OUTPUTS + ((suffix,) if suffix else ()))
+
+
+def _format_of(output, output_format: str) -> str:
+    """The --format an OUTPUT ending in .csv or .json asks for, when none is given."""
+    suffix = next((end for end in TEXT_OUTPUTS if str(output).lower().endswith(end)), None)
+    given = click.get_current_context().get_parameter_source("output_format")
+    if output is None or suffix is None or given is not ParameterSource.DEFAULT:
+        return output_format
+    return suffix[1:]
 
 
 def _is_text_output(output) -> bool:
