@@ -82,7 +82,7 @@ def test_nothing_readable_is_an_error(tmp_path):
 
 def test_usage_mistakes_exit_2(tmp_path):
     assert run(ROOT / "samples", "--quarter", "spring").exit_code == 2
-    assert run(ROOT / "samples", "-o", tmp_path / "out.csv").exit_code == 2
+    assert run(ROOT / "samples", "-o", tmp_path / "out.txt").exit_code == 2
     assert run().exit_code == 2
 
 
