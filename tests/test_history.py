@@ -442,3 +442,12 @@ def test_the_store_connection_prints_no_progress_bar_into_a_summary_on_stdout(tm
     export([SAMPLES], tmp_path / "history")
     with connect(tmp_path / "history") as db:  # DuckDB's bar shows on queries over 2 s
         assert db.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)
+
+
+def test_a_quarter_the_store_lacks_is_one_line_naming_the_quarters_it_holds(tmp_path):
+    export([SAMPLES], tmp_path / "history")
+    with pytest.raises(OkrsheetError) as raised:
+        summarise_store(tmp_path / "history", "2025-Q1")
+    held = ", ".join(summarise([SAMPLES]).quarters)
+    assert str(raised.value) == (f"no team quarter in the history is for 2025-Q1; "
+                                 f"quarters found: {held}.")

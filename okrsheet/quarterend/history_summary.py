@@ -74,7 +74,10 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
             _choose(db, wanted, prefer=_preferred(db, prefer))
             company = _company_rows(db)
             if wanted is not None and wanted not in [row["quarter"] for row in company]:
-                found = ", ".join(row["quarter"] for row in company) or "none"
+                found = ", ".join(row[0] for row in db.execute(
+                    "SELECT DISTINCT quarter, quarter_index FROM team_quarters "
+                    "ANTI JOIN dropped USING (source_id) WHERE level = 'team' OR level IS NULL "
+                    "ORDER BY quarter_index").fetchall()) or "none"
                 raise OkrsheetError(f"no team quarter in the history is for {wanted}; "
                                     f"quarters found: {found}.")
             flagged = _records(db, _team_sql(
@@ -185,10 +188,15 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
         FROM (SELECT team_key, arg_max(team, quarter_index) AS display
               FROM team_quarters ANTI JOIN dropped USING (source_id)
               WHERE {team} GROUP BY team_key)""")
+    near = ""  # one quarter wanted: it and the one before (its changes) are all picked
+    if wanted is not None:
+        index = (period := Quarter.parse(wanted)).year * 4 + period.number - 1
+        near = f"WHERE quarter_index BETWEEN {index - 1} AND {index}"
     db.execute(f"""
         CREATE TEMP TABLE picked AS
         SELECT t.*, names.display, names.team_order
-        FROM (SELECT {columns} FROM team_quarters ANTI JOIN dropped USING (source_id)) t
+        FROM (SELECT {columns} FROM team_quarters ANTI JOIN dropped USING (source_id)
+              {near}) t
         LEFT JOIN names ON {team} AND names.team_key = t.team_key""")
     db.execute(f"CREATE TEMP VIEW chosen AS SELECT * FROM picked WHERE {team}")
     if counts:
