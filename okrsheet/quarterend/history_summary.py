@@ -148,14 +148,14 @@ def _reading(store: str | os.PathLike[str]) -> Iterator[None]:
 
 
 def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
-            counts: bool = True, prefer: tuple[str, ...] = ()) -> None:
+            prefer: tuple[str, ...] = ()) -> None:
     """Macros; table ``picked``: one source per team and quarter of every level, as the
     summary picks copies (one in ``prefer``, else the later saved; none when copies differ
-    in objectives or key results and none is preferred); table ``chosen``: the teams' only
-    (company and person workbooks are not in the summary's tables), each with the name its
-    latest workbook gives the team (``display``) and the team's place in the summary's order
-    (``team_order``); with ``counts``, table ``counts`` (:func:`_count`), read from the
-    ``wanted`` quarter's partition only when one is given."""
+    in objectives or key results and none is preferred), of the ``wanted`` quarter and the
+    one before when one is wanted; view ``chosen``: the teams' only (company and person
+    workbooks are not in the summary's tables), each with the name the team's latest
+    workbook gives it (``display``) and its place in the summary's order (``team_order``);
+    table ``counts`` (:func:`_count`)."""
     _macros(db)
     columns = ("team_quarter_id, source_file, source_id, team, team_key, quarter, quarter_index, "
                "score, status, started, objectives, key_results, revised_targets, saved, "
@@ -199,8 +199,7 @@ def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
               {near}) t
         LEFT JOIN names ON {team} AND names.team_key = t.team_key""")
     db.execute(f"CREATE TEMP VIEW chosen AS SELECT * FROM picked WHERE {team}")
-    if counts:
-        _count(db, wanted)
+    _count(db, wanted)
 
 
 def _count(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> None:
