@@ -232,7 +232,8 @@ def test_a_panicking_reader_is_one_line_in_a_summary(copies, tmp_path):
 
 
 @pytest.mark.parametrize("arguments", [["score"], ["score", "--format", "csv"], ["check"],
-                                       ["summary"], ["summary", "--format", "markdown"],
+                                       ["summary"], ["summary", "--objectives"],
+                                       ["summary", "--format", "markdown"],
                                        ["summary", "--format", "csv", "--objectives"]],
                          ids=lambda arguments: " ".join(arguments))
 def test_control_characters_are_shown_escaped(copies, tmp_path, arguments):

@@ -163,7 +163,7 @@ def _print_summary(result, calibrate, output, output_format, objectives, tree,
     """Print ``result`` as asked and write OUTPUT (an .xlsx workbook, an .html dashboard, or
     the CSV or JSON printed otherwise). ``calibrate()`` gives the calibration, asked for only
     by the outputs that show it (the JSON, markdown, workbook and dashboard)."""
-    from okrsheet.domain.text import shown, visible
+    from okrsheet.domain.text import visible
     from okrsheet.outputs import report, report_terminal, report_text, summary_workbook
 
     calibration = functools.cache(calibrate)
@@ -182,7 +182,7 @@ def _print_summary(result, calibrate, output, output_format, objectives, tree,
     elif output_format == "markdown":
         click.echo(report_text.markdown(result, objectives, calibration()))
     else:
-        report_terminal.print_table(shown(result), objectives=objectives)
+        report_terminal.print_table(result, objectives=objectives)
         if tree:
             from okrsheet.outputs.alignment_report import tree_lines
 

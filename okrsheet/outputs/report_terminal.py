@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from okrsheet.domain.text import visible
 from okrsheet.outputs.report import (
     change_text,
     grid,
@@ -42,7 +43,9 @@ RHYTHM_LEGEND = ("Confidence fell: share of key results whose latest check-in co
 
 
 def print_table(summary: Summary, console: Console | None = None, objectives: bool = False) -> None:
-    """Print the summary as rich tables (to ``console``, default stdout)."""
+    """Print the summary as rich tables (to ``console``, default stdout). Every text from a
+    workbook goes through :func:`~okrsheet.domain.text.visible` as it is printed, so none
+    can move the cursor or recolour the terminal."""
     from rich.console import Console
     from rich.measure import Measurement
     from rich.table import Table
@@ -79,7 +82,7 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
             table.add_column(name, justify="right", no_wrap=True)
         for team, by_quarter in by_team.items():
             last = by_quarter.get(latest) if latest is not None else None
-            table.add_row(Text(team),
+            table.add_row(Text(visible(team)),
                           *[score_cell(by_quarter.get(quarter)) for quarter in quarters],
                           change_cell(last["change"] if last else None),
                           mix(last), *(rhythm_cells(last) if rhythm else ()))
@@ -103,17 +106,18 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
     if red:
         console.print(f"Red objectives in {latest}:", style="bold")
         for row in red:
-            console.print(f"  {row['team']}: {row['objective']} ({percent(row['score'])})",
-                          highlight=False, markup=False)
+            console.print(visible(f"  {row['team']}: {row['objective']} "
+                                  f"({percent(row['score'])})"), highlight=False, markup=False)
     for line in notes(summary):
-        console.print(line, highlight=False, markup=False)
+        console.print(visible(line), highlight=False, markup=False)
     if objectives:
         detail = Table(title="Objectives", title_justify="left")
         objective, score = (OBJECTIVE_COLUMN_OF[key].header for key in ("title", "score"))
         for name in ("Team", "Quarter", objective, score, "Key results"):
             detail.add_column(name, justify="right" if name in (score, "Key results") else "left")
         for row in summary.table_rows("objectives"):
-            detail.add_row(Text(row["team"]), row["quarter"], Text(row["objective"]),
+            detail.add_row(Text(visible(row["team"])), visible(row["quarter"]),
+                           Text(visible(row["objective"])),
                            Text(f"{percent(row['score'])} {row['status'] or ''}".strip(),
                                 style=_RICH_STYLES[row["status"]]),
                            str(row["key_results"]))
@@ -137,5 +141,5 @@ def _rhythm_table(summary: Summary, by_team: dict[str, dict[str, Row]], latest: 
     for team, by_quarter in by_team.items():
         row = by_quarter.get(latest)
         if row is not None:
-            table.add_row(Text(team), *rhythm_cells(row))
+            table.add_row(Text(visible(team)), *rhythm_cells(row))
     return table
