@@ -14,7 +14,7 @@ from okrsheet.cli.common import check_output_option, fiscal_year_options, user_e
 SUMMARY_OUTPUTS = (".xlsx", ".html")
 """What summary -o writes: the summary workbook, or the dashboard."""
 TEXT_OUTPUTS = (".csv", ".json")
-"""What summary -o writes instead of the terminal, with --format csv or json."""
+"""What summary -o writes instead of the terminal: the CSV or JSON (its --format)."""
 
 
 @click.command(name="export")
@@ -211,7 +211,7 @@ def _print_summary(result, calibrate, output, output_format, objectives, tree,
 def _check_output(output, inputs, force, output_format) -> None:
     """Refuse, before any work, an OUTPUT that can't be written, or a .csv or .json one that
     is not what --format prints."""
-    suffix = next((end for end in TEXT_OUTPUTS if str(output).lower().endswith(end)), None)
+    suffix = _text_suffix(output)
     if suffix is not None and suffix != f".{output_format}":
         raise click.BadParameter(f"an output ending in {suffix} gets the {suffix[1:].upper()} "
                                  f"summary, not --format {output_format}; leave --format out, "
@@ -222,15 +222,22 @@ def _check_output(output, inputs, force, output_format) -> None:
 
 def _format_of(output, output_format: str) -> str:
     """The --format an OUTPUT ending in .csv or .json asks for, when none is given."""
-    suffix = next((end for end in TEXT_OUTPUTS if str(output).lower().endswith(end)), None)
+    suffix = _text_suffix(output)
     given = click.get_current_context().get_parameter_source("output_format")
-    if output is None or suffix is None or given is not ParameterSource.DEFAULT:
+    if suffix is None or given is not ParameterSource.DEFAULT:
         return output_format
     return suffix[1:]
 
 
+def _text_suffix(output) -> str | None:
+    """``.csv`` or ``.json`` for an OUTPUT that gets that text, else None."""
+    if output is None:
+        return None
+    return next((end for end in TEXT_OUTPUTS if str(output).lower().endswith(end)), None)
+
+
 def _is_text_output(output) -> bool:
-    return output is not None and str(output).lower().endswith(TEXT_OUTPUTS)
+    return _text_suffix(output) is not None
 
 
 @contextlib.contextmanager
