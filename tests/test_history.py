@@ -12,6 +12,7 @@ import pytest
 
 from okrsheet.domain.model import Action, KeyResult, Objective, TeamQuarter
 from okrsheet.domain.quarter import Quarter
+from okrsheet.outputs import report
 from okrsheet.quarterend.calibration import calibrate
 from okrsheet.quarterend.history import export
 from okrsheet.quarterend.history_calibration import calibrate_store
@@ -451,3 +452,21 @@ def test_a_quarter_the_store_lacks_is_one_line_naming_the_quarters_it_holds(tmp_
     held = ", ".join(summarise([SAMPLES]).quarters)
     assert str(raised.value) == (f"no team quarter in the history is for 2025-Q1; "
                                  f"quarters found: {held}.")
+
+
+def test_one_quarters_rows_from_the_store_equal_the_workbooks_without_the_whole_table(tmp_path):
+    export([SAMPLES], tmp_path / "history")
+    from_store, from_workbooks = summarise_store(tmp_path / "history"), summarise([SAMPLES])
+
+    def without_file(rows):
+        return [{key: value for key, value in row.items() if key != "file"} for row in rows]
+
+    for quarter in from_workbooks.quarters:
+        store_rows = from_store.quarter_rows("objectives", quarter)
+        assert store_rows  # every quarter has objectives
+        assert without_file(store_rows) == without_file(
+            from_workbooks.quarter_rows("objectives", quarter))
+    assert isinstance(from_store.__dict__["_arrow_objectives"], _Query)  # never made whole
+    assert report.red_objectives(from_store) == [
+        row for row in from_store.table_rows("objectives")
+        if row["quarter"] == from_store.latest_quarter and row["status"] == "red"]

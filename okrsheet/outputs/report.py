@@ -308,17 +308,13 @@ def conflict_lines(summary: Summary) -> list[str]:
 
 
 def red_objectives(summary: Summary) -> list[Row]:
-    """The latest quarter's red objectives (from Arrow, filtered first, when the summary
-    holds its objectives so: only those rows become Python objects)."""
+    """The latest quarter's red objectives (of that quarter's rows alone:
+    :meth:`~okrsheet.quarterend.summary.Summary.quarter_rows`)."""
     latest = summary.latest_quarter
-    table = summary.arrow("objectives")
-    if table is not None:
-        import pyarrow.compute as pc
-
-        return table.filter(pc.and_(pc.equal(table["quarter"], latest or ""),
-                                    pc.equal(table["status"], scoring.RED))).to_pylist()
-    return [row for row in summary.table_rows("objectives")
-            if row["quarter"] == latest and row["status"] == scoring.RED]
+    if latest is None:
+        return []
+    return [row for row in summary.quarter_rows("objectives", latest)
+            if row["status"] == scoring.RED]
 
 
 def legend(rhythm: bool = False) -> str:

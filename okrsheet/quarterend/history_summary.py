@@ -94,7 +94,9 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
     teams = _Query(db, store, _team_sql(wanted),
                    narrow=lambda columns: _team_sql(wanted, columns))
     objectives = _Query(db, store, _objective_sql(wanted),
-                        prepare=lambda: _count_by_objective(db, wanted))
+                        prepare=lambda: _count_by_objective(db, wanted),
+                        of_quarter=lambda label: _objective_sql(
+                            label, f"({_by_objective_sql(label)})"))
     result = _summary(teams, company, objectives, flagged, duplicates, conflicts, shells, db)
     result.__dict__["_aligned"] = aligned
     return result
@@ -219,12 +221,15 @@ def _count(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> None:
 
 def _count_by_objective(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> None:
     """Table ``by_objective``: the chosen sources' key results by status, per objective."""
-    db.execute(f"""
-        CREATE TEMP TABLE by_objective AS
+    db.execute(f"CREATE TEMP TABLE by_objective AS {_by_objective_sql(wanted)}")
+
+
+def _by_objective_sql(wanted: str | None) -> str:
+    return f"""
         SELECT k.source_id, k.objective_id, {_STATUS_COUNTS}
         FROM key_results k SEMI JOIN chosen c ON k.source_id = c.source_id
         {_only(wanted, "k")}
-        GROUP BY ALL""")
+        GROUP BY ALL"""
 
 
 def _preferred(db: "duckdb.DuckDBPyConnection",
@@ -303,8 +308,9 @@ def _team_sql(wanted: str | None, columns: Iterable[str] = summary.TEAM_COLUMNS,
         WHERE {where} ORDER BY quarter_index, team_order"""
 
 
-def _objective_sql(wanted: str | None) -> str:
-    """The query of the summary's ``objectives`` table (after :func:`_count_by_objective`)."""
+def _objective_sql(wanted: str | None, counted: str = "by_objective") -> str:
+    """The query of the summary's ``objectives`` table, its key results counted in table
+    ``counted`` (:func:`_count_by_objective`) or the query given."""
     counts = ", ".join(f"coalesce(n.{column}, 0)::BIGINT AS {column}" for column in COUNT_COLUMNS)
     columns = ", ".join(summary.OBJECTIVE_COLUMNS)
     return f"""
@@ -316,7 +322,7 @@ def _objective_sql(wanted: str | None) -> str:
                o.revised_targets::BIGINT AS revised_targets
         FROM objectives o
         JOIN chosen c USING (source_id)
-        LEFT JOIN by_objective n USING (source_id, objective_id)
+        LEFT JOIN {counted} n USING (source_id, objective_id)
         {_only(wanted, "o")})
         ORDER BY quarter_index, team_order, number"""
 
@@ -436,12 +442,22 @@ def _summary(teams: "_Query", company: list[dict[str, Any]], objectives: "_Query
 class _Query:
     """One of a store summary's large tables, left in DuckDB: the whole as an Arrow table
     (:meth:`table`), or its rows a batch at a time (:meth:`batches`), each run when asked;
-    ``prepare`` once before the first; ``narrow`` gives the query of some columns alone."""
+    ``prepare`` once before the first; ``narrow`` gives the query of some columns alone,
+    ``of_quarter`` that of one quarter's rows."""
 
     def __init__(self, db: "duckdb.DuckDBPyConnection", store: str | os.PathLike[str], sql: str,
                  prepare: Callable[[], None] | None = None,
-                 narrow: Callable[[tuple[str, ...]], str] | None = None) -> None:
+                 narrow: Callable[[tuple[str, ...]], str] | None = None,
+                 of_quarter: Callable[[str], str] | None = None) -> None:
         self.db, self.store, self.sql, self.prepare, self.narrow = db, store, sql, prepare, narrow
+        self.of_quarter = of_quarter
+
+    def quarter_table(self, label: str) -> "pa.Table | None":
+        """The rows of one quarter, by a query of that quarter alone (None: no such query)."""
+        if self.of_quarter is None:
+            return None
+        with _reading(self.store):
+            return self.db.sql(self.of_quarter(label)).to_arrow_table()
 
     def table(self, columns: tuple[str, ...] | None = None) -> "pa.Table":
         """The table; with ``columns``, those alone (the query narrowed when it can be)."""
@@ -491,6 +507,11 @@ class StoreSummary(summary.Summary):
         if isinstance(query, _Query):  # not made: query those columns alone
             return query.table(tuple(names))
         return super().columns(name, names)
+
+    def quarter_rows(self, name: str, quarter: str) -> "list[summary.Row]":
+        query = self.__dict__.get(f"_arrow_{name}")
+        found = query.quarter_table(quarter) if isinstance(query, _Query) else None
+        return super().quarter_rows(name, quarter) if found is None else found.to_pylist()
 
     def row_batches(self, name: str, size: int = summary.ROW_BATCH
                     ) -> "Iterator[list[summary.Row]]":

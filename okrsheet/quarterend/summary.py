@@ -172,6 +172,16 @@ class Summary:
             return pa.Table.from_pandas(getattr(self, name)[names], preserve_index=False)
         return table.select(names)
 
+    def quarter_rows(self, name: str, quarter: str) -> list[Row]:
+        """The rows of :meth:`table_rows` of one quarter; a summary from the history store
+        queries that quarter alone (the rest of a large table is never made for them)."""
+        table = self.arrow(name)
+        if table is not None:
+            import pyarrow.compute as pc
+
+            return table.filter(pc.equal(table["quarter"], quarter)).to_pylist()
+        return [row for row in self.table_rows(name) if row["quarter"] == quarter]
+
     def row_batches(self, name: str, size: int = ROW_BATCH) -> Iterator[list[Row]]:
         """The rows of :meth:`table_rows`, ``size`` at a time, for an output that writes as it
         goes; a summary from the history store makes each batch only when it is asked for, so
