@@ -57,9 +57,6 @@ TEAM_COLUMNS = ("team", "quarters", "forecasts", "reached", "brier")
 RELIABILITY_COLUMNS = ("confidence", "probability", "key_results", "reached", "reached_share")
 KIND_COLUMNS = ("quarter", "key_results", *(f"share_{kind.replace(' ', '_')}" for kind in KINDS))
 
-Count = tuple[str, str, str, bool, int]
-"""``(team, quarter, confidence, reached green, key results)``."""
-
 
 @dataclass
 class Calibration:
@@ -124,40 +121,11 @@ def calibrate(summary: "Summary") -> Calibration:
         [(*key, count) for key, count in kinds.items()], summary)
 
 
-def calibration_from_counts(counts: Iterable[Count], kinds: Iterable[tuple[str, str, int]],
-                            summary: "Summary") -> Calibration:
-    """The tables from forecast counts and kind counts (``(quarter, kind, key results)``);
-    team and quarter order and the flags come from the summary's teams (counts of a team
-    quarter not among them are left out)."""
-    slots: dict[tuple[str, str], list[int]] = {}
-    for team, quarter, level, reached, count in counts:
-        found = slots.get((team, quarter))
-        if found is None:
-            found = slots[(team, quarter)] = [0] * len(SLOTS)
-        found[SLOTS.index((PROBABILITY[level], reached))] += count
-    return calibration_from_slots(slots, kinds, summary)
-
-
 SLOTS = tuple((probability, reached) for probability in sorted(PROBABILITY.values())
               for reached in (False, True))
 """``(probability, reached green)`` in the order forecasts are added up (as sorted)."""
 _SQUARED = tuple((probability - 1.0) ** 2 if reached else probability ** 2
                  for probability, reached in SLOTS)
-
-
-def calibration_from_slots(slots: dict[tuple[str, str], list[int]],
-                           kinds: Iterable[tuple[str, str, int]], summary: "Summary"
-                           ) -> Calibration:
-    """:func:`calibration_from_counts` with each team quarter's forecasts counted in the
-    :data:`SLOTS` order (``(team, quarter)`` -> six counts)."""
-    import numpy as np
-
-    columns = summary.columns("teams", ("team", "quarter", "calibration"))
-    none = [0] * len(SLOTS)
-    counts = [slots.get(key, none) for key in zip(columns["team"].to_pylist(),
-                                                   columns["quarter"].to_pylist())]
-    return calibration_from_team_counts(
-        np.array(counts, dtype=np.int64).reshape(-1, len(SLOTS)), kinds, summary)
 
 
 def calibration_from_team_counts(counts: "np.ndarray", kinds: Iterable[tuple[str, str, int]],

@@ -18,7 +18,6 @@ from okrsheet.quarterend.history_summary import MEMORY_LIMIT, _preferred, _readi
 if TYPE_CHECKING:
     import duckdb
     import numpy as np
-    import pyarrow as pa
 
     from okrsheet.quarterend.calibration import Calibration
 
