@@ -7,7 +7,13 @@ import pytest
 from click.testing import CliRunner
 
 from okrsheet.cli import main
-from okrsheet.sheet.checkin import HEADERS, check_in_week, last_value, owner_check_ins
+from okrsheet.sheet.checkin import (
+    HEADERS,
+    SENT_SHEET,
+    check_in_week,
+    last_value,
+    owner_check_ins,
+)
 from okrsheet.sheet.reader import read_workbook
 from okrsheet.sheet.templates import starter
 from okrsheet.sheet.writer import write_workbook
@@ -35,10 +41,11 @@ def _fill(path, out, rows, **labels):
 
     book = openpyxl.load_workbook(path)
     sheet = book["Check-in"]
-    for label, value in labels.items():
-        for row in range(2, 7):
-            if sheet.cell(row, 1).value == label.capitalize():
-                sheet.cell(row, 2).value = value
+    for label, value in labels.items():  # a file split for another team, quarter or week
+        for labelled in (sheet, book[SENT_SHEET]):
+            for row in range(2, 7):
+                if labelled.cell(row, 1).value == label.capitalize():
+                    labelled.cell(row, 2).value = value
     for row in range(10, sheet.max_row + 1):
         identifier = sheet.cell(row, 1).value
         if identifier in rows:
@@ -166,7 +173,8 @@ def test_unknown_key_results_and_values_that_are_not_numbers_are_named_by_cell(t
     assert result.exit_code == 1
     assert 'sam.xlsx Check-in!H10: O1.1 Value is "ninety k", not a number' in result.output
     assert 'sam.xlsx Check-in!K12: O3.1 Confidence is "sure"; choose high' in result.output
-    assert "priya.xlsx Check-in!A10: key result O9.9" in result.output
+    assert ("priya.xlsx Check-in!A10: ID O9.9 is not a row okrsheet split sent in this reply "
+            "(O1.2, O2.2, O3.2); was the ID changed or the row added?") in result.output
     assert 'priya.xlsx Check-in!H12: O3.2 is a milestone; its Value is "almost"' in result.output
     assert not (tmp_path / "updated.xlsx").exists()
 

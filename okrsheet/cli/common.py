@@ -45,6 +45,11 @@ def fiscal_year_options(function):
 
 def read_okrs(path: str, strict: bool = True):
     """Read an OKR workbook for next/diff/merge; with ``strict``, refuse one with errors."""
+    return read_reading(path, strict).team_quarter
+
+
+def read_reading(path: str, strict: bool = True):
+    """:func:`read_okrs`, giving the whole reading (its sheet and columns)."""
     from okrsheet.domain.text import visible
     from okrsheet.sheet.files import OkrsheetError
     from okrsheet.sheet.isolation import read_workbook_isolated
@@ -60,7 +65,7 @@ def read_okrs(path: str, strict: bool = True):
     if strict:
         refuse_numbers_that_are_not_numbers(reading, path)
     reading.team_quarter.file = path
-    return reading.team_quarter
+    return reading
 
 
 def refuse_numbers_that_are_not_numbers(reading, path: str) -> None:

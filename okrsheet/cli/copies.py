@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import click
 
-from okrsheet.cli.common import check_output_option, read_okrs, user_errors, week_of
+from okrsheet.cli.common import (
+    check_output_option,
+    read_okrs,
+    read_reading,
+    user_errors,
+    week_of,
+)
 
 CHECK_IN_WEEK_CHOICES = click.Choice(["3", "5", "7", "9", "11", "13"])
 
@@ -92,30 +98,43 @@ def split_command(file, folder, week, force) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.argument("replies", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Where to write the updated team workbook (.xlsx).")
+              help="Where to write the updated team workbook (.xlsx, or .xlsm for an .xlsm).")
 @click.option("--week", type=CHECK_IN_WEEK_CHOICES,
-              help="The week being collected (default: the check-in week of the workbook's "
-                   "As of, else today); a late reply is collected with its own week.")
+              help="The week being collected (default: the week the replies are for); a late "
+                   "reply is collected with its own week.")
 @click.option("--prefer", metavar="REPLY|first|last",
               help="Which reply wins where two disagree (default: stop and list conflicts).")
+@click.option("--by-id", is_flag=True,
+              help="Match a reply's key result by its typed ID alone, even if the team "
+                   "workbook has retitled it (default: the ID and the title must agree).")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @user_errors
-def collect_command(file, replies, output, week, prefer, force) -> None:
+def collect_command(file, replies, output, week, prefer, by_id, force) -> None:
     """Write owners' Check-in replies (values, confidences, comments) into FILE's check-in week.
 
-    A reply for another team, quarter or week, an unknown key result or a value that is not
-    a number (done / not done for a milestone): one line each, nothing written, exit status 1.
+    Only the cells the replies fill change; every other cell of FILE is kept as it is. A
+    reply for another team, quarter or week, a key result that can't be found for sure, a
+    cell typed that can't be taken (a value that is not a number, a changed target...): one
+    line each, nothing written, exit status 1.
     """
+    from pathlib import Path
+
     from okrsheet.domain.merging import MergeConflicts, UnknownCopy
     from okrsheet.domain.text import visible
-    from okrsheet.sheet.collect import ReplyProblems, collect, read_reply
-    from okrsheet.sheet.writer import write_workbook
+    from okrsheet.sheet.collect import ReplyProblems, collect, collected_bytes, read_replies
+    from okrsheet.sheet.files import OkrsheetError, write_atomic
 
-    check_output_option(output, (file, *replies), force)
-    team_quarter = read_okrs(file)
-    chosen = week_of(team_quarter, int(week) if week else None)
+    suffix = Path(file).suffix.lower()
+    if suffix not in (".xlsx", ".xlsm"):
+        raise OkrsheetError(f"{file}: collect writes into the team's own .xlsx workbook; open "
+                            "it, save it as .xlsx (Excel 2007-365) and collect again.")
+    check_output_option(output, (file, *replies), force, suffixes=(suffix,))
+    reading = read_reading(file)
+    places = {kr.row: f"{reading.sheet}!{reading.cell('title', kr.row)}"
+              for kr in reading.team_quarter.key_results + reading.team_quarter.unassigned}
     try:
-        result = collect(team_quarter, [read_reply(reply) for reply in replies], chosen, prefer)
+        result = collect(reading.team_quarter, read_replies(replies),
+                         int(week) if week else None, prefer, by_id=by_id, rows=places)
     except UnknownCopy as error:
         raise click.BadParameter(str(error), param_hint="--prefer") from None
     except ReplyProblems as error:
@@ -126,7 +145,7 @@ def collect_command(file, replies, output, week, prefer, force) -> None:
         for conflict in error.conflicts:
             click.echo(visible(f"Conflict: {conflict}"), err=True)
         raise
-    write_workbook(result.team_quarter, output, force=force)
+    write_atomic(output, collected_bytes(Path(file).read_bytes(), reading, result), force=force)
     for reply in replies:
         changes = [change for name, change in result.changes if name == reply]
         click.echo(visible(f"{reply}: {len(changes)} change(s)"))
@@ -136,4 +155,4 @@ def collect_command(file, replies, output, week, prefer, force) -> None:
         click.echo(visible(f"Resolved: {conflict}"))
     for note in result.notes:
         click.echo(visible(f"Note: {note}"))
-    click.echo(f"Wrote {visible(output)} (week {chosen}).")
+    click.echo(visible(f"Wrote {output} (week {result.week}): only the cells above changed."))

@@ -49,12 +49,26 @@ def same_text(a: str, b: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class CellError:
-    """An error value in a cell (``#DIV/0!``, ``#N/A``...): it makes its key result "check input"."""
+    """An error value in a cell (``#DIV/0!``, ``#N/A``...): it makes its key result "check input".
+
+    Only the error values spreadsheets have are kept (:data:`ERROR_VALUES`); any other text
+    a file claims as an error becomes ``#VALUE!``, so nothing from a file is ever written
+    back as a formula."""
 
     text: str
 
+    def __post_init__(self) -> None:
+        if self.text not in ERROR_VALUES:
+            object.__setattr__(self, "text", "#VALUE!")
+
     def __str__(self) -> str:
         return self.text
+
+
+ERROR_VALUES = frozenset((
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"))
+"""The error values Excel, LibreOffice and Google Sheets store in a file."""
 
 
 def is_number(value: object) -> bool:

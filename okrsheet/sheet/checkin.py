@@ -10,10 +10,12 @@ to the value in the team workbook) and Comment. Replies are read back by
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,13 +25,16 @@ from okrsheet.domain.alignment import kr_ids
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.domain.quarter import CHECK_IN_WEEKS, week_start
 from okrsheet.sheet import layout
-from okrsheet.sheet.files import OkrsheetError, OutputExists, write_atomic
+from okrsheet.sheet.files import OkrsheetError, OutputExists, atomic_output
 from okrsheet.sheet.layout import column_letter
 
-__all__ = ["SHEET", "HEADERS", "LABELS", "OwnerCheckIn", "check_in_week", "owner_check_ins",
-           "check_in_bytes", "write_check_ins"]
+__all__ = ["SHEET", "SENT_SHEET", "HEADERS", "SENT_HEADERS", "LABELS", "OwnerCheckIn",
+           "check_in_week", "owner_check_ins", "check_in_bytes", "write_check_ins"]
 
 SHEET = "Check-in"
+SENT_SHEET = "okrsheet-sent"
+"""A very hidden sheet: what split sent, row by row, so collect can tell every cell the owner
+changed (a value typed over Last value, an edited title) and find each key result for sure."""
 TEAM, QUARTER, WEEK, OWNER, WEEK_STARTS = (layout.TEAM.label, layout.QUARTER.label, "Week",
                                            layout.COLUMN_OF["owner"].header, "Week starts")
 LABELS = (TEAM, QUARTER, WEEK, OWNER, WEEK_STARTS)
@@ -44,6 +49,11 @@ HEADERS = (ID, KEY_RESULT, TYPE, UNIT, START, TARGET, LAST_VALUE, VALUE, PROGRES
            LAST_CONFIDENCE, CONFIDENCE, COMMENT)
 """The header row; collect finds columns by these texts (ID, Key result, Value,
 Confidence and Comment are the ones it reads)."""
+SENT_HEADERS = (ID, KEY_RESULT, "ID typed", TYPE, UNIT, START, TARGET, LAST_VALUE, VALUE,
+                LAST_CONFIDENCE, CONFIDENCE, COMMENT)
+"""The Sent sheet's header row (row 7); "ID typed" says whether the team typed the id
+(yes) or okrsheet numbered the key result (no: then its title is what identifies it)."""
+SENT_HEADER_ROW = 6
 MILESTONE_CHOICES = ("done", "not done")
 NO_OWNER = "no owner"
 
@@ -107,9 +117,16 @@ def write_check_ins(team_quarter: TeamQuarter, folder: str | os.PathLike[str], w
     existing = [str(owner.path) for owner in owners if owner.path.exists()]
     if existing and not force:
         raise OutputExists(f"{existing[0]}: already exists; choose another folder or use --force.")
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    for owner in owners:
-        write_atomic(owner.path, check_in_bytes(team_quarter, owner, week), force=force)
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OkrsheetError(f"{folder}: can't make the folder ({error.strerror or error}); "
+                            "choose another -o folder.") from None
+    books = [(owner.path, check_in_bytes(team_quarter, owner, week)) for owner in owners]
+    with contextlib.ExitStack() as stack:  # every owner's file, or (on any error) none
+        writers = [stack.enter_context(atomic_output(path, force)) for path, _ in books]
+        for write, (_, data) in zip(writers, books):
+            write(data)
     return owners
 
 
@@ -146,6 +163,7 @@ def check_in_bytes(team_quarter: TeamQuarter, owner: OwnerCheckIn, week: int) ->
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
     sheet.activate()
+    _sent(book, team_quarter, owner, week)
     book.close()
     return buffer.getvalue()
 
@@ -232,6 +250,27 @@ def _write(sheet: Any, row: int, column: int, value: object, fmt: Any) -> None:
         sheet.write_string(row, column, str(value), fmt)
 
 
+def _sent(book: Any, team_quarter: TeamQuarter, owner: OwnerCheckIn, week: int) -> None:
+    """The very hidden Sent sheet: the labels and each row exactly as split wrote them."""
+    sheet = book.add_worksheet(SENT_SHEET)
+    sheet.write_string(0, 0, "What okrsheet split sent: okrsheet collect compares the "
+                       "Check-in sheet with it. Do not edit.")
+    values: list[object] = [team_quarter.team, team_quarter.quarter, week, owner.owner]
+    for row, (label, value) in enumerate(zip(LABELS, values), 1):
+        sheet.write_string(row, 0, label)
+        _write(sheet, row, 1, value, None)
+    for column, header in enumerate(SENT_HEADERS):
+        sheet.write_string(SENT_HEADER_ROW, column, header)
+    for offset, (identifier, kr) in enumerate(owner.key_results, 1):
+        cells: list[object] = [identifier, kr.title, "yes" if kr.id else "no", kr.type, kr.unit,
+                               kr.start, kr.target_value, last_value(kr, week),
+                               kr.check_ins.get(week), last_confidence(kr, week),
+                               kr.confidences.get(week), kr.comment]
+        for column, value in enumerate(cells):
+            _write(sheet, SENT_HEADER_ROW + offset, column, value, None)
+    sheet.very_hidden()
+
+
 def _validations(sheet: Any, owner: OwnerCheckIn, last: int) -> None:
     confidence = HEADERS.index(CONFIDENCE)
     sheet.data_validation(HEADER_ROW + 1, confidence, last, confidence, {
@@ -251,17 +290,34 @@ def _validations(sheet: Any, owner: OwnerCheckIn, last: int) -> None:
         sheet.data_validation(HEADER_ROW + offset, value, HEADER_ROW + offset, value, rule)
 
 
+MAX_NAME_BYTES = 200
+"""File names stay well under the 255 bytes most file systems allow, in UTF-8."""
+
+
 def _file_name(team_quarter: TeamQuarter, week: int, owner: str, used: set[str]) -> str:
     parts = [team_quarter.team or "team", team_quarter.quarter or "", f"week-{week}", owner]
     stem = "-".join(_slug(part) for part in parts if _slug(part))
+    stem = _cut(stem, MAX_NAME_BYTES - 12)  # room for "-99.xlsx"
     name, number = f"{stem}.xlsx", 1
-    while name.casefold() in used:
+    # Names that differ only by case or Unicode normalisation are one file on some disks.
+    while _same_on_disk(name) in used:
         number += 1
         name = f"{stem}-{number}.xlsx"
-    used.add(name.casefold())
+    used.add(_same_on_disk(name))
     return name
+
+
+def _same_on_disk(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def _cut(text: str, size: int) -> str:
+    """``text`` cut to at most ``size`` bytes of UTF-8, never inside a character."""
+    while len(text.encode("utf-8")) > size:
+        text = text[:-1]
+    return text.rstrip("-")
 
 
 def _slug(text: str) -> str:
     """Letters and digits of any script kept; everything else one hyphen."""
-    return re.sub(r"[\W_]+", "-", str(text)).strip("-")[:40]
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", str(text))).strip("-")[:40]

@@ -1,0 +1,355 @@
+"""Change a few cells of a person's .xlsx and keep every other byte of every sheet.
+
+``collect`` folds owners' replies into the team's own workbook: whatever the team did to it
+(a Notes column, sorted rows, a sheet of its own, colours, comments), only the cells a reply
+fills change. The sheet's XML is edited in place, cell by cell: each changed cell's element
+is replaced (its style kept) or inserted in order; nothing is parsed and written back, so
+no program's extensions are lost. Formulas of the changed sheet lose their cached results
+and the workbook asks to be recalculated on load (Excel's ``fullCalcOnLoad``; LibreOffice
+and Google Sheets compute a formula that has no cached result), so no stale score shows.
+
+:func:`patched_cells` then reads both files with python-calamine and proves that every cell
+of every sheet is as before but the changed ones and the formulas' cached results.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
+
+from okrsheet.domain.problems import OkrsheetError
+from okrsheet.sheet.layout import cell as a1
+
+__all__ = ["Patch", "patch_xlsx", "patched_cells"]
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+@dataclass
+class Patch:
+    """The new workbook's bytes, and the cells whose cached formula results were dropped
+    (sheet name -> set of (row, column), 0-based)."""
+
+    data: bytes
+    recalculated: dict[str, set[tuple[int, int]]]
+
+
+# Public API
+
+
+def patch_xlsx(data: bytes, sheet: str, values: Mapping[tuple[int, int], object],
+               *, file: str = "the workbook") -> Patch:
+    """``data`` (an .xlsx or .xlsm) with the cells ``values`` of ``sheet`` set: ``(row,
+    column)`` 0-based -> a number, text, or None for blank. Raises a one-line
+    :class:`OkrsheetError` when the sheet's XML is not laid out so that a cell can be
+    placed with certainty (a row or cell without its reference)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        part = _sheet_part(archive, sheet)
+        names = {info.filename: info for info in archive.infolist()}
+        xml = archive.read(part).decode("utf-8")
+    except (KeyError, zipfile.BadZipFile, UnicodeDecodeError, ElementTree.ParseError) as error:
+        raise OkrsheetError(f"{file}: the {sheet} sheet can't be found in the workbook's parts "
+                            f"({error}); open it, save it as .xlsx and try again.") from None
+    prefix = _prefix(xml)
+    xml = _set_cells(xml, prefix, values, file, sheet)
+    recalculated = {sheet: set()}
+    xml, recalculated[sheet] = _drop_cached_results(xml, prefix)
+    parts = {part: xml.encode("utf-8")}
+    sheet_names = _sheet_parts(archive)
+    for other_name, other_part in sheet_names.items():
+        if other_part == part:
+            continue
+        text = archive.read(other_part).decode("utf-8", errors="replace")
+        if _mentions(text, sheet):  # its formulas read the changed sheet: recalculated too
+            other_prefix = _prefix(text)
+            text, recalculated[other_name] = _drop_cached_results(text, other_prefix)
+            parts[other_part] = text.encode("utf-8")
+    workbook = "xl/workbook.xml" if "xl/workbook.xml" in names else _workbook_part(archive)
+    parts[workbook] = _full_calculation_on_load(archive.read(workbook).decode("utf-8")).encode()
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as written:
+        for info in archive.infolist():
+            content = parts.get(info.filename)
+            written.writestr(info, archive.read(info.filename) if content is None else content,
+                             compress_type=info.compress_type)
+    return Patch(output.getvalue(), recalculated)
+
+
+def patched_cells(before: bytes, after: bytes, patch: Patch) -> dict[str, dict[tuple[int, int],
+                                                                               tuple[object, object]]]:
+    """Every cell, of every sheet, that reads differently in ``after`` than in ``before``
+    (sheet -> (row, column) -> (before, after)), leaving out the formulas whose cached
+    results the patch dropped. ``collect`` checks this is exactly the cells it meant."""
+    import python_calamine
+
+    def grids(data: bytes) -> dict[str, list[list[object]]]:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        found = {}
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            found[name] = _placed(sheet)
+        return found
+
+    old, new = grids(before), grids(after)
+    differences: dict[str, dict[tuple[int, int], tuple[object, object]]] = {}
+    for name in sorted(set(old) | set(new)):
+        skipped = patch.recalculated.get(name, set())
+        a, b = old.get(name, {}), new.get(name, {})
+        for place in set(a) | set(b):
+            if place in skipped:
+                continue
+            if a.get(place, "") != b.get(place, ""):
+                differences.setdefault(name, {})[place] = (a.get(place), b.get(place))
+    return differences
+
+
+# Private API
+
+
+def _placed(sheet: object) -> dict[tuple[int, int], object]:
+    """A sheet's non-blank cells by their 0-based place in the sheet."""
+    rows = sheet.to_python(skip_empty_area=False)  # type: ignore[attr-defined]
+    if not rows:
+        return {}
+    width = max(map(len, rows))
+    row_offset = max(sheet.end[0] + 1 - len(rows), 0)  # type: ignore[attr-defined]
+    column_offset = max(sheet.end[1] + 1 - width, 0)  # type: ignore[attr-defined]
+    return {(row_offset + r, column_offset + c): value for r, line in enumerate(rows)
+            for c, value in enumerate(line) if value != ""}
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part's name in the zip, as the workbook's relationships say."""
+    workbook = _workbook_part(archive)
+    root = ElementTree.fromstring(archive.read(workbook))
+    folder = workbook.rsplit("/", 1)[0]
+    rels_name = f"{folder}/_rels/{workbook.rsplit('/', 1)[1]}.rels"
+    rels = ElementTree.fromstring(archive.read(rels_name))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels
+               if rel.tag == f"{{{_PACKAGE_RELATIONSHIPS}}}Relationship"}
+    parts = {}
+    for element in root.iter(f"{{{_MAIN}}}sheet"):
+        target = targets.get(element.get(f"{{{_RELATIONSHIPS}}}id"))
+        if not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
+        parts[element.get("name", "")] = _normal_path(path)
+    return parts
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
+    parts = _sheet_parts(archive)
+    if sheet not in parts:
+        raise KeyError(sheet)
+    wanted = parts[sheet]
+    for name in archive.namelist():  # the zip's own spelling of the part
+        if name.casefold() == wanted.casefold():
+            return name
+    raise KeyError(wanted)
+
+
+def _workbook_part(archive: zipfile.ZipFile) -> str:
+    rels = ElementTree.fromstring(archive.read("_rels/.rels"))
+    for rel in rels:
+        if rel.get("Type", "").endswith("/officeDocument"):
+            return _normal_path(rel.get("Target", "").lstrip("/"))
+    raise KeyError("officeDocument")
+
+
+def _normal_path(path: str) -> str:
+    parts: list[str] = []
+    for piece in path.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _prefix(xml: str) -> str:
+    """The namespace prefix of the sheet's elements (``""``, or ``"x:"``)."""
+    match = re.search(r"<(\w+:)?worksheet\b", xml)
+    return (match.group(1) or "") if match else ""
+
+
+_REFERENCE = re.compile(r'\br="([A-Z]+)(\d+)"')
+_ROW_NUMBER = re.compile(r'\br="(\d+)"')
+
+
+def _set_cells(xml: str, prefix: str, values: Mapping[tuple[int, int], object], file: str,
+               sheet: str) -> str:
+    by_row: dict[int, dict[int, object]] = {}
+    for (row, column), value in values.items():
+        by_row.setdefault(row, {})[column] = value
+    start = re.search(rf"<{prefix}sheetData\b[^>]*?(/>|>)", xml)
+    if start is None:
+        raise OkrsheetError(f"{file}: the {sheet} sheet has no cell data; open it, save it as "
+                            ".xlsx and try again.")
+    if start.group(1) == "/>":  # an empty sheet: open it up
+        xml = xml[:start.start()] + f"<{prefix}sheetData></{prefix}sheetData>" + xml[start.end():]
+        start = re.search(rf"<{prefix}sheetData\b[^>]*>", xml)
+        assert start is not None
+    end = xml.index(f"</{prefix}sheetData>", start.end())
+    body = xml[start.end():end]
+    row_pattern = re.compile(rf"<{prefix}row\b[^>]*?(?:/>|>.*?</{prefix}row>)", re.S)
+    pieces: list[str] = []
+    position = 0
+    pending = sorted(by_row)
+    for match in row_pattern.finditer(body):
+        opening = match.group(0)[:match.group(0).index(">") + 1]
+        number = _ROW_NUMBER.search(opening)
+        if number is None:
+            raise OkrsheetError(f"{file}: a row of the {sheet} sheet has no row number, so a "
+                                "value can't be placed with certainty; open the workbook, save "
+                                "it as .xlsx and try again.")
+        row = int(number.group(1)) - 1
+        pieces.append(body[position:match.start()])
+        while pending and pending[0] < row:  # rows that have no element yet
+            new_row = pending.pop(0)
+            pieces.append(_new_row(prefix, new_row, by_row[new_row]))
+        if pending and pending[0] == row:
+            pending.pop(0)
+            pieces.append(_row_with(match.group(0), prefix, row, by_row[row], file, sheet))
+        else:
+            pieces.append(match.group(0))
+        position = match.end()
+    pieces.append(body[position:])
+    for new_row in pending:
+        pieces.append(_new_row(prefix, new_row, by_row[new_row]))
+    return xml[:start.end()] + "".join(pieces) + xml[end:]
+
+
+def _row_with(element: str, prefix: str, row: int, values: dict[int, object], file: str,
+              sheet: str) -> str:
+    if element.endswith("/>"):
+        opening = element[:-2] + ">"
+        inner, closing = "", f"</{prefix}row>"
+    else:
+        opening = element[:element.index(">") + 1]
+        closing = f"</{prefix}row>"
+        inner = element[len(opening):-len(closing)]
+    cell_pattern = re.compile(rf"<{prefix}c\b[^>]*?(?:/>|>.*?</{prefix}c>)", re.S)
+    pending = sorted(values)
+    pieces: list[str] = []
+    position = 0
+    for match in cell_pattern.finditer(inner):
+        cell_opening = match.group(0)[:match.group(0).index(">") + 1]
+        reference = _REFERENCE.search(cell_opening)
+        if reference is None:
+            raise OkrsheetError(f"{file}: a cell in row {row + 1} of the {sheet} sheet has no "
+                                "reference, so a value can't be placed with certainty; open "
+                                "the workbook, save it as .xlsx and try again.")
+        column = _column_number(reference.group(1))
+        pieces.append(inner[position:match.start()])
+        while pending and pending[0] < column:
+            new_column = pending.pop(0)
+            pieces.append(_cell(prefix, row, new_column, values[new_column], None))
+        if pending and pending[0] == column:
+            pending.pop(0)
+            style = re.search(r'\bs="(\d+)"', cell_opening)
+            pieces.append(_cell(prefix, row, column, values[column],
+                                style.group(1) if style else None))
+        else:
+            pieces.append(match.group(0))
+        position = match.end()
+    pieces.append(inner[position:])
+    for new_column in pending:
+        pieces.append(_cell(prefix, row, new_column, values[new_column], None))
+    spans = re.compile(r'\s+spans="[^"]*"')
+    return spans.sub("", opening) + "".join(pieces) + closing  # spans are only a hint
+
+
+def _new_row(prefix: str, row: int, values: dict[int, object]) -> str:
+    cells = "".join(_cell(prefix, row, column, values[column], None) for column in sorted(values))
+    return f'<{prefix}row r="{row + 1}">{cells}</{prefix}row>'
+
+
+def _cell(prefix: str, row: int, column: int, value: object, style: str | None) -> str:
+    attributes = f'r="{a1(row, column)}"' + (f' s="{style}"' if style else "")
+    if value is None or value == "":
+        return f"<{prefix}c {attributes}/>"
+    if isinstance(value, bool):
+        return f'<{prefix}c {attributes} t="b"><{prefix}v>{int(value)}</{prefix}v></{prefix}c>'
+    if isinstance(value, (int, float)):
+        return f"<{prefix}c {attributes}><{prefix}v>{_number(float(value))}</{prefix}v></{prefix}c>"
+    text = _ooxml_text(str(value))
+    return (f'<{prefix}c {attributes} t="inlineStr"><{prefix}is><{prefix}t xml:space="preserve">'
+            f"{text}</{prefix}t></{prefix}is></{prefix}c>")
+
+
+def _number(number: float) -> str:
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number)
+
+
+_ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _ooxml_text(text: str) -> str:
+    """Text as an OOXML string: XML-escaped, characters XML can't hold as ``_xHHHH_``, and a
+    typed ``_x0041_`` kept literally (its underscore escaped)."""
+    text = _ESCAPED.sub(lambda match: "_x005F" + match.group(0), text)
+    text = _NOT_XML.sub(lambda match: f"_x{ord(match.group(0)):04X}_", text)
+    return escape(text)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number - 1
+
+
+def _drop_cached_results(xml: str, prefix: str) -> tuple[str, set[tuple[int, int]]]:
+    """Every formula cell without its cached result (so it is computed on load)."""
+    dropped: set[tuple[int, int]] = set()
+    cell_pattern = re.compile(
+        rf"<{prefix}c\b[^>/]*>(?:(?!</{prefix}c>|<{prefix}c\b).)*<{prefix}f\b.*?</{prefix}c>", re.S)
+    value = re.compile(rf"<{prefix}v>.*?</{prefix}v>|<{prefix}v/>", re.S)
+
+    def strip(match: re.Match[str]) -> str:
+        element = match.group(0)
+        opening = element[:element.index(">") + 1]
+        reference = _REFERENCE.search(opening)
+        if reference is not None:
+            dropped.add((int(reference.group(2)) - 1, _column_number(reference.group(1))))
+        opening = re.sub(r'\s+t="[^"]*"', "", opening)
+        return opening + value.sub("", element[element.index(">") + 1:])
+
+    return cell_pattern.sub(strip, xml), dropped
+
+
+def _mentions(xml: str, sheet: str) -> bool:
+    """Does a formula of this sheet part name ``sheet``?"""
+    quoted = "'" + sheet.replace("'", "''") + "'!"
+    return (f"{sheet}!" in xml or escape(quoted, {"'": "&apos;"}) in xml or quoted in xml) \
+        and "<f" in xml
+
+
+def _full_calculation_on_load(xml: str) -> str:
+    match = re.search(r"<(\w+:)?calcPr\b[^>]*?/?>", xml)
+    if match is None:
+        prefix = re.search(r"<(\w+:)?workbook\b", xml)
+        tag = f"{(prefix.group(1) or '') if prefix else ''}calcPr"
+        for anchor in (r"</(\w+:)?definedNames>", r"<(\w+:)?definedNames\s*/>", r"</(\w+:)?sheets>"):
+            found = re.search(anchor, xml)
+            if found:
+                return xml[:found.end()] + f'<{tag} fullCalcOnLoad="1"/>' + xml[found.end():]
+        return xml
+    element = match.group(0)
+    if "fullCalcOnLoad=" in element:
+        updated = re.sub(r'fullCalcOnLoad="[^"]*"', 'fullCalcOnLoad="1"', element)
+    else:
+        updated = re.sub(r"\s*(/?>)$", r' fullCalcOnLoad="1"\1', element)
+    return xml[:match.start()] + updated + xml[match.end():]
