@@ -282,3 +282,10 @@ def test_every_typed_value_lands_on_its_own_key_result_or_is_refused_by_name(
     for key in before.keys() | after.keys():
         if key[0] != "OKRs" or key[1:] not in written:
             assert before.get(key) == after.get(key), key
+
+
+def test_a_progress_typed_over_is_refused_by_cell(team, tmp_path):
+    sam = _type(_split(team, tmp_path / "w")["Sam"], {"H10": 90000, "I10": 0.9})
+    result = _collect(team, [sam], tmp_path / "out.xlsx", "--week", "3")
+    assert result.exit_code == 1
+    assert "Sam.xlsx Check-in!I10: O1.1 Progress was typed over (0.9)" in result.output

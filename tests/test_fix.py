@@ -95,3 +95,39 @@ def test_fix_never_replaces_a_file_without_force(messy, tmp_path):
     result = CliRunner().invoke(main, ["fix", str(messy), "-o", str(existing)])
     assert result.exit_code != 0
     assert existing.read_bytes() == b"keep me"
+
+
+def test_fix_keeps_a_sheet_of_the_teams_own_and_lists_every_typed_cell_it_could_not_keep(
+        tmp_path):
+    """"Every typed cell kept" is said only when a cell-by-cell check says so; a Notes column,
+    an As of typed as text and a due date typed as text are named, not silently dropped."""
+    path = tmp_path / "team.xlsx"
+    write_workbook(starter("sales-team", team="West", quarter="2027-Q1"), path)
+    book = openpyxl.load_workbook(path)
+    okrs = book[layout.OKRS_SHEET]
+    notes = len(layout.COLUMNS) + 2
+    okrs.cell(layout.HEADER_ROW + 1, notes).value = "Notes"
+    okrs.cell(layout.FIRST_ROW + 1, notes).value = "ask finance"
+    okrs[layout.AS_OF.value_cell] = "19/02/2027"
+    book[layout.ACTIONS_SHEET]["A2"] = "Call the CFO"
+    book[layout.ACTIONS_SHEET]["B2"] = "O1.1"
+    book[layout.ACTIONS_SHEET]["D2"] = "next friday"
+    book.create_sheet("Ideas")["C3"] = "a second sheet"
+    book.save(path)
+    result = CliRunner().invoke(main, ["fix", str(path), "-o", str(tmp_path / "fixed.xlsx")])
+    assert result.exit_code == 1, result.output
+    notes_cell = layout.cell(layout.FIRST_ROW, notes - 1)
+    for lost in (f'not kept: OKRs!{notes_cell} "ask finance"',
+                 f'not kept: OKRs!{layout.AS_OF.value_cell} "19/02/2027"',
+                 'not kept: Actions!D2 "next friday"'):
+        assert lost in result.output
+    assert "every typed cell kept" not in result.output
+    assert "Ideas: copied value for value (1 cell(s))." in result.output
+    fixed = openpyxl.load_workbook(tmp_path / "fixed.xlsx")
+    assert fixed["Ideas"]["C3"].value == "a second sheet"
+
+
+def test_fix_says_every_typed_cell_is_kept_only_after_checking(messy, tmp_path):
+    result = CliRunner().invoke(main, ["fix", str(messy), "-o", str(tmp_path / "fixed.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "every typed cell kept (checked cell by cell)" in result.output

@@ -188,19 +188,52 @@ def next_command(file, output, unfinished_only, fiscal_year_start, named_by, for
 def fix_command(file, output, force) -> None:
     """Write a copy of FILE with every formula, drop-down and colour restored.
 
-    Every input is kept; numbers typed as text that convert without doubt are converted.
-    Each change is listed by cell; anything ambiguous is left as typed and listed too.
+    Numbers typed as text that convert without doubt are converted; each change is listed by
+    cell, and anything ambiguous is left as typed and listed too. Sheets of the team's own
+    are copied value for value. Every typed cell of FILE is then looked for in the copy: one
+    that is not there is listed by cell (exit status 1).
     """
+    from okrsheet.domain.text import visible
+    from okrsheet.sheet import layout
+    from okrsheet.sheet.files import write_atomic
     from okrsheet.sheet.fix import fix_reading
-    from okrsheet.sheet.reader import read_workbook
-    from okrsheet.sheet.writer import write_workbook
+    from okrsheet.sheet.kept import lost_cells, other_sheets, typed_cells
+    from okrsheet.sheet.legacy import read_okr_file_isolated
+    from okrsheet.sheet.safety import read_checked
+    from okrsheet.sheet.writer import workbook_bytes
 
     check_output_option(output, (file,), force)
-    team_quarter, changes = fix_reading(read_workbook(file))
-    write_workbook(team_quarter, output, force=force)
-    click.echo(f"Wrote {output}: formulas, drop-downs and colours restored; every input kept.")
+    reading = read_okr_file_isolated(file)
+    data = read_checked(file).data
+    team_quarter, changes = fix_reading(reading)
+    own = (reading.sheet or layout.OKRS_SHEET, layout.OKRS_SHEET, layout.GUIDE_SHEET,
+           layout.ACTIONS_SHEET, layout.PARENTS_SHEET)
+    extra = other_sheets(data, own)
+    fixed = workbook_bytes(team_quarter, extra_sheets=extra)
+    before, after = typed_cells(data), typed_cells(fixed)
+    lost = [] if before is None or after is None else lost_cells(
+        before, after, {reading.sheet or layout.OKRS_SHEET: layout.OKRS_SHEET},
+        {(reading.sheet or layout.OKRS_SHEET, change.cell) for change in changes if change.cell})
+    write_atomic(output, fixed, force=force)
     for change in changes:
-        click.echo(("left as typed: " if change.kept else "") + str(change))
+        click.echo(visible(("left as typed: " if change.kept else "") + str(change)))
+    for name, cells, formulas in extra:
+        click.echo(visible(f"{name}: copied value for value ({len(cells)} cell(s)"
+                           + (f"; {formulas} formula(s) kept as their last value" if formulas
+                              else "") + ")."))
+    for sheet, address, value in lost:
+        click.echo(visible(f"not kept: {sheet}!{address} \"{value}\": okrsheet has no place for "
+                           "it in the fixed copy; type it again there (a Comment, say)."), err=True)
+    if before is None:
+        click.echo(visible(f"Wrote {output}: formulas, drop-downs and colours restored (the check "
+                           "that every typed cell is kept reads .xlsx files only)."))
+    elif lost:
+        click.echo(visible(f"Wrote {output}: formulas, drop-downs and colours restored; "
+                           f"{len(lost)} typed cell(s) not kept, listed above."))
+        raise SystemExit(1)
+    else:
+        click.echo(visible(f"Wrote {output}: formulas, drop-downs and colours restored; every "
+                           "typed cell kept (checked cell by cell)."))
 
 
 @click.command(name="status")

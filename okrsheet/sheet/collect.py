@@ -35,7 +35,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
 from okrsheet.domain.alignment import kr_ids
@@ -240,10 +240,10 @@ def read_replies(paths: Sequence[str | os.PathLike[str]]) -> list[Reply]:
 
 def reply_week(replies: Sequence[Reply]) -> int:
     """The check-in week the replies are for, when they all say the same one."""
-    weeks = {_week_number(reply.sent_labels.get("Week", reply.week)) for reply in replies}
-    weeks.discard(None)
+    weeks = {week for week in (_week_number(reply.sent_labels.get("Week", reply.week))
+                               for reply in replies) if week is not None}
     if len(weeks) == 1:
-        return weeks.pop()  # type: ignore[return-value]
+        return weeks.pop()
     if not weeks:
         raise OkrsheetError("the replies don't say which week they are for; give --week.")
     raise OkrsheetError(f"the replies are for weeks {', '.join(map(str, sorted(weeks)))}; "
@@ -283,12 +283,12 @@ def collect(team_quarter: TeamQuarter, replies: list[Reply], week: int | None = 
             if problem:
                 problems.append(problem)
                 continue
-            entries, found = _entries(kr, row, sent, reply, ids.get(id(kr), ""))
-            if found:
-                problems += found
+            typed, refused = _entries(kr, row, sent, reply, ids.get(id(kr), ""))
+            if refused:
+                problems += refused
                 continue
             krs[id(kr)] = kr
-            given.setdefault(id(kr), []).append((reply.file, row, entries))
+            given.setdefault(id(kr), []).append((reply.file, row, typed))
     if problems:
         raise ReplyProblems(problems)
     collected = Collected(team_quarter, notes=notes, week=week)
@@ -359,15 +359,14 @@ def collected_bytes(data: bytes, reading: "Reading", collected: Collected) -> by
     patch = patch_xlsx(data, reading.sheet, values, file=file)
     differences = patched_cells(data, patch.data, patch)
     changed = differences.get(reading.sheet, {})
-    unexpected = [place for place in changed if place not in values]
+    unexpected = [a1(*place) for place in changed if place not in values]
     unexpected += [f"{sheet}!{a1(*place)}" for sheet, cells in differences.items()
                    if sheet != reading.sheet for place in cells]
-    wrong = [place for place, value in values.items()
+    wrong = [a1(*place) for place, value in values.items()
              if not same_value(changed.get(place, (None, _read_back(value)))[1],
                                _read_back(value))]
     if unexpected or wrong:  # never: the patch changes only its cells
-        shown = ", ".join(a1(*place) if isinstance(place, tuple) else place
-                          for place in unexpected + wrong)
+        shown = ", ".join(unexpected + wrong)
         raise OkrsheetError(f"{file}: writing the replies would change other cells too "
                             f"({shown}); nothing was written. Please report this.")
     return patch.data
@@ -391,15 +390,16 @@ def _header_text(key: str) -> str:
     return COLUMN_OF[key].header if key in COLUMN_OF else key
 
 
-def _grid(sheet: object) -> list[list[object]]:
+def _grid(sheet: Any) -> list[list[object]]:
     """The sheet's cells from A1 (calamine starts at the first cell that holds something)."""
-    rows = sheet.to_python(skip_empty_area=False)  # type: ignore[attr-defined]
+    rows = sheet.to_python(skip_empty_area=False)
     if not rows:
         return []
     width = max(map(len, rows))
-    top = max(sheet.end[0] + 1 - len(rows), 0)  # type: ignore[attr-defined]
-    left = max(sheet.end[1] + 1 - width, 0)  # type: ignore[attr-defined]
-    return [[""] * width for _ in range(top)] + [[""] * left + list(row) for row in rows]
+    top = max(sheet.end[0] + 1 - len(rows), 0)
+    left = max(sheet.end[1] + 1 - width, 0)
+    blank: list[object] = [""]
+    return [blank * width for _ in range(top)] + [blank * left + list(row) for row in rows]
 
 
 def _cell(line: Sequence[object], column: int) -> object:
@@ -653,14 +653,25 @@ def _entries(kr: KeyResult, row: ReplyRow, sent: Sent, reply: Reply,
         found["title"] = row.title.strip()
     progress = row.cells.get(PROGRESS)
     if sent.cells and isinstance(progress, (int, float)) and not problems:
-        shown = found.get("value", value if value is not None else sent.cells.get(LAST_VALUE))
-        expected = 0.0 if scoring.is_blank(shown) else scoring.progress(
-            kr.type, kr.start, kr.target_value, shown)
-        if abs(float(progress) - expected) > 1e-9 and scoring.is_number(shown):
+        # Its formula's result with the new value, or as split cached it (a file saved by a
+        # program that does not recalculate): anything else was typed over it.
+        results = [_progress(kr, found.get("value", value)),
+                   _progress(kr, sent.cells.get(VALUE) if sent.cells.get(VALUE) is not None
+                             else sent.cells.get(LAST_VALUE))]
+        if not any(result is None or abs(float(progress) - result) <= 1e-9 for result in results):
             problems.append(f"{at(PROGRESS)}: {label} Progress was typed over "
                             f"({_plain(progress)}); it is worked out from the value. Type the "
                             "value in Value and clear Progress's cell (or send the file again).")
     return found, problems
+
+
+def _progress(kr: KeyResult, value: object) -> float | None:
+    """What the reply's Progress formula shows for ``value`` (None: not a value it scores)."""
+    if scoring.is_blank(value):
+        return 0.0
+    if not (scoring.is_number(value) or isinstance(value, str)):
+        return None
+    return scoring.progress(kr.type, kr.start, kr.target_value, value)
 
 
 def _value(kr: KeyResult, value: object, cell: str, label: str) -> tuple[object, str | None]:

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 from okrsheet.domain.problems import OkrsheetError
 from okrsheet.sheet.layout import cell as a1
 
-__all__ = ["Patch", "patch_xlsx", "patched_cells"]
+__all__ = ["Patch", "patch_xlsx", "patched_cells", "placed_cells", "sheet_parts"]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -60,10 +60,10 @@ def patch_xlsx(data: bytes, sheet: str, values: Mapping[tuple[int, int], object]
                             f"({error}); open it, save it as .xlsx and try again.") from None
     prefix = _prefix(xml)
     xml = _set_cells(xml, prefix, values, file, sheet)
-    recalculated = {sheet: set()}
+    recalculated: dict[str, set[tuple[int, int]]] = {}
     xml, recalculated[sheet] = _drop_cached_results(xml, prefix)
     parts = {part: xml.encode("utf-8")}
-    sheet_names = _sheet_parts(archive)
+    sheet_names = sheet_parts(archive)
     for other_name, other_part in sheet_names.items():
         if other_part == part:
             continue
@@ -90,12 +90,12 @@ def patched_cells(before: bytes, after: bytes, patch: Patch) -> dict[str, dict[t
     results the patch dropped. ``collect`` checks this is exactly the cells it meant."""
     import python_calamine
 
-    def grids(data: bytes) -> dict[str, list[list[object]]]:
+    def grids(data: bytes) -> dict[str, dict[tuple[int, int], object]]:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         found = {}
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
-            found[name] = _placed(sheet)
+            found[name] = placed_cells(sheet)
         return found
 
     old, new = grids(before), grids(after)
@@ -111,10 +111,7 @@ def patched_cells(before: bytes, after: bytes, patch: Patch) -> dict[str, dict[t
     return differences
 
 
-# Private API
-
-
-def _placed(sheet: object) -> dict[tuple[int, int], object]:
+def placed_cells(sheet: object) -> dict[tuple[int, int], object]:
     """A sheet's non-blank cells by their 0-based place in the sheet."""
     rows = sheet.to_python(skip_empty_area=False)  # type: ignore[attr-defined]
     if not rows:
@@ -126,7 +123,7 @@ def _placed(sheet: object) -> dict[tuple[int, int], object]:
             for c, value in enumerate(line) if value != ""}
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> its part's name in the zip, as the workbook's relationships say."""
     workbook = _workbook_part(archive)
     root = ElementTree.fromstring(archive.read(workbook))
@@ -145,8 +142,11 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+# Private API
+
+
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
-    parts = _sheet_parts(archive)
+    parts = sheet_parts(archive)
     if sheet not in parts:
         raise KeyError(sheet)
     wanted = parts[sheet]

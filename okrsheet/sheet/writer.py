@@ -35,8 +35,14 @@ def write_workbook(team_quarter: TeamQuarter, path: str | os.PathLike[str], *,
     write_atomic(path, workbook_bytes(team_quarter, today=today), force=force)
 
 
-def workbook_bytes(team_quarter: TeamQuarter, today: dt.date | None = None) -> bytes:
-    """The OKR workbook as .xlsx bytes. ``today`` fixes what TODAY() caches (default: today)."""
+ExtraSheet = tuple[str, dict[tuple[int, int], object], int]
+"""A sheet of the team's own, kept by ``fix``: name, cells by 0-based place, formula count."""
+
+
+def workbook_bytes(team_quarter: TeamQuarter, today: dt.date | None = None,
+                   extra_sheets: list[ExtraSheet] | None = None) -> bytes:
+    """The OKR workbook as .xlsx bytes. ``today`` fixes what TODAY() caches (default: today);
+    ``extra_sheets`` are copied after okrsheet's own, value for value."""
     import xlsxwriter
 
     _refuse_long_texts(team_quarter)
@@ -63,6 +69,8 @@ def workbook_bytes(team_quarter: TeamQuarter, today: dt.date | None = None) -> b
     write_guide(book, team_quarter)
     if team_quarter.parent_choices:
         write_parents(book, team_quarter.parent_choices)
+    for name, cells, _ in extra_sheets or ():
+        _copy_sheet(book, name, cells)
     book.close()
     return buffer.getvalue()
 
@@ -72,6 +80,20 @@ MAX_CELL_TEXT = 32_767
 
 
 # Private API
+
+
+def _copy_sheet(book: Any, name: str, cells: dict[tuple[int, int], object]) -> None:
+    """A sheet of the team's own, value for value (text stays text; dates stay dates)."""
+    sheet = book.add_worksheet(name[:31])
+    date = book.add_format({"num_format": "yyyy-mm-dd"})
+    for (row, column), value in sorted(cells.items()):
+        if isinstance(value, (dt.datetime, dt.date)):
+            sheet.write_datetime(row, column, value if isinstance(value, dt.datetime)
+                                 else dt.datetime.combine(value, dt.time()), date)
+        elif isinstance(value, dt.timedelta):
+            sheet.write_number(row, column, value.total_seconds() / 86400)
+        else:
+            write_value(sheet, layout.cell(row, column), value, None)
 
 
 def _refuse_long_texts(team_quarter: TeamQuarter) -> None:
