@@ -116,15 +116,26 @@ def test_fix_keeps_a_sheet_of_the_teams_own_and_lists_every_typed_cell_it_could_
     book.save(path)
     result = CliRunner().invoke(main, ["fix", str(path), "-o", str(tmp_path / "fixed.xlsx")])
     assert result.exit_code == 1, result.output
-    notes_cell = layout.cell(layout.FIRST_ROW, notes - 1)
-    for lost in (f'not kept: OKRs!{notes_cell} "ask finance"',
-                 f'not kept: OKRs!{layout.AS_OF.value_cell} "19/02/2027"',
-                 'not kept: Actions!D2 "next friday"'):
-        assert lost in result.output
+    assert 'not kept: Actions!D2 "next friday"' in result.output
     assert "every typed cell kept" not in result.output
+    assert f'{layout.AS_OF.value_cell}: As of "19/02/2027" (text) -> 2027-02-19' in result.output
     assert "Ideas: copied value for value (1 cell(s))." in result.output
     fixed = openpyxl.load_workbook(tmp_path / "fixed.xlsx")
     assert fixed["Ideas"]["C3"].value == "a second sheet"
+    kept = read_workbook(tmp_path / "fixed.xlsx").team_quarter
+    assert kept.key_results[0].extras == {"Notes": "ask finance"}
+    assert kept.as_of == __import__("datetime").date(2027, 2, 19)
+
+
+@pytest.mark.parametrize(("text", "day"), [("2027-02-19", (2027, 2, 19)),
+                                           ("19/02/2027", (2027, 2, 19)),
+                                           ("02/19/2027", (2027, 2, 19)),
+                                           ("03/04/2027", None), ("next friday", None)])
+def test_a_date_typed_as_text_is_read_only_when_it_can_be_read_one_way(text, day):
+    from okrsheet.sheet.cells import text_date
+
+    expected = None if day is None else __import__("datetime").date(*day)
+    assert text_date(text) == expected
 
 
 def test_fix_says_every_typed_cell_is_kept_only_after_checking(messy, tmp_path):

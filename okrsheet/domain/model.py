@@ -51,6 +51,8 @@ class KeyResult:
     parent: str | None = None
     """What it aligns to, as typed: ``Acme/O2`` or the drop-down's ``Acme/O2: Grow revenue``
     (see :mod:`okrsheet.domain.alignment`)."""
+    extras: dict[str, object] = field(default_factory=dict)
+    """Columns the team added to the key-result table (a Notes column), by header: kept."""
 
     @property
     def current_value(self) -> object:
@@ -156,6 +158,11 @@ class TeamQuarter:
     parent_choices: list[tuple[str, str]] = field(default_factory=list)
     """``(reference, title)`` of the parent workbook's objectives and key results: the
     Parent drop-down's choices (``("Acme/O2", "Grow revenue")``)."""
+    extra_columns: list[str] = field(default_factory=list)
+    """Headers of the columns the team added to the key-result table, in sheet order."""
+    as_of_entry: object = None
+    """The As of cell when it holds something that is not a date (text okrsheet can't read
+    as one): kept as typed."""
 
     @property
     def key_results(self) -> list[KeyResult]:

@@ -40,6 +40,32 @@ def parse_number(value: object) -> tuple[float | None, bool]:
     return (-number if sign == "-" else number), True
 
 
+_DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def text_date(value: object) -> dt.date | None:
+    """A date typed as text, when it can be read only one way: ``2027-02-19``,
+    ``19/02/2027`` (the day is past 12), ``02/19/2027``; None for ``03/04/2027`` (3 April or
+    4 March?) and anything that is not a date."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    match = _DAY_MONTH_YEAR.match(value)
+    if match is None:
+        return None
+    first, second, year = (int(part) for part in match.groups())
+    readings = set()
+    for day, month in ((first, second), (second, first)):
+        try:
+            readings.add(dt.date(year, month, day))
+        except ValueError:
+            continue
+    return readings.pop() if len(readings) == 1 else None
+
+
 def date_serial(day: dt.date | dt.datetime) -> float:
     """A date as the number a spreadsheet stores (1900 date system): 2027-01-01 -> 46388."""
     if isinstance(day, dt.datetime):

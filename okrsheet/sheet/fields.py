@@ -31,6 +31,8 @@ def read_settings(tq: TeamQuarter, fields: Fields, problem: Report,
     tq.quarter_start = _date(problem, fields, "quarter_start", "Quarter start", dates_from_1904)
     tq.quarter_end = _date(problem, fields, "quarter_end", "Quarter end", dates_from_1904)
     tq.as_of = _date(problem, fields, "as_of", "As of", dates_from_1904)
+    if tq.as_of is None and "as_of" in fields and fields["as_of"][0] not in (None, ""):
+        tq.as_of_entry = fields["as_of"][0]  # not a date: kept as typed
     if tq.quarter and (tq.quarter_start is None or tq.quarter_end is None):
         _derive_dates(problem, tq)
     level = _text(fields.get("level", (None,))[0])

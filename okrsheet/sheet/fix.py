@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from okrsheet.domain import scoring
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.sheet import layout
-from okrsheet.sheet.cells import number_text, parse_number, shown
+from okrsheet.sheet.cells import number_text, parse_number, shown, text_date
 from okrsheet.sheet.files import OkrsheetError
 from okrsheet.sheet.reader import LEGACY, Reading
 
@@ -48,10 +48,26 @@ def fix_reading(reading: Reading) -> tuple[TeamQuarter, list[Change]]:
                               "into a row with formulas"))
     for kr in tq.key_results + tq.unassigned:
         changes += _fix_key_result(reading, kr)
+    changes += _fix_as_of(reading, tq)
     return tq, changes
 
 
 # Private API
+
+
+def _fix_as_of(reading: Reading, tq: TeamQuarter) -> list[Change]:
+    """An As of typed as text: a date when it can be read only one way, else kept as typed."""
+    if tq.as_of_entry is None:
+        return []
+    cell = next((problem.cell for problem in reading.problems
+                 if problem.code == "NOT-A-DATE" and problem.message.startswith("As of")), None)
+    day = text_date(tq.as_of_entry)
+    if day is None:
+        return [Change(cell, f"As of {shown(tq.as_of_entry)} is not a date okrsheet can read "
+                       "without doubt (3/4/2027: 3 April or 4 March?); type the date", kept=True)]
+    changes = [Change(cell, f"As of {shown(tq.as_of_entry)} (text) -> {day.isoformat()}")]
+    tq.as_of, tq.as_of_entry = day, None
+    return changes
 
 
 def _fix_key_result(reading: Reading, kr: KeyResult) -> list[Change]:

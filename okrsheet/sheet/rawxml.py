@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 import zipfile
 
@@ -54,23 +53,14 @@ def uses_1904_dates(data: bytes) -> bool:
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip path of the worksheet named ``sheet``."""
-    import xml.etree.ElementTree as ElementTree  # only well-formed parts the guard passed
+    """The zip path of the worksheet named ``sheet``, as the zip spells it."""
+    from okrsheet.sheet.patch import sheet_parts
 
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    relationship = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rid = next((element.get(relationship) for element in book.iter(f"{main}sheet")
-                if element.get("name") == sheet), None)
-    if rid is None:
+    wanted = sheet_parts(archive).get(sheet)
+    if wanted is None:
         return None
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    for element in rels:
-        if element.get("Id") == rid:
-            target = element.get("Target") or ""
-            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join("xl", target))
-    return None
+    return next((name for name in archive.namelist() if name.casefold() == wanted.casefold()),
+                None)
 
 
 def _column(letters: str) -> int:

@@ -59,6 +59,7 @@ class SheetReader(ObjectivesReader):
         self.objective_columns: dict[str, int] = {}
         self.objective_cached: dict[int, object] = {}  # id(objective) -> its cached score
         self.objective_rows: list[tuple[object, int]] = []  # legacy: objective text, no KR
+        self.extra_columns: dict[int, str] = {}  # index -> header of a column of the team's own
 
     # -- the whole sheet
 
@@ -68,6 +69,7 @@ class SheetReader(ObjectivesReader):
         fields = self._fields(objectives_header)
         tq = TeamQuarter(team=None, quarter=None, file=self.file)
         read_settings(tq, fields, self._problem, lambda: uses_1904_dates(self.data))
+        tq.extra_columns = list(dict.fromkeys(self.extra_columns.values()))
         rows = self._table()
         calculated = any(self._cached(row, "status") not in (None, "") for row in rows)
         if calculated and any(self._cached(row, "input_check") == scoring.ERROR_VALUE for row in rows):
@@ -111,6 +113,8 @@ class SheetReader(ObjectivesReader):
         for index, value in enumerate(self.rows[self.header]):
             key = header_key(value) if isinstance(value, str) else None
             if key is None:
+                if isinstance(value, str) and value.strip():  # a column of the team's own
+                    self.extra_columns.setdefault(index, value.strip())
                 continue
             if key in self.columns:
                 self._problem(WARNING, key, self.header,
@@ -233,6 +237,10 @@ class SheetReader(ObjectivesReader):
             confidence = text_of(self._value(row, key))
             if confidence is not None:
                 kr.confidences[week] = confidence
+        for column, header in self.extra_columns.items():
+            value = row[column] if column < len(row) else ""
+            if value not in ("", None) and header not in kr.extras:
+                kr.extras[header] = value
         return kr
 
     def _input(self, row: list[object], index: int, key: str) -> object:

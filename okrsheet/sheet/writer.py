@@ -119,6 +119,10 @@ class _SheetWriter:
         self.ids = objective_ids(team_quarter.objectives)
         self.kr_ids = key_result_ids(team_quarter, self.ids)
         self.rows = _rows(team_quarter, self.ids)
+        self.extras = list(dict.fromkeys(  # columns of the team's own, after okrsheet's
+            team_quarter.extra_columns
+            + [header for kr in team_quarter.key_results + team_quarter.unassigned
+               for header in kr.extras]))
         self.last_row = FIRST_ROW + max(layout.READY_ROWS, len(self.rows) + 10) - 1
         self.f = workbook_formats(book)
 
@@ -148,7 +152,10 @@ class _SheetWriter:
         self._label(layout.QUARTER_END)
         self._date(layout.QUARTER_END.value_cell, tq.quarter_end)
         self._label(layout.AS_OF)
-        self._date(layout.AS_OF.value_cell, tq.as_of)
+        if tq.as_of is None and tq.as_of_entry is not None:
+            write_value(sheet, layout.AS_OF.value_cell, tq.as_of_entry, f["input_date"])
+        else:
+            self._date(layout.AS_OF.value_cell, tq.as_of)
         sheet.write_comment(layout.AS_OF.value_cell,
                             "Leave blank for today, or type a date to see the pace as of then.")
         self._label(layout.ELAPSED)
@@ -289,6 +296,8 @@ class _SheetWriter:
         for index, column in enumerate(COLUMNS):
             sheet.write_string(HEADER_ROW, index, column.header,
                                f["header"] if column.user_input else f["header_formula"])
+        for index, header in enumerate(self.extras, len(COLUMNS)):
+            sheet.write_string(HEADER_ROW, index, header, f["header"])
         for row in range(FIRST_ROW, self.last_row + 1):
             position = row - FIRST_ROW
             objective, kr = self.rows[position] if position < len(self.rows) else (None, None)
@@ -331,6 +340,16 @@ class _SheetWriter:
                                 f["input"], cached_result(latest))
         if kr is not None:
             self._height(row, kr)
+            for index, header in enumerate(self.extras, len(COLUMNS)):
+                value = kr.extras.get(header)
+                if isinstance(value, (dt.datetime, dt.date)):
+                    sheet.write_datetime(row, index, value if isinstance(value, dt.datetime)
+                                         else dt.datetime.combine(value, dt.time()),
+                                         f["input_date"])
+                elif isinstance(value, dt.timedelta):
+                    sheet.write_number(row, index, value.total_seconds() / 86400, f["input"])
+                else:
+                    write_value(sheet, layout.cell(row, index), value, f["input_wrap"])
 
         # Formulas, with the values Python computes for them cached.
         refs = {"title": a["title"], "current": a["current"], "type": a["type"],
@@ -394,6 +413,8 @@ class _SheetWriter:
         for index, column in enumerate(COLUMNS):
             options = {"hidden": True} if column.hidden else None
             sheet.set_column(index, index, column.width, None, options)
+        for index, _ in enumerate(self.extras, len(COLUMNS)):
+            sheet.set_column(index, index, 20)
         sheet.freeze_panes(FIRST_ROW, 2)
         sheet.set_row(HEADER_ROW, 30)
         sheet.set_row(layout.OBJECTIVES_HEADER_ROW, 18)
