@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import enum
 from dataclasses import dataclass
-from typing import Final, TypeGuard
+from typing import Any, Final, TypeGuard
 
 from okrsheet.domain import scoring
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
@@ -189,6 +189,7 @@ class _Matching:
                         for k, kr in enumerate(objective.key_results)}
         self.objectives: dict[int, int] = {}  # old index -> new index
         self.krs: dict[Place, Place] = {}  # old place -> new place
+        self._match_by_id(old.objectives, new.objectives)
         self._match_objectives_by_title(old.objectives, new.objectives)
         self._match_krs_by_title()
         self._match_objectives_by_content(old.objectives, new.objectives)
@@ -202,19 +203,35 @@ class _Matching:
     def kr_partner(self, new_place: Place) -> Place | None:
         return self._new_krs.get(new_place)
 
+    def _match_by_id(self, old: list[Objective], new: list[Objective]) -> None:
+        """An id typed in both copies, once in each, names the same objective or key result
+        (rows sorted, titles reworded): ids are matched before anything is guessed."""
+        for pairs, olds, news in (
+                (self.objectives, dict(enumerate(old)), dict(enumerate(new))),
+                (self.krs, self.old_krs, self.new_krs)):
+            old_ids = _unique_ids(olds)
+            new_ids = _unique_ids(news)
+            for key, old_place in old_ids.items():
+                if key in new_ids:
+                    pairs[old_place] = new_ids[key]
+
     def _match_objectives_by_title(self, old: list[Objective], new: list[Objective]) -> None:
         for old_index, objective in enumerate(old):
+            if old_index in self.objectives:
+                continue
             for new_index, other in enumerate(new):
                 if new_index not in self.objectives.values() and _key(objective.title) == _key(other.title):
                     self.objectives[old_index] = new_index
                     break
 
     def _match_krs_by_title(self) -> None:
-        taken: set[Place] = set()
+        taken: set[Place] = set(self.krs.values())
         by_title: dict[str, list[Place]] = {}  # looked up, not searched: near-linear in KRs
         for place, other in self.new_krs.items():
             by_title.setdefault(_key(other.title), []).append(place)
         for old_place, kr in self.old_krs.items():
+            if old_place in self.krs:
+                continue
             candidates = [place for place in by_title.get(_key(kr.title), ())
                           if place not in taken]
             if not candidates:
@@ -264,6 +281,15 @@ class _Matching:
             if old_place not in self.krs and new_place not in matched:
                 self.krs[old_place] = new_place
                 matched.add(new_place)
+
+
+def _unique_ids(items: dict[Any, Objective] | dict[Any, KeyResult]) -> dict[str, Any]:
+    """Place of each item whose typed id no other item has (ids compared ignoring case)."""
+    places: dict[str, list[Any]] = {}
+    for place, item in items.items():
+        if isinstance(item.id, str) and item.id.strip():
+            places.setdefault(item.id.strip().casefold(), []).append(place)
+    return {key: found[0] for key, found in places.items() if len(found) == 1}
 
 
 def _field(kr: KeyResult, name: str) -> object:
