@@ -91,7 +91,7 @@ def split_command(file, folder, week, force) -> None:
         click.echo(visible(f"Wrote {owner.path}: {owner.owner or 'no owner'}, "
                              f"{len(owner.key_results)} key result(s)."))
     click.echo(visible(f"Week {chosen}: send each owner their file; collect the replies with "
-                       f"okrsheet collect {file} REPLY... -o UPDATED.xlsx --week {chosen}"))
+                       f"okrsheet collect {file} REPLY... -o UPDATED.xlsx"))
 
 
 @click.command(name="collect")
