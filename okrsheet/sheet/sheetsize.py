@@ -217,6 +217,9 @@ def describe(size: SheetSize) -> str:
 # Private API
 
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_UNIT = rb"""(?:[^>"']|"[^"]*"|'[^']*')"""
+"""One piece of a tag up to its ``>``: a character, or a quoted attribute value whole (a value
+may hold ``>``, and a tag regex that stopped there would miss the attributes after it)."""
 _BOX = (9_999, 104)  # A1:CZ9999
 _CHUNK = 256 * 1024
 _OUTSIDE_BOX = re.compile(rb'<c(?! r="[A-C]?[A-Z]\d{1,4}")[\s/>]')
@@ -231,20 +234,21 @@ _NOT_PLAIN_TAG = re.compile(rb'<(?:c|row)(?! r=")[\s/>]')
 r="A1">``, a new line before ``r``...): the general scan reads those."""
 _XLSX_ROW = re.compile(rb"<" + _PREFIX + rb"row[\s/>]")
 _PLAIN_ROW_REFERENCE = re.compile(rb'<row r="(\d+)"')
-_PLAIN_FILLED_COLUMN = re.compile(rb'<c r="([A-Za-z]*)\d*"(?:>| [^>]*(?<!/)>)')
-_PLAIN_FILLED_ROW = re.compile(rb'<c r="[A-Za-z]*(\d*)"(?:>| [^>]*(?<!/)>)')
+_PLAIN_FILLED_COLUMN = re.compile(rb'<c r="([A-Za-z]*)\d*"(?:>|\s' + _UNIT + rb'*(?<!/)>)')
+_PLAIN_FILLED_ROW = re.compile(rb'<c r="[A-Za-z]*(\d*)"(?:>|\s' + _UNIT + rb'*(?<!/)>)')
 """A cell holding something (not a self-closing formatted blank), written the usual way."""
-_XLSX_ROW_REFERENCE = re.compile(rb"<" + _PREFIX + rb"row\s(?:[^>]*?\s)?r\s*=\s*[\"'](\d+)")
-_XLSX_ROW_OR_CELL = re.compile(rb"<" + _PREFIX + rb"(row|c)(?=[\s/>])(?:(?!\sr\s*=)[^>])*"
-                               rb"(\sr\s*=)?[^>]*?(/?)>")
+_XLSX_ROW_REFERENCE = re.compile(rb"<" + _PREFIX + rb"row\s(?:" + _UNIT + rb"*?\s)?"
+                                 rb"r\s*=\s*[\"'](\d+)")
+_XLSX_ROW_OR_CELL = re.compile(rb"<" + _PREFIX + rb"(row|c)(?=[\s/>])(?:(?!\sr\s*=)" + _UNIT
+                               + rb")*(\sr\s*=)?" + _UNIT + rb"*?(/?)>")
 _XLSX_CELL = re.compile(rb"<" + _PREFIX + rb"c(?=[\s/>])"
-                        rb"(?:(?:(?!\sr\s*=)[^>])*\sr\s*=\s*[\"']([A-Za-z]*)(\d*)[\"'])?"
-                        rb"[^>]*?(/?)>")
+                        rb"(?:(?:(?!\sr\s*=)" + _UNIT + rb")*\sr\s*=\s*[\"']([A-Za-z]*)(\d*)[\"'])?"
+                        + _UNIT + rb"*?(/?)>")
 _XLSB_CELLS = {*range(2, 12), *range(13, 19), 62}
 """BrtCellRk ... BrtFmlaError, BrtShortRk ... BrtShortIsst, BrtCellRString (not the blanks
 1 and 12)."""
 _ODS_TAG = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)"
-                      rb"(?=[\s/>])([^>]*)>")
+                      rb"(?=[\s/>])(" + _UNIT + rb"*)>")
 _ODS_ROWS_REPEATED = re.compile(rb"table:number-rows-repeated\s*=\s*[\"']\s*(\d+)")
 _ODS_COLUMNS_REPEATED = re.compile(rb"table:number-columns-repeated\s*=\s*[\"']\s*(\d+)")
 _ODS_VALUE = re.compile(rb"(?:office:(?:value|string-value|date-value|time-value|boolean-value"

@@ -77,33 +77,42 @@ def sheet_title(path: str | os.PathLike, part: str) -> str | None:
 def sheet_parts(archive: zipfile.ZipFile, kind: str) -> frozenset[str]:
     """The parts python-calamine reads as sheets: ``content.xml`` of an .ods; for an .xlsx or
     .xlsb, every part under ``xl/worksheets/`` and every part the workbook's sheets point to
-    through its relationships (a sheet can live anywhere in the zip)."""
+    through its relationships (a sheet can live anywhere in the zip). Names are matched as
+    python-calamine matches them: ignoring case (``data/sheet1.xml`` is ``xl/Data/Sheet1.xml``)."""
     if kind == "ods":
         return frozenset({"content.xml"})
-    names = set(archive.namelist())
-    found = {name for name in names if name.startswith("xl/worksheets/")
-             and "/" not in name[len("xl/worksheets/"):] and name.endswith((".xml", ".bin"))}
+    names = archive.namelist()
+    folded: dict[str, list[str]] = {}
+    for name in names:
+        folded.setdefault(name.casefold(), []).append(name)
+    found = {name for name in names if name.casefold().startswith("xl/worksheets/")
+             and "/" not in name[len("xl/worksheets/"):]
+             and name.casefold().endswith((".xml", ".bin"))}
     referenced: set[str] | None = None
-    if "xl/workbook.xml" in names:  # the relationships its <sheet r:id> entries name
-        referenced = {value for tag, attributes in _TAG.findall(_head(archive, "xl/workbook.xml"))
-                      if tag == b"sheet"
-                      for key, value in _attributes(attributes).items() if key.endswith(":id")}
+    for workbook in folded.get("xl/workbook.xml", []):  # the relationships its <sheet r:id> name
+        ids = {value for tag, attributes in _TAG.findall(_head(archive, workbook))
+               if tag.lower() == b"sheet"
+               for key, value in _attributes(attributes).items() if key.endswith(":id")}
+        referenced = (referenced or set()) | ids
     for relations in ("xl/_rels/workbook.xml.rels", "xl/_rels/workbook.bin.rels"):
-        if relations not in names:
-            continue
-        for tag, attributes in _TAG.findall(_head(archive, relations)):
-            values = _attributes(attributes)
-            target = _resolve(values.get("Target", ""))
-            if target in names and target.endswith((".xml", ".bin")) and (
-                    target.endswith(".bin") or referenced is None
-                    or values.get("Id") in referenced):
-                found.add(target)
+        for part in folded.get(relations, []):
+            for tag, attributes in _TAG.findall(_head(archive, part)):
+                values = _attributes(attributes)
+                if referenced and values.get("Id") not in referenced:
+                    continue
+                for target in _targets(values.get("Target", "")):
+                    for name in folded.get(target.casefold(), []):
+                        if name.casefold().endswith((".xml", ".bin")):
+                            found.add(name)
     return frozenset(found)
 
 
 # Private API
 
-_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(sheet|Relationship)\s([^>]*)>")
+_ATTRIBUTES = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
+"""A tag's attributes up to its end: quoted values may hold ``>``, so they are skipped whole."""
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(sheet|Relationship)\s" + _ATTRIBUTES + rb">",
+                  re.IGNORECASE)
 _ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 
 
@@ -131,13 +140,16 @@ def _head(archive: zipfile.ZipFile, part: str) -> bytes:
         return b""
 
 
-def _resolve(target: str) -> str:
-    """A relationship target of ``xl/workbook.xml`` as a part name: ``worksheets/s.xml`` ->
-    ``xl/worksheets/s.xml``, ``/xl/a.xml`` -> ``xl/a.xml``, ``../b.xml`` -> ``b.xml``."""
+def _targets(target: str) -> set[str]:
+    """The part names a relationship target of ``xl/workbook.xml`` may mean, as any reader
+    resolves it: ``worksheets/s.xml`` -> ``xl/worksheets/s.xml``, ``/xl/a.xml`` -> ``xl/a.xml``,
+    ``../b.xml`` -> ``b.xml``, and the target as written."""
     import posixpath
 
+    if not target:
+        return set()
     path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-    return posixpath.normpath(path).lstrip("/")
+    return {posixpath.normpath(path).lstrip("/"), target.lstrip("/"), "xl/" + target.lstrip("/")}
 
 
 def _attributes(text: bytes) -> dict[str, str]:
