@@ -5,10 +5,12 @@ import random
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from okrsheet.cli import main
 from okrsheet.sheet.checkin import HEADERS, write_check_ins
 from okrsheet.sheet.collect import ReplyProblems, collect, collected_bytes, read_reply
 from okrsheet.sheet.layout import COLUMN_INDEX, FIRST_ROW
@@ -289,3 +291,15 @@ def test_a_progress_typed_over_is_refused_by_cell(team, tmp_path):
     result = _collect(team, [sam], tmp_path / "out.xlsx", "--week", "3")
     assert result.exit_code == 1
     assert "Sam.xlsx Check-in!I10: O1.1 Progress was typed over (0.9)" in result.output
+
+
+def test_split_refuses_key_results_a_reply_could_not_be_told_apart_by(team, tmp_path):
+    book = openpyxl.load_workbook(team)
+    okrs = book["OKRs"]
+    okrs.cell(FIRST_ROW + 2, COLUMN_INDEX["id"] + 1).value = "O1.1"  # an ID typed twice
+    book.save(tmp_path / "twice.xlsx")
+    result = CliRunner().invoke(main, ["split", str(tmp_path / "twice.xlsx"), "-o",
+                                       str(tmp_path / "w"), "--week", "3"])
+    assert result.exit_code == 1
+    assert "the ID O1.1 is given to 2 key results" in result.output
+    assert not (tmp_path / "w").exists() or not any((tmp_path / "w").iterdir())

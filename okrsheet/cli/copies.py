@@ -90,6 +90,11 @@ def split_command(file, folder, week, force) -> None:
     for owner in write_check_ins(team_quarter, folder, chosen, force=force):
         click.echo(visible(f"Wrote {owner.path}: {owner.owner or 'no owner'}, "
                              f"{len(owner.key_results)} key result(s)."))
+    numbered = sum(1 for kr in team_quarter.key_results + team_quarter.unassigned if not kr.id)
+    if numbered:
+        click.echo(f"{numbered} key result(s) have no ID in {visible(file)}: their replies are "
+                   "matched by title. Type IDs (okrsheet fix writes them) so that a key result "
+                   "retitled meanwhile still matches.")
     click.echo(visible(f"Week {chosen}: send each owner their file; collect the replies with "
                        f"okrsheet collect {file} REPLY... -o UPDATED.xlsx"))
 

@@ -111,6 +111,7 @@ def write_check_ins(team_quarter: TeamQuarter, folder: str | os.PathLike[str], w
     if week not in CHECK_IN_COLUMNS:
         raise OkrsheetError(f"week {week} is not a check-in week; choose one of "
                             f"{', '.join(map(str, CHECK_IN_COLUMNS))}.")
+    _refuse_ambiguous(team_quarter)
     owners = owner_check_ins(team_quarter, folder, week)
     if not owners:
         raise OkrsheetError(f"{team_quarter.file or 'the workbook'}: no key results to check in.")
@@ -248,6 +249,31 @@ def _write(sheet: Any, row: int, column: int, value: object, fmt: Any) -> None:
         sheet.write_string(row, column, value.text, fmt)
     else:
         sheet.write_string(row, column, str(value), fmt)
+
+
+def _refuse_ambiguous(team_quarter: TeamQuarter) -> None:
+    """Key results a reply could not be matched to for sure: an ID typed twice, or two
+    without an ID (numbered by okrsheet, so found by title) with the same title."""
+    every = team_quarter.key_results + team_quarter.unassigned
+    typed: dict[str, list[KeyResult]] = {}
+    titled: dict[str, list[KeyResult]] = {}
+    for kr in every:
+        if kr.id and kr.id.strip():
+            typed.setdefault(kr.id.strip().casefold(), []).append(kr)
+        titled.setdefault(str(kr.title).strip().casefold(), []).append(kr)
+    name = team_quarter.file or "the workbook"
+    for krs in typed.values():
+        if len(krs) > 1:
+            rows = ", ".join(str(kr.row) for kr in krs if kr.row)
+            raise OkrsheetError(f"{name}: the ID {krs[0].id} is given to {len(krs)} key results "
+                                f"(rows {rows}); give each its own ID, then split again.")
+    for krs in titled.values():
+        if len(krs) > 1 and any(not (kr.id and kr.id.strip()) for kr in krs):
+            rows = ", ".join(str(kr.row) for kr in krs if kr.row)
+            raise OkrsheetError(f"{name}: {len(krs)} key results are titled \"{krs[0].title}\" "
+                                f"(rows {rows}) and not all have an ID, so a reply could not be "
+                                "told apart; type their IDs (okrsheet fix writes them), then split "
+                                "again.")
 
 
 def _sent(book: Any, team_quarter: TeamQuarter, owner: OwnerCheckIn, week: int) -> None:
