@@ -52,9 +52,9 @@ def read_reading(path: str, strict: bool = True):
     """:func:`read_okrs`, giving the whole reading (its sheet and columns)."""
     from okrsheet.domain.text import visible
     from okrsheet.sheet.files import OkrsheetError
-    from okrsheet.sheet.isolation import read_workbook_isolated
+    from okrsheet.sheet.legacy import read_okr_file_isolated
 
-    reading = read_workbook_isolated(path)
+    reading = read_okr_file_isolated(path)  # every format a command reads: .xls too
     for problem in reading.problems:
         click.echo(visible(f"{problem.severity}: {problem}"), err=True)
     if reading.team_quarter is None:

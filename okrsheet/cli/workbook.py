@@ -199,18 +199,22 @@ def fix_command(file, output, force) -> None:
     from okrsheet.sheet.fix import fix_reading
     from okrsheet.sheet.kept import lost_cells, other_sheets, typed_cells
     from okrsheet.sheet.legacy import read_okr_file_isolated
-    from okrsheet.sheet.safety import read_checked
+    from okrsheet.sheet.safety import UnreadableFile, read_checked
     from okrsheet.sheet.writer import workbook_bytes
 
     check_output_option(output, (file,), force)
     reading = read_okr_file_isolated(file)
-    data = read_checked(file).data
+    try:
+        data: bytes | None = read_checked(file).data
+    except UnreadableFile:  # an old .xls, read by its own reader: no sheets copied, no proof
+        data = None
     team_quarter, changes = fix_reading(reading)
     own = (reading.sheet or layout.OKRS_SHEET, layout.OKRS_SHEET, layout.GUIDE_SHEET,
            layout.ACTIONS_SHEET, layout.PARENTS_SHEET)
-    extra = other_sheets(data, own)
+    extra = other_sheets(data, own) if data is not None else []
     fixed = workbook_bytes(team_quarter, extra_sheets=extra)
-    before, after = typed_cells(data), typed_cells(fixed)
+    before = typed_cells(data) if data is not None else None
+    after = typed_cells(fixed)
     lost = [] if before is None or after is None else lost_cells(
         before, after, {reading.sheet or layout.OKRS_SHEET: layout.OKRS_SHEET},
         {(reading.sheet or layout.OKRS_SHEET, change.cell) for change in changes if change.cell})
@@ -226,7 +230,7 @@ def fix_command(file, output, force) -> None:
                            "it in the fixed copy; type it again there (a Comment, say)."), err=True)
     if before is None:
         click.echo(visible(f"Wrote {output}: formulas, drop-downs and colours restored (the check "
-                           "that every typed cell is kept reads .xlsx files only)."))
+                           "that every typed cell is kept reads .xlsx and .xlsm files only)."))
     elif lost:
         click.echo(visible(f"Wrote {output}: formulas, drop-downs and colours restored; "
                            f"{len(lost)} typed cell(s) not kept, listed above."))

@@ -1,0 +1,47 @@
+"""What one command reads every command reads: each command that reads a team's workbook
+reads every format of the samples (.xlsx, .ods, an old .xls); the commands that write back
+into the team's own file say in one line which format they write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrsheet.cli import main
+
+SAMPLES = Path(__file__).parent.parent / "samples"
+FILES = [SAMPLES / "2026-Q1" / "sales-development.xls",
+         SAMPLES / "2026-Q2" / "account-management.ods",
+         SAMPLES / "2026-Q3" / "new-business.xlsx"]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.suffix)
+@pytest.mark.parametrize("command", ["score", "check", "status", "next", "diff", "fix", "split",
+                                     "summary", "export"])
+def test_every_reading_command_reads_every_format(tmp_path, command, path):
+    out = tmp_path / "out"
+    arguments = {
+        "score": ["score", str(path)], "check": ["check", str(path)],
+        "status": ["status", str(path)],
+        "next": ["next", str(path), "-o", f"{out}.xlsx"],
+        "diff": ["diff", str(path), str(path)],
+        "fix": ["fix", str(path), "-o", f"{out}.xlsx"],
+        "split": ["split", str(path), "-o", str(out), "--week", "13"],
+        "summary": ["summary", str(path)],
+        "export": ["export", str(path), "-o", str(out)],
+    }[command]
+    result = CliRunner().invoke(main, arguments)
+    assert "Traceback" not in result.output
+    assert "save it as .xlsx" not in result.output, result.output
+    assert result.exit_code in (0, 1), result.output
+    assert result.exit_code == 0 or command in ("check", "score", "fix"), result.output
+
+
+def test_collect_into_an_old_format_says_which_format_it_writes(tmp_path):
+    result = CliRunner().invoke(main, ["collect", str(FILES[0]), str(FILES[2]), "-o",
+                                       str(tmp_path / "out.xlsx")])
+    assert result.exit_code == 1
+    assert "collect writes into the team's own .xlsx workbook; open it, save it as .xlsx" \
+        in result.output
