@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from okrsheet.cli.common import (
@@ -95,25 +97,29 @@ def score(file, output_format, as_of) -> None:
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--strict", is_flag=True, help="Count warnings as errors (exit status 1).")
+@click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]),
+              default="text", show_default=True,
+              help="Lines for people, GitHub Actions annotations, or the problems as JSON.")
 @fiscal_year_options
 @user_errors
-def check(files, strict, fiscal_year_start, named_by) -> None:
+def check(files, strict, output_format, fiscal_year_start, named_by) -> None:
     """Check OKR workbooks against the guide's rules; print each problem with its cell.
 
     Exit status 1 when any file has an error (or, with --strict, a warning).
     """
     import datetime as dt
 
+    from okrsheet.domain.problems import ERROR, Problem
     from okrsheet.domain.text import visible
+    from okrsheet.outputs.textconv import github_annotations, problems_json
     from okrsheet.sheet.files import OkrsheetError
     from okrsheet.sheet.legacy import read_okr_file_isolated as read_workbook_isolated
     from okrsheet.sheet.reading import check_reading
     from okrsheet.sheet.safety import Limits
 
     failing = ("error", "warning") if strict else ("error",)
-    failed = False
     limits = Limits.from_environment()
-    team_quarters = []
+    team_quarters, found = [], []
     for file in files:
         try:
             reading = read_workbook_isolated(file, limits=limits)
@@ -122,22 +128,44 @@ def check(files, strict, fiscal_year_start, named_by) -> None:
             if reading.team_quarter is not None:
                 team_quarters.append(reading.team_quarter)
         except OkrsheetError as error:
-            click.echo(f"Error: {visible(error)}", err=True)
-            failed = True
+            found.append((file, [Problem(ERROR, file, None, None, str(error).removeprefix(
+                f"{file}: ").removeprefix(f"{Path(file).name}: "), "UNREADABLE")], str(error)))
             continue
-        for problem in problems:
-            click.echo(visible(f"{problem.severity}: {problem} [{problem.code}]"))
-        failed = failed or any(problem.severity in failing for problem in problems)
-        if not problems:
-            click.echo(f"{visible(file)}: no problems.")
+        found.append((file, problems, ""))
     if len(team_quarters) > 1:  # links between the workbooks given: parents that name nothing
         from okrsheet.domain.alignment import align
         from okrsheet.outputs.alignment_report import dangling_problems
 
-        for problem in dangling_problems(align(team_quarters)):
-            click.echo(visible(f"{problem.severity}: {problem} [{problem.code}]"))
-            failed = failed or problem.severity in failing
-    raise SystemExit(1 if failed else 0)
+        found.append(("", dangling_problems(align(team_quarters)), ""))
+    every = [problem for _, problems, _ in found for problem in problems]
+    if output_format == "json":
+        click.echo(problems_json(every, list(files)), nl=False)
+    elif output_format == "github":
+        click.echo(github_annotations(every), nl=False)
+    else:
+        for file, problems, unreadable in found:
+            if unreadable:  # the reader's own line, as every command prints it
+                click.echo(f"Error: {visible(unreadable)}", err=True)
+                continue
+            for problem in problems:
+                click.echo(visible(f"{problem.severity}: {problem} [{problem.code}]"))
+            if file and not problems:
+                click.echo(f"{visible(file)}: no problems.")
+    raise SystemExit(1 if any(problem.severity in failing for problem in every) else 0)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@user_errors
+def textconv(file) -> None:
+    """Print a workbook as stable text, one fact a line, for git diff.
+
+    In a repository of workbooks: `*.xlsx diff=okrsheet` in .gitattributes, and
+    `git config diff.okrsheet.textconv "okrsheet textconv"`.
+    """
+    from okrsheet.outputs.textconv import workbook_text
+
+    click.echo(workbook_text(read_okrs(file, strict=False)), nl=False)
 
 
 @click.command(name="next")
