@@ -491,3 +491,60 @@ def test_the_summarys_own_output_in_an_input_folder_is_skipped_not_read(tmp_path
     summary = summarise([tmp_path / "in"])
     assert summary.left_out.empty and len(summary.teams) == 4
     assert "a summary workbook made by okrsheet summary" in summary.skipped.iloc[0]["reason"]
+
+
+# Every file given is listed: company and person workbooks too (issue 23, item 5)
+
+
+def test_the_files_sheet_and_json_list_the_company_and_person_workbooks_beside_the_teams(tmp_path):
+    import json
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from okrsheet.cli import main
+
+    out = tmp_path / "summary.xlsx"
+    result = CliRunner().invoke(main, ["summary", str(SAMPLES / "2026-Q4"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(openpyxl.load_workbook(out)["Files"].iter_rows(values_only=True))
+    used = rows[2:rows.index((None,) * len(rows[0]))]
+    assert sorted((team, level) for team, _, level, _ in [row[:4] for row in used]) == [
+        ("Account Management", "team"), ("Acme", "company"), ("Customer Success", "team"),
+        ("New Business", "team"), ("Priya", "person"), ("Sales Development", "team"),
+        ("Sam", "person")]
+    document = json.loads(CliRunner().invoke(
+        main, ["summary", str(SAMPLES / "2026-Q4"), "--format", "json"]).output)
+    assert len(document["files"]) == 7 and len(document["teams"]) == 4
+
+
+def test_a_company_workbook_alone_gives_its_tree_in_every_output(tmp_path):
+    import json
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from okrsheet.cli import main
+
+    company = str(SAMPLES / "2026-Q4" / "company.xlsx")
+    run = CliRunner().invoke
+    table = run(main, ["summary", company])
+    assert table.exit_code == 0, table.output
+    assert " ".join(table.output.split()).startswith(
+        "No team workbook, so no scores table: 1 company workbook (Acme 2026-Q4) gives the "
+        "alignment tree below.")
+    assert "  Acme O1 Grow revenue profitably: 98%" in table.output
+    assert "  No team supports: Acme O3 Build a sales engine that scales" in table.output
+    markdown = run(main, ["summary", company, "--format", "markdown"])
+    assert markdown.exit_code == 0 and "- Acme O2 Keep and grow our customers: 88%" in markdown.output
+    document = json.loads(run(main, ["summary", company, "--format", "json"]).output)
+    assert document["teams"] == [] and [row["level"] for row in document["files"]] == ["company"]
+    assert [node["id"] for node in document["unsupported"]] == ["O1", "O2", "O3"]
+    for name in ("summary.xlsx", "summary.html"):
+        made = run(main, ["summary", company, "-o", str(tmp_path / name)])
+        assert made.exit_code == 0, made.output
+    book = openpyxl.load_workbook(tmp_path / "summary.xlsx")
+    assert [row[2] for row in book["Files"].iter_rows(min_row=3, max_row=3, values_only=True)] == [
+        "company"]
+    assert "Alignment" in book.sheetnames
+    assert 'id="alignment"' in (tmp_path / "summary.html").read_text()

@@ -157,6 +157,7 @@ def write_json(summary: Summary, write: Callable[[str], object], objectives: boo
         key: Batches(itertools.chain(held, batches)),
         **{name: Batches(frame_batches(getattr(summary, name), size)) for name in (
             "company", "calibration", "left_out", "duplicates", "conflicts", "skipped")},
+        "files": Batches(summary.row_batches("files", size)),
     }
     trees = summary.alignment
     if trees:

@@ -99,6 +99,9 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
                             label, f"({_by_objective_sql(label)})"))
     result = _summary(teams, company, objectives, flagged, duplicates, conflicts, shells, db)
     result.__dict__["_aligned"] = aligned
+    result.files = _Query(db, store, f"""
+        SELECT team, quarter, coalesce(level, 'team') AS level, source_file AS file
+        FROM picked {_only(wanted, "picked")} ORDER BY quarter_index, team_key""")
     return result
 
 
@@ -540,3 +543,5 @@ class StoreSummary(summary.Summary):
                      lambda self, table: self._keep("teams", table))
     objectives = property(lambda self: self._pandas("objectives"),
                           lambda self, table: self._keep("objectives", table))
+    files = property(lambda self: self._pandas("files"),
+                     lambda self, table: self._keep("files", table))
