@@ -548,3 +548,15 @@ def test_a_company_workbook_alone_gives_its_tree_in_every_output(tmp_path):
         "company"]
     assert "Alignment" in book.sheetnames
     assert 'id="alignment"' in (tmp_path / "summary.html").read_text()
+
+
+def test_the_samples_calibration_counts_the_four_finished_quarters_not_2027_q1_at_week_8():
+    from okrsheet.quarterend.calibration import calibrate
+
+    calibration = calibrate(summarise([SAMPLES]))
+    new_business = calibration.teams.set_index("team").loc["New Business"]
+    assert (new_business["quarters"], new_business["forecasts"]) == (4, 140)
+    assert new_business["brier"] == pytest.approx(0.157, abs=0.0005)
+    assert "2027-Q1" not in set(calibration.forecasts["quarter"])
+    assert calibration.notes() == ["2027-Q1 is in progress: left out of the calibration (a "
+                                   "forecast counts once its quarter has ended)."]

@@ -169,6 +169,9 @@ def write_json(summary: Summary, write: Callable[[str], object], objectives: boo
             name: Batches(frame_batches(frame, size)) for name, frame in (
                 ("teams", confidence.teams), ("team_quarters", confidence.forecasts),
                 ("reliability", confidence.reliability), ("kinds", confidence.kinds))}
+        from okrsheet.quarterend.calibration import left_out_records
+
+        document["confidence"].update(left_out_records(confidence))  # type: ignore[attr-defined]
     write_json_document(document, write, indent=None if large else 2)
     write("\n")
 
