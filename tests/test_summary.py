@@ -516,6 +516,8 @@ def test_the_files_sheet_and_json_list_the_company_and_person_workbooks_beside_t
     document = json.loads(CliRunner().invoke(
         main, ["summary", str(SAMPLES / "2026-Q4"), "--format", "json"]).output)
     assert len(document["files"]) == 7 and len(document["teams"]) == 4
+    assert ("The 1 company and 2 person workbooks are in the alignment tree (--tree), not in "
+            "the teams' tables.") in " ".join(result.output.split())
 
 
 def test_a_company_workbook_alone_gives_its_tree_in_every_output(tmp_path):

@@ -279,6 +279,13 @@ def notes(summary: Summary) -> list[str]:
         why = (f"{TOO_SAFE_FROM:.0%} or more two quarters running; sandbagging?" if flag == TOO_SAFE
                else f"{TOO_AMBITIOUS_TO:.0%} or less two quarters running; targets out of reach?")
         found.append(f"{team}: {flag} in {', '.join(quarters)} ({why})")
+    others = [level for level in summary.columns("files", ["level"])["level"].to_pylist()
+              if level != "team"]  # company and person workbooks: in the alignment tree
+    if others:
+        counted = " and ".join(f"{others.count(level)} {level}" for level in sorted(set(others)))
+        found.append(f"The {counted} workbook{'s' if len(others) != 1 else ''} "
+                     f"{'are' if len(others) != 1 else 'is'} in the alignment tree (--tree), "
+                     "not in the teams' tables.")
     latest_quarter = summary.latest_quarter
     latest = [row for row in summary.table_rows("teams") if row["quarter"] == latest_quarter]
     revised = [f"{row['team']} {row['revised_targets']}" for row in latest if row["revised_targets"]]

@@ -99,9 +99,14 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
                             label, f"({_by_objective_sql(label)})"))
     result = _summary(teams, company, objectives, flagged, duplicates, conflicts, shells, db)
     result.__dict__["_aligned"] = aligned
-    result.files = _Query(db, store, f"""
-        SELECT team, quarter, coalesce(level, 'team') AS level, source_file AS file
-        FROM picked {_only(wanted, "picked")} ORDER BY quarter_index, team_key""")
+    files = f"""
+        SELECT team, quarter, coalesce(level, 'team') AS level, source_file AS file,
+               quarter_index, team_key
+        FROM picked {_only(wanted, "picked")}"""
+    result.files = _Query(  # every workbook used, of every level
+        db, store, f"SELECT {', '.join(summary.FILE_COLUMNS)} FROM ({files}) "
+                   "ORDER BY quarter_index, team_key",
+        narrow=lambda columns: f"SELECT {', '.join(columns)} FROM ({files})")
     return result
 
 
