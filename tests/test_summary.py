@@ -562,3 +562,20 @@ def test_the_samples_calibration_counts_the_four_finished_quarters_not_2027_q1_a
     assert "2027-Q1" not in set(calibration.forecasts["quarter"])
     assert calibration.notes() == ["2027-Q1 is in progress: left out of the calibration (a "
                                    "forecast counts once its quarter has ended)."]
+
+
+def test_the_store_lists_the_same_files_and_gives_a_company_workbook_alone_its_tree(tmp_path):
+    from okrsheet.outputs.alignment_report import tree_lines
+    from okrsheet.quarterend.history import export
+    from okrsheet.quarterend.history_summary import summarise_store
+
+    export([SAMPLES / "2026-Q4"], tmp_path / "store")
+    from_store = summarise_store(tmp_path / "store")
+    from_books = summarise([SAMPLES / "2026-Q4"])
+    assert from_store.files.drop(columns="file").equals(from_books.files.drop(columns="file"))
+    assert sorted(from_store.files["level"]) == ["company"] + ["person"] * 2 + ["team"] * 4
+    assert tree_lines(from_store.alignment) == tree_lines(from_books.alignment)
+    export([SAMPLES / "2026-Q4" / "company.xlsx"], tmp_path / "company")
+    alone = summarise_store(tmp_path / "company")
+    assert alone.teams.empty and alone.files["level"].tolist() == ["company"]
+    assert "  No team supports: Acme O1 Grow revenue profitably" in tree_lines(alone.alignment)
