@@ -191,7 +191,8 @@ def _align_quarter(group: list[TeamQuarter]) -> Alignment:
                     nodes.setdefault(reference(tq.team, kr_id).casefold(), kr_node)
                 if kr.parent:
                     links.append((kr_node, _link(tq, kr, kr_id, kr.parent, kr_node)))
-    has_company = any(tq.level == "company" for tq in group)
+    companies = {tq.team for tq in group if tq.level == "company"}
+    has_company = bool(companies)
     orphans, dangling, starts = [], [], []
     parent_of: dict[int, Node] = {}
     linked = set()  # key result nodes that name a parent themselves
@@ -199,7 +200,7 @@ def _align_quarter(group: list[TeamQuarter]) -> Alignment:
         if node.kind == "key result":
             linked.add(id(node))
         if link.parent is None:
-            if has_company and not _is_company(group, link.team):
+            if has_company and link.team not in companies:
                 orphans.append(link)
             starts.append(node)
             continue
@@ -221,7 +222,7 @@ def _align_quarter(group: list[TeamQuarter]) -> Alignment:
                                 if id(kr) not in linked and kr.children]
     orphaned = {id(link.node) for link in [*orphans, *dangling]}
     roots = [node for node in starts if node.kind == "objective" and id(node) not in orphaned]
-    unsupported = [node for node in roots if _is_company(group, node.team) and not node.children
+    unsupported = [node for node in roots if node.team in companies and not node.children
                    and not any(kr.children for kr in own_krs.get(id(node), []))]
     return Alignment(roots, orphans, dangling, unsupported)
 
@@ -279,10 +280,6 @@ def _link(tq: TeamQuarter, item: Objective | KeyResult, identifier: str | None,
           parent: str | None, node: Node) -> Link:
     return Link(tq.team, tq.quarter, identifier, item.title, parse_reference(parent), tq.file,
                 item.row, node)
-
-
-def _is_company(group: list[TeamQuarter], team: str | None) -> bool:
-    return any(tq.level == "company" and tq.team == team for tq in group)
 
 
 def objective_ids(objectives: list[Objective]) -> list[str]:

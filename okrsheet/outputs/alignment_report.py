@@ -106,9 +106,12 @@ def csv_rows(trees: dict[str, Alignment]) -> list[dict[str, object]]:
     for tree in trees.values():
         for node in tree.roots:
             walk(node, 0, None)
-        for link in [*tree.orphans, *tree.dangling]:
+        for link in tree.orphans:
             if link.node is not None:
-                walk(link.node, 0, link.parent, _note(link, tree))
+                walk(link.node, 0, link.parent, "not aligned: names no parent")
+        for link in tree.dangling:
+            if link.node is not None:
+                walk(link.node, 0, link.parent, _note(link))
     return rows
 
 
@@ -186,9 +189,8 @@ def _below(link: Link, markdown: bool) -> list[str]:
             for line in _node_lines(child, 1, markdown)]
 
 
-def _note(link: Link, tree: Alignment) -> str:
-    if link in tree.orphans:
-        return "not aligned: names no parent"
+def _note(link: Link) -> str:
+    """Why a dangling link's subtree is outside the tree."""
     if link.problem == LOOP:
         return f"dangling: names {link.parent}, which leads back to it (a loop)"
     return f"dangling: names {link.parent}, which does not exist"
