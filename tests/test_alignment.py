@@ -1,10 +1,13 @@
 """Company, team and person workbooks linked by ids, and the alignment tree at quarter end."""
 
 import json
+import re
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from okrsheet.cli import main
 from okrsheet.domain.alignment import align, parse_reference
@@ -156,7 +159,9 @@ def test_the_tree_in_json_lines_and_check_problems_names_the_dangling_parent_cel
     problems = dangling_problems(trees)
     assert [(p.severity, p.cell, p.code) for p in problems] == [
         ("error", layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW + 1), "DANGLING-PARENT")]
-    assert [row["depth"] for row in csv_rows(trees)] == [0, 1, 0]
+    rows = csv_rows(trees)
+    assert [(row["depth"], row["id"]) for row in rows] == [(0, "O1"), (1, "O1"), (0, "O2"), (0, "O2")]
+    assert rows[-1]["note"] == "dangling: names Acme/O9, which does not exist"
 
 
 def test_a_merge_of_two_copies_keeps_ids_and_parents(company, tmp_path):
@@ -278,3 +283,142 @@ def test_a_company_three_teams_and_two_people_made_through_the_cli_roll_up(tmp_p
     assert sorted(child["team"] for child in east["children"]) == ["Jonas", "Priya"]
     assert document["orphans"] == [] and document["dangling"] == []
     assert {row["team"] for row in document["teams"]} == {"East", "West", "North"}
+
+
+# Item 5 of issue 23: alignment keeps everything
+
+
+@pytest.fixture
+def aligned_to_a_key_result(company, tmp_path):
+    """Acme (O1 50%: ARR 40%, Logos 60%); East's objective names the key result Acme/O1.2
+    (Logos) as the drop-down offers it, West's names Acme/O1."""
+    for name, parent, current in (("East", "Acme/O1.2: Logos", 8), ("West", "Acme/O1", 3)):
+        tq = starter("blank", team=name, quarter="2027-Q1")
+        tq.objectives = [Objective(f"{name} goal", [_kr(f"{name} KR", current)], parent=parent)]
+        write_workbook(tq, tmp_path / f"{name.lower()}.xlsx")
+    return tmp_path
+
+
+def test_an_objective_aligned_to_a_company_key_result_sits_under_it_in_every_output(
+        aligned_to_a_key_result, tmp_path):
+    from okrsheet.outputs.dashboard import dashboard_html
+    from okrsheet.quarterend.summary import summarise
+
+    folder, run = aligned_to_a_key_result, CliRunner().invoke
+    document = json.loads(run(main, ["summary", str(folder), "--format", "json"]).output)
+    grow, delight = document["alignment"]
+    (logos,) = grow["key_results"]
+    assert (logos["kind"], logos["id"], logos["title"]) == ("key result", "O1.2", "Logos")
+    assert [child["team"] for child in logos["children"]] == ["East"]
+    assert logos["aligned_score"] == pytest.approx(0.8)
+    assert [child["team"] for child in grow["children"]] == ["West"]
+    assert [node["id"] for node in document["unsupported"]] == ["O2"]  # O1 is supported
+    table = run(main, ["summary", str(folder), "--tree"]).output
+    assert ("  Acme O1 Grow revenue: 50% (aligned 30%)\n"
+            "    Acme KR O1.2 Logos: 60% (aligned 80%)\n"
+            "      East O1 East goal: 80%\n"
+            "    West O1 West goal: 30%\n") in table
+    markdown = run(main, ["summary", str(folder), "--format", "markdown"]).output
+    assert "  - Acme KR O1.2 Logos: 60% (aligned 80%)\n    - East O1 East goal: 80%" in markdown
+    out = tmp_path / "summary.xlsx"
+    assert run(main, ["summary", str(folder), "-o", str(out)]).exit_code == 0
+    rows = [row[:4] for row in openpyxl.load_workbook(out)["Alignment"].iter_rows(
+        min_row=2, values_only=True)]
+    assert rows[:4] == [("2027-Q1", "Grow revenue", "Acme", "O1"),
+                        ("2027-Q1", "    Logos", "Acme", "O1.2"),
+                        ("2027-Q1", "        East goal", "East", "O1"),
+                        ("2027-Q1", "    West goal", "West", "O1")]
+    page = dashboard_html(summarise([folder]))
+    assert re.search(r'<span class="id">KR O1\.2</span>: Logos .*?<ul><li>East '
+                     r'<span class="id">O1</span>: East goal', page)
+
+
+def test_an_orphan_and_a_dangling_link_keep_what_names_them(company, tmp_path):
+    """East names no parent (an orphan, Acme being there), North a parent that does not
+    exist; the people under them are listed under them, not lost."""
+    made = [read_workbook(company).team_quarter]
+    for name, parent, level in (("East", None, "team"), ("North", "Acme/O7", "team"),
+                                ("Priya", "East/O1", "person"), ("Jonas", "North/O1", "person")):
+        tq = starter("blank", team=name, quarter="2027-Q1", level=level)
+        tq.objectives = [Objective(f"{name} goal", [_kr(f"{name} KR", 5)], id="O1", parent=parent)]
+        made.append(tq)
+    from okrsheet.outputs.alignment_report import alignment_data, tree_lines
+
+    tree = align(made)["2027-Q1"]
+    assert sorted(node.team for node in tree.objectives()) == [
+        "Acme", "Acme", "East", "Jonas", "North", "Priya"]
+    lines = tree_lines({"2027-Q1": tree})
+    assert lines[lines.index("  Not aligned: East O1 East goal") + 1] == "    Priya O1 Priya goal: 50%"
+    dangling = "  Dangling link: North O1 North goal names Acme/O7, which does not exist"
+    assert lines[lines.index(dangling) + 1] == "    Jonas O1 Jonas goal: 50%"
+    data = alignment_data({"2027-Q1": tree})
+    assert [child["team"] for child in data["orphans"][0]["children"]] == ["Priya"]
+    assert [child["team"] for child in data["dangling"][0]["children"]] == ["Jonas"]
+
+
+def test_a_loop_of_parents_is_cut_at_its_first_link_and_named_in_check(tmp_path):
+    from okrsheet.outputs.alignment_report import dangling_problems, tree_lines
+
+    made = []
+    for name, parent in (("East", "West/O1"), ("West", "East/O1")):
+        tq = starter("blank", team=name, quarter="2027-Q1")
+        tq.objectives = [Objective(f"{name} goal", [_kr(f"{name} KR", 5)], id="O1", parent=parent)]
+        tq.file = f"{name.lower()}.xlsx"
+        made.append(tq)
+    tree = align(made)["2027-Q1"]
+    assert [(link.team, link.problem) for link in tree.dangling] == [("East", "loop")]
+    assert sorted(node.team for node in tree.objectives()) == ["East", "West"]
+    assert ("  Dangling link: East O1 East goal names West/O1, which leads back to it (a loop)"
+            in tree_lines({"2027-Q1": tree}))
+    (problem,) = dangling_problems({"2027-Q1": tree})
+    assert problem.file == "east.xlsx" and "a loop of parents" in problem.message
+
+
+@st.composite
+def linked_workbooks(draw):
+    """A company (or none), teams and people over one or two quarters, each objective and
+    key result naming a random parent: one that exists, one that does not, or none."""
+    quarters = draw(st.lists(st.sampled_from(["2027-Q1", "2027-Q2"]), min_size=1, max_size=2,
+                             unique=True))
+    made, serial = [], 0
+    for quarter in quarters:
+        names = ["Acme"] * draw(st.integers(0, 1)) + [f"T{n}" for n in range(draw(st.integers(1, 3)))]
+        names += [f"P{n}" for n in range(draw(st.integers(0, 2)))]
+        refs = [f"{name}/O{o}" for name in names for o in (1, 2)]
+        refs += [f"{ref}.{k}" for ref in list(refs) for k in (1, 2)] + ["Nobody/O1"]
+        parent = st.one_of(st.none(), st.sampled_from(refs))
+        for name in names:
+            level = "company" if name == "Acme" else "person" if name.startswith("P") else "team"
+            tq = starter("blank", team=name, quarter=quarter, level=level)
+            tq.objectives = []
+            for o in range(1, draw(st.integers(1, 2)) + 1):
+                serial += 1
+                krs = [KeyResult(f"kr {serial}.{k}", start=0.0, target=10.0,
+                                 current=draw(st.sampled_from([None, 0.0, 5.0, 10.0])),
+                                 id=f"O{o}.{k}", parent=draw(parent))
+                       for k in range(1, draw(st.integers(0, 2)) + 1)]
+                tq.objectives.append(Objective(f"objective {serial}", krs, id=f"O{o}",
+                                               parent=draw(parent)))
+            made.append(tq)
+    return made
+
+
+@settings(max_examples=150, deadline=None)
+@given(linked_workbooks())
+def test_the_tree_orphans_and_dangling_links_account_for_every_objective_once(made):
+    from okrsheet.outputs.alignment_report import alignment_data, csv_rows, tree_lines
+
+    trees = align(made)
+    for quarter, tree in trees.items():
+        given_titles = sorted(o.title for tq in made if tq.quarter == quarter
+                              for o in tq.objectives)
+        shown = [node.title for node in tree.objectives()]
+        assert sorted(shown) == given_titles  # each once: none lost, none twice
+        assert not tree.unsupported or all(node in tree.roots for node in tree.unsupported)
+        for link in tree.dangling:
+            assert link.node is not None and link.parent is not None
+    rows = csv_rows(trees)
+    assert sorted(row["title"] for row in rows if row["kind"] == "objective") == sorted(
+        o.title for tq in made for o in tq.objectives)
+    json.dumps(alignment_data(trees))  # plain data
+    tree_lines(trees, markdown=True)

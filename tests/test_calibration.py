@@ -116,3 +116,96 @@ def test_brier_scores_are_added_up_in_sorted_order_to_the_last_bit():
     # the order matters: added up backwards, some team's score differs in its last bit
     assert any(brier_as_defined(found) != brier_as_defined(found, backwards=True)
                for found in pooled.values())
+
+
+# Issue 23, item 6: calibration counts only what is known
+
+
+def test_a_quarter_in_progress_is_left_out_of_the_calibration_and_every_output_says_so():
+    import datetime as dt
+    import io
+    import json
+
+    import openpyxl
+
+    from okrsheet.outputs import report
+    from okrsheet.outputs.dashboard import dashboard_html
+    from okrsheet.outputs.report_text import markdown
+    from okrsheet.outputs.summary_workbook import summary_workbook_bytes
+
+    ended = team_quarter("Alpha", "2026-Q1", kr(9, "high"))  # As of on its last day
+    going = team_quarter("Alpha", "2026-Q2", kr(1, "high"), kr(9, "low"))
+    going.as_of = dt.date(2026, 5, 20)  # week 8: a result at week 8 is no outcome
+    summary = summarise_team_quarters([ended, going])
+    calibration = calibrate(summary)
+    assert calibration.forecasts[["quarter", "forecasts"]].values.tolist() == [["2026-Q1", 1]]
+    assert calibration.reliability[["confidence", "key_results"]].values.tolist() == [["high", 1]]
+    assert calibration.in_progress.values.tolist() == [["Alpha", "2026-Q2"]]
+    line = ("2026-Q2 is in progress: left out of the calibration (a forecast counts once its "
+            "quarter has ended).")
+    assert calibration.notes() == [line]
+    assert f"_{line}_" in markdown(summary, confidence=calibration)
+    assert line in dashboard_html(summary, calibration)
+    book = openpyxl.load_workbook(io.BytesIO(summary_workbook_bytes(summary, calibration)))
+    assert book["Calibration"]["A1"].value == line
+    document = json.loads(report.json_text(summary, confidence=calibration))
+    assert document["confidence"]["in_progress"] == [{"team": "Alpha", "quarter": "2026-Q2"}]
+    assert document["confidence"]["notes"] == [line]
+
+
+def test_a_blank_as_of_is_judged_on_today_and_one_team_in_progress_is_named():
+    import datetime as dt
+
+    alpha, beta = (team_quarter(team, "2026-Q1", kr(9, "high")) for team in ("Alpha", "Beta"))
+    alpha.as_of = None
+    summary = summarise_team_quarters([alpha, beta])
+    early = calibrate(summary, today=dt.date(2026, 3, 30))  # the quarter ends on 31 March
+    assert early.forecasts["team"].tolist() == ["Beta"]
+    assert early.notes() == ["2026-Q1 is in progress for Alpha: left out of the calibration "
+                             "(a forecast counts once its quarter has ended)."]
+    late = calibrate(summary, today=dt.date(2026, 3, 31))
+    assert late.forecasts["team"].tolist() == ["Alpha", "Beta"] and late.notes() == []
+
+
+def test_confidences_that_are_not_high_medium_or_low_are_counted_and_said_not_dropped():
+    summary = summarise_team_quarters([team_quarter(
+        "Alpha", "2026-Q1",
+        # "med" and 70% (stored 0.7) at check-ins: not forecasts, but counted; a blank is
+        # nothing; the review week's entry is no forecast either way
+        kr(9, None, confidences={3: "med", 5: 0.7, 7: "high", 9: "  ", 13: "sure"}))])
+    calibration = calibrate(summary)
+    assert calibration.forecasts["forecasts"].tolist() == [1]
+    assert calibration.other_entries == 2
+    assert calibration.notes() == ["2 confidences given at a check-in were not high, medium or "
+                                   "low and were not counted."]
+
+
+def test_the_store_leaves_out_the_same_quarters_and_counts_the_same_other_entries(tmp_path):
+    import datetime as dt
+
+    from okrsheet.quarterend.history import export
+    from okrsheet.quarterend.history_calibration import calibrate_store
+    from okrsheet.quarterend.history_summary import summarise_store
+    from okrsheet.quarterend.summary import summarise
+    from okrsheet.sheet.writer import write_workbook
+
+    made = [team_quarter("Alpha", "2026-Q1", kr(9, "high"), kr(2, "med"), kr(6, "medium")),
+            team_quarter("Beta", "2026-Q1", kr(3, "low", confidences={3: "low", 5: "0.7"})),
+            team_quarter("Alpha", "2026-Q2", kr(9, "high")),
+            team_quarter("Beta", "2026-Q2", kr(1, "nope"))]
+    made[2].as_of = None  # judged on the day given
+    made[3].as_of = dt.date(2026, 5, 20)
+    for index, tq in enumerate(made):
+        write_workbook(tq, tmp_path / f"book{index}.xlsx")
+    export([tmp_path], tmp_path / "store")
+    today = dt.date(2026, 6, 1)
+    from_books = calibrate(summarise([tmp_path]), today=today)
+    store = summarise_store(tmp_path / "store")
+    from_store = calibrate_store(tmp_path / "store", store, today=today)
+    for name in ("forecasts", "teams", "reliability", "kinds", "in_progress"):
+        assert getattr(from_books, name).equals(getattr(from_store, name)), name
+    assert from_books.other_entries == from_store.other_entries == 2  # med, 0.7; not Q2's nope
+    assert from_store.notes() == [
+        "2026-Q2 is in progress: left out of the calibration (a forecast counts once its quarter "
+        "has ended).", "2 confidences given at a check-in were not high, medium or low and were "
+        "not counted."]

@@ -70,14 +70,15 @@ def test_without_a_company_workbook_in_the_latest_quarter_the_latest_tree_is_sho
         samples_summary):
     page = dashboard_html(samples_summary)  # the samples' 2027-Q1 has no company workbook yet
     assert "<h2>Alignment in 2026-Q4</h2>" in page
-    assert ("No company workbook in 2027-Q1; this is 2026-Q4, the latest quarter with a tree."
-            in page)
+    assert ("No company workbook in 2027-Q1 and nothing there names a parent; this is 2026-Q4, "
+            "the latest quarter with a tree." in page)
     assert 'data-ref="alignment/Acme/O1/score"' in page
 
 
 def test_no_company_workbook_at_all_says_so_instead_of_drawing_a_tree():
     page = dashboard_html(summarise([SAMPLES / "2027-Q1"]))
-    assert ("Alignment: no company workbook in 2027-Q1, so there is no tree to draw." in page)
+    assert ("Alignment: no company workbook in 2027-Q1 and nothing there names a parent, so "
+            "there is no tree to draw." in page)
     assert 'id="alignment"' not in page
 
 

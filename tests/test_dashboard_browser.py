@@ -90,13 +90,16 @@ def expected_values(result, calibration) -> dict[str, object]:
             for column, value in row.items():
                 values[f"{table}/{key(row)}/{column}"] = value
     trees = [tree for tree in align(result.team_quarters).values()  # quarter order
-             if any(root.children for root in tree.roots)]
+             if tree.aligned or tree.unsupported]
     waiting = list(trees[-1].roots) if trees else []  # the page draws the latest tree
+    if trees:  # and what names its orphans and dangling links, under them
+        waiting += [child for link in [*trees[-1].orphans, *trees[-1].dangling] if link.node
+                    for child in [*link.node.key_results, *link.node.children]]
     while waiting:
         node = waiting.pop()
         values[f"alignment/{node.team}/{node.id}/score"] = node.score
         values[f"alignment/{node.team}/{node.id}/aligned_score"] = node.aligned_score
-        waiting += node.children
+        waiting += [*node.key_results, *node.children]
     return values
 
 

@@ -70,7 +70,7 @@ def test_csv_objectives_has_one_row_per_objective(summary):
 def test_json_has_the_summary_numbers(summary):
     document = json.loads(report.json_text(summary))
     assert set(document) == {"teams", "company", "calibration", "left_out", "duplicates",
-                             "conflicts", "skipped"}
+                             "conflicts", "skipped", "files"}
     alpha = [row for row in document["teams"] if row["team"] == "Alpha"]
     assert [row["score"] for row in alpha] == pytest.approx([0.475, 0.7375])
     assert alpha[0]["change"] is None and alpha[1]["change"] == pytest.approx(0.2625)
@@ -362,7 +362,7 @@ def whole_json(summary, objectives=False, confidence=None):
 
     key = "objectives" if objectives else "teams"
     document = {key: report.rows(summary, objectives)}
-    for name in ("company", "calibration", "left_out", "duplicates", "conflicts", "skipped"):
+    for name in ("company", "calibration", "left_out", "duplicates", "conflicts", "skipped", "files"):
         document[name] = report.records(getattr(summary, name))
     if summary.alignment:
         document.update(alignment_data(summary.alignment))
@@ -426,7 +426,7 @@ def test_json_is_written_a_batch_at_a_time_never_as_one_text(summaries):
     pieces = []
     report.write_json(summary, pieces.append, confidence=confidence, size=50)
     whole = "".join(pieces)
-    assert whole.count('"team": ') == 2 * 400 + len(confidence.teams) + len(summary.calibration)
+    assert whole.count('"team": ') == 3 * 400 + len(confidence.teams) + len(summary.calibration)
     # the team rows, then the calibration's team quarters: 8 batches each, none with more
     assert len(pieces) > 16
     assert max(piece.count('"team": ') for piece in pieces) <= 50

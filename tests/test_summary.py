@@ -491,3 +491,91 @@ def test_the_summarys_own_output_in_an_input_folder_is_skipped_not_read(tmp_path
     summary = summarise([tmp_path / "in"])
     assert summary.left_out.empty and len(summary.teams) == 4
     assert "a summary workbook made by okrsheet summary" in summary.skipped.iloc[0]["reason"]
+
+
+# Every file given is listed: company and person workbooks too (issue 23, item 5)
+
+
+def test_the_files_sheet_and_json_list_the_company_and_person_workbooks_beside_the_teams(tmp_path):
+    import json
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from okrsheet.cli import main
+
+    out = tmp_path / "summary.xlsx"
+    result = CliRunner().invoke(main, ["summary", str(SAMPLES / "2026-Q4"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(openpyxl.load_workbook(out)["Files"].iter_rows(values_only=True))
+    used = rows[2:rows.index((None,) * len(rows[0]))]
+    assert sorted((team, level) for team, _, level, _ in [row[:4] for row in used]) == [
+        ("Account Management", "team"), ("Acme", "company"), ("Customer Success", "team"),
+        ("New Business", "team"), ("Priya", "person"), ("Sales Development", "team"),
+        ("Sam", "person")]
+    document = json.loads(CliRunner().invoke(
+        main, ["summary", str(SAMPLES / "2026-Q4"), "--format", "json"]).output)
+    assert len(document["files"]) == 7 and len(document["teams"]) == 4
+    assert ("The 1 company and 2 person workbooks are in the alignment tree (--tree), not in "
+            "the teams' tables.") in " ".join(result.output.split())
+
+
+def test_a_company_workbook_alone_gives_its_tree_in_every_output(tmp_path):
+    import json
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from okrsheet.cli import main
+
+    company = str(SAMPLES / "2026-Q4" / "company.xlsx")
+    run = CliRunner().invoke
+    table = run(main, ["summary", company])
+    assert table.exit_code == 0, table.output
+    assert " ".join(table.output.split()).startswith(
+        "No team workbook, so no scores table: 1 company workbook (Acme 2026-Q4) gives the "
+        "alignment tree below.")
+    assert "  Acme O1 Grow revenue profitably: 98%" in table.output
+    assert "  No team supports: Acme O3 Build a sales engine that scales" in table.output
+    markdown = run(main, ["summary", company, "--format", "markdown"])
+    assert markdown.exit_code == 0 and "- Acme O2 Keep and grow our customers: 88%" in markdown.output
+    document = json.loads(run(main, ["summary", company, "--format", "json"]).output)
+    assert document["teams"] == [] and [row["level"] for row in document["files"]] == ["company"]
+    assert [node["id"] for node in document["unsupported"]] == ["O1", "O2", "O3"]
+    for name in ("summary.xlsx", "summary.html"):
+        made = run(main, ["summary", company, "-o", str(tmp_path / name)])
+        assert made.exit_code == 0, made.output
+    book = openpyxl.load_workbook(tmp_path / "summary.xlsx")
+    assert [row[2] for row in book["Files"].iter_rows(min_row=3, max_row=3, values_only=True)] == [
+        "company"]
+    assert "Alignment" in book.sheetnames
+    assert 'id="alignment"' in (tmp_path / "summary.html").read_text()
+
+
+def test_the_samples_calibration_counts_the_four_finished_quarters_not_2027_q1_at_week_8():
+    from okrsheet.quarterend.calibration import calibrate
+
+    calibration = calibrate(summarise([SAMPLES]))
+    new_business = calibration.teams.set_index("team").loc["New Business"]
+    assert (new_business["quarters"], new_business["forecasts"]) == (4, 140)
+    assert new_business["brier"] == pytest.approx(0.157, abs=0.0005)
+    assert "2027-Q1" not in set(calibration.forecasts["quarter"])
+    assert calibration.notes() == ["2027-Q1 is in progress: left out of the calibration (a "
+                                   "forecast counts once its quarter has ended)."]
+
+
+def test_the_store_lists_the_same_files_and_gives_a_company_workbook_alone_its_tree(tmp_path):
+    from okrsheet.outputs.alignment_report import tree_lines
+    from okrsheet.quarterend.history import export
+    from okrsheet.quarterend.history_summary import summarise_store
+
+    export([SAMPLES / "2026-Q4"], tmp_path / "store")
+    from_store = summarise_store(tmp_path / "store")
+    from_books = summarise([SAMPLES / "2026-Q4"])
+    assert from_store.files.drop(columns="file").equals(from_books.files.drop(columns="file"))
+    assert sorted(from_store.files["level"]) == ["company"] + ["person"] * 2 + ["team"] * 4
+    assert tree_lines(from_store.alignment) == tree_lines(from_books.alignment)
+    export([SAMPLES / "2026-Q4" / "company.xlsx"], tmp_path / "company")
+    alone = summarise_store(tmp_path / "company")
+    assert alone.teams.empty and alone.files["level"].tolist() == ["company"]
+    assert "  No team supports: Acme O1 Grow revenue profitably" in tree_lines(alone.alignment)

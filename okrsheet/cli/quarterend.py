@@ -128,7 +128,7 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
                                on_file=lambda _path: progress.advance(task), **fiscal)
     else:
         result = summarise(paths, quarter, workers=workers, prefer=prefer, **fiscal)
-    if result.teams.empty:
+    if result.teams.empty and result.files.empty:  # a company workbook alone: its tree
         raise _no_summary(result)
     from okrsheet.quarterend.calibration import calibrate
 
@@ -183,7 +183,7 @@ def _print_summary(result, calibrate, output, output_format, objectives, tree,
         click.echo(report_text.markdown(result, objectives, calibration()))
     else:
         report_terminal.print_table(result, objectives=objectives)
-        if tree:
+        if tree or result.company.empty:  # the tree is all a company workbook alone gives
             from okrsheet.outputs.alignment_report import tree_lines
 
             for line in tree_lines(result.alignment) or ["No alignment: no company workbook and "

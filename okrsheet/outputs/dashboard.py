@@ -67,6 +67,16 @@ def write_dashboard(summary: Summary, path: str | os.PathLike[str], *, force: bo
 def dashboard_html(summary: Summary, calibration: "Calibration | None" = None) -> str:
     """The dashboard as one HTML document (no external resource of any kind)."""
     quarters = summary.quarters
+    if not quarters:  # company or person workbooks alone: their tree
+        from okrsheet.outputs.alignment_report import without_teams
+
+        return "\n".join([
+            "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; img-src data:\">",
+            f"<title>OKR summary</title><style>{_STYLE}</style></head><body>",
+            "<h1>OKR summary</h1>", f'<p class="lead">{_text(without_teams(summary))}</p>',
+            _notes(summary), _alignment(summary), "</body></html>"]) + "\n"
     teams: list[dict[str, Any]] = summary.table_rows("teams")
     company: dict[str, dict[str, Any]] = {str(row["quarter"]): row
                                           for row in records(summary.company)}
@@ -261,7 +271,7 @@ def _notes(summary: Summary) -> str:
 def _alignment(summary: Summary) -> str:
     """The alignment tree of the latest quarter that has one (company objectives and what
     names them), saying why when that is not the latest quarter."""
-    from okrsheet.domain.alignment import Node
+    from okrsheet.domain.alignment import LOOP, Link, Node
     from okrsheet.domain.quarter import Quarter, QuarterError
 
     latest = summary.latest_quarter
@@ -271,11 +281,11 @@ def _alignment(summary: Summary) -> str:
             trees[Quarter.parse(label).label] = found
         except QuarterError:
             continue
-    drawn = [quarter for quarter in summary.quarters
-             if quarter in trees and any(root.children for root in trees[quarter].roots)]
-    latest_tree = trees.get(str(latest))
-    why = (f"no company workbook in {latest}" if latest_tree is None or not latest_tree.roots
-           else f"no team objective or key result in {latest} names a company objective")
+    quarters = summary.quarters or list(trees)  # a company workbook alone: its quarters
+    drawn = [quarter for quarter in quarters if quarter in trees
+             and (trees[quarter].aligned or trees[quarter].unsupported)]
+    latest = latest or (quarters[-1] if quarters else None)
+    why = f"no company workbook in {latest} and nothing there names a parent"
     if not drawn:
         return f'<p class="legend">Alignment: {_text(why)}, so there is no tree to draw.</p>'
     shown_quarter = drawn[-1]
@@ -286,7 +296,8 @@ def _alignment(summary: Summary) -> str:
 
     def item(node: Node) -> str:
         ref = f"alignment/{node.team}/{node.id}"
-        shown = (f'{_text(node.team)} <span class="id">{_text(node.id or "")}</span>: '
+        kind = "KR " if node.kind == "key result" else ""
+        shown = (f'{_text(node.team)} <span class="id">{kind}{_text(node.id or "")}</span>: '
                  f"{_text(node.title)} "
                  + (_number(f"{ref}/score", node.score, percent(node.score))
                     if node.score is not None else ""))
@@ -294,15 +305,22 @@ def _alignment(summary: Summary) -> str:
             shown += (" (aligned: "
                       + _number(f"{ref}/aligned_score", node.aligned_score,
                                 percent(node.aligned_score)) + ")")
-        children = "".join(item(child) for child in node.children)
+        children = "".join(item(child) for child in [*node.key_results, *node.children])
         return f"<li>{shown}" + (f"<ul>{children}</ul>" if children else "") + "</li>"
 
+    def note(link: Link, words: str) -> str:
+        below = ([] if link.node is None else [*link.node.key_results, *link.node.children])
+        inner = "".join(item(child) for child in below)
+        named = f"{link.team} {link.id or ''} {words}"
+        return (f"<li>{_text(named)}"
+                + (f'<ul class="tree">{inner}</ul>' if inner else "") + "</li>")
+
     body = "".join(item(root) for root in tree.roots)
-    notes = [f"{link.team} {link.id or ''} names {link.parent}, which does not exist"
+    notes = [note(link, f"names {link.parent}, which "
+                  + ("leads back to it (a loop)" if link.problem == LOOP else "does not exist"))
              for link in tree.dangling]
-    notes += [f"{link.team} {link.id or ''} names no parent" for link in tree.orphans]
-    extra = ("<ul class=\"notes legend\">" + "".join(f"<li>{_text(note)}</li>" for note in notes)
-             + "</ul>") if notes else ""
+    notes += [note(link, "names no parent") for link in tree.orphans]
+    extra = f'<ul class="notes legend">{"".join(notes)}</ul>' if notes else ""
     return (f"<h2>Alignment in {_text(shown_quarter)}</h2>{lead}"
             f'<ul class="tree" id="alignment">{body}</ul>{extra}')
 

@@ -157,6 +157,7 @@ def write_json(summary: Summary, write: Callable[[str], object], objectives: boo
         key: Batches(itertools.chain(held, batches)),
         **{name: Batches(frame_batches(getattr(summary, name), size)) for name in (
             "company", "calibration", "left_out", "duplicates", "conflicts", "skipped")},
+        "files": Batches(summary.row_batches("files", size)),
     }
     trees = summary.alignment
     if trees:
@@ -168,6 +169,9 @@ def write_json(summary: Summary, write: Callable[[str], object], objectives: boo
             name: Batches(frame_batches(frame, size)) for name, frame in (
                 ("teams", confidence.teams), ("team_quarters", confidence.forecasts),
                 ("reliability", confidence.reliability), ("kinds", confidence.kinds))}
+        from okrsheet.quarterend.calibration import left_out_records
+
+        document["confidence"].update(left_out_records(confidence))  # type: ignore[attr-defined]
     write_json_document(document, write, indent=None if large else 2)
     write("\n")
 
@@ -275,6 +279,13 @@ def notes(summary: Summary) -> list[str]:
         why = (f"{TOO_SAFE_FROM:.0%} or more two quarters running; sandbagging?" if flag == TOO_SAFE
                else f"{TOO_AMBITIOUS_TO:.0%} or less two quarters running; targets out of reach?")
         found.append(f"{team}: {flag} in {', '.join(quarters)} ({why})")
+    others = [level for level in summary.columns("files", ["level"])["level"].to_pylist()
+              if level != "team"]  # company and person workbooks: in the alignment tree
+    if others:
+        counted = " and ".join(f"{others.count(level)} {level}" for level in sorted(set(others)))
+        found.append(f"The {counted} workbook{'s' if len(others) != 1 else ''} "
+                     f"{'are' if len(others) != 1 else 'is'} in the alignment tree (--tree), "
+                     "not in the teams' tables.")
     latest_quarter = summary.latest_quarter
     latest = [row for row in summary.table_rows("teams") if row["quarter"] == latest_quarter]
     revised = [f"{row['team']} {row['revised_targets']}" for row in latest if row["revised_targets"]]

@@ -52,6 +52,11 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
     from rich.text import Text
 
     console = console or Console()
+    if summary.company.empty:  # company or person workbooks alone: the CLI prints the tree
+        from okrsheet.outputs.alignment_report import without_teams
+
+        console.print(without_teams(summary), highlight=False, markup=False)
+        return
     quarters = summary.quarters[-TERMINAL_QUARTERS:]
     latest = summary.latest_quarter
     by_team = grid(summary)

@@ -30,6 +30,11 @@ def markdown(summary: Summary, objectives: bool = False,
     """The summary as markdown a manager can paste into an email or a chat."""
     latest = summary.latest_quarter
     company = {row["quarter"]: row for row in records(summary.company)}
+    if latest is None:  # company or person workbooks alone: their tree
+        from okrsheet.outputs.alignment_report import tree_lines, without_teams
+
+        return "\n".join(["# OKR summary", "", _md(without_teams(summary)), "", "## Alignment",
+                          "", *tree_lines(summary.alignment, markdown=True), ""])
     lines = [f"# OKR summary, {latest}", ""]
     now = company[latest]
     lines += [_company_sentence(summary, now)]

@@ -107,7 +107,14 @@ class _WorkbookWriter:
         self.green, self.orange = _thresholds(summary)
 
     def write(self) -> None:
-        self._summary_sheet()
+        if not self.quarters:  # company or person workbooks alone: their tree and files
+            from okrsheet.outputs.alignment_report import without_teams
+
+            sheet = self.book.add_worksheet(SUMMARY_SHEET)
+            sheet.write_string(0, 0, "OKR summary", self.f["title"])
+            sheet.write_string(1, 0, without_teams(self.summary), self.f["note"])
+        else:
+            self._summary_sheet()
         for quarter in self.quarters:
             self._quarter_sheet(quarter)
         self._team_quarters_sheet()
@@ -117,7 +124,8 @@ class _WorkbookWriter:
             from okrsheet.outputs.alignment_report import write_alignment_sheet
 
             write_alignment_sheet(self.book, trees, self.f)
-        self._chart_data_sheet()
+        if self.quarters:
+            self._chart_data_sheet()
 
     # -- the team-by-quarter sheet, with the charts
 
@@ -417,8 +425,9 @@ class _WorkbookWriter:
             row += 1
 
         summary = self.summary
-        block("Files used", ("Team", "Quarter", "File"),
-              [(row_["team"], row_["quarter"], row_["file"]) for row_ in summary.table_rows("teams")])
+        block("Files used (company and person workbooks are in the alignment tree)",
+              ("Team", "Quarter", "Level", "File"),
+              [(r["team"], r["quarter"], r["level"], r["file"]) for r in records(summary.files)])
         block("Files left out", ("File", "Reason"),
               [(row_["file"], row_["reason"]) for row_ in records(summary.left_out)])
         block("Older copies (another file holds a later copy of the same team quarter)",

@@ -9,10 +9,19 @@ Choices, documented once here:
   counts against the team even if the last check-in said "low". A confidence given at the
   week-13 review (the result is known then) or typed over in the OKRs sheet's Confidence
   column (not a check-in) is not a forecast; nor are other entries and blanks.
+* **Only ended quarters.** A forecast counts once its quarter has ended, its outcome being
+  the quarter-end status. A team quarter has ended when its workbook's As of is on or after
+  its Quarter end (a blank As of: today); one with no Quarter end is taken as ended. A
+  quarter in progress is left out of the Brier scores and the reliability table, and the
+  outputs say so ("2027-Q1 is in progress: left out of the calibration"); the balance of
+  kinds counts every quarter.
 * **What counts.** A key result of an objective with such a confidence and a result scored
   green, orange or red (not lagging, not updated, not to check). It *reached* when its
   status is green, against the team's own green threshold, as the workbook stands (the
   final result once the week-13 review is typed in).
+* **Other entries.** A confidence given at a check-in before the review that is not high,
+  medium or low (``med``, ``70%``) is not a forecast, but it is never dropped silently: the
+  outputs count them ("3 confidences not high, medium or low were not counted").
 * **Brier score.** The mean of ``(probability - reached)**2`` over a team's forecasts: 0 is
   perfect, 0.25 is what always saying "medium" scores on a coin flip, lower is better.
 * **Reliability table.** For each confidence level, over all teams and quarters: how many
@@ -27,8 +36,9 @@ exactly: it adds up in numpy, column by column, in the order the Brier score is 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
@@ -56,6 +66,7 @@ FORECAST_COLUMNS = ("team", "quarter", "forecasts", "reached", "brier", "calibra
 TEAM_COLUMNS = ("team", "quarters", "forecasts", "reached", "brier")
 RELIABILITY_COLUMNS = ("confidence", "probability", "key_results", "reached", "reached_share")
 KIND_COLUMNS = ("quarter", "key_results", *(f"share_{kind.replace(' ', '_')}" for kind in KINDS))
+IN_PROGRESS_COLUMNS = ("team", "quarter")
 
 
 @dataclass
@@ -66,13 +77,38 @@ class Calibration:
       summary's sandbagging/over-ambition flag beside it;
     * ``teams``: one row per team over all its quarters;
     * ``reliability``: one row per confidence level;
-    * ``kinds``: one row per quarter, the shares of input, output and outcome key results.
+    * ``kinds``: one row per quarter, the shares of input, output and outcome key results;
+    * ``in_progress``: the team quarters left out, their quarter not ended (team, quarter);
+    * ``other_entries``: check-in confidences that are not high, medium or low, not counted.
     """
 
     forecasts: "pd.DataFrame"
     teams: "pd.DataFrame"
     reliability: "pd.DataFrame"
     kinds: "pd.DataFrame"
+    in_progress: "pd.DataFrame" = field(default_factory=lambda: _frame([], IN_PROGRESS_COLUMNS))
+    other_entries: int = 0
+    quarter_teams: dict[str, int] = field(default_factory=dict, repr=False)
+    """Team quarters of each quarter in the summary (to tell a whole quarter in progress)."""
+
+    def notes(self) -> list[str]:
+        """What the calibration leaves out, one sentence each: quarters in progress, and
+        confidences that are not a level."""
+        teams: dict[str, list[str]] = {}
+        for row in self.in_progress.to_dict("records"):
+            teams.setdefault(str(row["quarter"]), []).append(str(row["team"]))
+        lines = []
+        for quarter, names in teams.items():
+            whom = "" if len(names) == self.quarter_teams.get(quarter) else (
+                f" for {names[0] if len(names) == 1 else ', '.join(names[:-1]) + ' and ' + names[-1]}")
+            lines.append(f"{quarter} is in progress{whom}: left out of the calibration "
+                         "(a forecast counts once its quarter has ended).")
+        if self.other_entries:
+            many = self.other_entries != 1
+            lines.append(f"{self.other_entries} confidence{'s' if many else ''} given at a "
+                         f"check-in {'were' if many else 'was'} not high, medium or low and "
+                         f"{'were' if many else 'was'} not counted.")
+        return lines
 
 
 # Public API
@@ -91,25 +127,47 @@ def forecasts_of(kr: "KeyResult") -> list[str]:
     return [level for level in levels if level is not None]
 
 
+def is_other_entry(value: object) -> bool:
+    """A confidence entry that is neither blank nor a level (``med``, ``0.7``)."""
+    return value is not None and str(value).strip() != "" and confidence_level(value) is None
+
+
+def has_ended(quarter_end: dt.date | None, as_of: dt.date | None,
+              today: dt.date | None = None) -> bool:
+    """True when a team quarter is over: its As of (blank: ``today``, else today's date) is
+    on or after its Quarter end; True with no Quarter end (nothing says it is not)."""
+    if quarter_end is None:
+        return True
+    return (as_of or today or dt.date.today()) >= quarter_end
+
+
 def kind_name(value: object) -> str:
     text = str(value).strip().casefold() if value is not None else ""
     return text if text in scoring.KR_KINDS else "not set"
 
 
-def calibrate(summary: "Summary") -> Calibration:
-    """The calibration of a summary made from workbooks (its team quarters)."""
+def calibrate(summary: "Summary", today: dt.date | None = None) -> Calibration:
+    """The calibration of a summary made from workbooks (its team quarters); ``today``
+    stands for today's date where a workbook's As of is blank."""
     import numpy as np
 
     counts: list[list[int]] = []
     kinds: dict[tuple[str, str], int] = {}
+    ended: list[bool] = []
+    other = 0
     teams = [tq for tq in summary.team_quarters if tq.level == "team"]  # the tables' rows
     quarters = summary.columns("teams", ["quarter"])["quarter"].to_pylist()
     for team_quarter, quarter in zip(teams, quarters):
         found = [0] * len(SLOTS)
+        over = has_ended(team_quarter.quarter_end, team_quarter.as_of, today)
+        ended.append(over)
         for objective in team_quarter.objectives:
             for kr in objective.key_results:
                 kind = kind_name(kr.kind)
                 kinds[(quarter, kind)] = kinds.get((quarter, kind), 0) + 1
+                if not over:
+                    continue
+                other += sum(is_other_entry(kr.confidences.get(week)) for week in FORECAST_WEEKS)
                 status = team_quarter.kr_status(kr)
                 if status not in SCORED:
                     continue
@@ -118,7 +176,8 @@ def calibrate(summary: "Summary") -> Calibration:
         counts.append(found)
     return calibration_from_team_counts(
         np.array(counts, dtype=np.int64).reshape(-1, len(SLOTS)),
-        [(*key, count) for key, count in kinds.items()], summary)
+        [(*key, count) for key, count in kinds.items()], summary,
+        ended=np.array(ended, dtype=bool), other_entries=other)
 
 
 SLOTS = tuple((probability, reached) for probability in sorted(PROBABILITY.values())
@@ -129,7 +188,8 @@ _SQUARED = tuple((probability - 1.0) ** 2 if reached else probability ** 2
 
 
 def calibration_from_team_counts(counts: "np.ndarray", kinds: Iterable[tuple[str, str, int]],
-                                 summary: "Summary", columns: "pa.Table | None" = None
+                                 summary: "Summary", columns: "pa.Table | None" = None, *,
+                                 ended: "np.ndarray | None" = None, other_entries: int = 0
                                  ) -> Calibration:
     """The tables from each team quarter's forecasts counted in the :data:`SLOTS` order
     (``counts``: six a row, one row per row of the summary's teams, in that order) and kind
@@ -138,7 +198,8 @@ def calibration_from_team_counts(counts: "np.ndarray", kinds: Iterable[tuple[str
     :meth:`~okrsheet.quarterend.summary.Summary.columns`). Column by column in numpy, adding
     up in the order the Brier score's definition reads (slot by slot; over a team's
     quarters, each slot's counts from the smallest), so the last bit never depends on the
-    way here."""
+    way here. ``ended``: whether each team quarter has ended (:func:`has_ended`; the counts
+    of one that has not are left out); ``other_entries``: the confidences not counted."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -148,6 +209,14 @@ def calibration_from_team_counts(counts: "np.ndarray", kinds: Iterable[tuple[str
         columns = summary.columns("teams", ("team", "quarter", "calibration"))
     if len(counts) != len(columns):
         raise ValueError(f"{len(counts)} rows of counts for {len(columns)} team quarters")
+    if ended is None:
+        ended = np.ones(len(counts), dtype=bool)
+    counts = np.where(ended[:, None], counts, 0)  # a quarter in progress: nothing known yet
+    open_rows = columns.filter(pa.array(~ended))
+    in_progress = pd.DataFrame({"team": open_rows["team"].to_pylist(),
+                                "quarter": open_rows["quarter"].to_pylist()},
+                               columns=list(IN_PROGRESS_COLUMNS))
+    every = pc.value_counts(columns["quarter"]).to_pylist() if len(columns) else []
     used = counts.any(axis=1)
     found, rows = counts[used], columns.filter(pa.array(used))
     forecasts, teams = _frame([], FORECAST_COLUMNS), _frame([], TEAM_COLUMNS)
@@ -167,7 +236,8 @@ def calibration_from_team_counts(counts: "np.ndarray", kinds: Iterable[tuple[str
         teams = pd.DataFrame({"team": [names[code] for code in order], **{
             column: values[order] for column, values in zip(TEAM_COLUMNS[1:], pooled)}})
     return Calibration(forecasts, teams, _reliability(counts),
-                       _kind_shares(kinds, summary.quarters))
+                       _kind_shares(kinds, summary.quarters), in_progress, other_entries,
+                       {item["values"]: item["counts"] for item in every})
 
 
 def calibration_records(calibration: Calibration) -> dict[str, list[dict[str, Any]]]:
@@ -175,12 +245,24 @@ def calibration_records(calibration: Calibration) -> dict[str, list[dict[str, An
     from okrsheet.quarterend.summary import plain_rows as records
 
     return {"teams": records(calibration.teams), "team_quarters": records(calibration.forecasts),
-            "reliability": records(calibration.reliability), "kinds": records(calibration.kinds)}
+            "reliability": records(calibration.reliability), "kinds": records(calibration.kinds),
+            **left_out_records(calibration)}
+
+
+def left_out_records(calibration: Calibration) -> dict[str, Any]:
+    """What the JSON says the calibration leaves out: the team quarters in progress, the
+    count of confidences not counted, and the sentences the other outputs show."""
+    from okrsheet.quarterend.summary import plain_rows as records
+
+    return {"in_progress": records(calibration.in_progress),
+            "other_entries": calibration.other_entries, "notes": calibration.notes()}
 
 
 def calibration_markdown(calibration: Calibration) -> str:
     """The calibration as markdown: teams' Brier scores, reliability, balance of kinds."""
     lines = ["## Did confidence predict results?", ""]
+    for note in calibration.notes():
+        lines += [f"_{note}_", ""]
     if not len(calibration.teams):
         lines += ["No key result has a confidence (high, medium, low) and a result yet.", ""]
     else:
@@ -233,6 +315,11 @@ def write_calibration_sheet(book: Any, calibration: Calibration, name: str = "Ca
             row += 1
         row += 1
 
+    for note in calibration.notes():  # what is left out, above the tables
+        sheet.write_string(row, 0, note)
+        row += 1
+    if calibration.notes():
+        row += 1
     table("Did confidence predict results? (Brier: 0 is perfect, 0.25 a coin flip)",
           ["Team", "Quarters", "Forecasts", "Reached green", "Brier"],
           [[(r["team"], None), (r["quarters"], None), (r["forecasts"], None),
@@ -281,6 +368,8 @@ def calibration_html(calibration: Calibration,
     parts = ["<h2>Calibration: did confidence predict results?</h2>",
              '<p class="legend">Confidence read as the chance of ending green: high 80%, '
              "medium 50%, low 20%. Brier score: 0 is perfect, 0.25 is a coin flip.</p>"]
+    parts += [f'<p class="legend calibration-note">{html.escape(note)}</p>'
+              for note in calibration.notes()]
     if not len(calibration.teams):
         parts.append('<p class="legend" id="no-forecasts">No confidence was given at a check-in '
                      "before the review (weeks 3 to 11) to a key result that has a result yet, "

@@ -3,7 +3,8 @@
 The store keeps every objective's and key result's id, title, parent, score or progress and
 row, and each workbook's level (company, team, person). For the quarters where something is
 aligned (a company workbook, or a Parent filled in), the workbooks picked as the summary
-picks them become light team quarters holding just that, and
+picks them become light team quarters holding just that (every quarter's: a quarter with
+nothing aligned lists its objectives as they stand, as from workbooks), and
 :func:`okrsheet.domain.alignment.align` builds the tree from them as from workbooks. The
 scores are the ones okrsheet stored (computed from the workbook when exported).
 """
@@ -23,9 +24,9 @@ if TYPE_CHECKING:
 
 def aligned_team_quarters(db: "duckdb.DuckDBPyConnection",
                           wanted: str | None = None) -> list[TeamQuarter]:
-    """The picked workbooks (table ``picked``) of the quarters with something aligned, with
-    their objectives and key results; one empty team quarter for every other quarter (its
-    tree is empty). None at all when nothing is aligned anywhere (as the summary does)."""
+    """The picked workbooks (table ``picked``) with their objectives and key results (of the
+    ``wanted`` quarter alone when given). None at all when nothing is aligned anywhere (a
+    company workbook, or a Parent filled in), as the summary does."""
     only = "" if wanted is None else f"AND p.quarter = '{wanted}'"  # a Quarter label
     linked = {row[0] for row in db.execute(f"""
         SELECT DISTINCT p.quarter FROM picked p WHERE p.level = 'company' {only}
@@ -35,10 +36,8 @@ def aligned_team_quarters(db: "duckdb.DuckDBPyConnection",
               WHERE k.parent IS NOT NULL {only} {only.replace("p.", "k.")}""").fetchall()}
     if not linked:
         return []
-    quarters = [row[0] for row in db.execute(
-        f"SELECT DISTINCT quarter, quarter_index FROM picked p WHERE true {only} "
-        "ORDER BY quarter_index").fetchall()]
-    listed = ", ".join(f"'{label}'" for label in sorted(linked))
+    listed = ", ".join(f"'{label}'" for label in sorted({row[0] for row in db.execute(
+        f"SELECT DISTINCT p.quarter FROM picked p WHERE true {only}").fetchall()}))
     sources = db.execute(f"""
         SELECT source_id, team, quarter, level, source_file FROM picked
         WHERE quarter IN ({listed}) ORDER BY quarter_index, team_key""").fetchall()
@@ -61,12 +60,9 @@ def aligned_team_quarters(db: "duckdb.DuckDBPyConnection",
         if found is not None:
             found.key_results.append(_StoredKeyResult(title or "", row=row, id=kr_id,
                                                       parent=parent, stored_progress=progress))
-    made = [TeamQuarter(team=team, quarter=quarter, objectives=list(by_source.get(source, [])),
+    return [TeamQuarter(team=team, quarter=quarter, objectives=list(by_source.get(source, [])),
                         level=level or "team", file=file)
             for source, team, quarter, level, file in sources]
-    made += [TeamQuarter(team=None, quarter=quarter) for quarter in quarters
-             if quarter not in linked]  # an empty tree, as from workbooks
-    return made
 
 
 # Private API

@@ -6,6 +6,7 @@ tables, as for workbooks, so both agree to the last bit."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -32,14 +33,17 @@ holds both): DuckDB's join of so many fits in its memory limit without spilling.
 
 def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
                     memory_limit: str = MEMORY_LIMIT,
-                    prefer: Iterable[str | os.PathLike[str]] = ()) -> "Calibration":
+                    prefer: Iterable[str | os.PathLike[str]] = (),
+                    today: dt.date | None = None) -> "Calibration":
     """The calibration tables of the store (see :mod:`okrsheet.quarterend.calibration`) for
     the team quarters of ``result``, the store's summary (perhaps of one quarter): each of
     its team rows is the workbook of its ``file`` column, so the copies it picked (with
     ``prefer``, which must name workbooks the store holds) are the ones counted here.
 
     The confidence and kind entries are read with :mod:`okrsheet.quarterend.calibration`'s
-    own rules (a small table joined in); nothing is held per check-in or key result.
+    own rules (a small table joined in), and a team quarter has ended as
+    :func:`~okrsheet.quarterend.calibration.has_ended` says (``today`` where As of is
+    blank); nothing is held per check-in or key result.
     """
     import numpy as np
     import pyarrow as pa
@@ -59,11 +63,18 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
         _preferred(db, prefer)
         db.register("wanted", pa.table({"file": files,
                                         "team_row": np.arange(len(files), dtype=np.int64)}))
+        day = (today or dt.date.today()).isoformat()
         db.execute(f"""
-            CREATE TEMP TABLE sources AS SELECT w.team_row, t.source_id, t.quarter, t.key_results
+            CREATE TEMP TABLE sources AS SELECT w.team_row, t.source_id, t.quarter, t.key_results,
+                   t.quarter_end IS NULL OR coalesce(t.as_of, DATE '{day}') >= t.quarter_end
+                       AS ended
             FROM wanted w JOIN team_quarters t ON t.source_file = w.file
             {_partition(only, "t", "WHERE")}""")
         _levels(db, only)
+        ended = np.ones(len(files), dtype=bool)
+        for row, in db.execute("SELECT team_row FROM sources WHERE NOT ended").fetchall():
+            ended[row] = False
+        other = _other_entries(db, only)
         counts = np.zeros(len(files) * len(SLOTS), np.int64)
         for group in _groups(db, only):
             for cells in _forecasts(db, group):
@@ -80,7 +91,7 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
             kinds[key] = kinds.get(key, 0) + count
     return calibration_from_team_counts(counts.reshape(-1, len(SLOTS)),
                                         [(*key, count) for key, count in kinds.items()], result,
-                                        teams)
+                                        teams, ended=ended, other_entries=other)
 
 
 # Private API
@@ -102,6 +113,29 @@ def _levels(db: "duckdb.DuckDBPyConnection", only: list[str] | None) -> None:
         "raw": pa.array(list(levels), pa.string()),
         "slot": pa.array([SLOTS.index((PROBABILITY[level], False)) for level in levels.values()],
                          pa.int64())}))
+
+
+def _other_entries(db: "duckdb.DuckDBPyConnection", only: list[str] | None) -> int:
+    """Confidences given at a check-in before the review, of key results of objectives in
+    ended team quarters of table ``sources``, that are neither blank nor a level."""
+    import pyarrow as pa
+
+    from okrsheet.quarterend.calibration import FORECAST_WEEKS, is_other_entry
+
+    given = db.sql("SELECT DISTINCT f.confidence FROM check_ins f "
+                   f"{_partition(only, 'f', 'WHERE')}").fetchall()
+    db.register("other_entries", pa.table({"raw": pa.array(
+        [value for value, in given if is_other_entry(value)], pa.string())}))
+    weeks = ", ".join(str(week) for week in FORECAST_WEEKS)
+    found = db.execute(f"""
+        SELECT count(*) FROM check_ins f
+        SEMI JOIN other_entries o ON o.raw = f.confidence
+        SEMI JOIN (SELECT k.source_id, k.key_result_id FROM key_results k
+                   JOIN sources s USING (source_id)
+                   WHERE s.ended AND k.objective_id IS NOT NULL {_partition(only, "k")}) k
+             ON k.source_id = f.source_id AND k.key_result_id = f.key_result_id
+        WHERE f.week IN ({weeks}) {_partition(only, "f")}""").fetchone()
+    return int(found[0]) if found else 0
 
 
 def _groups(db: "duckdb.DuckDBPyConnection", only: list[str] | None
@@ -138,7 +172,7 @@ def _forecasts(db: "duckdb.DuckDBPyConnection", quarters: list[str] | None
         JOIN (SELECT k.source_id, k.key_result_id,
                      s.team_row * 2 + (k.status = '{scoring.GREEN}')::BIGINT AS packed
               FROM key_results k JOIN sources s USING (source_id)
-              WHERE k.objective_id IS NOT NULL {_partition(quarters, "k")}
+              WHERE s.ended AND k.objective_id IS NOT NULL {_partition(quarters, "k")}
                 AND k.status IN ('{scoring.GREEN}', '{scoring.ORANGE}', '{scoring.RED}')) k
              USING (source_id, key_result_id)
         WHERE f.week IN ({weeks}) {_partition(quarters, "f")}""").to_arrow_reader(BATCH)

@@ -85,7 +85,6 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
                 where="calibration IS NOT NULL"))
             duplicates, conflicts = _copies(db)
             shells = _shells(db, wanted)
-            aligned = aligned_team_quarters(db, wanted)
     except BaseException:
         db.close()
         raise
@@ -98,7 +97,16 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
                         of_quarter=lambda label: _objective_sql(
                             label, f"({_by_objective_sql(label)})"))
     result = _summary(teams, company, objectives, flagged, duplicates, conflicts, shells, db)
-    result.__dict__["_aligned"] = aligned
+    result.__dict__["_aligned"] = lambda: aligned_team_quarters(db, wanted)  # when asked
+    result.__dict__["_store"] = store
+    files = f"""
+        SELECT team, quarter, coalesce(level, 'team') AS level, source_file AS file,
+               quarter_index, team_key
+        FROM picked {_only(wanted, "picked")}"""
+    result.files = _Query(  # every workbook used, of every level
+        db, store, f"SELECT {', '.join(summary.FILE_COLUMNS)} FROM ({files}) "
+                   "ORDER BY quarter_index, team_key",
+        narrow=lambda columns: f"SELECT {', '.join(columns)} FROM ({files})")
     return result
 
 
@@ -493,8 +501,11 @@ class StoreSummary(summary.Summary):
         (:mod:`okrsheet.quarterend.history_alignment`); empty when nothing is aligned."""
         from okrsheet.domain.alignment import align
 
-        aligned = self.__dict__.get("_aligned") or []
-        return align(aligned) if aligned else {}
+        made = self.__dict__.get("_aligned")
+        if callable(made):  # the store's objectives are read only for an output that shows them
+            with _reading(self.__dict__["_store"]):
+                made = made()
+        return align(made) if made else {}
 
     def arrow(self, name: str) -> "pa.Table | None":
         table = self.__dict__.get(f"_arrow_{name}")
@@ -540,3 +551,5 @@ class StoreSummary(summary.Summary):
                      lambda self, table: self._keep("teams", table))
     objectives = property(lambda self: self._pandas("objectives"),
                           lambda self, table: self._keep("objectives", table))
+    files = property(lambda self: self._pandas("files"),
+                     lambda self, table: self._keep("files", table))

@@ -36,6 +36,9 @@ Choices, documented once here:
   whose latest confidence given at a check-in is lower than the first, of those given
   one at two check-ins or more), ``stale_key_results`` and ``overdue_actions``, judged on
   the workbook's As of, else today but not past the quarter's end (:mod:`okrsheet.domain.status`).
+* **Every file.** Company and person workbooks are not in the tables (which are the
+  teams'), but each is in the alignment tree and in :attr:`Summary.files` with the teams'
+  workbooks, so a summary of a company workbook alone is its tree.
 * **Left out.** A file that cannot be read, or has no Team or a Quarter that can't be
   understood, is left out and listed with its one-line reason in :attr:`Summary.left_out`.
 """
@@ -99,6 +102,7 @@ LEFT_OUT_COLUMNS = ("file", "reason")
 DUPLICATE_COLUMNS = ("team", "quarter", "used", "not_used", "reason")
 CONFLICT_COLUMNS = ("team", "quarter", "files", "reason")
 SKIPPED_COLUMNS = ("file", "reason")
+FILE_COLUMNS = ("team", "quarter", "level", "file")
 
 Row = dict[str, Any]
 """One row of a summary table: column name -> plain value (text, number or None by column)."""
@@ -121,7 +125,9 @@ class Summary:
     * ``duplicates``: older copies of a team quarter another file holds (not used);
     * ``conflicts``: team quarters claimed by workbooks that differ (none of them used);
     * ``skipped``: files in the folders that are not a team's workbook (lock files, links to
-      nothing, the summary's own output), each with its reason; not a problem.
+      nothing, the summary's own output), each with its reason; not a problem;
+    * ``files``: every workbook used, of every level (company, team, person: the tables are
+      the teams', the alignment tree has them all), by quarter (:data:`FILE_COLUMNS`).
     """
 
     teams: "pd.DataFrame"
@@ -132,6 +138,7 @@ class Summary:
     duplicates: "pd.DataFrame"
     conflicts: "pd.DataFrame"
     skipped: "pd.DataFrame" = field(default_factory=lambda: _frame([], SKIPPED_COLUMNS))
+    files: "pd.DataFrame" = field(default_factory=lambda: _frame([], FILE_COLUMNS))
     team_quarters: list[TeamQuarter] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -387,6 +394,9 @@ def _summarise(entries: "list[Entry]", left_out: list[tuple[str, str]],
         duplicates=frame(duplicates, DUPLICATE_COLUMNS),
         conflicts=frame(conflicts, CONFLICT_COLUMNS),
         team_quarters=[entry.team_quarter for entry in chosen],
+        files=frame([(" ".join((entry.team_quarter.team or "").split()), entry.quarter().label,
+                      entry.team_quarter.level or "team", entry.file) for entry in chosen],
+                    FILE_COLUMNS),
         problems=problems,
     )
 
