@@ -17,12 +17,26 @@ TEXT_OUTPUTS = (".csv", ".json")
 """What summary -o writes instead of the terminal: the CSV or JSON (its --format)."""
 
 
+def _stoppable(function):
+    """SIGTERM stops the command as Ctrl-C does: temporary files are removed either way."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        from okrsheet.sheet.files import sigterm_as_interrupt
+
+        with sigterm_as_interrupt():
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
 @click.command(name="export")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "history", required=True, type=click.Path(file_okay=False),
               help="The history folder (made if missing).")
 @fiscal_year_options
 @user_errors
+@_stoppable
 def export_command(paths, history, fiscal_year_start, named_by) -> None:
     """Export workbooks to a history store: Parquet tables partitioned by quarter.
 
@@ -75,6 +89,7 @@ def export_command(paths, history, fiscal_year_start, named_by) -> None:
 @fiscal_year_options
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @user_errors
+@_stoppable
 def summary_command(paths, history, output, output_format, quarter, objectives, tree,
                     keep_going, prefer, fiscal_year_start, named_by, force) -> None:
     """Summarise many teams' workbooks over quarters: scores, changes, calibration.

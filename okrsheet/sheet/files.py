@@ -165,3 +165,25 @@ def _write_error(target: Path, error: OSError) -> OkrsheetError:
         return OkrsheetError(f"{target}: folder {folder} does not exist (any more); create it "
                              "first or choose another folder.")
     return OkrsheetError(f"{target}: can't be written ({error.strerror or error}).")
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM stops the command as Ctrl-C does (``KeyboardInterrupt``), so
+    ``finally`` blocks and exit handlers run and temporary files and folders are removed.
+    Outside the main thread (where no handler can be set) it changes nothing."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(number: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
