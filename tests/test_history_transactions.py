@@ -260,3 +260,93 @@ def test_the_summary_temporary_space_is_capped(tmp_path):
     with connect(tmp_path / "history") as db:
         cap = db.execute("SELECT current_setting('max_temp_directory_size')").fetchone()[0]
     assert cap == "1.0 GiB" and size < (1 << 30) // 64
+
+
+def test_a_store_from_before_transactions_with_tables_from_two_exports_is_one_line(tmp_path):
+    import pyarrow.parquet as pq
+
+    books = tmp_path / "books"
+    books.mkdir()
+    store = tmp_path / "history"
+    export([workbook(books, "Alpha"), workbook(books, "Beta")], store)
+    files = {table: table_files(store, table)[0] for table in TABLES}
+    for path in files.values():
+        path.rename(path.with_name("data.parquet"))
+    (store / "_okrsheet.json").unlink()
+    # as an export killed between two tables left it: Alpha's key results from another one
+    key_results = files["key_results"].with_name("data.parquet")
+    rows = pq.read_table(key_results)
+    pq.write_table(rows.slice(1), key_results)
+    with pytest.raises(OkrsheetError, match=r"history: the history is not consistent \(Alpha "
+                                            r"2026-Q1: its key results or objectives are not "
+                                            r"the ones its row counts\)"):
+        summarise_store(store)
+
+
+def test_summary_from_an_inconsistent_store_is_one_line_and_exit_1(tmp_path):
+    from click.testing import CliRunner
+
+    from okrsheet.cli import main
+
+    books = tmp_path / "books"
+    books.mkdir()
+    store = tmp_path / "history"
+    export([workbook(books, "Alpha")], store)
+    table_files(store, "check_ins")[0].unlink()
+    result = CliRunner().invoke(main, ["summary", "--from", str(store)])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "not consistent" in result.output
+
+
+def test_a_temporary_folder_a_killed_summary_left_is_removed_by_the_next(tmp_path, monkeypatch):
+    books = tmp_path / "books"
+    books.mkdir()
+    export([workbook(books, "Alpha")], tmp_path / "history")
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(temporary))
+    gone = FORK.Process(target=os._exit, args=(0,))
+    gone.start()
+    gone.join()
+    left = temporary / f"okrsheet-duckdb-{gone.pid}-0123456789abcdef"
+    left.mkdir()
+    (left / "duckdb_temp_block.tmp").write_bytes(b"x" * 1000)
+    alive = temporary / f"okrsheet-duckdb-{os.getppid()}-0123456789abcdef"  # not ours to remove
+    alive.mkdir()
+    with connect(tmp_path / "history"):
+        pass
+    assert not left.exists() and alive.exists()
+
+
+SPILL_THEN_WAIT = """
+import sys, tempfile
+tempfile.tempdir = sys.argv[2]
+from okrsheet.quarterend.history_summary import _reading, connect
+from okrsheet.sheet.files import sigterm_as_interrupt
+with sigterm_as_interrupt():
+    db = connect(sys.argv[1], memory_limit="32MB")
+    with _reading(sys.argv[1]):
+        db.execute("CREATE TEMP TABLE big AS SELECT range AS n, repeat('x', 60) || range AS t "
+                   "FROM range(100000000)")
+"""
+
+
+def test_sigterm_during_a_summary_removes_its_temporary_folder(tmp_path):
+    import subprocess
+    import sys
+
+    books = tmp_path / "books"
+    books.mkdir()
+    export([workbook(books, "Alpha")], tmp_path / "history")
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    process = subprocess.Popen([sys.executable, "-c", SPILL_THEN_WAIT, str(tmp_path / "history"),
+                                str(temporary)], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(temporary.glob("okrsheet-duckdb-*/*")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until DuckDB spills
+    assert any(temporary.glob("okrsheet-duckdb-*/*")), "DuckDB never spilled"
+    process.send_signal(signal.SIGTERM)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode != 0 and "KeyboardInterrupt" in errors
+    assert list(temporary.iterdir()) == []

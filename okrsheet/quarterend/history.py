@@ -122,6 +122,7 @@ class Export:
     written: list[tuple[str, str, str]] = field(default_factory=list)  # (file, team, quarter)
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     removed: int = 0  # rows of earlier exports of the same files replaced
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason): not a problem
 
 
 def export(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str], *,
@@ -144,7 +145,7 @@ def export(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
         names = ", ".join(str(path) for path in paths)
         raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in {names}.")
     root = _store_folder(store, create=True)
-    result = Export(left_out=list(search.left_out))
+    result = Export(left_out=list(search.left_out), skipped=list(search.skipped))
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {}  # quarter -> table -> rows
     sources: set[str] = set()
     for path in files:

@@ -27,7 +27,7 @@ from okrsheet.domain.quarter import Quarter
 from okrsheet.quarterend import rows, summary
 from okrsheet.quarterend.history import COUNT_COLUMNS, SCHEMA, Snapshot, open_snapshot
 from okrsheet.quarterend.history_alignment import aligned_team_quarters
-from okrsheet.sheet.files import OkrsheetError
+from okrsheet.sheet.files import OkrsheetError, remove_left_behind, temporary_prefix
 
 if TYPE_CHECKING:
     import duckdb
@@ -75,6 +75,7 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
         with _reading(store):
             check_consistent(db, store)
             _choose(db, wanted, prefer=_preferred(db, prefer))
+            _check_counts(db, store, wanted)
             company = _company_rows(db)
             if wanted is not None and wanted not in [row["quarter"] for row in company]:
                 found = ", ".join(row[0] for row in db.execute(
@@ -118,7 +119,7 @@ def connect(store: str | os.PathLike[str], memory_limit: str = MEMORY_LIMIT,
     import duckdb
 
     snapshot = open_snapshot(store) if snapshot is None else snapshot
-    _remove_orphans()
+    remove_left_behind((_SPILL_PREFIX,))
     _exit_handler()
     db = duckdb.connect(":memory:")
     weakref.finalize(db, _keep, snapshot)  # the snapshot's read lock lives as long as db
@@ -126,7 +127,7 @@ def connect(store: str | os.PathLike[str], memory_limit: str = MEMORY_LIMIT,
     # past the limit DuckDB spills here (not into the folder the command runs in); it makes
     # the folder when it first spills and removes it when the connection closes
     spill = os.path.join(tempfile.gettempdir(),
-                         f"{_SPILL_PREFIX}{os.getpid()}-{uuid.uuid4().hex}")
+                         f"{temporary_prefix(_SPILL_PREFIX)}{uuid.uuid4().hex}")
     db.execute(f"SET temp_directory = '{spill.replace(chr(39), chr(39) * 2)}'")
     db.execute(f"SET max_temp_directory_size = '{temp_limit(snapshot.size)}B'")
     db.execute("SET preserve_insertion_order = false")
@@ -190,26 +191,6 @@ def _literal(path: Path) -> str:
     return re.sub(r"([\[*?])", r"[\1]", str(path))
 
 
-def _remove_orphans() -> None:
-    """Remove DuckDB's temporary folders left by summaries that were killed (their process
-    is gone)."""
-    import shutil
-
-    folder = tempfile.gettempdir()
-    try:
-        names = [name for name in os.listdir(folder) if name.startswith(_SPILL_PREFIX)]
-    except OSError:
-        return
-    for name in names:
-        pid = name.removeprefix(_SPILL_PREFIX).split("-", 1)[0]
-        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
-            continue
-        path = os.path.join(folder, name)
-        with contextlib.suppress(OSError):
-            if os.lstat(path).st_uid == os.getuid():
-                shutil.rmtree(path, ignore_errors=True)
-
-
 @functools.cache
 def _exit_handler() -> None:
     import atexit
@@ -227,16 +208,6 @@ def _remove_own() -> None:
         for name in os.listdir(folder):
             if name.startswith(f"{_SPILL_PREFIX}{os.getpid()}-"):
                 shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 @contextlib.contextmanager
@@ -333,6 +304,28 @@ def _count(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> None:
         FROM key_results k SEMI JOIN chosen c ON k.source_id = c.source_id
         {_only(wanted, "k")}
         GROUP BY k.source_id""")
+
+
+def _check_counts(db: "duckdb.DuckDBPyConnection", store: str | os.PathLike[str],
+                  wanted: str | None) -> None:
+    """:class:`OkrsheetError` when a team quarter summarised has not the key results and
+    objectives its row counts (tables from two exports: a store from before transactions
+    whose export was stopped halfway, or one tampered with)."""
+    from okrsheet.quarterend.history import _not_consistent
+
+    total = " + ".join(f"n.{column}" for column in COUNT_COLUMNS)
+    found = db.execute(f"""
+        SELECT c.quarter, c.team FROM chosen c
+        LEFT JOIN counts n USING (source_id)
+        LEFT JOIN (SELECT source_id, count(*) AS objectives FROM objectives o
+                   SEMI JOIN chosen USING (source_id) {_only(wanted, "o")} GROUP BY ALL) o
+             USING (source_id)
+        WHERE (c.key_results <> coalesce({total}, 0)
+               OR c.objectives <> coalesce(o.objectives, 0)) {_only(wanted).replace("WHERE", "AND")}
+        ORDER BY c.quarter_index, c.team_order LIMIT 1""").fetchone()
+    if found:
+        raise _not_consistent(Path(store), f"{found[1]} {found[0]}: its key results or "
+                                           "objectives are not the ones its row counts")
 
 
 def _count_by_objective(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> None:

@@ -13,7 +13,10 @@ from pathlib import Path
 from okrsheet.domain.problems import OkrsheetError, OutputExists, UnreadableFile
 
 __all__ = ["OkrsheetError", "OutputExists", "UnreadableFile", "atomic_output", "check_output",
-           "write_atomic"]
+           "remove_left_behind", "sigterm_as_interrupt", "temporary_prefix", "write_atomic"]
+
+TEMPORARY_KINDS = ("okrsheet-xls-", "okrsheet-ods-", "okrsheet-duckdb-")
+"""Temporary folders okrsheet makes, each named ``<kind><pid>-<random>``."""
 
 
 def check_output(path: str | os.PathLike, force: bool = False) -> None:
@@ -187,3 +190,40 @@ def sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def temporary_prefix(kind: str) -> str:
+    """``<kind><pid>-``: a temporary folder named so that, should its process be killed,
+    :func:`remove_left_behind` knows whose it was."""
+    return f"{kind}{os.getpid()}-"
+
+
+def remove_left_behind(kinds: tuple[str, ...] = TEMPORARY_KINDS) -> None:
+    """Remove okrsheet's temporary folders whose process is gone (killed: a reading child
+    stopped by Ctrl-C, a summary killed), of this user, in the temporary folder."""
+    import shutil
+
+    folder = tempfile.gettempdir()
+    try:
+        names = [name for name in os.listdir(folder) if name.startswith(kinds)]
+    except OSError:
+        return
+    for name in names:
+        kind = next(kind for kind in kinds if name.startswith(kind))
+        pid = name.removeprefix(kind).split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        path = os.path.join(folder, name)
+        with contextlib.suppress(OSError):
+            if os.lstat(path).st_uid == os.getuid():
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's
+        return True
+    return True
