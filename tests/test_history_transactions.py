@@ -350,3 +350,22 @@ def test_sigterm_during_a_summary_removes_its_temporary_folder(tmp_path):
     _, errors = process.communicate(timeout=60)
     assert process.returncode != 0 and "KeyboardInterrupt" in errors
     assert list(temporary.iterdir()) == []
+
+
+def test_a_summary_past_its_temporary_space_cap_is_one_line(tmp_path, monkeypatch):
+    from okrsheet.quarterend import history_summary
+
+    books = tmp_path / "books"
+    books.mkdir()
+    export([workbook(books, "Alpha")], tmp_path / "history")
+    monkeypatch.setattr(history_summary, "temp_limit", lambda size: 1 << 16)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    db = connect(tmp_path / "history", memory_limit="8MB")
+    with pytest.raises(OkrsheetError, match=r"history: the summary needed more temporary space "
+                                            r"than a history of this size ever needs") as raised:
+        with history_summary._reading(tmp_path / "history"):  # as every summary query runs
+            db.execute("CREATE TEMP TABLE big AS SELECT range AS n, repeat('x', 60) || range "
+                       "FROM range(3000000)")
+    assert "\n" not in str(raised.value)
+    db.close()
+    assert not list(tmp_path.glob("okrsheet-duckdb-*"))
