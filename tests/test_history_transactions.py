@@ -331,7 +331,8 @@ with sigterm_as_interrupt():
 """
 
 
-def test_sigterm_during_a_summary_removes_its_temporary_folder(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_or_ctrl_c_during_a_summary_removes_its_temporary_folder(tmp_path, stop):
     import subprocess
     import sys
 
@@ -346,7 +347,7 @@ def test_sigterm_during_a_summary_removes_its_temporary_folder(tmp_path):
     while not any(temporary.glob("okrsheet-duckdb-*/*")) and time.monotonic() < deadline:
         time.sleep(0.05)  # until DuckDB spills
     assert any(temporary.glob("okrsheet-duckdb-*/*")), "DuckDB never spilled"
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(stop)
     _, errors = process.communicate(timeout=60)
     assert process.returncode != 0 and "KeyboardInterrupt" in errors
     assert list(temporary.iterdir()) == []
