@@ -44,7 +44,13 @@ def build_store(root: Path, team_quarters: int, seed: int = 17) -> dict[str, int
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from okrsheet.quarterend.history import PARTITION_FILE, TABLES, arrow_schema, source_id
+    from okrsheet.quarterend.history import (
+        PARTITION_FILE,
+        TABLES,
+        adopt,
+        arrow_schema,
+        source_id,
+    )
 
     rng = np.random.default_rng(seed)
     quarters = 40
@@ -140,6 +146,7 @@ def build_store(root: Path, team_quarters: int, seed: int = 17) -> dict[str, int
             folder.mkdir(parents=True, exist_ok=True)
             pq.write_table(pa.Table.from_arrays(columns, schema=schema), folder / PARTITION_FILE)
             counts[table] += length
+    adopt(root)  # committed, as an export would leave it (docs/history.md, transactions)
     return counts
 
 
@@ -284,6 +291,10 @@ def main() -> None:
               f"{counts['objectives']:,} objectives, {counts['key_results']:,} key results, "
               f"{counts['check_ins']:,} check-ins in {time.perf_counter() - start:.1f} s "
               f"({size:.0f} MB of Parquet)")
+    else:
+        from okrsheet.quarterend.history import adopt
+
+        adopt(store)  # a store built before transactions: committed as it is
     methods = (["pandas", "okrsheet", "floor", "pandas-quarter", "okrsheet-quarter"]
                + (["cli"] if options.cli else []))
     results: dict[str, list[dict[str, float]]] = {method: [] for method in methods}

@@ -14,7 +14,7 @@ from okrsheet.domain.model import Action, KeyResult, Objective, TeamQuarter
 from okrsheet.domain.quarter import Quarter
 from okrsheet.outputs import report
 from okrsheet.quarterend.calibration import calibrate
-from okrsheet.quarterend.history import export
+from okrsheet.quarterend.history import export, table_files
 from okrsheet.quarterend.history_calibration import calibrate_store
 from okrsheet.quarterend.history_summary import _Query, connect, summarise_store
 from okrsheet.quarterend.summary import summarise
@@ -277,12 +277,29 @@ def test_the_duckdb_query_in_the_docs_runs_on_a_store(tmp_path):
 
 def test_a_damaged_partition_file_is_one_line_naming_the_store(tmp_path):
     export([SAMPLES / "2026-Q1"], tmp_path / "history")
-    damaged = tmp_path / "history" / "key_results" / "quarter=2026-Q1" / "data.parquet"
-    damaged.write_bytes(b"PAR1 not really parquet")
+    [damaged] = [path for path in table_files(tmp_path / "history", "key_results")
+                 if path.parent.name == "quarter=2026-Q1"]
+    size = damaged.stat().st_size  # damaged in place: the size the commit names
+    damaged.write_bytes(b"PAR1 not really parquet".ljust(size, b"\0"))
     with pytest.raises(OkrsheetError, match=r"history: the history can't be read \(.*\); export"):
         summarise_store(tmp_path / "history")
     with pytest.raises(OkrsheetError, match=r"history: the history can't be updated \(.*\)"):
         export([SAMPLES / "2026-Q1"], tmp_path / "history")
+    damaged.write_bytes(b"PAR1 shorter")  # another size: not the file the export wrote
+    with pytest.raises(OkrsheetError, match=r"history: the history is not consistent \(key_results"
+                                            r"/quarter=2026-Q1/part-.*has 12 bytes, not the"):
+        summarise_store(tmp_path / "history")
+
+
+def as_before_transactions(store):
+    """The store as exports wrote it before transactions: each partition's file named
+    data.parquet, no _okrsheet.json."""
+    files = [table_files(store, table) for table in ("team_quarters", "objectives",
+                                                     "key_results", "check_ins")]
+    for path in sum(files, []):
+        path.rename(path.with_name("data.parquet"))
+    for name in ("_okrsheet.json", "_okrsheet.lock", "_okrsheet.readers"):
+        (store / name).unlink(missing_ok=True)
 
 
 def test_two_differing_workbooks_for_one_team_quarter_conflict_in_the_store_too(tmp_path):
@@ -305,6 +322,7 @@ def test_a_store_exported_before_the_check_in_rhythm_columns_reads_them_as_blank
     import pyarrow.parquet as pq
 
     export([SAMPLES], tmp_path / "history")
+    as_before_transactions(tmp_path / "history")
     for table, columns in (("team_quarters", ["overdue_actions"]),
                            ("key_results", ["confidence_fell", "stale"])):
         for path in (tmp_path / "history" / table).rglob("*.parquet"):

@@ -363,3 +363,53 @@ def test_a_file_name_with_a_newline_cannot_forge_a_left_out_line(copies, tmp_pat
     left_out = [line for line in result["stderr"].splitlines() if line.startswith("Left out")]
     assert len(left_out) == 1, result["stderr"]
     assert "bad\\nLeft out everything.xlsx" in left_out[0]
+
+
+# The file system (issue 25): pipes, sockets and links out, made at test time
+
+
+def special_file(folder: Path, kind: str) -> Path:
+    """A file named like a workbook that is not one to open: a named pipe (opening it would
+    wait for a writer forever), a socket, or a link out of the folder."""
+    import socket
+
+    path = folder / f"{kind}.xlsx"
+    if kind == "pipe":
+        os.mkfifo(path)
+    elif kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(path))
+        server.close()  # the socket file stays
+    else:
+        outside = folder.parent / f"{folder.name}-outside"
+        outside.mkdir()
+        shutil.copy(HOSTILE / "valid.xlsx", outside / "private.xlsx")
+        path.symlink_to(outside / "private.xlsx")
+    return path
+
+
+@pytest.mark.parametrize("command", ["score", "check", "summary", "export"])
+@pytest.mark.parametrize("kind", ["pipe", "socket", "link-out"])
+def test_a_file_that_is_not_a_regular_file_in_a_folder_is_named_and_never_opened(
+        tmp_path, command, kind):
+    folder = tmp_path.parent / f"{tmp_path.name}-folder"
+    folder.mkdir()
+    shutil.copy(HOSTILE / "valid.xlsx", folder / "valid.xlsx")
+    path = special_file(folder, kind)
+    history = tmp_path.parent / f"{tmp_path.name}-history"
+    arguments = {"score": ["score", str(path)], "check": ["check", str(path)],
+                 "summary": ["summary", str(folder)],
+                 "export": ["export", str(folder), "-o", str(history)]}[command]
+    result = run_measured(arguments, tmp_path)  # its timeout catches a hang
+    output = result["stdout"] + result["stderr"]
+    assert "Traceback" not in output and result["status"] in (0, 1), output
+    assert not RAW_CONTROL.search(output), output
+    said = "".join(output.split())  # the terminal table wraps long lines anywhere
+    if command in ("summary", "export"):
+        assert f"Skipped{path}:" in said, output
+        assert ("outside" if kind == "link-out" else "neveropened") in said, output
+        assert said.count("private.xlsx") <= 1  # named in the line that skips it, never read
+    elif kind != "link-out":  # named on the command line: one line naming it
+        lines = [line for line in result["stderr"].splitlines() if line.strip()]
+        assert result["status"] == 1 and len(lines) == 1 and path.name in lines[0], output
+    assert result["megabytes"] < MAX_MEGABYTES, result

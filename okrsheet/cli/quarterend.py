@@ -17,12 +17,30 @@ TEXT_OUTPUTS = (".csv", ".json")
 """What summary -o writes instead of the terminal: the CSV or JSON (its --format)."""
 
 
+def _stoppable(function):
+    """SIGTERM stops the command as Ctrl-C does, and temporary folders are removed either
+    way (those of reading children killed on the way too)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        from okrsheet.sheet.files import remove_left_behind, sigterm_as_interrupt
+
+        try:
+            with sigterm_as_interrupt():
+                return function(*args, **kwargs)
+        finally:  # the copies of reading children stopped by Ctrl-C or SIGTERM
+            remove_left_behind()
+
+    return wrapper
+
+
 @click.command(name="export")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", "history", required=True, type=click.Path(file_okay=False),
-              help="The history folder (made if missing).")
+@click.option("-o", "--output", "history", required=True, type=click.Path(),
+              metavar="DIRECTORY", help="The history folder (made if missing).")
 @fiscal_year_options
 @user_errors
+@_stoppable
 def export_command(paths, history, fiscal_year_start, named_by) -> None:
     """Export workbooks to a history store: Parquet tables partitioned by quarter.
 
@@ -36,6 +54,8 @@ def export_command(paths, history, fiscal_year_start, named_by) -> None:
 
     result = export(paths, history, fiscal_year_start=fiscal_year_start,
                     named_by_start=named_by == "start")
+    for file, reason in result.skipped:
+        click.echo(visible(f"Skipped {file}: {reason}"), err=True)
     for file, reason in result.left_out:
         click.echo(visible(f"Left out {file}: {reason}"), err=True)
     quarters = sorted({quarter for _, _, quarter in result.written})
@@ -50,7 +70,7 @@ def export_command(paths, history, fiscal_year_start, named_by) -> None:
 
 @click.command(name="summary")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--from", "history", type=click.Path(file_okay=False),
+@click.option("--from", "history", type=click.Path(), metavar="DIRECTORY",
               help="Summarise the history store made by okrsheet export (computed in DuckDB) "
                    "instead of workbooks.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
@@ -75,6 +95,7 @@ def export_command(paths, history, fiscal_year_start, named_by) -> None:
 @fiscal_year_options
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @user_errors
+@_stoppable
 def summary_command(paths, history, output, output_format, quarter, objectives, tree,
                     keep_going, prefer, fiscal_year_start, named_by, force) -> None:
     """Summarise many teams' workbooks over quarters: scores, changes, calibration.

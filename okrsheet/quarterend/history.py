@@ -26,16 +26,27 @@ Choices, documented once here (and in docs/history.md with the schema):
   picks between files (the one saved later).
 * **All or nothing per workbook.** A workbook that can't be read, or has no Team or a
   Quarter that can't be understood, changes nothing in the store (its old rows stay) and
-  is reported with its one-line reason. Partition files are written to a temporary name
-  and renamed, so a reader never sees half a file.
+  is reported with its one-line reason.
+* **All or nothing per export** (transactions). An export holds ``_okrsheet.lock``
+  (``fcntl.flock``, exclusive) while it reads, merges and writes, so exports run one after
+  the other; it writes new files under new names (``part-<version>-<random>.parquet``,
+  never changed after) and then commits by replacing one small file, ``_okrsheet.json``,
+  which names every table's file of every quarter (with its rows and bytes), with
+  ``os.replace``. Readers read only the files it names: a store killed at any moment is as
+  it was before the export or after it, never between. Files no commit names are removed
+  after the commit, when no reader holds ``_okrsheet.readers`` (else by a later export).
+  A store from before transactions (``data.parquet`` files, no ``_okrsheet.json``) is read
+  as it is and taken over by its next export.
 * **Scores are stored as okrsheet computes them** (:mod:`okrsheet.domain.scoring`), never as the
   workbook's cached formula results.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
+import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +64,18 @@ if TYPE_CHECKING:
 
 TABLES = ("team_quarters", "objectives", "key_results", "check_ins")
 PARTITION_FILE = "data.parquet"
+"""The one file of a partition in a store from before transactions."""
+MANIFEST = "_okrsheet.json"
+"""The commit: names every table's file of every quarter. Replaced whole (``os.replace``)."""
+LOCK = "_okrsheet.lock"
+"""Held (``flock``, exclusive) by an export from reading the commit to writing the next."""
+READERS = "_okrsheet.readers"
+"""Held shared by readers; an export removes files no commit names only when it can hold it."""
+STORE_FORMAT = 1
+_MANIFEST_LIMIT = 64 << 20
+_LABEL = re.compile(r"\d{1,6}-Q[1-4]\Z")
+_PART = re.compile(r"(part-\d{6,}-[0-9a-f]{16}|data)\.parquet\Z")
+_TEMPORARY = re.compile(r"\.data\.parquet\..*\.tmp\Z")
 _ARROW = {"bool": "bool_"}  # Arrow type names that pyarrow spells otherwise
 COUNT_COLUMNS = tuple(status.replace(" ", "_") for status in scoring.KR_STATUSES)
 
@@ -99,6 +122,7 @@ class Export:
     written: list[tuple[str, str, str]] = field(default_factory=list)  # (file, team, quarter)
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     removed: int = 0  # rows of earlier exports of the same files replaced
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason): not a problem
 
 
 def export(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str], *,
@@ -121,7 +145,7 @@ def export(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
         names = ", ".join(str(path) for path in paths)
         raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in {names}.")
     root = _store_folder(store, create=True)
-    result = Export(left_out=list(search.left_out))
+    result = Export(left_out=list(search.left_out), skipped=list(search.skipped))
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {}  # quarter -> table -> rows
     sources: set[str] = set()
     for path in files:
@@ -248,6 +272,90 @@ def check_store(store: str | os.PathLike[str]) -> Path:
     return _store_folder(store, create=False)
 
 
+@dataclass
+class Snapshot:
+    """The files of one commit of a store, as a reader sees them: ``files[table]`` is
+    ``[(quarter, path)]``. While open it holds ``_okrsheet.readers`` shared, so no export
+    removes a file it names; :meth:`close` releases it."""
+
+    root: Path
+    version: int | None  # None: a store from before transactions
+    files: dict[str, list[tuple[str, Path]]]
+    size: int  # bytes of every file named
+    _handle: int | None = None
+
+    def __del__(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            os.close(self._handle)
+            self._handle = None
+
+
+def open_snapshot(store: str | os.PathLike[str]) -> Snapshot:
+    """The store's last commit, checked: every file it names is there, a file (not a link),
+    of the size it was written with; :class:`OkrsheetError` (one line) when not."""
+    root = check_store(store)
+    handle = _lock(root, READERS, shared=True)
+    try:
+        found = _read_manifest(root)
+        version, tables = (None, _legacy_entries(root)) if found is None else found
+        files: dict[str, list[tuple[str, Path]]] = {}
+        size = 0
+        for table in TABLES:
+            _check_folder(root, table)
+            files[table] = []
+            for label, entry in sorted(tables[table].items()):
+                _check_folder(root, f"{table}/quarter={label}")
+                path = root / table / f"quarter={label}" / str(entry["file"])
+                try:
+                    info = os.lstat(path)
+                except FileNotFoundError:
+                    raise _not_consistent(root, f"{path.relative_to(root)} is missing") from None
+                if not stat.S_ISREG(info.st_mode):
+                    raise _not_consistent(root, f"{path.relative_to(root)} is not a file")
+                if info.st_size != entry["bytes"]:
+                    raise _not_consistent(root, f"{path.relative_to(root)} has "
+                                                f"{info.st_size:,} bytes, not the "
+                                                f"{entry['bytes']:,} written")
+                files[table].append((label, path))
+                size += info.st_size
+        if version is not None and set(tables["team_quarters"]) != set(tables["key_results"]):
+            raise _not_consistent(root, "its tables hold different quarters")
+    except BaseException:
+        if handle is not None:
+            os.close(handle)
+        raise
+    return Snapshot(root, version, files, size, handle)
+
+
+def table_files(store: str | os.PathLike[str], table: str) -> list[Path]:
+    """The files of one table in the store's last commit (what ``summary --from`` reads):
+    read these, not every file in the folder, while an export may be running."""
+    snapshot = open_snapshot(store)
+    snapshot.close()
+    return [path for _, path in snapshot.files[table]]
+
+
+def adopt(store: str | os.PathLike[str]) -> int:
+    """Commit a store from before transactions as it is (its ``data.parquet`` files), as its
+    next export would; the version committed (the store's own when it has one)."""
+    root = check_store(store)
+    lock = _lock(root, LOCK)
+    assert lock is not None  # waited for
+    try:
+        found = _read_manifest(root)
+        if found is not None:
+            return found[0]
+        tables = _legacy_entries(root)
+        _count_legacy_rows(root, tables)
+        _commit(root, 1, tables)
+        return 1
+    finally:
+        os.close(lock)
+
+
 # Private API
 
 
@@ -299,25 +407,153 @@ def _store_folder(store: str | os.PathLike[str], create: bool) -> Path:
     if root.exists() and not root.is_dir():
         raise OkrsheetError(f"{root}: is a file, not a history folder; choose a folder.")
     if create:
-        if root.exists() and any(root.iterdir()) and not (root / "team_quarters").is_dir():
+        ours = (LOCK, READERS, MANIFEST)  # a concurrent export may have made them
+        if root.exists() and any(child.name not in ours for child in root.iterdir()) \
+                and not (root / "team_quarters").is_dir():
             raise OkrsheetError(f"{root}: holds other files, not an okrsheet history; "
                                 "choose an empty or new folder.")
-        root.mkdir(parents=True, exist_ok=True)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OkrsheetError(f"{root}: can't be made a history folder "
+                                f"({error.strerror or error}); choose another folder.") from None
     elif not (root / "team_quarters").is_dir():
         raise OkrsheetError(f"{root}: no okrsheet history here (no team_quarters folder); "
                             "make one with okrsheet export WORKBOOKS -o HISTORY.")
     return root
 
 
-def _partitions(root: Path) -> dict[str, Path]:
-    """``{quarter label: folder}`` of the partitions already in the store."""
-    found: dict[str, Path] = {}
-    folder = root / "team_quarters"
-    if folder.is_dir():
-        for child in sorted(folder.iterdir()):
-            if child.is_dir() and child.name.startswith("quarter="):
-                found[child.name.removeprefix("quarter=")] = child
-    return found
+def _not_consistent(root: Path, what: str) -> OkrsheetError:
+    return OkrsheetError(f"{root}: the history is not consistent ({what}); export the "
+                         "workbooks again into a new folder, or restore the folder from a backup.")
+
+
+def _lock(root: Path, name: str, shared: bool = False, wait: bool = True) -> int | None:
+    """A descriptor holding ``flock`` on ``root/name`` (made if missing), None when the lock
+    is held elsewhere and ``wait`` is false. A reader of a store it can't write reads
+    without one (None)."""
+    import errno
+    import fcntl
+
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        handle = os.open(root / name, flags, 0o666)
+    except OSError as error:
+        if shared and error.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+            try:
+                handle = os.open(root / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            except OSError:
+                return None
+        elif error.errno == errno.ELOOP:
+            raise OkrsheetError(f"{root / name}: a link, where the history keeps its lock; "
+                                "remove it.") from None
+        else:
+            raise
+    mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB)
+    try:
+        fcntl.flock(handle, mode)
+    except BlockingIOError:
+        os.close(handle)
+        return None
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle
+
+
+def _manifest_entries(root: Path, manifest: Any) -> dict[str, dict[str, dict[str, int | str]]]:
+    """The ``tables`` of a parsed ``_okrsheet.json``, every name checked (a file of the store,
+    never a path out of it)."""
+    if not isinstance(manifest, dict) or manifest.get("okrsheet_store") != STORE_FORMAT:
+        raise _not_consistent(root, f"{MANIFEST} is not a history's list of files of this "
+                                    "version of okrsheet")
+    tables = manifest.get("tables")
+    if not isinstance(tables, dict) or set(tables) != set(TABLES):
+        raise _not_consistent(root, f"{MANIFEST} does not name the four tables")
+    for table, partitions in tables.items():
+        if not isinstance(partitions, dict):
+            raise _not_consistent(root, f"{MANIFEST}: {table} is not a list of quarters")
+        for label, entry in partitions.items():
+            if (not _LABEL.match(str(label)) or not isinstance(entry, dict)
+                    or not _PART.match(str(entry.get("file")))
+                    or not isinstance(entry.get("rows"), int)
+                    or not isinstance(entry.get("bytes"), int)):
+                raise _not_consistent(root, f"{MANIFEST}: {table} quarter {label!s:.40} is "
+                                            "not a file of the history")
+    return tables
+
+
+def _read_manifest(root: Path) -> tuple[int, dict[str, dict[str, dict[str, int | str]]]] | None:
+    """``(version, tables)`` of the store's last commit; None for a store from before
+    transactions (no ``_okrsheet.json``)."""
+    import json
+
+    try:
+        handle = os.open(root / MANIFEST, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise _not_consistent(root, f"{MANIFEST} can't be read: "
+                                    f"{error.strerror or error}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise _not_consistent(root, f"{MANIFEST} is not a file")
+        with os.fdopen(handle, "rb", closefd=False) as file:
+            text = file.read(_MANIFEST_LIMIT + 1)
+    finally:
+        os.close(handle)
+    if len(text) > _MANIFEST_LIMIT:
+        raise _not_consistent(root, f"{MANIFEST} is larger than any history's list of files")
+    try:
+        manifest = json.loads(text)
+    except ValueError:
+        raise _not_consistent(root, f"{MANIFEST} is damaged (not JSON)") from None
+    tables = _manifest_entries(root, manifest)
+    version = manifest.get("version")
+    if not isinstance(version, int):
+        raise _not_consistent(root, f"{MANIFEST} has no version")
+    return version, tables
+
+
+def _check_folder(root: Path, relative: str) -> None:
+    """Refuse a table or partition folder that is a link (or not a folder)."""
+    try:
+        mode = os.lstat(root / relative).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode):
+        raise OkrsheetError(f"{root / relative}: a link, where the history keeps a folder; "
+                            "okrsheet reads and writes only inside the history folder: "
+                            "remove the link (or export into a new folder).")
+    if not stat.S_ISDIR(mode):
+        raise _not_consistent(root, f"{relative} is not a folder")
+
+
+def _legacy_entries(root: Path) -> dict[str, dict[str, dict[str, int | str]]]:
+    """A store from before transactions as manifest entries: each table's
+    ``quarter=*/data.parquet`` (literal names, no glob; links refused)."""
+    tables: dict[str, dict[str, dict[str, int | str]]] = {}
+    for table in TABLES:
+        tables[table] = {}
+        _check_folder(root, table)
+        if not (root / table).is_dir():
+            continue
+        for child in sorted(os.listdir(root / table)):
+            if not child.startswith("quarter="):
+                continue
+            _check_folder(root, f"{table}/{child}")
+            label = child.removeprefix("quarter=")
+            path = root / table / child / PARTITION_FILE
+            try:
+                info = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                raise _not_consistent(root, f"{table}/{child}/{PARTITION_FILE} is not a file")
+            if _LABEL.match(label):
+                tables[table][label] = {"file": PARTITION_FILE, "rows": -1,
+                                        "bytes": info.st_size}
+    return tables
 
 
 def _write_safely(root: Path, rows: dict[str, dict[str, list[dict[str, Any]]]],
@@ -336,60 +572,196 @@ def _write_safely(root: Path, rows: dict[str, dict[str, list[dict[str, Any]]]],
 
 def _write(root: Path, rows: dict[str, dict[str, list[dict[str, Any]]]],
            sources: set[str]) -> int:
-    """Rewrite every partition that gains rows or holds rows of ``sources``."""
+    """One transaction: under the lock, rewrite (as new files) every partition that gains
+    rows or holds rows of ``sources``, then commit; the rows replaced are returned."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    removed = 0
-    for label in sorted(set(_partitions(root)) | set(rows)):
-        new_rows = rows.get(label, {})
-        old_sources = _partition_sources(root, label)
-        if not new_rows and not (old_sources & sources):
-            continue
-        for table in TABLES:
-            path = root / table / f"quarter={label}" / PARTITION_FILE
-            fresh = arrow_table(table, new_rows.get(table, []))
-            if path.exists():
-                old = pq.read_table(path, schema=arrow_schema(table))
-                keep = pc.invert(pc.is_in(old["source_file"], value_set=pa.array(sorted(sources))))
-                kept = old.filter(keep)
-                removed += old.num_rows - kept.num_rows
-                fresh = pa.concat_tables([kept, fresh])
-            _write_table(fresh, path)
-    return removed
+    lock = _lock(root, LOCK)
+    assert lock is not None  # waited for
+    try:
+        found = _read_manifest(root)
+        version, tables = (0, _legacy_entries(root)) if found is None else found
+        tables = {table: dict(tables.get(table, {})) for table in TABLES}
+        version += 1
+        removed = 0
+        written: list[Path] = []  # this export's files: removed if it does not commit
+        try:
+            _count_legacy_rows(root, tables)
+            for label in sorted(set(tables["team_quarters"]) | set(rows)):
+                new_rows = rows.get(label, {})
+                old_sources = _partition_sources(root, label, tables)
+                if not new_rows and not (old_sources & sources):
+                    continue
+                for table in TABLES:
+                    fresh = arrow_table(table, new_rows.get(table, []))
+                    if label in tables[table]:
+                        old = pq.read_table(_entry_path(root, table, label, tables),
+                                            schema=arrow_schema(table))
+                        keep = pc.invert(pc.is_in(old["source_file"],
+                                                  value_set=pa.array(sorted(sources))))
+                        kept = old.filter(keep)
+                        removed += old.num_rows - kept.num_rows
+                        fresh = pa.concat_tables([kept, fresh])
+                    tables[table][label] = _write_table(fresh, root, table, label, version,
+                                                        written)
+            _commit(root, version, tables)
+        except BaseException:
+            for path in written:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            raise
+        _collect_garbage(root, tables)
+        return removed
+    finally:
+        os.close(lock)
 
 
-def _partition_sources(root: Path, label: str) -> set[str]:
+def _count_legacy_rows(root: Path, tables: dict[str, dict[str, dict[str, int | str]]]) -> None:
+    """The rows of each file from before transactions (``rows`` -1), and no partition a link."""
     import pyarrow.parquet as pq
 
-    path = root / "team_quarters" / f"quarter={label}" / PARTITION_FILE
-    if not path.exists():
+    for table in TABLES:
+        for label, entry in tables[table].items():
+            _check_folder(root, f"{table}/quarter={label}")
+            if int(entry["rows"]) < 0:
+                entry["rows"] = pq.read_metadata(_entry_path(root, table, label)).num_rows
+
+
+def _entry_path(root: Path, table: str, label: str,
+                tables: dict[str, dict[str, dict[str, int | str]]] | None = None) -> Path:
+    name = PARTITION_FILE if tables is None else str(tables[table][label]["file"])
+    return root / table / f"quarter={label}" / name
+
+
+def _partition_sources(root: Path, label: str,
+                       tables: dict[str, dict[str, dict[str, int | str]]]) -> set[str]:
+    import pyarrow.parquet as pq
+
+    if label not in tables["team_quarters"]:
         return set()
+    path = _entry_path(root, "team_quarters", label, tables)
     return set(pq.read_table(path, columns=["source_file"])["source_file"].to_pylist())
 
 
-def _write_table(table: "pa.Table", path: Path) -> None:
-    """Sorted by team and source, so the same rows always make the same file."""
-    import pyarrow.parquet as pq
+def _open_folder(root: Path, table: str, label: str) -> int:
+    """A descriptor of ``root/table/quarter=label``, made if missing (as the umask allows);
+    a link on the way is refused, so nothing is written outside the store."""
+    import errno
 
-    order = [(name, "ascending") for name in ("team_key", "source_file", "team_quarter_id")
-             if name in table.column_names]
-    if "key_result_id" in table.column_names:
-        order.append(("key_result_id", "ascending"))
-    if "week" in table.column_names:
-        order.append(("week", "ascending"))
-    if "number" in table.column_names:
-        order.append(("number", "ascending"))
-    table = table.sort_by(order)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+    handle = os.open(root, flags)
     try:
-        pq.write_table(table, temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
+        shown = ""
+        for name in (table, f"quarter={label}"):
+            shown = f"{shown}/{name}" if shown else name
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(name, 0o777, dir_fd=handle)
+            try:
+                child = os.open(name, flags | os.O_NOFOLLOW, dir_fd=handle)
+            except OSError as error:
+                if error.errno in (errno.ELOOP, errno.ENOTDIR):
+                    _check_folder(root, shown)
+                    raise _not_consistent(root, f"{shown} is not a folder") from None
+                raise
+            os.close(handle)
+            handle = child
+        return handle
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        os.close(handle)
         raise
 
+
+def _write_table(table: "pa.Table", root: Path, name: str, label: str, version: int,
+                 written: list[Path]) -> dict[str, int | str]:
+    """Write a new file of table ``name``'s partition ``label`` (sorted by team and source,
+    so the same rows always make the same file); its entry in the commit."""
+    import secrets
+
+    import pyarrow.parquet as pq
+
+    order = [(column, "ascending") for column in ("team_key", "source_file", "team_quarter_id")
+             if column in table.column_names]
+    for column in ("key_result_id", "week", "number"):
+        if column in table.column_names:
+            order.append((column, "ascending"))
+    table = table.sort_by(order)
+    folder = _open_folder(root, name, label)
+    try:
+        file_name = f"part-{version:06d}-{secrets.token_hex(8)}.parquet"
+        handle = os.open(file_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                         | os.O_CLOEXEC, 0o666, dir_fd=folder)
+        written.append(root / name / f"quarter={label}" / file_name)
+        with os.fdopen(handle, "wb") as file:
+            pq.write_table(table, file)
+            file.flush()
+            os.fsync(file.fileno())
+            size = os.fstat(file.fileno()).st_size
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+    return {"file": file_name, "rows": table.num_rows, "bytes": size}
+
+
+def _commit(root: Path, version: int, tables: dict[str, dict[str, dict[str, int | str]]]) -> None:
+    """Replace ``_okrsheet.json`` with the list of files of ``version``: the moment the
+    export takes effect, all of it at once."""
+    import json
+    import secrets
+
+    text = json.dumps({"okrsheet_store": STORE_FORMAT, "version": version, "tables": tables},
+                      indent=1, sort_keys=True).encode()
+    temporary = f".{MANIFEST}.{secrets.token_hex(8)}.tmp"
+    folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                         | os.O_CLOEXEC, 0o666, dir_fd=folder)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(text)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, MANIFEST, src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary, dir_fd=folder)
+            raise
+        with contextlib.suppress(OSError):
+            os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def _collect_garbage(root: Path, tables: dict[str, dict[str, dict[str, int | str]]]) -> None:
+    """Remove the files no commit names (earlier exports', an interrupted one's), when no
+    reader is reading; else a later export does. Called with the export lock held."""
+    handle = _lock(root, READERS, wait=False)
+    if handle is None:
+        return
+    try:
+        for name in os.listdir(root):
+            if name.startswith(f".{MANIFEST}.") and name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    os.unlink(root / name)
+        for table in TABLES:
+            if not _is_folder(root / table):
+                continue
+            for child in os.listdir(root / table):
+                folder = root / table / child
+                if not child.startswith("quarter=") or not _is_folder(folder):
+                    continue
+                keep = tables[table].get(child.removeprefix("quarter="), {}).get("file")
+                for name in os.listdir(folder):
+                    if name != keep and (_PART.match(name) or _TEMPORARY.match(name)):
+                        with contextlib.suppress(OSError):
+                            os.unlink(folder / name)
+    finally:
+        os.close(handle)
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False

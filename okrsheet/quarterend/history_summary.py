@@ -13,19 +13,21 @@ import contextlib
 import datetime as dt
 import functools
 import os
+import re
 import tempfile
 import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
 from okrsheet.domain.model import TeamQuarter
 from okrsheet.domain.quarter import Quarter
 from okrsheet.quarterend import rows, summary
-from okrsheet.quarterend.history import COUNT_COLUMNS, SCHEMA, check_store, parquet_glob
+from okrsheet.quarterend.history import COUNT_COLUMNS, SCHEMA, Snapshot, open_snapshot
 from okrsheet.quarterend.history_alignment import aligned_team_quarters
-from okrsheet.sheet.files import OkrsheetError
+from okrsheet.sheet.files import OkrsheetError, remove_left_behind, temporary_prefix
 
 if TYPE_CHECKING:
     import duckdb
@@ -40,6 +42,7 @@ MEMORY_LIMIT = "256MB"
 of any size is summarised in about this much plus the imports and one batch of rows."""
 
 _NOT_STARTED = summary.NOT_STARTED
+_SPILL_PREFIX = "okrsheet-duckdb-"
 _ADDED = {"team_quarters": ("overdue_actions",), "objectives": ("row",),
           "key_results": ("confidence_fell", "stale", "row")}
 """Columns added to the store's schema after its first release (a store may lack them)."""
@@ -63,7 +66,6 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
     workbooks (as exported) to use where two claim the same team and quarter; each must
     be in the store (:class:`OkrsheetError` otherwise).
     """
-    check_store(store)
     wanted = None
     if quarter is not None:
         wanted = quarter.label if isinstance(quarter, Quarter) else Quarter.parse(quarter).label
@@ -71,7 +73,9 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
         db = connect(store, memory_limit)
     try:
         with _reading(store):
+            check_consistent(db, store)
             _choose(db, wanted, prefer=_preferred(db, prefer))
+            _check_counts(db, store, wanted)
             company = _company_rows(db)
             if wanted is not None and wanted not in [row["quarter"] for row in company]:
                 found = ", ".join(row[0] for row in db.execute(
@@ -110,23 +114,42 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
     return result
 
 
-def connect(store: str | os.PathLike[str], memory_limit: str = MEMORY_LIMIT
-            ) -> "duckdb.DuckDBPyConnection":
+def connect(store: str | os.PathLike[str], memory_limit: str = MEMORY_LIMIT,
+            snapshot: Snapshot | None = None) -> "duckdb.DuckDBPyConnection":
     """An in-memory DuckDB with one view per table of the store (``team_quarters``,
-    ``objectives``, ``key_results``, ``check_ins``), for questions of your own."""
+    ``objectives``, ``key_results``, ``check_ins``), for questions of your own.
+
+    The views read the files of the store's last commit (or of ``snapshot``, one
+    :func:`~okrsheet.quarterend.history.open_snapshot` gave), which no export removes while
+    the connection lives. DuckDB's temporary folder is bounded
+    (:func:`temp_limit`) and removed when the connection closes (or by the next summary,
+    if the process was killed)."""
     import duckdb
 
+    snapshot = open_snapshot(store) if snapshot is None else snapshot
+    remove_left_behind((_SPILL_PREFIX,))
+    _exit_handler()
     db = duckdb.connect(":memory:")
+    weakref.finalize(db, _keep, snapshot)  # the snapshot's read lock lives as long as db
     db.execute(f"SET memory_limit = '{memory_limit}'")
     # past the limit DuckDB spills here (not into the folder the command runs in); it makes
     # the folder when it first spills and removes it when the connection closes
-    spill = os.path.join(tempfile.gettempdir(), f"okrsheet-duckdb-{uuid.uuid4().hex}")
+    spill = os.path.join(tempfile.gettempdir(),
+                         f"{temporary_prefix(_SPILL_PREFIX)}{uuid.uuid4().hex}")
     db.execute(f"SET temp_directory = '{spill.replace(chr(39), chr(39) * 2)}'")
+    db.execute(f"SET max_temp_directory_size = '{temp_limit(snapshot.size)}B'")
     db.execute("SET preserve_insertion_order = false")
     db.execute("SET enable_progress_bar = false")  # else printed into a summary on stdout
     for table in ("team_quarters", "objectives", "key_results", "check_ins"):
-        glob = parquet_glob(store, table).replace("'", "''")
-        source = (f"read_parquet('{glob}', hive_partitioning = true, union_by_name = true)")
+        files = [_literal(path) for _, path in snapshot.files[table]]
+        if not files:  # no file yet: the table's columns, no rows
+            columns = ", ".join(f"NULL::{_SQL_TYPES[kind]} AS {name}"
+                                for name, kind in SCHEMA[table])
+            db.execute(f"CREATE VIEW {table} AS SELECT {columns}, NULL::VARCHAR AS quarter "
+                       "WHERE false")
+            continue
+        listed = ", ".join("'" + file.replace("'", "''") + "'" for file in files)
+        source = f"read_parquet([{listed}], hive_partitioning = true, union_by_name = true)"
         missing = ""
         if table in _ADDED:  # columns added after a store was written read as blanks
             found = {row[0] for row in db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
@@ -137,7 +160,62 @@ def connect(store: str | os.PathLike[str], memory_limit: str = MEMORY_LIMIT
     return db
 
 
+def temp_limit(store_bytes: int) -> int:
+    """Bytes DuckDB may spill for a store of ``store_bytes`` bytes of Parquet: 64 times the
+    store, at least 1 GiB (a summary of a sound store of 100,000 team quarters spills
+    nothing at the default memory limit; a tampered one stops here, said in one line)."""
+    return max(1 << 30, 64 * store_bytes)
+
+
+def check_consistent(db: "duckdb.DuckDBPyConnection", store: str | os.PathLike[str]) -> None:
+    """:class:`OkrsheetError` (one line) when the team quarters break the rules every export
+    keeps (one row per source file; the id made of its quarter and team), which also bound
+    the work of every join the summary makes."""
+    from okrsheet.quarterend.history import _not_consistent
+
+    rows, sources, files, wrong = db.execute("""
+        SELECT count(*), count(DISTINCT source_id), count(DISTINCT source_file),
+               count(*) FILTER (WHERE team_quarter_id IS DISTINCT FROM quarter || '/' || team_key)
+        FROM team_quarters""").fetchone() or (0, 0, 0, 0)
+    root = Path(store)
+    if rows != sources or rows != files:
+        raise _not_consistent(root, f"{rows - min(sources, files):,} team quarter row(s) repeat "
+                                    "the source file of another")
+    if wrong:
+        raise _not_consistent(root, f"{wrong:,} team quarter id(s) do not match their quarter "
+                                    "and team")
+
+
 # Private API
+
+
+def _keep(snapshot: Snapshot) -> None:
+    """Nothing: holds ``snapshot`` until its connection goes (then it closes itself)."""
+
+
+def _literal(path: Path) -> str:
+    """``path`` as DuckDB reads it literally: its glob characters in brackets (a store in
+    ``h[1]`` is not the glob that reads ``h1``)."""
+    return re.sub(r"([\[*?])", r"[\1]", str(path))
+
+
+@functools.cache
+def _exit_handler() -> None:
+    import atexit
+
+    atexit.register(_remove_own)
+
+
+def _remove_own() -> None:
+    """At exit (SIGTERM made an exit by :func:`okrsheet.sheet.files.sigterm_as_interrupt`):
+    remove this process's temporary folders, should a connection still be open."""
+    import shutil
+
+    folder = tempfile.gettempdir()
+    with contextlib.suppress(OSError):
+        for name in os.listdir(folder):
+            if name.startswith(f"{_SPILL_PREFIX}{os.getpid()}-"):
+                shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -147,7 +225,16 @@ def _reading(store: str | os.PathLike[str]) -> Iterator[None]:
 
     try:
         yield
-    except duckdb.OutOfMemoryException:
+    except RuntimeError as error:  # DuckDB stopped by Ctrl-C (or SIGTERM): stop as asked
+        if "interrupted" not in str(error).lower():
+            raise
+        raise KeyboardInterrupt from None
+    except duckdb.OutOfMemoryException as error:
+        if "max_temp_directory_size" in str(error):
+            raise OkrsheetError(f"{store}: the summary needed more temporary space than a "
+                                "history of this size ever needs (its cap, 64 times the "
+                                "store); the store is probably damaged or tampered with: "
+                                "export the workbooks again into a new folder.") from None
         raise OkrsheetError(f"{store}: the history did not fit in DuckDB's memory limit, even "
                             "spilling to the temporary folder; free some disk space there "
                             "(or memory) and run the summary again.") from None
@@ -225,6 +312,28 @@ def _count(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> None:
         FROM key_results k SEMI JOIN chosen c ON k.source_id = c.source_id
         {_only(wanted, "k")}
         GROUP BY k.source_id""")
+
+
+def _check_counts(db: "duckdb.DuckDBPyConnection", store: str | os.PathLike[str],
+                  wanted: str | None) -> None:
+    """:class:`OkrsheetError` when a team quarter summarised has not the key results and
+    objectives its row counts (tables from two exports: a store from before transactions
+    whose export was stopped halfway, or one tampered with)."""
+    from okrsheet.quarterend.history import _not_consistent
+
+    total = " + ".join(f"n.{column}" for column in COUNT_COLUMNS)
+    found = db.execute(f"""
+        SELECT c.quarter, c.team FROM chosen c
+        LEFT JOIN counts n USING (source_id)
+        LEFT JOIN (SELECT source_id, count(*) AS objectives FROM objectives o
+                   SEMI JOIN chosen USING (source_id) {_only(wanted, "o")} GROUP BY ALL) o
+             USING (source_id)
+        WHERE (c.key_results <> coalesce({total}, 0)
+               OR c.objectives <> coalesce(o.objectives, 0)) {_only(wanted).replace("WHERE", "AND")}
+        ORDER BY c.quarter_index, c.team_order LIMIT 1""").fetchone()
+    if found:
+        raise _not_consistent(Path(store), f"{found[1]} {found[0]}: its key results or "
+                                           "objectives are not the ones its row counts")
 
 
 def _count_by_objective(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> None:

@@ -13,7 +13,10 @@ from pathlib import Path
 from okrsheet.domain.problems import OkrsheetError, OutputExists, UnreadableFile
 
 __all__ = ["OkrsheetError", "OutputExists", "UnreadableFile", "atomic_output", "check_output",
-           "write_atomic"]
+           "remove_left_behind", "sigterm_as_interrupt", "temporary_prefix", "write_atomic"]
+
+TEMPORARY_KINDS = ("okrsheet-xls-", "okrsheet-ods-", "okrsheet-duckdb-")
+"""Temporary folders okrsheet makes, each named ``<kind><pid>-<random>``."""
 
 
 def check_output(path: str | os.PathLike, force: bool = False) -> None:
@@ -165,3 +168,62 @@ def _write_error(target: Path, error: OSError) -> OkrsheetError:
         return OkrsheetError(f"{target}: folder {folder} does not exist (any more); create it "
                              "first or choose another folder.")
     return OkrsheetError(f"{target}: can't be written ({error.strerror or error}).")
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM stops the command as Ctrl-C does (``KeyboardInterrupt``), so
+    ``finally`` blocks and exit handlers run and temporary files and folders are removed.
+    Outside the main thread (where no handler can be set) it changes nothing."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(number: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def temporary_prefix(kind: str) -> str:
+    """``<kind><pid>-``: a temporary folder named so that, should its process be killed,
+    :func:`remove_left_behind` knows whose it was."""
+    return f"{kind}{os.getpid()}-"
+
+
+def remove_left_behind(kinds: tuple[str, ...] = TEMPORARY_KINDS) -> None:
+    """Remove okrsheet's temporary folders whose process is gone (killed: a reading child
+    stopped by Ctrl-C, a summary killed), of this user, in the temporary folder."""
+    import shutil
+
+    folder = tempfile.gettempdir()
+    try:
+        names = [name for name in os.listdir(folder) if name.startswith(kinds)]
+    except OSError:
+        return
+    for name in names:
+        kind = next(kind for kind in kinds if name.startswith(kind))
+        pid = name.removeprefix(kind).split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        path = os.path.join(folder, name)
+        with contextlib.suppress(OSError):
+            if os.lstat(path).st_uid == os.getuid():
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's
+        return True
+    return True

@@ -36,6 +36,8 @@ text keeps its spaces in <text:s/> elements and never holds a raw new line."""
 _FORMULAS_AS_VALUES = {"FORMULA-CHANGED"}
 """What the reader says of a formula it finds as a plain value: true of every formula here."""
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SWEPT: set[int] = set()
+"""The processes that removed the copies killed reading children left."""
 
 # Public API
 
@@ -50,7 +52,7 @@ def read_legacy_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None 
     name = os.path.basename(path)
     data = _bytes(path, name, limits)
     book = _open(data, name)
-    with tempfile.TemporaryDirectory(prefix="okrsheet-xls-") as folder:
+    with _temporary_folder("okrsheet-xls-") as folder:
         copy = Path(folder) / (Path(name).stem + ".xlsx")
         copy.write_bytes(_as_xlsx(book, name))
         try:
@@ -118,7 +120,7 @@ def read_gnumeric_ods(path: str | os.PathLike[str], *, as_of: dt.date | None = N
                 data = _INDENT.sub(b"><", data)
             method = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
             target.writestr(info.filename, data, compress_type=method)
-    with tempfile.TemporaryDirectory(prefix="okrsheet-ods-") as folder:
+    with _temporary_folder("okrsheet-ods-") as folder:
         copy = Path(folder) / name
         copy.write_bytes(buffer.getvalue())
         reading = read_workbook(copy, as_of=as_of, limits=limits, **options)
@@ -126,6 +128,18 @@ def read_gnumeric_ods(path: str | os.PathLike[str], *, as_of: dt.date | None = N
 
 
 # Private API
+
+
+def _temporary_folder(kind: str) -> "tempfile.TemporaryDirectory[str]":
+    """A temporary folder for a copy, named for this process (``okrsheet-xls-<pid>-...``):
+    removed when the block ends, on Ctrl-C and SIGTERM too; one left by a reading child
+    killed on Ctrl-C is removed by the command (and by any later read)."""
+    from okrsheet.sheet.files import remove_left_behind, temporary_prefix
+
+    if os.getpid() not in _SWEPT:  # once per process
+        _SWEPT.add(os.getpid())
+        remove_left_behind(("okrsheet-xls-", "okrsheet-ods-"))
+    return tempfile.TemporaryDirectory(prefix=temporary_prefix(kind))
 
 
 def _read_isolated(path: Path, limits: Limits, as_of: dt.date | None = None) -> Reading:
