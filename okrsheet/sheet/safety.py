@@ -185,6 +185,9 @@ def _read_file(path: str | os.PathLike, name: str, limits: Limits) -> tuple[os.s
         status = os.fstat(descriptor)
         if stat.S_ISDIR(status.st_mode):
             raise UnreadableFile(f"{name}: is a folder, not a workbook.")
+        if not stat.S_ISREG(status.st_mode):  # a named pipe, a device, a socket
+            raise UnreadableFile(f"{name}: is not a file but a named pipe, device or socket; "
+                                 "okrsheet reads workbook files only.")
         if status.st_size > limits.max_file_bytes:
             raise _too_large(name, status.st_size, limits)
         chunks, total = [], 0
