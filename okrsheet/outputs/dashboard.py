@@ -9,12 +9,12 @@ Printable: charts and tables avoid page breaks, colours print.
 
 from __future__ import annotations
 
-import html
 import io
 import os
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
+from okrsheet.outputs.escape import CHART_RC, CONTENT_SECURITY_POLICY, chart_text, html_text
 from okrsheet.outputs.report import change_text, in_progress, percent, records
 from okrsheet.quarterend.summary import COUNT_COLUMNS, KR_STATUSES, SHARE_COLUMNS, Summary
 from okrsheet.sheet.files import write_atomic
@@ -76,9 +76,7 @@ def dashboard_html(summary: Summary, calibration: "Calibration | None" = None) -
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        # nothing may load: no scripts, no connections, no images from anywhere
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; img-src data:\">",
+        CONTENT_SECURITY_POLICY,
         f"<title>OKR summary {_text(span)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>OKR summary, {_text(span)}</h1>",
         f'<p class="lead">{_number("summary/teams", team_count, str(team_count))} teams, '
@@ -126,7 +124,7 @@ def dashboard_html(summary: Summary, calibration: "Calibration | None" = None) -
 
 
 def _text(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return html_text(value)
 
 
 def _number(ref: str, value: object, shown: str, css: str = "") -> str:

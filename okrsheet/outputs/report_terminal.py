@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from okrsheet.domain.text import visible
+from okrsheet.outputs.escape import terminal_text as visible
 from okrsheet.outputs.report import (
     change_text,
     grid,
