@@ -8,8 +8,8 @@ helper per format, used by every page and report.
   attribute);
 * :func:`markdown_text`: the same, then HTML shown as text and markdown's link, image,
   autolink, code and table syntax escaped, so ``![x](http://...)`` is text, never a picture;
-* :func:`chart_text`: the same, for a matplotlib label; charts are drawn with
-  :data:`CHART_RC`, so matplotlib reads no ``$...$`` as mathtext.
+* :func:`chart_text`: the same, for a matplotlib label (the charts are drawn with
+  ``text.parse_math`` off, so a ``$`` is a dollar sign, never TeX).
 
     >>> markdown_text("![pixel](http://x.example/p.png) <b>")
     '!\\\\[pixel\\\\](http://x.example/p.png) &lt;b&gt;'
@@ -22,8 +22,7 @@ import re
 
 from okrsheet.domain.text import visible
 
-__all__ = ["terminal_text", "html_text", "markdown_text", "chart_text", "CHART_RC",
-           "CONTENT_SECURITY_POLICY"]
+__all__ = ["terminal_text", "html_text", "markdown_text", "chart_text", "CONTENT_SECURITY_POLICY"]
 
 # markdown's inline syntax that can make a link, an image, code or a table cell: the
 # backslash first, so an escape typed in the workbook can't undo ours
@@ -34,10 +33,6 @@ CONTENT_SECURITY_POLICY = (
     "style-src 'unsafe-inline'; img-src data:\">")
 """The ``<meta>`` every HTML page carries: nothing may load (no scripts, no connections, no
 images but the page's own), whatever text gets into it."""
-
-CHART_RC = {"text.parse_math": False, "text.usetex": False}
-"""matplotlib settings every chart is drawn with: a ``$`` is a dollar sign, not TeX."""
-
 
 # Public API
 
@@ -62,7 +57,7 @@ def markdown_text(value: object) -> str:
 
 
 def chart_text(value: object) -> str:
-    """``value`` as a chart label: control characters visible. Draw with :data:`CHART_RC`
-    (no mathtext) and give legend labels explicitly (matplotlib leaves out a label that
+    """``value`` as a chart label: control characters visible. Draw with ``text.parse_math``
+    off (no mathtext) and give legend labels explicitly (matplotlib leaves out a label that
     starts with ``_`` only when it collects them itself)."""
     return visible(value)
