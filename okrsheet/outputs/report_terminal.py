@@ -94,9 +94,10 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
         table = Table(title=headline(summary), title_justify="left", caption=legend(rhythm),
                       caption_justify="left")
         count = len(headers) - (0 if rhythm else len(RHYTHM_HEADERS))
+        mix_column = len(quarters) + 2  # after the team, the quarters and the change
         for index, (header, width) in enumerate(zip(headers[:count], widths)):
             table.add_column(header, justify="left" if index == 0 else "center"
-                             if header.startswith("KRs") else "right", no_wrap=True,
+                             if index == mix_column else "right", no_wrap=True,
                              style="bold" if index == 0 else None, width=width)
         for row in rows:
             table.add_row(*row[:count])
