@@ -53,7 +53,7 @@ def test_markdown_shows_html_as_text_and_escapes_link_and_table_syntax():
     assert markdown('<img src=x onerror="alert(1)">') == '&lt;img src=x onerror="alert(1)"&gt;'
     assert markdown("a | b\nc") == "a \\| b\\nc"  # one table cell, one line
     assert markdown("R&D") == "R&amp;D"
-    assert markdown("![x](http://e.example/p.png)") == "!\\[x\\](http://e.example/p.png)"
+    assert markdown("![x](http://e.example/p.png)") == "!\\[x](http://e.example/p.png)"
     assert markdown("a\\b `c`") == "a\\\\b \\`c\\`"
 
 

@@ -12,7 +12,7 @@ helper per format, used by every page and report.
   ``text.parse_math`` off, so a ``$`` is a dollar sign, never TeX).
 
     >>> markdown_text("![pixel](http://x.example/p.png) <b>")
-    '!\\\\[pixel\\\\](http://x.example/p.png) &lt;b&gt;'
+    '!\\\\[pixel](http://x.example/p.png) &lt;b&gt;'
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from okrsheet.domain.text import visible
 
 __all__ = ["terminal_text", "html_text", "markdown_text", "chart_text", "CONTENT_SECURITY_POLICY"]
 
-# markdown's inline syntax that can make a link, an image, code or a table cell: the
-# backslash first, so an escape typed in the workbook can't undo ours
-_MARKDOWN_SYNTAX = re.compile(r"([\\`\[\]|])")
+# markdown's inline syntax that can make a link, an image, code or a table cell (a link or
+# an image needs its "[": a "]" alone makes nothing); the backslash too, so an escape typed
+# in the workbook can't undo ours
+_MARKDOWN_SYNTAX = re.compile(r"([\\`\[|])")
 
 CONTENT_SECURITY_POLICY = (
     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -50,7 +51,7 @@ def html_text(value: object) -> str:
 
 def markdown_text(value: object) -> str:
     """``value`` for a markdown table cell or list item: one line, HTML shown as text
-    (``&lt;script&gt;``), and ``[ ] \\ ` |`` escaped, so no link, image, autolink, code span
+    (``&lt;script&gt;``), and ``[ \\ ` |`` escaped, so no link, image, autolink, code span
     or extra table cell comes from it."""
     text = _MARKDOWN_SYNTAX.sub(r"\\\1", str(value))  # before visible adds its own ``\x1b``
     return html.escape(visible(text), quote=False)
