@@ -450,3 +450,19 @@ def test_json_is_written_a_batch_at_a_time_never_as_one_text(summaries):
     # the team rows, then the calibration's team quarters: 8 batches each, none with more
     assert len(pieces) > 16
     assert max(piece.count('"team": ') for piece in pieces) <= 50
+
+
+def test_the_summary_markdown_renders_no_link_image_or_html_from_workbook_text():
+    from markdown_it import MarkdownIt
+
+    from tests.test_summary import kr, team_quarter
+
+    hostile = ("![pixel](http://track.example/p.png)", "[login](http://phish.example)",
+               "<http://phish.example>", '<img src="http://track.example/p.png">')
+    made = [team_quarter(team, "2027-Q1", (objective, [kr("a", 1)]))
+            for team, objective in zip(hostile, reversed(hostile))]
+    text = report_text.markdown(summarise_team_quarters(made), objectives=True)
+    rendered = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<img" not in rendered and "<a " not in rendered
+    assert "![pixel](http://track.example/p.png)" in rendered  # a team, shown as typed
+    assert "&lt;http://phish.example&gt;" in rendered  # a red objective, as text
