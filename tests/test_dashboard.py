@@ -100,3 +100,72 @@ def test_the_lead_says_how_many_teams_the_latest_company_score_leaves_out(sample
             in page)
     assert "not started and left out" not in re.sub(
         r"<[^>]+>", "", dashboard_html(summarise([SAMPLES / "2026-Q4"])))
+
+
+# A big company, and hostile team names
+
+
+def company_of(names: list[str], quarters=("2026-Q3", "2026-Q4")):
+    """A summary of a team per name, its score in each quarter set by its place in the list
+    and rising by a point a quarter (the middle team falling 20 points in the latest)."""
+    from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+    from okrsheet.domain.quarter import Quarter
+    from okrsheet.quarterend.summary import summarise_team_quarters
+
+    made = []
+    for number, name in enumerate(names):
+        for step, label in enumerate(quarters):
+            progress = 10 + number + step - (20 if number == len(names) // 2 and step else 0)
+            period = Quarter.parse(label)
+            made.append(TeamQuarter(name, label, [Objective("Grow", [KeyResult(
+                "Deals", type="increase", start=0, target=100, current=progress)])],
+                quarter_start=period.start, quarter_end=period.end, as_of=period.end))
+    return summarise_team_quarters(made)
+
+
+def trend_chart(page: str) -> str:
+    start = page.index('id="chart-trend"')
+    return page[start:page.index("</figure>", start)]
+
+
+def test_a_big_company_s_trend_chart_draws_the_teams_that_matter_and_the_tables_every_team():
+    from okrsheet.outputs.dashboard import TREND_PICKS, TREND_TEAMS
+
+    names = [f"Team {number:02}" for number in range(60)]
+    page = dashboard_html(company_of(names))
+    chart = trend_chart(page)
+    drawn = [name for name in names if name in chart]
+    assert len(drawn) == 3 * TREND_PICKS < TREND_TEAMS
+    assert {"Team 00", "Team 01", "Team 02"} <= set(drawn)  # the lowest
+    assert {"Team 59", "Team 58", "Team 57"} <= set(drawn)  # the highest
+    assert "Team 30 (moved most)" in chart  # and the team that fell
+    assert "middle half of 60 teams" in chart and "Company" in chart
+    assert "Every team is in the tables below." in chart
+    for table in ("scores", "mix"):  # every team in the tables
+        start = page.index(f'<table id="{table}">')
+        rows = page[start:page.index("</table>", start)]
+        assert all(f"<tr><td>{name}</td>" in rows for name in names)
+
+
+def test_a_small_company_s_trend_chart_draws_every_team():
+    names = [f"Team {number:02}" for number in range(5)]
+    chart = trend_chart(dashboard_html(company_of(names)))
+    assert all(f"{name}</text>" in chart for name in names) and "middle half" not in chart
+
+
+def test_team_names_that_matplotlib_would_read_as_tex_or_hide_are_drawn_as_typed():
+    names = ["Pricing $$", "Deals $1M-$5M", "_hidden", "<b>R&D</b>", "Sales\u202e", "\\frac"]
+    page = dashboard_html(company_of(names))  # "Pricing $$" crashed matplotlib's mathtext
+    chart = trend_chart(page)
+    for shown in ("Pricing $$", "Deals $1M-$5M", "_hidden", "&lt;b&gt;R&amp;D&lt;/b&gt;",
+                  "Sales\\u202e", "\\frac"):
+        assert f"{shown}</text>" in chart  # a legend label, as text
+    assert "<b>R&D</b>" not in page and "\u202e" not in page
+    assert "<td>Sales\\u202e</td>" in page  # bidi shown visibly in the tables too
+
+
+def test_the_dashboard_written_a_piece_at_a_time_is_the_page_dashboard_html_gives(
+        samples_summary, tmp_path):
+    path = tmp_path / "dashboard.html"
+    write_dashboard(samples_summary, path)
+    assert path.read_text(encoding="utf-8") == dashboard_html(samples_summary)

@@ -322,6 +322,26 @@ def test_terminal_table_adds_the_check_in_rhythm_where_it_fits_and_below_it_else
     assert max(len(line) for line in narrow_text.splitlines()) <= 80
 
 
+def test_terminal_table_columns_are_as_wide_as_their_widest_cell_and_shrink_to_the_console():
+    from rich.console import Console
+
+    from tests.test_summary import kr, team_quarter
+
+    long = "Customer Success EMEA North"
+    summary = summarise_team_quarters([team_quarter("A", "2027-Q1", ("Win", [kr("a", 5)])),
+                                       team_quarter(long, "2027-Q1", ("Win", [kr("b", 7)]))])
+    wide = Console(record=True, width=160, color_system=None)
+    report_terminal.print_table(summary, console=wide)
+    lines = wide.export_text().splitlines()
+    row = next(line for line in lines if long in line)
+    assert row.startswith(f"│ {long} │")  # the team column is the long name, padded by one
+    assert next(line for line in lines if "│ A " in line).startswith("│ A" + " " * len(long) + "│")
+    for width in (60, 40):  # narrower than the table: every column gives up some width
+        narrow = Console(record=True, width=width, color_system=None)
+        report_terminal.print_table(summary, console=narrow)
+        assert max(len(line) for line in narrow.export_text().splitlines()) <= width
+
+
 def test_json_past_the_compact_threshold_is_one_line_with_the_same_document(summary, monkeypatch):
     indented = report.json_text(summary)
     monkeypatch.setattr(report, "COMPACT_JSON_FROM", len(summary.teams) - 1)
@@ -430,3 +450,19 @@ def test_json_is_written_a_batch_at_a_time_never_as_one_text(summaries):
     # the team rows, then the calibration's team quarters: 8 batches each, none with more
     assert len(pieces) > 16
     assert max(piece.count('"team": ') for piece in pieces) <= 50
+
+
+def test_the_summary_markdown_renders_no_link_image_or_html_from_workbook_text():
+    from markdown_it import MarkdownIt
+
+    from tests.test_summary import kr, team_quarter
+
+    hostile = ("![pixel](http://track.example/p.png)", "[login](http://phish.example)",
+               "<http://phish.example>", '<img src="http://track.example/p.png">')
+    made = [team_quarter(team, "2027-Q1", (objective, [kr("a", 1)]))
+            for team, objective in zip(hostile, reversed(hostile))]
+    text = report_text.markdown(summarise_team_quarters(made), objectives=True)
+    rendered = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<img" not in rendered and "<a " not in rendered
+    assert "![pixel](http://track.example/p.png)" in rendered  # a team, shown as typed
+    assert "&lt;http://phish.example&gt;" in rendered  # a red objective, as text

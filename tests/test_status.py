@@ -171,8 +171,49 @@ def test_html_is_one_self_contained_file_with_user_text_escaped():
     shown = html_page(status_page(_team(), dt.date(2027, 2, 1)))
     assert shown.startswith("<!DOCTYPE html>")
     assert "<script>" not in shown and "&lt;script&gt;" in shown
-    assert "http" not in shown and "src=" not in shown  # nothing fetched
+    assert "http://" not in shown and "https://" not in shown and "src=" not in shown
     assert "#C6EFCE" in shown  # the sheet's green
+
+
+def _hostile_team():
+    team = _team()
+    team.team = "Sales\u202e"
+    team.objectives[0].title = "![pixel](http://track.example/p.png) [login](http://phish.example)"
+    team.objectives[0].key_results[0].owner = "<http://phish.example>"
+    return team
+
+
+def test_the_status_page_carries_the_dashboards_content_security_policy():
+    from okrsheet.outputs.escape import CONTENT_SECURITY_POLICY
+
+    shown = html_page(status_page(_hostile_team(), dt.date(2027, 2, 1)))
+    assert CONTENT_SECURITY_POLICY in shown and "default-src 'none'" in CONTENT_SECURITY_POLICY
+    assert shown.index(CONTENT_SECURITY_POLICY) < shown.index("<body>")
+
+
+def test_bidi_overrides_show_visibly_in_every_rendering_of_the_status_page():
+    page = status_page(_hostile_team(), dt.date(2027, 2, 1))
+    for rendered in (text(page), markdown(page), html_page(page)):
+        assert "\u202e" not in rendered and "Sales\\u202e" in rendered
+
+
+def test_the_status_markdown_renders_no_link_or_image_from_workbook_text():
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").enable("table").render(
+        markdown(status_page(_hostile_team(), dt.date(2027, 2, 1))))
+    assert "<img" not in rendered and "<a " not in rendered
+    assert "![pixel](http://track.example/p.png)" in rendered  # shown as the text it is
+
+
+def test_status_html_into_a_file_that_is_not_html_is_a_usage_error(tmp_path):
+    path = tmp_path / "team.xlsx"
+    write_workbook(_team(), path, today=dt.date(2027, 2, 1))
+    out = tmp_path / "status.xlsx"
+    result = CliRunner().invoke(main, ["status", str(path), "--format", "html", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "must end in .html or .htm" in result.output and "Traceback" not in result.output
+    assert not out.exists()
 
 
 def test_html_tables_are_page_wide_and_scroll_in_their_box_on_a_narrow_window():

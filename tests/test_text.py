@@ -1,17 +1,23 @@
-"""okrsheet.domain.text: control characters shown escaped, markdown inert, JSON valid and exact."""
+"""okrsheet.domain.text and okrsheet.outputs.escape: control characters shown escaped, markdown
+and HTML inert, JSON valid and exact."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import math
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from okrsheet.domain.problems import ERROR, Problem
-from okrsheet.domain.text import Batches, finite, json_text, markdown, shown, visible, write_json
+from okrsheet.domain.text import Batches, finite, json_text, shown, visible, write_json
+from okrsheet.outputs.escape import chart_text, html_text, markdown_text
+
+markdown = markdown_text
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -23,7 +29,11 @@ from okrsheet.domain.text import Batches, finite, json_text, markdown, shown, vi
     ("\x7f\x9b", "\\x7f\\x9b"),  # DEL, and C1's one-byte CSI
     ("Invoice \u202egnp.exe", "Invoice \\u202egnp.exe"),  # right-to-left override
     ("\u2066isolate\u2069", "\\u2066isolate\\u2069"),
+    ("\u200fRLM \u200eLRM \u061cALM", "\\u200fRLM \\u200eLRM \\u061cALM"),  # bidi marks
+    ("pay\u200bpal\ufeff\u2060", "pay\\u200bpal\\ufeff\\u2060"),  # zero-width characters
+    ("lone \ud800", "lone \\ud800"),  # a lone surrogate: no terminal could print it
     ("فريق المبيعات 🚀 café", "فريق المبيعات 🚀 café"),  # ordinary text stays as it is
+    ("👨\u200d👩\u200d👧 ज़\u200dि", "👨\u200d👩\u200d👧 ज़\u200dि"),  # joiners join emoji, scripts
 ])
 def test_control_characters_are_shown_as_visible_escapes(text, expected):
     assert visible(text) == expected
@@ -33,14 +43,67 @@ def test_control_characters_are_shown_as_visible_escapes(text, expected):
 def test_visible_text_never_holds_a_control_character(text):
     shown_text = visible(text)
     assert not any(ord(ch) < 0x20 or 0x7f <= ord(ch) <= 0x9f or 0x202a <= ord(ch) <= 0x202e
-                   or 0x2066 <= ord(ch) <= 0x2069 for ch in shown_text)
+                   or 0x2066 <= ord(ch) <= 0x2069 or ch in "\u061c\u200e\u200f\u200b\ufeff"
+                   or 0xd800 <= ord(ch) <= 0xdfff for ch in shown_text)
+    shown_text.encode("utf-8")  # prints on any UTF-8 terminal
 
 
-def test_markdown_shows_html_as_text_and_escapes_table_syntax():
+def test_markdown_shows_html_as_text_and_escapes_link_and_table_syntax():
     assert markdown("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert markdown('<img src=x onerror="alert(1)">') == '&lt;img src=x onerror="alert(1)"&gt;'
     assert markdown("a | b\nc") == "a \\| b\\nc"  # one table cell, one line
     assert markdown("R&D") == "R&amp;D"
+    assert markdown("![x](http://e.example/p.png)") == "!\\[x](http://e.example/p.png)"
+    assert markdown("a\\b `c`") == "a\\\\b \\`c\\`"
+
+
+HOSTILE_MARKDOWN = [
+    "![pixel](http://track.example/p.png?u=ceo)",  # a tracking pixel in the emailed status
+    "[Reset your password](http://phish.example/login)",
+    "[x][ref]\n\n[ref]: http://phish.example",  # a reference link, its definition on a line
+    "<http://phish.example> and <ceo@phish.example>",  # autolinks
+    '<img src="http://track.example/p.png"> <a href="http://phish.example">b</a>',  # raw HTML
+    "\\[escaped](http://phish.example)",  # a backslash typed to undo ours
+    "`[code](http://x.example)` <!-- comment -->",
+    "&lt;img src=x&gt; &#60;a href=x&#62; &copy;",  # entities stay as typed
+    "Deals $1M-$5M | *team* _name_",
+]
+
+
+def render_markdown(text: str) -> str:
+    """``text`` as a CommonMark renderer (with GFM tables) makes it HTML."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").render(text)
+
+
+@pytest.mark.parametrize("text", HOSTILE_MARKDOWN)
+def test_markdown_from_a_workbook_renders_as_its_own_text_never_a_link_or_an_image(text):
+    for document in (f"- {markdown(text)}\n", f"| Team |\n|---|\n| {markdown(text)} |\n"):
+        rendered = render_markdown(document)
+        assert not re.search(r"<(a|img|code|script|!--)\b", rendered), rendered
+        cell = re.search(r"<(li|td)>(.*?)</\1>", rendered, re.S).group(2)
+        plain = html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+        if "*" not in text:  # emphasis is left to the renderer: it makes nothing active
+            assert plain == visible(text)
+
+
+@given(st.text(alphabet="![]()<>:/\\`|&;#*_ \nhttpx.example@\u202e"))
+def test_no_workbook_text_makes_a_link_image_or_html_tag_in_markdown(text):
+    rendered = render_markdown(f"| Team |\n|---|\n| {markdown(text)} |\n- {markdown(text)}\n")
+    tags = set(re.findall(r"</?([a-z0-9]+)", rendered))
+    assert tags <= {"table", "thead", "tbody", "tr", "th", "td", "ul", "li", "em", "strong",
+                    "p", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "blockquote", "ol", "pre"}
+
+
+def test_html_text_escapes_markup_and_quotes_and_shows_bidi_visibly():
+    assert html_text('<b title="x">R&D</b>') == "&lt;b title=&quot;x&quot;&gt;R&amp;D&lt;/b&gt;"
+    assert html_text("Invoice \u202egnp.exe\x1b") == "Invoice \\u202egnp.exe\\x1b"
+
+
+def test_chart_text_shows_control_characters_visibly_and_keeps_dollars_as_typed():
+    assert chart_text("Pricing $$\u202e") == "Pricing $$\\u202e"
+    assert chart_text("_team") == "_team"
 
 
 def test_shown_escapes_the_text_inside_containers_and_problems():

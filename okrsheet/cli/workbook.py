@@ -291,6 +291,8 @@ def status_command(file, as_of, output_format, output, force) -> None:
     from okrsheet.outputs.statuspage import render
     from okrsheet.sheet.files import write_atomic
 
+    if output is not None and output_format == "html":  # a page, never a .xlsx Excel opens
+        check_output_option(output, (file,), force, (".html", ".htm"))
     if output is not None and os.path.exists(output) and os.path.samefile(output, file):
         raise click.BadParameter("the output is the input file; choose another name.",
                                  param_hint="-o/--output")

@@ -3,8 +3,9 @@
 A cell or a file name can hold control characters: ``ESC`` sequences that set the terminal's
 title or clear the screen, a carriage return that fakes a line, a right-to-left override
 that reverses what follows. Wherever okrsheet shows such text to a person (the terminal,
-markdown, CSV, messages) they are written as visible escapes (``\\x1b``, ``\\r``,
+markdown, HTML, CSV, messages) they are written as visible escapes (``\\x1b``, ``\\r``,
 ``\\u202e``); JSON and workbooks keep the text exactly (JSON escapes them its own way).
+:mod:`okrsheet.outputs.escape` has the one helper per output format built on :func:`visible`.
 
     >>> visible("Sales\\x1b]0;owned\\x07")
     'Sales\\\\x1b]0;owned\\\\x07'
@@ -13,19 +14,23 @@ markdown, CSV, messages) they are written as visible escapes (``\\x1b``, ``\\r``
 from __future__ import annotations
 
 import dataclasses
-import html
 import json
 import math
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-# C0 (tab, newline and carriage return included), DEL, C1, the bidi embeddings, overrides
-# and isolates, and the line and paragraph separators.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 (tab, newline and carriage return included), DEL, C1; every bidi control (the Arabic
+# letter mark, the left-to-right and right-to-left marks, embeddings, overrides, isolates);
+# the invisible ones that hide or join text (zero-width space, word joiner, invisible
+# operators, the deprecated format characters, the byte order mark, interlinear
+# annotations); the line and paragraph separators; and lone surrogates, which no terminal
+# or file encoding can write.
+_BEYOND_C0 = ("\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064"
+              "\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff")
+_CONTROL = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-# what JSON leaves raw (it escapes C0 itself)
-_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_RAW = re.compile(f"[{_BEYOND_C0}]")  # what JSON leaves raw (it escapes C0 itself)
 
 # Public API
 
@@ -36,12 +41,6 @@ def visible(text: object) -> str:
     if not _CONTROL.search(text):
         return text
     return _CONTROL.sub(_escape, text)
-
-
-def markdown(text: object) -> str:
-    """Text for a markdown table cell or list item: control characters escaped, HTML
-    (``<script>``, ``<img onerror=...>``) shown as text, and ``|`` escaped."""
-    return html.escape(visible(text), quote=False).replace("|", "\\|")
 
 
 def shown(value: Any) -> Any:

@@ -8,8 +8,8 @@ from typing import Any
 from okrsheet.domain.alignment import LOOP, Alignment, Link, Node
 from okrsheet.domain.problems import ERROR, WARNING, Problem
 from okrsheet.domain.scoring import status as colour
-from okrsheet.domain.text import markdown as markdown_text
-from okrsheet.domain.text import visible
+from okrsheet.outputs.escape import markdown_text
+from okrsheet.outputs.escape import terminal_text as visible
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import percent
 

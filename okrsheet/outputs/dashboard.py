@@ -9,15 +9,16 @@ Printable: charts and tables avoid page breaks, colours print.
 
 from __future__ import annotations
 
-import html
 import io
 import os
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
+from okrsheet.outputs.escape import CONTENT_SECURITY_POLICY, chart_text, html_text
 from okrsheet.outputs.report import change_text, in_progress, percent, records
 from okrsheet.quarterend.summary import COUNT_COLUMNS, KR_STATUSES, SHARE_COLUMNS, Summary
-from okrsheet.sheet.files import write_atomic
+from okrsheet.sheet.files import atomic_output
 
 if TYPE_CHECKING:
     from okrsheet.quarterend.calibration import Calibration
@@ -28,6 +29,13 @@ COLOURS = {"green": "#2e7d32", "orange": "#ef6c00", "red": "#c62828", "not updat
 
 TABLE_QUARTERS = 8
 """The score table shows at most this many (latest) quarters; the trend chart all."""
+
+TREND_TEAMS = 12
+"""The trend chart draws a line for each team up to this many teams; past it, the teams that
+matter (:data:`TREND_PICKS`) over the middle half of all teams, shaded."""
+
+TREND_PICKS = 3
+"""Past :data:`TREND_TEAMS`: the chart's highest, lowest and most moved teams, this many each."""
 
 _STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
@@ -60,12 +68,20 @@ ul.notes{padding-left:18px}ul.tree,ul.tree ul{padding-left:20px;margin:2px 0}
 
 def write_dashboard(summary: Summary, path: str | os.PathLike[str], *, force: bool = False,
                     calibration: "Calibration | None" = None) -> None:
-    """Write the dashboard of ``summary`` to ``path`` (atomically; replaces only with force)."""
-    write_atomic(path, dashboard_html(summary, calibration).encode("utf-8"), force=force)
+    """Write the dashboard of ``summary`` to ``path`` (atomically; replaces only with force),
+    a piece at a time: a big company's page is never all in memory."""
+    with atomic_output(path, force) as write:
+        for piece in _pieces(summary, calibration):
+            write(piece.encode("utf-8"))
 
 
 def dashboard_html(summary: Summary, calibration: "Calibration | None" = None) -> str:
     """The dashboard as one HTML document (no external resource of any kind)."""
+    return "".join(_pieces(summary, calibration))
+
+
+def _pieces(summary: Summary, calibration: "Calibration | None") -> Iterator[str]:
+    """The dashboard's text, piece by piece (the big tables a row at a time)."""
     quarters = summary.quarters
     if not quarters:  # company or person workbooks alone: their tree
         from okrsheet.outputs.alignment_report import without_teams
@@ -83,12 +99,10 @@ def dashboard_html(summary: Summary, calibration: "Calibration | None" = None) -
     latest = summary.latest_quarter
     span = quarters[0] if len(quarters) == 1 else f"{quarters[0]} to {quarters[-1]}"
     team_count = len({row["team"] for row in teams})
-    parts = [
+    parts: list[str | Iterable[str]] = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        # nothing may load: no scripts, no connections, no images from anywhere
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; img-src data:\">",
+        CONTENT_SECURITY_POLICY,
         f"<title>OKR summary {_text(span)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>OKR summary, {_text(span)}</h1>",
         f'<p class="lead">{_number("summary/teams", team_count, str(team_count))} teams, '
@@ -110,8 +124,8 @@ def dashboard_html(summary: Summary, calibration: "Calibration | None" = None) -
             parts.append(f" {_text(progress)}")
     parts.append("</p>")
     parts.append('<div class="charts">')
-    parts.append(_figure("trend", "Team scores by quarter; the company mean dashed.",
-                         _trend_chart(summary)))
+    trend, caption = _trend_chart(summary, teams)
+    parts.append(_figure("trend", caption, trend))
     parts.append(_figure("status-mix", "Key results by status, all teams, each quarter.",
                          _status_chart(summary)))
     if calibration is not None and len(calibration.reliability):
@@ -129,14 +143,19 @@ def dashboard_html(summary: Summary, calibration: "Calibration | None" = None) -
     parts.append(_notes(summary))
     parts.append(_alignment(summary))
     parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    for part in parts:  # each part on its own line, as "\n".join(parts) would
+        if isinstance(part, str):
+            yield part
+        else:
+            yield from part
+        yield "\n"
 
 
 # Private API: numbers that carry their source
 
 
 def _text(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return html_text(value)
 
 
 def _number(ref: str, value: object, shown: str, css: str = "") -> str:
@@ -170,7 +189,7 @@ def _change(table: str, key: str, row: dict[str, Any]) -> str:
 
 
 def _score_table(summary: Summary, teams: list[dict[str, Any]], company: dict[str, Any],
-                 quarters: list[str]) -> str:
+                 quarters: list[str]) -> Iterator[str]:
     grid: dict[str, dict[str, dict[str, Any]]] = {}
     for row in teams:
         grid.setdefault(row["team"], {})[row["quarter"]] = row
@@ -181,8 +200,8 @@ def _score_table(summary: Summary, teams: list[dict[str, Any]], company: dict[st
         title += (f' <span class="legend">(the latest {TABLE_QUARTERS}; the chart shows '
                   "all)</span>")
     head = "".join(f"<th>{_text(quarter)}</th>" for quarter in quarters)
-    lines = [f"<h2>{title}</h2>", '<div class="wide"><table id="scores"><thead><tr><th>Team</th>',
-             head, "<th>Change</th></tr></thead><tbody>"]
+    yield from [f"<h2>{title}</h2>", '<div class="wide"><table id="scores"><thead><tr><th>Team</th>',
+                head, "<th>Change</th></tr></thead><tbody>"]
     for team in sorted(grid, key=str.casefold):
         cells = []
         for quarter in quarters:
@@ -190,26 +209,26 @@ def _score_table(summary: Summary, teams: list[dict[str, Any]], company: dict[st
             cells.append(f"<td>{_score('teams', f'{team}|{quarter}', found) if found else ''}</td>")
         last = grid[team].get(latest) if latest else None
         change = _change("teams", f"{team}|{latest}", last) if last else ""
-        lines.append(f"<tr><td>{_text(team)}</td>{''.join(cells)}<td>{change}</td></tr>")
+        yield f"<tr><td>{_text(team)}</td>{''.join(cells)}<td>{change}</td></tr>"
     cells = [f"<td>{_score('company', quarter, company[quarter])}</td>" for quarter in quarters]
     last_company = company.get(latest) if latest else None
     change = _change("company", str(latest), last_company) if last_company else ""
-    lines.append(f'<tr class="company"><td>Company (mean)</td>{"".join(cells)}<td>{change}</td></tr>')
-    lines.append("</tbody></table></div>")
-    return "".join(lines)
+    yield f'<tr class="company"><td>Company (mean)</td>{"".join(cells)}<td>{change}</td></tr>'
+    yield "</tbody></table></div>"
 
 
-def _mix_table(teams: list[dict[str, Any]], company: dict[str, Any], latest: str | None) -> str:
+def _mix_table(teams: list[dict[str, Any]], company: dict[str, Any],
+               latest: str | None) -> Iterator[str]:
     if latest is None:
-        return ""
+        return
     head = "".join(f"<th>{_text(status.capitalize())}</th>" for status in KR_STATUSES)
-    lines = [f"<h2>Key results by status in {_text(latest)}</h2>",
-             '<p class="legend">Confidence fell: the share of key results whose latest '
-             "check-in confidence is below their first. Stale: no value in the last two "
-             "check-ins. Overdue actions: not done, past their due date.</p>",
-             '<div class="wide"><table id="mix"><thead><tr><th>Team</th><th>Key results</th>'
-             f"{head}<th>Confidence fell</th><th>Stale</th><th>Overdue actions</th></tr>"
-             "</thead><tbody>"]
+    yield from [f"<h2>Key results by status in {_text(latest)}</h2>",
+                '<p class="legend">Confidence fell: the share of key results whose latest '
+                "check-in confidence is below their first. Stale: no value in the last two "
+                "check-ins. Overdue actions: not done, past their due date.</p>",
+                '<div class="wide"><table id="mix"><thead><tr><th>Team</th><th>Key results</th>'
+                f"{head}<th>Confidence fell</th><th>Stale</th><th>Overdue actions</th></tr>"
+                "</thead><tbody>"]
     latest_rows = sorted((row for row in teams if row["quarter"] == latest),
                          key=lambda row: row["team"].casefold())
     for table, key, row in ([("teams", f"{row['team']}|{latest}", row) for row in latest_rows]
@@ -222,9 +241,8 @@ def _mix_table(teams: list[dict[str, Any]], company: dict[str, Any], latest: str
                                            _css(status)) if share else "") + "</td>")
         cells += _rhythm_cells(key, row) if table == "teams" else ["<td></td>"] * 3
         klass = ' class="company"' if table == "company" else ""
-        lines.append(f"<tr{klass}><td>{_text(name)}</td>{''.join(cells)}</tr>")
-    lines.append("</tbody></table></div>")
-    return "".join(lines)
+        yield f"<tr{klass}><td>{_text(name)}</td>{''.join(cells)}</tr>"
+    yield "</tbody></table></div>"
 
 
 def _rhythm_cells(key: str, row: dict[str, Any]) -> list[str]:
@@ -349,6 +367,8 @@ def _new_figure() -> tuple[Any, Any]:
 
     matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text, in the page's font
     matplotlib.rcParams["svg.hashsalt"] = "okrsheet"  # the same summary, the same file
+    matplotlib.rcParams["text.parse_math"] = False  # a team named "Pricing $$" is text, not TeX
+    matplotlib.rcParams["text.usetex"] = False
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(6.4, 3.6))
@@ -357,25 +377,85 @@ def _new_figure() -> tuple[Any, Any]:
     return figure, axes
 
 
-def _trend_chart(summary: Summary) -> str:
+def _trend_chart(summary: Summary, teams: list[dict[str, Any]]) -> tuple[str, str]:
+    """The trend chart and its caption: a line per team, or past :data:`TREND_TEAMS` the
+    teams that matter over the middle half of all teams; the company mean dashed."""
     from matplotlib.ticker import PercentFormatter
 
     figure, axes = _new_figure()
     quarters = summary.quarters
     position = {quarter: index for index, quarter in enumerate(quarters)}
-    for team, rows in summary.teams.groupby("team", sort=True):
-        rows = rows[rows["score"].notna()]
-        axes.plot([position[quarter] for quarter in rows["quarter"]], list(rows["score"]),
-                  marker="o", linewidth=1.5, label=str(team))
+    scores: dict[str, list[tuple[int, float]]] = {}
+    for row in teams:
+        if row["score"] is not None:
+            scores.setdefault(row["team"], []).append((position[row["quarter"]], row["score"]))
+    names = {row["team"] for row in teams}
+    picked, caption = _trend_teams(teams, summary.latest_quarter, len(names))
+    handles, labels = [], []
+    if picked is None:  # every team
+        picked = [(team, chart_text(team)) for team in sorted(names, key=str.casefold)]
+    else:
+        by_quarter: dict[int, list[float]] = {}
+        for points in scores.values():
+            for index, score in points:
+                by_quarter.setdefault(index, []).append(score)
+        shown = sorted(by_quarter)
+        low, high = zip(*(_middle_half(by_quarter[index]) for index in shown)) if shown else ((), ())
+        handles.append(axes.fill_between(shown, low, high, color="#9e9e9e", alpha=0.25,
+                                         linewidth=0))
+        labels.append(f"middle half of {len(names)} teams")
+    for team, label in picked:
+        points = sorted(scores.get(team, []))
+        line, = axes.plot([index for index, _ in points], [score for _, score in points],
+                          marker="o", linewidth=1.5)
+        handles.append(line)
+        labels.append(label)
     company = summary.company[summary.company["score"].notna()]
-    axes.plot([position[quarter] for quarter in company["quarter"]], list(company["score"]),
-              color="black", linestyle="--", linewidth=2, label="Company")
+    line, = axes.plot([position[quarter] for quarter in company["quarter"]], list(company["score"]),
+                      color="black", linestyle="--", linewidth=2)
+    handles.append(line)
+    labels.append("Company")
     axes.axhspan(scoring.GREEN_FROM, 1.0, color=COLOURS["green"], alpha=0.06)
     _quarter_ticks(axes, quarters)
     axes.set_ylim(0, 1.05)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    axes.legend(fontsize=9, frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
-    return _svg(figure)
+    # labels given, not collected: matplotlib would leave out a team named "_..."
+    axes.legend(handles, labels, fontsize=9, frameon=False, loc="center left",
+                bbox_to_anchor=(1, 0.5))
+    return _svg(figure), caption
+
+
+def _trend_teams(teams: list[dict[str, Any]], latest: str | None,
+                 count: int) -> tuple[list[tuple[str, str]] | None, str]:
+    """The teams the trend chart draws a line for, with their legend labels (None: every
+    team), and the chart's caption."""
+    caption = "Team scores by quarter; the company mean dashed."
+    if count <= TREND_TEAMS:
+        return None, caption
+    last = sorted((row for row in teams if row["quarter"] == latest and row["score"] is not None),
+                  key=lambda row: (row["score"], row["team"]))
+    lowest = last[:TREND_PICKS]
+    highest = last[max(len(lowest), len(last) - TREND_PICKS):][::-1]
+    named = {row["team"] for row in lowest + highest}
+    moved = sorted((row for row in last if row["change"] is not None and row["team"] not in named),
+                   key=lambda row: (-abs(row["change"]), row["team"]))[:TREND_PICKS]
+    picked = ([(row["team"], f"{chart_text(row['team'])} (highest)") for row in highest]
+              + [(row["team"], f"{chart_text(row['team'])} (moved most)") for row in moved]
+              + [(row["team"], f"{chart_text(row['team'])} (lowest)") for row in lowest])
+    caption = (f"Team scores by quarter: the company mean dashed, the middle half of all "
+               f"{count} teams shaded, and the {TREND_PICKS} highest, {TREND_PICKS} lowest and "
+               f"{TREND_PICKS} most moved teams in {latest}. Every team is in the tables below.")
+    return picked, caption
+
+
+def _middle_half(scores: list[float]) -> tuple[float, float]:
+    """The first and third quartiles of ``scores`` (both the score when there is one)."""
+    import statistics
+
+    if len(scores) < 2:
+        return scores[0], scores[0]
+    first, _, third = statistics.quantiles(scores, n=4, method="inclusive")
+    return first, third
 
 
 def _status_chart(summary: Summary) -> str:

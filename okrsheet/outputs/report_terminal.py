@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from okrsheet.domain.text import visible
+from okrsheet.outputs.escape import terminal_text as visible
 from okrsheet.outputs.report import (
     change_text,
     grid,
@@ -46,6 +46,7 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
     """Print the summary as rich tables (to ``console``, default stdout). Every text from a
     workbook goes through :func:`~okrsheet.domain.text.visible` as it is printed, so none
     can move the cursor or recolour the terminal."""
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.measure import Measurement
     from rich.table import Table
@@ -74,33 +75,44 @@ def print_table(summary: Summary, console: Console | None = None, objectives: bo
         style = "green" if change and change > 0.005 else "red" if change and change < -0.005 else ""
         return Text(change_text(change, ("▲", "▼", "►")).replace(" pts", ""), style=style)
 
+    def team_row(team: str, by_quarter: dict[str, Row]) -> list[Text]:
+        last = by_quarter.get(latest) if latest is not None else None
+        return [Text(visible(team)), *[score_cell(by_quarter.get(quarter)) for quarter in quarters],
+                change_cell(last["change"] if last else None), Text(mix(last)),
+                *map(Text, rhythm_cells(last))]
+
+    last = company.get(latest)
+    company_row = [Text("Company (mean)"), *[score_cell(company.get(quarter)) for quarter in quarters],
+                   change_cell(last["change"] if last else None), Text(mix(last)),
+                   *map(Text, rhythm_cells(None))]
+    headers = ["Team", *(quarter.replace("-", "\n") for quarter in quarters), "Change",
+               f"KRs\n{letters}", *RHYTHM_HEADERS]
+    rows = [team_row(team, by_quarter) for team, by_quarter in by_team.items()]
+    # each column as wide as its widest cell, worked out here once: rich would measure each
+    # of a big company's cells twice (to fit the table, then to draw it), at 20 µs a cell
+    widths = [max(max(map(cell_len, header.split("\n"))),
+                  max((row[index].cell_len for row in (*rows, company_row)), default=0))
+              for index, header in enumerate(headers)]
+
     def build(rhythm: bool) -> Table:
         """The table; with the latest quarter's check-in rhythm when ``rhythm``."""
         table = Table(title=headline(summary), title_justify="left", caption=legend(rhythm),
                       caption_justify="left")
-        table.add_column("Team", style="bold", no_wrap=True)
-        for quarter in quarters:
-            table.add_column(quarter.replace("-", "\n"), justify="right", no_wrap=True)
-        table.add_column("Change", justify="right", no_wrap=True)
-        table.add_column(f"KRs\n{letters}", justify="center", no_wrap=True)
-        for name in RHYTHM_HEADERS if rhythm else ():
-            table.add_column(name, justify="right", no_wrap=True)
-        for team, by_quarter in by_team.items():
-            last = by_quarter.get(latest) if latest is not None else None
-            table.add_row(Text(visible(team)),
-                          *[score_cell(by_quarter.get(quarter)) for quarter in quarters],
-                          change_cell(last["change"] if last else None),
-                          mix(last), *(rhythm_cells(last) if rhythm else ()))
-        last = company.get(latest)
+        count = len(headers) - (0 if rhythm else len(RHYTHM_HEADERS))
+        mix_column = len(quarters) + 2  # after the team, the quarters and the change
+        for index, (header, width) in enumerate(zip(headers[:count], widths)):
+            table.add_column(header, justify="left" if index == 0 else "center"
+                             if index == mix_column else "right", no_wrap=True,
+                             style="bold" if index == 0 else None, width=width)
+        for row in rows:
+            table.add_row(*row[:count])
         table.add_section()
-        table.add_row("Company (mean)",
-                      *[score_cell(company.get(quarter)) for quarter in quarters],
-                      change_cell(last["change"] if last else None), mix(last),
-                      *(rhythm_cells(None) if rhythm else ()))
+        table.add_row(*company_row[:count])
         return table
 
-    table = build(True)  # the check-in rhythm in the table where it fits, else below it
+    # the check-in rhythm in the table where it fits, else below it
     unbounded = console.options.update_width(10**6)
+    table = build(True)
     apart = Measurement.get(console, unbounded, table).maximum > console.width
     if apart:
         table = build(False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from okrsheet.domain.text import markdown as markdown_text
+from okrsheet.outputs.escape import markdown_text
 from okrsheet.outputs.report import (
     change_text,
     grid,

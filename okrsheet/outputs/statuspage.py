@@ -1,17 +1,16 @@
 """The weekly status page as text (terminal), Markdown (email, chat) or one HTML file.
 
 Renders a :class:`~okrsheet.domain.status.StatusPage`; user text is escaped for each format
-with :mod:`okrsheet.domain.text` (control characters everywhere, ``|`` and HTML in Markdown) and
-:func:`html.escape` in HTML.
+by :mod:`okrsheet.outputs.escape` (control characters everywhere; links, images, ``|`` and HTML
+in Markdown; markup in HTML).
 """
 
 from __future__ import annotations
 
-import html
-
 from okrsheet.domain.status import Forecast, KeyResultStatus, StatusPage
-from okrsheet.domain.text import markdown as _md  # one line, | and HTML shown as text
-from okrsheet.domain.text import visible
+from okrsheet.outputs.escape import CONTENT_SECURITY_POLICY, html_text
+from okrsheet.outputs.escape import markdown_text as _md  # one line, no link, image or HTML
+from okrsheet.outputs.escape import terminal_text as visible
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import percent
 from okrsheet.sheet.layout import COLUMN_OF
@@ -84,11 +83,12 @@ def markdown(page: StatusPage) -> str:
 
 def html_page(page: StatusPage) -> str:
     """One self-contained HTML file: inline styles, no scripts, nothing fetched."""
-    esc = _html
+    esc = html_text
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{esc(_heading(page, str))}</title>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        CONTENT_SECURITY_POLICY,
         # every objective's table is as wide as the page (the key result's title takes what
         # is left); on a narrow window a table scrolls in its box rather than off the page
         "<style>body{font-family:Calibri,Arial,sans-serif;margin:1.5em;color:#222}"
@@ -189,10 +189,6 @@ def _stale_line(page: StatusPage, escape) -> str:
     names = "; ".join(f"{escape(kr.id)} {escape(kr.title)} ({escape(kr.owner or 'no owner')})"
                       for kr in page.stale)
     return f"Stale, no value in weeks {weeks}: {names}."
-
-
-def _html(value: object) -> str:
-    return html.escape(visible(value), quote=True)
 
 
 def _chip(content: str, status: str | None) -> str:

@@ -1,0 +1,64 @@
+"""Text from workbooks and file names, made inert for each format a person reads: one
+helper per format, used by every page and report.
+
+* :func:`terminal_text`: control characters (ESC, ``\\r``, bidi overrides, zero-width
+  characters ...) as visible escapes (``\\x1b``, ``\\u202e``), see
+  :func:`okrsheet.domain.text.visible`;
+* :func:`html_text`: the same, then HTML-escaped (quotes too, so it can sit in an
+  attribute);
+* :func:`markdown_text`: the same, then HTML shown as text and markdown's link, image,
+  autolink, code and table syntax escaped, so ``![x](http://...)`` is text, never a picture;
+* :func:`chart_text`: the same, for a matplotlib label (the charts are drawn with
+  ``text.parse_math`` off, so a ``$`` is a dollar sign, never TeX).
+
+    >>> markdown_text("![pixel](http://x.example/p.png) <b>")
+    '!\\\\[pixel](http://x.example/p.png) &lt;b&gt;'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from okrsheet.domain.text import visible
+
+__all__ = ["terminal_text", "html_text", "markdown_text", "chart_text", "CONTENT_SECURITY_POLICY"]
+
+# markdown's inline syntax that can make a link, an image, code or a table cell (a link or
+# an image needs its "[": a "]" alone makes nothing); the backslash too, so an escape typed
+# in the workbook can't undo ours
+_MARKDOWN_SYNTAX = re.compile(r"([\\`\[|])")
+
+CONTENT_SECURITY_POLICY = (
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+    "style-src 'unsafe-inline'; img-src data:\">")
+"""The ``<meta>`` every HTML page carries: nothing may load (no scripts, no connections, no
+images but the page's own), whatever text gets into it."""
+
+# Public API
+
+
+def terminal_text(value: object) -> str:
+    """``value`` as text for a terminal: every control character as a visible escape."""
+    return visible(value)
+
+
+def html_text(value: object) -> str:
+    """``value`` as HTML text (or an attribute value): control characters visible, ``<``,
+    ``>``, ``&`` and quotes escaped."""
+    return html.escape(visible(value), quote=True)
+
+
+def markdown_text(value: object) -> str:
+    """``value`` for a markdown table cell or list item: one line, HTML shown as text
+    (``&lt;script&gt;``), and ``[ \\ ` |`` escaped, so no link, image, autolink, code span
+    or extra table cell comes from it."""
+    text = _MARKDOWN_SYNTAX.sub(r"\\\1", str(value))  # before visible adds its own ``\x1b``
+    return html.escape(visible(text), quote=False)
+
+
+def chart_text(value: object) -> str:
+    """``value`` as a chart label: control characters visible. Draw with ``text.parse_math``
+    off (no mathtext) and give legend labels explicitly (matplotlib leaves out a label that
+    starts with ``_`` only when it collects them itself)."""
+    return visible(value)
