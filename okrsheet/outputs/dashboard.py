@@ -86,13 +86,13 @@ def _pieces(summary: Summary, calibration: "Calibration | None") -> Iterator[str
     if not quarters:  # company or person workbooks alone: their tree
         from okrsheet.outputs.alignment_report import without_teams
 
-        return "\n".join([
+        yield "\n".join([
             "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-            "style-src 'unsafe-inline'; img-src data:\">",
+            CONTENT_SECURITY_POLICY,
             f"<title>OKR summary</title><style>{_STYLE}</style></head><body>",
             "<h1>OKR summary</h1>", f'<p class="lead">{_text(without_teams(summary))}</p>',
             _notes(summary), _alignment(summary), "</body></html>"]) + "\n"
+        return
     teams: list[dict[str, Any]] = summary.table_rows("teams")
     company: dict[str, dict[str, Any]] = {str(row["quarter"]): row
                                           for row in records(summary.company)}
@@ -136,7 +136,7 @@ def _pieces(summary: Summary, calibration: "Calibration | None") -> Iterator[str
     parts.append(_score_table(summary, teams, company, quarters))
     parts.append(_mix_table(teams, company, latest))
     if calibration is not None:
-        from okrsheet.quarterend.calibration import calibration_html
+        from okrsheet.outputs.calibration_report import calibration_html
 
         parts.append(calibration_html(calibration, _number))
     parts.append(_flags_table(summary))

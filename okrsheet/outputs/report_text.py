@@ -86,7 +86,7 @@ def markdown(summary: Summary, objectives: bool = False,
 
         lines += ["## Alignment", "", *tree_lines(trees, markdown=True), ""]
     if confidence is not None:  # how well confidence predicted results
-        from okrsheet.quarterend.calibration import calibration_markdown
+        from okrsheet.outputs.calibration_report import calibration_markdown
 
         lines += ["", calibration_markdown(confidence)]
     return "\n".join(lines)

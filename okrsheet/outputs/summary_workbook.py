@@ -56,7 +56,7 @@ def summary_workbook_bytes(summary: Summary, confidence: "Calibration | None" = 
     formats = _formats(book)
     _WorkbookWriter(book, summary, formats).write()
     if confidence is not None:  # how well confidence predicted results (okrsheet.quarterend.calibration)
-        from okrsheet.quarterend.calibration import write_calibration_sheet
+        from okrsheet.outputs.calibration_report import write_calibration_sheet
 
         write_calibration_sheet(book, confidence)
         _print_setup(book.get_worksheet_by_name("Calibration"))
