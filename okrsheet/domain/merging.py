@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from okrsheet.domain.alignment import kr_ids, objective_ids
 from okrsheet.domain.changes import (
     _ABSENT,
     FIELD_NAMES,
@@ -154,6 +155,7 @@ class _Merger:
         self.base, self.copies, self.names, self.prefer = base, copies, names, prefer
         self.matchings = [_Matching(base, copy) for copy in copies]
         self.conflicts: list[Conflict] = []
+        self.added: list[KeyResult] = []  # key results a copy added
 
     def run(self) -> MergeResult:
         base = self.base
@@ -192,6 +194,7 @@ class _Merger:
         for key, title in new_objectives.items():
             objectives.append(Objective(title=title, key_results=placed.get(key, [])))
         merged = TeamQuarter(objectives=objectives, file=None, **settings)
+        _fresh_ids(merged, self.added, [base, *self.copies])
         applied = [(name, change) for name, copy in zip(self.names, self.copies)
                    for change in diff(base, copy)]
         return MergeResult(merged, applied, self.conflicts)
@@ -307,8 +310,28 @@ class _Merger:
                 values = [_kr_fields(version)[name] for _, version in versions]
                 fields[name] = self._resolve(f'Added key result "{first.title}"', name, None, values,
                                              [copy for copy, _ in versions])
-            placed.setdefault(key, []).append(_key_result(fields))
+            added_kr = _key_result(fields)
+            self.added.append(added_kr)
+            placed.setdefault(key, []).append(added_kr)
         return new_objectives
+
+
+def _fresh_ids(merged: TeamQuarter, added: list[KeyResult], others: list[TeamQuarter]) -> None:
+    """An added key result without an id gets one no copy has used (typed or numbered): a
+    number once given to a key result someone removed would make it that key result again."""
+    taken = {identifier.strip().casefold() for team_quarter in others
+             for identifier in kr_ids(team_quarter).values() if identifier}
+    taken |= {kr.id.strip().casefold() for kr in merged.key_results if kr.id and kr.id.strip()}
+    wanted = {id(kr) for kr in added if not (kr.id and kr.id.strip())}
+    for objective, objective_id in zip(merged.objectives, objective_ids(merged.objectives)):
+        for kr in objective.key_results:
+            if id(kr) not in wanted:
+                continue
+            number = 1
+            while f"{objective_id}.{number}".casefold() in taken:
+                number += 1
+            kr.id = f"{objective_id}.{number}"
+            taken.add(kr.id.casefold())
 
 
 def _same_id(copy: TeamQuarter, objective: Objective) -> Objective | None:
