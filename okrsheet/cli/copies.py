@@ -76,22 +76,85 @@ def merge_command(base, copies, output, prefer, force) -> None:
 @click.option("--week", type=CHECK_IN_WEEK_CHOICES,
               help="Check-in week (default: the check-in week of the workbook's As of, "
                    "else today).")
+@click.option("--eml", is_flag=True,
+              help="Also write one email draft (.eml) per owner beside their workbook, to "
+                   "their address from the Owners sheet, the workbook attached.")
+@click.option("--reply-to", metavar="ADDRESS",
+              help="With --eml: the address replies go to (the collector's).")
+@click.option("--due", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="With --eml: the date to reply by (default: the check-in week's start + "
+                   "4 days).")
 @click.option("--force", is_flag=True, help="Replace Check-in workbooks that exist.")
 @user_errors
-def split_command(file, folder, week, force) -> None:
+def split_command(file, folder, week, eml, reply_to, due, force) -> None:
     """Write one small Check-in workbook per owner, to email: only their key results, with
     Value, Confidence and Comment to fill in. Bring the replies back with okrsheet collect."""
+    from okrsheet.domain.text import visible
     from okrsheet.sheet.checkin import write_check_ins
 
     team_quarter = read_okrs(file, strict=False)
     chosen = week_of(team_quarter, int(week) if week else None)
-    from okrsheet.domain.text import visible
-
-    for owner in write_check_ins(team_quarter, folder, chosen, force=force):
+    also = None
+    if eml:
+        also = _drafts_for(team_quarter, file, folder, chosen, reply_to, due)
+    elif reply_to or due:
+        raise click.BadParameter("--reply-to and --due go with --eml.", param_hint="--eml")
+    for owner in write_check_ins(team_quarter, folder, chosen, force=force, also=also):
         click.echo(visible(f"Wrote {owner.path}: {owner.owner or 'no owner'}, "
-                             f"{len(owner.key_results)} key result(s)."))
-    click.echo(visible(f"Week {chosen}: send each owner their file; collect the replies with "
-                       f"okrsheet collect {file} REPLY... -o UPDATED.xlsx"))
+                           f"{len(owner.key_results)} key result(s)."))
+    if eml:
+        from okrsheet.sheet.mail import draft_path
+
+        for owner in _owners(team_quarter, folder, chosen):
+            if owner.owner:
+                click.echo(visible(f"Wrote {draft_path(owner.path)}: draft to {owner.owner}."))
+            else:
+                click.echo(visible(f"No draft for {owner.path.name}: its key results have no "
+                                   "owner; send it to whoever checks them in."))
+        click.echo(visible(f"Week {chosen}: open each draft (.eml) in your mail program and "
+                           f"send it; collect the replies (saved emails or their files) with "
+                           f"okrsheet collect {file} INBOX... -o UPDATED.xlsx"))
+    else:
+        click.echo(visible(f"Week {chosen}: send each owner their file; collect the replies "
+                           f"with okrsheet collect {file} REPLY... -o UPDATED.xlsx"))
+
+
+def _owners(team_quarter, folder, week):
+    from okrsheet.sheet.checkin import owner_check_ins
+
+    return owner_check_ins(team_quarter, folder, week)
+
+
+def _drafts_for(team_quarter, file, folder, week, reply_to, due, *, only=None,
+                reminder=False):
+    """``also`` for write_check_ins: each owner's .eml draft, after checking (before anything
+    is written) that every owner has an address."""
+    from okrsheet.domain.text import visible
+    from okrsheet.sheet.files import OkrsheetError
+    from okrsheet.sheet.mail import check_in_message, draft_bytes, draft_path
+    from okrsheet.sheet.owners import address_of, missing_addresses, valid_address
+
+    if reply_to is not None and not valid_address(reply_to):
+        raise click.BadParameter(f'"{reply_to}" is not an address like sam@example.com.',
+                                 param_hint="--reply-to")
+    owners = [owner.owner for owner in _owners(team_quarter, folder, week)
+              if owner.owner and (only is None or owner.owner.casefold() in only)]
+    problems = missing_addresses(team_quarter, owners, file)
+    if problems:
+        for problem in problems:
+            click.echo(visible(f"Problem: {problem}"), err=True)
+        raise OkrsheetError(f"{file}: {len(problems)} owner(s) without a usable email "
+                            "address (listed above); nothing was written.")
+
+    def also(owner, workbook):
+        if not owner.owner:
+            return []
+        message = check_in_message(team_quarter, owner, week, workbook,
+                                   address_of(team_quarter, owner.owner), reply_to=reply_to,
+                                   due=due.date() if due else None, reminder=reminder)
+        return [(draft_path(owner.path), draft_bytes(message))]
+
+    return also
 
 
 @click.command(name="collect")

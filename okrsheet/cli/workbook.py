@@ -199,6 +199,7 @@ def fix_command(file, output, force) -> None:
     from okrsheet.sheet.fix import fix_reading
     from okrsheet.sheet.kept import lost_cells, other_sheets, typed_cells
     from okrsheet.sheet.legacy import read_okr_file_isolated
+    from okrsheet.sheet.owners import OWNERS_SHEET
     from okrsheet.sheet.safety import read_checked
     from okrsheet.sheet.writer import workbook_bytes
 
@@ -207,7 +208,7 @@ def fix_command(file, output, force) -> None:
     data = read_checked(file).data
     team_quarter, changes = fix_reading(reading)
     own = (reading.sheet or layout.OKRS_SHEET, layout.OKRS_SHEET, layout.GUIDE_SHEET,
-           layout.ACTIONS_SHEET, layout.PARENTS_SHEET)
+           layout.ACTIONS_SHEET, layout.PARENTS_SHEET, OWNERS_SHEET)
     extra = other_sheets(data, own)
     fixed = workbook_bytes(team_quarter, extra_sheets=extra)
     before, after = typed_cells(data), typed_cells(fixed)
