@@ -146,3 +146,141 @@ def test_a_draft_keeps_an_owner_name_with_a_line_break_on_one_line(tmp_path):
     message = message_from_bytes(data, policy=default)
     assert message["Bcc"] is None
     assert message["To"].addresses[0].addr_spec == "sam@example.com"
+
+
+# 3. Replies in
+
+
+@pytest.fixture
+def replies(team, tmp_path):
+    """Week 5's drafts and the owners' filled-in workbooks: Sam, Priya and Jonas reply."""
+    folder = tmp_path / "out"
+    assert _run("split", team, "-o", folder, "--week", "5", "--eml").exit_code == 0
+    filled = tmp_path / "filled"
+    filled.mkdir()
+    books = {
+        "Sam": _fill(folder / "Sales-2027-Q1-week-5-Sam.xlsx", filled / "Sam.xlsx",
+                     {"O1.1": (150000, "high", "Two big deals")}),
+        "Priya": _fill(folder / "Sales-2027-Q1-week-5-Priya.xlsx", filled / "Priya.xlsx",
+                       {"O1.2": (3, "medium", None)}),
+        "Jonas": _fill(folder / "Sales-2027-Q1-week-5-Jonas.xlsx", filled / "Jonas.xlsx",
+                       {"O2.1": (40, "low", "Slow start")}),
+    }
+    return books
+
+
+def _save(message, path):
+    path.write_bytes(message.as_bytes(policy=default))
+    return path
+
+
+def test_replies_saved_as_eml_and_mbox_collect_to_the_same_workbook_as_their_attachments(
+        team, replies, tmp_path):
+    direct = _run("collect", team, *replies.values(), "-o", tmp_path / "direct.xlsx")
+    assert direct.exit_code == 0, direct.output
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _save(_reply_email(replies["Sam"], "Sam <sam@example.com>", _when(2)), inbox / "sam.eml")
+    _save(_reply_email(replies["Priya"], "priya@EXAMPLE.com", _when(2)), inbox / "priya.eml")
+    box = mailbox.mbox(str(tmp_path / "jonas.mbox"))
+    box.add(_reply_email(replies["Jonas"], "Jonas <jonas@example.com>", _when(3)))
+    box.add(_reply_email(replies["Jonas"], "Jonas <jonas@example.com>", _when(1),
+                         name="old.txt"))  # an email without a workbook
+    box.close()
+    mailed = _run("collect", team, inbox, tmp_path / "jonas.mbox", "-o", tmp_path / "mail.xlsx")
+    assert mailed.exit_code == 0, mailed.output
+    assert (tmp_path / "mail.xlsx").read_bytes() == (tmp_path / "direct.xlsx").read_bytes()
+    assert "sam.eml: attachment Sam.xlsx: 3 change(s)" in mailed.output
+    assert "jonas.mbox#2: no workbook attached" in mailed.output
+    assert "No reply from: Alex" in mailed.output
+
+
+def test_the_latest_reply_of_an_owner_by_date_is_collected_and_the_older_set_aside(
+        team, replies, tmp_path):
+    later = _fill(replies["Sam"], tmp_path / "later.xlsx", {"O1.1": (175000, "high", None)})
+    _save(_reply_email(later, "sam@example.com", _when(3), name="Sam.xlsx"),
+          tmp_path / "second.eml")
+    _save(_reply_email(replies["Sam"], "sam@example.com", _when(2), name="Sam.xlsx"),
+          tmp_path / "first.eml")
+    result = _run("collect", team, tmp_path / "second.eml", tmp_path / "first.eml",
+                  "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 0, result.output
+    assert ("/first.eml: attachment Sam.xlsx (Sam, 2027-02-02 09:00 UTC): a later "
+            "reply, " in result.output)
+    [kr] = [kr for kr in read_workbook(tmp_path / "out.xlsx").team_quarter.key_results
+            if kr.id == "O1.1"]
+    assert kr.check_ins[5] == 175000
+
+
+def test_a_reply_sent_from_another_address_is_named_and_nothing_is_written(
+        team, replies, tmp_path):
+    spoof = _reply_email(replies["Sam"], "=?utf-8?q?Sam?= <priya@example.com>", _when(2))
+    result = _run("collect", team, _save(spoof, tmp_path / "spoof.eml"),
+                  "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 1
+    assert ("spoof.eml: attachment Sam.xlsx: sent by priya@example.com, "
+            "but it is Sam's check-in (sam@example.com in the Owners sheet)") in result.output
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_an_attachment_named_with_a_path_is_read_under_a_name_of_okrsheets_own(
+        team, replies, tmp_path):
+    message = _reply_email(replies["Sam"], "sam@example.com", _when(2),
+                           name="../../x.xlsx", extra=[("notes.docx", b"PK\x03\x04")])
+    work = tmp_path / "work"
+    work.mkdir()
+    result = _run("collect", team, _save(message, work / "evil.eml"), "-o", work / "out.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "evil.eml: attachment x.xlsx: 3 change(s)" in result.output
+    assert sorted(path.name for path in tmp_path.rglob("x.xlsx")) == []
+    assert sorted(path.name for path in work.iterdir()) == ["evil.eml", "out.xlsx"]
+
+
+def test_a_zip_bomb_attached_is_refused_in_one_line_naming_the_email(team, tmp_path):
+    from pathlib import Path
+
+    bomb = Path(__file__).parent / "hostile" / "zip-bomb.xlsx"
+    message = _reply_email(bomb, "sam@example.com", _when(2), name="Sam.xlsx")
+    result = _run("collect", team, _save(message, tmp_path / "bomb.eml"),
+                  "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if line.startswith("Problem:")]
+    assert "bomb.eml: attachment Sam.xlsx: the workbook" in line and "zip bomb" in line
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_multiparts_nested_too_deep_are_refused_in_one_line(team, tmp_path):
+    inner = EmailMessage()
+    inner.set_content("deep")
+    for _ in range(30):
+        outer = EmailMessage()
+        outer.make_mixed()
+        outer.attach(inner)
+        inner = outer
+    inner["From"] = "sam@example.com"
+    result = _run("collect", team, _save(inner, tmp_path / "deep.eml"),
+                  "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 1
+    assert "deep.eml: parts nested more than 20 deep" in result.output
+
+
+def test_an_email_larger_than_the_limit_is_refused_without_being_read(
+        team, tmp_path, monkeypatch):
+    import okrsheet.sheet.mail as mail
+
+    monkeypatch.setattr(mail, "MAX_EMAIL_BYTES", 1000)
+    (tmp_path / "huge.eml").write_bytes(b"From: sam@example.com\r\n\r\n" + b"x" * 5000)
+    result = _run("collect", team, tmp_path / "huge.eml", "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 1
+    assert "huge.eml: 0 MB, more than an email of check-ins needs" in result.output
+
+
+def test_the_drafts_split_wrote_are_left_out_of_a_folder_of_replies(team, replies, tmp_path):
+    folder = tmp_path / "out"
+    _save(_reply_email(replies["Sam"], "sam@example.com", _when(2)), folder / "reply.eml")
+    result = _run("collect", team, folder / "reply.eml", folder / "Sales-2027-Q1-week-5-Sam.eml",
+                  "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "Sales-2027-Q1-week-5-Sam.eml: an unsent draft, not a reply." in \
+        result.output
+    assert "No reply from: Priya, Jonas, Alex" in result.output

@@ -159,7 +159,7 @@ def _drafts_for(team_quarter, file, folder, week, reply_to, due, *, only=None,
 
 @click.command(name="collect")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.argument("replies", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("replies", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Where to write the updated team workbook (.xlsx, or .xlsm for an .xlsm).")
 @click.option("--week", type=CHECK_IN_WEEK_CHOICES,
@@ -175,17 +175,22 @@ def _drafts_for(team_quarter, file, folder, week, reply_to, due, *, only=None,
 def collect_command(file, replies, output, week, prefer, by_id, force) -> None:
     """Write owners' Check-in replies (values, confidences, comments) into FILE's check-in week.
 
-    Only the cells the replies fill change; every other cell of FILE is kept as it is. A
-    reply for another team, quarter or week, a key result that can't be found for sure, a
-    cell typed that can't be taken (a value that is not a number, a changed target...): one
-    line each, nothing written, exit status 1.
+    REPLIES are the returned workbooks, or the saved emails that carry them (.eml, .mbox,
+    Outlook .msg with okrsheet[msg]) or folders of them: an email's workbook attachments are
+    taken, its sender must be the owner's address (Owners sheet), and an owner's latest
+    reply by date is kept. Only the cells the replies fill change; every other cell of FILE
+    is kept as it is. A reply for another team, quarter or week, a key result that can't be
+    found for sure, a cell typed that can't be taken (a value that is not a number, a changed
+    target...): one line each, nothing written, exit status 1. Then the owners with no
+    reply are listed.
     """
     from pathlib import Path
 
     from okrsheet.domain.merging import MergeConflicts, UnknownCopy
     from okrsheet.domain.text import visible
-    from okrsheet.sheet.collect import ReplyProblems, collect, collected_bytes, read_replies
+    from okrsheet.sheet.collect import ReplyProblems, collect, collected_bytes
     from okrsheet.sheet.files import OkrsheetError, write_atomic
+    from okrsheet.sheet.mail import read_inbox, unanswered
 
     suffix = Path(file).suffix.lower()
     if suffix not in (".xlsx", ".xlsm"):
@@ -196,7 +201,12 @@ def collect_command(file, replies, output, week, prefer, by_id, force) -> None:
     places = {kr.row: f"{reading.sheet}!{reading.cell('title', kr.row)}"
               for kr in reading.team_quarter.key_results + reading.team_quarter.unassigned}
     try:
-        result = collect(reading.team_quarter, read_replies(replies),
+        inbox = read_inbox(reading.team_quarter, replies, file)
+        for line in inbox.notes:
+            click.echo(visible(f"Left out: {line}"))
+        for line in inbox.set_aside:
+            click.echo(visible(f"Set aside: {line}"))
+        result = collect(reading.team_quarter, inbox.replies,
                          int(week) if week else None, prefer, by_id=by_id, rows=places)
     except UnknownCopy as error:
         raise click.BadParameter(str(error), param_hint="--prefer") from None
@@ -209,9 +219,9 @@ def collect_command(file, replies, output, week, prefer, by_id, force) -> None:
             click.echo(visible(f"Conflict: {conflict}"), err=True)
         raise
     write_atomic(output, collected_bytes(Path(file).read_bytes(), reading, result), force=force)
-    for reply in replies:
-        changes = [change for name, change in result.changes if name == reply]
-        click.echo(visible(f"{reply}: {len(changes)} change(s)"))
+    for name in dict.fromkeys(reply.file for reply in inbox.replies):
+        changes = [change for source, change in result.changes if source == name]
+        click.echo(visible(f"{name}: {len(changes)} change(s)"))
         for change in changes:
             click.echo("  " + visible(change))
     for conflict in result.conflicts:
@@ -219,3 +229,9 @@ def collect_command(file, replies, output, week, prefer, by_id, force) -> None:
     for note in result.notes:
         click.echo(visible(f"Note: {note}"))
     click.echo(visible(f"Wrote {output} (week {result.week}): only the cells above changed."))
+    missing = unanswered(result.team_quarter, inbox.replies, result.week)
+    if missing:
+        click.echo(visible(f"No reply from: {', '.join(missing)} (okrsheet remind {file} "
+                           f"INBOX... --week {result.week} -o DRAFTS/ writes them a reminder)."))
+    else:
+        click.echo(f"Every owner replied for week {result.week}.")

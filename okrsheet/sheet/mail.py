@@ -32,8 +32,9 @@ from okrsheet.sheet.files import OkrsheetError
 
 if TYPE_CHECKING:
     from okrsheet.sheet.checkin import OwnerCheckIn
+    from okrsheet.sheet.collect import Reply
 
-__all__ = ["EMAIL_SUFFIXES", "WORKBOOK_SUFFIXES", "XLSX_TYPE", "Attachment", "due_date",
+__all__ = ["Inbox", "read_inbox", "unanswered", "EMAIL_SUFFIXES", "WORKBOOK_SUFFIXES", "XLSX_TYPE", "Attachment", "due_date",
            "check_in_message", "draft_bytes", "draft_path", "is_email", "email_files",
            "attachments", "save_attachments", "MAX_EMAIL_BYTES", "MAX_PARTS", "MAX_DEPTH"]
 
@@ -63,6 +64,16 @@ class Attachment:
     @property
     def label(self) -> str:
         return f"{self.source}: attachment {self.name}"
+
+
+@dataclass
+class Inbox:
+    """The replies found in workbooks and saved emails, and what was left out."""
+
+    replies: list[Reply]
+    set_aside: list[str]  # older replies of an owner who replied again
+    notes: list[str]  # emails without a workbook
+    from_email: int = 0  # how many replies came from emails
 
 
 # Public API: drafts
@@ -159,23 +170,28 @@ def email_files(path: str | os.PathLike[str]) -> list[Path]:
     return found
 
 
-def attachments(path: str | os.PathLike[str]) -> tuple[list[Attachment], list[str]]:
+def attachments(path: str | os.PathLike[str]) -> tuple[list[Attachment], list[str], list[str]]:
     """The workbook attachments of the saved email (or every email of the mbox) at ``path``,
-    and one line for each email that can't be read or holds no workbook."""
+    one line for each email that can't be read (problems) and one for each that holds no
+    workbook (notes: an out-of-office reply, say)."""
     name = str(path)
     try:
         size = os.path.getsize(path)
     except OSError as error:
-        return [], [f"{name}: can't be read ({error.strerror or error})."]
+        return [], [f"{name}: can't be read ({error.strerror or error})."], []
     if size > MAX_EMAIL_BYTES:
         return [], [f"{name}: {size // (1024 * 1024)} MB, more than an email of check-ins "
                     f"needs ({MAX_EMAIL_BYTES // (1024 * 1024)} MB); save the reply's "
-                    "attachment and collect it instead."]
+                    "attachment and collect it instead."], []
     found: list[Attachment] = []
     problems: list[str] = []
+    notes: list[str] = []
     for source, message in _messages(path):
         if isinstance(message, str):
             problems.append(f"{source}: {message}")
+            continue
+        if str(message.get("X-Unsent", "")).strip() == "1":
+            notes.append(f"{source}: an unsent draft, not a reply.")
             continue
         try:
             taken = list(_workbooks(source, message))
@@ -183,9 +199,9 @@ def attachments(path: str | os.PathLike[str]) -> tuple[list[Attachment], list[st
             problems.append(f"{source}: {error}")
             continue
         if not taken:
-            problems.append(f"{source}: no workbook attached (.xlsx, .xlsm or .ods); left out.")
+            notes.append(f"{source}: no workbook attached (.xlsx, .xlsm or .ods).")
         found += taken
-    return found, problems
+    return found, problems, notes
 
 
 def save_attachments(found: Sequence[Attachment], folder: str | os.PathLike[str]) -> list[Path]:
@@ -202,7 +218,134 @@ def save_attachments(found: Sequence[Attachment], folder: str | os.PathLike[str]
     return paths
 
 
+def read_inbox(team_quarter: TeamQuarter, paths: Sequence[str | os.PathLike[str]],
+               file: str) -> Inbox:
+    """Every reply in ``paths`` (workbooks, saved emails, mailboxes, folders of them).
+
+    An email's workbook attachments are written to a private temporary folder, read with
+    :func:`~okrsheet.sheet.collect.read_replies` and the folder removed; each such reply is
+    named ``mail.eml: attachment Sam.xlsx``. The sender must be the address the Owners sheet
+    gives the reply's owner; of an owner's replies for one week, the latest by its Date is
+    kept and the others set aside. Raises :class:`~okrsheet.sheet.collect.ReplyProblems`
+    (one line each, nothing collected) for an email that can't be read or a sender that is
+    not the owner.
+    """
+    import tempfile
+
+    from okrsheet.sheet.collect import ReplyProblems, read_replies
+
+    workbooks: list[str] = []
+    found: list[Attachment] = []
+    problems: list[str] = []
+    notes: list[str] = []
+    for path in paths:
+        for item in email_files(path):
+            if str(item).lower().endswith(WORKBOOK_SUFFIXES):
+                workbooks.append(str(item))
+                continue
+            taken, refused, left = attachments(item)
+            found += taken
+            problems += refused
+            notes += left
+    if problems:
+        raise ReplyProblems(problems)
+    if not workbooks and not found:
+        raise OkrsheetError("no replies found (no workbook, and no email with one attached); "
+                            "give the saved replies or their folder.")
+    with tempfile.TemporaryDirectory(prefix="okrsheet-mail-") as folder:
+        saved = save_attachments(found, folder)
+        labels = {path.name: attachment.label for path, attachment in zip(saved, found)}
+        try:
+            replies = read_replies([*workbooks, *map(str, saved)])
+        except ReplyProblems as error:
+            raise ReplyProblems([_relabel(problem, labels) for problem in error.problems]) \
+                from None
+    mailed = replies[len(workbooks):]
+    for reply, attachment in zip(mailed, found):
+        reply.file = attachment.label
+    kept, set_aside = _latest(list(zip(mailed, found)))
+    problems = [problem for reply, attachment in kept
+                if (problem := _sender_problem(team_quarter, reply, attachment, file))]
+    if problems:
+        raise ReplyProblems(problems)
+    return Inbox(replies[:len(workbooks)] + [reply for reply, _ in kept], set_aside, notes,
+                 len(kept))
+
+
+def unanswered(team_quarter: TeamQuarter, replies: Sequence[Reply], week: int) -> list[str]:
+    """The owners of key results (in sheet order) with no reply for ``week``."""
+    from okrsheet.sheet.collect import _week_number
+    from okrsheet.sheet.owners import key_result_owners
+
+    answered = {_owner_of(reply).casefold() for reply in replies
+                if _week_number(reply.sent_labels.get("Week", reply.week)) == week}
+    return [owner for owner in key_result_owners(team_quarter)
+            if owner.casefold() not in answered]
+
+
 # Private API
+
+
+def _owner_of(reply: Reply) -> str:
+    owner = reply.sent_labels.get("Owner", reply.owner)
+    return " ".join(str(owner).split()) if owner not in (None, "") else ""
+
+
+def _relabel(problem: str, labels: dict[str, str]) -> str:
+    """A reading problem naming ``reply-3.xlsx`` names ``mail.eml: attachment Sam.xlsx``."""
+    for name, label in labels.items():
+        if name in problem:
+            return problem.replace(name, label)
+    return problem
+
+
+def _latest(mailed: list[tuple[Reply, Attachment]]) -> tuple[list[tuple[Reply, Attachment]],
+                                                               list[str]]:
+    """Of each owner's replies for one week, those with the latest Date; lines for the rest."""
+    from okrsheet.sheet.collect import _week_number
+
+    oldest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    groups: dict[tuple[str, object], list[tuple[Reply, Attachment]]] = {}
+    for reply, attachment in mailed:
+        key = (_owner_of(reply).casefold(),
+               _week_number(reply.sent_labels.get("Week", reply.week)))
+        groups.setdefault(key, []).append((reply, attachment))
+    kept_ids: set[int] = set()
+    set_aside: list[str] = []
+    for group in groups.values():
+        latest = max(attachment.date or oldest for _, attachment in group)
+        newest = [item for item in group if (item[1].date or oldest) == latest]
+        kept_ids |= {id(reply) for reply, _ in newest}
+        for reply, attachment in group:
+            if id(reply) not in kept_ids:
+                when = attachment.date.strftime("%Y-%m-%d %H:%M UTC") if attachment.date \
+                    else "no date"
+                set_aside.append(f"{attachment.label} ({_owner_of(reply) or 'no owner'}, "
+                                 f"{when}): a later reply, {newest[0][1].label}, is collected.")
+    return [item for item in mailed if id(item[0]) in kept_ids], set_aside
+
+
+def _sender_problem(team_quarter: TeamQuarter, reply: Reply, attachment: Attachment,
+                    file: str) -> str | None:
+    """A line when the email's sender is not the address of the reply's owner."""
+    from okrsheet.sheet.owners import OWNERS_SHEET, address_of
+
+    owner = _owner_of(reply)
+    if not owner:
+        return None  # the key results nobody owns: collect checks whose they are
+    address = address_of(team_quarter, owner)
+    if address is None:
+        return (f"{attachment.label}: {file} has no email address for owner \"{owner}\", so "
+                f"the sender can't be checked; type it in the {OWNERS_SHEET} sheet (Owner, "
+                "Email) and collect again.")
+    if attachment.sender is None:
+        return (f"{attachment.label}: the email has no single sender (From) address; save "
+                "the attachment and collect it, if it is the owner's.")
+    if attachment.sender != address.strip().lower():
+        return (f"{attachment.label}: sent by {visible(attachment.sender)}, but it is "
+                f"{owner}'s check-in ({address} in the {OWNERS_SHEET} sheet); leave it out, "
+                f"or correct {owner}'s address there if it changed.")
+    return None
 
 
 class _Refused(Exception):
