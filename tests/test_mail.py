@@ -284,3 +284,44 @@ def test_the_drafts_split_wrote_are_left_out_of_a_folder_of_replies(team, replie
     assert "Sales-2027-Q1-week-5-Sam.eml: an unsent draft, not a reply." in \
         result.output
     assert "No reply from: Priya, Jonas, Alex" in result.output
+
+
+# 4. Who hasn't replied
+
+
+def test_remind_writes_drafts_to_exactly_the_owners_with_no_reply(team, replies, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _save(_reply_email(replies["Sam"], "sam@example.com", _when(2)), inbox / "sam.eml")
+    result = _run("remind", team, inbox, replies["Priya"], "--week", "5",
+                  "-o", tmp_path / "drafts", "--due", "2027-02-05")
+    assert result.exit_code == 0, result.output
+    drafts = sorted((tmp_path / "drafts").iterdir())
+    assert [path.name for path in drafts] == ["Sales-2027-Q1-week-5-Alex-reminder.eml",
+                                              "Sales-2027-Q1-week-5-Jonas-reminder.eml"]
+    message = _parse(drafts[1])
+    assert message["To"].addresses[0].addr_spec == "jonas@example.com"
+    assert str(message["Subject"]) == \
+        "Reminder: OKR check-in Sales 2027-Q1, week 5, due 2027-02-05"
+    assert "We have no check-in from you yet" in message.get_body(("plain",)).get_content()
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "Sales-2027-Q1-week-5-Jonas.xlsx"
+    assert attachment.get_content() == (tmp_path / "out" /
+                                        "Sales-2027-Q1-week-5-Jonas.xlsx").read_bytes()
+    assert "no reply yet from Jonas, Alex" in result.output
+
+
+def test_remind_writes_nothing_when_every_owner_replied(team, replies, tmp_path):
+    everyone = dict(replies)
+    everyone["Alex"] = _fill(tmp_path / "out" / "Sales-2027-Q1-week-5-Alex.xlsx",
+                             tmp_path / "filled" / "Alex.xlsx", {})
+    result = _run("remind", team, *everyone.values(), "--week", "5", "-o", tmp_path / "drafts")
+    assert result.exit_code == 0, result.output
+    assert "Every owner replied for week 5" in result.output
+    assert not (tmp_path / "drafts").exists()
+
+
+def test_a_reply_for_another_week_does_not_count_as_this_weeks(team, replies, tmp_path):
+    result = _run("remind", team, *replies.values(), "--week", "7", "-o", tmp_path / "drafts")
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "drafts").iterdir())) == 4

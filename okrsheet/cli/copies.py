@@ -3,6 +3,8 @@ check-ins and ``collect`` their replies."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from okrsheet.cli.common import (
@@ -235,3 +237,69 @@ def collect_command(file, replies, output, week, prefer, by_id, force) -> None:
                            f"INBOX... --week {result.week} -o DRAFTS/ writes them a reminder)."))
     else:
         click.echo(f"Every owner replied for week {result.week}.")
+
+
+@click.command(name="remind")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("replies", nargs=-1, type=click.Path(exists=True))
+@click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False),
+              help="Folder for the reminder drafts (made if missing).")
+@click.option("--week", type=CHECK_IN_WEEK_CHOICES,
+              help="Check-in week (default: the check-in week of the workbook's As of, "
+                   "else today).")
+@click.option("--reply-to", metavar="ADDRESS", help="The address replies go to.")
+@click.option("--due", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The date to reply by (default: the check-in week's start + 4 days).")
+@click.option("--force", is_flag=True, help="Replace drafts that exist.")
+@user_errors
+def remind_command(file, replies, folder, week, reply_to, due, force) -> None:
+    """Write a reminder draft (.eml) to each owner with no reply for the week among REPLIES
+    (workbooks, saved emails, folders of them, as collect takes them), their Check-in
+    workbook attached again."""
+    import contextlib
+
+    from okrsheet.domain.text import visible
+    from okrsheet.sheet.checkin import check_in_bytes
+    from okrsheet.sheet.collect import ReplyProblems
+    from okrsheet.sheet.files import OkrsheetError, OutputExists, atomic_output
+    from okrsheet.sheet.mail import read_inbox, unanswered
+
+    team_quarter = read_okrs(file, strict=False)
+    chosen = week_of(team_quarter, int(week) if week else None)
+    inbox = None
+    if replies:
+        try:
+            inbox = read_inbox(team_quarter, replies, file)
+        except ReplyProblems as error:
+            for problem in error.problems:
+                click.echo(visible(f"Problem: {problem}"), err=True)
+            raise
+    missing = unanswered(team_quarter, inbox.replies if inbox else [], chosen)
+    if not missing:
+        click.echo(f"Every owner replied for week {chosen}; no reminder written.")
+        return
+    wanted = {owner.casefold() for owner in missing}
+    drafts = _drafts_for(team_quarter, file, folder, chosen, reply_to, due, only=wanted,
+                         reminder=True)
+    files = []
+    for owner in _owners(team_quarter, folder, chosen):
+        if owner.owner and owner.owner.casefold() in wanted:
+            for path, data in drafts(owner, check_in_bytes(team_quarter, owner, chosen)):
+                files.append((owner, path.with_name(f"{path.stem}-reminder.eml"), data))
+    existing = [str(path) for _, path, _ in files if path.exists()]
+    if existing and not force:
+        raise OutputExists(f"{existing[0]}: already exists; choose another folder or use "
+                           "--force.")
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OkrsheetError(f"{folder}: can't make the folder ({error.strerror or error}); "
+                            "choose another -o folder.") from None
+    with contextlib.ExitStack() as stack:  # every draft, or (on any error) none
+        writers = [stack.enter_context(atomic_output(path, force)) for _, path, _ in files]
+        for write, (_, _, data) in zip(writers, files):
+            write(data)
+    for owner, path, _ in files:
+        click.echo(visible(f"Wrote {path}: reminder to {owner.owner}."))
+    click.echo(visible(f"Week {chosen}: no reply yet from {', '.join(missing)}; open each "
+                       "draft in your mail program and send it."))
