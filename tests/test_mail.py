@@ -325,3 +325,48 @@ def test_a_reply_for_another_week_does_not_count_as_this_weeks(team, replies, tm
     result = _run("remind", team, *replies.values(), "--week", "7", "-o", tmp_path / "drafts")
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "drafts").iterdir())) == 4
+
+
+def _outlook(monkeypatch, sender, date, files):
+    """extract-msg's reading of an Outlook .msg, as its Message object gives it."""
+    import sys
+    import types
+
+    class Attached:
+        def __init__(self, name, data):
+            self.longFilename, self.shortFilename, self.data = name, name[:8], data
+
+    class Message:
+        def __init__(self):
+            self.sender, self.date = sender, date
+            self.attachments = [Attached(name, data) for name, data in files]
+
+        def close(self):
+            pass
+
+    module = types.SimpleNamespace(openMsg=lambda path, strict=False: Message())
+    monkeypatch.setitem(sys.modules, "extract_msg", module)
+
+
+def test_a_reply_saved_from_outlook_as_msg_collects_like_its_attachment(
+        team, replies, tmp_path, monkeypatch):
+    direct = _run("collect", team, replies["Sam"], "-o", tmp_path / "direct.xlsx")
+    assert direct.exit_code == 0, direct.output
+    _outlook(monkeypatch, "Sam <sam@example.com>", _when(2),
+             [("image001.png", b"\x89PNG"), ("Sam.xlsx", replies["Sam"].read_bytes())])
+    (tmp_path / "sam.msg").write_bytes(b"\xd0\xcf\x11\xe0")  # read by the stand-in above
+    result = _run("collect", team, tmp_path / "sam.msg", "-o", tmp_path / "msg.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "sam.msg: attachment Sam.xlsx: 3 change(s)" in result.output
+    assert (tmp_path / "msg.xlsx").read_bytes() == (tmp_path / "direct.xlsx").read_bytes()
+
+
+def test_an_outlook_msg_without_extract_msg_installed_is_one_line_saying_what_to_install(
+        team, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "extract_msg", None)
+    (tmp_path / "sam.msg").write_bytes(b"\xd0\xcf\x11\xe0")
+    result = _run("collect", team, tmp_path / "sam.msg", "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 1
+    assert "sam.msg: an Outlook .msg file; install okrsheet[msg]" in result.output

@@ -390,7 +390,9 @@ def _msg(path: str | os.PathLike[str]) -> Any:
     """An Outlook .msg as an :class:`EmailMessage` holding its sender, date and workbook
     attachments, or a line saying why not."""
     try:
-        import extract_msg  # type: ignore[import-not-found]
+        import importlib
+
+        extract_msg = importlib.import_module("extract_msg")  # the optional okrsheet[msg]
     except ImportError:
         return ("an Outlook .msg file; install okrsheet[msg] (the extract-msg package) to "
                 "read it, or save the reply's attachment and collect that.")
