@@ -370,3 +370,56 @@ def test_an_outlook_msg_without_extract_msg_installed_is_one_line_saying_what_to
     result = _run("collect", team, tmp_path / "sam.msg", "-o", tmp_path / "out.xlsx")
     assert result.exit_code == 1
     assert "sam.msg: an Outlook .msg file; install okrsheet[msg]" in result.output
+
+
+# 5. The weekly update, mailed
+
+
+def test_status_eml_writes_the_weekly_update_as_a_draft_to_the_team(team, tmp_path):
+    from okrsheet.domain.status import status_page
+    from okrsheet.outputs.statuspage import render
+
+    out = tmp_path / "status.eml"
+    result = _run("status", team, "--as-of", "2027-02-01", "--eml", "-o", out)
+    assert result.exit_code == 0, result.output
+    message = _parse(out)
+    assert [address.addr_spec for address in message["To"].addresses] == \
+        list(ADDRESSES.values())
+    assert str(message["Subject"]) == "OKR status Sales 2027-Q1, week 5"
+    assert str(message["X-Unsent"]) == "1"
+    page = status_page(read_workbook(team).team_quarter, dt.date(2027, 2, 1))
+    text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert text == render(page, "text") + "\n"
+    body = message.get_body(("html",)).get_content()
+    assert "Close new annual recurring revenue" in body
+    for external in ("<style", "class=", "<link", "<img", "<script", "http:", "https:", "url("):
+        assert external not in body, external
+
+
+def test_inline_styles_apply_each_rule_by_its_selector_class_over_tag():
+    from okrsheet.outputs.statusmail import inline_styles
+
+    page = ("<html><head><style>td{color:red}.num{text-align:right}td:nth-child(2)"
+            "{width:40%}div p{color:blue}</style></head><body><table><tr><td class=\"num\" "
+            "style=\"font-weight:bold\">1</td><td>a &amp; b</td></tr></table></body></html>")
+    assert inline_styles(page) == (
+        "<html><head></head><body><table><tr><td style=\"color:red;text-align:right;"
+        "font-weight:bold\">1</td><td style=\"color:red;width:40%\">a &amp; b</td></tr>"
+        "</table></body></html>")
+
+
+def test_a_title_with_markup_reaches_the_status_email_as_text(tmp_path):
+    team_quarter = starter("sales-team", team="Sales", quarter="2027-Q1")
+    team_quarter.objectives[0].key_results[0].title = '<img src="http://evil.example/x.png">'
+    path = tmp_path / "team.xlsx"
+    write_workbook(team_quarter, path, today=TODAY)
+    result = _run("status", path, "--eml", "-o", tmp_path / "status.eml")
+    assert result.exit_code == 0, result.output
+    body = _parse(tmp_path / "status.eml").get_body(("html",)).get_content()
+    assert "<img" not in body and "&lt;img src=&quot;http://evil.example/x.png&quot;&gt;" in body
+
+
+def test_status_eml_needs_an_eml_output(team):
+    result = _run("status", team, "--eml")
+    assert result.exit_code == 2
+    assert "give -o NAME.eml" in result.output

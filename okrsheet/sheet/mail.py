@@ -113,7 +113,8 @@ def check_in_message(team_quarter: TeamQuarter, owner: "OwnerCheckIn", week: int
              kr.unit or "") for identifier, kr in owner.key_results]
     when = f" by {_long_date(day)}" if day else ""
     first = (f"We have no check-in from you yet for {what}. Could you send it{when}?"
-             if reminder else f"Please check in your key results for {what}{when}.")
+             if reminder else
+             f"Please check in your key results for {what}{',' if when else ''}{when}.")
     steps = ("Open the attached workbook, " + owner.path.name + ", and on its Check-in sheet "
              "type each key result's Value for this week, pick a Confidence (high, medium or "
              "low) and update the Comment. Save it and reply to this email with the file "
