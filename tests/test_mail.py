@@ -423,3 +423,35 @@ def test_status_eml_needs_an_eml_output(team):
     result = _run("status", team, "--eml")
     assert result.exit_code == 2
     assert "give -o NAME.eml" in result.output
+
+
+def test_an_encoded_attachment_name_is_shown_on_one_line_and_the_temporary_folder_removed(
+        team, replies, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    message = _reply_email(replies["Sam"], "sam@example.com", _when(2), name="x.xlsx")
+    data = message.as_bytes(policy=default).replace(
+        b'filename="x.xlsx"', b'filename="=?utf-8?q?..=5C..=5Cevil=0D=0ASam.xlsx?="')
+    (tmp_path / "tricky.eml").write_bytes(data)
+    result = _run("collect", team, tmp_path / "tricky.eml", "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "tricky.eml: attachment evil Sam.xlsx: 3 change(s)" in result.output
+    assert list((tmp_path / "temp").iterdir()) == []
+
+
+def test_a_thunderbird_mailbox_file_without_a_suffix_is_read_as_a_mailbox(
+        team, replies, tmp_path):
+    box = mailbox.mbox(str(tmp_path / "Inbox"))
+    box.add(_reply_email(replies["Sam"], "sam@example.com", _when(2)))
+    message = _reply_email(replies["Priya"], "priya@example.com", _when(2))
+    attachment = list(message.iter_attachments())[-1]
+    del attachment["Content-Disposition"]  # a workbook known by its type alone
+    attachment["Content-Disposition"] = "attachment"
+    box.add(message)
+    box.close()
+    result = _run("collect", team, tmp_path / "Inbox", "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "Inbox#1: attachment Sam.xlsx: 3 change(s)" in result.output
+    assert "Inbox#2: attachment workbook.xlsx: 2 change(s)" in result.output

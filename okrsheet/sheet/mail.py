@@ -241,7 +241,7 @@ def read_inbox(team_quarter: TeamQuarter, paths: Sequence[str | os.PathLike[str]
     notes: list[str] = []
     for path in paths:
         for item in email_files(path):
-            if str(item).lower().endswith(WORKBOOK_SUFFIXES):
+            if not str(item).lower().endswith(EMAIL_SUFFIXES) and not _mbox_without_suffix(item):
                 workbooks.append(str(item))
                 continue
             taken, refused, left = attachments(item)
@@ -275,11 +275,12 @@ def read_inbox(team_quarter: TeamQuarter, paths: Sequence[str | os.PathLike[str]
 
 def unanswered(team_quarter: TeamQuarter, replies: Sequence[Reply], week: int) -> list[str]:
     """The owners of key results (in sheet order) with no reply for ``week``."""
+    from okrsheet.sheet.checkin import WEEK
     from okrsheet.sheet.collect import _week_number
     from okrsheet.sheet.owners import key_result_owners
 
     answered = {_owner_of(reply).casefold() for reply in replies
-                if _week_number(reply.sent_labels.get("Week", reply.week)) == week}
+                if _week_number(reply.sent_labels.get(WEEK, reply.week)) == week}
     return [owner for owner in key_result_owners(team_quarter)
             if owner.casefold() not in answered]
 
@@ -288,7 +289,9 @@ def unanswered(team_quarter: TeamQuarter, replies: Sequence[Reply], week: int) -
 
 
 def _owner_of(reply: Reply) -> str:
-    owner = reply.sent_labels.get("Owner", reply.owner)
+    from okrsheet.sheet.checkin import OWNER
+
+    owner = reply.sent_labels.get(OWNER, reply.owner)
     return " ".join(str(owner).split()) if owner not in (None, "") else ""
 
 
@@ -303,13 +306,14 @@ def _relabel(problem: str, labels: dict[str, str]) -> str:
 def _latest(mailed: list[tuple[Reply, Attachment]]) -> tuple[list[tuple[Reply, Attachment]],
                                                                list[str]]:
     """Of each owner's replies for one week, those with the latest Date; lines for the rest."""
+    from okrsheet.sheet.checkin import WEEK
     from okrsheet.sheet.collect import _week_number
 
     oldest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
     groups: dict[tuple[str, object], list[tuple[Reply, Attachment]]] = {}
     for reply, attachment in mailed:
         key = (_owner_of(reply).casefold(),
-               _week_number(reply.sent_labels.get("Week", reply.week)))
+               _week_number(reply.sent_labels.get(WEEK, reply.week)))
         groups.setdefault(key, []).append((reply, attachment))
     kept_ids: set[int] = set()
     set_aside: list[str] = []
@@ -349,6 +353,12 @@ def _sender_problem(team_quarter: TeamQuarter, reply: Reply, attachment: Attachm
     return None
 
 
+_SPREADSHEET_TYPES = {"/".join(XLSX_TYPE): "workbook.xlsx",
+                      "application/vnd.ms-excel.sheet.macroenabled.12": "workbook.xlsm",
+                      "application/vnd.oasis.opendocument.spreadsheet": "workbook.ods"}
+"""A workbook attached without a file name is known by its type."""
+
+
 class _Refused(Exception):
     pass
 
@@ -363,7 +373,7 @@ def _messages(path: str | os.PathLike[str]) -> Iterator[tuple[str, Any]]:
     if lower.endswith(".msg"):
         yield name, _msg(path)
         return
-    if lower.endswith(".mbox"):
+    if lower.endswith(".mbox") or _mbox_without_suffix(path):
         import mailbox
 
         try:
@@ -385,6 +395,17 @@ def _messages(path: str | os.PathLike[str]) -> Iterator[tuple[str, Any]]:
         yield name, message_from_bytes(data, policy=default)
     except Exception as error:  # noqa: BLE001
         yield name, f"can't be read as an email ({_short(error)})."
+
+
+def _mbox_without_suffix(path: str | os.PathLike[str]) -> bool:
+    """A mailbox file named without .mbox (Thunderbird's ``Inbox``): it starts ``From ``."""
+    if Path(path).suffix:
+        return False
+    try:
+        with open(path, "rb") as file:
+            return file.read(5) == b"From "
+    except OSError:
+        return False
 
 
 def _msg(path: str | os.PathLike[str]) -> Any:
@@ -449,7 +470,7 @@ def _workbooks(source: str, message: Any) -> Iterator[Attachment]:
             continue
         if part.get_content_type() == "message/rfc822":
             continue  # a forwarded email: what it holds was not sent by this sender
-        name = _file_name(part)
+        name = _file_name(part) or _SPREADSHEET_TYPES.get(part.get_content_type())
         if name is None or not name.lower().endswith(WORKBOOK_SUFFIXES):
             continue  # a body, an image, a signature, another file
         data = part.get_payload(decode=True)
@@ -528,9 +549,11 @@ _CELL = "padding:4px 8px;border-bottom:1px solid #D9D9D9;text-align:left;vertica
 
 def _html(name: str, first: str, steps: str, rows: Sequence[Sequence[str]]) -> str:
     """The HTML body: inline styles only, no images, links or scripts."""
+    from okrsheet.sheet.checkin import ID, KEY_RESULT, LAST_VALUE, TARGET, UNIT
+
     e = html.escape
     head = "".join(f'<th style="{_CELL};background:#1F4E78;color:#FFFFFF">{e(text)}</th>'
-                   for text in ("ID", "Key result", "Last value", "Target", "Unit"))
+                   for text in (ID, KEY_RESULT, LAST_VALUE, TARGET, UNIT))
     body = "".join("<tr>" + "".join(f'<td style="{_CELL}">{e(_one_line(cell))}</td>'
                                     for cell in row) + "</tr>" for row in rows)
     greeting = f"Hello {e(_one_line(name))}," if name else "Hello,"

@@ -13,12 +13,13 @@ import re
 from typing import Any
 
 from okrsheet.domain.model import TeamQuarter
+from okrsheet.sheet import layout
 
 __all__ = ["OWNERS_SHEET", "HEADERS", "READY_ROWS", "write_owners", "read_owners",
            "key_result_owners", "address_of", "missing_addresses", "valid_address"]
 
 OWNERS_SHEET = "Owners"
-HEADERS = ("Owner", "Email")
+HEADERS = (layout.COLUMN_OF["owner"].header, "Email")
 READY_ROWS = 20
 """Empty rows written after the owners, ready for more."""
 _ADDRESS = re.compile(r"^[^@\s<>\"(),;:\[\]\\]+@[^@\s<>\"(),;:\[\]\\]+\.[^@\s<>\"(),;:\[\]\\.]+$")
@@ -79,7 +80,7 @@ def read_owners(book: Any) -> dict[str, str]:
         return {}
     at = {str(text).strip().casefold(): index for index, text in enumerate(rows[0])
           if isinstance(text, str)}
-    owner, email = at.get("owner"), at.get("email")
+    owner, email = at.get(HEADERS[0].casefold()), at.get(HEADERS[1].casefold())
     if owner is None or email is None:
         return {}
     found: dict[str, str] = {}
