@@ -199,6 +199,9 @@ def attachments(path: str | os.PathLike[str]) -> tuple[list[Attachment], list[st
         except _Refused as error:
             problems.append(f"{source}: {error}")
             continue
+        except Exception as error:  # noqa: BLE001 - a part the email package can't decode
+            problems.append(f"{source}: can't be read as an email ({_short(error)}).")
+            continue
         if not taken:
             notes.append(f"{source}: no workbook attached (.xlsx, .xlsm or .ods).")
         found += taken
