@@ -88,6 +88,16 @@ def test_fix_keeps_the_owners_addresses_and_does_not_copy_the_sheet_twice(team, 
     assert read_workbook(tmp_path / "fixed.xlsx").team_quarter.owners == ADDRESSES
 
 
+def test_next_and_merge_keep_the_owners_addresses(team, tmp_path):
+    assert _run("next", team, "-o", tmp_path / "next.xlsx").exit_code == 0
+    assert read_workbook(tmp_path / "next.xlsx").team_quarter.owners == ADDRESSES
+    copy = _team(tmp_path / "copy.xlsx", owners={**ADDRESSES, "Sam": "sam@new.example.com"})
+    result = _run("merge", team, copy, "-o", tmp_path / "merged.xlsx")
+    assert result.exit_code == 0, result.output
+    assert read_workbook(tmp_path / "merged.xlsx").team_quarter.owners == \
+        {**ADDRESSES, "Sam": "sam@new.example.com"}
+
+
 def test_plain_check_says_nothing_about_missing_addresses(tmp_path):
     path = _team(tmp_path / "team.xlsx", owners={})
     result = _run("check", path)
