@@ -21,6 +21,6 @@ def main() -> None:
 for command in (workbook.new, workbook.score, workbook.check, workbook.fix_command,
                 workbook.next_command, workbook.status_command, workbook.textconv,
                 copies.diff_command, copies.merge_command, copies.split_command,
-                copies.collect_command,
+                copies.collect_command, copies.remind_command,
                 quarterend.summary_command, quarterend.export_command):
     main.add_command(command)

@@ -227,6 +227,7 @@ def fix_command(file, output, force) -> None:
     from okrsheet.sheet.fix import fix_reading
     from okrsheet.sheet.kept import lost_cells, other_sheets, typed_cells
     from okrsheet.sheet.legacy import read_okr_file_isolated
+    from okrsheet.sheet.owners import OWNERS_SHEET
     from okrsheet.sheet.safety import UnreadableFile, read_checked
     from okrsheet.sheet.writer import workbook_bytes
 
@@ -238,7 +239,7 @@ def fix_command(file, output, force) -> None:
         data = None
     team_quarter, changes = fix_reading(reading)
     own = (reading.sheet or layout.OKRS_SHEET, layout.OKRS_SHEET, layout.GUIDE_SHEET,
-           layout.ACTIONS_SHEET, layout.PARENTS_SHEET)
+           layout.ACTIONS_SHEET, layout.PARENTS_SHEET, OWNERS_SHEET)
     extra = other_sheets(data, own) if data is not None else []
     fixed = workbook_bytes(team_quarter, extra_sheets=extra)
     before = typed_cells(data) if data is not None else None
@@ -277,9 +278,12 @@ def fix_command(file, output, force) -> None:
               help="Text for the terminal, Markdown for an email or chat, one HTML file.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the page to this file instead of printing it.")
+@click.option("--eml", is_flag=True,
+              help="Write the page as an email draft to the team (.eml, -o required): To the "
+                   "Owners sheet's addresses, the HTML with inline styles and a text part.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @user_errors
-def status_command(file, as_of, output_format, output, force) -> None:
+def status_command(file, as_of, output_format, output, eml, force) -> None:
     """The page that opens the weekly meeting: per key result its status, progress and change
     since the last check-in, pace, confidence, a week-13 forecast and open actions; then the
     stale key results and the overdue actions."""
@@ -298,6 +302,17 @@ def status_command(file, as_of, output_format, output, force) -> None:
                                  param_hint="-o/--output")
     team_quarter = read_okrs(file, strict=False)
     day = as_of.date() if as_of else team_quarter.as_of or dt.date.today()
+    if eml:  # the weekly update as an email draft (okrsheet.outputs.statusmail)
+        from okrsheet.outputs.statusmail import status_message
+        from okrsheet.sheet.mail import draft_bytes
+
+        if output is None or not output.lower().endswith(".eml"):
+            raise click.BadParameter("--eml writes a draft: give -o NAME.eml.",
+                                     param_hint="-o/--output")
+        write_atomic(output, draft_bytes(status_message(status_page(team_quarter, day),
+                                                        team_quarter)), force=force)
+        click.echo(f"Wrote {visible(output)}: open it in your mail program and send it.")
+        return
     page = render(status_page(team_quarter, day), output_format)
     if output is None:
         click.echo(page, nl=not page.endswith("\n"))

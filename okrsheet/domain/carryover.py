@@ -58,6 +58,7 @@ def next_quarter(team_quarter: TeamQuarter, unfinished_only: bool = False, *,
         orange_from=team_quarter.orange_from,
         level=team_quarter.level,
         parent_choices=team_quarter.parent_choices,
+        owners=dict(team_quarter.owners),
         actions=[replace(action, row=None) for action in team_quarter.actions if not action.done],
     )
 

@@ -195,6 +195,9 @@ class _Merger:
             objectives.append(Objective(title=title, key_results=placed.get(key, [])))
         merged = TeamQuarter(objectives=objectives, file=None, **settings)
         _fresh_ids(merged, self.added, [base, *self.copies])
+        merged.owners = {**base.owners, **{name: address for copy in self.copies  # Owners sheet
+                                           for name, address in copy.owners.items()
+                                           if base.owners.get(name) != address}}
         applied = [(name, change) for name, copy in zip(self.names, self.copies)
                    for change in diff(base, copy)]
         return MergeResult(merged, applied, self.conflicts)

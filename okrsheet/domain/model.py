@@ -163,6 +163,8 @@ class TeamQuarter:
     as_of_entry: object = None
     """The As of cell when it holds something that is not a date (text okrsheet can't read
     as one): kept as typed."""
+    owners: dict[str, str] = field(default_factory=dict)
+    """The Owners sheet: owner -> email address ("" when none is typed)."""
 
     @property
     def key_results(self) -> list[KeyResult]:

@@ -16,6 +16,7 @@ import io
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,10 +104,13 @@ def owner_check_ins(team_quarter: TeamQuarter, folder: str | os.PathLike[str],
 
 
 def write_check_ins(team_quarter: TeamQuarter, folder: str | os.PathLike[str], week: int, *,
-                    force: bool = False) -> list[OwnerCheckIn]:
+                    force: bool = False, also: Callable[[OwnerCheckIn, bytes],
+                                                        list[tuple[Path, bytes]]] | None = None,
+                    ) -> list[OwnerCheckIn]:
     """Write one Check-in workbook per owner into ``folder`` (made if missing).
 
-    Nothing is written when any file exists already, unless ``force``.
+    Nothing is written when any file exists already, unless ``force``. ``also(owner,
+    workbook)`` gives more files to write with each workbook (email drafts), all or none.
     """
     if week not in CHECK_IN_COLUMNS:
         raise OkrsheetError(f"week {week} is not a check-in week; choose one of "
@@ -115,7 +119,11 @@ def write_check_ins(team_quarter: TeamQuarter, folder: str | os.PathLike[str], w
     owners = owner_check_ins(team_quarter, folder, week)
     if not owners:
         raise OkrsheetError(f"{team_quarter.file or 'the workbook'}: no key results to check in.")
-    existing = [str(owner.path) for owner in owners if owner.path.exists()]
+    books = [(owner.path, check_in_bytes(team_quarter, owner, week)) for owner in owners]
+    if also is not None:
+        books += [made for owner, (_, data) in zip(owners, list(books))
+                  for made in also(owner, data)]
+    existing = [str(path) for path, _ in books if path.exists()]
     if existing and not force:
         raise OutputExists(f"{existing[0]}: already exists; choose another folder or use --force.")
     try:
@@ -123,7 +131,6 @@ def write_check_ins(team_quarter: TeamQuarter, folder: str | os.PathLike[str], w
     except OSError as error:
         raise OkrsheetError(f"{folder}: can't make the folder ({error.strerror or error}); "
                             "choose another -o folder.") from None
-    books = [(owner.path, check_in_bytes(team_quarter, owner, week)) for owner in owners]
     with contextlib.ExitStack() as stack:  # every owner's file, or (on any error) none
         writers = [stack.enter_context(atomic_output(path, force)) for path, _ in books]
         for write, (_, data) in zip(writers, books):

@@ -23,6 +23,7 @@ from okrsheet.domain import scoring
 from okrsheet.domain.problems import ERROR, Problem
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import parse_number
+from okrsheet.sheet.owners import read_owners
 from okrsheet.sheet.reading import LEGACY, MIN_HEADERS, OBJECTIVES, TOLERANCE, Reading, header_key
 from okrsheet.sheet.safety import Limits, UnreadableFile, check_workbook_file, read_checked
 from okrsheet.sheet.sheetreader import SheetReader
@@ -59,6 +60,7 @@ def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
         wanted = side_sheets if actions is None else actions
         if wanted and layout.ACTIONS_SHEET in book.sheet_names:
             reading.team_quarter.actions = read_actions(book)
+        reading.team_quarter.owners = read_owners(book)
         return reading
     finally:
         close = getattr(book, "close", None)

@@ -21,6 +21,7 @@ from okrsheet.sheet import layout
 from okrsheet.sheet.files import OkrsheetError, write_atomic
 from okrsheet.sheet.guide import write_guide
 from okrsheet.sheet.layout import COLUMNS, FIRST_ROW, HEADER_ROW, address, column_range
+from okrsheet.sheet.owners import write_owners
 from okrsheet.sheet.sheetlook import add_colours, add_validations
 from okrsheet.sheet.sidesheets import action_ranges, write_actions, write_parents
 from okrsheet.sheet.styles import workbook_formats
@@ -67,6 +68,7 @@ def workbook_bytes(team_quarter: TeamQuarter, today: dt.date | None = None,
     _SheetWriter(book, team_quarter, today or dt.date.today()).write()
     write_actions(book, team_quarter, today or dt.date.today())
     write_guide(book, team_quarter)
+    write_owners(book, team_quarter)
     if team_quarter.parent_choices:
         write_parents(book, team_quarter.parent_choices)
     for name, cells, _ in extra_sheets or ():
