@@ -157,7 +157,12 @@ class _SheetWriter:
             "error_title": "Level", "error_message": "company, team or person."})
         self._label(layout.SHEET_CHECK)
         last_checked = max(self.last_row, FIRST_ROW + layout.CHECKED_ROWS - 1)
-        to_check = tq.to_check
+        titles = column_range("title", self.last_row)
+        objective_titles = layout.objective_range("title")
+        confidences = " + ".join(
+            scoring.BAD_CONFIDENCES_STEP.format(titles=titles,
+                                                confidences=column_range(key, self.last_row))
+            for key in (*layout.CONFIDENCE_KEYS, "confidence"))
         sheet.write_formula(
             layout.SHEET_CHECK.value_cell,
             scoring.SHEET_CHECK_FORMULA.format(
@@ -169,10 +174,17 @@ class _SheetWriter:
                 team_shown=scoring.TEAM_SHOWN_FORMULA.format(
                     team_score=layout.TEAM_SCORE.value_cell,
                     score_values=layout.objective_range("score_value")),
+                duplicate_ids=scoring.DUPLICATE_IDS_FORMULA.format(
+                    kr_ids=column_range("id", self.last_row), titles=titles,
+                    objective_ids=layout.objective_range("id"),
+                    objective_titles=objective_titles),
+                bad_confidences=confidences,
+                actions_to_check=scoring.ACTIONS_TO_CHECK_FORMULA.format(
+                    action_states=action_ranges()["action_states"]),
                 **self._thresholds(),
-                objective_titles=layout.objective_range("title"),
+                objective_titles=objective_titles,
                 objective_counts=layout.objective_range("key_results")),
-            f["status"], f"{to_check} key result(s) to check: see Input check" if to_check else "OK")
+            f["status"], self._sheet_check())
         self.book.define_name(layout.TEAM_SCORE_NAME,
                               f"='{layout.OKRS_SHEET}'!{layout.absolute(layout.TEAM_SCORE.value_cell)}")
 
@@ -188,6 +200,26 @@ class _SheetWriter:
     def _thresholds(self) -> dict[str, str]:
         return {"green": layout.absolute(layout.GREEN_FROM.value_cell),
                 "orange": layout.absolute(layout.ORANGE_FROM.value_cell)}
+
+    def _sheet_check(self) -> str:
+        """The Sheet check's value for the sheet as written (every formula in place)."""
+        tq = self.tq
+        krs = [kr for _, kr in self.rows]
+        written = [self.kr_ids.get(id(kr), kr.id) for kr in krs]
+        ids = [str(i).casefold() for i in written if i not in (None, "")]
+        duplicates = sum(1 for i in ids if ids.count(i) > 1)
+        titled = [(i or "").casefold() for i, o in zip(self.ids, tq.objectives) if o.title]
+        duplicates += sum(1 for i in titled if i and titled.count(i) > 1)
+        confidences = 0
+        for kr in krs:
+            shown = kr.confidence_value
+            cells = [kr.confidences.get(week) for week in CHECK_IN_COLUMNS] + [shown]
+            confidences += sum(map(scoring.unknown_confidence, cells))
+        day = tq.as_of or self.today
+        states = [scoring.action_state(a.done, a.due, a.key_result, written, day)
+                  for a in tq.actions[:layout.ACTION_ROWS]]
+        to_check = sum(state in (scoring.CHECK_DUE, scoring.CHECK_KEY_RESULT) for state in states)
+        return scoring.sheet_check(tq.to_check, duplicates, confidences, to_check)
 
     def _elapsed_formula(self) -> str:
         as_of = layout.absolute(layout.AS_OF.value_cell)
@@ -316,6 +348,7 @@ class _SheetWriter:
                 "weight": a["weight"], "lagging": a["lagging"], "progress": a["progress_value"],
                 "objective": a["objective"], "check": a["input_check"],
                 "weight_used": a["weight_used"], "shown_progress": a["progress"], "id": a["id"],
+                "shown_status": a["status"],
                 **action_ranges(),
                 "ids": layout.objective_range("id"),
                 "objective_titles": layout.objective_range("title"),
