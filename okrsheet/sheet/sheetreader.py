@@ -73,7 +73,10 @@ class SheetReader(ObjectivesReader):
         read_settings(tq, fields, self._problem, lambda: uses_1904_dates(self.data))
         rows = self._table()
         calculated = any(self._cached(row, "status") not in (None, "") for row in rows)
-        if calculated and any(self._cached(row, "input_check") == scoring.ERROR_VALUE for row in rows):
+        # Error values read as blank: find them in the sheet's XML when the sheet says it
+        # holds one, or always in the first layout, which has no Input check to say so.
+        if self.legacy or (calculated and any(self._cached(row, "input_check") == scoring.ERROR_VALUE
+                                              for row in rows)):
             self.errors = error_cells(self.data, self.sheet)
             if self.errors:
                 rows = self._table()  # again, with the error values in their cells
@@ -389,8 +392,8 @@ class SheetReader(ObjectivesReader):
         kr, check = row.kr, tq.kr_check(row.kr)
         for key in ENTRY_KEYS:
             cell = self._value(row.cached, key)
-            if cell.__class__ is float:
-                continue  # a number: nothing to say
+            if cell.__class__ is float and math.isfinite(cell):
+                continue  # a number: nothing to say (NaN and inf are #NUM! to the sheet)
             value = self._input(row.cached, row.index, key)
             if value is None:
                 continue
