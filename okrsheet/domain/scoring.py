@@ -348,15 +348,17 @@ def team_score(objective_scores: Iterable[float | None]) -> float | None:
     return sum(scores) / len(scores)
 
 
-DUPLICATE_IDS_FORMULA = (
-    'SUMPRODUCT(({kr_ids}<>"")*({titles}<>"")*(COUNTIFS({kr_ids},{kr_ids},{titles},"<>")>1))'
-    '+SUMPRODUCT(({objective_ids}<>"")*({objective_titles}<>"")'
-    '*(COUNTIFS({objective_ids},{objective_ids},{objective_titles},"<>")>1))'
-)
-"""Key results and objectives (with a title) whose ID another one has too (case ignored)."""
-BAD_CONFIDENCES_STEP = ('SUMPRODUCT(({titles}<>"")*({confidences}<>"")*(TRIM({confidences})<>"high")'
-                        '*(TRIM({confidences})<>"medium")*(TRIM({confidences})<>"low"))')
-"""Confidence cells of one column (a week's, or Confidence) holding anything but the list's."""
+SHARED_ID_FORMULA = ('IF(OR({title}="",{id}=""),0,'
+                     'IF(COUNTIFS({id_range},{id},{title_range},"<>")>1,1,0))')
+"""Hidden, in both tables: 1 for a row with a title whose ID another titled row has too
+(case ignored, as COUNTIF matches). One cell per row: Gnumeric does not take a range as
+COUNTIF's criterion inside SUMPRODUCT."""
+ODD_CONFIDENCE_STEP = ('IF({confidence}="",0,IF(OR(TRIM({confidence})="high",'
+                       'TRIM({confidence})="medium",TRIM({confidence})="low"),0,1))')
+ODD_CONFIDENCES_FORMULA = 'IF({title}="",0,{steps})'
+"""Hidden: how many of a row's confidence cells (each week's, and Confidence) hold anything
+but high, medium or low; the steps are :data:`ODD_CONFIDENCE_STEP`, one per cell, joined
+with ``+``."""
 ACTIONS_TO_CHECK_FORMULA = ('IFERROR(COUNTIF({action_states},"check due")'
                             '+COUNTIF({action_states},"check key result"),-1)')
 """Actions whose State says check; -1 when the Actions sheet is gone (#REF!)."""
@@ -368,8 +370,9 @@ SHEET_CHECK_FORMULA = (
     'IF(SUM({shown})+SUM({objective_shown})+{team_shown}>0,'
     'SUM({shown})+SUM({objective_shown})+{team_shown}&" result(s) typed over: run okrsheet fix",'
     'IF(OR(NOT(ISNUMBER({green})),NOT(ISNUMBER({orange}))),"Green from and Orange from: type a percentage",'
-    'IF({duplicate_ids}>0,{duplicate_ids}&" row(s) share an ID: give each its own",'
-    'IF({bad_confidences}>0,{bad_confidences}&" confidence(s) not high, medium or low",'
+    'IF(SUM({shared_ids})+SUM({objective_shared_ids})>0,'
+    'SUM({shared_ids})+SUM({objective_shared_ids})&" row(s) share an ID: give each its own",'
+    'IF(SUM({odd_confidences})>0,SUM({odd_confidences})&" confidence(s) not high, medium or low",'
     'IF({actions_to_check}<0,"Actions sheet missing: run okrsheet fix",'
     'IF({actions_to_check}>0,{actions_to_check}&" action(s) to check: see State on Actions",'
     'IF(SUM({to_check})>0,SUM({to_check})&" key result(s) to check: see Input check","OK")))))))),'

@@ -97,6 +97,7 @@ class _SheetWriter:
         self.ids = objective_ids(team_quarter.objectives)
         self.kr_ids = key_result_ids(team_quarter, self.ids)
         self.rows = _rows(team_quarter, self.ids)
+        self.written_ids = [self.kr_ids.get(id(kr), kr.id) for _, kr in self.rows]
         self.last_row = FIRST_ROW + max(layout.READY_ROWS, len(self.rows) + 10) - 1
         self.f = workbook_formats(book)
 
@@ -157,12 +158,6 @@ class _SheetWriter:
             "error_title": "Level", "error_message": "company, team or person."})
         self._label(layout.SHEET_CHECK)
         last_checked = max(self.last_row, FIRST_ROW + layout.CHECKED_ROWS - 1)
-        titles = column_range("title", self.last_row)
-        objective_titles = layout.objective_range("title")
-        confidences = " + ".join(
-            scoring.BAD_CONFIDENCES_STEP.format(titles=titles,
-                                                confidences=column_range(key, self.last_row))
-            for key in (*layout.CONFIDENCE_KEYS, "confidence"))
         sheet.write_formula(
             layout.SHEET_CHECK.value_cell,
             scoring.SHEET_CHECK_FORMULA.format(
@@ -174,15 +169,13 @@ class _SheetWriter:
                 team_shown=scoring.TEAM_SHOWN_FORMULA.format(
                     team_score=layout.TEAM_SCORE.value_cell,
                     score_values=layout.objective_range("score_value")),
-                duplicate_ids=scoring.DUPLICATE_IDS_FORMULA.format(
-                    kr_ids=column_range("id", self.last_row), titles=titles,
-                    objective_ids=layout.objective_range("id"),
-                    objective_titles=objective_titles),
-                bad_confidences=confidences,
+                shared_ids=column_range("shared_id", self.last_row),
+                objective_shared_ids=layout.objective_range("shared_id"),
+                odd_confidences=column_range("odd_confidences", self.last_row),
                 actions_to_check=scoring.ACTIONS_TO_CHECK_FORMULA.format(
                     action_states=action_ranges()["action_states"]),
                 **self._thresholds(),
-                objective_titles=objective_titles,
+                objective_titles=layout.objective_range("title"),
                 objective_counts=layout.objective_range("key_results")),
             f["status"], self._sheet_check())
         self.book.define_name(layout.TEAM_SCORE_NAME,
@@ -204,22 +197,29 @@ class _SheetWriter:
     def _sheet_check(self) -> str:
         """The Sheet check's value for the sheet as written (every formula in place)."""
         tq = self.tq
-        krs = [kr for _, kr in self.rows]
-        written = [self.kr_ids.get(id(kr), kr.id) for kr in krs]
-        ids = [str(i).casefold() for i in written if i not in (None, "")]
-        duplicates = sum(1 for i in ids if ids.count(i) > 1)
-        titled = [(i or "").casefold() for i, o in zip(self.ids, tq.objectives) if o.title]
-        duplicates += sum(1 for i in titled if i and titled.count(i) > 1)
-        confidences = 0
-        for kr in krs:
-            shown = kr.confidence_value
-            cells = [kr.confidences.get(week) for week in CHECK_IN_COLUMNS] + [shown]
-            confidences += sum(map(scoring.unknown_confidence, cells))
+        shared = sum(map(self._shared_id, (kr for _, kr in self.rows)))
+        shared += sum(self._objective_shared_id(index) for index in range(len(tq.objectives)))
+        odd = sum(_odd_confidences(kr) for _, kr in self.rows)
         day = tq.as_of or self.today
-        states = [scoring.action_state(a.done, a.due, a.key_result, written, day)
+        states = [scoring.action_state(a.done, a.due, a.key_result, self.written_ids, day)
                   for a in tq.actions[:layout.ACTION_ROWS]]
-        to_check = sum(state in (scoring.CHECK_DUE, scoring.CHECK_KEY_RESULT) for state in states)
-        return scoring.sheet_check(tq.to_check, duplicates, confidences, to_check)
+        actions = sum(state in (scoring.CHECK_DUE, scoring.CHECK_KEY_RESULT) for state in states)
+        return scoring.sheet_check(tq.to_check, shared, odd, actions)
+
+    def _shared_id(self, kr: KeyResult | None) -> int:
+        """The hidden Shared ID helper's value for ``kr``'s row."""
+        kr_id = self.kr_ids.get(id(kr), kr.id) if kr is not None else None
+        if kr_id in (None, ""):
+            return 0
+        same = [i for i in self.written_ids if scoring.same_id(i, kr_id)]
+        return 1 if len(same) > 1 else 0
+
+    def _objective_shared_id(self, index: int) -> int:
+        """The Objectives table's Shared ID helper for the ``index``-th objective."""
+        if index >= len(self.tq.objectives) or not self.ids[index]:
+            return 0
+        titled = [self.ids[i] for i, o in enumerate(self.tq.objectives) if o.title]
+        return 1 if sum(scoring.same_id(i, self.ids[index]) for i in titled) > 1 else 0
 
     def _elapsed_formula(self) -> str:
         as_of = layout.absolute(layout.AS_OF.value_cell)
@@ -266,7 +266,8 @@ class _SheetWriter:
             sheet.write_string(a["id"], self.ids[index], f["input"])
             write_text(sheet, a["title"], objective.title if objective else None, f["input_wrap"])
             write_text(sheet, a["parent"], objective.parent if objective else None, f["input"])
-            refs = {**a, **self._thresholds(),
+            refs = {**a, **self._thresholds(), "id_range": layout.objective_range("id"),
+                    "title_range": layout.objective_range("title"),
                     "objectives": column_range("objective", self.last_row),
                     "titles": column_range("title", self.last_row),
                     "weights": column_range("weight_used", self.last_row),
@@ -285,6 +286,8 @@ class _SheetWriter:
                 ("status", scoring.OBJECTIVE_STATUS_FORMULA, f["status"],
                  (found.status or "") if found else ""),
                 ("shown", scoring.OBJECTIVE_SHOWN_FORMULA, None, 0),
+                ("shared_id", scoring.SHARED_ID_FORMULA, None,
+                 self._objective_shared_id(index) if objective else 0),
             ("key_results", scoring.OBJECTIVE_KEY_RESULTS_FORMULA, f["count"],
                  (len(krs) if self.ids[index] else 0) if objective else ""),
             )
@@ -351,6 +354,8 @@ class _SheetWriter:
                 "shown_status": a["status"],
                 **action_ranges(),
                 "ids": layout.objective_range("id"),
+                "id_range": column_range("id", self.last_row),
+                "title_range": column_range("title", self.last_row),
                 "objective_titles": layout.objective_range("title"),
                 "elapsed": layout.absolute(layout.ELAPSED.value_cell), **self._thresholds()}
         check = tq.kr_check(kr) if kr else None
@@ -374,11 +379,20 @@ class _SheetWriter:
             ("to_check", scoring.TO_CHECK_FORMULA, None, 1 if check else 0),
             ("counted", scoring.COUNTED_FORMULA, None, 1 if kr is not None else 0),
             ("shown", scoring.SHOWN_FORMULA, None, 0),
+            ("shared_id", scoring.SHARED_ID_FORMULA, None, self._shared_id(kr)),
+            ("odd_confidences", self._odd_confidences_formula(row), None,
+             _odd_confidences(kr) if kr is not None else 0),
             ("open_actions", scoring.OPEN_ACTIONS_FORMULA, f["count"], actions[0]),
             ("overdue_actions", scoring.OVERDUE_ACTIONS_FORMULA, f["count"], actions[1]),
         )
         for key, formula, fmt, cached in formulas:
             sheet.write_formula(a[key], formula.format(**refs), fmt, cached)
+
+    def _odd_confidences_formula(self, row: int) -> str:
+        """The Odd confidences helper of ``row``, as a template (``{title}`` left to fill)."""
+        steps = "+".join(scoring.ODD_CONFIDENCE_STEP.format(confidence=address(key, row))
+                         for key in (*layout.CONFIDENCE_KEYS, "confidence"))
+        return scoring.ODD_CONFIDENCES_FORMULA.replace("{steps}", steps)
 
     def _latest_formula(self, row: int, keys: tuple[str, ...]) -> str:
         """The last non-blank of the week columns ``keys`` (values, or confidences)."""
@@ -419,6 +433,15 @@ class _SheetWriter:
                          layout.COLUMN_INDEX["input_check"])
         add_validations(sheet, self.tq, first, last)
         add_colours(sheet, self.f, first, last)
+
+
+def _odd_confidences(kr: KeyResult | None) -> int:
+    """Confidence cells of ``kr``'s row outside the list, as the Odd confidences helper
+    counts them: each week's, and Confidence as shown (typed, or following the weeks)."""
+    if kr is None:
+        return 0
+    cells = [kr.confidences.get(week) for week in CHECK_IN_COLUMNS] + [kr.confidence_value]
+    return sum(map(scoring.unknown_confidence, cells))
 
 
 def _rows(team_quarter: TeamQuarter, ids: list[str]) -> list[tuple[object, KeyResult]]:
