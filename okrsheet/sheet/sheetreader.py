@@ -448,10 +448,11 @@ class SheetReader(ObjectivesReader):
                           typed_over=typed_over)
 
     def _compare_status(self, index: int, key: str | None, column: int | None, cached: object,
-                        recomputed: str | None, label: str = "Status") -> None:
+                        recomputed: str | None, label: str | None = None) -> None:
         """A status typed over its formula (``green`` over red) is an error at its cell."""
         if not scoring.shown_differs(cached, recomputed):
             return
+        label = label or layout.COLUMN_OF["status"].header
         expected = recomputed or "blank"
         if cached in (None, ""):
             message = (f"{label} is blank but should be {expected}; its formula was deleted. "
