@@ -154,7 +154,7 @@ def test_two_key_results_with_the_same_id_are_errors_at_both_id_cells():
 
 
 def test_a_confidence_outside_the_list_is_an_error_in_every_week_and_in_confidence():
-    kr = _kr("k", confidences={3: "high", 5: "med", 7: "0.7", 9: "High "}, confidence="sure")
+    kr = _kr("k", confidences={3: "high", 5: "med", 7: "0.7", 9: "High"}, confidence="sure")
     problems = [p for p in check(_team(Objective("O", [kr, _kr("other")]), _good("B", "b"),
                                        _good("C", "c"))) if p.code == "UNKNOWN-CONFIDENCE"]
     assert [(p.severity, p.cell) for p in problems] == [

@@ -131,9 +131,10 @@ def test_an_actions_state_says_check_for_a_due_that_is_no_date_or_an_unknown_key
 
 
 @pytest.mark.parametrize("value, unknown", [
-    ("high", False), ("Medium", False), (" low ", False), (None, False), ("", False),
-    ("med", True), (0.7, True), ("70%", True), (True, True)])
+    ("high", False), ("Medium", False), (None, False), ("", False),
+    ("med", True), (0.7, True), ("70%", True), (True, True), ("low ", True)])
 def test_a_confidence_is_unknown_as_the_sheet_check_counts_it(value, unknown):
+    # "=" on text ignores case but counts spaces, in the sheet and here
     assert scoring.unknown_confidence(value) is unknown
 
 

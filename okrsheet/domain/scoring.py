@@ -236,11 +236,13 @@ def weight_used(weight: object, lagging: bool = False, check: str | None = None)
     return 1.0 if is_blank(weight) else float(weight)  # type: ignore[arg-type]
 
 
-STATUS_FORMULA = (
+STATUS_VALUE_FORMULA = (
     'IF({title}="","",IF({check}<>"","check input",IF({lagging}="yes","lagging",'
     'IF({current}="","not updated",'
     'IF({progress}>={green},"green",IF({progress}>={orange},"orange","red"))))))'
 )
+"""Hidden: the status the visible Status shows (the Shown helper compares the two)."""
+STATUS_FORMULA = 'IF({title}="","",{status_value})'
 
 
 def kr_status(progress_value: float, current: object, lagging: bool = False,
@@ -353,12 +355,12 @@ SHARED_ID_FORMULA = ('IF(OR({title}="",{id}=""),0,'
 """Hidden, in both tables: 1 for a row with a title whose ID another titled row has too
 (case ignored, as COUNTIF matches). One cell per row: Gnumeric does not take a range as
 COUNTIF's criterion inside SUMPRODUCT."""
-ODD_CONFIDENCE_STEP = ('IF({confidence}="",0,IF(OR(TRIM({confidence})="high",'
-                       'TRIM({confidence})="medium",TRIM({confidence})="low"),0,1))')
-ODD_CONFIDENCES_FORMULA = 'IF({title}="",0,{steps})'
-"""Hidden: how many of a row's confidence cells (each week's, and Confidence) hold anything
-but high, medium or low; the steps are :data:`ODD_CONFIDENCE_STEP`, one per cell, joined
-with ``+``."""
+ODD_CONFIDENCES_STEP = ('SUMPRODUCT(({titles}<>"")*({confidences}<>"")*({confidences}<>"high")'
+                        '*({confidences}<>"medium")*({confidences}<>"low"))')
+"""Confidence cells of one column (a week's, or Confidence) holding anything but high,
+medium or low (case ignored; spaces count, as ``=`` compares text). The Sheet check adds
+one per column. No function of a cell inside: Gnumeric does not take a range as a
+scalar function's argument in SUMPRODUCT (``TRIM(range)``, ``COUNTIF(range,range)``)."""
 ACTIONS_TO_CHECK_FORMULA = ('IFERROR(COUNTIF({action_states},"check due")'
                             '+COUNTIF({action_states},"check key result"),-1)')
 """Actions whose State says check; -1 when the Actions sheet is gone (#REF!)."""
@@ -372,7 +374,7 @@ SHEET_CHECK_FORMULA = (
     'IF(OR(NOT(ISNUMBER({green})),NOT(ISNUMBER({orange}))),"Green from and Orange from: type a percentage",'
     'IF(SUM({shared_ids})+SUM({objective_shared_ids})>0,'
     'SUM({shared_ids})+SUM({objective_shared_ids})&" row(s) share an ID: give each its own",'
-    'IF(SUM({odd_confidences})>0,SUM({odd_confidences})&" confidence(s) not high, medium or low",'
+    'IF({odd_confidences}>0,{odd_confidences}&" confidence(s) not high, medium or low",'
     'IF({actions_to_check}<0,"Actions sheet missing: run okrsheet fix",'
     'IF({actions_to_check}>0,{actions_to_check}&" action(s) to check: see State on Actions",'
     'IF(SUM({to_check})>0,SUM({to_check})&" key result(s) to check: see Input check","OK")))))))),'
@@ -401,16 +403,15 @@ def sheet_check(to_check: int, duplicate_ids: int = 0, bad_confidences: int = 0,
 
 
 def unknown_confidence(value: object) -> bool:
-    """A Confidence cell holding anything but high, medium or low (case and outer spaces
-    ignored, as the Sheet check's ``TRIM(cell)<>"high"``): ``med``, ``70%`` stored 0.7..."""
+    """A Confidence cell holding anything but high, medium or low, as the Sheet check
+    compares (case ignored, spaces count): ``med``, ``high ``, ``70%`` stored 0.7..."""
     if is_blank(value):
         return False
-    return not (isinstance(value, str) and _trim(value).casefold() in CONFIDENCES)
+    return not (isinstance(value, str) and value.casefold() in CONFIDENCES)
 
 
-STATUS_SHOWN_STEP = '{shown_status}=' + STATUS_FORMULA
 SHOWN_FORMULA = ('IF({title}="",0,IF(ISNUMBER({shown_progress}),'
-                 'IF(AND({shown_progress}={progress},' + STATUS_SHOWN_STEP + '),0,1),1))')
+                 'IF(AND({shown_progress}={progress},{shown_status}={status_value}),0,1),1))')
 """Hidden: 1 when the visible Progress or Status is not the formula's (someone typed over it;
 a status is compared as the sheet compares text, case ignored)."""
 OBJECTIVE_SHOWN_FORMULA = ('IF({title}="",0,IF(AND({score}={score_value},'

@@ -169,7 +169,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("counted", "Counted", 6, FORMULA, hidden=True),
     Column("shown", "Shown", 6, FORMULA, hidden=True),
     Column("shared_id", "Shared ID", 6, FORMULA, hidden=True),
-    Column("odd_confidences", "Odd confidences", 6, FORMULA, hidden=True),
+    Column("status_value", "Status value", 6, FORMULA, hidden=True),
 )
 """The key-result table, one row per key result, in sheet order from column A."""
 

@@ -400,6 +400,15 @@ class SheetReader(ObjectivesReader):
             found = entry_problem(kr, key, value, cell, check)
             if found is not None:
                 self._problem(found[0], key, row.index, found[1], found[2])
+        for key in (*layout.CONFIDENCE_KEYS, "confidence"):
+            raw = self._value(row.cached, key)
+            if key == "confidence" and kr.confidence is None:
+                continue  # it follows a week's: that cell says it
+            if isinstance(raw, str) and raw != raw.strip() \
+                    and raw.strip().casefold() in scoring.CONFIDENCES:  # others: the checks
+                self._problem(ERROR, key, row.index, f"{HEADER_TEXT[key]} is {shown(raw)}, with "
+                              "spaces the sheet counts as outside the list (the Sheet check says "
+                              f"so); type {raw.strip()} without them.", "UNKNOWN-CONFIDENCE")
         if check == layout.COLUMN_OF["lagging"].header:
             self._problem(ERROR, "lagging", row.index, f"Lagging is {shown(kr.lagging_entry)}; "
                           "pick yes, no or leave it blank.", "BAD-LAGGING")

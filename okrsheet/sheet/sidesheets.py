@@ -24,9 +24,9 @@ from okrsheet.sheet.writecells import write_text
 
 def action_ranges() -> dict[str, str]:
     """The Actions sheet's columns as absolute ranges, and As of, for the OKRs sheet's formulas."""
-    def column(key: str) -> str:
+    def column(key: str) -> str:  # the whole column: short, and every action typed counts
         letter_ = layout.column_letter(layout.ACTION_INDEX[key])
-        return f"'{layout.ACTIONS_SHEET}'!${letter_}$2:${letter_}${layout.ACTION_ROWS + 1}"
+        return f"{layout.ACTIONS_SHEET}!{letter_}:{letter_}"
 
     return {"action_krs": column("key_result"), "action_titles": column("title"),
             "action_done": column("done"), "action_due": column("due"),

@@ -171,7 +171,10 @@ class _SheetWriter:
                     score_values=layout.objective_range("score_value")),
                 shared_ids=column_range("shared_id", self.last_row),
                 objective_shared_ids=layout.objective_range("shared_id"),
-                odd_confidences=column_range("odd_confidences", self.last_row),
+                odd_confidences="+".join(
+                    scoring.ODD_CONFIDENCES_STEP.format(titles=column_range("title", self.last_row),
+                                                        confidences=column_range(key, self.last_row))
+                    for key in (*layout.CONFIDENCE_KEYS, "confidence")),
                 actions_to_check=scoring.ACTIONS_TO_CHECK_FORMULA.format(
                     action_states=action_ranges()["action_states"]),
                 **self._thresholds(),
@@ -351,7 +354,7 @@ class _SheetWriter:
                 "weight": a["weight"], "lagging": a["lagging"], "progress": a["progress_value"],
                 "objective": a["objective"], "check": a["input_check"],
                 "weight_used": a["weight_used"], "shown_progress": a["progress"], "id": a["id"],
-                "shown_status": a["status"],
+                "shown_status": a["status"], "status_value": a["status_value"],
                 **action_ranges(),
                 "ids": layout.objective_range("id"),
                 "id_range": column_range("id", self.last_row),
@@ -369,6 +372,7 @@ class _SheetWriter:
             ("input_check", scoring.INPUT_CHECK_FORMULA, f["check"], check or ""),
             ("progress_value", scoring.PROGRESS_VALUE_FORMULA, None, progress if kr else ""),
             ("progress", scoring.PROGRESS_FORMULA, f["percent"], progress if kr else ""),
+            ("status_value", scoring.STATUS_VALUE_FORMULA, None, tq.kr_status(kr) if kr else ""),
             ("status", scoring.STATUS_FORMULA, f["status"], tq.kr_status(kr) if kr else ""),
             ("pace", scoring.PACE_FORMULA, f["status"], pace or ""),
             ("weight_used", scoring.WEIGHT_USED_FORMULA, None, weight_used),
@@ -380,19 +384,12 @@ class _SheetWriter:
             ("counted", scoring.COUNTED_FORMULA, None, 1 if kr is not None else 0),
             ("shown", scoring.SHOWN_FORMULA, None, 0),
             ("shared_id", scoring.SHARED_ID_FORMULA, None, self._shared_id(kr)),
-            ("odd_confidences", self._odd_confidences_formula(row), None,
-             _odd_confidences(kr) if kr is not None else 0),
+
             ("open_actions", scoring.OPEN_ACTIONS_FORMULA, f["count"], actions[0]),
             ("overdue_actions", scoring.OVERDUE_ACTIONS_FORMULA, f["count"], actions[1]),
         )
         for key, formula, fmt, cached in formulas:
             sheet.write_formula(a[key], formula.format(**refs), fmt, cached)
-
-    def _odd_confidences_formula(self, row: int) -> str:
-        """The Odd confidences helper of ``row``, as a template (``{title}`` left to fill)."""
-        steps = "+".join(scoring.ODD_CONFIDENCE_STEP.format(confidence=address(key, row))
-                         for key in (*layout.CONFIDENCE_KEYS, "confidence"))
-        return scoring.ODD_CONFIDENCES_FORMULA.replace("{steps}", steps)
 
     def _latest_formula(self, row: int, keys: tuple[str, ...]) -> str:
         """The last non-blank of the week columns ``keys`` (values, or confidences)."""
@@ -436,8 +433,8 @@ class _SheetWriter:
 
 
 def _odd_confidences(kr: KeyResult | None) -> int:
-    """Confidence cells of ``kr``'s row outside the list, as the Odd confidences helper
-    counts them: each week's, and Confidence as shown (typed, or following the weeks)."""
+    """Confidence cells of ``kr``'s row outside the list, as the Sheet check counts them:
+    each week's, and Confidence as shown (typed, or following the weeks)."""
     if kr is None:
         return 0
     cells = [kr.confidences.get(week) for week in CHECK_IN_COLUMNS] + [kr.confidence_value]

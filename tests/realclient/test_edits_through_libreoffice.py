@@ -279,6 +279,8 @@ CASES = [
     Case("confidence-70%-stored-as-a-number", [["type", at("confidence_3", WIN_RATE), "70%"]],
          flagged_at=at("confidence_3", WIN_RATE)),
     Case("confidence-High-with-a-capital", [["set", at("confidence_5", CUSTOMERS), "High"]]),
+    Case("confidence-high-with-a-trailing-space", [["set", at("confidence_5", PIPELINE), "high "]],
+         flagged_at=at("confidence_5", PIPELINE)),
     Case("confidence-typed-over-as-sure", [["set", at("confidence", CYCLE), "sure"]],
          flagged_at=at("confidence", CYCLE)),
     Case("two-key-results-given-the-same-id", [["set", at("id", CUSTOMERS), "O1.1"]],
