@@ -370,8 +370,8 @@ class SheetReader(ObjectivesReader):
                 return  # blank, not an error: a formula deleted (nothing is scored from it)
             self._problem(ERROR, "open_actions", row.index,
                           f"Open actions shows {error}: the {layout.ACTIONS_SHEET} sheet was "
-                          "deleted or renamed, so no action is counted (the Sheet check says so "
-                          "too). Run okrsheet fix to add it back, or undo the change.",
+                          "deleted, so no action is counted (the Sheet check says so too). Run "
+                          "okrsheet fix to add it back, or undo the change.",
                           "NO-ACTIONS-SHEET")
             return
 
