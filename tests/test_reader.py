@@ -286,6 +286,13 @@ def test_green_typed_over_an_objective_status_is_an_error_at_the_cell(tmp_path):
     assert problem.severity == "error" and "Objective status shows \"green\"" in problem.message
 
 
+def test_green_typed_over_the_team_status_is_an_error_at_the_cell(tmp_path):
+    status = layout.TEAM_STATUS.value_cell
+    path = _retyped(_sales_team(tmp_path), {status: _text_cell(status, "green")})
+    (problem,) = [p for p in read_workbook(path).problems if p.cell == status]
+    assert problem.severity == "error" and 'Team status shows "green"' in problem.message
+
+
 def test_open_actions_showing_ref_means_the_actions_sheet_was_deleted(tmp_path):
     cell = layout.address("open_actions", layout.FIRST_ROW)
     path = _retyped(_sales_team(tmp_path), {cell: f'<c r="{cell}" t="e"><v>#REF!</v></c>'})

@@ -416,7 +416,10 @@ SHOWN_FORMULA = ('IF({title}="",0,IF(ISNUMBER({shown_progress}),'
 a status is compared as the sheet compares text, case ignored)."""
 OBJECTIVE_SHOWN_FORMULA = ('IF({title}="",0,IF(AND({score}={score_value},'
                            '{status}=' + OBJECTIVE_STATUS_FORMULA + '),0,1))')
-TEAM_SHOWN_FORMULA = 'IF({team_score}=IFERROR(AVERAGE({score_values}),""),0,1)'
+TEAM_SHOWN_FORMULA = ('IF(AND({team_score}=IFERROR(AVERAGE({score_values}),""),'
+                      '{team_status}=' + TEAM_STATUS_FORMULA.replace("{score}", "{team_score}")
+                      + '),0,1)')
+"""1 when the team score or the team status is not its formula's (typed over)."""
 
 
 def shown_differs(shown: object, recomputed: str | None) -> bool:

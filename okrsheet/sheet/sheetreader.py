@@ -455,6 +455,21 @@ class SheetReader(ObjectivesReader):
             value, row_index, column = fields["team_score"]
             self._compare(row_index, None, "Team score", value, scores.score, column=column,
                           typed_over=typed_over)
+        team_status = self._team_status() if typed_over else None
+        if team_status is not None:
+            value, row_index, column = team_status
+            self._compare_status(row_index, None, column, value, tq.status,
+                                 layout.TEAM_STATUS.label)
+
+    def _team_status(self) -> tuple[object, int, int] | None:
+        """The Team status cell, found by its label above the tables: (value, row, column)."""
+        label = layout.normalise_header(layout.TEAM_STATUS.label)
+        for row_index in range(min(self.header, layout.OBJECTIVES_HEADER_ROW + 5)):
+            row = self.rows[row_index]
+            for column, value in enumerate(row[:-1]):
+                if isinstance(value, str) and layout.normalise_header(value) == label:
+                    return row[column + 1], row_index, column + 1
+        return None
 
     def _compare_status(self, index: int, key: str | None, column: int | None, cached: object,
                         recomputed: str | None, label: str | None = None) -> None:

@@ -168,7 +168,10 @@ class _SheetWriter:
                 objective_shown=layout.objective_range("shown"),
                 team_shown=scoring.TEAM_SHOWN_FORMULA.format(
                     team_score=layout.TEAM_SCORE.value_cell,
-                    score_values=layout.objective_range("score_value")),
+                    score_values=layout.objective_range("score_value"),
+                    team_status=layout.TEAM_STATUS.value_cell,
+                    to_check=column_range("to_check", self.last_row),
+                    updated=column_range("updated", self.last_row), **self._thresholds()),
                 shared_ids=column_range("shared_id", self.last_row),
                 objective_shared_ids=layout.objective_range("shared_id"),
                 odd_confidences="+".join(

@@ -272,6 +272,8 @@ CASES = [
          flagged_at=at("status", CUSTOMERS)),
     Case("green-typed-over-an-objective-status", [["set", objective_at("status", 0), "green"]],
          flagged_at=objective_at("status", 0)),
+    Case("green-typed-over-the-team-status", [["set", layout.TEAM_STATUS.value_cell, "green"]],
+         flagged_at=layout.TEAM_STATUS.value_cell),
     Case("text-typed-over-an-objective-score", [["set", objective_at("score", 1), "90%"]],
          flagged_at=objective_at("score", 1)),
     Case("confidence-med", [["set", at("confidence_5", ARR), "med"]],
