@@ -65,3 +65,27 @@ def test_score_json_lists_actions_and_counts_them_per_key_result(tmp_path):
     first = card["objectives"][0]["key_results"][0]
     assert (first["open_actions"], first["overdue_actions"]) == (2, 1)
     assert [action["overdue"] for action in card["actions"]] == [True, False, False, False]
+
+
+def test_an_action_naming_an_unknown_id_says_check_in_its_state_and_the_sheet_check(tmp_path):
+    path = _sales(tmp_path, [Action("Call the CFO", "O9.9", "Sam", dt.date(2027, 2, 1))])
+    book = openpyxl.load_workbook(path, data_only=True)
+    assert book[layout.ACTIONS_SHEET]["F2"].value == "check key result"
+    assert book[layout.OKRS_SHEET][layout.SHEET_CHECK.value_cell].value == \
+        "1 action(s) to check: see State on Actions"
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert f"error: {path} Actions!B2: Key result is \"O9.9\", which is the ID of no key " \
+        "result" in " ".join(result.output.split())
+
+
+def test_an_action_due_typed_as_text_is_an_error_at_its_due_cell(tmp_path):
+    path = _sales(tmp_path, ACTIONS)
+    book = openpyxl.load_workbook(path)
+    book[layout.ACTIONS_SHEET]["D3"] = "19/02/2027"  # text: LibreOffice (en-US) keeps it so
+    book.save(path)
+    reading = read_workbook(path)
+    (problem,) = [p for p in reading.problems if p.code == "ACTION-DUE"]
+    assert (problem.severity, problem.sheet, problem.cell) == ("error", "Actions", "D3")
+    assert '"19/02/2027", which is not a date' in problem.message
+    assert reading.team_quarter.actions[1].due is None  # never overdue, as in the sheet

@@ -141,3 +141,24 @@ def test_key_results_never_updated_late_in_the_quarter_are_named():
     assert '"silent" has no check-in yet' in late[0].message
     team.as_of = dt.date(2027, 2, 1)  # 32 / 90 = 36%: still early
     assert not [p for p in check(team) if p.code == "NEVER-UPDATED"]
+
+
+def test_two_key_results_with_the_same_id_are_errors_at_both_id_cells():
+    first, second = _kr("Win logos", id="O1.1"), _kr("Keep logos", id="o1.1")
+    problems = [p for p in check(_team(Objective("A", [first, second]), _good("B", "b"),
+                                       _good("C", "c"))) if p.code == "DUPLICATE-ID"]
+    id_column = layout.letter("id")
+    assert [(p.severity, p.cell) for p in problems] == [("error", f"{id_column}10"),
+                                                        ("error", f"{id_column}11")]
+    assert "row 11" in problems[0].message and "row 10" in problems[1].message
+
+
+def test_a_confidence_outside_the_list_is_an_error_in_every_week_and_in_confidence():
+    kr = _kr("k", confidences={3: "high", 5: "med", 7: "0.7", 9: "High"}, confidence="sure")
+    problems = [p for p in check(_team(Objective("O", [kr, _kr("other")]), _good("B", "b"),
+                                       _good("C", "c"))) if p.code == "UNKNOWN-CONFIDENCE"]
+    assert [(p.severity, p.cell) for p in problems] == [
+        ("error", layout.address("confidence_5", 9)), ("error", layout.address("confidence_7", 9)),
+        ("error", layout.address("confidence", 9))]
+    assert 'Confidence 5 is "med"' in problems[0].message
+    assert "70% typed as a percentage?" in problems[1].message

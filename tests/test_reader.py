@@ -228,3 +228,108 @@ def test_a_header_is_known_whatever_the_spaces_around_it_and_a_long_text_is_neve
 
     assert header_key(" " * 300 + "Key result ") == "title"
     assert header_key("Key result" + "." * LONGEST_HEADER) is None
+
+
+def _retyped(path, cells):
+    """The workbook at ``path`` with OKRs-sheet cells replaced as a spreadsheet saves them:
+    ``{"AE25": '<c r="AE25" t="inlineStr"><is><t>green</t></is></c>'}``."""
+    import re
+    import zipfile
+
+    out = path.with_name(f"retyped-{path.name}")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                for ref, cell in cells.items():
+                    text, count = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', cell, text, count=1)
+                    assert count == 1, ref
+                data = text.encode()
+            target.writestr(item, data)
+    return out
+
+
+def _text_cell(ref, text):
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _sales_team(tmp_path):
+    tq = starter("sales-team", team="Sales", quarter="2027-Q1")
+    tq.key_results[0].check_ins = {3: 30000.0}  # red: 30,000 of 200,000
+    path = tmp_path / "sales.xlsx"
+    write_workbook(tq, path)
+    return path
+
+
+def test_green_typed_over_a_red_status_is_an_error_at_the_cell_not_what_the_summary_uses(tmp_path):
+    status = layout.address("status", layout.FIRST_ROW)
+    path = _retyped(_sales_team(tmp_path), {status: _text_cell(status, "green")})
+    reading = read_workbook(path)
+    (problem,) = [p for p in reading.problems if p.cell == status]
+    assert (problem.severity, problem.code) == ("error", "FORMULA-CHANGED")
+    assert 'Status shows "green" but the inputs give red' in problem.message
+    tq = reading.team_quarter
+    assert tq.kr_status(tq.key_results[0]) == "red"
+
+
+def test_a_status_typed_over_in_other_capitals_is_the_same_status(tmp_path):
+    status = layout.address("status", layout.FIRST_ROW)
+    path = _retyped(_sales_team(tmp_path), {status: _text_cell(status, "RED")})
+    assert [p for p in read_workbook(path).problems if p.cell == status] == []
+
+
+def test_green_typed_over_an_objective_status_is_an_error_at_the_cell(tmp_path):
+    status = layout.objective_address("status", layout.FIRST_OBJECTIVE_ROW)
+    path = _retyped(_sales_team(tmp_path), {status: _text_cell(status, "green")})
+    (problem,) = [p for p in read_workbook(path).problems if p.cell == status]
+    assert problem.severity == "error" and "Objective status shows \"green\"" in problem.message
+
+
+def test_green_typed_over_the_team_status_is_an_error_at_the_cell(tmp_path):
+    status = layout.TEAM_STATUS.value_cell
+    path = _retyped(_sales_team(tmp_path), {status: _text_cell(status, "green")})
+    (problem,) = [p for p in read_workbook(path).problems if p.cell == status]
+    assert problem.severity == "error" and 'Team status shows "green"' in problem.message
+
+
+def test_open_actions_showing_ref_means_the_actions_sheet_was_deleted(tmp_path):
+    cell = layout.address("open_actions", layout.FIRST_ROW)
+    path = _retyped(_sales_team(tmp_path), {cell: f'<c r="{cell}" t="e"><v>#REF!</v></c>'})
+    (problem,) = [p for p in read_workbook(path).problems if p.code == "NO-ACTIONS-SHEET"]
+    assert (problem.severity, problem.cell) == ("error", cell)
+    assert "Open actions shows #REF!: the Actions sheet was deleted" in problem.message
+
+
+def test_merged_objective_cells_are_named_and_no_formula_is_said_to_be_typed_over(tmp_path):
+    import openpyxl
+
+    path = _sales_team(tmp_path)
+    book = openpyxl.load_workbook(path)
+    first, last = (layout.address("objective", layout.FIRST_ROW + n) for n in (0, 2))
+    book[layout.OKRS_SHEET].merge_cells(f"{first}:{last}")  # as Excel: covered cells emptied
+    book.save(path)
+    problems = check_reading(read_workbook(path))
+    covered = [layout.address("objective", layout.FIRST_ROW + n) for n in (1, 2)]
+    merged = [p for p in problems if p.code == "MERGED-CELLS"]
+    assert [(p.severity, p.cell) for p in merged] == [("error", cell) for cell in covered]
+    assert f"merged cells {first}:{last} show \"O1\" only in their first cell" in merged[0].message
+    assert merged[0].message.endswith("Unmerge and type the objective id in each row.")
+    assert not [p for p in problems if p.code in ("FORMULA-CHANGED", "NO-OBJECTIVE")]
+
+
+@pytest.mark.parametrize("cell, value, shown", [
+    ("N10", '<c r="N10" t="e"><v>#DIV/0!</v></c>', "#DIV/0!"),
+    ("N10", '<c r="N10"><v>NaN</v></c>', "#NUM!"),
+    ("H10", '<c r="H10"><v>INF</v></c>', "#NUM!"),
+    ("H10", '<c r="H10" t="e"><v>#N/A</v></c>', "#N/A"),
+])
+def test_the_first_layout_names_error_values_nan_and_inf_at_their_cell(tmp_path, cell, value, shown):
+    import shutil
+
+    path = tmp_path / "clean.xlsx"
+    shutil.copy(FIXTURES / "clean.xlsx", path)  # the first layout: objective text on KR rows
+    problems = check_reading(read_workbook(_retyped(path, {cell: value})))
+    (problem,) = [p for p in problems if p.cell == cell]
+    assert (problem.severity, problem.code) == ("error", "ERROR-VALUE")
+    assert f"holds the error value {shown}" in problem.message

@@ -117,3 +117,30 @@ def test_progress_never_falls_when_current_moves_towards_the_target(start, targe
     # numbers underflows to 0)
     if nearer == further or (nearer > further) == (target > start):
         assert progress("increase", start, target, nearer) >= progress("increase", start, target, further)
+
+
+def test_an_actions_state_says_check_for_a_due_that_is_no_date_or_an_unknown_key_result():
+    import datetime as dt
+
+    as_of, ids = dt.date(2027, 2, 10), ["O1.1", "O1.2"]
+    assert scoring.action_state(False, "soon", "O1.1", ids, as_of) == "check due"
+    assert scoring.action_state(False, None, "O9.9", ids, as_of) == "check key result"
+    assert scoring.action_state(True, "soon", "O9.9", ids, as_of) == "done"
+    assert scoring.action_state(False, dt.date(2027, 2, 1), "o1.1", ids, as_of) == "overdue"
+    assert scoring.action_state(False, dt.date(2027, 3, 1), None, ids, as_of) == "open"
+
+
+@pytest.mark.parametrize("value, unknown", [
+    ("high", False), ("Medium", False), (None, False), ("", False),
+    ("med", True), (0.7, True), ("70%", True), (True, True), ("low ", True)])
+def test_a_confidence_is_unknown_as_the_sheet_check_counts_it(value, unknown):
+    # "=" on text ignores case but counts spaces, in the sheet and here
+    assert scoring.unknown_confidence(value) is unknown
+
+
+def test_the_sheet_check_names_the_first_problem_in_its_order():
+    assert scoring.sheet_check(0) == "OK"
+    assert scoring.sheet_check(2, bad_confidences=1) == "1 confidence(s) not high, medium or low"
+    assert scoring.sheet_check(2, 2, 1, 1).startswith("2 row(s) share an ID")
+    assert scoring.sheet_check(0, actions_to_check=None) == "Actions sheet missing: run okrsheet fix"
+    assert scoring.sheet_check(3) == "3 key result(s) to check: see Input check"

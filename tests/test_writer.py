@@ -167,3 +167,18 @@ def test_text_longer_than_a_cell_holds_is_refused_not_cut(tmp_path):
     with pytest.raises(OkrsheetError, match=r"comment: 40,000 characters; .* at most 32,767"):
         write_workbook(team_quarter, tmp_path / "long.xlsx")
     assert not (tmp_path / "long.xlsx").exists()
+
+
+def test_the_sheet_check_written_counts_shared_ids_and_odd_confidences(tmp_path):
+    tq = starter("sales-team", team="Sales", quarter="2027-Q1")
+    tq.key_results[0].id = tq.key_results[1].id = "O1.1"
+    path = tmp_path / "shared.xlsx"
+    write_workbook(tq, path)
+    sheet = openpyxl.load_workbook(path, data_only=True)[layout.OKRS_SHEET]
+    assert sheet[layout.SHEET_CHECK.value_cell].value == "2 row(s) share an ID: give each its own"
+    tq = starter("sales-team", team="Sales", quarter="2027-Q1")
+    tq.key_results[0].confidences = {3: "med"}
+    write_workbook(tq, tmp_path / "med.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "med.xlsx", data_only=True)[layout.OKRS_SHEET]
+    # the week's cell, and Confidence that shows it
+    assert sheet[layout.SHEET_CHECK.value_cell].value == "2 confidence(s) not high, medium or low"

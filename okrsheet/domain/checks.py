@@ -26,7 +26,8 @@ Codes:
   target is above it (it can only score 0 or 100%; often an over-achieved result carried).
 * ``NO-REVISION-REASON``: a revised target with no reason next to it.
 * ``BAD-THRESHOLDS``: Orange from above Green from (no score can be orange).
-* ``UNKNOWN-CONFIDENCE``: Confidence is not high, medium or low.
+* ``UNKNOWN-CONFIDENCE``: a week's confidence or Confidence is not high, medium or low.
+* ``DUPLICATE-ID``: two key results with the same ID.
 * ``NEVER-UPDATED``: a key result with no value at all past the middle of the quarter.
 """
 
@@ -241,13 +242,45 @@ def bad_thresholds(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
 
 
 def unknown_confidence(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
-    """UNKNOWN-CONFIDENCE: Confidence is one of the drop-down's values."""
-    for kr in tq.key_results:
-        if kr.confidence not in (None, "") and \
-                str(kr.confidence).strip().casefold() not in scoring.CONFIDENCES:
-            yield where.problem(WARNING, "confidence", kr.row,
-                                f'Confidence is "{kr.confidence}"; pick one of '
-                                f"{', '.join(scoring.CONFIDENCES)}.", "UNKNOWN-CONFIDENCE")
+    """UNKNOWN-CONFIDENCE: every week's confidence and Confidence itself is high, medium or
+    low. Anything else (``med``, ``70%`` stored 0.7) is counted by the Sheet check and would
+    be left out of calibration, so it is an error at its cell."""
+    for kr in tq.key_results + tq.unassigned:
+        cells = [(f"confidence_{week}", layout.COLUMN_OF[f"confidence_{week}"].header, value)
+                 for week, value in sorted(kr.confidences.items())]
+        if kr.confidence not in (None, ""):
+            cells.append(("confidence", layout.COLUMN_OF["confidence"].header, kr.confidence))
+        for key, label, value in cells:
+            if not scoring.unknown_confidence(value):
+                continue
+            hint = ""
+            number = _as_number(value)
+            if number is not None and 0 <= number <= 1:
+                hint = f" ({number:.0%} typed as a percentage?)"
+            yield where.problem(ERROR, key, kr.row, f'{label} is "{value}"{hint}; pick one of '
+                                f"{', '.join(scoring.CONFIDENCES)} (calibration can't use "
+                                "it until then).", "UNKNOWN-CONFIDENCE")
+
+
+def duplicate_id(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
+    """DUPLICATE-ID: two key results with the same ID (case ignored, as the sheet matches
+    ids): replies, actions and merges find a key result by it."""
+    rows: dict[str, list[KeyResult]] = {}
+    for kr in tq.key_results + tq.unassigned:
+        if kr.id not in (None, ""):
+            rows.setdefault(str(kr.id).casefold(), []).append(kr)
+    seen: set[int] = set()
+    for same in rows.values():
+        if len(same) < 2:
+            continue
+        for kr in same:
+            if id(kr) in seen:
+                continue
+            seen.add(id(kr))
+            others = ", ".join(str(other.row) for other in same if other is not kr)
+            yield where.problem(ERROR, "id", kr.row, f'ID "{kr.id}" is also the ID of row '
+                                f"{others}; give each key result its own ID (check-in replies "
+                                "and actions find key results by it).", "DUPLICATE-ID")
 
 
 def never_updated(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
@@ -271,7 +304,7 @@ def never_updated(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
 
 CHECKS: tuple[Callable[[TeamQuarter, "_Where"], Iterator[Problem]], ...] = (
     objective_count, key_result_count, no_target, start_is_target, target_behind_start,
-    unknown_type, unknown_confidence, bad_weight, bad_thresholds, no_owner, all_inputs,
+    unknown_type, unknown_confidence, duplicate_id, bad_weight, bad_thresholds, no_owner, all_inputs,
     duplicate_key_result, unit_mistake, no_revision_reason, never_updated,
 )
 
@@ -303,6 +336,16 @@ def _number(value: object) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     return None
+
+
+def _as_number(value: object) -> float | None:
+    """A number, or text that is one (the reader reads a confidence as text: ``0.7``)."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return _number(value)
 
 
 def _type(kr: KeyResult) -> str:

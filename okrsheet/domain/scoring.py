@@ -15,6 +15,7 @@ Spreadsheet arithmetic differs from Python's in three ways that matter here:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 
@@ -235,11 +236,13 @@ def weight_used(weight: object, lagging: bool = False, check: str | None = None)
     return 1.0 if is_blank(weight) else float(weight)  # type: ignore[arg-type]
 
 
-STATUS_FORMULA = (
+STATUS_VALUE_FORMULA = (
     'IF({title}="","",IF({check}<>"","check input",IF({lagging}="yes","lagging",'
     'IF({current}="","not updated",'
     'IF({progress}>={green},"green",IF({progress}>={orange},"orange","red"))))))'
 )
+"""Hidden: the status the visible Status shows (the Shown helper compares the two)."""
+STATUS_FORMULA = 'IF({title}="","",{status_value})'
 
 
 def kr_status(progress_value: float, current: object, lagging: bool = False,
@@ -347,6 +350,21 @@ def team_score(objective_scores: Iterable[float | None]) -> float | None:
     return sum(scores) / len(scores)
 
 
+SHARED_ID_FORMULA = ('IF(OR({title}="",{id}=""),0,'
+                     'IF(COUNTIFS({id_range},{id},{title_range},"<>")>1,1,0))')
+"""Hidden, in both tables: 1 for a row with a title whose ID another titled row has too
+(case ignored, as COUNTIF matches). One cell per row: Gnumeric does not take a range as
+COUNTIF's criterion inside SUMPRODUCT."""
+ODD_CONFIDENCES_STEP = ('SUMPRODUCT(({titles}<>"")*({confidences}<>"")*({confidences}<>"high")'
+                        '*({confidences}<>"medium")*({confidences}<>"low"))')
+"""Confidence cells of one column (a week's, or Confidence) holding anything but high,
+medium or low (case ignored; spaces count, as ``=`` compares text). The Sheet check adds
+one per column. No function of a cell inside: Gnumeric does not take a range as a
+scalar function's argument in SUMPRODUCT (``TRIM(range)``, ``COUNTIF(range,range)``)."""
+ACTIONS_TO_CHECK_FORMULA = ('IFERROR(COUNTIF({action_states},"check due")'
+                            '+COUNTIF({action_states},"check key result"),-1)')
+"""Actions whose State says check; -1 when the Actions sheet is gone (#REF!)."""
+
 SHEET_CHECK_FORMULA = (
     'IFERROR(IF(COUNTA({titles})-SUM({counted})+COUNTA({objective_titles})-COUNT({objective_counts})>0,'
     'COUNTA({titles})-SUM({counted})+COUNTA({objective_titles})-COUNT({objective_counts})'
@@ -354,18 +372,63 @@ SHEET_CHECK_FORMULA = (
     'IF(SUM({shown})+SUM({objective_shown})+{team_shown}>0,'
     'SUM({shown})+SUM({objective_shown})+{team_shown}&" result(s) typed over: run okrsheet fix",'
     'IF(OR(NOT(ISNUMBER({green})),NOT(ISNUMBER({orange}))),"Green from and Orange from: type a percentage",'
-    'IF(SUM({to_check})>0,SUM({to_check})&" key result(s) to check: see Input check","OK")))),'
+    'IF(SUM({shared_ids})+SUM({objective_shared_ids})>0,'
+    'SUM({shared_ids})+SUM({objective_shared_ids})&" row(s) share an ID: give each its own",'
+    'IF({odd_confidences}>0,{odd_confidences}&" confidence(s) not high, medium or low",'
+    'IF({actions_to_check}<0,"Actions sheet missing: run okrsheet fix",'
+    'IF({actions_to_check}>0,{actions_to_check}&" action(s) to check: see State on Actions",'
+    'IF(SUM({to_check})>0,SUM({to_check})&" key result(s) to check: see Input check","OK")))))))),'
     '"Error value in the table")'
 )
 """Near the team score, the first of: rows a person added without formulas (inserted, or
 typed below the ready rows), results typed over their formulas, thresholds that are not
-numbers, key results whose inputs need checking; ``OK`` otherwise."""
+numbers, IDs used twice, confidences outside the list, actions to check (or the Actions
+sheet gone), key results whose inputs need checking; ``OK`` otherwise."""
+
+def sheet_check(to_check: int, duplicate_ids: int = 0, bad_confidences: int = 0,
+                actions_to_check: int | None = 0) -> str:
+    """What the Sheet check shows for a sheet with every formula in place (as okrsheet writes
+    it); ``actions_to_check`` None: the Actions sheet is gone."""
+    if duplicate_ids:
+        return f"{duplicate_ids} row(s) share an ID: give each its own"
+    if bad_confidences:
+        return f"{bad_confidences} confidence(s) not high, medium or low"
+    if actions_to_check is None:
+        return "Actions sheet missing: run okrsheet fix"
+    if actions_to_check:
+        return f"{actions_to_check} action(s) to check: see State on Actions"
+    if to_check:
+        return f"{to_check} key result(s) to check: see Input check"
+    return "OK"
+
+
+def unknown_confidence(value: object) -> bool:
+    """A Confidence cell holding anything but high, medium or low, as the Sheet check
+    compares (case ignored, spaces count): ``med``, ``high ``, ``70%`` stored 0.7..."""
+    if is_blank(value):
+        return False
+    return not (isinstance(value, str) and value.casefold() in CONFIDENCES)
+
 
 SHOWN_FORMULA = ('IF({title}="",0,IF(ISNUMBER({shown_progress}),'
-                 'IF({shown_progress}={progress},0,1),1))')
-"""Hidden: 1 when the visible Progress is not the formula's (someone typed over it)."""
-OBJECTIVE_SHOWN_FORMULA = 'IF({title}="",0,IF({score}={score_value},0,1))'
-TEAM_SHOWN_FORMULA = 'IF({team_score}=IFERROR(AVERAGE({score_values}),""),0,1)'
+                 'IF(AND({shown_progress}={progress},{shown_status}={status_value}),0,1),1))')
+"""Hidden: 1 when the visible Progress or Status is not the formula's (someone typed over it;
+a status is compared as the sheet compares text, case ignored)."""
+OBJECTIVE_SHOWN_FORMULA = ('IF({title}="",0,IF(AND({score}={score_value},'
+                           '{status}=' + OBJECTIVE_STATUS_FORMULA + '),0,1))')
+TEAM_SHOWN_FORMULA = ('IF(AND({team_score}=IFERROR(AVERAGE({score_values}),""),'
+                      '{team_status}=' + TEAM_STATUS_FORMULA.replace("{score}", "{team_score}")
+                      + '),0,1)')
+"""1 when the team score or the team status is not its formula's (typed over)."""
+
+
+def shown_differs(shown: object, recomputed: str | None) -> bool:
+    """Is a status the sheet shows not its formula's? Compared as ``=`` compares text."""
+    expected = recomputed or ""
+    if isinstance(shown, str):
+        return not same_text(shown, expected)
+    return not (shown is None and expected == "")
+
 
 OPEN_ACTIONS_FORMULA = ('IF(OR({title}="",{id}=""),"",COUNTIFS({action_krs},{id},'
                         '{action_titles},"<>",{action_done},"<>yes"))')
@@ -374,8 +437,27 @@ OVERDUE_ACTIONS_FORMULA = ('IF(OR({title}="",{id}=""),"",COUNTIFS({action_krs},{
                            '{action_titles},"<>",{action_done},"<>yes",'
                            '{action_due},"<"&IF({as_of}="",TODAY(),{as_of})))')
 """Of those, the ones due before As of (today when blank)."""
-ACTION_STATE_FORMULA = ('IF({title}="","",IF({done}="yes","done",IF(AND(ISNUMBER({due}),'
-                        '{due}<IF({as_of}="",TODAY(),{as_of})),"overdue","open")))')
+ACTION_STATE_FORMULA = ('IF({title}="","",IF({done}="yes","done",'
+                        'IF(AND({due}<>"",NOT(ISNUMBER({due}))),"check due",'
+                        'IF(AND({key_result}<>"",COUNTIF({kr_ids},{key_result})=0),"check key result",'
+                        'IF(AND(ISNUMBER({due}),{due}<IF({as_of}="",TODAY(),{as_of})),"overdue","open")))))')
+"""An action's State: done, then a due date that is not a date or a key-result ID the OKRs
+sheet does not have (both "check ..."), then overdue or open."""
+CHECK_DUE, CHECK_KEY_RESULT = "check due", "check key result"
+
+
+def action_state(done: bool, due: object, key_result: object, kr_ids: Iterable[object],
+                 as_of: dt.date) -> str:
+    """The State column: ``done``, ``check due``, ``check key result``, ``overdue`` or ``open``.
+
+    ``due`` is the Due cell as read: a date, None, or anything else (text) that is no date."""
+    if done:
+        return "done"
+    if due is not None and not isinstance(due, dt.date):
+        return CHECK_DUE
+    if not is_blank(key_result) and not any(same_id(key_result, kr_id) for kr_id in kr_ids):
+        return CHECK_KEY_RESULT
+    return "overdue" if due is not None and due < as_of else "open"
 
 
 ELAPSED_FORMULA = "MAX(0,MIN(1,({as_of}-{quarter_start}+1)/({quarter_end}-{quarter_start}+1)))"

@@ -33,8 +33,8 @@ def entry_problem(kr: KeyResult, key: str, value: object, cell: object,
     if value is None or (key == "current" and kr.current is None):
         return None  # a Current that follows a check-in: the check-in's own problem says it
     if isinstance(value, CellError):
-        return (ERROR, f"{label} holds the error value {value.text}; the sheet shows check input. "
-                "Fix the cell's formula or type a value.", "ERROR-VALUE")
+        return (ERROR, f"{label} holds the error value {value.text}, so the key result is check "
+                "input. Fix the cell's formula or type a value.", "ERROR-VALUE")
     if isinstance(cell, (dt.date, dt.datetime)):
         day = cell.date() if isinstance(cell, dt.datetime) else cell
         return (ERROR, f"{label} is a date ({day.isoformat()}), which the sheet counts as the "

@@ -51,15 +51,19 @@ GUIDE: tuple[tuple[str, str | None], ...] = (
     ("Current: follows the latest check-in; type over it only to override. If you clear it, it stays "
      "blank (not updated) until okrsheet fix puts the formula back.", None),
     ("Confidence N: at each check-in, how sure the owner is that the key result ends green (high, "
-     "medium, low). Confidence follows the latest one, so the trend stays visible.", None),
+     "medium, low). Confidence follows the latest one, so the trend stays visible. Anything else "
+     "(med, 70%) is counted by the Sheet check: calibration can't use it.", None),
     ("ID: each key result's own id (O2.3), kept when rows are sorted or moved; priority actions "
-     "and other workbooks name key results by it. Parent: what this objective or key result "
+     "and other workbooks name key results by it, so no two rows may share one (the Sheet check "
+     "counts them). Do not merge cells inside the tables. Parent: what this objective or key result "
      "supports in the company's (or your team's) OKRs, picked from the drop-down.", None),
     ("", None),
     ("Priority actions", "heading"),
     ("On the Actions sheet, list what moves a key result: the action, the key result's ID, who, "
      "by when, and yes in Done when it is done. The OKRs sheet counts each key result's open and "
-     "overdue actions; next quarter's workbook keeps the unfinished ones.", None),
+     "overdue actions; next quarter's workbook keeps the unfinished ones. State says check due "
+     "for a Due that is not a date, check key result for an ID the OKRs sheet does not have.",
+     None),
     ("", None),
     ("What the scores and colours mean", "heading"),
     ("Progress: how far from Start to Target (0% to 100%); for stay above/below and milestones, 0% or 100%.", None),

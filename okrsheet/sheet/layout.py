@@ -168,6 +168,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("to_check", "To check", 6, FORMULA, hidden=True),
     Column("counted", "Counted", 6, FORMULA, hidden=True),
     Column("shown", "Shown", 6, FORMULA, hidden=True),
+    Column("shared_id", "Shared ID", 6, FORMULA, hidden=True),
+    Column("status_value", "Status value", 6, FORMULA, hidden=True),
 )
 """The key-result table, one row per key result, in sheet order from column A."""
 
@@ -190,7 +192,7 @@ OBJECTIVE_COLUMNS: tuple[Column, ...] = (
 )
 """The Objectives table, from column A; its hidden helpers sit in the hidden columns below."""
 OBJECTIVE_COLUMN_OF = {column.key: column for column in OBJECTIVE_COLUMNS}
-OBJECTIVE_HELPERS = ("score_value", "updated", "to_check", "shown")
+OBJECTIVE_HELPERS = ("score_value", "updated", "to_check", "shown", "shared_id")
 """Hidden helper columns of the Objectives table, placed over the KR table's hidden columns."""
 OBJECTIVE_COLUMN_INDEX = {
     **{column.key: index for index, column in enumerate(OBJECTIVE_COLUMNS)},

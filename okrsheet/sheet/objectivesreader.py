@@ -34,6 +34,7 @@ class ObjectivesReader:
     objective_rows: list[tuple[object, int]]
     objective_columns: dict[str, int]
     objective_cached: dict[int, object]
+    objective_cached_status: dict[int, object]
     columns: dict[str, int]
 
     def _problem(self, severity: str, key: str | None, index: int | None, message: str,
@@ -76,13 +77,16 @@ class ObjectivesReader:
                               "NO-OBJECTIVE-ID", column=columns["id"])
             tq.objectives.append(objective)
             self.objective_cached[id(objective)] = at("score")
+            if "status" in columns:
+                self.objective_cached_status[id(objective)] = at("status")
         seen: set[str] = set()
         for objective in tq.objectives:
             key = (objective.id or "").casefold()
             if key and key in seen:
-                self._problem(WARNING, None, (objective.row or 1) - 1 - self.row_offset,
+                self._problem(ERROR, None, (objective.row or 1) - 1 - self.row_offset,
                               f'objective ID "{objective.id}" is used twice; its key results count '
-                              "in both objectives. Give each objective its own ID.",
+                              "in both objectives (the Sheet check says so too). Give each "
+                              "objective its own ID.",
                               "DUPLICATE-OBJECTIVE-ID", column=columns["id"])
             seen.add(key)
         for row in rows:

@@ -29,7 +29,7 @@ def error_cells(data: bytes, sheet: str) -> dict[tuple[int, int], str]:
             if part is None:
                 return {}
             xml = archive.read(part)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError):  # SyntaxError: ParseError
         return {}
     found: dict[tuple[int, int], str] = {}
     for match in _CELL.finditer(xml):

@@ -27,7 +27,7 @@ from okrsheet.sheet.owners import read_owners
 from okrsheet.sheet.reading import LEGACY, MIN_HEADERS, OBJECTIVES, TOLERANCE, Reading, header_key
 from okrsheet.sheet.safety import Limits, UnreadableFile, check_workbook_file, read_checked
 from okrsheet.sheet.sheetreader import SheetReader
-from okrsheet.sheet.sidesheets import read_actions, read_parents
+from okrsheet.sheet.sidesheets import read_actions_checked, read_parents
 
 __all__ = ["Reading", "read_workbook", "parse_number", "TOLERANCE", "OBJECTIVES",
            "LEGACY"]
@@ -59,7 +59,10 @@ def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
             reading.team_quarter.parent_choices = read_parents(book)
         wanted = side_sheets if actions is None else actions
         if wanted and layout.ACTIONS_SHEET in book.sheet_names:
-            reading.team_quarter.actions = read_actions(book)
+            tq = reading.team_quarter
+            tq.actions, found = read_actions_checked(
+                book, name, [kr.id for kr in tq.key_results + tq.unassigned])
+            reading.problems.extend(found)
         reading.team_quarter.owners = read_owners(book)
         return reading
     finally:

@@ -54,10 +54,12 @@ class SheetReader(ObjectivesReader):
         self.header = header
         self.merges = merges
         self.problems: list[Problem] = []
+        self.legacy = False  # the first layout: objective text on its first key result's row
         self.columns: dict[str, int] = {}  # key -> index into a row of self.rows
         self.errors: dict[tuple[int, int], str] | None = None  # (row, column) -> "#DIV/0!"
         self.objective_columns: dict[str, int] = {}
         self.objective_cached: dict[int, object] = {}  # id(objective) -> its cached score
+        self.objective_cached_status: dict[int, object] = {}  # id(objective) -> its status
         self.objective_rows: list[tuple[object, int]] = []  # legacy: objective text, no KR
         self.extra_columns: dict[int, str] = {}  # index -> header of a column of the team's own
 
@@ -66,13 +68,17 @@ class SheetReader(ObjectivesReader):
     def read(self, as_of: dt.date | None) -> Reading:
         self._columns()
         objectives_header = self._objectives_header()
+        self.legacy = objectives_header is None
         fields = self._fields(objectives_header)
         tq = TeamQuarter(team=None, quarter=None, file=self.file)
         read_settings(tq, fields, self._problem, lambda: uses_1904_dates(self.data))
         tq.extra_columns = list(dict.fromkeys(self.extra_columns.values()))
         rows = self._table()
         calculated = any(self._cached(row, "status") not in (None, "") for row in rows)
-        if calculated and any(self._cached(row, "input_check") == scoring.ERROR_VALUE for row in rows):
+        # Error values read as blank: find them in the sheet's XML when the sheet says it
+        # holds one, or always in the first layout, which has no Input check to say so.
+        if self.legacy or (calculated and any(self._cached(row, "input_check") == scoring.ERROR_VALUE
+                                              for row in rows)):
             self.errors = error_cells(self.data, self.sheet)
             if self.errors:
                 rows = self._table()  # again, with the error values in their cells
@@ -91,6 +97,8 @@ class SheetReader(ObjectivesReader):
         else:
             self._objectives(tq, objectives_header, kept, reading, calculated)
         self._unplaced_errors(tq, kept)
+        self._merged_problems(None if objectives_header is None else objectives_header[0])
+        self._actions_sheet_gone(kept, calculated)
         for _, kr in reading.without_formulas:
             self._problem(ERROR, "title", kr.row - 1 - self.row_offset,  # type: ignore[operator]
                           f'key result "{kr.title}" is in a row without formulas (an inserted '
@@ -168,7 +176,7 @@ class SheetReader(ObjectivesReader):
 
     def _table(self) -> list[Row]:
         """Every row with a key-result title, as typed."""
-        merged = self._merged_values(self.columns.get("objective"))
+        merged = self._legacy_merged_objectives() if self.legacy else {}
         rows: list[Row] = []
         width = min(map(len, self.rows[self.header + 1:]), default=0)
         # Most rows are empty ready rows: their inputs are gathered in one step (in C).
@@ -195,24 +203,67 @@ class SheetReader(ObjectivesReader):
             rows.append(Row(self._key_result(row, index, title), objective, index, row))
         return rows
 
-    def _merged_values(self, column: int | None) -> dict[int, object]:
-        """Row index -> value for cells covered by a merged objective cell."""
+    def _legacy_merged_objectives(self) -> dict[int, object]:
+        """First layout: row index -> "" for rows an objective cell merged over them covers.
+
+        There a blank Objective continues the objective above, which is what merging the
+        objective's cells over its key results means, whatever the covered cells kept."""
+        column = self.columns.get("objective")
         if column is None:
             return {}
-        values: dict[int, object] = {}
+        covered: dict[int, object] = {}
         absolute = column + self.column_offset
         for (first_row, first_column), (last_row, last_column) in self.merges:
-            if not first_column <= absolute <= last_column:
+            if first_column == absolute == last_column:
+                top = first_row - self.row_offset
+                for row in range(max(top + 1, 0), min(last_row - self.row_offset + 1,
+                                                        len(self.rows))):
+                    covered[row] = ""
+        return covered
+
+    def _merged_problems(self, objectives_header: int | None) -> None:
+        """One problem per merged range inside a table: an error at the first covered cell
+        the sheet sees as blank while the range shows a value, else a warning.
+
+        A program that merges keeps the value in the top-left cell; the covered cells hold
+        what it saved there (LibreOffice may keep them, Excel empties them) and the sheet's
+        formulas see exactly that, so the reader reads them as saved."""
+        first_table = self.header + 1 if objectives_header is None else objectives_header + 1
+        for (first_row, first_column), (last_row, last_column) in self.merges:
+            top, left = first_row - self.row_offset, first_column - self.column_offset
+            bottom, right = last_row - self.row_offset, last_column - self.column_offset
+            if bottom < first_table or (top == bottom and left == right) \
+                    or top <= self.header <= bottom or not 0 <= top < len(self.rows):
+                continue  # the labelled cells at the top, or a header
+            if self.legacy and left == right == self.columns.get("objective"):
+                continue  # first layout: an objective over its key results, as meant
+            shown_value = _at(self.rows, top, left)
+            covered = [(row, column) for row in range(top, bottom + 1)
+                       for column in range(left, right + 1) if (row, column) != (top, left)]
+            blanks = [cell for cell in covered if _at(self.rows, *cell) in (None, "")]
+            span = f"{layout.cell(first_row, first_column)}:{layout.cell(last_row, last_column)}"
+            key = self._header_of(left, top)
+            what = "the objective id" if key == "objective" else "the value"
+            if not blanks or shown_value in (None, ""):
+                self._problem(WARNING, None, top,
+                              f"merged cells {span} hide the values of the cells they cover, "
+                              "which the sheet's formulas still use. Unmerge and type "
+                              f"{what} in each row.", "MERGED-CELLS", column=left)
                 continue
-            top = first_row - self.row_offset
-            if not 0 <= top < len(self.rows):
-                continue
-            value = self._value(self.rows[top], "objective") if first_column == absolute else ""
-            values[top] = value
-            # Cells covered by the merge are blank, as the sheet's formulas see them.
-            for row in range(top + 1, min(last_row - self.row_offset + 1, len(self.rows))):
-                values[row] = ""
-        return values
+            places = {self._cell_of(row, column) for row, column in blanks}
+            self.problems = [problem for problem in self.problems if not (
+                problem.code == "NO-OBJECTIVE" and problem.cell in places)]  # said below
+            for row, column in blanks:
+                self._problem(ERROR, None, row,
+                              f"merged cells {span} show {shown(shown_value)} only in their "
+                              "first cell; the sheet's formulas see this cell as blank. Unmerge "
+                              f"and type {what} in each row.", "MERGED-CELLS", column=column)
+
+    def _header_of(self, column: int, index: int) -> str | None:
+        """The key of the key-result column ``column`` (for a row below the header), else None."""
+        if index <= self.header:
+            return None
+        return next((key for key, at in self.columns.items() if at == column), None)
 
     def _key_result(self, row: list[object], index: int, title: str) -> KeyResult:
         kr_type = self._input(row, index, "type")
@@ -313,6 +364,25 @@ class SheetReader(ObjectivesReader):
                           "sheet uses the typed value. Clear the override with okrsheet fix if "
                           "Current should follow the check-ins.", "CURRENT-OVERRIDE")
 
+    def _actions_sheet_gone(self, rows: list[Row], calculated: bool) -> None:
+        """Open actions shows an error (``#REF!`` once the Actions sheet is deleted)."""
+        if not calculated or "open_actions" not in self.columns:
+            return
+        for row in rows:
+            if row.kr.id in (None, "") or self._cached(row, "open_actions") not in (None, ""):
+                continue
+            if self.errors is None:
+                self.errors = error_cells(self.data, self.sheet)
+            error = (self.errors or {}).get((row.index, self.columns["open_actions"]))
+            if error is None:
+                return  # blank, not an error: a formula deleted (nothing is scored from it)
+            self._problem(ERROR, "open_actions", row.index,
+                          f"Open actions shows {error}: the {layout.ACTIONS_SHEET} sheet was "
+                          "deleted, so no action is counted (the Sheet check says so too). Run "
+                          "okrsheet fix to add it back, or undo the change.",
+                          "NO-ACTIONS-SHEET")
+            return
+
     # -- inputs the sheet can't score
 
     def _unplaced_errors(self, tq: TeamQuarter, rows: list[Row]) -> None:
@@ -330,14 +400,23 @@ class SheetReader(ObjectivesReader):
         kr, check = row.kr, tq.kr_check(row.kr)
         for key in ENTRY_KEYS:
             cell = self._value(row.cached, key)
-            if cell.__class__ is float:
-                continue  # a number: nothing to say
+            if cell.__class__ is float and math.isfinite(cell):
+                continue  # a number: nothing to say (NaN and inf are #NUM! to the sheet)
             value = self._input(row.cached, row.index, key)
             if value is None:
                 continue
             found = entry_problem(kr, key, value, cell, check)
             if found is not None:
                 self._problem(found[0], key, row.index, found[1], found[2])
+        for key in (*layout.CONFIDENCE_KEYS, "confidence"):
+            raw = self._value(row.cached, key)
+            if key == "confidence" and kr.confidence is None:
+                continue  # it follows a week's: that cell says it
+            if isinstance(raw, str) and raw != raw.strip() \
+                    and raw.strip().casefold() in scoring.CONFIDENCES:  # others: the checks
+                self._problem(ERROR, key, row.index, f"{HEADER_TEXT[key]} is {shown(raw)}, with "
+                              "spaces the sheet counts as outside the list (the Sheet check says "
+                              f"so); type {raw.strip()} without them.", "UNKNOWN-CONFIDENCE")
         if check == layout.COLUMN_OF["lagging"].header:
             self._problem(ERROR, "lagging", row.index, f"Lagging is {shown(kr.lagging_entry)}; "
                           "pick yes, no or leave it blank.", "BAD-LAGGING")
@@ -363,6 +442,9 @@ class SheetReader(ObjectivesReader):
                 progress = 0.0  # unassigned: check input
             self._compare(row.index, "progress", layout.COLUMN_OF["progress"].header,
                           self._cached(row, "progress"), progress, typed_over=typed_over)
+            if typed_over and "status" in self.columns:
+                self._compare_status(row.index, "status", None, self._cached(row, "status"),
+                                     tq.kr_status(row.kr))
         cached = self.objective_cached
         for objective, found in zip(tq.objectives, scores.objectives):
             if id(objective) not in cached:
@@ -372,10 +454,46 @@ class SheetReader(ObjectivesReader):
             self._compare((objective.row or 1) - 1 - self.row_offset, key, "Objective score",
                           _number(cached[id(objective)]), found.score, column=column,
                           typed_over=typed_over)
+            if typed_over and id(objective) in self.objective_cached_status:
+                self._compare_status((objective.row or 1) - 1 - self.row_offset, None,
+                                     self.objective_columns.get("status"),
+                                     self.objective_cached_status[id(objective)],
+                                     tq.objective_status(objective), "Objective status")
         if "team_score" in fields:
             value, row_index, column = fields["team_score"]
             self._compare(row_index, None, "Team score", value, scores.score, column=column,
                           typed_over=typed_over)
+        team_status = self._team_status() if typed_over else None
+        if team_status is not None:
+            value, row_index, column = team_status
+            self._compare_status(row_index, None, column, value, tq.status,
+                                 layout.TEAM_STATUS.label)
+
+    def _team_status(self) -> tuple[object, int, int] | None:
+        """The Team status cell, found by its label above the tables: (value, row, column)."""
+        label = layout.normalise_header(layout.TEAM_STATUS.label)
+        for row_index in range(min(self.header, layout.OBJECTIVES_HEADER_ROW + 5)):
+            row = self.rows[row_index]
+            for column, value in enumerate(row[:-1]):
+                if isinstance(value, str) and layout.normalise_header(value) == label:
+                    return row[column + 1], row_index, column + 1
+        return None
+
+    def _compare_status(self, index: int, key: str | None, column: int | None, cached: object,
+                        recomputed: str | None, label: str | None = None) -> None:
+        """A status typed over its formula (``green`` over red) is an error at its cell."""
+        if not scoring.shown_differs(cached, recomputed):
+            return
+        label = label or layout.COLUMN_OF["status"].header
+        expected = recomputed or "blank"
+        if cached in (None, ""):
+            message = (f"{label} is blank but should be {expected}; its formula was deleted. "
+                       "Run okrsheet fix to restore it. Using the recomputed status.")
+        else:
+            message = (f"{label} shows {shown(cached)} but the inputs give {expected}; someone "
+                       "typed over its formula (the Sheet check says so too). The scores and "
+                       "the summary use the inputs; run okrsheet fix to restore it.")
+        self._problem(ERROR, key, index, message, "FORMULA-CHANGED", column=column)
 
     def _compare(self, index: int, key: str | None, label: str, cached: object,
                  recomputed: float | None, column: int | None = None,
@@ -403,6 +521,9 @@ class SheetReader(ObjectivesReader):
 
     # -- problems
 
+    def _cell_of(self, index: int, column: int) -> str:
+        return layout.cell(index + self.row_offset, column + self.column_offset)
+
     def _address(self, key: str, index: int) -> str:
         return layout.cell(index + self.row_offset, self.columns[key] + self.column_offset)
 
@@ -428,6 +549,12 @@ def _same(a: object, b: object) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return a == b or abs(a - b) <= TOLERANCE * max(1.0, abs(a), abs(b))
     return a == b
+
+
+def _at(rows: list[list[object]], index: int, column: int) -> object:
+    if 0 <= index < len(rows) and 0 <= column < len(rows[index]):
+        return rows[index][column]
+    return None
 
 
 def _number(value: object) -> object:

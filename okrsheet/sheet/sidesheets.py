@@ -11,7 +11,9 @@ import datetime as dt
 from typing import Any
 
 from okrsheet.domain import scoring
+from okrsheet.domain.alignment import key_result_ids, objective_ids
 from okrsheet.domain.model import Action, TeamQuarter
+from okrsheet.domain.problems import ERROR, Problem
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import serial_date
 from okrsheet.sheet.styles import workbook_formats
@@ -22,12 +24,13 @@ from okrsheet.sheet.writecells import write_text
 
 def action_ranges() -> dict[str, str]:
     """The Actions sheet's columns as absolute ranges, and As of, for the OKRs sheet's formulas."""
-    def column(key: str) -> str:
+    def column(key: str) -> str:  # the whole column: short, and every action typed counts
         letter_ = layout.column_letter(layout.ACTION_INDEX[key])
-        return f"'{layout.ACTIONS_SHEET}'!${letter_}$2:${letter_}${layout.ACTION_ROWS + 1}"
+        return f"{layout.ACTIONS_SHEET}!{letter_}:{letter_}"
 
     return {"action_krs": column("key_result"), "action_titles": column("title"),
             "action_done": column("done"), "action_due": column("due"),
+            "action_states": column("state"),
             "as_of": layout.absolute(layout.AS_OF.value_cell)}
 
 
@@ -41,6 +44,11 @@ def write_actions(book: Any, team_quarter: TeamQuarter, today: dt.date) -> None:
                            f["header"] if column.user_input else f["header_formula"])
         sheet.set_column(index[column.key], index[column.key], column.width)
     as_of = f"'{layout.OKRS_SHEET}'!{layout.absolute(layout.AS_OF.value_cell)}"
+    kr_ids = f"'{layout.OKRS_SHEET}'!" + layout.column_range(
+        "id", max(layout.FIRST_ROW + layout.READY_ROWS, len(team_quarter.key_results)
+                  + len(team_quarter.unassigned) + layout.FIRST_ROW + 10) - 1)
+    given = key_result_ids(team_quarter, objective_ids(team_quarter.objectives))
+    written = [given.get(id(kr), kr.id) for kr in team_quarter.key_results + team_quarter.unassigned]
     day = team_quarter.as_of or today
     for row in range(1, layout.ACTION_ROWS + 1):
         action = team_quarter.actions[row - 1] if row - 1 < len(team_quarter.actions) else None
@@ -54,11 +62,11 @@ def write_actions(book: Any, team_quarter: TeamQuarter, today: dt.date) -> None:
         else:
             sheet.write_blank(cells["due"], None, f["input_date"])
         write_text(sheet, cells["done"], "yes" if action and action.done else None, f["input"])
-        state = "" if action is None else "done" if action.done else \
-            "overdue" if action.is_overdue(day) else "open"
+        state = "" if action is None else scoring.action_state(
+            action.done, action.due, action.key_result, written, day)
         sheet.write_formula(cells["state"], scoring.ACTION_STATE_FORMULA.format(
-            title=cells["title"], done=cells["done"], due=cells["due"], as_of=as_of),
-            f["status"], state)
+            title=cells["title"], done=cells["done"], due=cells["due"], as_of=as_of,
+            key_result=cells["key_result"], kr_ids=kr_ids), f["status"], state)
     last = layout.ACTION_ROWS + 1
 
     def span(key: str) -> str:
@@ -76,7 +84,9 @@ def write_actions(book: Any, team_quarter: TeamQuarter, today: dt.date) -> None:
                                         "value": dt.date(2000, 1, 1), "error_type": "warning",
                                         "error_message": "A date, like 2027-02-15."})
     state = f"${layout.column_letter(index['state'])}2"
-    for text, colour in (("overdue", "red"), ("done", "green"), ("open", "orange")):
+    for text, colour in (("overdue", "red"), ("done", "green"), ("open", "orange"),
+                         (scoring.CHECK_DUE, scoring.CHECK_INPUT),
+                         (scoring.CHECK_KEY_RESULT, scoring.CHECK_INPUT)):
         sheet.conditional_format(span("state"), {"type": "formula", "criteria": f'={state}="{text}"',
                                                  "format": f[colour]})
     sheet.freeze_panes(1, 1)
@@ -117,25 +127,37 @@ def read_parents(book: Any) -> list[tuple[str, str]]:
 
 def read_actions(book: Any) -> list[Action]:
     """The Actions sheet's rows with an action typed, found by their header texts."""
+    return read_actions_checked(book, "", None)[0]
+
+
+def read_actions_checked(book: Any, file: str, kr_ids: list[object] | None
+                         ) -> tuple[list[Action], list[Problem]]:
+    """The actions, and an error at each open action's cell its State says to check: a Due
+    that is not a date, a Key result that is no ID in ``kr_ids`` (None: not checked)."""
     try:
         rows = book.get_sheet_by_name(layout.ACTIONS_SHEET).to_python(skip_empty_area=False)
     except BaseException as error:  # a damaged or odd sheet, a native panic too
         if isinstance(error, (KeyboardInterrupt, SystemExit)):
             raise
-        return []  # leave the actions out
+        return [], []  # leave the actions out
     if not rows:
-        return []
+        return [], []
     keys = {layout.normalise_header(column.header): column.key for column in layout.ACTION_COLUMNS}
     at = {keys[layout.normalise_header(text)]: index for index, text in enumerate(rows[0])
           if isinstance(text, str) and layout.normalise_header(text) in keys}
     if "title" not in at:
-        return []
+        return [], []
 
     def cell(row: list[object], key: str) -> object:
         column = at.get(key)
         return row[column] if column is not None and column < len(row) else None
 
-    actions = []
+    actions, problems = [], []
+
+    def problem(number: int, key: str, message: str, code: str) -> None:
+        problems.append(Problem(ERROR, file, layout.ACTIONS_SHEET,
+                                layout.cell(number - 1, at[key]), message, code))
+
     for number, row in enumerate(rows[1:], 2):
         title = cell(row, "title")
         if not isinstance(title, str) or not title.strip():
@@ -146,9 +168,21 @@ def read_actions(book: Any) -> list[Action]:
         elif isinstance(due, (int, float)) and not isinstance(due, bool) and 1 <= due < 2958466:
             due = serial_date(due)
         done, key_result, owner = cell(row, "done"), cell(row, "key_result"), cell(row, "owner")
-        actions.append(Action(
+        action = Action(
             title.strip(), key_result if isinstance(key_result, str) and key_result else None,
             owner.strip() or None if isinstance(owner, str) else None,
             due if isinstance(due, dt.date) else None,
-            isinstance(done, str) and done.casefold() == "yes", number))
-    return actions
+            isinstance(done, str) and done.casefold() == "yes", number)
+        actions.append(action)
+        typed = due if due not in (None, "") and not isinstance(due, dt.date) else None
+        named = key_result if key_result not in (None, "") else None
+        state = scoring.action_state(action.done, typed, named, kr_ids or [], dt.date.min)
+        if state == scoring.CHECK_DUE:
+            problem(number, "due", f'Due is "{typed}", which is not a date, so this action is '
+                    "never overdue (its State says check due). Type a date like 2027-02-15.",
+                    "ACTION-DUE")
+        elif state == scoring.CHECK_KEY_RESULT and kr_ids is not None:
+            problem(number, "key_result", f'Key result is "{named}", which is the ID of no key '
+                    "result of the OKRs sheet, so this action counts nowhere (its State says "
+                    "check key result). Pick an ID from the drop-down.", "ACTION-KEY-RESULT")
+    return actions, problems

@@ -125,6 +125,7 @@ class _SheetWriter:
             team_quarter.extra_columns
             + [header for kr in team_quarter.key_results + team_quarter.unassigned
                for header in kr.extras]))
+        self.written_ids = [self.kr_ids.get(id(kr), kr.id) for _, kr in self.rows]
         self.last_row = FIRST_ROW + max(layout.READY_ROWS, len(self.rows) + 10) - 1
         self.f = workbook_formats(book)
 
@@ -188,7 +189,6 @@ class _SheetWriter:
             "error_title": "Level", "error_message": "company, team or person."})
         self._label(layout.SHEET_CHECK)
         last_checked = max(self.last_row, FIRST_ROW + layout.CHECKED_ROWS - 1)
-        to_check = tq.to_check
         sheet.write_formula(
             layout.SHEET_CHECK.value_cell,
             scoring.SHEET_CHECK_FORMULA.format(
@@ -199,11 +199,22 @@ class _SheetWriter:
                 objective_shown=layout.objective_range("shown"),
                 team_shown=scoring.TEAM_SHOWN_FORMULA.format(
                     team_score=layout.TEAM_SCORE.value_cell,
-                    score_values=layout.objective_range("score_value")),
+                    score_values=layout.objective_range("score_value"),
+                    team_status=layout.TEAM_STATUS.value_cell,
+                    to_check=column_range("to_check", self.last_row),
+                    updated=column_range("updated", self.last_row), **self._thresholds()),
+                shared_ids=column_range("shared_id", self.last_row),
+                objective_shared_ids=layout.objective_range("shared_id"),
+                odd_confidences="+".join(
+                    scoring.ODD_CONFIDENCES_STEP.format(titles=column_range("title", self.last_row),
+                                                        confidences=column_range(key, self.last_row))
+                    for key in (*layout.CONFIDENCE_KEYS, "confidence")),
+                actions_to_check=scoring.ACTIONS_TO_CHECK_FORMULA.format(
+                    action_states=action_ranges()["action_states"]),
                 **self._thresholds(),
                 objective_titles=layout.objective_range("title"),
                 objective_counts=layout.objective_range("key_results")),
-            f["status"], f"{to_check} key result(s) to check: see Input check" if to_check else "OK")
+            f["status"], self._sheet_check())
         self.book.define_name(layout.TEAM_SCORE_NAME,
                               f"='{layout.OKRS_SHEET}'!{layout.absolute(layout.TEAM_SCORE.value_cell)}")
 
@@ -219,6 +230,33 @@ class _SheetWriter:
     def _thresholds(self) -> dict[str, str]:
         return {"green": layout.absolute(layout.GREEN_FROM.value_cell),
                 "orange": layout.absolute(layout.ORANGE_FROM.value_cell)}
+
+    def _sheet_check(self) -> str:
+        """The Sheet check's value for the sheet as written (every formula in place)."""
+        tq = self.tq
+        shared = sum(map(self._shared_id, (kr for _, kr in self.rows)))
+        shared += sum(self._objective_shared_id(index) for index in range(len(tq.objectives)))
+        odd = sum(_odd_confidences(kr) for _, kr in self.rows)
+        day = tq.as_of or self.today
+        states = [scoring.action_state(a.done, a.due, a.key_result, self.written_ids, day)
+                  for a in tq.actions[:layout.ACTION_ROWS]]
+        actions = sum(state in (scoring.CHECK_DUE, scoring.CHECK_KEY_RESULT) for state in states)
+        return scoring.sheet_check(tq.to_check, shared, odd, actions)
+
+    def _shared_id(self, kr: KeyResult | None) -> int:
+        """The hidden Shared ID helper's value for ``kr``'s row."""
+        kr_id = self.kr_ids.get(id(kr), kr.id) if kr is not None else None
+        if kr_id in (None, ""):
+            return 0
+        same = [i for i in self.written_ids if scoring.same_id(i, kr_id)]
+        return 1 if len(same) > 1 else 0
+
+    def _objective_shared_id(self, index: int) -> int:
+        """The Objectives table's Shared ID helper for the ``index``-th objective."""
+        if index >= len(self.tq.objectives) or not self.ids[index]:
+            return 0
+        titled = [self.ids[i] for i, o in enumerate(self.tq.objectives) if o.title]
+        return 1 if sum(scoring.same_id(i, self.ids[index]) for i in titled) > 1 else 0
 
     def _elapsed_formula(self) -> str:
         as_of = layout.absolute(layout.AS_OF.value_cell)
@@ -265,7 +303,8 @@ class _SheetWriter:
             sheet.write_string(a["id"], self.ids[index], f["input"])
             write_text(sheet, a["title"], objective.title if objective else None, f["input_wrap"])
             write_text(sheet, a["parent"], objective.parent if objective else None, f["input"])
-            refs = {**a, **self._thresholds(),
+            refs = {**a, **self._thresholds(), "id_range": layout.objective_range("id"),
+                    "title_range": layout.objective_range("title"),
                     "objectives": column_range("objective", self.last_row),
                     "titles": column_range("title", self.last_row),
                     "weights": column_range("weight_used", self.last_row),
@@ -284,6 +323,8 @@ class _SheetWriter:
                 ("status", scoring.OBJECTIVE_STATUS_FORMULA, f["status"],
                  (found.status or "") if found else ""),
                 ("shown", scoring.OBJECTIVE_SHOWN_FORMULA, None, 0),
+                ("shared_id", scoring.SHARED_ID_FORMULA, None,
+                 self._objective_shared_id(index) if objective else 0),
             ("key_results", scoring.OBJECTIVE_KEY_RESULTS_FORMULA, f["count"],
                  (len(krs) if self.ids[index] else 0) if objective else ""),
             )
@@ -359,8 +400,11 @@ class _SheetWriter:
                 "weight": a["weight"], "lagging": a["lagging"], "progress": a["progress_value"],
                 "objective": a["objective"], "check": a["input_check"],
                 "weight_used": a["weight_used"], "shown_progress": a["progress"], "id": a["id"],
+                "shown_status": a["status"], "status_value": a["status_value"],
                 **action_ranges(),
                 "ids": layout.objective_range("id"),
+                "id_range": column_range("id", self.last_row),
+                "title_range": column_range("title", self.last_row),
                 "objective_titles": layout.objective_range("title"),
                 "elapsed": layout.absolute(layout.ELAPSED.value_cell), **self._thresholds()}
         check = tq.kr_check(kr) if kr else None
@@ -374,6 +418,7 @@ class _SheetWriter:
             ("input_check", scoring.INPUT_CHECK_FORMULA, f["check"], check or ""),
             ("progress_value", scoring.PROGRESS_VALUE_FORMULA, None, progress if kr else ""),
             ("progress", scoring.PROGRESS_FORMULA, f["percent"], progress if kr else ""),
+            ("status_value", scoring.STATUS_VALUE_FORMULA, None, tq.kr_status(kr) if kr else ""),
             ("status", scoring.STATUS_FORMULA, f["status"], tq.kr_status(kr) if kr else ""),
             ("pace", scoring.PACE_FORMULA, f["status"], pace or ""),
             ("weight_used", scoring.WEIGHT_USED_FORMULA, None, weight_used),
@@ -384,6 +429,8 @@ class _SheetWriter:
             ("to_check", scoring.TO_CHECK_FORMULA, None, 1 if check else 0),
             ("counted", scoring.COUNTED_FORMULA, None, 1 if kr is not None else 0),
             ("shown", scoring.SHOWN_FORMULA, None, 0),
+            ("shared_id", scoring.SHARED_ID_FORMULA, None, self._shared_id(kr)),
+
             ("open_actions", scoring.OPEN_ACTIONS_FORMULA, f["count"], actions[0]),
             ("overdue_actions", scoring.OVERDUE_ACTIONS_FORMULA, f["count"], actions[1]),
         )
@@ -431,6 +478,15 @@ class _SheetWriter:
                          layout.COLUMN_INDEX["input_check"])
         add_validations(sheet, self.tq, first, last)
         add_colours(sheet, self.f, first, last)
+
+
+def _odd_confidences(kr: KeyResult | None) -> int:
+    """Confidence cells of ``kr``'s row outside the list, as the Sheet check counts them:
+    each week's, and Confidence as shown (typed, or following the weeks)."""
+    if kr is None:
+        return 0
+    cells = [kr.confidences.get(week) for week in CHECK_IN_COLUMNS] + [kr.confidence_value]
+    return sum(map(scoring.unknown_confidence, cells))
 
 
 def _rows(team_quarter: TeamQuarter, ids: list[str]) -> list[tuple[object, KeyResult]]:

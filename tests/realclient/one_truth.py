@@ -36,23 +36,30 @@ class Seen:
     flags: list[str]  # where the sheet says an input can't be used
 
 
-def assert_one_truth(path: Path, flagged_at: str | None) -> Seen:
-    """Issue 12's rule for one edited workbook; ``flagged_at`` is the unusable input's cell."""
-    sheet = openpyxl.load_workbook(path, data_only=True)[layout.OKRS_SHEET]
+def assert_one_truth(path: Path, flagged_at: str | None,
+                     flagged_sheet: str = layout.OKRS_SHEET) -> Seen:
+    """Issue 12's rule for one edited workbook; ``flagged_at`` is the unusable input's cell,
+    on ``flagged_sheet``."""
+    book = openpyxl.load_workbook(path, data_only=True)
+    sheet = book[layout.OKRS_SHEET]
     reading = read_workbook(path)
     problems = check_reading(reading)
-    seen = Seen(sheet, problems, _differences(sheet, reading), _sheet_flags(sheet))
+    flags = _sheet_flags(sheet)
+    if layout.ACTIONS_SHEET in book.sheetnames:
+        flags += _action_flags(book[layout.ACTIONS_SHEET])
+    seen = Seen(sheet, problems, _differences(sheet, reading), flags)
     errors = [str(problem) for problem in problems if problem.severity == ERROR]
     if flagged_at is None:
         assert seen.differences == [], "the sheet and okrsheet disagree"
         assert seen.flags == [], "the sheet flags an input the edit should not break"
         return seen
     assert seen.flags, f"the sheet does not flag {flagged_at}; okrsheet: {errors}"
-    assert any(problem.cell == flagged_at and problem.severity == ERROR for problem in problems), \
+    assert any(problem.cell == flagged_at and problem.sheet == flagged_sheet
+               and problem.severity == ERROR for problem in problems), \
         f"okrsheet reports no error at {flagged_at}: {errors}; the sheet: {seen.flags}"
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 1, result.output
-    assert f"error: {path} {layout.OKRS_SHEET}!{flagged_at}: " in result.output, result.output
+    assert f"error: {path} {flagged_sheet}!{flagged_at}: " in result.output, result.output
     return seen
 
 
@@ -70,6 +77,14 @@ def _sheet_flags(sheet: Any) -> list[str]:
             flags.append(f"row {number}: check input "
                          f"({sheet.cell(number, columns['input_check'] + 1).value})")
     return flags
+
+
+def _action_flags(sheet: Any) -> list[str]:
+    """Actions whose State says to check them (a due date or a key result)."""
+    state = layout.ACTION_INDEX["state"] + 1
+    return [f"Actions row {number}: {sheet.cell(number, state).value}"
+            for number in range(2, sheet.max_row + 1)
+            if str(sheet.cell(number, state).value or "").startswith("check")]
 
 
 def _kr_header(sheet: Any) -> tuple[int, dict[str, int]]:

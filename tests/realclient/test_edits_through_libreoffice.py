@@ -42,6 +42,16 @@ def at(key: str, number: int) -> str:
     return layout.address(key, layout.FIRST_ROW + number)
 
 
+def action_at(key: str, number: int) -> str:
+    """Address on the Actions sheet of column ``key`` in the ``number``-th action (0-based)."""
+    return layout.cell(number + 1, layout.ACTION_INDEX[key])
+
+
+def on_actions(*edits: list) -> list[list]:
+    """Edits typed on the Actions sheet."""
+    return [[*edit, layout.ACTIONS_SHEET] for edit in edits]
+
+
 def objective_at(key: str, number: int) -> str:
     """Address of Objectives-table column ``key`` for the ``number``-th objective (0-based)."""
     return layout.objective_address(key, layout.FIRST_OBJECTIVE_ROW + number)
@@ -86,6 +96,8 @@ class Case:
     """The input cell both the sheet and okrsheet must flag; None: the numbers must agree."""
     reported: tuple[str, str] | None = None
     """A problem okrsheet must also report: (cell, code), any severity."""
+    flagged_sheet: str = layout.OKRS_SHEET
+    """The sheet of ``flagged_at``."""
     source: str = "sales"
     """sales (the sales-team template with CHECK_INS typed), sample, ods, or library (the
     checked-in template read and written back by okrsheet, as a library user does)."""
@@ -255,6 +267,57 @@ CASES = [
          then=[(at("title", 20), "Win new mid-market customers"), (at("title", CUSTOMERS), None)]),
     Case("kr-row-deleted", [["delete_row", row(CUSTOMERS)]],
          then=[(objective_at("key_results", 0), 2)]),
+    # What the sheet flags that it can't score (issue 23 item 4)
+    Case("green-typed-over-a-kr-status", [["set", at("status", CUSTOMERS), "green"]],
+         flagged_at=at("status", CUSTOMERS)),
+    Case("green-typed-over-an-objective-status", [["set", objective_at("status", 0), "green"]],
+         flagged_at=objective_at("status", 0)),
+    Case("green-typed-over-the-team-status", [["set", layout.TEAM_STATUS.value_cell, "green"]],
+         flagged_at=layout.TEAM_STATUS.value_cell),
+    Case("text-typed-over-an-objective-score", [["set", objective_at("score", 1), "90%"]],
+         flagged_at=objective_at("score", 1)),
+    Case("confidence-med", [["set", at("confidence_5", ARR), "med"]],
+         flagged_at=at("confidence_5", ARR)),
+    Case("confidence-70%-stored-as-a-number", [["type", at("confidence_3", WIN_RATE), "70%"]],
+         flagged_at=at("confidence_3", WIN_RATE)),
+    Case("confidence-High-with-a-capital", [["set", at("confidence_5", CUSTOMERS), "High"]]),
+    Case("confidence-high-with-a-trailing-space", [["set", at("confidence_5", PIPELINE), "high "]],
+         flagged_at=at("confidence_5", PIPELINE)),
+    Case("confidence-typed-over-as-sure", [["set", at("confidence", CYCLE), "sure"]],
+         flagged_at=at("confidence", CYCLE)),
+    Case("two-key-results-given-the-same-id", [["set", at("id", CUSTOMERS), "O1.1"]],
+         flagged_at=at("id", CUSTOMERS)),
+    Case("two-objectives-given-the-same-id",
+         [["set", objective_at("title", 4), "Win back lost customers"],
+          ["set", objective_at("id", 4), "O2"]],
+         flagged_at=objective_at("id", 4)),
+    Case("action-due-typed-as-text", on_actions(
+        ["set", action_at("title", 0), "Call the top ten prospects"],
+        ["set", action_at("key_result", 0), "O1.1"], ["set", action_at("due", 0), "soon"]),
+         flagged_at=action_at("due", 0), flagged_sheet=layout.ACTIONS_SHEET),
+    Case("action-due-typed-19/02/2027-which-stays-text", on_actions(
+        ["set", action_at("title", 0), "Call the top ten prospects"],
+        ["type", action_at("due", 0), "19/02/2027"]),
+         flagged_at=action_at("due", 0), flagged_sheet=layout.ACTIONS_SHEET),
+    Case("action-naming-an-id-that-does-not-exist", on_actions(
+        ["set", action_at("title", 0), "Call the top ten prospects"],
+        ["set", action_at("key_result", 0), "O9.9"]),
+         flagged_at=action_at("key_result", 0), flagged_sheet=layout.ACTIONS_SHEET),
+    Case("action-typed-with-a-date", on_actions(
+        ["set", action_at("title", 0), "Call the top ten prospects"],
+        ["set", action_at("key_result", 0), "O1.2"], ["date", action_at("due", 0), "2027-02-01"]),
+         then=[(at("overdue_actions", CUSTOMERS), 1)]),
+    Case("actions-sheet-deleted", [["delete_sheet", layout.ACTIONS_SHEET]],
+         flagged_at=at("open_actions", ARR)),
+    Case("objective-cells-of-three-krs-merged-keeping-their-values",
+         [["merge", f"{at('objective', ARR)}:{at('objective', WIN_RATE)}"]],
+         reported=(at("objective", ARR), "MERGED-CELLS")),
+    Case("objective-cells-of-three-krs-merged-as-excel-does",
+         [["clear", f"{at('objective', CUSTOMERS)}:{at('objective', WIN_RATE)}"],
+          ["merge", f"{at('objective', ARR)}:{at('objective', WIN_RATE)}"]],
+         flagged_at=at("objective", CUSTOMERS)),
+    Case("date-typed-in-a-week-s-value", [["date", at("week_5", CERTIFIED), "2027-02-10"]],
+         reported=(at("week_5", CERTIFIED), "DATE-NOT-NUMBER")),
     # Settings
     Case("green-from-changed", [["set", layout.GREEN_FROM.value_cell, 0.8]]),
     Case("as-of-changed", [["date", layout.AS_OF.value_cell, "2027-03-20"]]),
@@ -329,7 +392,7 @@ def saved(libreoffice, tmp_path_factory) -> dict[str, Path]:
 @pytest.mark.parametrize("case", list(_params()))
 def test_the_sheet_and_okrsheet_agree_or_both_flag_the_input(case, saved):
     path = saved[case.name]
-    seen = assert_one_truth(path, case.flagged_at)
+    seen = assert_one_truth(path, case.flagged_at, case.flagged_sheet)
     for address, value in case.then:
         shown = seen.sheet[address].value
         if isinstance(value, (int, float)):

@@ -13,10 +13,14 @@ one of (rows 1-based, as the sheet shows them):
   text LibreOffice (en-US) reads as a number (``1,100,000.5``, ``50%``) becomes that number;
 * ``["date", "S24", "2027-02-10"]`` a date typed into the cell: its number, shown with a
   date format, as LibreOffice does when it recognises a date being typed;
+* ``["set", "D2", "soon", "Actions"]`` (and ``type``, ``date``): the same on another sheet;
+* ``["delete_sheet", "Actions"]`` the sheet deleted (formulas naming it show ``#REF!``);
 * ``["clear", "T10"]`` the Delete key (values, dates, text and formulas);
 * ``["delete_row", 12]``; ``["insert_row", 12]`` an empty row above row 12;
 * ``["sort", "A24:AC83", "C"]`` the range's rows sorted ascending by a column (blanks last);
-* ``["move", "A25:AC25", "A45"]`` cut the range and paste it at the cell.
+* ``["move", "A25:AC25", "A45"]`` cut the range and paste it at the cell;
+* ``["merge", "A25:A27"]`` Format > Merge Cells, keeping the hidden cells' contents (what
+  Calc's dialog offers first when they hold values).
 
 Every input is opened, edited, recalculated (``calculateAll``) and stored as .xlsx at its
 output; the input file itself is never written. A job's optional ``"shown": ["V25", ...]``
@@ -91,9 +95,14 @@ def _run(jobs: list[dict]) -> None:
             document = desktop.loadComponentFromURL(
                 Path(job["input"]).resolve().as_uri(), "_blank", 0, properties(Hidden=True))
             try:
-                sheet = document.Sheets.getByName(job.get("sheet", "OKRs"))
                 for edit in job["edits"]:
+                    if edit[0] == "delete_sheet":
+                        document.Sheets.removeByName(edit[1])
+                        continue
+                    sheet = document.Sheets.getByName(edit[3] if edit[0] in ("set", "type", "date")
+                                                      and len(edit) > 3 else job.get("sheet", "OKRs"))
                     _apply(document, sheet, edit)
+                sheet = document.Sheets.getByName(job.get("sheet", "OKRs"))
                 document.calculateAll()
                 if job.get("shown"):
                     texts = {name: sheet.getCellRangeByName(name).getString()
@@ -130,6 +139,8 @@ def _apply(document, sheet, edit: list) -> None:
     elif action == "move":
         target = sheet.getCellRangeByName(edit[2]).getCellAddress()
         sheet.moveRange(target, cells.getRangeAddress())
+    elif action == "merge":
+        cells.merge(True)
     elif action == "clear":
         cells.clearContents(1 | 2 | 4 | 16)  # values, dates, text, formulas
     elif action == "type":
