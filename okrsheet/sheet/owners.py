@@ -59,8 +59,13 @@ def write_owners(book: Any, team_quarter: TeamQuarter) -> None:
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 36)
     sheet.freeze_panes(1, 0)
+    sheet.set_column(3, 3, 48)
     sheet.write_string(0, 3, "One row per owner, named as in the Owner column of the OKRs "
-                       "sheet; okrsheet split --eml and remind write to these addresses.")
+                       "sheet; okrsheet split --eml and remind write to these addresses.",
+                       book.add_format({"text_wrap": True, "valign": "top"}))
+    sheet.set_row(0, 45)
+    sheet.fit_to_pages(1, 0)  # printed one page wide: the note does not run onto pages of its own
+    sheet.print_area(0, 0, len(rows) + 1, 3)
 
 
 def read_owners(book: Any) -> dict[str, str]:

@@ -35,13 +35,16 @@ def printed(libreoffice, tmp_path_factory):
     return [page for page in pages if page.strip()], sorted(folder.glob("page-*.png"))
 
 
-def test_the_okrs_sheet_prints_on_two_pages_the_actions_on_one_and_the_guide_on_three_at_most(printed):
+def test_the_okrs_sheet_prints_on_two_pages_the_actions_and_owners_on_one_and_the_guide_on_three_at_most(
+        printed):
     pages, pictures = printed
     okrs = [page for page in pages if "Key results" in page and "How to use" not in page]
     actions = [page for page in pages if page.lstrip().startswith("Action")]
-    guide = [page for page in pages if page not in okrs and page not in actions]
+    owners = [page for page in pages if "Email" in page and "write to these addresses" in page]
+    guide = [page for page in pages if page not in okrs + actions + owners]
     assert len(okrs) == 2
     assert len(actions) == 1
+    assert len(owners) == 1
     assert 1 <= len(guide) <= 3
     assert len(pictures) == len(pages) and all(picture.stat().st_size > 1000 for picture in pictures)
 
