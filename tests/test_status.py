@@ -163,7 +163,7 @@ def test_markdown_escapes_table_syntax_and_html_in_user_text():
     assert "**O1 Grow \\| *revenue***" in shown
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>" not in shown
     row = next(line for line in shown.splitlines() if line.startswith("| O1.2"))
-    assert row.count(" | ") == 9  # ten cells: no extra column from user text
+    assert row.count(" | ") == 10  # eleven cells: no extra column from user text
     assert "Fix the &lt;CRM&gt; \\| export" in shown
 
 
@@ -286,3 +286,17 @@ def test_rhythm_counts_falls_stale_key_results_and_overdue_actions():
     assert (found.stale_key_results, found.overdue_actions) == (1, 1)
     quarter.as_of = dt.date(2027, 2, 5)  # weeks 3 and 5 started: both have a week-3 value
     assert (rhythm(quarter).stale_key_results, rhythm(quarter).overdue_actions) == (0, 0)
+
+
+def test_the_status_page_shows_each_key_results_value_beside_its_target_and_unit():
+    from pathlib import Path
+
+    from okrsheet.domain.status import status_page
+    from okrsheet.outputs.statuspage import render
+    from okrsheet.sheet.reader import read_workbook
+
+    sample = Path(__file__).parent.parent / "samples" / "2027-Q1" / "new-business.xlsx"
+    team_quarter = read_workbook(sample).team_quarter
+    page = render(status_page(team_quarter, team_quarter.as_of), "text")
+    assert "405000 of 450000 EUR" in page and "10 of 12 logos" in page
+    assert "24% of 25%" in page  # a rate kept as a share, its unit %

@@ -73,6 +73,9 @@ class KeyResultStatus:
     latest_week: int | None  # the last check-in week with a value
     open_actions: int = 0
     overdue_actions: int = 0
+    value: object = None  # Current as the sheet shows it
+    target: object = None  # the revised target when there is one
+    unit: str | None = None
 
 
 @dataclass
@@ -269,7 +272,8 @@ def status_page(team_quarter: TeamQuarter, as_of: dt.date) -> StatusPage:
                 tq.pace(kr, as_of), *confidence_trend(kr, week),
                 forecast(kr, tq.green_from, tq.orange_from, week), is_stale(kr, weeks),
                 values[-1][0] if values else None,
-                *tq.action_counts(ids.get(id(kr), kr.id), as_of)))
+                *tq.action_counts(ids.get(id(kr), kr.id), as_of),
+                kr.current_value, kr.target_value, kr.unit))
         objectives.append(shown)
     overdue = sorted((action for action in tq.actions if action.title and action.is_overdue(as_of)),
                      key=lambda action: (action.due or as_of, str(action.key_result or "")))

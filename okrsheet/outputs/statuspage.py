@@ -12,14 +12,14 @@ from okrsheet.outputs.escape import CONTENT_SECURITY_POLICY, html_text
 from okrsheet.outputs.escape import markdown_text as _md  # one line, no link, image or HTML
 from okrsheet.outputs.escape import terminal_text as visible
 from okrsheet.sheet import layout
-from okrsheet.sheet.cells import percent
+from okrsheet.sheet.cells import number_text, percent
 from okrsheet.sheet.layout import COLUMN_OF
 
 __all__ = ["render", "text", "markdown", "html_page", "FORMATS"]
 
 FORMATS = ("text", "markdown", "html")
 COLUMNS = (*(COLUMN_OF[key].header for key in ("id", "title", "owner", "status", "progress")),
-           "Change", COLUMN_OF["pace"].header, COLUMN_OF["confidence"].header, "Forecast",
+           "Value", "Change", COLUMN_OF["pace"].header, COLUMN_OF["confidence"].header, "Forecast",
            "Actions")
 """The page's table: columns the OKRs sheet has too are named as there."""
 LEGEND = ("Change: since the previous check-in. Forecast: progress at the week-13 review if the "
@@ -136,8 +136,27 @@ def _heading(page: StatusPage, escape) -> str:
 
 def _cells(kr: KeyResultStatus, escape) -> list[str]:
     return [escape(kr.id), escape(kr.title), escape(kr.owner or "-"), kr.status,
-            percent(kr.progress), _change(kr.change), kr.pace or "-",
+            percent(kr.progress), escape(_value(kr)), _change(kr.change), kr.pace or "-",
             _confidence(kr, escape), _forecast(kr.forecast), _actions(kr)]
+
+
+def _value(kr: KeyResultStatus) -> str:
+    """Current beside its target and unit: ``90000 of 450000 EUR``; ``done`` for a milestone."""
+    as_percent = (kr.unit or "").strip() == "%" and all(
+        isinstance(value, float) and abs(value) <= 1.5 for value in (kr.value, kr.target)
+        if value not in (None, ""))  # 0.24 with unit % is 24%
+
+    def shown(value: object) -> str:
+        if isinstance(value, float):
+            return percent(value) if as_percent else number_text(value)
+        return "-" if value is None or value == "" else str(value)
+
+    if as_percent:
+        return f"{shown(kr.value)} of {shown(kr.target)}"
+
+    if kr.target is None or kr.target == "":
+        return f"{shown(kr.value)} {kr.unit or ''}".strip()
+    return f"{shown(kr.value)} of {shown(kr.target)} {kr.unit or ''}".strip()
 
 
 def _actions(kr: KeyResultStatus) -> str:
