@@ -465,3 +465,19 @@ def test_a_thunderbird_mailbox_file_without_a_suffix_is_read_as_a_mailbox(
     assert result.exit_code == 0, result.output
     assert "Inbox#1: attachment Sam.xlsx: 3 change(s)" in result.output
     assert "Inbox#2: attachment workbook.xlsx: 2 change(s)" in result.output
+
+
+def test_the_owner_column_offers_the_owners_sheet_as_a_drop_down(tmp_path):
+    import openpyxl
+
+    from okrsheet.sheet import layout
+    from okrsheet.sheet.templates import starter
+    from okrsheet.sheet.writer import write_workbook
+
+    path = tmp_path / "team.xlsx"
+    write_workbook(starter("sales-team", team="West", quarter="2027-Q1"), path)
+    sheet = openpyxl.load_workbook(path)[layout.OKRS_SHEET]
+    owner = layout.address("owner", layout.FIRST_ROW)
+    [rule] = [rule for rule in sheet.data_validations.dataValidation if owner in rule.sqref]
+    assert rule.type == "list" and rule.formula1.startswith("'Owners'!$A$2:$A$")
+    assert rule.errorStyle == "warning"  # a new name can still be typed

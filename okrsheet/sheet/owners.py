@@ -15,8 +15,8 @@ from typing import Any
 from okrsheet.domain.model import TeamQuarter
 from okrsheet.sheet import layout
 
-__all__ = ["OWNERS_SHEET", "HEADERS", "READY_ROWS", "write_owners", "read_owners",
-           "key_result_owners", "address_of", "missing_addresses", "valid_address"]
+__all__ = ["OWNERS_SHEET", "HEADERS", "READY_ROWS", "owner_rows", "owners_range", "write_owners",
+           "read_owners", "key_result_owners", "address_of", "missing_addresses", "valid_address"]
 
 OWNERS_SHEET = "Owners"
 HEADERS = (layout.COLUMN_OF["owner"].header, "Email")
@@ -37,6 +37,21 @@ def key_result_owners(team_quarter: TeamQuarter) -> list[str]:
     return list(seen.values())
 
 
+def owner_rows(team_quarter: TeamQuarter) -> dict[str, str]:
+    """The Owners sheet's rows: the addresses known, then the key results' other owners."""
+    rows = dict(team_quarter.owners)
+    for name in key_result_owners(team_quarter):
+        if not any(name.casefold() == known.casefold() for known in rows):
+            rows[name] = ""
+    return rows
+
+
+def owners_range(team_quarter: TeamQuarter) -> str:
+    """The Owners sheet's names with its ready rows: the Owner drop-down's list."""
+    last = len(owner_rows(team_quarter)) + READY_ROWS + 1
+    return f"='{OWNERS_SHEET}'!$A$2:$A${last}"
+
+
 def write_owners(book: Any, team_quarter: TeamQuarter) -> None:
     """The Owners sheet: the workbook's owners (with their addresses, when known), then
     empty rows ready to fill."""
@@ -47,10 +62,7 @@ def write_owners(book: Any, team_quarter: TeamQuarter) -> None:
     formats = workbook_formats(book)
     for column, header in enumerate(HEADERS):
         sheet.write_string(0, column, header, formats["header"])
-    rows = dict(team_quarter.owners)
-    for name in key_result_owners(team_quarter):
-        if not any(name.casefold() == known.casefold() for known in rows):
-            rows[name] = ""
+    rows = owner_rows(team_quarter)
     items: list[tuple[str | None, str | None]] = list(rows.items())
     for row in range(1, len(rows) + READY_ROWS + 1):
         item = items[row - 1] if row <= len(rows) else (None, None)

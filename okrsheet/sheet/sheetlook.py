@@ -8,6 +8,7 @@ from okrsheet.domain import scoring
 from okrsheet.domain.model import TeamQuarter
 from okrsheet.sheet import layout
 from okrsheet.sheet.layout import COLUMNS, letter
+from okrsheet.sheet.owners import owners_range
 
 # Public API
 
@@ -36,6 +37,11 @@ def add_validations(sheet: Any, tq: TeamQuarter, first: int, last: int) -> None:
                   "error_message": "Pick what this aligns to from the list (or type Owner/ID)."}
         sheet.data_validation(span("parent"), parent)
         sheet.data_validation(layout.objective_range("parent").replace("$", ""), parent)
+    sheet.data_validation(span("owner"), {
+        "validate": "list", "source": owners_range(tq), "ignore_blank": True,
+        "error_type": "warning", "error_title": layout.COLUMN_OF["owner"].header,
+        "error_message": "Pick an owner from the Owners sheet (a new one: add a row there, "
+                         "with their email address)."})
     sheet.data_validation(span("objective"), {
         "validate": "list", "source": layout.objective_range("id"), "ignore_blank": True,
         "error_type": "warning", "error_title": "Objective ID",
