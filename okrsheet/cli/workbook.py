@@ -254,9 +254,14 @@ def fix_command(file, output, force) -> None:
         click.echo(visible(f"{name}: copied value for value ({len(cells)} cell(s)"
                            + (f"; {formulas} formula(s) kept as their last value" if formulas
                               else "") + ")."))
-    for sheet, address, value in lost:
-        click.echo(visible(f"not kept: {sheet}!{address} \"{value}\": okrsheet has no place for "
-                           "it in the fixed copy; type it again there (a Comment, say)."), err=True)
+    for sheet, address, value, what in lost:
+        if what == "trimmed":
+            click.echo(visible(f"{sheet}!{address}: \"{value}\" kept without its outer spaces."))
+        else:
+            click.echo(visible(f"not kept: {sheet}!{address} \"{value}\": okrsheet has no place "
+                               "for it in the fixed copy; type it again there (a Comment, say)."),
+                       err=True)
+    lost = [entry for entry in lost if entry[3] == "lost"]
     if before is None:
         click.echo(visible(f"Wrote {output}: formulas, drop-downs and colours restored (the check "
                            "that every typed cell is kept reads .xlsx and .xlsm files only)."))

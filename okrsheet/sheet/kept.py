@@ -23,16 +23,14 @@ __all__ = ["Lost", "typed_cells", "lost_cells", "other_sheets"]
 
 Typed = dict[str, dict[tuple[int, int], object]]
 """Sheet name -> (row, column) 0-based -> value."""
-Lost = tuple[str, str, object]
-"""(sheet, A1 address, value) of a typed cell the copy does not hold."""
+Lost = tuple[str, str, object, str]
+"""(sheet, A1 address, value, what became of it) of a typed cell the copy does not hold as
+typed: ``"lost"``, or ``"trimmed"`` (kept without its outer spaces)."""
 
 SKIPPED_SHEETS = (layout.GUIDE_SHEET,)
-OWN_TEXTS = frozenset(
-    [column.header.casefold() for column in layout.COLUMNS + layout.OBJECTIVE_COLUMNS
-     + layout.ACTION_COLUMNS]
-    + [field.label.casefold() for field in layout.FIELDS] + list(layout.LEGACY_HEADERS)
-    + ["check-in week starts", "objectives", "key results", "week", "what", "starts"])
-"""okrsheet's own headings and labels (of every layout so far): not typed by a person."""
+OWN_TEXTS = frozenset([*layout.LEGACY_HEADERS, "check-in week starts"])
+"""Headings of okrsheet's first layout, which the current one no longer writes: not typed by
+a person (every other heading is written again, so it matches itself)."""
 
 
 def typed_cells(data: bytes) -> Typed | None:
@@ -69,17 +67,25 @@ def lost_cells(before: Typed, after: Typed, renamed: dict[str, str],
     lost: list[Lost] = []
     for sheet, cells in before.items():
         pool = Counter(_normal(value) for value in after.get(renamed.get(sheet, sheet), {}).values())
+        unmatched = []
         for place in sorted(cells):
-            value = cells[place]
-            key = _normal(value)
+            key = _normal(cells[place])
             if pool[key] > 0:
                 pool[key] -= 1
-                continue
-            address = layout.cell(*place)
+            else:
+                unmatched.append(place)
+        for place in unmatched:  # then text kept without its outer spaces
+            value, address = cells[place], layout.cell(*place)
             if isinstance(value, str) and value.strip().casefold() in OWN_TEXTS:
                 continue
-            if (sheet, address) not in known:
-                lost.append((sheet, address, value))
+            if (sheet, address) in known:
+                continue
+            trimmed = value.strip() if isinstance(value, str) else None
+            if trimmed is not None and trimmed != value and pool[trimmed] > 0:
+                pool[trimmed] -= 1
+                lost.append((sheet, address, value, "trimmed"))
+            else:
+                lost.append((sheet, address, value, "lost"))
     return lost
 
 
