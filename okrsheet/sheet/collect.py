@@ -607,24 +607,20 @@ def _entries(kr: KeyResult, row: ReplyRow, sent: Sent, reply: Reply,
                             f"\"{_plain(row.cells.get(header))}\"); a check-in doesn't change "
                             "it. Put it back, and ask the team lead to change it in the team "
                             "workbook (a revised target, with a reason).")
-    value, value_cell = row.value, at(VALUE)
-    if changed(LAST_VALUE):
-        typed_over = row.cells.get(LAST_VALUE)
-        if row.value is None or same_value(_entry(row.value), _entry(typed_over)):
-            value, value_cell = typed_over, at(LAST_VALUE)
-        else:
-            problems.append(f"{at(LAST_VALUE)}: {label} Last value was typed over "
-                            f"(\"{_plain(typed_over)}\") and Value says \"{_plain(row.value)}\"; "
-                            "keep one: type this week's value in Value only.")
-    confidence, confidence_cell = row.confidence, at(CONFIDENCE)
-    if changed(LAST_CONFIDENCE):
-        typed_over = row.cells.get(LAST_CONFIDENCE)
-        if row.confidence is None or same_value(_entry(row.confidence), _entry(typed_over)):
-            confidence, confidence_cell = typed_over, at(LAST_CONFIDENCE)
-        else:
-            problems.append(f"{at(LAST_CONFIDENCE)}: {label} Last confidence was typed over "
-                            f"(\"{_plain(typed_over)}\") and Confidence says "
-                            f"\"{_plain(row.confidence)}\"; pick this week's in Confidence only.")
+    def typed_over(last: str, new: str, what: str) -> tuple[object, str]:
+        """The new cell, or the last one when the owner typed over it and left the new blank."""
+        if not changed(last):
+            return row.cells.get(new), at(new)
+        over = row.cells.get(last)
+        if row.cells.get(new) is None or same_value(_entry(row.cells.get(new)), _entry(over)):
+            return over, at(last)
+        problems.append(f"{at(last)}: {label} {last} was typed over (\"{_plain(over)}\") and "
+                        f"{new} says \"{_plain(row.cells.get(new))}\"; keep one: type this "
+                        f"week's {what} in {new} only.")
+        return row.cells.get(new), at(new)
+
+    value, value_cell = typed_over(LAST_VALUE, VALUE, "value")
+    confidence, confidence_cell = typed_over(LAST_CONFIDENCE, CONFIDENCE, "confidence")
     typed_value = not sent.cells or changed(VALUE) or value_cell == at(LAST_VALUE)
     if value is None and typed_value and sent.cells:
         found["value"] = None  # the owner cleared a value the file came with

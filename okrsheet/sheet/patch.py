@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
@@ -199,37 +199,52 @@ def _set_cells(xml: str, prefix: str, values: Mapping[tuple[int, int], object], 
         start = re.search(rf"<{prefix}sheetData\b[^>]*>", xml)
         assert start is not None
     end = xml.index(f"</{prefix}sheetData>", start.end())
-    body = xml[start.end():end]
-    row_pattern = re.compile(rf"<{prefix}row\b[^>]*?(?:/>|>.*?</{prefix}row>)", re.S)
-    pieces: list[str] = []
-    position = 0
-    pending = sorted(by_row)
-    for match in row_pattern.finditer(body):
-        opening = match.group(0)[:match.group(0).index(">") + 1]
+    unplaced = (f"{file}: a {{}} of the {sheet} sheet has no reference, so a value can't be "
+                "placed with certainty; open the workbook, save it as .xlsx and try again.")
+
+    def row_number(opening: str) -> int:
         number = _ROW_NUMBER.search(opening)
         if number is None:
-            raise OkrsheetError(f"{file}: a row of the {sheet} sheet has no row number, so a "
-                                "value can't be placed with certainty; open the workbook, save "
-                                "it as .xlsx and try again.")
-        row = int(number.group(1)) - 1
-        pieces.append(body[position:match.start()])
-        while pending and pending[0] < row:  # rows that have no element yet
-            new_row = pending.pop(0)
-            pieces.append(_new_row(prefix, new_row, by_row[new_row]))
-        if pending and pending[0] == row:
+            raise OkrsheetError(unplaced.format("row"))
+        return int(number.group(1)) - 1
+
+    def row_element(row: int, element: str | None) -> str:
+        if element is None:
+            return _new_row(prefix, row, by_row[row])
+        return _row_with(element, prefix, row, by_row[row], unplaced)
+
+    body = _splice(xml[start.end():end], rf"<{prefix}row\b[^>]*?(?:/>|>.*?</{prefix}row>)",
+                   sorted(by_row), row_number, row_element)
+    return xml[:start.end()] + body + xml[end:]
+
+
+def _splice(text: str, pattern: str, places: list[int], place_of: Callable[[str], int],
+            element: Callable[[int, str | None], str]) -> str:
+    """``text`` (a run of elements in order of their place: rows, or a row's cells) with the
+    element at each of ``places`` made anew by ``element(place, old element or None)``, new
+    ones inserted where their place falls; every other byte as it was."""
+    pieces: list[str] = []
+    position = 0
+    pending = list(places)
+    for match in re.finditer(pattern, text, re.S):
+        found = match.group(0)
+        place = place_of(found[:found.index(">") + 1])
+        pieces.append(text[position:match.start()])
+        while pending and pending[0] < place:  # places with no element yet
+            pieces.append(element(pending.pop(0), None))
+        if pending and pending[0] == place:
             pending.pop(0)
-            pieces.append(_row_with(match.group(0), prefix, row, by_row[row], file, sheet))
+            pieces.append(element(place, found))
         else:
-            pieces.append(match.group(0))
+            pieces.append(found)
         position = match.end()
-    pieces.append(body[position:])
-    for new_row in pending:
-        pieces.append(_new_row(prefix, new_row, by_row[new_row]))
-    return xml[:start.end()] + "".join(pieces) + xml[end:]
+    pieces.append(text[position:])
+    pieces += [element(place, None) for place in pending]
+    return "".join(pieces)
 
 
-def _row_with(element: str, prefix: str, row: int, values: dict[int, object], file: str,
-              sheet: str) -> str:
+def _row_with(element: str, prefix: str, row: int, values: dict[int, object],
+              unplaced: str) -> str:
     if element.endswith("/>"):
         opening = element[:-2] + ">"
         inner, closing = "", f"</{prefix}row>"
@@ -237,35 +252,21 @@ def _row_with(element: str, prefix: str, row: int, values: dict[int, object], fi
         opening = element[:element.index(">") + 1]
         closing = f"</{prefix}row>"
         inner = element[len(opening):-len(closing)]
-    cell_pattern = re.compile(rf"<{prefix}c\b[^>]*?(?:/>|>.*?</{prefix}c>)", re.S)
-    pending = sorted(values)
-    pieces: list[str] = []
-    position = 0
-    for match in cell_pattern.finditer(inner):
-        cell_opening = match.group(0)[:match.group(0).index(">") + 1]
+
+    def column_of(cell_opening: str) -> int:
         reference = _REFERENCE.search(cell_opening)
         if reference is None:
-            raise OkrsheetError(f"{file}: a cell in row {row + 1} of the {sheet} sheet has no "
-                                "reference, so a value can't be placed with certainty; open "
-                                "the workbook, save it as .xlsx and try again.")
-        column = _column_number(reference.group(1))
-        pieces.append(inner[position:match.start()])
-        while pending and pending[0] < column:
-            new_column = pending.pop(0)
-            pieces.append(_cell(prefix, row, new_column, values[new_column], None))
-        if pending and pending[0] == column:
-            pending.pop(0)
-            style = re.search(r'\bs="(\d+)"', cell_opening)
-            pieces.append(_cell(prefix, row, column, values[column],
-                                style.group(1) if style else None))
-        else:
-            pieces.append(match.group(0))
-        position = match.end()
-    pieces.append(inner[position:])
-    for new_column in pending:
-        pieces.append(_cell(prefix, row, new_column, values[new_column], None))
+            raise OkrsheetError(unplaced.format(f"cell in row {row + 1}"))
+        return _column_number(reference.group(1))
+
+    def cell_element(column: int, old: str | None) -> str:
+        style = re.search(r'\bs="(\d+)"', old[:old.index(">") + 1]) if old else None
+        return _cell(prefix, row, column, values[column], style.group(1) if style else None)
+
+    cells = _splice(inner, rf"<{prefix}c\b[^>]*?(?:/>|>.*?</{prefix}c>)", sorted(values),
+                    column_of, cell_element)
     spans = re.compile(r'\s+spans="[^"]*"')
-    return spans.sub("", opening) + "".join(pieces) + closing  # spans are only a hint
+    return spans.sub("", opening) + cells + closing  # spans are only a hint
 
 
 def _new_row(prefix: str, row: int, values: dict[int, object]) -> str:
