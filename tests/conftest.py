@@ -64,3 +64,22 @@ def starts_a_process(function: types.FunctionType) -> bool:
                     and helper.__code__.co_filename.startswith(TOOLING)):
                 waiting.append((helper.__code__, helper.__globals__))
     return False
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium from the distribution (``apt-get install chromium``), through Playwright."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        executable = None
+    if executable is None:
+        if IN_CI:
+            pytest.fail("Chromium or Playwright is missing in CI; .ci/run must install them")
+        pytest.skip("Chromium is not installed; apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, chromium_sandbox=False,
+                                             args=["--disable-gpu"])
+        yield browser
+        browser.close()

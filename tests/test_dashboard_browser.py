@@ -7,7 +7,6 @@ import math
 import os
 import random
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -27,25 +26,6 @@ pytestmark = pytest.mark.slow
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHARTS = {"trend", "status-mix", "reliability"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium from the distribution (``apt-get install chromium``), through Playwright."""
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        executable = None
-    if executable is None:
-        if IN_CI:
-            pytest.fail("Chromium or Playwright is missing in CI; .ci/run must install them")
-        pytest.skip("Chromium is not installed; apt-get install chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, chromium_sandbox=False,
-                                             args=["--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 def open_dashboard(browser, path: Path, screenshot: Path):

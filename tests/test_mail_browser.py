@@ -4,7 +4,6 @@ itself, and the tables are drawn. Skipped locally without Chromium; a failure in
 
 import datetime as dt
 import os
-import shutil
 from email import message_from_bytes
 from email.policy import default
 
@@ -17,24 +16,6 @@ from okrsheet.sheet.writer import write_workbook
 
 pytestmark = pytest.mark.slow
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        executable = None
-    if executable is None:
-        if IN_CI:
-            pytest.fail("Chromium or Playwright is missing in CI; .ci/run must install them")
-        pytest.skip("Chromium is not installed; apt-get install chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, chromium_sandbox=False,
-                                             args=["--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 def _drafts(tmp_path):
