@@ -4,7 +4,6 @@ number in the summary's JSON. Skipped locally without Chromium; a failure in CI.
 
 import json
 import math
-import os
 import random
 import re
 import sys
@@ -24,7 +23,6 @@ from test_history import generated  # noqa: E402
 
 pytestmark = pytest.mark.slow
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHARTS = {"trend", "status-mix", "reliability"}
 
 

@@ -3,7 +3,6 @@ Chromium, driven by Playwright) with the network cut: nothing is requested but t
 itself, and the tables are drawn. Skipped locally without Chromium; a failure in CI."""
 
 import datetime as dt
-import os
 from email import message_from_bytes
 from email.policy import default
 
@@ -15,7 +14,6 @@ from okrsheet.sheet.templates import starter
 from okrsheet.sheet.writer import write_workbook
 
 pytestmark = pytest.mark.slow
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def _drafts(tmp_path):
