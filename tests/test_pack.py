@@ -164,3 +164,13 @@ def test_the_command_in_the_manifest_makes_the_same_pack_again(inputs):
     shutil.rmtree("pack")
     assert invoke(*shlex.split(command)[1:]).exit_code == 0
     assert pack_bytes(Path("pack")) == first
+
+
+def test_verify_of_a_manifest_edited_by_hand_is_one_line(inputs):
+    invoke("summary", "in", "--pack", "pack")
+    manifest = json.loads(Path("pack/MANIFEST.json").read_text())
+    del manifest["options"]["as_of"]
+    Path("pack/MANIFEST.json").write_text(json.dumps(manifest))
+    result = invoke("verify", "pack")
+    assert result.exit_code == 1
+    assert "MANIFEST.json is not as okrsheet writes it (KeyError: 'as_of')" in result.output

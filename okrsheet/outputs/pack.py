@@ -150,40 +150,12 @@ def verify_pack(directory: str | os.PathLike[str]) -> Verification:
     """Re-make the pack in ``directory`` from the inputs its MANIFEST.json names (paths as
     given, from the current folder) and compare, file by file."""
     manifest = read_manifest(directory)
-    found = Verification(made_with=str(manifest.get("okrsheet", "")))
-    options = dict(manifest["options"])
-    paths = options.pop("paths")
-    recorded = {entry["path"]: entry for entry in manifest["inputs"]}
-    for path, entry in recorded.items():
-        found.checks.append(_check_input(path, entry))
     try:
-        remade: Pack | None = build_pack(
-            paths, as_of=dt.date.fromisoformat(options.pop("as_of")),
-            quarter=options["quarter"], objectives=options["objectives"],
-            prefer=options["prefer"], fiscal_year_start=options["fiscal_year_start"],
-            named_by_start=options["named_by"] == "start")
-    except OkrsheetError as error:
-        remade, why = None, f"can't be re-made: {' '.join(str(error).split())}"
-    if remade is not None:
-        for entry in remade.manifest["inputs"]:
-            if entry["path"] not in recorded:
-                found.checks.append(Check("input", entry["path"], False,
-                                          "new: not in the manifest, but read now"))
-    for entry in manifest["outputs"]:
-        name, same = entry["file"], False
-        if remade is not None:
-            again = remade.files.get(name)
-            same = again is not None and _sha256(again) == entry["sha256"]
-            why = f"re-made from the inputs, it is {'the same' if same else 'not the same'}"
-        held = Path(directory) / name
-        if not held.is_file():
-            found.checks.append(Check("output", name, False, "missing from the pack"))
-        elif _file_sha256(held) != entry["sha256"]:
-            found.checks.append(Check("output", name, False, "changed since the pack was made "
-                                                             "(its SHA-256 is not the manifest's)"))
-        else:
-            found.checks.append(Check("output", name, same, why))
-    return found
+        return _verify(directory, manifest)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise OkrsheetError(f"{Path(directory) / MANIFEST} is not as okrsheet writes it "
+                            f"({type(error).__name__}: {error}); make the pack again with "
+                            "okrsheet summary --pack.") from None
 
 
 def read_manifest(directory: str | os.PathLike[str]) -> dict[str, Any]:
@@ -220,6 +192,43 @@ def command_line(options: dict[str, Any], directory: str) -> str:
 
 
 # Private API
+
+
+def _verify(directory: str | os.PathLike[str], manifest: dict[str, Any]) -> Verification:
+    found = Verification(made_with=str(manifest.get("okrsheet", "")))
+    options = dict(manifest["options"])
+    paths = options.pop("paths")
+    recorded = {entry["path"]: entry for entry in manifest["inputs"]}
+    for path, entry in recorded.items():
+        found.checks.append(_check_input(path, entry))
+    try:
+        remade: Pack | None = build_pack(
+            paths, as_of=dt.date.fromisoformat(options.pop("as_of")),
+            quarter=options["quarter"], objectives=options["objectives"],
+            prefer=options["prefer"], fiscal_year_start=options["fiscal_year_start"],
+            named_by_start=options["named_by"] == "start")
+    except OkrsheetError as error:
+        remade, why = None, f"can't be re-made: {' '.join(str(error).split())}"
+    if remade is not None:
+        for entry in remade.manifest["inputs"]:
+            if entry["path"] not in recorded:
+                found.checks.append(Check("input", entry["path"], False,
+                                          "new: not in the manifest, but read now"))
+    for entry in manifest["outputs"]:
+        name, same = entry["file"], False
+        if remade is not None:
+            again = remade.files.get(name)
+            same = again is not None and _sha256(again) == entry["sha256"]
+            why = f"re-made from the inputs, it is {'the same' if same else 'not the same'}"
+        held = Path(directory) / name
+        if not held.is_file():
+            found.checks.append(Check("output", name, False, "missing from the pack"))
+        elif _file_sha256(held) != entry["sha256"]:
+            found.checks.append(Check("output", name, False, "changed since the pack was made "
+                                                             "(its SHA-256 is not the manifest's)"))
+        else:
+            found.checks.append(Check("output", name, same, why))
+    return found
 
 
 def _sha256(data: bytes) -> str:
