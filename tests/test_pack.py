@@ -174,3 +174,14 @@ def test_verify_of_a_manifest_edited_by_hand_is_one_line(inputs):
     result = invoke("verify", "pack")
     assert result.exit_code == 1
     assert "MANIFEST.json is not as okrsheet writes it (KeyError: 'as_of')" in result.output
+
+
+def test_a_pipe_among_the_inputs_is_never_opened(inputs):
+    os.mkfifo(inputs / "2026-Q4" / "stream.xlsx")
+    result = invoke("summary", "in", "--pack", "pack")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads(Path("pack/MANIFEST.json").read_text())
+    assert not any(entry["path"].endswith("stream.xlsx") for entry in manifest["inputs"])
+    skipped = json.loads(Path("pack/summary.json").read_text())["skipped"]
+    assert [row["file"] for row in skipped] == ["in/2026-Q4/stream.xlsx"]
+    assert invoke("verify", "pack").exit_code == 0

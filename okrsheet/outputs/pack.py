@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shlex
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -252,8 +253,10 @@ def _inputs(summary: Summary, files: list[Path]) -> list[dict[str, Any]]:
     entries = []
     for path in sorted(files, key=str):
         tq = held.get(str(path))
-        entry: dict[str, Any] = {"path": str(path), "sha256": _file_sha256(path),
-                                 "size": os.stat(path).st_size,
+        regular = stat.S_ISREG(os.stat(path).st_mode)  # a pipe or device is never opened
+        entry: dict[str, Any] = {"path": str(path),
+                                 "sha256": _file_sha256(path) if regular else None,
+                                 "size": os.stat(path).st_size if regular else None,
                                  "team": tq.team if tq else None,
                                  "quarter": str(tq.quarter) if tq else None}
         if tq is None:
@@ -264,6 +267,10 @@ def _inputs(summary: Summary, files: list[Path]) -> list[dict[str, Any]]:
 
 def _check_input(path: str, entry: dict[str, Any]) -> Check:
     try:
+        if entry["sha256"] is None:  # not a regular file when the pack was made: left out
+            regular = stat.S_ISREG(os.stat(path).st_mode)
+            return Check("input", path, not regular, "a regular file now, not when the pack "
+                         "was made" if regular else "not a file, as when the pack was made")
         digest = _file_sha256(Path(path))
     except FileNotFoundError:
         return Check("input", path, False, "missing")
