@@ -185,3 +185,27 @@ def test_a_pipe_among_the_inputs_is_never_opened(inputs):
     skipped = json.loads(Path("pack/summary.json").read_text())["skipped"]
     assert [row["file"] for row in skipped] == ["in/2026-Q4/stream.xlsx"]
     assert invoke("verify", "pack").exit_code == 0
+
+
+def test_verify_from_another_folder_says_where_to_run_it(inputs, tmp_path, monkeypatch):
+    invoke("summary", "in", "--pack", "pack")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = invoke("verify", tmp_path / "pack")
+    assert result.exit_code == 1
+    assert "FAILED  input in/2026-Q4/company.xlsx: missing" in result.output
+    assert "run okrsheet verify from that folder" in result.output
+
+
+def test_summary_as_of_stands_for_a_blank_as_of_without_a_pack(inputs):
+    import openpyxl
+
+    workbook = inputs / "2026-Q4" / "sales-development.xlsx"
+    book = openpyxl.load_workbook(workbook)
+    book[layout.OKRS_SHEET][layout.AS_OF.value_cell] = None
+    book.save(workbook)
+    early = invoke("summary", "in", "--format", "markdown", "--as-of", "2026-11-02").output
+    late = invoke("summary", "in", "--format", "markdown", "--as-of", "2027-01-10").output
+    assert "2026-Q4 is in progress for Sales Development" in early
+    assert "in progress" not in late

@@ -228,6 +228,11 @@ def verify_command(directory) -> None:
         click.echo(f"The pack was made with okrsheet {found.made_with}, checked with "
                    f"{__version__}: an output may differ for that alone.", err=True)
     failed = sum(not check.ok for check in found.checks)
+    inputs = [check for check in found.checks if check.kind == "input"]
+    if inputs and all(check.reason == "missing" for check in inputs):
+        click.echo("No input is where the manifest says: its paths are read from the current "
+                   "folder, as when the pack was made; run okrsheet verify from that folder.",
+                   err=True)
     if failed:
         click.echo(f"{visible(directory)}: {failed} of {len(found.checks)} files do not "
                    "match.", err=True)
