@@ -22,5 +22,6 @@ for command in (workbook.new, workbook.score, workbook.check, workbook.fix_comma
                 workbook.next_command, workbook.status_command, workbook.textconv,
                 copies.diff_command, copies.merge_command, copies.split_command,
                 copies.collect_command, copies.remind_command,
-                quarterend.summary_command, quarterend.export_command):
+                quarterend.summary_command, quarterend.export_command,
+                quarterend.verify_command):
     main.add_command(command)

@@ -92,12 +92,21 @@ def export_command(paths, history, fiscal_year_start, named_by) -> None:
 @click.option("--prefer", "prefer", multiple=True, type=click.Path(dir_okay=False),
               help="Use this workbook where two that differ claim the same team and quarter "
                    "(repeatable).")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The day that stands for today where a workbook's As of is blank (whether "
+                   "its quarter has ended, stale key results, overdue actions). Default: today.")
+@click.option("--pack", "pack", type=click.Path(file_okay=False), metavar="DIRECTORY",
+              help="Write the whole quarter-end into DIRECTORY: summary workbook, dashboard, "
+                   "markdown, JSON, CSV and MANIFEST.json (inputs' SHA-256, the command, the "
+                   "As of used, outputs' SHA-256). The same inputs and command give the same "
+                   "bytes; check it with okrsheet verify DIRECTORY.")
 @fiscal_year_options
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT (or the pack) if it exists.")
 @user_errors
 @_stoppable
 def summary_command(paths, history, output, output_format, quarter, objectives, tree,
-                    keep_going, prefer, fiscal_year_start, named_by, force) -> None:
+                    keep_going, prefer, as_of, pack, fiscal_year_start, named_by,
+                    force) -> None:
     """Summarise many teams' workbooks over quarters: scores, changes, calibration.
 
     PATHS are workbooks or folders (searched for .xlsx, .xlsm, .ods and .xls). Files that
@@ -112,6 +121,11 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
     from okrsheet.quarterend.summary import summarise
     from okrsheet.sheet.folders import find
 
+    as_of = as_of.date() if as_of is not None else None
+    if pack is not None:
+        _summary_pack(paths, history, output, pack, as_of, quarter, objectives, prefer,
+                      fiscal_year_start, named_by, force, keep_going)
+        return
     output_format = _format_of(output, output_format)
     if quarter is not None:
         try:
@@ -145,18 +159,85 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
 
         with Progress(console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task("Reading workbooks", total=len(files))
-            result = summarise(paths, quarter, workers=workers, prefer=prefer,
+            result = summarise(paths, quarter, workers=workers, prefer=prefer, today=as_of,
                                on_file=lambda _path: progress.advance(task), **fiscal)
     else:
-        result = summarise(paths, quarter, workers=workers, prefer=prefer, **fiscal)
+        result = summarise(paths, quarter, workers=workers, prefer=prefer, today=as_of,
+                           **fiscal)
     if result.teams.empty and result.files.empty:  # a company workbook alone: its tree
         raise _no_summary(result)
     from okrsheet.quarterend.calibration import calibrate
 
-    _print_summary(result, lambda: calibrate(result), output, output_format, objectives, tree,
+    _print_summary(result, lambda: calibrate(result, today=as_of), output, output_format, objectives, tree,
                    force)
     if (len(result.left_out) or len(result.conflicts)) and not keep_going:
         raise SystemExit(1)
+
+
+def _summary_pack(paths, history, output, pack, as_of, quarter, objectives, prefer,
+                  fiscal_year_start, named_by, force, keep_going) -> None:
+    """summary --pack: every output at once, with its manifest (okrsheet.outputs.pack)."""
+    from okrsheet.domain.quarter import Quarter, QuarterError
+    from okrsheet.domain.text import visible
+    from okrsheet.outputs import report
+    from okrsheet.outputs.pack import make_pack
+
+    if history is not None or not paths:
+        raise click.UsageError("--pack is made from workbooks (their SHA-256 is recorded); "
+                               "give workbooks or folders, not --from HISTORY.")
+    if output is not None:
+        raise click.UsageError("--pack writes every output into its folder; give no -o with it.")
+    if quarter is not None:
+        try:
+            quarter = str(Quarter.parse(quarter))
+        except QuarterError as error:
+            raise click.BadParameter(str(error), param_hint="--quarter") from None
+    made = make_pack(paths, pack, force=force, as_of=as_of, quarter=quarter,
+                     objectives=objectives, prefer=prefer, fiscal_year_start=fiscal_year_start,
+                     named_by_start=named_by == "start")
+    result = made.summary
+    for row in report.records(result.left_out):
+        click.echo(visible(f"Left out {row['file']}: {row['reason']}"), err=True)
+    for line in report.conflict_lines(result):
+        click.echo(visible(line), err=True)
+    click.echo(f"Wrote the pack {visible(pack)}: {len(made.files)} files, "
+               f"{len(made.manifest['inputs'])} inputs, as of {made.manifest['as_of']}.")
+    if (len(result.left_out) or len(result.conflicts)) and not keep_going:
+        raise SystemExit(1)
+
+
+@click.command(name="verify")
+@click.argument("directory", type=click.Path(file_okay=False))
+@user_errors
+@_stoppable
+def verify_command(directory) -> None:
+    """Re-make a pack from okrsheet summary --pack and check it, file by file.
+
+    The inputs MANIFEST.json names are read again (paths as given, from the current
+    folder), the outputs re-made with the command it records, and each file said to match
+    or not. A changed, missing or new input, or an output that differs: exit status 1.
+    """
+    from okrsheet import __version__
+    from okrsheet.domain.text import visible
+    from okrsheet.outputs.pack import verify_pack
+
+    found = verify_pack(directory)
+    for check in found.checks:
+        click.echo(visible(check.line()))
+    if found.made_with and found.made_with != __version__:
+        click.echo(f"The pack was made with okrsheet {found.made_with}, checked with "
+                   f"{__version__}: an output may differ for that alone.", err=True)
+    failed = sum(not check.ok for check in found.checks)
+    inputs = [check for check in found.checks if check.kind == "input"]
+    if inputs and all(check.reason == "missing" for check in inputs):
+        click.echo("No input is where the manifest says: its paths are read from the current "
+                   "folder, as when the pack was made; run okrsheet verify from that folder.",
+                   err=True)
+    if failed:
+        click.echo(f"{visible(directory)}: {failed} of {len(found.checks)} files do not "
+                   "match.", err=True)
+        raise SystemExit(1)
+    click.echo(f"{visible(directory)}: every file matches ({len(found.checks)}).")
 
 
 def _summary_from_history(history, output, output_format, quarter, objectives, tree,

@@ -137,6 +137,11 @@ def check(files, strict, output_format, fiscal_year_start, named_by) -> None:
         from okrsheet.outputs.alignment_report import dangling_problems
 
         found.append(("", dangling_problems(align(team_quarters)), ""))
+    elif team_quarters:  # one workbook: its Parent shares over 100%
+        from okrsheet.domain.alignment import align
+        from okrsheet.outputs.alignment_report import share_problems
+
+        found.append(("", share_problems(align(team_quarters)), ""))
     every = [problem for _, problems, _ in found for problem in problems]
     if output_format == "json":
         click.echo(problems_json(every, list(files)), nl=False)

@@ -87,21 +87,26 @@ def without_teams(summary: Any) -> str:
 
 
 CSV_COLUMNS = ("quarter", "depth", "team", "id", "parent", "title", "score", "aligned_score",
-               "kind", "note")
+               "kind", "note", "share")
 
 
 def csv_rows(trees: dict[str, Alignment]) -> list[dict[str, object]]:
     """One row per node of the trees (a key result something names under its objective),
     then the orphans' and dangling links' subtrees, each with its depth and its parent's id;
-    ``note`` says why a subtree is outside the tree."""
+    ``note`` says why a subtree is outside the tree, ``share`` the share a node gives the
+    parent it is under (an item with several parents is under each)."""
     rows: list[dict[str, object]] = []
 
-    def walk(node: Node, depth: int, parent: str | None, note: str | None = None) -> None:
+    def walk(node: Node, depth: int, parent: str | None, note: str | None = None,
+             share: float | None = None) -> None:
         rows.append({"quarter": node.quarter, "depth": depth, "team": node.team, "id": node.id,
                      "parent": parent, "title": node.title, "score": node.score,
-                     "aligned_score": node.aligned_score, "kind": node.kind, "note": note})
-        for child in [*node.key_results, *node.children]:
+                     "aligned_score": node.aligned_score, "kind": node.kind, "note": note,
+                     "share": share})
+        for child in node.key_results:
             walk(child, depth + 1, f"{node.team}/{node.id}")
+        for child in node.children:
+            walk(child, depth + 1, f"{node.team}/{node.id}", share=node.share_of(child))
 
     for tree in trees.values():
         for node in tree.roots:
@@ -117,8 +122,9 @@ def csv_rows(trees: dict[str, Alignment]) -> list[dict[str, object]]:
 
 def dangling_problems(trees: dict[str, Alignment], sheet: str = layout.OKRS_SHEET) -> list[Problem]:
     """``check`` over several workbooks: each Parent that names nothing, at its cell; each
-    objective aligned to nothing where a company workbook exists, as a warning."""
-    problems = []
+    objective aligned to nothing where a company workbook exists, as a warning; shares over
+    100% (:func:`share_problems`)."""
+    problems = share_problems(trees)
     for tree in trees.values():
         for link in tree.dangling:
             message = (f'Parent "{link.parent}" leads back to "{link.title}" itself (a loop of '
@@ -134,6 +140,16 @@ def dangling_problems(trees: dict[str, Alignment], sheet: str = layout.OKRS_SHEE
     return problems
 
 
+def share_problems(trees: dict[str, Alignment], sheet: str = layout.OKRS_SHEET) -> list[Problem]:
+    """``check`` of one workbook or several: each Parent cell whose shares add up to over
+    100%, at its cell."""
+    return [Problem(ERROR, link.file, sheet, _parent_cell(link),
+                    f'the shares in the Parent cell of "{link.title}" add up to '
+                    f"{percent(total)}, over 100%; lower them so they add up to 100% at most "
+                    "(a parent without a share gets what the others leave).", "PARENT-SHARES")
+            for tree in trees.values() for link, total in tree.over_shared]
+
+
 def write_alignment_sheet(book: Any, trees: dict[str, Alignment], formats: dict[str, Any]) -> None:
     """An Alignment sheet for the summary workbook: an indented tree with scores and colours."""
     sheet = book.add_worksheet("Alignment")
@@ -142,7 +158,7 @@ def write_alignment_sheet(book: Any, trees: dict[str, Alignment], formats: dict[
     score = layout.OBJECTIVE_COLUMN_OF["score"].header
     for column, header in enumerate(("Quarter", "Objective or key result", "Team",
                                      layout.COLUMN_OF["id"].header, score, "Aligned score",
-                                     "Note")):
+                                     "Note", "Share of parent")):
         sheet.write_string(0, column, header, formats.get("header"))
     row = 1
     for quarter, tree in trees.items():
@@ -158,26 +174,34 @@ def write_alignment_sheet(book: Any, trees: dict[str, Alignment], formats: dict[
                     sheet.write_number(row, column, value, fmt)
             if record["note"]:
                 sheet.write_string(row, 6, str(record["note"]))
+            if isinstance(record["share"], float):
+                sheet.write_number(row, 7, record["share"], formats.get("percent"))
             row += 1
     sheet.set_column(0, 0, 10)
     sheet.set_column(1, 1, 60)
     sheet.set_column(2, 3, 14)
     sheet.set_column(4, 5, 12)
     sheet.set_column(6, 6, 50)
+    sheet.set_column(7, 7, 14)
 
 
 # Private API
 
 
-def _node_lines(node: Node, depth: int, markdown: bool) -> list[str]:
+def _node_lines(node: Node, depth: int, markdown: bool, share: float = 1.0) -> list[str]:
+    """``Acme O1 Grow revenue: 50% (aligned 60%)``, and ``, share 30%`` under a parent it
+    gives part of itself to; then what is under it."""
     aligned = node.aligned_score
     escape = markdown_text if markdown else visible
     kind = "KR " if node.kind == "key result" else ""
     text = (f"{escape(node.team)} {kind}{escape(node.id or '')} {escape(node.title)}: "
-            f"{percent(node.score)}" + (f" (aligned {percent(aligned)})" if aligned is not None else ""))
+            f"{percent(node.score)}" + (f" (aligned {percent(aligned)})" if aligned is not None else "")
+            + (f", share {percent(share)}" if share != 1.0 else ""))
     lines = [("  " * depth + "- " + text) if markdown else ("  " * (depth + 1) + text)]
-    for child in [*node.key_results, *node.children]:
+    for child in node.key_results:
         lines += _node_lines(child, depth + 1, markdown)
+    for child in node.children:
+        lines += _node_lines(child, depth + 1, markdown, node.share_of(child))
     return lines
 
 
@@ -199,12 +223,13 @@ def _note(link: Link) -> str:
 def _link(link: Link) -> dict[str, object]:
     node = link.node
     return {"team": link.team, "quarter": link.quarter, "id": link.id, "title": link.title,
-            "parent": link.parent, "file": link.file, "sheet": layout.OKRS_SHEET,
+            "parent": link.parent, "share": link.share, "file": link.file, "sheet": layout.OKRS_SHEET,
             "cell": _parent_cell(link), "problem": link.problem if link.parent else None,
             "kind": node.kind if node is not None else None,
             "score": node.score if node is not None else None,
             "key_results": [kr.as_dict() for kr in node.key_results] if node is not None else [],
-            "children": [child.as_dict() for child in node.children] if node is not None else []}
+            "children": [{**child.as_dict(), "share": node.share_of(child)}
+                         for child in node.children] if node is not None else []}
 
 
 def _parent_cell(link: Link) -> str | None:

@@ -312,7 +312,7 @@ def _alignment(summary: Summary) -> str:
             f'<p class="legend">{_text(why[0].upper() + why[1:])}; this is '
             f"{_text(shown_quarter)}, the latest quarter with a tree.</p>")
 
-    def item(node: Node) -> str:
+    def item(node: Node, share: float = 1.0) -> str:
         ref = f"alignment/{node.team}/{node.id}"
         kind = "KR " if node.kind == "key result" else ""
         shown = (f'{_text(node.team)} <span class="id">{kind}{_text(node.id or "")}</span>: '
@@ -323,7 +323,10 @@ def _alignment(summary: Summary) -> str:
             shown += (" (aligned: "
                       + _number(f"{ref}/aligned_score", node.aligned_score,
                                 percent(node.aligned_score)) + ")")
-        children = "".join(item(child) for child in [*node.key_results, *node.children])
+        if share != 1.0:  # one of its several parents: the share it gives this one
+            shown += f' <span class="share">share {_text(percent(share))}</span>'
+        children = "".join([*(item(kr) for kr in node.key_results),
+                            *(item(child, node.share_of(child)) for child in node.children)])
         return f"<li>{shown}" + (f"<ul>{children}</ul>" if children else "") + "</li>"
 
     def note(link: Link, words: str) -> str:

@@ -43,16 +43,18 @@ def write_summary_workbook(summary: Summary, path: str | os.PathLike, force: boo
     write_atomic(path, summary_workbook_bytes(summary, confidence), force=force)
 
 
-def summary_workbook_bytes(summary: Summary, confidence: "Calibration | None" = None) -> bytes:
+def summary_workbook_bytes(summary: Summary, confidence: "Calibration | None" = None,
+                           created: dt.datetime | None = None) -> bytes:
     """The summary workbook (.xlsx): team-by-quarter sheet with charts, a sheet per quarter,
-    every team quarter as a row, and the files used, left out and duplicated."""
+    every team quarter as a row, and the files used, left out and duplicated. ``created``
+    (its properties' date; default 2000-01-01) is never the clock: the same summary, the same bytes."""
     import xlsxwriter
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_numbers": False, "strings_to_urls": False})
     book.set_properties({"title": "OKR summary", "comments": "Made with okrsheet",
-                         "created": dt.datetime(2000, 1, 1)})
+                         "created": created or dt.datetime(2000, 1, 1)})
     formats = _formats(book)
     _WorkbookWriter(book, summary, formats).write()
     if confidence is not None:  # how well confidence predicted results (okrsheet.quarterend.calibration)

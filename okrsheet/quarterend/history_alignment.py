@@ -1,6 +1,8 @@
 """The alignment tree from a history store: what ``summary --tree`` shows from workbooks.
 
-The store keeps every objective's and key result's id, title, parent, score or progress and
+The store keeps every objective's and key result's id, title, parent (as typed: several
+parents with their shares, ``Acme/O1; Acme/O3 30%``, are read by the same
+:func:`~okrsheet.domain.alignment.parse_parents` as from workbooks), score or progress and
 row, and each workbook's level (company, team, person). For the quarters where something is
 aligned (a company workbook, or a Parent filled in), the workbooks picked as the summary
 picks them become light team quarters holding just that (every quarter's: a quarter with

@@ -227,8 +227,8 @@ def find_workbooks(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
 
 def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None = None, *,
-              as_of: dt.date | None = None, workers: int | None = 1,
-              on_file: Callable[[Path], None] | None = None,
+              as_of: dt.date | None = None, today: dt.date | None = None,
+              workers: int | None = 1, on_file: Callable[[Path], None] | None = None,
               prefer: Iterable[str | os.PathLike] = (), fiscal_year_start: int = 1,
               named_by_start: bool = False) -> Summary:
     """Read every workbook in ``paths`` (files or folders) and summarise them.
@@ -236,7 +236,9 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
     ``quarter`` keeps only that quarter's rows (changes still compare with the quarter
     before). ``workers`` > 1 reads files in that many processes (None: one per CPU).
     ``on_file`` is called after each file is read (for a progress bar). ``prefer`` names
-    files to use where two workbooks claim the same team and quarter. Each workbook's
+    files to use where two workbooks claim the same team and quarter. ``today`` stands for
+    today's date where a workbook's As of is blank (not past its Quarter end), so the same
+    files give the same summary on any day (okrsheet summary --pack). Each workbook's
     Quarter must agree with its dates under the fiscal year given (default: calendar
     quarters), so one quarter label never stands for two date ranges.
     """
@@ -265,6 +267,9 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
             left_out.append((str(path), reason or ""))  # a file not read always has its reason
         else:
             problems.extend(found)
+            if today is not None and team_quarter.as_of is None:
+                end = team_quarter.quarter_end
+                team_quarter.as_of = min(today, end) if end is not None else today
             entries.append(Entry(team_quarter, str(path), saved, scored=scores))
         if on_file is not None:
             on_file(path)
