@@ -56,7 +56,8 @@ GUIDE: tuple[tuple[str, str | None], ...] = (
     ("ID: each key result's own id (O2.3), kept when rows are sorted or moved; priority actions "
      "and other workbooks name key results by it, so no two rows may share one (the Sheet check "
      "counts them). Do not merge cells inside the tables. Parent: what this objective or key result "
-     "supports in the company's (or your team's) OKRs, picked from the drop-down.", None),
+     "supports in the company's (or your team's) OKRs, picked from the drop-down; for more than "
+     "one, type them apart with ; and a share if you like (Acme/O1; Acme/O3 30%).", None),
     ("", None),
     ("Priority actions", "heading"),
     ("On the Actions sheet, list what moves a key result: the action, the key result's ID, who, "
