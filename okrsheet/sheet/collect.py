@@ -65,6 +65,7 @@ from okrsheet.sheet.checkin import (
     TYPE,
     UNIT,
     VALUE,
+    WEEK,
 )
 from okrsheet.sheet.files import OkrsheetError
 from okrsheet.sheet.layout import cell as a1
@@ -137,6 +138,11 @@ class Reply:
     stray: list[tuple[str, object]] = field(default_factory=list)  # (cell, value) off the table
     errors: dict[str, str] = field(default_factory=dict)  # cell -> error value
     digest: str = ""
+
+    @property
+    def week_number(self) -> int | None:
+        """The check-in week it is for: as sent (its record), else as its Week cell says."""
+        return _week_number(self.sent_labels.get(WEEK, self.week))
 
 
 class ReplyProblems(OkrsheetError):
@@ -240,8 +246,7 @@ def read_replies(paths: Sequence[str | os.PathLike[str]]) -> list[Reply]:
 
 def reply_week(replies: Sequence[Reply]) -> int:
     """The check-in week the replies are for, when they all say the same one."""
-    weeks = {week for week in (_week_number(reply.sent_labels.get("Week", reply.week))
-                               for reply in replies) if week is not None}
+    weeks = {reply.week_number for reply in replies if reply.week_number is not None}
     if len(weeks) == 1:
         return weeks.pop()
     if not weeks:

@@ -278,12 +278,9 @@ def read_inbox(team_quarter: TeamQuarter, paths: Sequence[str | os.PathLike[str]
 
 def unanswered(team_quarter: TeamQuarter, replies: Sequence[Reply], week: int) -> list[str]:
     """The owners of key results (in sheet order) with no reply for ``week``."""
-    from okrsheet.sheet.checkin import WEEK
-    from okrsheet.sheet.collect import _week_number
     from okrsheet.sheet.owners import key_result_owners
 
-    answered = {_owner_of(reply).casefold() for reply in replies
-                if _week_number(reply.sent_labels.get(WEEK, reply.week)) == week}
+    answered = {_owner_of(reply).casefold() for reply in replies if reply.week_number == week}
     return [owner for owner in key_result_owners(team_quarter)
             if owner.casefold() not in answered]
 
@@ -309,14 +306,10 @@ def _relabel(problem: str, labels: dict[str, str]) -> str:
 def _latest(mailed: list[tuple[Reply, Attachment]]) -> tuple[list[tuple[Reply, Attachment]],
                                                                list[str]]:
     """Of each owner's replies for one week, those with the latest Date; lines for the rest."""
-    from okrsheet.sheet.checkin import WEEK
-    from okrsheet.sheet.collect import _week_number
-
     oldest = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
     groups: dict[tuple[str, object], list[tuple[Reply, Attachment]]] = {}
     for reply, attachment in mailed:
-        key = (_owner_of(reply).casefold(),
-               _week_number(reply.sent_labels.get(WEEK, reply.week)))
+        key = (_owner_of(reply).casefold(), reply.week_number)
         groups.setdefault(key, []).append((reply, attachment))
     kept_ids: set[int] = set()
     set_aside: list[str] = []
