@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterable
@@ -38,7 +37,7 @@ def typed_cells(data: bytes) -> Typed | None:
     another format (its formulas can't be told from its values here)."""
     import python_calamine
 
-    from okrsheet.sheet.patch import placed_cells, sheet_parts
+    from okrsheet.sheet.patch import formula_cells, placed_cells, sheet_parts
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -54,7 +53,7 @@ def typed_cells(data: bytes) -> Typed | None:
             cells = placed_cells(book.get_sheet_by_name(name))
         except Exception:  # a chart sheet
             continue
-        formulas = _formula_cells(_part(archive, parts[name]))
+        formulas = formula_cells(_part(archive, parts[name]))
         typed[name] = {place: value for place, value in cells.items() if place not in formulas}
     return typed
 
@@ -94,7 +93,7 @@ def other_sheets(data: bytes, known: Iterable[str]) -> list[tuple[str, dict[tupl
     cell's value (a formula's as its last result) and how many were formulas."""
     import python_calamine
 
-    from okrsheet.sheet.patch import placed_cells, sheet_parts
+    from okrsheet.sheet.patch import formula_cells, placed_cells, sheet_parts
 
     names = {name.casefold() for name in known}
     try:
@@ -111,7 +110,7 @@ def other_sheets(data: bytes, known: Iterable[str]) -> list[tuple[str, dict[tupl
             cells = placed_cells(book.get_sheet_by_name(name))
         except Exception:  # a chart sheet: nothing typed
             continue
-        formulas = (_formula_cells(_part(archive, parts[name]))
+        formulas = (formula_cells(_part(archive, parts[name]))
                     if archive is not None and name in parts else set())
         found.append((name, cells, len(formulas & cells.keys())))
     return found
@@ -133,23 +132,9 @@ def _normal(value: object) -> object:
 
 
 def _part(archive: zipfile.ZipFile, name: str) -> str:
-    for member in archive.namelist():
-        if member.casefold() == name.casefold():
-            return archive.read(member).decode("utf-8", errors="replace")
-    return ""
+    from okrsheet.sheet.patch import part_name
 
-
-_FORMULA_CELL = re.compile(r"<(?:\w+:)?c\b([^>/]*)>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f\b", re.S)
-_REFERENCE = re.compile(r'\br="([A-Z]+)(\d+)"')
-
-
-def _formula_cells(xml: str) -> set[tuple[int, int]]:
-    found = set()
-    for match in _FORMULA_CELL.finditer(xml):
-        reference = _REFERENCE.search(match.group(1))
-        if reference:
-            column = 0
-            for letter in reference.group(1):
-                column = column * 26 + ord(letter) - 64
-            found.add((int(reference.group(2)) - 1, column - 1))
-    return found
+    try:
+        return archive.read(part_name(archive, name)).decode("utf-8", errors="replace")
+    except KeyError:
+        return ""

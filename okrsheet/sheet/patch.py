@@ -25,7 +25,8 @@ from xml.sax.saxutils import escape
 from okrsheet.domain.problems import OkrsheetError
 from okrsheet.sheet.layout import cell as a1
 
-__all__ = ["Patch", "patch_xlsx", "patched_cells", "placed_cells", "sheet_parts"]
+__all__ = ["Patch", "patch_xlsx", "patched_cells", "placed_cells", "sheet_parts",
+           "formula_cells", "part_name"]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -142,6 +143,20 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+def formula_cells(xml: str) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of every cell of a sheet part that holds a formula."""
+    places = (_place(match.group(0)) for match in _formula_cell(_prefix(xml)).finditer(xml))
+    return {place for place in places if place is not None}
+
+
+def part_name(archive: zipfile.ZipFile, wanted: str) -> str:
+    """The zip's own spelling of part ``wanted`` (names match ignoring case, as readers do)."""
+    for name in archive.namelist():
+        if name.casefold() == wanted.casefold():
+            return name
+    raise KeyError(wanted)
+
+
 # Private API
 
 
@@ -149,11 +164,7 @@ def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
     parts = sheet_parts(archive)
     if sheet not in parts:
         raise KeyError(sheet)
-    wanted = parts[sheet]
-    for name in archive.namelist():  # the zip's own spelling of the part
-        if name.casefold() == wanted.casefold():
-            return name
-    raise KeyError(wanted)
+    return part_name(archive, parts[sheet])
 
 
 def _workbook_part(archive: zipfile.ZipFile) -> str:
@@ -312,23 +323,34 @@ def _column_number(letters: str) -> int:
     return number - 1
 
 
+def _formula_cell(prefix: str) -> re.Pattern[str]:
+    """A whole cell element that holds a formula (``<c ...>...<f>...</f>...</c>``)."""
+    return re.compile(
+        rf"<{prefix}c\b[^>/]*>(?:(?!</{prefix}c>|<{prefix}c\b).)*<{prefix}f\b.*?</{prefix}c>", re.S)
+
+
+def _place(element: str) -> tuple[int, int] | None:
+    """(row, column), 0-based, of a cell element by its ``r`` reference."""
+    reference = _REFERENCE.search(element[:element.index(">") + 1])
+    if reference is None:
+        return None
+    return int(reference.group(2)) - 1, _column_number(reference.group(1))
+
+
 def _drop_cached_results(xml: str, prefix: str) -> tuple[str, set[tuple[int, int]]]:
     """Every formula cell without its cached result (so it is computed on load)."""
     dropped: set[tuple[int, int]] = set()
-    cell_pattern = re.compile(
-        rf"<{prefix}c\b[^>/]*>(?:(?!</{prefix}c>|<{prefix}c\b).)*<{prefix}f\b.*?</{prefix}c>", re.S)
     value = re.compile(rf"<{prefix}v>.*?</{prefix}v>|<{prefix}v/>", re.S)
 
     def strip(match: re.Match[str]) -> str:
         element = match.group(0)
-        opening = element[:element.index(">") + 1]
-        reference = _REFERENCE.search(opening)
-        if reference is not None:
-            dropped.add((int(reference.group(2)) - 1, _column_number(reference.group(1))))
-        opening = re.sub(r'\s+t="[^"]*"', "", opening)
+        place = _place(element)
+        if place is not None:
+            dropped.add(place)
+        opening = re.sub(r'\s+t="[^"]*"', "", element[:element.index(">") + 1])
         return opening + value.sub("", element[element.index(">") + 1:])
 
-    return cell_pattern.sub(strip, xml), dropped
+    return _formula_cell(prefix).sub(strip, xml), dropped
 
 
 def _mentions(xml: str, sheet: str) -> bool:

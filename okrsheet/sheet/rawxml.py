@@ -54,13 +54,13 @@ def uses_1904_dates(data: bytes) -> bool:
 
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
     """The zip path of the worksheet named ``sheet``, as the zip spells it."""
-    from okrsheet.sheet.patch import sheet_parts
+    from okrsheet.sheet.patch import part_name, sheet_parts
 
     wanted = sheet_parts(archive).get(sheet)
-    if wanted is None:
+    try:
+        return None if wanted is None else part_name(archive, wanted)
+    except KeyError:
         return None
-    return next((name for name in archive.namelist() if name.casefold() == wanted.casefold()),
-                None)
 
 
 def _column(letters: str) -> int:
