@@ -12,8 +12,8 @@ import time
 
 import xlsxwriter
 
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import workbook_bytes
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import workbook_bytes
 
 
 def _time(function, repeat: int = 30) -> float:

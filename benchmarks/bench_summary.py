@@ -37,7 +37,7 @@ TEAMS = ["New Business", "Account Management", "Sales Development", "Customer Su
 
 def _team_quarter(number: int):
     from okrsheet.domain.model import KeyResult, Objective
-    from okrsheet.sheet.templates import starter
+    from okrsheet.write.templates import starter
 
     rng = random.Random(number)
     quarter = f"{2020 + number // 40}-Q{number // 10 % 4 + 1}"
@@ -60,7 +60,7 @@ def _team_quarter(number: int):
 
 
 def _write(args: tuple[int, str]) -> None:
-    from okrsheet.sheet.writer import workbook_bytes
+    from okrsheet.write.writer import workbook_bytes
 
     number, folder = args
     Path(folder, f"okrs-{number:05d}.xlsx").write_bytes(

@@ -22,13 +22,13 @@ __version__ = "0.1.0"
 # the imports below; tests/test_api.py checks the three agree.
 _HOMES: dict[str, str] = {
     # read, write, start
-    "read_workbook": "okrsheet.sheet.reader",
-    "Reading": "okrsheet.sheet.reader",
-    "write_workbook": "okrsheet.sheet.writer",
-    "starter": "okrsheet.sheet.templates",
+    "read_workbook": "okrsheet.read.reader",
+    "Reading": "okrsheet.read.reader",
+    "write_workbook": "okrsheet.write.writer",
+    "starter": "okrsheet.write.templates",
     # check and summarise
     "check": "okrsheet.domain.checks",
-    "check_reading": "okrsheet.sheet.reading",
+    "check_reading": "okrsheet.read.reading",
     "summarise": "okrsheet.quarterend.summary",
     "summarise_team_quarters": "okrsheet.quarterend.summary",
     "Summary": "okrsheet.quarterend.summary",
@@ -39,9 +39,9 @@ _HOMES: dict[str, str] = {
     "MergeResult": "okrsheet.domain.merging",
     "next_quarter": "okrsheet.domain.carryover",
     # the weekly rhythm: owner check-ins by email, the status page
-    "write_check_ins": "okrsheet.sheet.checkin",
-    "read_reply": "okrsheet.sheet.collect",
-    "collect": "okrsheet.sheet.collect",
+    "write_check_ins": "okrsheet.workflows.split",
+    "read_reply": "okrsheet.workflows.collect",
+    "collect": "okrsheet.workflows.collect",
     "status_page": "okrsheet.domain.status",
     # the model
     "TeamQuarter": "okrsheet.domain.model",
@@ -51,7 +51,7 @@ _HOMES: dict[str, str] = {
     "Problem": "okrsheet.domain.problems",
     # errors
     "OkrsheetError": "okrsheet.domain.problems",
-    "UnreadableFile": "okrsheet.sheet.safety",
+    "UnreadableFile": "okrsheet.guard.safety",
     "MergeConflicts": "okrsheet.domain.merging",
     "QuarterError": "okrsheet.domain.quarter",
 }
@@ -75,14 +75,14 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
     from okrsheet.domain.problems import OkrsheetError, Problem
     from okrsheet.domain.quarter import Quarter, QuarterError
     from okrsheet.domain.status import status_page
+    from okrsheet.guard.safety import UnreadableFile
     from okrsheet.quarterend.summary import Summary, summarise, summarise_team_quarters
-    from okrsheet.sheet.checkin import write_check_ins
-    from okrsheet.sheet.collect import collect, read_reply
-    from okrsheet.sheet.reader import Reading, read_workbook
-    from okrsheet.sheet.reading import check_reading
-    from okrsheet.sheet.safety import UnreadableFile
-    from okrsheet.sheet.templates import starter
-    from okrsheet.sheet.writer import write_workbook
+    from okrsheet.read.reader import Reading, read_workbook
+    from okrsheet.read.reading import check_reading
+    from okrsheet.workflows.collect import collect, read_reply
+    from okrsheet.workflows.split import write_check_ins
+    from okrsheet.write.templates import starter
+    from okrsheet.write.writer import write_workbook
 
 
 def __getattr__(name: str) -> Any:

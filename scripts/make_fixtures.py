@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from okrsheet import layout  # noqa: E402
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter  # noqa: E402
-from okrsheet.sheet.writer import workbook_bytes  # noqa: E402
+from okrsheet.write.writer import workbook_bytes  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 AS_OF = dt.date(2027, 2, 15)

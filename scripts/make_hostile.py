@@ -8,7 +8,7 @@
 
 Files that would be large (a 1,000,000-row sheet, huge shared strings, the zip bombs) are
 written so that they compress to a few kilobytes; the corpus stays well under 2 MB.
-``EXPECTED`` says what :func:`okrsheet.sheet.safety.check_workbook_file` must do with each file;
+``EXPECTED`` says what :func:`okrsheet.guard.safety.check_workbook_file` must do with each file;
 tests/test_safety.py and tests/test_hostile_cli.py use it.
 """
 
@@ -157,7 +157,7 @@ def write_corpus(folder: Path = CORPUS) -> list[Path]:
 
 
 def _team_quarter(objective_titles=None, kr_titles=None, team="Sales"):
-    from okrsheet.sheet.templates import starter
+    from okrsheet.write.templates import starter
 
     team_quarter = starter("sales-team", team=team, quarter="2027-Q1")
     if objective_titles:
@@ -171,7 +171,7 @@ def _team_quarter(objective_titles=None, kr_titles=None, team="Sales"):
 
 
 def _workbook(team_quarter) -> bytes:
-    from okrsheet.sheet.writer import workbook_bytes
+    from okrsheet.write.writer import workbook_bytes
 
     return workbook_bytes(team_quarter, today=dt.date(2027, 2, 15))
 

@@ -20,7 +20,7 @@ Actions sheets hold priority actions, done, open and overdue. Account Management
 Customer Success have not started (the summary shows them as "-" and leaves them out of the
 company mean, instead of counting 0%, but counts their stale key results and overdue actions).
 
-The workbooks are built with ``okrsheet.sheet.writer.workbook_bytes`` from the data below and
+The workbooks are built with ``okrsheet.write.writer.workbook_bytes`` from the data below and
 in ``sample_checkins.py`` (check-ins, confidences, priority actions, a few revised targets and
 a lagging key result). Then, like files that travelled by email, some are opened and saved by
 LibreOffice (as .xlsx, .ods and one old Excel .xls, needs ``soffice``), and a few are edited
@@ -48,7 +48,7 @@ from sample_checkins import (  # scripts/sample_checkins.py
 
 from okrsheet.domain.model import CHECK_IN_COLUMNS, Action, KeyResult, Objective, TeamQuarter
 from okrsheet.domain.quarter import Quarter
-from okrsheet.sheet.writer import workbook_bytes
+from okrsheet.write.writer import workbook_bytes
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 QUARTERS = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from okrsheet.sheet.templates import TEMPLATES, template_bytes
+from okrsheet.write.templates import TEMPLATES, template_bytes
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 

@@ -8,10 +8,10 @@ from click.testing import CliRunner
 
 from okrsheet.cli import main
 from okrsheet.domain.model import Action
+from okrsheet.read.reader import read_workbook
 from okrsheet.sheet import layout
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 
 AS_OF = dt.date(2027, 2, 10)
 

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from okrsheet.cli import main
 from okrsheet.domain.alignment import align, parse_reference
 from okrsheet.domain.model import KeyResult, Objective
+from okrsheet.read.reader import read_workbook
 from okrsheet.sheet import layout
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 
 
 def _kr(title: str, current: float) -> KeyResult:

@@ -187,7 +187,7 @@ def test_the_store_leaves_out_the_same_quarters_and_counts_the_same_other_entrie
     from okrsheet.quarterend.history_calibration import calibrate_store
     from okrsheet.quarterend.history_summary import summarise_store
     from okrsheet.quarterend.summary import summarise
-    from okrsheet.sheet.writer import write_workbook
+    from okrsheet.write.writer import write_workbook
 
     made = [team_quarter("Alpha", "2026-Q1", kr(9, "high"), kr(2, "med"), kr(6, "medium")),
             team_quarter("Beta", "2026-Q1", kr(3, "low", confidences={3: "low", 5: "0.7"})),

@@ -25,9 +25,9 @@ from okrsheet.domain.changes import (
 )
 from okrsheet.domain.merging import MergeConflicts, UnknownCopy, merge
 from okrsheet.domain.model import KeyResult, Objective
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.read.reader import read_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 from tests import fill
 
 

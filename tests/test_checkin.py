@@ -7,16 +7,16 @@ import pytest
 from click.testing import CliRunner
 
 from okrsheet.cli import main
-from okrsheet.sheet.checkin import (
+from okrsheet.read.reader import read_workbook
+from okrsheet.workflows.split import (
     HEADERS,
     SENT_SHEET,
     check_in_week,
     last_value,
     owner_check_ins,
 )
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 
 TODAY = dt.date(2027, 1, 18)  # week 3 of 2027-Q1
 

@@ -134,7 +134,7 @@ def test_help_imports_neither_pandas_nor_openpyxl(command):
 
 
 def test_reading_imports_neither_pandas_nor_openpyxl():
-    code = ("import sys; from okrsheet.sheet.reader import read_workbook; from okrsheet.sheet.reading import check_reading\n"
+    code = ("import sys; from okrsheet.read.reader import read_workbook; from okrsheet.read.reading import check_reading\n"
             f"check_reading(read_workbook({str(FIXTURES / 'clean.xlsx')!r}))\n"
             "print(sorted(m for m in ('pandas', 'openpyxl') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -160,8 +160,8 @@ def _made(tmp_path, name, **changes):
     """A sample workbook written again with some cells changed, as a person would edit them."""
     import dataclasses
 
-    from okrsheet.sheet.reader import read_workbook
-    from okrsheet.sheet.writer import write_workbook
+    from okrsheet.read.reader import read_workbook
+    from okrsheet.write.writer import write_workbook
 
     sample = read_workbook(ROOT / "samples" / "2026-Q4" / "new-business.xlsx").team_quarter
     path = tmp_path / name
@@ -241,8 +241,8 @@ def test_an_output_ending_in_csv_or_json_without_a_format_gets_that_format(tmp_p
 
 
 def test_an_error_while_the_json_is_written_leaves_no_file_behind(tmp_path, monkeypatch):
+    from okrsheet.files.writing import OkrsheetError
     from okrsheet.outputs import report
-    from okrsheet.sheet.files import OkrsheetError
 
     def fails_halfway(summary, write, *args, **kwargs):
         write('{"teams": [')

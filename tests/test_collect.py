@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from okrsheet.cli import main
-from okrsheet.sheet.checkin import HEADERS, write_check_ins
-from okrsheet.sheet.collect import ReplyProblems, collect, collected_bytes, read_reply
+from okrsheet.read.reader import read_workbook
 from okrsheet.sheet.layout import COLUMN_INDEX, FIRST_ROW
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.workflows.collect import ReplyProblems, collect, collected_bytes, read_reply
+from okrsheet.workflows.split import HEADERS, write_check_ins
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 from tests.test_checkin import TODAY, _collect, _fill, _split
 
 VALUE, LAST_VALUE = HEADERS.index("Value") + 1, HEADERS.index("Last value") + 1

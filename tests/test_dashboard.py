@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from okrsheet.files.writing import OutputExists
 from okrsheet.outputs.dashboard import dashboard_html, write_dashboard
 from okrsheet.quarterend.summary import summarise
-from okrsheet.sheet.files import OutputExists
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

@@ -16,7 +16,7 @@ from okrsheet.outputs import report
 from okrsheet.outputs.dashboard import write_dashboard
 from okrsheet.quarterend.calibration import calibrate
 from okrsheet.quarterend.summary import summarise
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.writer import write_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_history import generated  # noqa: E402

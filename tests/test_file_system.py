@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from okrsheet.cli import main
-from okrsheet.sheet.files import remove_left_behind
-from okrsheet.sheet.folders import find
+from okrsheet.files.folders import find
+from okrsheet.files.writing import remove_left_behind
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -7,11 +7,11 @@ import pytest
 from click.testing import CliRunner
 
 from okrsheet.cli import main
+from okrsheet.read.reader import read_workbook
 from okrsheet.sheet import layout
-from okrsheet.sheet.fix import fix_reading
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.workflows.fix import fix_reading
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 
 FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
 

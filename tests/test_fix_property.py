@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from okrsheet.cli import main
 from okrsheet.sheet import layout
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 
 INPUT_KEYS = ("title", "owner", "unit", "comment", "start", "target", "week_3", "week_5",
               "confidence_3", "revision_reason")

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrsheet.sheet.files import OkrsheetError
-from okrsheet.sheet.reader import Reading, read_workbook
+from okrsheet.files.writing import OkrsheetError
+from okrsheet.read.reader import Reading, read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"

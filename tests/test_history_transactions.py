@@ -14,11 +14,11 @@ import pytest
 
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
 from okrsheet.domain.quarter import Quarter
+from okrsheet.files.writing import OkrsheetError
 from okrsheet.quarterend import history
 from okrsheet.quarterend.history import export, open_snapshot, table_files, team_quarter_rows
 from okrsheet.quarterend.history_summary import connect, summarise_store
-from okrsheet.sheet.files import OkrsheetError
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.writer import write_workbook
 
 TABLES = ("team_quarters", "objectives", "key_results", "check_ins")
 RUNS = 20
@@ -322,7 +322,7 @@ SPILL_THEN_WAIT = """
 import sys, tempfile
 tempfile.tempdir = sys.argv[2]
 from okrsheet.quarterend.history_summary import _reading, connect
-from okrsheet.sheet.files import sigterm_as_interrupt
+from okrsheet.files.writing import sigterm_as_interrupt
 with sigterm_as_interrupt():
     db = connect(sys.argv[1], memory_limit="32MB")
     with _reading(sys.argv[1]):

@@ -338,7 +338,7 @@ def test_a_summary_of_300_teams_charts_254_of_them_and_the_company_line(tmp_path
 
     from okrsheet.outputs.summary_workbook import write_summary_workbook
     from okrsheet.quarterend.summary import KR_STATUSES, summarise_team_quarters
-    from okrsheet.sheet.templates import starter
+    from okrsheet.write.templates import starter
 
     quarters = [starter("sales-team", team=f"Team {number:03d}", quarter="2027-Q1")
                 for number in range(300)]

@@ -1,4 +1,4 @@
-"""okrsheet.sheet.isolation: workbooks read in child processes, whatever the reader does there."""
+"""okrsheet.read.isolation: workbooks read in child processes, whatever the reader does there."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from okrsheet.files.writing import UnreadableFile
+from okrsheet.guard.safety import Limits
 from okrsheet.outputs.scorecard import scorecard
 from okrsheet.quarterend.summary import summarise
-from okrsheet.sheet.files import UnreadableFile
-from okrsheet.sheet.isolation import crash_reason, read_many, read_workbook_isolated
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.safety import Limits
+from okrsheet.read.isolation import crash_reason, read_many, read_workbook_isolated
+from okrsheet.read.reader import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"

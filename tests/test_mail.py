@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from okrsheet.cli import main
+from okrsheet.read.reader import read_workbook
 from okrsheet.sheet.owners import OWNERS_SHEET
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 from tests.test_checkin import _fill
 
 TODAY = dt.date(2027, 1, 18)  # week 3 of 2027-Q1
@@ -147,8 +147,8 @@ def test_a_draft_keeps_an_owner_name_with_a_line_break_on_one_line(tmp_path):
     path = _team(tmp_path / "team.xlsx")
     team_quarter = read_workbook(path).team_quarter
     team_quarter.owners["Sam"] = "sam@example.com"
-    from okrsheet.sheet.checkin import owner_check_ins
-    from okrsheet.sheet.mail import check_in_message, draft_bytes
+    from okrsheet.workflows.mail import check_in_message, draft_bytes
+    from okrsheet.workflows.split import owner_check_ins
 
     owner = owner_check_ins(team_quarter, tmp_path, 5)[0]
     owner.owner = "Sam\r\nBcc: everyone@example.com"
@@ -276,7 +276,7 @@ def test_multiparts_nested_too_deep_are_refused_in_one_line(team, tmp_path):
 
 def test_an_email_larger_than_the_limit_is_refused_without_being_read(
         team, tmp_path, monkeypatch):
-    import okrsheet.sheet.mail as mail
+    import okrsheet.workflows.mail as mail
 
     monkeypatch.setattr(mail, "MAX_EMAIL_BYTES", 1000)
     (tmp_path / "huge.eml").write_bytes(b"From: sam@example.com\r\n\r\n" + b"x" * 5000)
@@ -471,8 +471,8 @@ def test_the_owner_column_offers_the_owners_sheet_as_a_drop_down(tmp_path):
     import openpyxl
 
     from okrsheet.sheet import layout
-    from okrsheet.sheet.templates import starter
-    from okrsheet.sheet.writer import write_workbook
+    from okrsheet.write.templates import starter
+    from okrsheet.write.writer import write_workbook
 
     path = tmp_path / "team.xlsx"
     write_workbook(starter("sales-team", team="West", quarter="2027-Q1"), path)

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from okrsheet.cli import main
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from okrsheet.domain.alignment import kr_ids
 from okrsheet.domain.merging import merge
-from okrsheet.sheet.templates import starter
+from okrsheet.write.templates import starter
 
 
 def _base(ids_typed):

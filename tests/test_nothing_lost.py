@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from okrsheet.sheet.files import OkrsheetError, OutputExists, write_atomic
+from okrsheet.files.writing import OkrsheetError, OutputExists, write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
@@ -31,7 +31,7 @@ def slow_fsync(descriptor):
 os.fsync = slow_fsync
 """
 STALLING_WRITER = _STALL + r"""
-from okrsheet.sheet.files import write_atomic
+from okrsheet.files.writing import write_atomic
 write_atomic(sys.argv[1], b"new and unfinished " * 1_000_000, force=True)
 """
 STALLING_CLI = _STALL + r"""
@@ -110,7 +110,7 @@ def test_killed_at_any_moment_the_file_is_old_or_new_never_half(tmp_path, delay)
     target = tmp_path / "okrs.xlsx"
     target.write_bytes(OLD)
     new = b"0123456789abcdef" * 4_000_000  # 64 MB: the write takes a while
-    code = ("import sys\nfrom okrsheet.sheet.files import write_atomic\n"
+    code = ("import sys\nfrom okrsheet.files.writing import write_atomic\n"
             "write_atomic(sys.argv[1], b'0123456789abcdef' * 4_000_000, force=True)\n")
     process = subprocess.Popen([sys.executable, "-c", code, str(target)], cwd=tmp_path)
     try:
@@ -216,7 +216,7 @@ def test_command_refuses_to_write_over_an_input_even_with_force(tmp_path, workbo
 
 RACING_WRITER = r"""
 import sys, time
-from okrsheet.sheet.files import OutputExists, write_atomic
+from okrsheet.files.writing import OutputExists, write_atomic
 folder, me, start = sys.argv[1], sys.argv[2], float(sys.argv[3])
 while time.time() < start:  # both writers begin together
     pass
@@ -262,7 +262,7 @@ def test_two_okrsheet_new_runs_never_both_write_the_same_file(tmp_path):
 
 UMASK_WRITER = r"""
 import os, sys
-from okrsheet.sheet.files import write_atomic
+from okrsheet.files.writing import write_atomic
 os.umask(int(sys.argv[2], 8))
 write_atomic(sys.argv[1], b"new", force=len(sys.argv) > 3)
 print(oct(os.stat(sys.argv[1]).st_mode & 0o777))

@@ -10,7 +10,7 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from okrsheet.domain.problems import OkrsheetError
-from okrsheet.sheet.patch import patch_xlsx, patched_cells
+from okrsheet.write.patch import patch_xlsx, patched_cells
 
 
 def _book(cells: dict[tuple[int, int], object], empty: bool = False) -> bytes:

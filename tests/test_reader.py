@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from okrsheet.guard.safety import UnreadableFile
+from okrsheet.read.reader import parse_number, read_workbook
+from okrsheet.read.reading import check_reading
 from okrsheet.sheet import layout
-from okrsheet.sheet.reader import parse_number, read_workbook
-from okrsheet.sheet.reading import check_reading
-from okrsheet.sheet.safety import UnreadableFile
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 from tests import fill
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -212,7 +212,7 @@ def test_a_1904_workbook_reads_a_plain_number_as_of_as_its_own_date(tmp_path):
 
 
 def test_the_header_row_is_the_first_with_key_result_and_three_other_known_headers():
-    from okrsheet.sheet.reader import _header_row
+    from okrsheet.read.reader import _header_row
 
     notes = ["a note", "another", "more", "text"]
     rows = [notes * 3,
@@ -224,7 +224,7 @@ def test_the_header_row_is_the_first_with_key_result_and_three_other_known_heade
 
 
 def test_a_header_is_known_whatever_the_spaces_around_it_and_a_long_text_is_never_one():
-    from okrsheet.sheet.reading import LONGEST_HEADER, header_key
+    from okrsheet.read.reading import LONGEST_HEADER, header_key
 
     assert header_key(" " * 300 + "Key result ") == "title"
     assert header_key("Key result" + "." * LONGEST_HEADER) is None

@@ -1,4 +1,4 @@
-"""The guards in okrsheet.sheet.safety, file by file through the hostile corpus (tests/hostile/)."""
+"""The guards in okrsheet.guard.safety, file by file through the hostile corpus (tests/hostile/)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrsheet.sheet import parts, safety
-from okrsheet.sheet.files import OkrsheetError
-from okrsheet.sheet.safety import Limits, UnreadableFile, check_workbook_file
-from okrsheet.sheet.sheetsize import SheetSize, measure
+from okrsheet.files.writing import OkrsheetError
+from okrsheet.guard import parts, safety
+from okrsheet.guard.safety import Limits, UnreadableFile, check_workbook_file
+from okrsheet.guard.sheetsize import SheetSize, measure
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"
@@ -324,7 +324,7 @@ def test_a_million_rows_is_refused_in_little_memory():
     # in a fresh interpreter; VmHWM is the peak of this process image only (ru_maxrss
     # would include the memory of the pytest process it was forked from)
     code = ("import re, sys\n"
-            "from okrsheet.sheet.safety import check_workbook_file, UnreadableFile\n"
+            "from okrsheet.guard.safety import check_workbook_file, UnreadableFile\n"
             "try:\n    check_workbook_file(sys.argv[1])\nexcept UnreadableFile:\n    pass\n"
             "peak = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
             "print(int(peak) // 1024)\n")
@@ -359,7 +359,7 @@ def test_workbook_saved_by_libreoffice_passes_the_guards(libreoffice, tmp_path, 
     assert check_workbook_file(tmp_path / "out" / f"source.{kind}") == kind
 
 
-# The grid python-calamine builds (okrsheet.sheet.sheetsize)
+# The grid python-calamine builds (okrsheet.guard.sheetsize)
 
 def grid(kind: str, data: bytes, chunk: int | None = None) -> tuple[int, int]:
     size = SheetSize(kind)
@@ -464,8 +464,8 @@ def test_a_workbook_okrsheet_writes_with_10000_key_results_passes_its_own_guard(
     # written at 100 and 300 key results, extrapolated to 10,000 (writing 10,000 takes 20 s)
     import dataclasses
 
-    from okrsheet.sheet.templates import starter
-    from okrsheet.sheet.writer import workbook_bytes
+    from okrsheet.write.templates import starter
+    from okrsheet.write.writer import workbook_bytes
 
     def unpacked_and_grid(count: int) -> tuple[int, int]:
         quarter = starter("sales-team", team="Everyone", quarter="2027-Q1")

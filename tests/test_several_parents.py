@@ -29,8 +29,8 @@ from okrsheet.cli import main
 from okrsheet.domain.alignment import align, parse_parents, shares
 from okrsheet.domain.model import KeyResult, Objective
 from okrsheet.sheet import layout
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 
 O1 = 0.86 / 1.7
 O2 = 0.94 / 1.7

@@ -19,7 +19,7 @@ from okrsheet.domain.status import (
     status_page,
 )
 from okrsheet.outputs.statuspage import html_page, markdown, text
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.writer import write_workbook
 
 START = dt.date(2027, 1, 1)  # 2027-Q1: week 3 starts 15 Jan, week 5 29 Jan, week 7 12 Feb
 
@@ -293,7 +293,7 @@ def test_the_status_page_shows_each_key_results_value_beside_its_target_and_unit
 
     from okrsheet.domain.status import status_page
     from okrsheet.outputs.statuspage import render
-    from okrsheet.sheet.reader import read_workbook
+    from okrsheet.read.reader import read_workbook
 
     sample = Path(__file__).parent.parent / "samples" / "2027-Q1" / "new-business.xlsx"
     team_quarter = read_workbook(sample).team_quarter

@@ -10,10 +10,10 @@ import pytest
 
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
 from okrsheet.domain.quarter import Quarter
+from okrsheet.files.writing import OkrsheetError
 from okrsheet.quarterend.summary import find_workbooks, summarise, summarise_team_quarters
-from okrsheet.sheet.files import OkrsheetError
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.read.reader import read_workbook
+from okrsheet.write.writer import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 from okrsheet.cli import main
 from okrsheet.sheet import layout
-from okrsheet.sheet.checkin import owner_check_ins
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.workflows.split import owner_check_ins
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 
 HOSTILE = Path(__file__).parent / "hostile"
 ACTIVE = ("HYPERLINK", "WEBSERVICE", "cmd|")
@@ -72,7 +72,7 @@ def test_no_command_writes_workbook_text_as_a_formula(crafted, tmp_path, command
 
 
 def test_the_reader_sees_only_real_error_values(crafted):
-    from okrsheet.sheet.reader import read_workbook
+    from okrsheet.read.reader import read_workbook
 
     kr = read_workbook(crafted).team_quarter.key_results[0]
     assert str(kr.target) in ("#N/A", "#VALUE!")

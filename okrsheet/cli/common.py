@@ -16,8 +16,8 @@ def user_errors(function):
     def wrapper(*args, **kwargs):
         from okrsheet.domain.quarter import QuarterError
         from okrsheet.domain.text import visible
-        from okrsheet.sheet.files import OkrsheetError, OutputExists
-        from okrsheet.sheet.safety import LimitError
+        from okrsheet.files.writing import OkrsheetError, OutputExists
+        from okrsheet.guard.safety import LimitError
 
         try:
             return function(*args, **kwargs)
@@ -51,8 +51,8 @@ def read_okrs(path: str, strict: bool = True):
 def read_reading(path: str, strict: bool = True):
     """:func:`read_okrs`, giving the whole reading (its sheet and columns)."""
     from okrsheet.domain.text import visible
-    from okrsheet.sheet.files import OkrsheetError
-    from okrsheet.sheet.legacy import read_okr_file_isolated
+    from okrsheet.files.writing import OkrsheetError
+    from okrsheet.read.legacy import read_okr_file_isolated
 
     reading = read_okr_file_isolated(path)  # every format a command reads: .xls too
     for problem in reading.problems:
@@ -73,7 +73,7 @@ def refuse_numbers_that_are_not_numbers(reading, path: str) -> None:
     to a workbook: refuse, naming the cell, rather than fail halfway through writing."""
     import math
 
-    from okrsheet.sheet.files import OkrsheetError
+    from okrsheet.files.writing import OkrsheetError
 
     for kr in reading.team_quarter.key_results:
         values = {key: getattr(kr, key) for key in ("start", "target", "revised_target",
@@ -106,7 +106,7 @@ def check_output_option(output: str, inputs=(), force: bool = False,
     too long)."""
     import os
 
-    from okrsheet.sheet.files import check_output
+    from okrsheet.files.writing import check_output
 
     if not output.lower().endswith(suffixes):
         raise click.BadParameter(f"the output must end in {' or '.join(suffixes)}",
@@ -122,7 +122,7 @@ def week_of(team_quarter, week, as_of=None) -> int:
     """``--week``, else the check-in week of ``as_of``, the workbook's As of, or today."""
     import datetime as dt
 
-    from okrsheet.sheet.checkin import check_in_week
+    from okrsheet.workflows.split import check_in_week
 
     if week is not None:
         return week

@@ -50,7 +50,7 @@ def merge_command(base, copies, output, prefer, force) -> None:
     """Merge COPIES edited from BASE (say, emailed back by owners) into one workbook."""
     from okrsheet.domain.merging import MergeConflicts, UnknownCopy, merge
     from okrsheet.domain.text import visible
-    from okrsheet.sheet.writer import write_workbook
+    from okrsheet.write.writer import write_workbook
 
     check_output_option(output, (base, *copies), force)
     originals = [read_okrs(path) for path in (base, *copies)]
@@ -92,7 +92,7 @@ def split_command(file, folder, week, eml, reply_to, due, force) -> None:
     """Write one small Check-in workbook per owner, to email: only their key results, with
     Value, Confidence and Comment to fill in. Bring the replies back with okrsheet collect."""
     from okrsheet.domain.text import visible
-    from okrsheet.sheet.checkin import write_check_ins
+    from okrsheet.workflows.split import write_check_ins
 
     team_quarter = read_okrs(file, strict=False)
     chosen = week_of(team_quarter, int(week) if week else None)
@@ -110,7 +110,7 @@ def split_command(file, folder, week, eml, reply_to, due, force) -> None:
                    "matched by title. Type IDs (okrsheet fix writes them) so that a key result "
                    "retitled meanwhile still matches.")
     if eml:
-        from okrsheet.sheet.mail import draft_path
+        from okrsheet.workflows.mail import draft_path
 
         for owner in _owners(team_quarter, folder, chosen):
             if owner.owner:
@@ -127,7 +127,7 @@ def split_command(file, folder, week, eml, reply_to, due, force) -> None:
 
 
 def _owners(team_quarter, folder, week):
-    from okrsheet.sheet.checkin import owner_check_ins
+    from okrsheet.workflows.split import owner_check_ins
 
     return owner_check_ins(team_quarter, folder, week)
 
@@ -137,9 +137,9 @@ def _drafts_for(team_quarter, file, folder, week, reply_to, due, *, only=None,
     """``also`` for write_check_ins: each owner's .eml draft, after checking (before anything
     is written) that every owner has an address."""
     from okrsheet.domain.text import visible
-    from okrsheet.sheet.files import OkrsheetError
-    from okrsheet.sheet.mail import check_in_message, draft_bytes, draft_path
+    from okrsheet.files.writing import OkrsheetError
     from okrsheet.sheet.owners import address_of, missing_addresses, valid_address
+    from okrsheet.workflows.mail import check_in_message, draft_bytes, draft_path
 
     if reply_to is not None and not valid_address(reply_to):
         raise click.BadParameter(f'"{reply_to}" is not an address like sam@example.com.',
@@ -195,9 +195,9 @@ def collect_command(file, replies, output, week, prefer, by_id, force) -> None:
 
     from okrsheet.domain.merging import MergeConflicts, UnknownCopy
     from okrsheet.domain.text import visible
-    from okrsheet.sheet.collect import ReplyProblems, collect, collected_bytes
-    from okrsheet.sheet.files import OkrsheetError, write_atomic
-    from okrsheet.sheet.mail import read_inbox, unanswered
+    from okrsheet.files.writing import OkrsheetError, write_atomic
+    from okrsheet.workflows.collect import ReplyProblems, collect, collected_bytes
+    from okrsheet.workflows.mail import read_inbox, unanswered
 
     suffix = Path(file).suffix.lower()
     if suffix not in (".xlsx", ".xlsm"):
@@ -264,10 +264,10 @@ def remind_command(file, replies, folder, week, reply_to, due, force) -> None:
     import contextlib
 
     from okrsheet.domain.text import visible
-    from okrsheet.sheet.checkin import check_in_bytes
-    from okrsheet.sheet.collect import ReplyProblems
-    from okrsheet.sheet.files import OkrsheetError, OutputExists, atomic_output
-    from okrsheet.sheet.mail import read_inbox, unanswered
+    from okrsheet.files.writing import OkrsheetError, OutputExists, atomic_output
+    from okrsheet.workflows.collect import ReplyProblems
+    from okrsheet.workflows.mail import read_inbox, unanswered
+    from okrsheet.workflows.split import check_in_bytes
 
     team_quarter = read_okrs(file, strict=False)
     chosen = week_of(team_quarter, int(week) if week else None)

@@ -23,7 +23,7 @@ def _stoppable(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        from okrsheet.sheet.files import remove_left_behind, sigterm_as_interrupt
+        from okrsheet.files.writing import remove_left_behind, sigterm_as_interrupt
 
         try:
             with sigterm_as_interrupt():
@@ -118,8 +118,8 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
     import sys
 
     from okrsheet.domain.quarter import Quarter, QuarterError
+    from okrsheet.files.folders import find
     from okrsheet.quarterend.summary import summarise
-    from okrsheet.sheet.folders import find
 
     as_of = as_of.date() if as_of is not None else None
     if pack is not None:
@@ -144,7 +144,7 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
     search = find(paths)
     files = search.workbooks
     if not files and not search.left_out:
-        from okrsheet.sheet.files import OkrsheetError
+        from okrsheet.files.writing import OkrsheetError
 
         raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in "
                             f"{', '.join(paths)}.")
@@ -242,9 +242,9 @@ def verify_command(directory) -> None:
 
 def _summary_from_history(history, output, output_format, quarter, objectives, tree,
                           force, prefer=()) -> None:
+    from okrsheet.files.writing import OkrsheetError
     from okrsheet.quarterend.history_calibration import calibrate_store
     from okrsheet.quarterend.history_summary import summarise_store
-    from okrsheet.sheet.files import OkrsheetError
 
     if output is not None:
         _check_output(output, (), force, output_format)
@@ -349,7 +349,7 @@ def _text_output(output, force) -> Iterator[Callable[[str], object]]:
     if output is None:
         yield lambda text: click.echo(text, nl=False)
         return
-    from okrsheet.sheet.files import atomic_output
+    from okrsheet.files.writing import atomic_output
 
     with atomic_output(output, force) as write:
         yield lambda text: write(text.encode("utf-8"))
@@ -368,8 +368,8 @@ def _check_preferred(prefer, files) -> None:
 
 def _no_summary(result):
     from okrsheet.domain.text import visible
+    from okrsheet.files.writing import OkrsheetError
     from okrsheet.outputs import report
-    from okrsheet.sheet.files import OkrsheetError
 
     for row in result.left_out.itertuples():
         click.echo(visible(f"Left out {row.file}: {row.reason}"), err=True)

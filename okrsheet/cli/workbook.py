@@ -42,8 +42,8 @@ def new(output, template, team, quarter, fiscal_year_start, named_by, level, par
 
     from okrsheet.domain.quarter import Quarter
     from okrsheet.domain.text import visible
-    from okrsheet.sheet.templates import starter
-    from okrsheet.sheet.writer import write_workbook
+    from okrsheet.write.templates import starter
+    from okrsheet.write.writer import write_workbook
 
     check_output_option(output, force=force)
     check_quarter_option(quarter)
@@ -77,8 +77,8 @@ def score(file, output_format, as_of) -> None:
     """
     from okrsheet.domain.text import json_text, shown
     from okrsheet.outputs.scorecard import print_score, score_csv_text, scorecard
-    from okrsheet.sheet.legacy import read_okr_file_isolated as read_workbook_isolated
-    from okrsheet.sheet.reading import check_reading
+    from okrsheet.read.legacy import read_okr_file_isolated as read_workbook_isolated
+    from okrsheet.read.reading import check_reading
 
     day = as_of.date() if as_of else None
     reading = read_workbook_isolated(file, as_of=day)
@@ -111,11 +111,11 @@ def check(files, strict, output_format, fiscal_year_start, named_by) -> None:
 
     from okrsheet.domain.problems import ERROR, Problem
     from okrsheet.domain.text import visible
+    from okrsheet.files.writing import OkrsheetError
+    from okrsheet.guard.safety import Limits
     from okrsheet.outputs.textconv import github_annotations, problems_json
-    from okrsheet.sheet.files import OkrsheetError
-    from okrsheet.sheet.legacy import read_okr_file_isolated as read_workbook_isolated
-    from okrsheet.sheet.reading import check_reading
-    from okrsheet.sheet.safety import Limits
+    from okrsheet.read.legacy import read_okr_file_isolated as read_workbook_isolated
+    from okrsheet.read.reading import check_reading
 
     failing = ("error", "warning") if strict else ("error",)
     limits = Limits.from_environment()
@@ -186,7 +186,7 @@ def next_command(file, output, unfinished_only, fiscal_year_start, named_by, for
     """Start next quarter's workbook from FILE: each Start is the last Current, check-ins cleared."""
     from okrsheet.domain.carryover import carried_key_results, next_quarter, over_achieved
     from okrsheet.domain.text import visible
-    from okrsheet.sheet.writer import write_workbook
+    from okrsheet.write.writer import write_workbook
 
     check_output_option(output, (file,), force)
     team_quarter = read_okrs(file)
@@ -227,14 +227,14 @@ def fix_command(file, output, force) -> None:
     that is not there is listed by cell (exit status 1).
     """
     from okrsheet.domain.text import visible
+    from okrsheet.files.writing import write_atomic
+    from okrsheet.guard.safety import UnreadableFile, read_checked
+    from okrsheet.read.legacy import read_okr_file_isolated
     from okrsheet.sheet import layout
-    from okrsheet.sheet.files import write_atomic
-    from okrsheet.sheet.fix import fix_reading
-    from okrsheet.sheet.kept import lost_cells, other_sheets, typed_cells
-    from okrsheet.sheet.legacy import read_okr_file_isolated
     from okrsheet.sheet.owners import OWNERS_SHEET
-    from okrsheet.sheet.safety import UnreadableFile, read_checked
-    from okrsheet.sheet.writer import workbook_bytes
+    from okrsheet.workflows.fix import fix_reading
+    from okrsheet.workflows.kept import lost_cells, other_sheets, typed_cells
+    from okrsheet.write.writer import workbook_bytes
 
     check_output_option(output, (file,), force)
     reading = read_okr_file_isolated(file)
@@ -302,8 +302,8 @@ def status_command(file, as_of, output_format, output, eml, force) -> None:
 
     from okrsheet.domain.status import status_page
     from okrsheet.domain.text import visible
+    from okrsheet.files.writing import write_atomic
     from okrsheet.outputs.statuspage import render
-    from okrsheet.sheet.files import write_atomic
 
     if output is not None and output_format == "html":  # a page, never a .xlsx Excel opens
         check_output_option(output, (file,), force, (".html", ".htm"))
@@ -314,7 +314,7 @@ def status_command(file, as_of, output_format, output, eml, force) -> None:
     day = as_of.date() if as_of else team_quarter.as_of or dt.date.today()
     if eml:  # the weekly update as an email draft (okrsheet.outputs.statusmail)
         from okrsheet.outputs.statusmail import status_message
-        from okrsheet.sheet.mail import draft_bytes
+        from okrsheet.workflows.mail import draft_bytes
 
         if output is None or not output.lower().endswith(".eml"):
             raise click.BadParameter("--eml writes a draft: give -o NAME.eml.",

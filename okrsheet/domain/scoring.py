@@ -2,7 +2,7 @@
 
 The workbook's formulas are the specification: for every input the functions here return
 what LibreOffice, Excel and Google Sheets show. Formula templates use ``{name}``
-placeholders that :mod:`okrsheet.sheet.writer` fills with cell references from
+placeholders that :mod:`okrsheet.write.writer` fills with cell references from
 :mod:`okrsheet.sheet.layout`.
 
 Spreadsheet arithmetic differs from Python's in three ways that matter here:

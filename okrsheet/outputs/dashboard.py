@@ -15,10 +15,10 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
+from okrsheet.files.writing import atomic_output
 from okrsheet.outputs.escape import CONTENT_SECURITY_POLICY, chart_text, html_text
 from okrsheet.outputs.report import change_text, in_progress, percent, records
 from okrsheet.quarterend.summary import COUNT_COLUMNS, KR_STATUSES, SHARE_COLUMNS, Summary
-from okrsheet.sheet.files import atomic_output
 
 if TYPE_CHECKING:
     from okrsheet.quarterend.calibration import Calibration

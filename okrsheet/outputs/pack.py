@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from okrsheet.files.writing import OkrsheetError
 from okrsheet.quarterend.summary import Summary
-from okrsheet.sheet.files import OkrsheetError
 
 MANIFEST = "MANIFEST.json"
 OUTPUTS = ("summary.xlsx", "dashboard.html", "summary.md", "summary.json", "summary.csv")
@@ -79,12 +79,12 @@ def build_pack(paths: Iterable[str], *, as_of: dt.date | None = None, quarter: s
     (default: today) stands for a blank As of. ``directory`` is only written in the command."""
     from okrsheet import __version__
     from okrsheet.domain.quarter import Quarter
+    from okrsheet.files.folders import find
     from okrsheet.outputs import report, report_text
     from okrsheet.outputs.dashboard import dashboard_html
     from okrsheet.outputs.summary_workbook import summary_workbook_bytes
     from okrsheet.quarterend.calibration import calibrate
     from okrsheet.quarterend.summary import summarise
-    from okrsheet.sheet.folders import find
 
     paths, prefer = [str(path) for path in paths], [str(path) for path in prefer]
     day = as_of or dt.date.today()
@@ -127,7 +127,7 @@ def make_pack(paths: Iterable[str], directory: str | os.PathLike[str], *, force:
     """Write the pack of ``paths`` into ``directory`` (made if missing); refuses a folder that
     already holds files unless ``force``, and one inside an input folder. ``options``: those
     of :func:`build_pack`."""
-    from okrsheet.sheet.files import write_atomic
+    from okrsheet.files.writing import write_atomic
 
     paths = [str(path) for path in paths]
     target = Path(directory)
@@ -285,7 +285,7 @@ def _check_input(path: str, entry: dict[str, Any]) -> Check:
 def _created(summary: Summary, day: dt.date) -> dt.datetime:
     """The summary workbook's properties date: the latest saved time its inputs record
     (never a file's time, which a copy or a download changes), else the As of."""
-    from okrsheet.sheet.saved import workbook_saved_time
+    from okrsheet.files.saved import workbook_saved_time
 
     times = [seconds for tq in summary.team_quarters if tq.file
              if (seconds := workbook_saved_time(tq.file)) is not None]

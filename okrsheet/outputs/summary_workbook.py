@@ -10,6 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from okrsheet.domain import scoring
+from okrsheet.files.writing import write_atomic
 from okrsheet.outputs.report import grid, records
 from okrsheet.quarterend.summary import (
     COUNT_COLUMNS,
@@ -20,7 +21,6 @@ from okrsheet.quarterend.summary import (
     Summary,
 )
 from okrsheet.sheet import layout
-from okrsheet.sheet.files import write_atomic
 
 _POINTS = '+0" pts";-0" pts";0" pts"'
 """A change in percentage points, written as points: 10.5 shows "+11 pts"."""

@@ -1,7 +1,7 @@
 """Two workbooks that claim one team and quarter: an older copy, or a conflict.
 
 Copies with the same objectives and key results (one is an older copy of the other): the
-one saved later is used, by the saved time the workbook records (:mod:`okrsheet.sheet.saved`),
+one saved later is used, by the saved time the workbook records (:mod:`okrsheet.files.saved`),
 else the file time. Copies that differ (a workbook relabelled with another team's name, say):
 a conflict, and neither is used unless one is preferred.
 """
@@ -72,7 +72,7 @@ def content(team_quarter: TeamQuarter) -> tuple[tuple[str, tuple[str, ...]], ...
 
 def _latest(group: list[Entry]) -> tuple[Entry, str]:
     """The copy saved later (by the workbook's own saved time, else the file time), and why."""
-    from okrsheet.sheet.saved import saved_time, time_text
+    from okrsheet.files.saved import saved_time, time_text
 
     if any(entry.saved is None for entry in group):  # in memory: the one given later
         return group[-1], "the same objectives and key results; the copy given later"

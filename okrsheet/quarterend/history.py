@@ -55,9 +55,9 @@ from typing import TYPE_CHECKING, Any
 from okrsheet.domain import scoring, status
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter
 from okrsheet.domain.quarter import Quarter, week_start
+from okrsheet.files.writing import OkrsheetError
 from okrsheet.quarterend.rows import team_key
 from okrsheet.quarterend.summary import has_started
-from okrsheet.sheet.files import OkrsheetError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -134,9 +134,9 @@ def export(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
     changes nothing. The store folder is made if missing. Quarters are named as the
     summary names them (``fiscal_year_start``, ``named_by_start``).
     """
+    from okrsheet.files.folders import find
+    from okrsheet.files.saved import is_summary_workbook, saved_time
     from okrsheet.quarterend.workbooks import read_one
-    from okrsheet.sheet.folders import find
-    from okrsheet.sheet.saved import is_summary_workbook, saved_time
 
     paths = list(paths)
     search = find(paths)

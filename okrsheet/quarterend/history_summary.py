@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 from okrsheet.domain import scoring
 from okrsheet.domain.model import TeamQuarter
 from okrsheet.domain.quarter import Quarter
+from okrsheet.files.writing import OkrsheetError, remove_left_behind, temporary_prefix
 from okrsheet.quarterend import rows, summary
 from okrsheet.quarterend.history import COUNT_COLUMNS, SCHEMA, Snapshot, open_snapshot
 from okrsheet.quarterend.history_alignment import aligned_team_quarters
-from okrsheet.sheet.files import OkrsheetError, remove_left_behind, temporary_prefix
 
 if TYPE_CHECKING:
     import duckdb
@@ -207,7 +207,7 @@ def _exit_handler() -> None:
 
 
 def _remove_own() -> None:
-    """At exit (SIGTERM made an exit by :func:`okrsheet.sheet.files.sigterm_as_interrupt`):
+    """At exit (SIGTERM made an exit by :func:`okrsheet.files.writing.sigterm_as_interrupt`):
     remove this process's temporary folders, should a connection still be open."""
     import shutil
 

@@ -57,8 +57,8 @@ from okrsheet.domain import scoring
 from okrsheet.domain.model import TeamQuarter
 from okrsheet.domain.problems import Problem
 from okrsheet.domain.quarter import Quarter
+from okrsheet.files.writing import OkrsheetError
 from okrsheet.quarterend.copies import pick
-from okrsheet.sheet.files import OkrsheetError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -219,9 +219,9 @@ class Summary:
 
 def find_workbooks(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """The workbook files among ``paths``: files as given, folders searched recursively
-    (see :mod:`okrsheet.sheet.folders` for what is read, left out and skipped in folders).
+    (see :mod:`okrsheet.files.folders` for what is read, left out and skipped in folders).
     Raises :class:`OkrsheetError` for a path that does not exist."""
-    from okrsheet.sheet.folders import find
+    from okrsheet.files.folders import find
 
     return find(paths).workbooks
 
@@ -242,10 +242,10 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
     Quarter must agree with its dates under the fiscal year given (default: calendar
     quarters), so one quarter label never stands for two date ranges.
     """
+    from okrsheet.files.folders import find
+    from okrsheet.files.saved import is_summary_workbook
     from okrsheet.quarterend.rows import Entry
     from okrsheet.quarterend.workbooks import read_all
-    from okrsheet.sheet.folders import find
-    from okrsheet.sheet.saved import is_summary_workbook
 
     paths = list(paths)
     search = find(paths)

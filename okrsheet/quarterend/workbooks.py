@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from okrsheet.domain.model import Scores, TeamQuarter
 from okrsheet.domain.problems import Problem
-from okrsheet.sheet.files import OkrsheetError
+from okrsheet.files.writing import OkrsheetError
 
 if TYPE_CHECKING:
-    from okrsheet.sheet.safety import Limits
+    from okrsheet.guard.safety import Limits
 
 __all__ = ["Read", "read_one", "read_all"]
 
@@ -24,8 +24,8 @@ Read = tuple[TeamQuarter | None, Scores | None, list[Problem], str | None, float
 
 def read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = None) -> Read:
     """``(team quarter or None, its scores, problems, reason left out, modification time)``."""
-    from okrsheet.sheet.legacy import read_okr_file as read_workbook
-    from okrsheet.sheet.safety import UnreadableFile
+    from okrsheet.guard.safety import UnreadableFile
+    from okrsheet.read.legacy import read_okr_file as read_workbook
 
     try:
         reading = read_workbook(path, as_of=as_of, limits=limits, side_sheets=False,
@@ -41,9 +41,9 @@ def read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = N
 def read_all(files: list[Path], as_of: dt.date | None, workers: int | None) -> Iterator[Read]:
     """Each file's :func:`read_one`, in order, read in child processes (one per CPU when
     ``workers`` is None) with a memory limit: a file that crashes the reader is left out with
-    one line, and the others are still read (:mod:`okrsheet.sheet.isolation`)."""
-    from okrsheet.sheet.isolation import read_many
-    from okrsheet.sheet.safety import Limits
+    one line, and the others are still read (:mod:`okrsheet.read.isolation`)."""
+    from okrsheet.guard.safety import Limits
+    from okrsheet.read.isolation import read_many
 
     limits = Limits.from_environment()  # once for all files
     if workers is None:

@@ -1,2 +1,3 @@
-"""The workbook: its layout (the row schema), the guard for files that arrive by email, cells
-as people type them, the reader and the writer, the side sheets, starters and check-ins."""
+"""The workbook's contract, shared by reading and writing: the layout (positions, A1
+addresses, formulas), the labelled cells, cells as people type them, the look, and the
+side sheets (Owners, Actions, Parents)."""

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 
 from okrsheet.cli import main
 from okrsheet.domain.problems import ERROR, Problem
+from okrsheet.read.reader import Reading, read_workbook
+from okrsheet.read.reading import check_reading
 from okrsheet.sheet import layout
-from okrsheet.sheet.reader import Reading, read_workbook
-from okrsheet.sheet.reading import check_reading
 
 TOLERANCE = 1e-9
 

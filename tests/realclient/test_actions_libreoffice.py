@@ -5,10 +5,10 @@ import datetime as dt
 
 import openpyxl
 
+from okrsheet.read.reader import read_workbook
 from okrsheet.sheet import layout
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 from scripts.libreoffice import convert
 
 TYPED = [  # action, key result id, due, done (typed by a person, ids in any case)

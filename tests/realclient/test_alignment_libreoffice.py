@@ -5,10 +5,10 @@ import pytest
 
 from okrsheet.domain.alignment import align
 from okrsheet.domain.model import KeyResult, Objective
+from okrsheet.read.reader import read_workbook
 from okrsheet.sheet import layout
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 from tests.realclient.uno_edit import edit_in_libreoffice
 
 

@@ -21,8 +21,8 @@ from click.testing import CliRunner
 
 from okrsheet.cli import main
 from okrsheet.domain.status import status_page
+from okrsheet.read.reader import read_workbook
 from okrsheet.sheet import layout
-from okrsheet.sheet.reader import read_workbook
 from scripts.libreoffice import convert
 from tests.realclient.uno_edit import edit_in_libreoffice
 

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from okrsheet.cli import main
+from okrsheet.read.reader import read_workbook
 from okrsheet.sheet import layout
-from okrsheet.sheet.checkin import HEADERS
-from okrsheet.sheet.kept import typed_cells
-from okrsheet.sheet.reader import read_workbook
+from okrsheet.workflows.kept import typed_cells
+from okrsheet.workflows.split import HEADERS
 from tests.realclient.one_truth import assert_one_truth
 from tests.realclient.uno_edit import edit_in_libreoffice
 

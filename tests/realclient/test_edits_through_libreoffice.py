@@ -21,10 +21,10 @@ import pytest
 from click.testing import CliRunner
 
 from okrsheet.cli import main
+from okrsheet.read.reader import read_workbook
 from okrsheet.sheet import layout
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 from tests.realclient.one_truth import TOLERANCE, assert_one_truth
 from tests.realclient.uno_edit import edit_in_libreoffice
 

@@ -12,10 +12,10 @@ import random
 import openpyxl
 import pytest
 
+from okrsheet.read.reader import read_workbook
 from okrsheet.sheet import layout
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 from scripts.libreoffice import convert
 from tests import fill
 

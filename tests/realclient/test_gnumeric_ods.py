@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from okrsheet.guard.safety import UnreadableFile
 from okrsheet.quarterend.summary import summarise
-from okrsheet.sheet.legacy import read_okr_file
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.safety import UnreadableFile
+from okrsheet.read.legacy import read_okr_file
+from okrsheet.read.reader import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

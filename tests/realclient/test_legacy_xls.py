@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from okrsheet.quarterend.summary import summarise
-from okrsheet.sheet.legacy import read_legacy_workbook
-from okrsheet.sheet.reader import read_workbook
+from okrsheet.read.legacy import read_legacy_workbook
+from okrsheet.read.reader import read_workbook
 from scripts.libreoffice import convert
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 
 from okrsheet.cli import main
 from okrsheet.domain.changes import diff
+from okrsheet.read.reader import read_workbook
 from okrsheet.sheet import layout
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 from scripts.libreoffice import convert
 from tests.fill import INPUT_KEYS
 from tests.realclient.uno_edit import edit_in_libreoffice

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 from scripts.libreoffice import convert
 
 

@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from okrsheet.sheet.reader import read_workbook
-from okrsheet.sheet.templates import starter
-from okrsheet.sheet.writer import write_workbook
+from okrsheet.read.reader import read_workbook
+from okrsheet.write.templates import starter
+from okrsheet.write.writer import write_workbook
 from scripts.libreoffice import convert
 from tests import fill
 

@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
+from okrsheet.read.reader import read_workbook
 from okrsheet.sheet import layout
-from okrsheet.sheet.reader import read_workbook
 from tests.realclient.uno_edit import edit_in_libreoffice
 
 SAMPLE = "samples/2026-Q3/new-business.xlsx"

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from okrsheet.domain import scoring
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
+from okrsheet.files.writing import OkrsheetError
+from okrsheet.read.reader import LEGACY, Reading
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import number_text, parse_number, shown, text_date
-from okrsheet.sheet.files import OkrsheetError
-from okrsheet.sheet.reader import LEGACY, Reading
 
 __all__ = ["Change", "fix_reading"]
 

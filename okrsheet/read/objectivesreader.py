@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from okrsheet.domain import scoring
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter, objectives_from_rows
 from okrsheet.domain.problems import ERROR, WARNING
+from okrsheet.read.reading import Reading
 from okrsheet.sheet.cells import shown
-from okrsheet.sheet.reading import Reading
 
 # Public API
 
@@ -26,7 +26,7 @@ class Row:
 
 
 class ObjectivesReader:
-    """The objective part of :class:`okrsheet.sheet.sheetreader.SheetReader` (which sets these)."""
+    """The objective part of :class:`okrsheet.read.sheetreader.SheetReader` (which sets these)."""
 
     rows: list[list[object]]
     row_offset: int

@@ -1,6 +1,6 @@
 """Reads one sheet's labelled cells, Objectives table and key-result table into the model.
 
-Used by :func:`okrsheet.sheet.reader.read_workbook`, which finds the sheet and its header row.
+Used by :func:`okrsheet.read.reader.read_workbook`, which finds the sheet and its header row.
 Every input is read as the sheet's formulas see it; see the reader's docstring.
 """
 
@@ -15,13 +15,10 @@ from okrsheet.domain import scoring
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter
 from okrsheet.domain.problems import ERROR, WARNING, Problem
 from okrsheet.domain.scoring import CellError
-from okrsheet.sheet import layout
-from okrsheet.sheet.cells import date_serial, parse_number, shown
-from okrsheet.sheet.entries import ENTRY_KEYS, entry_problem
-from okrsheet.sheet.fields import read_settings
-from okrsheet.sheet.objectivesreader import ObjectivesReader, Row, text_of
-from okrsheet.sheet.rawxml import error_cells, uses_1904_dates
-from okrsheet.sheet.reading import (
+from okrsheet.read.entries import ENTRY_KEYS, entry_problem
+from okrsheet.read.objectivesreader import ObjectivesReader, Row, text_of
+from okrsheet.read.rawxml import error_cells, uses_1904_dates
+from okrsheet.read.reading import (
     FIELD_COUNT,
     FIELD_OF_LABEL,
     HEADER_TEXT,
@@ -36,6 +33,9 @@ from okrsheet.sheet.reading import (
     Reading,
     header_key,
 )
+from okrsheet.sheet import layout
+from okrsheet.sheet.cells import date_serial, parse_number, shown
+from okrsheet.sheet.fields import read_settings
 
 _BLANKS = frozenset((None, ""))
 

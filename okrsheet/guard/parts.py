@@ -1,9 +1,9 @@
 """Each part of a workbook's zip, unpacked as a stream in bounded memory, and what it may hold.
 
-Used by :mod:`okrsheet.sheet.safety`: a part must unpack to exactly the size the zip's directory
+Used by :mod:`okrsheet.guard.safety`: a part must unpack to exactly the size the zip's directory
 claims, an XML part must have no DOCTYPE (entity bombs) and be UTF-8, and a sheet must stay
 within the limits on rows and on the grid python-calamine would build
-(:mod:`okrsheet.sheet.sheetsize`).
+(:mod:`okrsheet.guard.sheetsize`).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import zipfile
 import zlib
 from typing import IO, TYPE_CHECKING, Iterator
 
-from okrsheet.sheet.files import UnreadableFile
-from okrsheet.sheet.sheetsize import SheetSize, measure
+from okrsheet.files.writing import UnreadableFile
+from okrsheet.guard.sheetsize import SheetSize, measure
 
 if TYPE_CHECKING:
-    from okrsheet.sheet.safety import Limits
+    from okrsheet.guard.safety import Limits
 
 ZIP_MAGIC = b"PK\x03\x04"
 _CHUNK = 256 * 1024
@@ -28,7 +28,7 @@ _CHUNK = 256 * 1024
 
 
 class SheetTooLarge(Exception):
-    """A sheet over a limit; :mod:`okrsheet.sheet.safety` words the refusal with the sheet's name."""
+    """A sheet over a limit; :mod:`okrsheet.guard.safety` words the refusal with the sheet's name."""
 
     def __init__(self, part: str, size: SheetSize | None = None, declared: int | None = None):
         super().__init__(part)
@@ -37,7 +37,7 @@ class SheetTooLarge(Exception):
 
 def sheet_format(kind: str, part: str, sheets: frozenset[str]) -> str | None:
     """``xlsx``, ``xlsb`` or ``ods`` when ``part`` is one of the ``sheets`` of a workbook of
-    ``kind`` (:func:`okrsheet.sheet.sniffing.sheet_parts`)."""
+    ``kind`` (:func:`okrsheet.guard.sniffing.sheet_parts`)."""
     if part not in sheets:
         return None
     if kind == "ods":

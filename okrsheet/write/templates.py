@@ -87,7 +87,7 @@ TEMPLATES = {
 
 def template_bytes(name: str) -> bytes:
     """The committed ``templates/NAME.xlsx``: made for TEMPLATE_QUARTER, TODAY() cached as its first day."""
-    from okrsheet.sheet.writer import workbook_bytes
+    from okrsheet.write.writer import workbook_bytes
 
     team_quarter = starter(name, quarter=TEMPLATE_QUARTER)
     return workbook_bytes(team_quarter, today=team_quarter.quarter_start)

@@ -17,15 +17,15 @@ from okrsheet.domain import scoring
 from okrsheet.domain.alignment import key_result_ids, objective_ids
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.domain.quarter import calendar, week_start
+from okrsheet.files.writing import OkrsheetError, write_atomic
 from okrsheet.sheet import layout
-from okrsheet.sheet.files import OkrsheetError, write_atomic
-from okrsheet.sheet.guide import write_guide
 from okrsheet.sheet.layout import COLUMNS, FIRST_ROW, HEADER_ROW, address, column_range
 from okrsheet.sheet.owners import write_owners
-from okrsheet.sheet.sheetlook import add_colours, add_validations
 from okrsheet.sheet.sidesheets import action_ranges, write_actions, write_parents
 from okrsheet.sheet.styles import workbook_formats
 from okrsheet.sheet.writecells import cached_result, serial, write_text, write_value
+from okrsheet.write.guide import write_guide
+from okrsheet.write.sheetlook import add_colours, add_validations
 
 # Public API
 

@@ -1,6 +1,6 @@
 """Read workbooks in child processes with a memory limit, so no file can take okrsheet down.
 
-python-calamine is native code: a hostile file the guards of :mod:`okrsheet.sheet.safety` miss
+python-calamine is native code: a hostile file the guards of :mod:`okrsheet.guard.safety` miss
 could still make it allocate without bound (the process is then aborted, exit status 134)
 or panic. Each workbook is therefore read in a forked child process whose address space is
 limited (``Limits.max_memory_bytes`` above what it starts with); whatever happens there, the
@@ -22,11 +22,11 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from okrsheet.sheet.files import OkrsheetError, UnreadableFile
-from okrsheet.sheet.safety import Limits
+from okrsheet.files.writing import OkrsheetError, UnreadableFile
+from okrsheet.guard.safety import Limits
 
 if TYPE_CHECKING:
-    from okrsheet.sheet.reader import Reading
+    from okrsheet.read.reader import Reading
 
 _HEADER = struct.Struct("<Q")
 _PARENT_ENDS: set[int] = set()
@@ -38,9 +38,9 @@ _NOT_CAUGHT = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 def read_workbook_isolated(path: str | os.PathLike, *, as_of: dt.date | None = None,
                            limits: Limits | None = None) -> "Reading":
-    """:func:`okrsheet.sheet.reader.read_workbook` in a child process with a memory limit.
+    """:func:`okrsheet.read.reader.read_workbook` in a child process with a memory limit.
 
-    Returns the :class:`~okrsheet.sheet.reader.Reading`; raises :class:`UnreadableFile` (one line)
+    Returns the :class:`~okrsheet.read.reader.Reading`; raises :class:`UnreadableFile` (one line)
     for a file that can't be read, whatever the reader does with it.
     """
     limits = Limits.from_environment() if limits is None else limits
@@ -69,7 +69,7 @@ def read_many(function: Callable[..., Any], paths: Sequence[Path], limits: Limit
     try:  # imported once in the parent, not in every child
         import python_calamine  # noqa: F401
 
-        import okrsheet.sheet.reader  # noqa: F401
+        import okrsheet.read.reader  # noqa: F401
     except ImportError:  # pragma: no cover - the child will say so
         pass
     yield from _Pool(function, paths, limits, options, max(1, min(workers, len(paths)))).run()
@@ -99,7 +99,7 @@ def crash_reason(path: str | os.PathLike, status: int) -> str:
 
 
 def _read(path: Path, limits: Limits, as_of: dt.date | None = None) -> "Reading":
-    from okrsheet.sheet.reader import read_workbook
+    from okrsheet.read.reader import read_workbook
 
     return read_workbook(path, as_of=as_of, limits=limits)
 

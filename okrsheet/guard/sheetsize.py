@@ -5,7 +5,7 @@ python-calamine builds each sheet as one rectangle, from A1 (okrsheet reads with
 values at ``A1`` and ``XFD1048576`` make it allocate 17 billion cells from a 1.6 KB file.
 The scanners here read a sheet part as it is unpacked, in chunks, and bound that rectangle
 from above (rows x columns) without building anything, so the guard in
-:mod:`okrsheet.sheet.safety` can refuse the sheet before python-calamine sees it.
+:mod:`okrsheet.guard.safety` can refuse the sheet before python-calamine sees it.
 
 - ``.xlsx``: the ``r`` references of cells that hold something (a self-closing ``<c/>`` is
   a formatted blank, which python-calamine skips); a cell or row without ``r`` follows the

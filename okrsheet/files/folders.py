@@ -1,7 +1,7 @@
 """Which files in the folders given to ``summary`` are workbooks, and a line for every other
 file that looks like a spreadsheet, so nothing is skipped without a word.
 
-* read: ``.xlsx``, ``.xlsm``, ``.ods``, and old Excel ``.xls`` (:mod:`okrsheet.sheet.legacy`);
+* read: ``.xlsx``, ``.xlsm``, ``.ods``, and old Excel ``.xls`` (:mod:`okrsheet.read.legacy`);
 * left out, with what to do (they count as problems: exit status 1): ``.xlsb``, ``.csv``,
   ``.tsv``, ``.numbers``, ``.fods``, templates (``.xltx``, ``.xltm``, ``.ots``) and
   ``.gnumeric`` files;
@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from okrsheet.sheet.files import OkrsheetError
+from okrsheet.files.writing import OkrsheetError
 
 READ_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 LEFT_OUT_SUFFIXES = {

@@ -37,7 +37,7 @@ def typed_cells(data: bytes) -> Typed | None:
     another format (its formulas can't be told from its values here)."""
     import python_calamine
 
-    from okrsheet.sheet.patch import formula_cells, placed_cells, sheet_parts
+    from okrsheet.read.rawxml import formula_cells, placed_cells, sheet_parts
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -93,7 +93,7 @@ def other_sheets(data: bytes, known: Iterable[str]) -> list[tuple[str, dict[tupl
     cell's value (a formula's as its last result) and how many were formulas."""
     import python_calamine
 
-    from okrsheet.sheet.patch import formula_cells, placed_cells, sheet_parts
+    from okrsheet.read.rawxml import formula_cells, placed_cells, sheet_parts
 
     names = {name.casefold() for name in known}
     try:
@@ -132,7 +132,7 @@ def _normal(value: object) -> object:
 
 
 def _part(archive: zipfile.ZipFile, name: str) -> str:
-    from okrsheet.sheet.patch import part_name
+    from okrsheet.read.rawxml import part_name
 
     try:
         return archive.read(part_name(archive, name)).decode("utf-8", errors="replace")

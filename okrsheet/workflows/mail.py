@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 from okrsheet.domain.model import TeamQuarter
 from okrsheet.domain.quarter import week_start
 from okrsheet.domain.text import visible
-from okrsheet.sheet.files import OkrsheetError
+from okrsheet.files.writing import OkrsheetError
 
 if TYPE_CHECKING:
-    from okrsheet.sheet.checkin import OwnerCheckIn
-    from okrsheet.sheet.collect import Reply
+    from okrsheet.workflows.collect import Reply
+    from okrsheet.workflows.split import OwnerCheckIn
 
 __all__ = ["Inbox", "read_inbox", "unanswered", "EMAIL_SUFFIXES", "WORKBOOK_SUFFIXES", "XLSX_TYPE", "Attachment", "due_date",
            "check_in_message", "draft_bytes", "draft_path", "is_email", "email_files",
@@ -95,7 +95,7 @@ def check_in_message(team_quarter: TeamQuarter, owner: "OwnerCheckIn", week: int
     workbook attached."""
     from email.headerregistry import Address
 
-    from okrsheet.sheet.checkin import last_value
+    from okrsheet.workflows.split import last_value
 
     name = owner.owner or ""
     what = _what(team_quarter, week)
@@ -227,16 +227,16 @@ def read_inbox(team_quarter: TeamQuarter, paths: Sequence[str | os.PathLike[str]
     """Every reply in ``paths`` (workbooks, saved emails, mailboxes, folders of them).
 
     An email's workbook attachments are written to a private temporary folder, read with
-    :func:`~okrsheet.sheet.collect.read_replies` and the folder removed; each such reply is
+    :func:`~okrsheet.workflows.collect.read_replies` and the folder removed; each such reply is
     named ``mail.eml: attachment Sam.xlsx``. The sender must be the address the Owners sheet
     gives the reply's owner; of an owner's replies for one week, the latest by its Date is
-    kept and the others set aside. Raises :class:`~okrsheet.sheet.collect.ReplyProblems`
+    kept and the others set aside. Raises :class:`~okrsheet.workflows.collect.ReplyProblems`
     (one line each, nothing collected) for an email that can't be read or a sender that is
     not the owner.
     """
     import tempfile
 
-    from okrsheet.sheet.collect import ReplyProblems, read_replies
+    from okrsheet.workflows.collect import ReplyProblems, read_replies
 
     workbooks: list[str] = []
     found: list[Attachment] = []
@@ -289,7 +289,7 @@ def unanswered(team_quarter: TeamQuarter, replies: Sequence[Reply], week: int) -
 
 
 def _owner_of(reply: Reply) -> str:
-    from okrsheet.sheet.checkin import OWNER
+    from okrsheet.workflows.split import OWNER
 
     owner = reply.sent_labels.get(OWNER, reply.owner)
     return " ".join(str(owner).split()) if owner not in (None, "") else ""
@@ -545,7 +545,7 @@ _CELL = "padding:4px 8px;border-bottom:1px solid #D9D9D9;text-align:left;vertica
 
 def _html(name: str, first: str, steps: str, rows: Sequence[Sequence[str]]) -> str:
     """The HTML body: inline styles only, no images, links or scripts."""
-    from okrsheet.sheet.checkin import ID, KEY_RESULT, LAST_VALUE, TARGET, UNIT
+    from okrsheet.workflows.split import ID, KEY_RESULT, LAST_VALUE, TARGET, UNIT
 
     e = html.escape
     head = "".join(f'<th style="{_CELL};background:#1F4E78;color:#FFFFFF">{e(text)}</th>'

@@ -17,7 +17,7 @@ by name, and nothing else changes.**
 * **Whose.** A reply sets only the key results of its own owner; the same file given twice
   counts once.
 * **Nothing else changes.** The team workbook is not rewritten: only the cells the replies
-  fill are changed in its own XML (:mod:`okrsheet.sheet.patch`), and the written file is read
+  fill are changed in its own XML (:mod:`okrsheet.write.patch`), and the written file is read
   back to prove every other cell is as it was.
 
 Any problem stops the collection with one line per problem; nothing is written. Two
@@ -43,8 +43,11 @@ from okrsheet.domain.changes import same_value
 from okrsheet.domain.merging import Conflict, MergeConflicts, UnknownCopy
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.domain.quarter import Quarter, QuarterError
+from okrsheet.files.writing import OkrsheetError
 from okrsheet.sheet.cells import parse_number
-from okrsheet.sheet.checkin import (
+from okrsheet.sheet.layout import cell as a1
+from okrsheet.sheet.layout import column_letter
+from okrsheet.workflows.split import (
     COMMENT,
     CONFIDENCE,
     HEADER_ROW,
@@ -67,12 +70,9 @@ from okrsheet.sheet.checkin import (
     VALUE,
     WEEK,
 )
-from okrsheet.sheet.files import OkrsheetError
-from okrsheet.sheet.layout import cell as a1
-from okrsheet.sheet.layout import column_letter
 
 if TYPE_CHECKING:
-    from okrsheet.sheet.reading import Reading
+    from okrsheet.read.reading import Reading
 
 __all__ = ["ReplyRow", "Reply", "ReplyProblems", "Collected", "read_reply", "read_replies",
            "collect", "collected_bytes", "reply_week"]
@@ -172,8 +172,8 @@ def read_reply(path: str | os.PathLike[str], limits: object = None) -> Reply:
     """Read a Check-in reply (.xlsx or .ods); one-line :class:`OkrsheetError` if it isn't one."""
     import python_calamine
 
-    from okrsheet.sheet.rawxml import error_cells
-    from okrsheet.sheet.safety import check_workbook_file, read_checked
+    from okrsheet.guard.safety import check_workbook_file, read_checked
+    from okrsheet.read.rawxml import error_cells
 
     name = os.path.basename(path)
     checked = read_checked(path, limits)  # type: ignore[arg-type]
@@ -227,8 +227,8 @@ def read_reply(path: str | os.PathLike[str], limits: object = None) -> Reply:
 def read_replies(paths: Sequence[str | os.PathLike[str]]) -> list[Reply]:
     """Every reply, each read in a child process with a memory limit (as every workbook is);
     :class:`ReplyProblems` with one line per reply that can't be read."""
-    from okrsheet.sheet.isolation import read_many
-    from okrsheet.sheet.safety import Limits
+    from okrsheet.guard.safety import Limits
+    from okrsheet.read.isolation import read_many
 
     limits = Limits.from_environment()
     replies, problems = [], []
@@ -348,7 +348,7 @@ def collect(team_quarter: TeamQuarter, replies: list[Reply], week: int | None = 
 def collected_bytes(data: bytes, reading: "Reading", collected: Collected) -> bytes:
     """The team workbook ``data`` (.xlsx/.xlsm, as read into ``reading``) with only the
     collected cells changed, proven by reading both back: any other difference is refused."""
-    from okrsheet.sheet.patch import patch_xlsx, patched_cells
+    from okrsheet.write.patch import patch_xlsx, patched_cells
 
     file = os.path.basename(reading.file)
     values: dict[tuple[int, int], object] = {}

@@ -5,7 +5,7 @@ the team, quarter and week (``okrsheet collect`` verifies them), and one row per
 has its id, title, type, unit, start, target, the last value, a live Progress and the last
 confidence, then the three cells the owner fills in: Value, Confidence (this week's, next
 to the value in the team workbook) and Comment. Replies are read back by
-:mod:`okrsheet.sheet.collect`.
+:mod:`okrsheet.workflows.collect`.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from okrsheet.domain import scoring
 from okrsheet.domain.alignment import kr_ids
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.domain.quarter import CHECK_IN_WEEKS, week_start
+from okrsheet.files.writing import OkrsheetError, OutputExists, atomic_output
 from okrsheet.sheet import layout
-from okrsheet.sheet.files import OkrsheetError, OutputExists, atomic_output
 from okrsheet.sheet.layout import column_letter
 
 __all__ = ["SHEET", "SENT_SHEET", "HEADERS", "SENT_HEADERS", "LABELS", "OwnerCheckIn",

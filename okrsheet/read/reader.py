@@ -21,12 +21,12 @@ from typing import Any
 
 from okrsheet.domain import scoring
 from okrsheet.domain.problems import ERROR, Problem
+from okrsheet.guard.safety import Limits, UnreadableFile, check_workbook_file, read_checked
+from okrsheet.read.reading import LEGACY, MIN_HEADERS, OBJECTIVES, TOLERANCE, Reading, header_key
+from okrsheet.read.sheetreader import SheetReader
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import parse_number
 from okrsheet.sheet.owners import read_owners
-from okrsheet.sheet.reading import LEGACY, MIN_HEADERS, OBJECTIVES, TOLERANCE, Reading, header_key
-from okrsheet.sheet.safety import Limits, UnreadableFile, check_workbook_file, read_checked
-from okrsheet.sheet.sheetreader import SheetReader
 from okrsheet.sheet.sidesheets import read_actions_checked, read_parents
 
 __all__ = ["Reading", "read_workbook", "parse_number", "TOLERANCE", "OBJECTIVES",
@@ -38,7 +38,7 @@ def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
                   actions: bool | None = None) -> Reading:
     """Read the OKR workbook at ``path``.
 
-    Raises :class:`~okrsheet.sheet.safety.UnreadableFile` for files that can't be read at all;
+    Raises :class:`~okrsheet.guard.safety.UnreadableFile` for files that can't be read at all;
     anything wrong inside a readable workbook comes back as problems. ``limits`` (default:
     from the environment) bound what the file may unpack to. ``side_sheets=False`` skips the
     Actions and Parents sheets; ``actions`` reads the Actions sheet or not whatever

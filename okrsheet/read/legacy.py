@@ -23,11 +23,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from okrsheet.sheet.safety import UnreadableFile
+from okrsheet.guard.safety import UnreadableFile
 
 if TYPE_CHECKING:
-    from okrsheet.sheet.reader import Reading
-    from okrsheet.sheet.safety import Limits
+    from okrsheet.guard.safety import Limits
+    from okrsheet.read.reader import Reading
 
 LEGACY_SUFFIXES = (".xls",)
 _INDENT = re.compile(rb">\n[ \t\r\n]*<")
@@ -45,8 +45,8 @@ _SWEPT: set[int] = set()
 def read_legacy_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
                          limits: Limits | None = None, **options: Any) -> Reading:
     """Read an ``.xls`` OKR workbook; raises :class:`UnreadableFile` with a one-line reason."""
-    from okrsheet.sheet.reader import read_workbook
-    from okrsheet.sheet.safety import Limits
+    from okrsheet.guard.safety import Limits
+    from okrsheet.read.reader import read_workbook
 
     limits = Limits.from_environment() if limits is None else limits
     name = os.path.basename(path)
@@ -67,9 +67,9 @@ def read_legacy_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None 
 
 def read_okr_file(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
                   limits: Limits | None = None, **options: Any) -> Reading:
-    """:func:`okrsheet.sheet.reader.read_workbook`; :func:`read_legacy_workbook` for ``.xls``, and
+    """:func:`okrsheet.read.reader.read_workbook`; :func:`read_legacy_workbook` for ``.xls``, and
     :func:`read_gnumeric_ods` for an ``.ods`` Gnumeric saved. ``options`` go to the reader."""
-    from okrsheet.sheet.reader import read_workbook
+    from okrsheet.read.reader import read_workbook
 
     if str(path).lower().endswith(LEGACY_SUFFIXES):
         return read_legacy_workbook(path, as_of=as_of, limits=limits, **options)
@@ -84,10 +84,10 @@ def read_okr_file(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
 def read_okr_file_isolated(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
                            limits: Limits | None = None) -> Reading:
     """:func:`read_okr_file` in a child process with a memory limit, as
-    :func:`okrsheet.sheet.isolation.read_workbook_isolated` reads: a reader crash is one line."""
-    from okrsheet.sheet.files import OkrsheetError
-    from okrsheet.sheet.isolation import read_many
-    from okrsheet.sheet.safety import Limits
+    :func:`okrsheet.read.isolation.read_workbook_isolated` reads: a reader crash is one line."""
+    from okrsheet.files.writing import OkrsheetError
+    from okrsheet.guard.safety import Limits
+    from okrsheet.read.isolation import read_many
 
     limits = Limits.from_environment() if limits is None else limits
     [outcome] = read_many(_read_isolated, [Path(path)], limits, workers=1, as_of=as_of)
@@ -106,8 +106,8 @@ def read_gnumeric_ods(path: str | os.PathLike[str], *, as_of: dt.date | None = N
     """
     import zipfile
 
-    from okrsheet.sheet.reader import read_workbook
-    from okrsheet.sheet.safety import read_checked
+    from okrsheet.guard.safety import read_checked
+    from okrsheet.read.reader import read_workbook
 
     checked = read_checked(path, limits)  # zip bombs, sizes, rows: refused as for any file
     name = os.path.basename(path)
@@ -134,7 +134,7 @@ def _temporary_folder(kind: str) -> "tempfile.TemporaryDirectory[str]":
     """A temporary folder for a copy, named for this process (``okrsheet-xls-<pid>-...``):
     removed when the block ends, on Ctrl-C and SIGTERM too; one left by a reading child
     killed on Ctrl-C is removed by the command (and by any later read)."""
-    from okrsheet.sheet.files import remove_left_behind, temporary_prefix
+    from okrsheet.files.writing import remove_left_behind, temporary_prefix
 
     if os.getpid() not in _SWEPT:  # once per process
         _SWEPT.add(os.getpid())

@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from okrsheet.sheet.files import OkrsheetError, UnreadableFile
-from okrsheet.sheet.parts import ZIP_MAGIC, SheetTooLarge, check_declared_dimensions, check_part
-from okrsheet.sheet.sniffing import ole_kind, sheet_parts, sheet_title, sniff
+from okrsheet.files.writing import OkrsheetError, UnreadableFile
+from okrsheet.guard.parts import ZIP_MAGIC, SheetTooLarge, check_declared_dimensions, check_part
+from okrsheet.guard.sniffing import ole_kind, sheet_parts, sheet_title, sniff
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -58,9 +58,9 @@ class Limits:
     value)."""
     max_cells: int = 1_500_000
     """Cells of the grid python-calamine builds for one sheet: from A1 to the last row and
-    column holding a value (:mod:`okrsheet.sheet.sheetsize`)."""
+    column holding a value (:mod:`okrsheet.guard.sheetsize`)."""
     max_memory_bytes: int = 1024 * 1024 * 1024
-    """Memory the process reading a workbook may add (:mod:`okrsheet.sheet.isolation`): past it,
+    """Memory the process reading a workbook may add (:mod:`okrsheet.read.isolation`): past it,
     the reader stops, and the file is refused, instead of the machine running out."""
     xml_head_bytes: int = 64 * 1024
     """How far into a part the XML prolog (where a DOCTYPE would be) must end."""

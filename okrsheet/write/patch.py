@@ -23,14 +23,21 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from okrsheet.domain.problems import OkrsheetError
+from okrsheet.read.rawxml import (
+    CELL_REFERENCE,
+    cell_place,
+    column_number,
+    formula_cell_pattern,
+    placed_cells,
+    sheet_part,
+    sheet_parts,
+    workbook_part,
+    xml_prefix,
+)
 from okrsheet.sheet.layout import cell as a1
 
-__all__ = ["Patch", "patch_xlsx", "patched_cells", "placed_cells", "sheet_parts",
-           "formula_cells", "part_name"]
+__all__ = ["Patch", "patch_xlsx", "patched_cells"]
 
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 @dataclass
@@ -53,13 +60,13 @@ def patch_xlsx(data: bytes, sheet: str, values: Mapping[tuple[int, int], object]
     placed with certainty (a row or cell without its reference)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        part = _sheet_part(archive, sheet)
+        part = sheet_part(archive, sheet)
         names = {info.filename: info for info in archive.infolist()}
         xml = archive.read(part).decode("utf-8")
     except (KeyError, zipfile.BadZipFile, UnicodeDecodeError, ElementTree.ParseError) as error:
         raise OkrsheetError(f"{file}: the {sheet} sheet can't be found in the workbook's parts "
                             f"({error}); open it, save it as .xlsx and try again.") from None
-    prefix = _prefix(xml)
+    prefix = xml_prefix(xml)
     xml = _set_cells(xml, prefix, values, file, sheet)
     recalculated: dict[str, set[tuple[int, int]]] = {}
     xml, recalculated[sheet] = _drop_cached_results(xml, prefix)
@@ -70,10 +77,10 @@ def patch_xlsx(data: bytes, sheet: str, values: Mapping[tuple[int, int], object]
             continue
         text = archive.read(other_part).decode("utf-8", errors="replace")
         if _mentions(text, sheet):  # its formulas read the changed sheet: recalculated too
-            other_prefix = _prefix(text)
+            other_prefix = xml_prefix(text)
             text, recalculated[other_name] = _drop_cached_results(text, other_prefix)
             parts[other_part] = text.encode("utf-8")
-    workbook = "xl/workbook.xml" if "xl/workbook.xml" in names else _workbook_part(archive)
+    workbook = "xl/workbook.xml" if "xl/workbook.xml" in names else workbook_part(archive)
     parts[workbook] = _full_calculation_on_load(archive.read(workbook).decode("utf-8")).encode()
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as written:
@@ -112,87 +119,9 @@ def patched_cells(before: bytes, after: bytes, patch: Patch) -> dict[str, dict[t
     return differences
 
 
-def placed_cells(sheet: object) -> dict[tuple[int, int], object]:
-    """A sheet's non-blank cells by their 0-based place in the sheet."""
-    rows = sheet.to_python(skip_empty_area=False)  # type: ignore[attr-defined]
-    if not rows:
-        return {}
-    width = max(map(len, rows))
-    row_offset = max(sheet.end[0] + 1 - len(rows), 0)  # type: ignore[attr-defined]
-    column_offset = max(sheet.end[1] + 1 - width, 0)  # type: ignore[attr-defined]
-    return {(row_offset + r, column_offset + c): value for r, line in enumerate(rows)
-            for c, value in enumerate(line) if value != ""}
-
-
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> its part's name in the zip, as the workbook's relationships say."""
-    workbook = _workbook_part(archive)
-    root = ElementTree.fromstring(archive.read(workbook))
-    folder = workbook.rsplit("/", 1)[0]
-    rels_name = f"{folder}/_rels/{workbook.rsplit('/', 1)[1]}.rels"
-    rels = ElementTree.fromstring(archive.read(rels_name))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels
-               if rel.tag == f"{{{_PACKAGE_RELATIONSHIPS}}}Relationship"}
-    parts = {}
-    for element in root.iter(f"{{{_MAIN}}}sheet"):
-        target = targets.get(element.get(f"{{{_RELATIONSHIPS}}}id"))
-        if not target:
-            continue
-        path = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
-        parts[element.get("name", "")] = _normal_path(path)
-    return parts
-
-
-def formula_cells(xml: str) -> set[tuple[int, int]]:
-    """(row, column), 0-based, of every cell of a sheet part that holds a formula."""
-    places = (_place(match.group(0)) for match in _formula_cell(_prefix(xml)).finditer(xml))
-    return {place for place in places if place is not None}
-
-
-def part_name(archive: zipfile.ZipFile, wanted: str) -> str:
-    """The zip's own spelling of part ``wanted`` (names match ignoring case, as readers do)."""
-    for name in archive.namelist():
-        if name.casefold() == wanted.casefold():
-            return name
-    raise KeyError(wanted)
-
-
 # Private API
 
 
-def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
-    parts = sheet_parts(archive)
-    if sheet not in parts:
-        raise KeyError(sheet)
-    return part_name(archive, parts[sheet])
-
-
-def _workbook_part(archive: zipfile.ZipFile) -> str:
-    rels = ElementTree.fromstring(archive.read("_rels/.rels"))
-    for rel in rels:
-        if rel.get("Type", "").endswith("/officeDocument"):
-            return _normal_path(rel.get("Target", "").lstrip("/"))
-    raise KeyError("officeDocument")
-
-
-def _normal_path(path: str) -> str:
-    parts: list[str] = []
-    for piece in path.split("/"):
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece not in ("", "."):
-            parts.append(piece)
-    return "/".join(parts)
-
-
-def _prefix(xml: str) -> str:
-    """The namespace prefix of the sheet's elements (``""``, or ``"x:"``)."""
-    match = re.search(r"<(\w+:)?worksheet\b", xml)
-    return (match.group(1) or "") if match else ""
-
-
-_REFERENCE = re.compile(r'\br="([A-Z]+)(\d+)"')
 _ROW_NUMBER = re.compile(r'\br="(\d+)"')
 
 
@@ -265,10 +194,10 @@ def _row_with(element: str, prefix: str, row: int, values: dict[int, object],
         inner = element[len(opening):-len(closing)]
 
     def column_of(cell_opening: str) -> int:
-        reference = _REFERENCE.search(cell_opening)
+        reference = CELL_REFERENCE.search(cell_opening)
         if reference is None:
             raise OkrsheetError(unplaced.format(f"cell in row {row + 1}"))
-        return _column_number(reference.group(1))
+        return column_number(reference.group(1))
 
     def cell_element(column: int, old: str | None) -> str:
         style = re.search(r'\bs="(\d+)"', old[:old.index(">") + 1]) if old else None
@@ -316,27 +245,6 @@ def _ooxml_text(text: str) -> str:
     return escape(text)
 
 
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number - 1
-
-
-def _formula_cell(prefix: str) -> re.Pattern[str]:
-    """A whole cell element that holds a formula (``<c ...>...<f>...</f>...</c>``)."""
-    return re.compile(
-        rf"<{prefix}c\b[^>/]*>(?:(?!</{prefix}c>|<{prefix}c\b).)*<{prefix}f\b.*?</{prefix}c>", re.S)
-
-
-def _place(element: str) -> tuple[int, int] | None:
-    """(row, column), 0-based, of a cell element by its ``r`` reference."""
-    reference = _REFERENCE.search(element[:element.index(">") + 1])
-    if reference is None:
-        return None
-    return int(reference.group(2)) - 1, _column_number(reference.group(1))
-
-
 def _drop_cached_results(xml: str, prefix: str) -> tuple[str, set[tuple[int, int]]]:
     """Every formula cell without its cached result (so it is computed on load)."""
     dropped: set[tuple[int, int]] = set()
@@ -344,13 +252,13 @@ def _drop_cached_results(xml: str, prefix: str) -> tuple[str, set[tuple[int, int
 
     def strip(match: re.Match[str]) -> str:
         element = match.group(0)
-        place = _place(element)
+        place = cell_place(element)
         if place is not None:
             dropped.add(place)
         opening = re.sub(r'\s+t="[^"]*"', "", element[:element.index(">") + 1])
         return opening + value.sub("", element[element.index(">") + 1:])
 
-    return _formula_cell(prefix).sub(strip, xml), dropped
+    return formula_cell_pattern(prefix).sub(strip, xml), dropped
 
 
 def _mentions(xml: str, sheet: str) -> bool:

@@ -1,0 +1,3 @@
+"""The commands between quarter ends, one module each, named after the command: ``split``,
+``collect`` (and the check-in emails, ``mail``), ``fix`` (and its proof, ``kept``), ``next``,
+``diff``, ``merge`` and ``export``."""
