@@ -10,6 +10,7 @@ import click
 from okrsheet.cli.common import (
     check_output_option,
     check_quarter_option,
+    echo,
     fiscal_year_options,
     read_okrs,
     user_errors,
@@ -184,32 +185,12 @@ def textconv(file) -> None:
 @user_errors
 def next_command(file, output, unfinished_only, fiscal_year_start, named_by, force) -> None:
     """Start next quarter's workbook from FILE: each Start is the last Current, check-ins cleared."""
-    from okrsheet.domain.carryover import carried_key_results, next_quarter, over_achieved
-    from okrsheet.domain.text import visible
-    from okrsheet.write.writer import write_workbook
+    from okrsheet.workflows.next import write_next_quarter
 
     check_output_option(output, (file,), force)
-    team_quarter = read_okrs(file)
-    carried = carried_key_results(team_quarter, unfinished_only)
-    following = next_quarter(team_quarter, unfinished_only=unfinished_only,
-                             fiscal_year_start=fiscal_year_start,
-                             named_by_start=named_by == "start")
-    write_workbook(following, output, force=force)
-    left = len(team_quarter.key_results) - len(carried)
-    click.echo(f"Wrote {visible(output)}: {visible(following.team or 'your team')}, {following.quarter} "
-               f"({following.quarter_start:%d %b} to {following.quarter_end:%d %b %Y}), "
-               f"{len(carried)} key result(s) carried"
-               + (f", {left} green one(s) left behind" if left else "") + ".")
-    revised = sum(kr.revised for kr in carried)
-    lagging = sum(kr.lagging for kr in carried)
-    if revised:
-        click.echo(f"{revised} revised target(s) became the target (noted in Comment).")
-    if lagging:
-        click.echo(f"{lagging} lagging key result(s) kept their Start, to score at the review.")
-    passed = sum(map(over_achieved, carried))
-    if passed:
-        click.echo(f"{passed} key result(s) went past their target: their Target is blank for "
-                   "the team to set a new one (noted in Comment).")
+    echo(write_next_quarter(read_okrs(file), output, unfinished_only=unfinished_only,
+                            fiscal_year_start=fiscal_year_start,
+                            named_by_start=named_by == "start", force=force))
 
 
 @click.command(name="fix")
