@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 import click
 from click.core import ParameterSource
 
-from okrsheet.cli.common import check_output_option, fiscal_year_options, user_errors
+from okrsheet.cli.common import check_output_option, echo, fiscal_year_options, user_errors
 
 SUMMARY_OUTPUTS = (".xlsx", ".html")
 """What summary -o writes: the summary workbook, or the dashboard."""
@@ -49,21 +49,11 @@ def export_command(paths, history, fiscal_year_start, named_by) -> None:
     reason (exit status 1). Query the store with okrsheet summary --from HISTORY, or with
     DuckDB, Spark or pandas (docs/history.md).
     """
-    from okrsheet.domain.text import visible
-    from okrsheet.quarterend.history import export
+    from okrsheet.workflows.export import export
 
     result = export(paths, history, fiscal_year_start=fiscal_year_start,
                     named_by_start=named_by == "start")
-    for file, reason in result.skipped:
-        click.echo(visible(f"Skipped {file}: {reason}"), err=True)
-    for file, reason in result.left_out:
-        click.echo(visible(f"Left out {file}: {reason}"), err=True)
-    quarters = sorted({quarter for _, _, quarter in result.written})
-    span = "" if not quarters else f" ({quarters[0]}" + (
-        f" to {quarters[-1]})" if len(quarters) > 1 else ")")
-    count = len(result.written)
-    click.echo(f"Exported {count} workbook{'s' if count != 1 else ''} to "
-               f"{visible(history)}{span}.")
+    echo(result.lines())
     if result.left_out:
         raise SystemExit(1)
 
