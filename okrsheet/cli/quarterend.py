@@ -10,6 +10,7 @@ import click
 from click.core import ParameterSource
 
 from okrsheet.cli.common import check_output_option, echo, fiscal_year_options, user_errors
+from okrsheet.cli.extras import require
 
 SUMMARY_OUTPUTS = (".xlsx", ".html")
 """What summary -o writes: the summary workbook, or the dashboard."""
@@ -117,6 +118,8 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
                       fiscal_year_start, named_by, force, keep_going)
         return
     output_format = _format_of(output, output_format)
+    if output is not None and str(output).lower().endswith(".html"):
+        require("dashboard", "okrsheet summary -o X.html (the dashboard)")
     if quarter is not None:
         try:
             quarter = Quarter.parse(quarter)
@@ -182,6 +185,7 @@ def _summary_pack(paths, history, output, pack, as_of, quarter, objectives, pref
             quarter = str(Quarter.parse(quarter))
         except QuarterError as error:
             raise click.BadParameter(str(error), param_hint="--quarter") from None
+    require("dashboard", "okrsheet summary --pack (its dashboard)")
     made = make_pack(paths, pack, force=force, as_of=as_of, quarter=quarter,
                      objectives=objectives, prefer=prefer, fiscal_year_start=fiscal_year_start,
                      named_by_start=named_by == "start")
@@ -211,6 +215,7 @@ def verify_command(directory) -> None:
     from okrsheet.domain.text import visible
     from okrsheet.outputs.pack import verify_pack
 
+    require("dashboard", "okrsheet verify (the pack's dashboard)")
     found = verify_pack(directory)
     for check in found.checks:
         click.echo(visible(check.line()))
@@ -236,6 +241,7 @@ def _summary_from_history(history, output, output_format, quarter, objectives, t
     from okrsheet.quarterend.history_calibration import calibrate_store
     from okrsheet.quarterend.history_summary import summarise_store
 
+    require("history", "okrsheet summary --from")
     if output is not None:
         _check_output(output, (), force, output_format)
     try:
