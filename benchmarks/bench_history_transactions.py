@@ -34,7 +34,8 @@ def main() -> None:
     from bench_history import build_store
 
     from okrsheet.quarterend import history_summary
-    from okrsheet.quarterend.history import export, open_snapshot
+    from okrsheet.quarterend.history import open_snapshot
+    from okrsheet.workflows.export import export
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=100_000, help="team quarters in the store")

@@ -183,10 +183,10 @@ def test_confidences_that_are_not_high_medium_or_low_are_counted_and_said_not_dr
 def test_the_store_leaves_out_the_same_quarters_and_counts_the_same_other_entries(tmp_path):
     import datetime as dt
 
-    from okrsheet.quarterend.history import export
     from okrsheet.quarterend.history_calibration import calibrate_store
     from okrsheet.quarterend.history_summary import summarise_store
     from okrsheet.quarterend.summary import summarise
+    from okrsheet.workflows.export import export
     from okrsheet.write.writer import write_workbook
 
     made = [team_quarter("Alpha", "2026-Q1", kr(9, "high"), kr(2, "med"), kr(6, "medium")),

@@ -15,10 +15,11 @@ from okrsheet.domain.quarter import Quarter
 from okrsheet.files.writing import OkrsheetError
 from okrsheet.outputs import report
 from okrsheet.quarterend.calibration import calibrate
-from okrsheet.quarterend.history import export, table_files
+from okrsheet.quarterend.history import table_files
 from okrsheet.quarterend.history_calibration import calibrate_store
 from okrsheet.quarterend.history_summary import _Query, connect, summarise_store
 from okrsheet.quarterend.summary import summarise
+from okrsheet.workflows.export import export
 from okrsheet.write.writer import write_workbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -16,8 +16,9 @@ from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
 from okrsheet.domain.quarter import Quarter
 from okrsheet.files.writing import OkrsheetError
 from okrsheet.quarterend import history
-from okrsheet.quarterend.history import export, open_snapshot, table_files, team_quarter_rows
+from okrsheet.quarterend.history import open_snapshot, table_files, team_quarter_rows
 from okrsheet.quarterend.history_summary import connect, summarise_store
+from okrsheet.workflows.export import export
 from okrsheet.write.writer import write_workbook
 
 TABLES = ("team_quarters", "objectives", "key_results", "check_ins")

@@ -397,10 +397,10 @@ def summaries(tmp_path_factory):
     """The samples' summary from the workbooks, from their store, and a generated store's."""
     from benchmarks.bench_history import build_store
     from okrsheet.quarterend.calibration import calibrate
-    from okrsheet.quarterend.history import export
     from okrsheet.quarterend.history_calibration import calibrate_store
     from okrsheet.quarterend.history_summary import summarise_store
     from okrsheet.quarterend.summary import summarise
+    from okrsheet.workflows.export import export
 
     folder = tmp_path_factory.mktemp("stores")
     export([SAMPLES], folder / "samples")

@@ -566,8 +566,8 @@ def test_the_samples_calibration_counts_the_four_finished_quarters_not_2027_q1_a
 
 def test_the_store_lists_the_same_files_and_gives_a_company_workbook_alone_its_tree(tmp_path):
     from okrsheet.outputs.alignment_report import tree_lines
-    from okrsheet.quarterend.history import export
     from okrsheet.quarterend.history_summary import summarise_store
+    from okrsheet.workflows.export import export
 
     export([SAMPLES / "2026-Q4"], tmp_path / "store")
     from_store = summarise_store(tmp_path / "store")

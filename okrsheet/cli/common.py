@@ -31,6 +31,12 @@ def user_errors(function):
     return wrapper
 
 
+def echo(lines) -> None:
+    """Print a workflow's lines (:class:`okrsheet.workflows.lines.Line`), each where it goes."""
+    for line in lines:
+        click.echo(line.text, err=line.err)
+
+
 def fiscal_year_options(function):
     """--fiscal-year-start and --fiscal-year-named-by, shared by the commands that need them."""
     function = click.option(

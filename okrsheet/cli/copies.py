@@ -9,6 +9,7 @@ import click
 
 from okrsheet.cli.common import (
     check_output_option,
+    echo,
     read_okrs,
     read_reading,
     user_errors,
@@ -26,15 +27,10 @@ CHECK_IN_WEEK_CHOICES = click.Choice(["3", "5", "7", "9", "11", "13"])
 @user_errors
 def diff_command(old, new, output_format) -> None:
     """What changed from OLD to NEW, by objective and key result (not by cell)."""
-    from okrsheet.domain.changes import diff, format_changes
-    from okrsheet.domain.text import json_text
+    from okrsheet.workflows.diff import diff_text
 
-    changes = diff(read_okrs(old, strict=False), read_okrs(new, strict=False))
-    if output_format == "json":
-        click.echo(json_text({"old": old, "new": new,
-                              "changes": [change.as_dict() for change in changes]}))
-    else:
-        click.echo(format_changes(changes))
+    click.echo(diff_text(read_okrs(old, strict=False), read_okrs(new, strict=False), old, new,
+                         output_format))
 
 
 @click.command(name="merge")
@@ -48,27 +44,21 @@ def diff_command(old, new, output_format) -> None:
 @user_errors
 def merge_command(base, copies, output, prefer, force) -> None:
     """Merge COPIES edited from BASE (say, emailed back by owners) into one workbook."""
-    from okrsheet.domain.merging import MergeConflicts, UnknownCopy, merge
+    from okrsheet.domain.merging import MergeConflicts, UnknownCopy
     from okrsheet.domain.text import visible
-    from okrsheet.write.writer import write_workbook
+    from okrsheet.workflows.merge import write_merged
 
     check_output_option(output, (base, *copies), force)
     originals = [read_okrs(path) for path in (base, *copies)]
     try:
-        result = merge(originals[0], originals[1:], prefer=prefer, names=list(copies))
+        echo(write_merged(originals[0], originals[1:], copies, output, prefer=prefer,
+                          force=force))
     except UnknownCopy as error:
         raise click.BadParameter(str(error), param_hint="--prefer") from None
     except MergeConflicts as error:
         for conflict in error.conflicts:
             click.echo(f"Conflict: {visible(conflict)}", err=True)
         raise
-    write_workbook(result.team_quarter, output, force=force)
-    for copy in copies:
-        count = sum(name == copy for name, _ in result.changes)
-        click.echo(f"{visible(copy)}: {count} change(s)")
-    for conflict in result.conflicts:
-        click.echo(f"Resolved: {visible(conflict)}")
-    click.echo(f"Wrote {visible(output)}.")
 
 
 @click.command(name="split")

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator
 import click
 from click.core import ParameterSource
 
-from okrsheet.cli.common import check_output_option, fiscal_year_options, user_errors
+from okrsheet.cli.common import check_output_option, echo, fiscal_year_options, user_errors
+from okrsheet.cli.extras import require
 
 SUMMARY_OUTPUTS = (".xlsx", ".html")
 """What summary -o writes: the summary workbook, or the dashboard."""
@@ -49,21 +50,11 @@ def export_command(paths, history, fiscal_year_start, named_by) -> None:
     reason (exit status 1). Query the store with okrsheet summary --from HISTORY, or with
     DuckDB, Spark or pandas (docs/history.md).
     """
-    from okrsheet.domain.text import visible
-    from okrsheet.quarterend.history import export
+    from okrsheet.workflows.export import export
 
     result = export(paths, history, fiscal_year_start=fiscal_year_start,
                     named_by_start=named_by == "start")
-    for file, reason in result.skipped:
-        click.echo(visible(f"Skipped {file}: {reason}"), err=True)
-    for file, reason in result.left_out:
-        click.echo(visible(f"Left out {file}: {reason}"), err=True)
-    quarters = sorted({quarter for _, _, quarter in result.written})
-    span = "" if not quarters else f" ({quarters[0]}" + (
-        f" to {quarters[-1]})" if len(quarters) > 1 else ")")
-    count = len(result.written)
-    click.echo(f"Exported {count} workbook{'s' if count != 1 else ''} to "
-               f"{visible(history)}{span}.")
+    echo(result.lines())
     if result.left_out:
         raise SystemExit(1)
 
@@ -127,6 +118,8 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
                       fiscal_year_start, named_by, force, keep_going)
         return
     output_format = _format_of(output, output_format)
+    if output is not None and str(output).lower().endswith(".html"):
+        require("dashboard", "okrsheet summary -o X.html (the dashboard)")
     if quarter is not None:
         try:
             quarter = Quarter.parse(quarter)
@@ -192,6 +185,7 @@ def _summary_pack(paths, history, output, pack, as_of, quarter, objectives, pref
             quarter = str(Quarter.parse(quarter))
         except QuarterError as error:
             raise click.BadParameter(str(error), param_hint="--quarter") from None
+    require("dashboard", "okrsheet summary --pack (its dashboard)")
     made = make_pack(paths, pack, force=force, as_of=as_of, quarter=quarter,
                      objectives=objectives, prefer=prefer, fiscal_year_start=fiscal_year_start,
                      named_by_start=named_by == "start")
@@ -221,6 +215,7 @@ def verify_command(directory) -> None:
     from okrsheet.domain.text import visible
     from okrsheet.outputs.pack import verify_pack
 
+    require("dashboard", "okrsheet verify (the pack's dashboard)")
     found = verify_pack(directory)
     for check in found.checks:
         click.echo(visible(check.line()))
@@ -246,6 +241,7 @@ def _summary_from_history(history, output, output_format, quarter, objectives, t
     from okrsheet.quarterend.history_calibration import calibrate_store
     from okrsheet.quarterend.history_summary import summarise_store
 
+    require("history", "okrsheet summary --from")
     if output is not None:
         _check_output(output, (), force, output_format)
     try:

@@ -10,6 +10,7 @@ import click
 from okrsheet.cli.common import (
     check_output_option,
     check_quarter_option,
+    echo,
     fiscal_year_options,
     read_okrs,
     user_errors,
@@ -184,32 +185,12 @@ def textconv(file) -> None:
 @user_errors
 def next_command(file, output, unfinished_only, fiscal_year_start, named_by, force) -> None:
     """Start next quarter's workbook from FILE: each Start is the last Current, check-ins cleared."""
-    from okrsheet.domain.carryover import carried_key_results, next_quarter, over_achieved
-    from okrsheet.domain.text import visible
-    from okrsheet.write.writer import write_workbook
+    from okrsheet.workflows.next import write_next_quarter
 
     check_output_option(output, (file,), force)
-    team_quarter = read_okrs(file)
-    carried = carried_key_results(team_quarter, unfinished_only)
-    following = next_quarter(team_quarter, unfinished_only=unfinished_only,
-                             fiscal_year_start=fiscal_year_start,
-                             named_by_start=named_by == "start")
-    write_workbook(following, output, force=force)
-    left = len(team_quarter.key_results) - len(carried)
-    click.echo(f"Wrote {visible(output)}: {visible(following.team or 'your team')}, {following.quarter} "
-               f"({following.quarter_start:%d %b} to {following.quarter_end:%d %b %Y}), "
-               f"{len(carried)} key result(s) carried"
-               + (f", {left} green one(s) left behind" if left else "") + ".")
-    revised = sum(kr.revised for kr in carried)
-    lagging = sum(kr.lagging for kr in carried)
-    if revised:
-        click.echo(f"{revised} revised target(s) became the target (noted in Comment).")
-    if lagging:
-        click.echo(f"{lagging} lagging key result(s) kept their Start, to score at the review.")
-    passed = sum(map(over_achieved, carried))
-    if passed:
-        click.echo(f"{passed} key result(s) went past their target: their Target is blank for "
-                   "the team to set a new one (noted in Comment).")
+    echo(write_next_quarter(read_okrs(file), output, unfinished_only=unfinished_only,
+                            fiscal_year_start=fiscal_year_start,
+                            named_by_start=named_by == "start", force=force))
 
 
 @click.command(name="fix")
@@ -226,57 +207,13 @@ def fix_command(file, output, force) -> None:
     are copied value for value. Every typed cell of FILE is then looked for in the copy: one
     that is not there is listed by cell (exit status 1).
     """
-    from okrsheet.domain.text import visible
-    from okrsheet.files.writing import write_atomic
-    from okrsheet.guard.safety import UnreadableFile, read_checked
-    from okrsheet.read.legacy import read_okr_file_isolated
-    from okrsheet.sheet import layout
-    from okrsheet.sheet.owners import OWNERS_SHEET
-    from okrsheet.workflows.fix import fix_reading
-    from okrsheet.workflows.kept import lost_cells, other_sheets, typed_cells
-    from okrsheet.write.writer import workbook_bytes
+    from okrsheet.workflows.fix import fix_workbook
 
     check_output_option(output, (file,), force)
-    reading = read_okr_file_isolated(file)
-    try:
-        data: bytes | None = read_checked(file).data
-    except UnreadableFile:  # an old .xls, read by its own reader: no sheets copied, no proof
-        data = None
-    team_quarter, changes = fix_reading(reading)
-    own = (reading.sheet or layout.OKRS_SHEET, layout.OKRS_SHEET, layout.GUIDE_SHEET,
-           layout.ACTIONS_SHEET, layout.PARENTS_SHEET, OWNERS_SHEET)
-    extra = other_sheets(data, own) if data is not None else []
-    fixed = workbook_bytes(team_quarter, extra_sheets=extra)
-    before = typed_cells(data) if data is not None else None
-    after = typed_cells(fixed)
-    lost = [] if before is None or after is None else lost_cells(
-        before, after, {reading.sheet or layout.OKRS_SHEET: layout.OKRS_SHEET},
-        {(reading.sheet or layout.OKRS_SHEET, change.cell) for change in changes if change.cell})
-    write_atomic(output, fixed, force=force)
-    for change in changes:
-        click.echo(visible(("left as typed: " if change.kept else "") + str(change)))
-    for name, cells, formulas in extra:
-        click.echo(visible(f"{name}: copied value for value ({len(cells)} cell(s)"
-                           + (f"; {formulas} formula(s) kept as their last value" if formulas
-                              else "") + ")."))
-    for sheet, address, value, what in lost:
-        if what == "trimmed":
-            click.echo(visible(f"{sheet}!{address}: \"{value}\" kept without its outer spaces."))
-        else:
-            click.echo(visible(f"not kept: {sheet}!{address} \"{value}\": okrsheet has no place "
-                               "for it in the fixed copy; type it again there (a Comment, say)."),
-                       err=True)
-    lost = [entry for entry in lost if entry[3] == "lost"]
-    if before is None:
-        click.echo(visible(f"Wrote {output}: formulas, drop-downs and colours restored (the check "
-                           "that every typed cell is kept reads .xlsx and .xlsm files only)."))
-    elif lost:
-        click.echo(visible(f"Wrote {output}: formulas, drop-downs and colours restored; "
-                           f"{len(lost)} typed cell(s) not kept, listed above."))
+    fixed = fix_workbook(file, output, force=force)
+    echo(fixed.lines)
+    if fixed.lost:
         raise SystemExit(1)
-    else:
-        click.echo(visible(f"Wrote {output}: formulas, drop-downs and colours restored; every "
-                           "typed cell kept (checked cell by cell)."))
 
 
 @click.command(name="status")

@@ -1,6 +1,6 @@
 """The history store: every team quarter ever read, as tidy Parquet tables on disk.
 
-``export(paths, store)`` reads workbooks and writes four tables, one row per team quarter,
+``okrsheet export`` (:func:`okrsheet.workflows.export.export`) writes four tables, one row per team quarter,
 objective, key result and check-in, each folder partitioned by quarter the way DuckDB,
 Spark and pandas read without help (hive layout)::
 
@@ -47,8 +47,7 @@ import contextlib
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,62 +114,16 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
 # Public API
 
 
-@dataclass
-class Export:
-    """What :func:`export` did: team quarters written, and files left out with the reason."""
-
-    written: list[tuple[str, str, str]] = field(default_factory=list)  # (file, team, quarter)
-    left_out: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    removed: int = 0  # rows of earlier exports of the same files replaced
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason): not a problem
+def store_folder(store: str | os.PathLike[str]) -> Path:
+    """The store's folder, made if missing and checked (before any workbook is read)."""
+    return _store_folder(store, create=True)
 
 
-def export(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str], *,
-           fiscal_year_start: int = 1, named_by_start: bool = False,
-           on_file: Callable[[Path], None] | None = None) -> Export:
-    """Read the workbooks in ``paths`` (files or folders) and write their rows to ``store``.
-
-    Rows from the same files replace their earlier rows; a workbook that can't be read
-    changes nothing. The store folder is made if missing. Quarters are named as the
-    summary names them (``fiscal_year_start``, ``named_by_start``).
-    """
-    from okrsheet.files.folders import find
-    from okrsheet.files.saved import is_summary_workbook, saved_time
-    from okrsheet.quarterend.workbooks import read_one
-
-    paths = list(paths)
-    search = find(paths)
-    files = [path for path in search.workbooks if not is_summary_workbook(path)]
-    if not files and not search.left_out:
-        names = ", ".join(str(path) for path in paths)
-        raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in {names}.")
-    root = _store_folder(store, create=True)
-    result = Export(left_out=list(search.left_out), skipped=list(search.skipped))
-    rows: dict[str, dict[str, list[dict[str, Any]]]] = {}  # quarter -> table -> rows
-    sources: set[str] = set()
-    for path in files:
-        team_quarter, scores, _, reason, file_time = read_one(path)[:5]
-        if team_quarter is None:
-            result.left_out.append((str(path), reason or "it can't be read."))
-        else:
-            source = os.path.abspath(path)
-            saved = saved_time(path)[0]
-            found = team_quarter_rows(team_quarter, source, saved, file_time, scores,
-                                      fiscal_year_start=fiscal_year_start,
-                                      named_by_start=named_by_start)
-            if isinstance(found, str):
-                result.left_out.append((str(path), found))
-            else:
-                label, tables = found
-                sources.add(source)
-                for table, table_rows in tables.items():
-                    rows.setdefault(label, {}).setdefault(table, []).extend(table_rows)
-                result.written.append((str(path), team_quarter.team or "", label))
-        if on_file is not None:
-            on_file(path)
-    if sources:
-        result.removed = _write_safely(root, rows, sources)
-    return result
+def write_rows(root: Path, rows: dict[str, dict[str, list[dict[str, Any]]]],
+               sources: set[str]) -> int:
+    """Write ``rows`` (quarter -> table -> rows) in one transaction, replacing every earlier
+    row of ``sources``; how many earlier rows were replaced."""
+    return _write_safely(root, rows, sources)
 
 
 def team_quarter_rows(team_quarter: TeamQuarter, source: str, saved: float | None = None,

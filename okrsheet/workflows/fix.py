@@ -8,16 +8,19 @@ too. The copy is always in the current layout.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 
 from okrsheet.domain import scoring
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
+from okrsheet.domain.text import visible
 from okrsheet.files.writing import OkrsheetError
 from okrsheet.read.reader import LEGACY, Reading
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import number_text, parse_number, shown, text_date
+from okrsheet.workflows.lines import Line
 
-__all__ = ["Change", "fix_reading"]
+__all__ = ["Change", "fix_reading", "fix_workbook", "Fixed"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,71 @@ class Change:
 
     def __str__(self) -> str:
         return f"{self.cell}: {self.message}" if self.cell else self.message
+
+
+@dataclass
+class Fixed:
+    """What :func:`fix_workbook` wrote and found: the lines to print, in order, and how many
+    typed cells the copy does not hold (the command's exit status is 1 then)."""
+
+    lines: list[Line] = field(default_factory=list)
+    lost: int = 0
+
+
+def fix_workbook(path: str | os.PathLike[str], output: str | os.PathLike[str], *,
+                 force: bool = False) -> Fixed:
+    """Write a fixed copy of the workbook at ``path`` to ``output``, then look for every typed
+    cell of ``path`` in the copy (:mod:`okrsheet.workflows.kept`, .xlsx and .xlsm only)."""
+    from okrsheet.files.writing import write_atomic
+    from okrsheet.guard.safety import UnreadableFile, read_checked
+    from okrsheet.read.legacy import read_okr_file_isolated
+    from okrsheet.sheet.owners import OWNERS_SHEET
+    from okrsheet.workflows.kept import lost_cells, other_sheets, typed_cells
+    from okrsheet.write.writer import workbook_bytes
+
+    reading = read_okr_file_isolated(path)
+    try:
+        data: bytes | None = read_checked(path).data
+    except UnreadableFile:  # an old .xls, read by its own reader: no sheets copied, no proof
+        data = None
+    team_quarter, changes = fix_reading(reading)
+    sheet = reading.sheet or layout.OKRS_SHEET
+    own = (sheet, layout.OKRS_SHEET, layout.GUIDE_SHEET, layout.ACTIONS_SHEET,
+           layout.PARENTS_SHEET, OWNERS_SHEET)
+    extra = other_sheets(data, own) if data is not None else []
+    fixed = workbook_bytes(team_quarter, extra_sheets=extra)
+    before = typed_cells(data) if data is not None else None
+    after = typed_cells(fixed)
+    lost = [] if before is None or after is None else lost_cells(
+        before, after, {sheet: layout.OKRS_SHEET},
+        {(sheet, change.cell) for change in changes if change.cell})
+    write_atomic(output, fixed, force=force)
+    found = Fixed()
+    say = found.lines.append
+    for change in changes:
+        say(Line(visible(("left as typed: " if change.kept else "") + str(change))))
+    for name, cells, formulas in extra:
+        say(Line(visible(f"{name}: copied value for value ({len(cells)} cell(s)"
+                         + (f"; {formulas} formula(s) kept as their last value" if formulas
+                            else "") + ").")))
+    for where, address, value, what in lost:
+        if what == "trimmed":
+            say(Line(visible(f"{where}!{address}: \"{value}\" kept without its outer spaces.")))
+        else:
+            found.lost += 1
+            say(Line(visible(f"not kept: {where}!{address} \"{value}\": okrsheet has no place "
+                             "for it in the fixed copy; type it again there (a Comment, say)."),
+                     err=True))
+    if before is None:
+        say(Line(visible(f"Wrote {output}: formulas, drop-downs and colours restored (the check "
+                         "that every typed cell is kept reads .xlsx and .xlsm files only).")))
+    elif found.lost:
+        say(Line(visible(f"Wrote {output}: formulas, drop-downs and colours restored; "
+                         f"{found.lost} typed cell(s) not kept, listed above.")))
+    else:
+        say(Line(visible(f"Wrote {output}: formulas, drop-downs and colours restored; every "
+                         "typed cell kept (checked cell by cell).")))
+    return found
 
 
 def fix_reading(reading: Reading) -> tuple[TeamQuarter, list[Change]]:
