@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from okrsheet.files.writing import OutputExists
+from okrsheet.domain.problems import OutputExists
 from okrsheet.outputs import report, report_terminal, report_text, summary_workbook
 from okrsheet.quarterend.summary import TEAM_COLUMNS, summarise_team_quarters
 from tests.test_summary import hand_made, kr, team_quarter

@@ -136,8 +136,8 @@ def _drafts_for(team_quarter, file, folder, week, reply_to, due, *, only=None,
                 reminder=False):
     """``also`` for write_check_ins: each owner's .eml draft, after checking (before anything
     is written) that every owner has an address."""
+    from okrsheet.domain.problems import OkrsheetError
     from okrsheet.domain.text import visible
-    from okrsheet.files.writing import OkrsheetError
     from okrsheet.sheet.owners import address_of, missing_addresses, valid_address
     from okrsheet.workflows.mail import check_in_message, draft_bytes, draft_path
 
@@ -194,8 +194,9 @@ def collect_command(file, replies, output, week, prefer, by_id, force) -> None:
     from pathlib import Path
 
     from okrsheet.domain.merging import MergeConflicts, UnknownCopy
+    from okrsheet.domain.problems import OkrsheetError
     from okrsheet.domain.text import visible
-    from okrsheet.files.writing import OkrsheetError, write_atomic
+    from okrsheet.files.writing import write_atomic
     from okrsheet.workflows.collect import ReplyProblems, collect, collected_bytes
     from okrsheet.workflows.mail import read_inbox, unanswered
 
@@ -263,8 +264,9 @@ def remind_command(file, replies, folder, week, reply_to, due, force) -> None:
     workbook attached again."""
     import contextlib
 
+    from okrsheet.domain.problems import OkrsheetError, OutputExists
     from okrsheet.domain.text import visible
-    from okrsheet.files.writing import OkrsheetError, OutputExists, atomic_output
+    from okrsheet.files.writing import atomic_output
     from okrsheet.workflows.collect import ReplyProblems
     from okrsheet.workflows.mail import read_inbox, unanswered
     from okrsheet.workflows.split import check_in_bytes

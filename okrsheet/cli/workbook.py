@@ -109,9 +109,8 @@ def check(files, strict, output_format, fiscal_year_start, named_by) -> None:
     """
     import datetime as dt
 
-    from okrsheet.domain.problems import ERROR, Problem
+    from okrsheet.domain.problems import ERROR, OkrsheetError, Problem
     from okrsheet.domain.text import visible
-    from okrsheet.files.writing import OkrsheetError
     from okrsheet.guard.safety import Limits
     from okrsheet.outputs.textconv import github_annotations, problems_json
     from okrsheet.read.legacy import read_okr_file_isolated as read_workbook_isolated
@@ -226,9 +225,10 @@ def fix_command(file, output, force) -> None:
     are copied value for value. Every typed cell of FILE is then looked for in the copy: one
     that is not there is listed by cell (exit status 1).
     """
+    from okrsheet.domain.problems import UnreadableFile
     from okrsheet.domain.text import visible
     from okrsheet.files.writing import write_atomic
-    from okrsheet.guard.safety import UnreadableFile, read_checked
+    from okrsheet.guard.safety import read_checked
     from okrsheet.read.legacy import read_okr_file_isolated
     from okrsheet.sheet import layout
     from okrsheet.sheet.owners import OWNERS_SHEET

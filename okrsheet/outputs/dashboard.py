@@ -18,7 +18,7 @@ from okrsheet.domain import scoring
 from okrsheet.files.writing import atomic_output
 from okrsheet.outputs.escape import CONTENT_SECURITY_POLICY, chart_text, html_text
 from okrsheet.outputs.report import change_text, in_progress, percent, records
-from okrsheet.quarterend.summary import COUNT_COLUMNS, KR_STATUSES, SHARE_COLUMNS, Summary
+from okrsheet.quarterend.summary import KR_STATUSES, SHARE_COLUMNS, Summary
 
 if TYPE_CHECKING:
     from okrsheet.quarterend.calibration import Calibration
@@ -510,4 +510,4 @@ def _reliability_chart(calibration: "Calibration") -> str:
     return _svg(figure)
 
 
-__all__ = ["write_dashboard", "dashboard_html", "COLOURS", "COUNT_COLUMNS"]
+__all__ = ["write_dashboard", "dashboard_html", "COLOURS"]

@@ -17,7 +17,7 @@ from okrsheet.sheet.cells import percent
 from okrsheet.sheet.layout import COLUMN_OF
 
 if TYPE_CHECKING:
-    from okrsheet.read.reader import Reading
+    from okrsheet.read.reading import Reading
 
 KR_KEYS = tuple(column.key for column in layout.COLUMNS
                 if column.cell in (layout.TEXT, layout.CHOICE, layout.NUMBER)

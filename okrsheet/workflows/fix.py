@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from okrsheet.domain import scoring
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
-from okrsheet.files.writing import OkrsheetError
-from okrsheet.read.reader import LEGACY, Reading
+from okrsheet.domain.model import KeyResult, TeamQuarter
+from okrsheet.domain.problems import OkrsheetError
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS
+from okrsheet.read.reading import LEGACY, Reading
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import number_text, parse_number, shown, text_date
 

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain.model import TeamQuarter
+from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.quarter import week_start
 from okrsheet.domain.text import visible
-from okrsheet.files.writing import OkrsheetError
 
 if TYPE_CHECKING:
     from okrsheet.workflows.collect import Reply
