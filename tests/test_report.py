@@ -376,8 +376,8 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 def whole_json(summary, objectives=False, confidence=None):
     """The JSON as it was made before it was written as it goes: every row in one document,
     then one json.dumps."""
-    from okrsheet.domain.text import json_text
     from okrsheet.outputs.alignment_report import alignment_data
+    from okrsheet.outputs.json_document import json_text
     from okrsheet.quarterend.calibration import calibration_records
 
     key = "objectives" if objectives else "teams"

@@ -27,7 +27,7 @@ CHECK_IN_WEEK_CHOICES = click.Choice(["3", "5", "7", "9", "11", "13"])
 def diff_command(old, new, output_format) -> None:
     """What changed from OLD to NEW, by objective and key result (not by cell)."""
     from okrsheet.domain.changes import diff, format_changes
-    from okrsheet.domain.text import json_text
+    from okrsheet.outputs.json_document import json_text
 
     changes = diff(read_okrs(old, strict=False), read_okrs(new, strict=False))
     if output_format == "json":

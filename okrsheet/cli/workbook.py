@@ -75,7 +75,8 @@ def score(file, output_format, as_of) -> None:
 
     Exit status 1 when the workbook has errors (listed with the cell to fix).
     """
-    from okrsheet.domain.text import json_text, shown
+    from okrsheet.outputs.escape import terminal_values as shown
+    from okrsheet.outputs.json_document import json_text
     from okrsheet.outputs.scorecard import print_score, score_csv_text, scorecard
     from okrsheet.read.legacy import read_okr_file_isolated as read_workbook_isolated
     from okrsheet.read.reading import check_reading

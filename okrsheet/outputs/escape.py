@@ -3,7 +3,8 @@ helper per format, used by every page and report.
 
 * :func:`terminal_text`: control characters (ESC, ``\\r``, bidi overrides, zero-width
   characters ...) as visible escapes (``\\x1b``, ``\\u202e``), see
-  :func:`okrsheet.domain.text.visible`;
+  :func:`okrsheet.domain.text.visible`; :func:`terminal_values` does it to every text in a
+  structure (a scorecard, a list of problems);
 * :func:`html_text`: the same, then HTML-escaped (quotes too, so it can sit in an
   attribute);
 * :func:`markdown_text`: the same, then HTML shown as text and markdown's link, image,
@@ -17,12 +18,15 @@ helper per format, used by every page and report.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
+from typing import Any
 
 from okrsheet.domain.text import visible
 
-__all__ = ["terminal_text", "html_text", "markdown_text", "chart_text", "CONTENT_SECURITY_POLICY"]
+__all__ = ["terminal_text", "terminal_values", "html_text", "markdown_text", "chart_text",
+           "CONTENT_SECURITY_POLICY"]
 
 # markdown's inline syntax that can make a link, an image, code or a table cell (a link or
 # an image needs its "[": a "]" alone makes nothing); the backslash too, so an escape typed
@@ -41,6 +45,24 @@ images but the page's own), whatever text gets into it."""
 def terminal_text(value: object) -> str:
     """``value`` as text for a terminal: every control character as a visible escape."""
     return visible(value)
+
+
+def terminal_values(value: Any) -> Any:
+    """``value`` with :func:`terminal_text` applied to every text in it: strings, and the
+    strings in lists, tuples, dicts, dataclasses and pandas DataFrames."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {key: terminal_values(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(terminal_values(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {field.name: terminal_values(getattr(value, field.name))
+                   for field in dataclasses.fields(value) if field.init}
+        return dataclasses.replace(value, **changes)
+    if type(value).__name__ == "DataFrame":
+        return value.map(lambda item: visible(item) if isinstance(item, str) else item)
+    return value
 
 
 def html_text(value: object) -> str:

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING
 
 from okrsheet.domain import scoring
 from okrsheet.domain.quarter import REVIEW_WEEK
-from okrsheet.domain.text import Batches, visible
-from okrsheet.domain.text import write_json as write_json_document
+from okrsheet.domain.text import visible
+from okrsheet.outputs.json_document import Batches
+from okrsheet.outputs.json_document import write_json as write_json_document
 from okrsheet.quarterend.summary import (
     KR_STATUSES,
     NOT_STARTED,
