@@ -110,7 +110,7 @@ def split_command(file, folder, week, eml, reply_to, due, force) -> None:
                    "matched by title. Type IDs (okrsheet fix writes them) so that a key result "
                    "retitled meanwhile still matches.")
     if eml:
-        from okrsheet.workflows.mail import draft_path
+        from okrsheet.outputs.checkinmail import draft_path
 
         for owner in _owners(team_quarter, folder, chosen):
             if owner.owner:
@@ -138,8 +138,8 @@ def _drafts_for(team_quarter, file, folder, week, reply_to, due, *, only=None,
     is written) that every owner has an address."""
     from okrsheet.domain.problems import OkrsheetError
     from okrsheet.domain.text import visible
+    from okrsheet.outputs.checkinmail import check_in_message, draft_bytes, draft_path
     from okrsheet.sheet.owners import address_of, missing_addresses, valid_address
-    from okrsheet.workflows.mail import check_in_message, draft_bytes, draft_path
 
     if reply_to is not None and not valid_address(reply_to):
         raise click.BadParameter(f'"{reply_to}" is not an address like sam@example.com.',

@@ -314,8 +314,8 @@ def status_command(file, as_of, output_format, output, eml, force) -> None:
     team_quarter = read_okrs(file, strict=False)
     day = as_of.date() if as_of else team_quarter.as_of or dt.date.today()
     if eml:  # the weekly update as an email draft (okrsheet.outputs.statusmail)
+        from okrsheet.outputs.checkinmail import draft_bytes
         from okrsheet.outputs.statusmail import status_message
-        from okrsheet.workflows.mail import draft_bytes
 
         if output is None or not output.lower().endswith(".eml"):
             raise click.BadParameter("--eml writes a draft: give -o NAME.eml.",

@@ -4,7 +4,8 @@ helper per format, used by every page and report.
 * :func:`terminal_text`: control characters (ESC, ``\\r``, bidi overrides, zero-width
   characters ...) as visible escapes (``\\x1b``, ``\\u202e``), see
   :func:`okrsheet.domain.text.visible`; :func:`terminal_values` does it to every text in a
-  structure (a scorecard, a list of problems);
+  structure (a scorecard, a list of problems), :func:`rich_text` also escapes rich's console
+  markup (``[bold]``) for a string printed with markup;
 * :func:`html_text`: the same, then HTML-escaped (quotes too, so it can sit in an
   attribute);
 * :func:`markdown_text`: the same, then HTML shown as text and markdown's link, image,
@@ -25,8 +26,8 @@ from typing import Any
 
 from okrsheet.domain.text import visible
 
-__all__ = ["terminal_text", "terminal_values", "html_text", "markdown_text", "chart_text",
-           "CONTENT_SECURITY_POLICY"]
+__all__ = ["terminal_text", "terminal_values", "rich_text", "html_text", "markdown_text",
+           "chart_text", "CONTENT_SECURITY_POLICY"]
 
 # markdown's inline syntax that can make a link, an image, code or a table cell (a link or
 # an image needs its "[": a "]" alone makes nothing); the backslash too, so an escape typed
@@ -63,6 +64,15 @@ def terminal_values(value: Any) -> Any:
     if type(value).__name__ == "DataFrame":
         return value.map(lambda item: visible(item) if isinstance(item, str) else item)
     return value
+
+
+def rich_text(value: object) -> str:
+    """``value`` as terminal text inside rich's console markup: control characters visible,
+    and ``[`` escaped where it would open a markup tag, so the text can't style or hide
+    what follows."""
+    from rich.markup import escape
+
+    return escape(visible(value))
 
 
 def html_text(value: object) -> str:

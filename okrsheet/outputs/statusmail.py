@@ -8,13 +8,13 @@ a mail program that blocks remote content. The plain-text part is the text page.
 
 from __future__ import annotations
 
-import html
 import re
 from email.message import EmailMessage
 from html.parser import HTMLParser
 
 from okrsheet.domain.model import TeamQuarter
 from okrsheet.domain.status import StatusPage
+from okrsheet.outputs.escape import html_text
 
 __all__ = ["status_message", "inline_styles"]
 
@@ -139,7 +139,7 @@ class _Inliner(HTMLParser):
             styles.append(own)
         if styles:
             values["style"] = ";".join(styles)
-        text = "".join(f" {name}" if value is None else f' {name}="{html.escape(value)}"'
+        text = "".join(f" {name}" if value is None else f' {name}="{html_text(value)}"'
                        for name, value in values.items())
         self.out.append(f"<{tag}{text}>")
         if not void:
