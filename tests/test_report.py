@@ -15,6 +15,7 @@ from rich.console import Console
 
 from okrsheet.domain.problems import OutputExists
 from okrsheet.outputs import report, report_terminal, report_text, summary_workbook
+from okrsheet.outputs.escape import csv_text, csv_value
 from okrsheet.quarterend.summary import TEAM_COLUMNS, summarise_team_quarters
 from tests.test_summary import hand_made, kr, team_quarter
 
@@ -33,14 +34,14 @@ def summary():
     ("a=b", "a=b"),
 ])
 def test_csv_text_escapes_formula_starts(text, escaped):
-    assert report.csv_text(text) == escaped
-    assert report.csv_value(escaped) == text
+    assert csv_text(text) == escaped
+    assert csv_value(escaped) == text
 
 
 @given(st.text())
 def test_csv_value_undoes_csv_text(text):
-    escaped = report.csv_text(text)
-    assert report.csv_value(escaped) == text
+    escaped = csv_text(text)
+    assert csv_value(escaped) == text
     assert not escaped.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
@@ -54,7 +55,7 @@ def test_csv_has_one_row_per_team_and_quarter_and_reads_back(summary):
             if value is None:
                 assert text == ""
             elif isinstance(value, str):
-                assert report.csv_value(text) == value
+                assert csv_value(text) == value
             else:
                 assert float(text) == value  # repr: no digits lost
     hostile = [line for line in lines if line[0].startswith("'=")]

@@ -11,7 +11,12 @@ helper per format, used by every page and report.
 * :func:`markdown_text`: the same, then HTML shown as text and markdown's link, image,
   autolink, code and table syntax escaped, so ``![x](http://...)`` is text, never a picture;
 * :func:`chart_text`: the same, for a matplotlib label (the charts are drawn with
-  ``text.parse_math`` off, so a ``$`` is a dollar sign, never TeX).
+  ``text.parse_math`` off, so a ``$`` is a dollar sign, never TeX);
+* :func:`csv_text`: a CSV cell a spreadsheet would run as a formula (``=``, ``+``, ``-``,
+  ``@``, a tab or a carriage return first) gets a single quote in front, as the OWASP
+  CSV-injection guidance advises; text that itself starts with a quote gets one more, so
+  :func:`csv_value` undoes it exactly (callers make control characters visible first,
+  with :func:`terminal_text`).
 
     >>> markdown_text("![pixel](http://x.example/p.png) <b>")
     '!\\\\[pixel](http://x.example/p.png) &lt;b&gt;'
@@ -27,12 +32,13 @@ from typing import Any
 from okrsheet.domain.text import visible
 
 __all__ = ["terminal_text", "terminal_values", "rich_text", "html_text", "markdown_text",
-           "chart_text", "CONTENT_SECURITY_POLICY"]
+           "csv_text", "csv_value", "chart_text", "CONTENT_SECURITY_POLICY"]
 
 # markdown's inline syntax that can make a link, an image, code or a table cell (a link or
 # an image needs its "[": a "]" alone makes nothing); the backslash too, so an escape typed
 # in the workbook can't undo ours
 _MARKDOWN_SYNTAX = re.compile(r"([\\`\[|])")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CONTENT_SECURITY_POLICY = (
     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -87,6 +93,18 @@ def markdown_text(value: object) -> str:
     or extra table cell comes from it."""
     text = _MARKDOWN_SYNTAX.sub(r"\\\1", str(value))  # before visible adds its own ``\x1b``
     return html.escape(visible(text), quote=False)
+
+
+def csv_text(value: str) -> str:
+    """Text safe to put in a CSV cell: ``"=1+1"`` -> ``"'=1+1"``, ``"'a"`` -> ``"''a"``."""
+    if value.startswith(_FORMULA_STARTS) or value.startswith("'"):
+        return "'" + value
+    return value
+
+
+def csv_value(text: str) -> str:
+    """The text :func:`csv_text` escaped: ``csv_value(csv_text(s)) == s`` for every ``s``."""
+    return text[1:] if text.startswith("'") else text
 
 
 def chart_text(value: object) -> str:

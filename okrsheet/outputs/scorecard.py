@@ -163,7 +163,7 @@ def _number(value: float | None) -> float | None:
 
 
 def _csv_cell(value: object) -> object:
-    from okrsheet.outputs.report import csv_text
+    from okrsheet.outputs.escape import csv_text
 
     if value is None:
         return ""
