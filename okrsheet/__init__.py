@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# Public name -> the module that defines it. A moved module means editing this, __all__ and
-# the imports below; tests/test_api.py checks the three agree.
+# The public API, in one table: name -> the module that defines it (its one home). __all__ is
+# built from it and __getattr__ imports from it; the TYPE_CHECKING imports below repeat it for
+# type checkers, which can't read a table (tests/test_api.py and tests/test_names.py check
+# the three agree, that each type a public function returns is here, and docs/api.md).
 _HOMES: dict[str, str] = {
     # read, write, start
     "read_workbook": "okrsheet.read.reader",
-    "Reading": "okrsheet.read.reader",
+    "Reading": "okrsheet.read.reading",
     "write_workbook": "okrsheet.write.writer",
     "starter": "okrsheet.write.templates",
     # check and summarise
@@ -40,9 +42,13 @@ _HOMES: dict[str, str] = {
     "next_quarter": "okrsheet.domain.carryover",
     # the weekly rhythm: owner check-ins by email, the status page
     "write_check_ins": "okrsheet.workflows.split",
+    "OwnerCheckIn": "okrsheet.workflows.split",
     "read_reply": "okrsheet.workflows.collect",
+    "Reply": "okrsheet.workflows.collect",
     "collect": "okrsheet.workflows.collect",
+    "Collected": "okrsheet.workflows.collect",
     "status_page": "okrsheet.domain.status",
+    "StatusPage": "okrsheet.domain.status",
     # the model
     "TeamQuarter": "okrsheet.domain.model",
     "Objective": "okrsheet.domain.model",
@@ -51,20 +57,13 @@ _HOMES: dict[str, str] = {
     "Problem": "okrsheet.domain.problems",
     # errors
     "OkrsheetError": "okrsheet.domain.problems",
-    "UnreadableFile": "okrsheet.guard.safety",
+    "UnreadableFile": "okrsheet.domain.problems",
     "MergeConflicts": "okrsheet.domain.merging",
+    "ReplyProblems": "okrsheet.workflows.collect",
     "QuarterError": "okrsheet.domain.quarter",
 }
 
-__all__ = [  # the same names as _HOMES and the imports below (tests/test_api.py checks)
-    "__version__",
-    "read_workbook", "Reading", "write_workbook", "starter",
-    "check", "check_reading", "summarise", "summarise_team_quarters", "Summary",
-    "diff", "Change", "merge", "MergeResult", "next_quarter",
-    "write_check_ins", "read_reply", "collect", "status_page",
-    "TeamQuarter", "Objective", "KeyResult", "Quarter", "Problem",
-    "OkrsheetError", "UnreadableFile", "MergeConflicts", "QuarterError",
-]
+__all__ = ["__version__", *_HOMES]
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ imports on demand
     from okrsheet.domain.carryover import next_quarter
@@ -72,15 +71,14 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
     from okrsheet.domain.checks import check
     from okrsheet.domain.merging import MergeConflicts, MergeResult, merge
     from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
-    from okrsheet.domain.problems import OkrsheetError, Problem
+    from okrsheet.domain.problems import OkrsheetError, Problem, UnreadableFile
     from okrsheet.domain.quarter import Quarter, QuarterError
-    from okrsheet.domain.status import status_page
-    from okrsheet.guard.safety import UnreadableFile
+    from okrsheet.domain.status import StatusPage, status_page
     from okrsheet.quarterend.summary import Summary, summarise, summarise_team_quarters
-    from okrsheet.read.reader import Reading, read_workbook
-    from okrsheet.read.reading import check_reading
-    from okrsheet.workflows.collect import collect, read_reply
-    from okrsheet.workflows.split import write_check_ins
+    from okrsheet.read.reader import read_workbook
+    from okrsheet.read.reading import Reading, check_reading
+    from okrsheet.workflows.collect import Collected, Reply, ReplyProblems, collect, read_reply
+    from okrsheet.workflows.split import OwnerCheckIn, write_check_ins
     from okrsheet.write.templates import starter
     from okrsheet.write.writer import write_workbook
 

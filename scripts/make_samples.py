@@ -46,8 +46,8 @@ from sample_checkins import (  # scripts/sample_checkins.py
     give_confidences,
 )
 
-from okrsheet.domain.model import CHECK_IN_COLUMNS, Action, KeyResult, Objective, TeamQuarter
-from okrsheet.domain.quarter import Quarter
+from okrsheet.domain.model import Action, KeyResult, Objective, TeamQuarter
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS, Quarter
 from okrsheet.write.writer import workbook_bytes
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"

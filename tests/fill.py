@@ -13,7 +13,8 @@ import datetime as dt
 import random
 
 from okrsheet.domain import scoring
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
+from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import date_serial
 

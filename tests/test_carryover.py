@@ -168,7 +168,7 @@ def test_next_keeps_the_other_naming_convention_of_a_workbook_made_with_it():
 
 
 def test_next_refuses_a_quarter_label_that_disagrees_with_its_dates():
-    from okrsheet.files.writing import OkrsheetError
+    from okrsheet.domain.problems import OkrsheetError
 
     made = _quarter("2027-Q1")
     made.quarter = "2028-Q2"  # relabelled by hand, dates still January to March 2027
@@ -178,7 +178,7 @@ def test_next_refuses_a_quarter_label_that_disagrees_with_its_dates():
 
 
 def test_blank_quarter_is_a_one_line_error():
-    from okrsheet.files.writing import OkrsheetError
+    from okrsheet.domain.problems import OkrsheetError
 
     with pytest.raises(OkrsheetError, match="Quarter cell is blank"):
         next_quarter(TeamQuarter(team="Sales", quarter=None))

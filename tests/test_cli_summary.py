@@ -241,7 +241,7 @@ def test_an_output_ending_in_csv_or_json_without_a_format_gets_that_format(tmp_p
 
 
 def test_an_error_while_the_json_is_written_leaves_no_file_behind(tmp_path, monkeypatch):
-    from okrsheet.files.writing import OkrsheetError
+    from okrsheet.domain.problems import OkrsheetError
     from okrsheet.outputs import report
 
     def fails_halfway(summary, write, *args, **kwargs):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from okrsheet.files.writing import OutputExists
+from okrsheet.domain.problems import OutputExists
 from okrsheet.outputs.dashboard import dashboard_html, write_dashboard
 from okrsheet.quarterend.summary import summarise
 

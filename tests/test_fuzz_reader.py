@@ -17,8 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrsheet.files.writing import OkrsheetError
-from okrsheet.read.reader import Reading, read_workbook
+from okrsheet.domain.problems import OkrsheetError
+from okrsheet.read.reader import read_workbook
+from okrsheet.read.reading import Reading
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"

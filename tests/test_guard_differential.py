@@ -17,7 +17,8 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrsheet.guard.safety import Limits, UnreadableFile, check_workbook_file
+from okrsheet.domain.problems import UnreadableFile
+from okrsheet.guard.safety import Limits, check_workbook_file
 from okrsheet.read.isolation import read_many
 
 LIMITS = replace(Limits(), max_rows=5_000, max_cells=50_000, max_memory_bytes=512 * 1024 * 1024)

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from okrsheet.domain.model import Action, KeyResult, Objective, TeamQuarter
+from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.quarter import Quarter
-from okrsheet.files.writing import OkrsheetError
 from okrsheet.outputs import report
 from okrsheet.quarterend.calibration import calibrate
 from okrsheet.quarterend.history import table_files

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.quarter import Quarter
-from okrsheet.files.writing import OkrsheetError
 from okrsheet.quarterend import history
 from okrsheet.quarterend.history import open_snapshot, table_files, team_quarter_rows
 from okrsheet.quarterend.history_summary import connect, summarise_store
@@ -322,11 +322,11 @@ def test_a_temporary_folder_a_killed_summary_left_is_removed_by_the_next(tmp_pat
 SPILL_THEN_WAIT = """
 import sys, tempfile
 tempfile.tempdir = sys.argv[2]
-from okrsheet.quarterend.history_summary import _reading, connect
+from okrsheet.quarterend.history_summary import connect, store_errors
 from okrsheet.files.writing import sigterm_as_interrupt
 with sigterm_as_interrupt():
     db = connect(sys.argv[1], memory_limit="32MB")
-    with _reading(sys.argv[1]):
+    with store_errors(sys.argv[1]):
         db.execute("CREATE TEMP TABLE big AS SELECT range AS n, repeat('x', 60) || range AS t "
                    "FROM range(100000000)")
 """
@@ -365,7 +365,7 @@ def test_a_summary_past_its_temporary_space_cap_is_one_line(tmp_path, monkeypatc
     db = connect(tmp_path / "history", memory_limit="8MB")
     with pytest.raises(OkrsheetError, match=r"history: the summary needed more temporary space "
                                             r"than a history of this size ever needs") as raised:
-        with history_summary._reading(tmp_path / "history"):  # as every summary query runs
+        with history_summary.store_errors(tmp_path / "history"):  # as every summary query runs
             db.execute("CREATE TEMP TABLE big AS SELECT range AS n, repeat('x', 60) || range "
                        "FROM range(3000000)")
     assert "\n" not in str(raised.value)

@@ -289,7 +289,7 @@ def test_csv_output_escapes_formula_looking_text(copies, tmp_path, arguments):
     import csv
     import io
 
-    from okrsheet.outputs.report import csv_value
+    from okrsheet.outputs.escape import csv_value
 
     result = run_measured([*arguments, str(copies / "formula-titles.xlsx")], tmp_path)
     assert result["status"] == 0, result["stderr"]

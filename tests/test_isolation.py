@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from okrsheet.files.writing import UnreadableFile
+from okrsheet.domain.problems import UnreadableFile
 from okrsheet.guard.safety import Limits
 from okrsheet.outputs.scorecard import scorecard
 from okrsheet.quarterend.summary import summarise

@@ -147,7 +147,7 @@ def test_a_draft_keeps_an_owner_name_with_a_line_break_on_one_line(tmp_path):
     path = _team(tmp_path / "team.xlsx")
     team_quarter = read_workbook(path).team_quarter
     team_quarter.owners["Sam"] = "sam@example.com"
-    from okrsheet.workflows.mail import check_in_message, draft_bytes
+    from okrsheet.outputs.checkinmail import check_in_message, draft_bytes
     from okrsheet.workflows.split import owner_check_ins
 
     owner = owner_check_ins(team_quarter, tmp_path, 5)[0]

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from okrsheet.files.writing import OkrsheetError, OutputExists, write_atomic
+from okrsheet.domain.problems import OkrsheetError, OutputExists
+from okrsheet.files.writing import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "hostile"

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from okrsheet.guard.safety import UnreadableFile
-from okrsheet.read.reader import parse_number, read_workbook
+from okrsheet.domain.problems import UnreadableFile
+from okrsheet.read.reader import read_workbook
 from okrsheet.read.reading import check_reading
 from okrsheet.sheet import layout
+from okrsheet.sheet.cells import parse_number
 from okrsheet.write.templates import starter
 from okrsheet.write.writer import write_workbook
 from tests import fill

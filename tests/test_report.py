@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from okrsheet.files.writing import OutputExists
+from okrsheet.domain.problems import OutputExists
 from okrsheet.outputs import report, report_terminal, report_text, summary_workbook
+from okrsheet.outputs.escape import csv_text, csv_value
 from okrsheet.quarterend.summary import TEAM_COLUMNS, summarise_team_quarters
 from tests.test_summary import hand_made, kr, team_quarter
 
@@ -33,14 +34,14 @@ def summary():
     ("a=b", "a=b"),
 ])
 def test_csv_text_escapes_formula_starts(text, escaped):
-    assert report.csv_text(text) == escaped
-    assert report.csv_value(escaped) == text
+    assert csv_text(text) == escaped
+    assert csv_value(escaped) == text
 
 
 @given(st.text())
 def test_csv_value_undoes_csv_text(text):
-    escaped = report.csv_text(text)
-    assert report.csv_value(escaped) == text
+    escaped = csv_text(text)
+    assert csv_value(escaped) == text
     assert not escaped.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
@@ -54,7 +55,7 @@ def test_csv_has_one_row_per_team_and_quarter_and_reads_back(summary):
             if value is None:
                 assert text == ""
             elif isinstance(value, str):
-                assert report.csv_value(text) == value
+                assert csv_value(text) == value
             else:
                 assert float(text) == value  # repr: no digits lost
     hostile = [line for line in lines if line[0].startswith("'=")]
@@ -376,8 +377,8 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 def whole_json(summary, objectives=False, confidence=None):
     """The JSON as it was made before it was written as it goes: every row in one document,
     then one json.dumps."""
-    from okrsheet.domain.text import json_text
     from okrsheet.outputs.alignment_report import alignment_data
+    from okrsheet.outputs.json_document import json_text
     from okrsheet.quarterend.calibration import calibration_records
 
     key = "objectives" if objectives else "teams"

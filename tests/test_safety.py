@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrsheet.files.writing import OkrsheetError
+from okrsheet.domain.problems import OkrsheetError, UnreadableFile
 from okrsheet.guard import parts, safety
-from okrsheet.guard.safety import Limits, UnreadableFile, check_workbook_file
+from okrsheet.guard.safety import Limits, check_workbook_file
 from okrsheet.guard.sheetsize import SheetSize, measure
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.quarter import Quarter
-from okrsheet.files.writing import OkrsheetError
 from okrsheet.quarterend.summary import find_workbooks, summarise, summarise_team_quarters
 from okrsheet.read.reader import read_workbook
 from okrsheet.write.writer import write_workbook

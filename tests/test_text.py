@@ -1,4 +1,4 @@
-"""okrsheet.domain.text and okrsheet.outputs.escape: control characters shown escaped, markdown
+"""okrsheet.domain.text, okrsheet.outputs.escape and okrsheet.outputs.json_document: control characters shown escaped, markdown
 and HTML inert, JSON valid and exact."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from okrsheet.domain.problems import ERROR, Problem
-from okrsheet.domain.text import Batches, finite, json_text, shown, visible, write_json
-from okrsheet.outputs.escape import chart_text, html_text, markdown_text
+from okrsheet.domain.text import visible
+from okrsheet.outputs.escape import chart_text, html_text, markdown_text, terminal_values
+from okrsheet.outputs.json_document import Batches, finite, json_text, write_json
 
 markdown = markdown_text
 
@@ -106,9 +107,9 @@ def test_chart_text_shows_control_characters_visibly_and_keeps_dollars_as_typed(
     assert chart_text("_team") == "_team"
 
 
-def test_shown_escapes_the_text_inside_containers_and_problems():
+def test_terminal_values_escapes_the_text_inside_containers_and_problems():
     problem = Problem(ERROR, "bad\x1b.xlsx", "OKRs", "B7", "Target is \"\r\"")
-    value = shown({"team": "a\x07", "rows": [("b\x1b", 1.5)], "problem": problem})
+    value = terminal_values({"team": "a\x07", "rows": [("b\x1b", 1.5)], "problem": problem})
     assert value == {"team": "a\\x07", "rows": [("b\\x1b", 1.5)],
                      "problem": Problem(ERROR, "bad\\x1b.xlsx", "OKRs", "B7", 'Target is "\\r"')}
 

@@ -135,7 +135,7 @@ def test_user_text_is_written_as_text_never_as_a_formula(tmp_path):
 def test_writing_is_atomic_and_never_replaces_a_file_without_force(tmp_path):
     path = tmp_path / "okrs.xlsx"
     path.write_bytes(b"precious")
-    from okrsheet.files.writing import OutputExists
+    from okrsheet.domain.problems import OutputExists
 
     with pytest.raises(OutputExists):
         write_workbook(starter("blank", quarter="2027-Q1"), path)
@@ -160,7 +160,7 @@ def test_a_fresh_workbook_shows_not_updated_rather_than_a_red_team_score(sales_t
 
 
 def test_text_longer_than_a_cell_holds_is_refused_not_cut(tmp_path):
-    from okrsheet.files.writing import OkrsheetError
+    from okrsheet.domain.problems import OkrsheetError
 
     team_quarter = starter("sales-team", quarter="2027-Q1")
     team_quarter.key_results[0].comment = "x" * 40_000

@@ -14,9 +14,9 @@ def user_errors(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
+        from okrsheet.domain.problems import OkrsheetError, OutputExists
         from okrsheet.domain.quarter import QuarterError
         from okrsheet.domain.text import visible
-        from okrsheet.files.writing import OkrsheetError, OutputExists
         from okrsheet.guard.safety import LimitError
 
         try:
@@ -56,8 +56,8 @@ def read_okrs(path: str, strict: bool = True):
 
 def read_reading(path: str, strict: bool = True):
     """:func:`read_okrs`, giving the whole reading (its sheet and columns)."""
+    from okrsheet.domain.problems import OkrsheetError
     from okrsheet.domain.text import visible
-    from okrsheet.files.writing import OkrsheetError
     from okrsheet.read.legacy import read_okr_file_isolated
 
     reading = read_okr_file_isolated(path)  # every format a command reads: .xls too
@@ -79,7 +79,7 @@ def refuse_numbers_that_are_not_numbers(reading, path: str) -> None:
     to a workbook: refuse, naming the cell, rather than fail halfway through writing."""
     import math
 
-    from okrsheet.files.writing import OkrsheetError
+    from okrsheet.domain.problems import OkrsheetError
 
     for kr in reading.team_quarter.key_results:
         values = {key: getattr(kr, key) for key in ("start", "target", "revised_target",

@@ -27,10 +27,11 @@ CHECK_IN_WEEK_CHOICES = click.Choice(["3", "5", "7", "9", "11", "13"])
 @user_errors
 def diff_command(old, new, output_format) -> None:
     """What changed from OLD to NEW, by objective and key result (not by cell)."""
-    from okrsheet.workflows.diff import diff_text
+    from okrsheet.outputs.changes_report import changes_text
+    from okrsheet.workflows.diff import diff_copies
 
-    click.echo(diff_text(read_okrs(old, strict=False), read_okrs(new, strict=False), old, new,
-                         output_format))
+    changes = diff_copies(read_okrs(old, strict=False), read_okrs(new, strict=False))
+    click.echo(changes_text(changes, old, new, output_format))
 
 
 @click.command(name="merge")
@@ -100,7 +101,7 @@ def split_command(file, folder, week, eml, reply_to, due, force) -> None:
                    "matched by title. Type IDs (okrsheet fix writes them) so that a key result "
                    "retitled meanwhile still matches.")
     if eml:
-        from okrsheet.workflows.mail import draft_path
+        from okrsheet.outputs.checkinmail import draft_path
 
         for owner in _owners(team_quarter, folder, chosen):
             if owner.owner:
@@ -126,10 +127,10 @@ def _drafts_for(team_quarter, file, folder, week, reply_to, due, *, only=None,
                 reminder=False):
     """``also`` for write_check_ins: each owner's .eml draft, after checking (before anything
     is written) that every owner has an address."""
+    from okrsheet.domain.problems import OkrsheetError
     from okrsheet.domain.text import visible
-    from okrsheet.files.writing import OkrsheetError
+    from okrsheet.outputs.checkinmail import check_in_message, draft_bytes, draft_path
     from okrsheet.sheet.owners import address_of, missing_addresses, valid_address
-    from okrsheet.workflows.mail import check_in_message, draft_bytes, draft_path
 
     if reply_to is not None and not valid_address(reply_to):
         raise click.BadParameter(f'"{reply_to}" is not an address like sam@example.com.',
@@ -184,8 +185,9 @@ def collect_command(file, replies, output, week, prefer, by_id, force) -> None:
     from pathlib import Path
 
     from okrsheet.domain.merging import MergeConflicts, UnknownCopy
+    from okrsheet.domain.problems import OkrsheetError
     from okrsheet.domain.text import visible
-    from okrsheet.files.writing import OkrsheetError, write_atomic
+    from okrsheet.files.writing import write_atomic
     from okrsheet.workflows.collect import ReplyProblems, collect, collected_bytes
     from okrsheet.workflows.mail import read_inbox, unanswered
 
@@ -253,8 +255,9 @@ def remind_command(file, replies, folder, week, reply_to, due, force) -> None:
     workbook attached again."""
     import contextlib
 
+    from okrsheet.domain.problems import OkrsheetError, OutputExists
     from okrsheet.domain.text import visible
-    from okrsheet.files.writing import OkrsheetError, OutputExists, atomic_output
+    from okrsheet.files.writing import atomic_output
     from okrsheet.workflows.collect import ReplyProblems
     from okrsheet.workflows.mail import read_inbox, unanswered
     from okrsheet.workflows.split import check_in_bytes

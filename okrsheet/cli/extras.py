@@ -20,7 +20,7 @@ EXTRAS = {
 def require(extra: str, what: str) -> None:
     """Stop with one line (exit status 1) when ``what`` needs ``extra`` and its library can't
     be imported."""
-    from okrsheet.files.writing import OkrsheetError
+    from okrsheet.domain.problems import OkrsheetError
 
     module, library = EXTRAS[extra]
     try:

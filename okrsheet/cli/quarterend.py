@@ -137,7 +137,7 @@ def summary_command(paths, history, output, output_format, quarter, objectives, 
     search = find(paths)
     files = search.workbooks
     if not files and not search.left_out:
-        from okrsheet.files.writing import OkrsheetError
+        from okrsheet.domain.problems import OkrsheetError
 
         raise OkrsheetError(f"no workbooks (.xlsx, .xlsm, .ods, .xls) found in "
                             f"{', '.join(paths)}.")
@@ -237,7 +237,7 @@ def verify_command(directory) -> None:
 
 def _summary_from_history(history, output, output_format, quarter, objectives, tree,
                           force, prefer=()) -> None:
-    from okrsheet.files.writing import OkrsheetError
+    from okrsheet.domain.problems import OkrsheetError
     from okrsheet.quarterend.history_calibration import calibrate_store
     from okrsheet.quarterend.history_summary import summarise_store
 
@@ -363,8 +363,8 @@ def _check_preferred(prefer, files) -> None:
 
 
 def _no_summary(result):
+    from okrsheet.domain.problems import OkrsheetError
     from okrsheet.domain.text import visible
-    from okrsheet.files.writing import OkrsheetError
     from okrsheet.outputs import report
 
     for row in result.left_out.itertuples():

@@ -76,7 +76,8 @@ def score(file, output_format, as_of) -> None:
 
     Exit status 1 when the workbook has errors (listed with the cell to fix).
     """
-    from okrsheet.domain.text import json_text, shown
+    from okrsheet.outputs.escape import terminal_values as shown
+    from okrsheet.outputs.json_document import json_text
     from okrsheet.outputs.scorecard import print_score, score_csv_text, scorecard
     from okrsheet.read.legacy import read_okr_file_isolated as read_workbook_isolated
     from okrsheet.read.reading import check_reading
@@ -110,9 +111,8 @@ def check(files, strict, output_format, fiscal_year_start, named_by) -> None:
     """
     import datetime as dt
 
-    from okrsheet.domain.problems import ERROR, Problem
+    from okrsheet.domain.problems import ERROR, OkrsheetError, Problem
     from okrsheet.domain.text import visible
-    from okrsheet.files.writing import OkrsheetError
     from okrsheet.guard.safety import Limits
     from okrsheet.outputs.textconv import github_annotations, problems_json
     from okrsheet.read.legacy import read_okr_file_isolated as read_workbook_isolated
@@ -250,8 +250,8 @@ def status_command(file, as_of, output_format, output, eml, force) -> None:
     team_quarter = read_okrs(file, strict=False)
     day = as_of.date() if as_of else team_quarter.as_of or dt.date.today()
     if eml:  # the weekly update as an email draft (okrsheet.outputs.statusmail)
+        from okrsheet.outputs.checkinmail import draft_bytes
         from okrsheet.outputs.statusmail import status_message
-        from okrsheet.workflows.mail import draft_bytes
 
         if output is None or not output.lower().endswith(".eml"):
             raise click.BadParameter("--eml writes a draft: give -o NAME.eml.",

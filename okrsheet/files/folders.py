@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from okrsheet.files.writing import OkrsheetError
+from okrsheet.domain.problems import OkrsheetError
 
 READ_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 LEFT_OUT_SUFFIXES = {

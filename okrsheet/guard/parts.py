@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from typing import IO, TYPE_CHECKING, Iterator
 
-from okrsheet.files.writing import UnreadableFile
+from okrsheet.domain.problems import UnreadableFile
 from okrsheet.guard.sheetsize import SheetSize, measure
 
 if TYPE_CHECKING:

@@ -23,15 +23,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from okrsheet.files.writing import OkrsheetError, UnreadableFile
+from okrsheet.domain.problems import OkrsheetError, UnreadableFile
 from okrsheet.guard.parts import ZIP_MAGIC, SheetTooLarge, check_declared_dimensions, check_part
 from okrsheet.guard.sniffing import ole_kind, sheet_parts, sheet_title, sniff
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
-__all__ = ["DEFAULT_LIMITS", "CheckedFile", "Limits", "UnreadableFile", "check_workbook_file",
-           "read_checked"]
+__all__ = ["DEFAULT_LIMITS", "CheckedFile", "Limits", "check_workbook_file", "read_checked"]
 
 # Public API
 

@@ -18,7 +18,7 @@ from okrsheet.domain import scoring
 from okrsheet.files.writing import atomic_output
 from okrsheet.outputs.escape import CONTENT_SECURITY_POLICY, chart_text, html_text
 from okrsheet.outputs.report import change_text, in_progress, percent, records
-from okrsheet.quarterend.summary import COUNT_COLUMNS, KR_STATUSES, SHARE_COLUMNS, Summary
+from okrsheet.quarterend.summary import KR_STATUSES, SHARE_COLUMNS, Summary
 
 if TYPE_CHECKING:
     from okrsheet.quarterend.calibration import Calibration
@@ -90,7 +90,7 @@ def _pieces(summary: Summary, calibration: "Calibration | None") -> Iterator[str
             "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
             CONTENT_SECURITY_POLICY,
             f"<title>OKR summary</title><style>{_STYLE}</style></head><body>",
-            "<h1>OKR summary</h1>", f'<p class="lead">{_text(without_teams(summary))}</p>',
+            "<h1>OKR summary</h1>", f'<p class="lead">{html_text(without_teams(summary))}</p>',
             _notes(summary), _alignment(summary), "</body></html>"]) + "\n"
         return
     teams: list[dict[str, Any]] = summary.table_rows("teams")
@@ -103,14 +103,14 @@ def _pieces(summary: Summary, calibration: "Calibration | None") -> Iterator[str
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         CONTENT_SECURITY_POLICY,
-        f"<title>OKR summary {_text(span)}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>OKR summary, {_text(span)}</h1>",
+        f"<title>OKR summary {html_text(span)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>OKR summary, {html_text(span)}</h1>",
         f'<p class="lead">{_number("summary/teams", team_count, str(team_count))} teams, '
         f'{_number("summary/workbooks", len(teams), str(len(teams)))} team quarters.'
     ]
     if latest is not None:
         last = company[latest]
-        line = f" Company score in {_text(latest)}: {_score('company', latest, last)}"
+        line = f" Company score in {html_text(latest)}: {_score('company', latest, last)}"
         if last["change"] is not None:
             line += " " + _change("company", latest, last)
         if last.get("not_started"):  # a mean of fewer teams than the table lists: say so
@@ -121,7 +121,7 @@ def _pieces(summary: Summary, calibration: "Calibration | None") -> Iterator[str
         parts.append(line + ".")
         progress = in_progress(summary, dated=False)  # every number shown is in the JSON
         if progress:
-            parts.append(f" {_text(progress)}")
+            parts.append(f" {html_text(progress)}")
     parts.append("</p>")
     parts.append('<div class="charts">')
     trend, caption = _trend_chart(summary, teams)
@@ -154,16 +154,12 @@ def _pieces(summary: Summary, calibration: "Calibration | None") -> Iterator[str
 # Private API: numbers that carry their source
 
 
-def _text(value: object) -> str:
-    return html_text(value)
-
-
 def _number(ref: str, value: object, shown: str, css: str = "") -> str:
     """A number on the page, with the JSON value it shows (for checking)."""
     data = "" if value is None else repr(value) if isinstance(value, float) else str(value)
     klass = f"num {css}".strip()
-    return (f'<span class="{klass}" data-ref="{_text(ref)}" data-value="{_text(data)}">'
-            f"{_text(shown)}</span>")
+    return (f'<span class="{klass}" data-ref="{html_text(ref)}" data-value="{html_text(data)}">'
+            f"{html_text(shown)}</span>")
 
 
 def _css(status: object) -> str:
@@ -199,7 +195,7 @@ def _score_table(summary: Summary, teams: list[dict[str, Any]], company: dict[st
         quarters = quarters[-TABLE_QUARTERS:]
         title += (f' <span class="legend">(the latest {TABLE_QUARTERS}; the chart shows '
                   "all)</span>")
-    head = "".join(f"<th>{_text(quarter)}</th>" for quarter in quarters)
+    head = "".join(f"<th>{html_text(quarter)}</th>" for quarter in quarters)
     yield from [f"<h2>{title}</h2>", '<div class="wide"><table id="scores"><thead><tr><th>Team</th>',
                 head, "<th>Change</th></tr></thead><tbody>"]
     for team in sorted(grid, key=str.casefold):
@@ -209,7 +205,7 @@ def _score_table(summary: Summary, teams: list[dict[str, Any]], company: dict[st
             cells.append(f"<td>{_score('teams', f'{team}|{quarter}', found) if found else ''}</td>")
         last = grid[team].get(latest) if latest else None
         change = _change("teams", f"{team}|{latest}", last) if last else ""
-        yield f"<tr><td>{_text(team)}</td>{''.join(cells)}<td>{change}</td></tr>"
+        yield f"<tr><td>{html_text(team)}</td>{''.join(cells)}<td>{change}</td></tr>"
     cells = [f"<td>{_score('company', quarter, company[quarter])}</td>" for quarter in quarters]
     last_company = company.get(latest) if latest else None
     change = _change("company", str(latest), last_company) if last_company else ""
@@ -221,8 +217,8 @@ def _mix_table(teams: list[dict[str, Any]], company: dict[str, Any],
                latest: str | None) -> Iterator[str]:
     if latest is None:
         return
-    head = "".join(f"<th>{_text(status.capitalize())}</th>" for status in KR_STATUSES)
-    yield from [f"<h2>Key results by status in {_text(latest)}</h2>",
+    head = "".join(f"<th>{html_text(status.capitalize())}</th>" for status in KR_STATUSES)
+    yield from [f"<h2>Key results by status in {html_text(latest)}</h2>",
                 '<p class="legend">Confidence fell: the share of key results whose latest '
                 "check-in confidence is below their first. Stale: no value in the last two "
                 "check-ins. Overdue actions: not done, past their due date.</p>",
@@ -241,7 +237,7 @@ def _mix_table(teams: list[dict[str, Any]], company: dict[str, Any],
                                            _css(status)) if share else "") + "</td>")
         cells += _rhythm_cells(key, row) if table == "teams" else ["<td></td>"] * 3
         klass = ' class="company"' if table == "company" else ""
-        yield f"<tr{klass}><td>{_text(name)}</td>{''.join(cells)}</tr>"
+        yield f"<tr{klass}><td>{html_text(name)}</td>{''.join(cells)}</tr>"
     yield "</tbody></table></div>"
 
 
@@ -264,11 +260,11 @@ def _flags_table(summary: Summary) -> str:
     for row in flags:
         key = f"{row['team']}|{row['quarter']}"
         lines.append(
-            f"<tr><td>{_text(row['team'])}</td><td>{_text(row['quarter'])}</td>"
+            f"<tr><td>{html_text(row['team'])}</td><td>{html_text(row['quarter'])}</td>"
             f"<td>{_number(f'teams/{key}/previous_score', row['previous_score'], percent(row['previous_score']))}</td>"
             f"<td>{_number(f'teams/{key}/score', row['score'], percent(row['score']))}</td>"
-            f"<td class=\"flag\">{_text(row['calibration'])}: "
-            f"<span class=\"legend\">{_text(row['note'])}</span></td></tr>")
+            f"<td class=\"flag\">{html_text(row['calibration'])}: "
+            f"<span class=\"legend\">{html_text(row['note'])}</span></td></tr>")
     lines.append("</tbody></table></div>")
     return "".join(lines)
 
@@ -282,7 +278,7 @@ def _notes(summary: Summary) -> str:
         items += [str(row["reason"]) for row in records(conflicts)]
     if not items:
         return ""
-    body = "".join(f"<li>{_text(item)}</li>" for item in items)
+    body = "".join(f"<li>{html_text(item)}</li>" for item in items)
     return f'<h2>Files</h2><ul class="notes legend" id="files">{body}</ul>'
 
 
@@ -305,18 +301,19 @@ def _alignment(summary: Summary) -> str:
     latest = latest or (quarters[-1] if quarters else None)
     why = f"no company workbook in {latest} and nothing there names a parent"
     if not drawn:
-        return f'<p class="legend">Alignment: {_text(why)}, so there is no tree to draw.</p>'
+        return f'<p class="legend">Alignment: {html_text(why)}, so there is no tree to draw.</p>'
     shown_quarter = drawn[-1]
     tree = trees[shown_quarter]
     lead = ("" if shown_quarter == latest else
-            f'<p class="legend">{_text(why[0].upper() + why[1:])}; this is '
-            f"{_text(shown_quarter)}, the latest quarter with a tree.</p>")
+            f'<p class="legend">{html_text(why[0].upper() + why[1:])}; this is '
+            f"{html_text(shown_quarter)}, the latest quarter with a tree.</p>")
 
     def item(node: Node, share: float = 1.0) -> str:
         ref = f"alignment/{node.team}/{node.id}"
         kind = "KR " if node.kind == "key result" else ""
-        shown = (f'{_text(node.team)} <span class="id">{kind}{_text(node.id or "")}</span>: '
-                 f"{_text(node.title)} "
+        shown = (f'{html_text(node.team)} '
+                 f'<span class="id">{kind}{html_text(node.id or "")}</span>: '
+                 f"{html_text(node.title)} "
                  + (_number(f"{ref}/score", node.score, percent(node.score))
                     if node.score is not None else ""))
         if node.aligned_score is not None:
@@ -324,7 +321,7 @@ def _alignment(summary: Summary) -> str:
                       + _number(f"{ref}/aligned_score", node.aligned_score,
                                 percent(node.aligned_score)) + ")")
         if share != 1.0:  # one of its several parents: the share it gives this one
-            shown += f' <span class="share">share {_text(percent(share))}</span>'
+            shown += f' <span class="share">share {html_text(percent(share))}</span>'
         children = "".join([*(item(kr) for kr in node.key_results),
                             *(item(child, node.share_of(child)) for child in node.children)])
         return f"<li>{shown}" + (f"<ul>{children}</ul>" if children else "") + "</li>"
@@ -333,7 +330,7 @@ def _alignment(summary: Summary) -> str:
         below = ([] if link.node is None else [*link.node.key_results, *link.node.children])
         inner = "".join(item(child) for child in below)
         named = f"{link.team} {link.id or ''} {words}"
-        return (f"<li>{_text(named)}"
+        return (f"<li>{html_text(named)}"
                 + (f'<ul class="tree">{inner}</ul>' if inner else "") + "</li>")
 
     body = "".join(item(root) for root in tree.roots)
@@ -342,13 +339,13 @@ def _alignment(summary: Summary) -> str:
              for link in tree.dangling]
     notes += [note(link, "names no parent") for link in tree.orphans]
     extra = f'<ul class="notes legend">{"".join(notes)}</ul>' if notes else ""
-    return (f"<h2>Alignment in {_text(shown_quarter)}</h2>{lead}"
+    return (f"<h2>Alignment in {html_text(shown_quarter)}</h2>{lead}"
             f'<ul class="tree" id="alignment">{body}</ul>{extra}')
 
 
 def _figure(name: str, caption: str, svg: str) -> str:
     return (f'<figure id="chart-{name}" data-chart="{name}">{svg}'
-            f"<figcaption>{_text(caption)}</figcaption></figure>")
+            f"<figcaption>{html_text(caption)}</figcaption></figure>")
 
 
 # Private API: charts (matplotlib, SVG)
@@ -510,4 +507,4 @@ def _reliability_chart(calibration: "Calibration") -> str:
     return _svg(figure)
 
 
-__all__ = ["write_dashboard", "dashboard_html", "COLOURS", "COUNT_COLUMNS"]
+__all__ = ["write_dashboard", "dashboard_html", "COLOURS"]

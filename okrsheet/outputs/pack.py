@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from okrsheet.files.writing import OkrsheetError
+from okrsheet.domain.problems import OkrsheetError
 from okrsheet.quarterend.summary import Summary
 
 MANIFEST = "MANIFEST.json"

@@ -9,10 +9,8 @@ One module per output:
   by :func:`write_csv` / :func:`write_json`, a batch of rows at a time), and the helpers
   the others share (rows by team, notes, red objectives, percent and points texts).
 
-CSV cells that a spreadsheet would run as a formula (text starting with ``=``, ``+``,
-``-``, ``@``, a tab or a carriage return) are written with a single quote in front, as
-the OWASP CSV-injection guidance advises; text that itself starts with a quote gets one
-more, so :func:`csv_value` undoes :func:`csv_text` exactly. Numbers are written as numbers.
+CSV cells that a spreadsheet would run as a formula are written with a single quote in
+front (:func:`okrsheet.outputs.escape.csv_text`); numbers are written as numbers.
 """
 
 from __future__ import annotations
@@ -26,8 +24,10 @@ from typing import TYPE_CHECKING
 
 from okrsheet.domain import scoring
 from okrsheet.domain.quarter import REVIEW_WEEK
-from okrsheet.domain.text import Batches, visible
-from okrsheet.domain.text import write_json as write_json_document
+from okrsheet.domain.text import visible
+from okrsheet.outputs.escape import csv_text
+from okrsheet.outputs.json_document import Batches
+from okrsheet.outputs.json_document import write_json as write_json_document
 from okrsheet.quarterend.summary import (
     KR_STATUSES,
     NOT_STARTED,
@@ -49,26 +49,9 @@ if TYPE_CHECKING:
 
     from okrsheet.quarterend.calibration import Calibration
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 COMPACT_JSON_FROM = 10_000
 """JSON with more rows than this is written on one line, without indentation: Python's fast
 JSON encoder does not indent (100,000 team rows: about 1 s instead of 9)."""
-
-# Public API: CSV escaping
-
-
-def csv_text(value: str) -> str:
-    """Text safe to put in a CSV cell: ``"=1+1"`` -> ``"'=1+1"``, ``"'a"`` -> ``"''a"``."""
-    if value.startswith(_FORMULA_STARTS) or value.startswith("'"):
-        return "'" + value
-    return value
-
-
-def csv_value(text: str) -> str:
-    """The text :func:`csv_text` escaped: ``csv_value(csv_text(s)) == s`` for every ``s``."""
-    return text[1:] if text.startswith("'") else text
-
 
 # Public API: rows
 

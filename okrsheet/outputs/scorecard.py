@@ -12,12 +12,13 @@ from okrsheet.domain import scoring
 from okrsheet.domain.alignment import key_result_ids, parse_reference
 from okrsheet.domain.model import KeyResult, TeamQuarter
 from okrsheet.domain.problems import Problem
+from okrsheet.outputs.escape import rich_text
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import percent
 from okrsheet.sheet.layout import COLUMN_OF
 
 if TYPE_CHECKING:
-    from okrsheet.read.reader import Reading
+    from okrsheet.read.reading import Reading
 
 KR_KEYS = tuple(column.key for column in layout.COLUMNS
                 if column.cell in (layout.TEXT, layout.CHOICE, layout.NUMBER)
@@ -87,26 +88,26 @@ def score_csv_text(card: dict[str, Any]) -> str:
 def print_score(card: dict[str, Any], problems: list[Problem], console: Any = None) -> None:
     """A scorecard as a terminal table, then its problems."""
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
     console = console or Console(highlight=False)
-    console.print(f"[bold]{escape(card['team'] or card['file'])}[/] {escape(card['quarter'] or '')}: "
+    console.print(f"[bold]{rich_text(card['team'] or card['file'])}[/] "
+                  f"{rich_text(card['quarter'] or '')}: "
                   f"team score {percent(card['score'])} ({card['status'] or 'no score'})")
     table = Table("Objective / key result", *(COLUMN_OF[key].header
                                               for key in ("owner", "progress", "status", "pace")))
     lagging = []
     for objective in card["objectives"]:
-        table.add_row(f"[bold]{escape(str(objective['id'] or ''))} {escape(objective['title'])}[/]",
+        table.add_row(f"[bold]{rich_text(objective['id'] or '')} {rich_text(objective['title'])}[/]",
                       "", percent(objective["score"]), objective["status"] or "", "")
         for kr in objective["key_results"]:
             if kr["status"] == scoring.LAGGING:
                 lagging.append((objective, kr))
                 continue
-            table.add_row(f"  {escape(kr['title'])}", escape(kr["owner"] or ""),
+            table.add_row(f"  {rich_text(kr['title'])}", rich_text(kr["owner"] or ""),
                           percent(kr["progress"]), _status(kr), kr["pace"] or "")
     for kr in card.get("unassigned", []):
-        table.add_row(f"  {escape(kr['title'])} (no objective)", escape(kr["owner"] or ""),
+        table.add_row(f"  {rich_text(kr['title'])} (no objective)", rich_text(kr["owner"] or ""),
                       percent(kr["progress"]), _status(kr), "")
     console.print(table)
     if lagging:
@@ -114,8 +115,8 @@ def print_score(card: dict[str, Any], problems: list[Problem], console: Any = No
                       COLUMN_OF["owner"].header,
                       "Progress so far")
         for objective, kr in lagging:
-            later.add_row(escape(kr["title"]), escape(objective["title"]),
-                          escape(kr["owner"] or ""), percent(kr["progress"]))
+            later.add_row(rich_text(kr["title"]), rich_text(objective["title"]),
+                          rich_text(kr["owner"] or ""), percent(kr["progress"]))
         console.print(later)
     if card.get("revised_targets"):
         console.print(f"{card['revised_targets']} revised target(s); the score uses them.")
@@ -162,7 +163,7 @@ def _number(value: float | None) -> float | None:
 
 
 def _csv_cell(value: object) -> object:
-    from okrsheet.outputs.report import csv_text
+    from okrsheet.outputs.escape import csv_text
 
     if value is None:
         return ""

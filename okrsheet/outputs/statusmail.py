@@ -8,13 +8,13 @@ a mail program that blocks remote content. The plain-text part is the text page.
 
 from __future__ import annotations
 
-import html
 import re
 from email.message import EmailMessage
 from html.parser import HTMLParser
 
 from okrsheet.domain.model import TeamQuarter
 from okrsheet.domain.status import StatusPage
+from okrsheet.outputs.escape import html_text, terminal_text
 
 __all__ = ["status_message", "inline_styles"]
 
@@ -37,14 +37,14 @@ def status_message(page: StatusPage, team_quarter: TeamQuarter, *,
     from okrsheet.sheet.owners import valid_address
 
     message = EmailMessage()
-    to = [Address(display_name=" ".join(name.split()), addr_spec=address.strip())
+    to = [Address(display_name=terminal_text(" ".join(name.split())), addr_spec=address.strip())
           for name, address in team_quarter.owners.items()
           if address and valid_address(address.strip())]
     if to:
         message["To"] = to
     if reply_to:
         message["Reply-To"] = reply_to
-    team = " ".join(str(page.team or "Team").split())
+    team = terminal_text(" ".join(str(page.team or "Team").split()))  # one line, no ESC
     week = f"week {page.week}" if page.week >= 3 else "before the first check-in"
     message["Subject"] = f"OKR status {team} {page.quarter or ''}, {week}".replace("  ", " ")
     message["X-Unsent"] = "1"
@@ -139,7 +139,7 @@ class _Inliner(HTMLParser):
             styles.append(own)
         if styles:
             values["style"] = ";".join(styles)
-        text = "".join(f" {name}" if value is None else f' {name}="{html.escape(value)}"'
+        text = "".join(f" {name}" if value is None else f' {name}="{html_text(value)}"'
                        for name, value in values.items())
         self.out.append(f"<{tag}{text}>")
         if not void:

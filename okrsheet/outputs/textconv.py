@@ -13,8 +13,9 @@ import datetime as dt
 import json
 
 from okrsheet.domain.alignment import kr_ids, objective_ids
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
+from okrsheet.domain.model import KeyResult, TeamQuarter
 from okrsheet.domain.problems import Problem
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS
 from okrsheet.domain.text import visible
 
 __all__ = ["workbook_text", "github_annotations", "problems_json"]

@@ -42,8 +42,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
-from okrsheet.domain.model import CHECK_IN_COLUMNS
-from okrsheet.domain.quarter import REVIEW_WEEK
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS, REVIEW_WEEK
 from okrsheet.sheet.layout import COLUMN_OF
 
 if TYPE_CHECKING:

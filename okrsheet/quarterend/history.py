@@ -52,9 +52,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring, status
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter
-from okrsheet.domain.quarter import Quarter, week_start
-from okrsheet.files.writing import OkrsheetError
+from okrsheet.domain.model import KeyResult, Scores, TeamQuarter
+from okrsheet.domain.problems import OkrsheetError
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS, Quarter, week_start
 from okrsheet.quarterend.rows import team_key
 from okrsheet.quarterend.summary import has_started
 
@@ -76,7 +76,6 @@ _LABEL = re.compile(r"\d{1,6}-Q[1-4]\Z")
 _PART = re.compile(r"(part-\d{6,}-[0-9a-f]{16}|data)\.parquet\Z")
 _TEMPORARY = re.compile(r"\.data\.parquet\..*\.tmp\Z")
 _ARROW = {"bool": "bool_"}  # Arrow type names that pyarrow spells otherwise
-COUNT_COLUMNS = tuple(status.replace(" ", "_") for status in scoring.KR_STATUSES)
 
 # Columns of each table, with their Arrow type names (the schema in docs/history.md).
 # ``quarter`` is not in the files: it is the partition folder's name.
@@ -265,17 +264,17 @@ def open_snapshot(store: str | os.PathLike[str]) -> Snapshot:
                 try:
                     info = os.lstat(path)
                 except FileNotFoundError:
-                    raise _not_consistent(root, f"{path.relative_to(root)} is missing") from None
+                    raise not_consistent(root, f"{path.relative_to(root)} is missing") from None
                 if not stat.S_ISREG(info.st_mode):
-                    raise _not_consistent(root, f"{path.relative_to(root)} is not a file")
+                    raise not_consistent(root, f"{path.relative_to(root)} is not a file")
                 if info.st_size != entry["bytes"]:
-                    raise _not_consistent(root, f"{path.relative_to(root)} has "
-                                                f"{info.st_size:,} bytes, not the "
-                                                f"{entry['bytes']:,} written")
+                    raise not_consistent(root, f"{path.relative_to(root)} has "
+                                               f"{info.st_size:,} bytes, not the "
+                                               f"{entry['bytes']:,} written")
                 files[table].append((label, path))
                 size += info.st_size
         if version is not None and set(tables["team_quarters"]) != set(tables["key_results"]):
-            raise _not_consistent(root, "its tables hold different quarters")
+            raise not_consistent(root, "its tables hold different quarters")
     except BaseException:
         if handle is not None:
             os.close(handle)
@@ -307,6 +306,13 @@ def adopt(store: str | os.PathLike[str]) -> int:
         return 1
     finally:
         os.close(lock)
+
+
+def not_consistent(root: Path, what: str) -> OkrsheetError:
+    """The error for a history store at ``root`` whose files disagree (``what``), saying
+    how to recover."""
+    return OkrsheetError(f"{root}: the history is not consistent ({what}); export the "
+                         "workbooks again into a new folder, or restore the folder from a backup.")
 
 
 # Private API
@@ -376,11 +382,6 @@ def _store_folder(store: str | os.PathLike[str], create: bool) -> Path:
     return root
 
 
-def _not_consistent(root: Path, what: str) -> OkrsheetError:
-    return OkrsheetError(f"{root}: the history is not consistent ({what}); export the "
-                         "workbooks again into a new folder, or restore the folder from a backup.")
-
-
 def _lock(root: Path, name: str, shared: bool = False, wait: bool = True) -> int | None:
     """A descriptor holding ``flock`` on ``root/name`` (made if missing), None when the lock
     is held elsewhere and ``wait`` is false. A reader of a store it can't write reads
@@ -418,21 +419,21 @@ def _manifest_entries(root: Path, manifest: Any) -> dict[str, dict[str, dict[str
     """The ``tables`` of a parsed ``_okrsheet.json``, every name checked (a file of the store,
     never a path out of it)."""
     if not isinstance(manifest, dict) or manifest.get("okrsheet_store") != STORE_FORMAT:
-        raise _not_consistent(root, f"{MANIFEST} is not a history's list of files of this "
-                                    "version of okrsheet")
+        raise not_consistent(root, f"{MANIFEST} is not a history's list of files of this "
+                                   "version of okrsheet")
     tables = manifest.get("tables")
     if not isinstance(tables, dict) or set(tables) != set(TABLES):
-        raise _not_consistent(root, f"{MANIFEST} does not name the four tables")
+        raise not_consistent(root, f"{MANIFEST} does not name the four tables")
     for table, partitions in tables.items():
         if not isinstance(partitions, dict):
-            raise _not_consistent(root, f"{MANIFEST}: {table} is not a list of quarters")
+            raise not_consistent(root, f"{MANIFEST}: {table} is not a list of quarters")
         for label, entry in partitions.items():
             if (not _LABEL.match(str(label)) or not isinstance(entry, dict)
                     or not _PART.match(str(entry.get("file")))
                     or not isinstance(entry.get("rows"), int)
                     or not isinstance(entry.get("bytes"), int)):
-                raise _not_consistent(root, f"{MANIFEST}: {table} quarter {label!s:.40} is "
-                                            "not a file of the history")
+                raise not_consistent(root, f"{MANIFEST}: {table} quarter {label!s:.40} is "
+                                           "not a file of the history")
     return tables
 
 
@@ -446,25 +447,25 @@ def _read_manifest(root: Path) -> tuple[int, dict[str, dict[str, dict[str, int |
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise _not_consistent(root, f"{MANIFEST} can't be read: "
-                                    f"{error.strerror or error}") from None
+        raise not_consistent(root, f"{MANIFEST} can't be read: "
+                                   f"{error.strerror or error}") from None
     try:
         if not stat.S_ISREG(os.fstat(handle).st_mode):
-            raise _not_consistent(root, f"{MANIFEST} is not a file")
+            raise not_consistent(root, f"{MANIFEST} is not a file")
         with os.fdopen(handle, "rb", closefd=False) as file:
             text = file.read(_MANIFEST_LIMIT + 1)
     finally:
         os.close(handle)
     if len(text) > _MANIFEST_LIMIT:
-        raise _not_consistent(root, f"{MANIFEST} is larger than any history's list of files")
+        raise not_consistent(root, f"{MANIFEST} is larger than any history's list of files")
     try:
         manifest = json.loads(text)
     except ValueError:
-        raise _not_consistent(root, f"{MANIFEST} is damaged (not JSON)") from None
+        raise not_consistent(root, f"{MANIFEST} is damaged (not JSON)") from None
     tables = _manifest_entries(root, manifest)
     version = manifest.get("version")
     if not isinstance(version, int):
-        raise _not_consistent(root, f"{MANIFEST} has no version")
+        raise not_consistent(root, f"{MANIFEST} has no version")
     return version, tables
 
 
@@ -479,7 +480,7 @@ def _check_folder(root: Path, relative: str) -> None:
                             "okrsheet reads and writes only inside the history folder: "
                             "remove the link (or export into a new folder).")
     if not stat.S_ISDIR(mode):
-        raise _not_consistent(root, f"{relative} is not a folder")
+        raise not_consistent(root, f"{relative} is not a folder")
 
 
 def _legacy_entries(root: Path) -> dict[str, dict[str, dict[str, int | str]]]:
@@ -502,7 +503,7 @@ def _legacy_entries(root: Path) -> dict[str, dict[str, dict[str, int | str]]]:
             except FileNotFoundError:
                 continue
             if not stat.S_ISREG(info.st_mode):
-                raise _not_consistent(root, f"{table}/{child}/{PARTITION_FILE} is not a file")
+                raise not_consistent(root, f"{table}/{child}/{PARTITION_FILE} is not a file")
             if _LABEL.match(label):
                 tables[table][label] = {"file": PARTITION_FILE, "rows": -1,
                                         "bytes": info.st_size}
@@ -616,7 +617,7 @@ def _open_folder(root: Path, table: str, label: str) -> int:
             except OSError as error:
                 if error.errno in (errno.ELOOP, errno.ENOTDIR):
                     _check_folder(root, shown)
-                    raise _not_consistent(root, f"{shown} is not a folder") from None
+                    raise not_consistent(root, f"{shown} is not a folder") from None
                 raise
             os.close(handle)
             handle = child

@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 from okrsheet.domain import scoring
 from okrsheet.quarterend import summary
 from okrsheet.quarterend.history import check_store
-from okrsheet.quarterend.history_summary import MEMORY_LIMIT, _preferred, _reading, connect
+from okrsheet.quarterend.history_summary import (
+    MEMORY_LIMIT,
+    connect,
+    preferred_sources,
+    store_errors,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -59,8 +64,8 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
     only = [*quarters] if len(quarters) == 1 else None  # read that partition alone
     teams = result.columns("teams", ("team", "quarter", "file", "calibration"))
     files = teams["file"]
-    with _reading(store), connect(store, memory_limit) as db:
-        _preferred(db, prefer)
+    with store_errors(store), connect(store, memory_limit) as db:
+        preferred_sources(db, prefer)
         db.register("wanted", pa.table({"file": files,
                                         "team_row": np.arange(len(files), dtype=np.int64)}))
         day = (today or dt.date.today()).isoformat()

@@ -23,11 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
 from okrsheet.domain.model import TeamQuarter
+from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.quarter import Quarter
-from okrsheet.files.writing import OkrsheetError, remove_left_behind, temporary_prefix
+from okrsheet.files.writing import remove_left_behind, temporary_prefix
 from okrsheet.quarterend import rows, summary
-from okrsheet.quarterend.history import COUNT_COLUMNS, SCHEMA, Snapshot, open_snapshot
+from okrsheet.quarterend.history import SCHEMA, Snapshot, open_snapshot
 from okrsheet.quarterend.history_alignment import aligned_team_quarters
+from okrsheet.quarterend.summary import COUNT_COLUMNS
 
 if TYPE_CHECKING:
     import duckdb
@@ -69,12 +71,12 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
     wanted = None
     if quarter is not None:
         wanted = quarter.label if isinstance(quarter, Quarter) else Quarter.parse(quarter).label
-    with _reading(store):
+    with store_errors(store):
         db = connect(store, memory_limit)
     try:
-        with _reading(store):
+        with store_errors(store):
             check_consistent(db, store)
-            _choose(db, wanted, prefer=_preferred(db, prefer))
+            _choose(db, wanted, prefer=preferred_sources(db, prefer))
             _check_counts(db, store, wanted)
             company = _company_rows(db)
             if wanted is not None and wanted not in [row["quarter"] for row in company]:
@@ -171,7 +173,7 @@ def check_consistent(db: "duckdb.DuckDBPyConnection", store: str | os.PathLike[s
     """:class:`OkrsheetError` (one line) when the team quarters break the rules every export
     keeps (one row per source file; the id made of its quarter and team), which also bound
     the work of every join the summary makes."""
-    from okrsheet.quarterend.history import _not_consistent
+    from okrsheet.quarterend.history import not_consistent
 
     rows, sources, files, wrong = db.execute("""
         SELECT count(*), count(DISTINCT source_id), count(DISTINCT source_file),
@@ -179,11 +181,54 @@ def check_consistent(db: "duckdb.DuckDBPyConnection", store: str | os.PathLike[s
         FROM team_quarters""").fetchone() or (0, 0, 0, 0)
     root = Path(store)
     if rows != sources or rows != files:
-        raise _not_consistent(root, f"{rows - min(sources, files):,} team quarter row(s) repeat "
-                                    "the source file of another")
+        raise not_consistent(root, f"{rows - min(sources, files):,} team quarter row(s) repeat "
+                                   "the source file of another")
     if wrong:
-        raise _not_consistent(root, f"{wrong:,} team quarter id(s) do not match their quarter "
-                                    "and team")
+        raise not_consistent(root, f"{wrong:,} team quarter id(s) do not match their quarter "
+                                   "and team")
+
+
+@contextlib.contextmanager
+def store_errors(store: str | os.PathLike[str]) -> Iterator[None]:
+    """DuckDB's errors on a damaged or emptied store, raised inside, as one line to act on."""
+    import duckdb
+
+    try:
+        yield
+    except RuntimeError as error:  # DuckDB stopped by Ctrl-C (or SIGTERM): stop as asked
+        if "interrupted" not in str(error).lower():
+            raise
+        raise KeyboardInterrupt from None
+    except duckdb.OutOfMemoryException as error:
+        if "max_temp_directory_size" in str(error):
+            raise OkrsheetError(f"{store}: the summary needed more temporary space than a "
+                                "history of this size ever needs (its cap, 64 times the "
+                                "store); the store is probably damaged or tampered with: "
+                                "export the workbooks again into a new folder.") from None
+        raise OkrsheetError(f"{store}: the history did not fit in DuckDB's memory limit, even "
+                            "spilling to the temporary folder; free some disk space there "
+                            "(or memory) and run the summary again.") from None
+    except duckdb.Error as error:
+        first = " ".join(str(error).split())[:160]
+        raise OkrsheetError(f"{store}: the history can't be read ({first}); export the "
+                            "workbooks again into a new folder.") from None
+
+
+def preferred_sources(db: "duckdb.DuckDBPyConnection",
+               prefer: Iterable[str | os.PathLike[str]]) -> tuple[str, ...]:
+    """The ``prefer`` paths as the store names its sources (absolute); an
+    :class:`OkrsheetError` for one the store does not hold."""
+    paths = tuple(sorted({os.path.abspath(path) for path in prefer}))
+    if not paths:
+        return ()
+    held = {row[0] for row in db.execute(
+        "SELECT DISTINCT source_file FROM team_quarters WHERE source_file IN "
+        "(SELECT unnest(?::VARCHAR[]))", [list(paths)]).fetchall()}
+    for path in paths:
+        if path not in held:
+            raise OkrsheetError(f"--prefer {path}: no workbook of that name is in the history; "
+                                "give one of the files exported (as okrsheet export read it).")
+    return paths
 
 
 # Private API
@@ -216,32 +261,6 @@ def _remove_own() -> None:
         for name in os.listdir(folder):
             if name.startswith(f"{_SPILL_PREFIX}{os.getpid()}-"):
                 shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _reading(store: str | os.PathLike[str]) -> Iterator[None]:
-    """DuckDB's errors on a damaged or emptied store as one line to act on."""
-    import duckdb
-
-    try:
-        yield
-    except RuntimeError as error:  # DuckDB stopped by Ctrl-C (or SIGTERM): stop as asked
-        if "interrupted" not in str(error).lower():
-            raise
-        raise KeyboardInterrupt from None
-    except duckdb.OutOfMemoryException as error:
-        if "max_temp_directory_size" in str(error):
-            raise OkrsheetError(f"{store}: the summary needed more temporary space than a "
-                                "history of this size ever needs (its cap, 64 times the "
-                                "store); the store is probably damaged or tampered with: "
-                                "export the workbooks again into a new folder.") from None
-        raise OkrsheetError(f"{store}: the history did not fit in DuckDB's memory limit, even "
-                            "spilling to the temporary folder; free some disk space there "
-                            "(or memory) and run the summary again.") from None
-    except duckdb.Error as error:
-        first = " ".join(str(error).split())[:160]
-        raise OkrsheetError(f"{store}: the history can't be read ({first}); export the "
-                            "workbooks again into a new folder.") from None
 
 
 def _choose(db: "duckdb.DuckDBPyConnection", wanted: str | None = None,
@@ -319,7 +338,7 @@ def _check_counts(db: "duckdb.DuckDBPyConnection", store: str | os.PathLike[str]
     """:class:`OkrsheetError` when a team quarter summarised has not the key results and
     objectives its row counts (tables from two exports: a store from before transactions
     whose export was stopped halfway, or one tampered with)."""
-    from okrsheet.quarterend.history import _not_consistent
+    from okrsheet.quarterend.history import not_consistent
 
     total = " + ".join(f"n.{column}" for column in COUNT_COLUMNS)
     found = db.execute(f"""
@@ -332,8 +351,8 @@ def _check_counts(db: "duckdb.DuckDBPyConnection", store: str | os.PathLike[str]
                OR c.objectives <> coalesce(o.objectives, 0)) {_only(wanted).replace("WHERE", "AND")}
         ORDER BY c.quarter_index, c.team_order LIMIT 1""").fetchone()
     if found:
-        raise _not_consistent(Path(store), f"{found[1]} {found[0]}: its key results or "
-                                           "objectives are not the ones its row counts")
+        raise not_consistent(Path(store), f"{found[1]} {found[0]}: its key results or "
+                                          "objectives are not the ones its row counts")
 
 
 def _count_by_objective(db: "duckdb.DuckDBPyConnection", wanted: str | None) -> None:
@@ -347,23 +366,6 @@ def _by_objective_sql(wanted: str | None) -> str:
         FROM key_results k SEMI JOIN chosen c ON k.source_id = c.source_id
         {_only(wanted, "k")}
         GROUP BY ALL"""
-
-
-def _preferred(db: "duckdb.DuckDBPyConnection",
-               prefer: Iterable[str | os.PathLike[str]]) -> tuple[str, ...]:
-    """The ``prefer`` paths as the store names its sources (absolute); an
-    :class:`OkrsheetError` for one the store does not hold."""
-    paths = tuple(sorted({os.path.abspath(path) for path in prefer}))
-    if not paths:
-        return ()
-    held = {row[0] for row in db.execute(
-        "SELECT DISTINCT source_file FROM team_quarters WHERE source_file IN "
-        "(SELECT unnest(?::VARCHAR[]))", [list(paths)]).fetchall()}
-    for path in paths:
-        if path not in held:
-            raise OkrsheetError(f"--prefer {path}: no workbook of that name is in the history; "
-                                "give one of the files exported (as okrsheet export read it).")
-    return paths
 
 
 def _macros(db: "duckdb.DuckDBPyConnection") -> None:
@@ -573,12 +575,12 @@ class _Query:
         """The rows of one quarter, by a query of that quarter alone (None: no such query)."""
         if self.of_quarter is None:
             return None
-        with _reading(self.store):
+        with store_errors(self.store):
             return self.db.sql(self.of_quarter(label)).to_arrow_table()
 
     def table(self, columns: tuple[str, ...] | None = None) -> "pa.Table":
         """The table; with ``columns``, those alone (the query narrowed when it can be)."""
-        with _reading(self.store):
+        with store_errors(self.store):
             self._prepare()
             sql = self.sql
             if columns is not None and self.narrow is not None:
@@ -587,7 +589,7 @@ class _Query:
         return table if columns is None else table.select(list(columns))
 
     def batches(self, size: int) -> "Iterator[pa.RecordBatch]":
-        with _reading(self.store):
+        with store_errors(self.store):
             self._prepare()
             yield from self.db.sql(self.sql).to_arrow_reader(size)
 
@@ -612,7 +614,7 @@ class StoreSummary(summary.Summary):
 
         made = self.__dict__.get("_aligned")
         if callable(made):  # the store's objectives are read only for an output that shows them
-            with _reading(self.__dict__["_store"]):
+            with store_errors(self.__dict__["_store"]):
                 made = made()
         return align(made) if made else {}
 

@@ -9,7 +9,7 @@ from okrsheet.domain import scoring
 from okrsheet.domain.model import Scores, TeamQuarter
 from okrsheet.domain.quarter import Quarter
 from okrsheet.quarterend.summary import (
-    _COUNTED,
+    COUNT_COLUMNS,
     KR_STATUSES,
     NOT_STARTED,
     SHARE_COLUMNS,
@@ -20,6 +20,8 @@ from okrsheet.quarterend.summary import (
     Row,
     has_started,
 )
+
+_COUNTED = tuple(zip(COUNT_COLUMNS, KR_STATUSES))  # (count column, KR status)
 
 
 @dataclass

@@ -55,9 +55,8 @@ from typing import TYPE_CHECKING, Any
 
 from okrsheet.domain import scoring
 from okrsheet.domain.model import TeamQuarter
-from okrsheet.domain.problems import Problem
+from okrsheet.domain.problems import OkrsheetError, Problem
 from okrsheet.domain.quarter import Quarter
-from okrsheet.files.writing import OkrsheetError
 from okrsheet.quarterend.copies import pick
 
 if TYPE_CHECKING:
@@ -86,7 +85,6 @@ def status_column(status: str) -> str:
 
 SHARE_COLUMNS = tuple(f"share_{status_column(status)}" for status in KR_STATUSES)
 COUNT_COLUMNS = tuple(status_column(status) for status in KR_STATUSES)
-_COUNTED = tuple(zip(COUNT_COLUMNS, KR_STATUSES))
 
 RHYTHM_COLUMNS = ("confidence_fell", "stale_key_results", "overdue_actions")
 """The check-in rhythm of a team quarter (:func:`okrsheet.domain.status.rhythm`)."""

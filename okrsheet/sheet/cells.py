@@ -10,7 +10,7 @@ import decimal
 import math
 import re
 
-from okrsheet.domain.scoring import CellError
+from okrsheet.domain.arithmetic import CellError
 
 # Public API
 

@@ -41,9 +41,9 @@ from okrsheet.domain import scoring
 from okrsheet.domain.alignment import kr_ids
 from okrsheet.domain.changes import same_value
 from okrsheet.domain.merging import Conflict, MergeConflicts, UnknownCopy
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
-from okrsheet.domain.quarter import Quarter, QuarterError
-from okrsheet.files.writing import OkrsheetError
+from okrsheet.domain.model import KeyResult, TeamQuarter
+from okrsheet.domain.problems import OkrsheetError
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS, Quarter, QuarterError
 from okrsheet.sheet.cells import parse_number
 from okrsheet.sheet.layout import cell as a1
 from okrsheet.sheet.layout import column_letter

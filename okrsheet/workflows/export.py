@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.text import visible
-from okrsheet.files.writing import OkrsheetError
 from okrsheet.workflows.lines import Line
 
 __all__ = ["Export", "export"]

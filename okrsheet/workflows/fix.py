@@ -12,10 +12,11 @@ import os
 from dataclasses import dataclass, field
 
 from okrsheet.domain import scoring
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
+from okrsheet.domain.model import KeyResult, TeamQuarter
+from okrsheet.domain.problems import OkrsheetError
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS
 from okrsheet.domain.text import visible
-from okrsheet.files.writing import OkrsheetError
-from okrsheet.read.reader import LEGACY, Reading
+from okrsheet.read.reading import LEGACY, Reading
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import number_text, parse_number, shown, text_date
 from okrsheet.workflows.lines import Line
@@ -49,7 +50,8 @@ def fix_workbook(path: str | os.PathLike[str], output: str | os.PathLike[str], *
     """Write a fixed copy of the workbook at ``path`` to ``output``, then look for every typed
     cell of ``path`` in the copy (:mod:`okrsheet.workflows.kept`, .xlsx and .xlsm only)."""
     from okrsheet.files.writing import write_atomic
-    from okrsheet.guard.safety import UnreadableFile, read_checked
+    from okrsheet.domain.problems import UnreadableFile
+    from okrsheet.guard.safety import read_checked
     from okrsheet.read.legacy import read_okr_file_isolated
     from okrsheet.sheet.owners import OWNERS_SHEET
     from okrsheet.workflows.kept import lost_cells, other_sheets, typed_cells

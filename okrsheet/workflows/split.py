@@ -23,9 +23,10 @@ from typing import Any
 
 from okrsheet.domain import scoring
 from okrsheet.domain.alignment import kr_ids
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
-from okrsheet.domain.quarter import CHECK_IN_WEEKS, week_start
-from okrsheet.files.writing import OkrsheetError, OutputExists, atomic_output
+from okrsheet.domain.model import KeyResult, TeamQuarter
+from okrsheet.domain.problems import OkrsheetError, OutputExists
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS, CHECK_IN_WEEKS, week_start
+from okrsheet.files.writing import atomic_output
 from okrsheet.sheet import layout
 from okrsheet.sheet.layout import column_letter
 

@@ -15,9 +15,10 @@ from typing import Any
 
 from okrsheet.domain import scoring
 from okrsheet.domain.alignment import key_result_ids, objective_ids
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
-from okrsheet.domain.quarter import calendar, week_start
-from okrsheet.files.writing import OkrsheetError, write_atomic
+from okrsheet.domain.model import KeyResult, TeamQuarter
+from okrsheet.domain.problems import OkrsheetError
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS, calendar, week_start
+from okrsheet.files.writing import write_atomic
 from okrsheet.sheet import layout
 from okrsheet.sheet.layout import COLUMNS, FIRST_ROW, HEADER_ROW, address, column_range
 from okrsheet.sheet.owners import write_owners

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 from okrsheet.cli import main
 from okrsheet.domain.problems import ERROR, Problem
-from okrsheet.read.reader import Reading, read_workbook
-from okrsheet.read.reading import check_reading
+from okrsheet.read.reader import read_workbook
+from okrsheet.read.reading import Reading, check_reading
 from okrsheet.sheet import layout
 
 TOLERANCE = 1e-9

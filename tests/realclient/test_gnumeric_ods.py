@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from okrsheet.guard.safety import UnreadableFile
+from okrsheet.domain.problems import UnreadableFile
 from okrsheet.quarterend.summary import summarise
 from okrsheet.read.legacy import read_okr_file
 from okrsheet.read.reader import read_workbook
