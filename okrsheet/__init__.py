@@ -27,7 +27,7 @@ _HOMES: dict[str, str] = {
     "write_workbook": "okrsheet.write.writer",
     "starter": "okrsheet.write.templates",
     # check and summarise
-    "check": "okrsheet.domain.checks",
+    "check": "okrsheet.sheet.checking",
     "check_reading": "okrsheet.read.reading",
     "summarise": "okrsheet.quarterend.summary",
     "summarise_team_quarters": "okrsheet.quarterend.summary",
@@ -69,7 +69,6 @@ __all__ = [  # the same names as _HOMES and the imports below (tests/test_api.py
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ imports on demand
     from okrsheet.domain.carryover import next_quarter
     from okrsheet.domain.changes import Change, diff
-    from okrsheet.domain.checks import check
     from okrsheet.domain.merging import MergeConflicts, MergeResult, merge
     from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
     from okrsheet.domain.problems import OkrsheetError, Problem
@@ -79,6 +78,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
     from okrsheet.quarterend.summary import Summary, summarise, summarise_team_quarters
     from okrsheet.read.reader import Reading, read_workbook
     from okrsheet.read.reading import check_reading
+    from okrsheet.sheet.checking import check
     from okrsheet.workflows.collect import collect, read_reply
     from okrsheet.workflows.split import write_check_ins
     from okrsheet.write.templates import starter

@@ -183,7 +183,7 @@ def team_quarter_rows(team_quarter: TeamQuarter, source: str, saved: float | Non
     ``saved`` is the time the workbook says it was saved (else its file time): of two
     copies of one team quarter, the summary uses the one saved later.
     """
-    from okrsheet.domain.checks import identity_problems
+    from okrsheet.sheet.checking import identity_problems
 
     problems = identity_problems(team_quarter, fiscal_year_start, named_by_start)
     if problems:

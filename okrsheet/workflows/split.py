@@ -26,7 +26,7 @@ from okrsheet.domain.alignment import kr_ids
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.domain.quarter import CHECK_IN_WEEKS, week_start
 from okrsheet.files.writing import OkrsheetError, OutputExists, atomic_output
-from okrsheet.sheet import layout
+from okrsheet.sheet import formulas, layout
 from okrsheet.sheet.layout import column_letter
 
 __all__ = ["SHEET", "SENT_SHEET", "HEADERS", "SENT_HEADERS", "LABELS", "OwnerCheckIn",
@@ -181,7 +181,7 @@ def progress_formula(row: int) -> str:
     Value, else the Last value."""
     cell = {header: f"{column_letter(column)}{row + 1}" for column, header in enumerate(HEADERS)}
     value, last = cell[VALUE], cell[LAST_VALUE]
-    return "=" + scoring.PROGRESS_VALUE_FORMULA.format(
+    return "=" + formulas.PROGRESS_VALUE_FORMULA.format(
         title=cell[KEY_RESULT], check='""', type=cell[TYPE], start=cell[START],
         target=cell[TARGET], revised='""',
         current=f'IF({value}<>"",{value},IF({last}<>"",{last},""))')
