@@ -50,6 +50,12 @@ class Field:
             object.__setattr__(self, "attribute", self.key)
 
     @property
+    def data_key(self) -> str:
+        """Its key in JSON and CSV: the model attribute's name (``check`` for Input check),
+        else the field's key."""
+        return self.attribute or self.key
+
+    @property
     def typed(self) -> bool:
         """A person types it (Current included: typing over it overrides the check-ins)."""
         return self.kind != FORMULA

@@ -13,7 +13,7 @@ import math
 import os
 from typing import Any
 
-from okrsheet.domain import scoring
+from okrsheet.domain import schema, scoring
 from okrsheet.domain.alignment import key_result_ids, objective_ids
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.domain.quarter import calendar, week_start
@@ -103,8 +103,7 @@ def _refuse_long_texts(team_quarter: TeamQuarter) -> None:
     items: list[tuple[str, object]] = [("Team", team_quarter.team)]
     items += [(f'objective "{o.title[:40]}"', o.title) for o in team_quarter.objectives]
     for kr in team_quarter.key_results + team_quarter.unassigned:
-        items += [(f'key result "{kr.title[:40]}", {key}', getattr(kr, key)) for key in
-                  ("title", "owner", "unit", "revision_reason", "comment", "parent")]
+        items += [(f'key result "{kr.title[:40]}", {key}', getattr(kr, key)) for key in schema.TEXTS]
     items += [(f'action "{a.title[:40]}"', a.title) for a in team_quarter.actions]
     for where, text in items:
         if isinstance(text, str) and len(text) > MAX_CELL_TEXT:
@@ -352,9 +351,9 @@ class _SheetWriter:
         check_ins = [(kr.check_ins.get(week) if kr else None) for week in CHECK_IN_COLUMNS]
         inputs: dict[str, object] = {"objective": objective}
         if kr is not None:
-            inputs.update({column.key: getattr(kr, column.key) for column in COLUMNS
-                           if column.cell in (layout.TEXT, layout.NUMBER, layout.CHOICE)
-                           and column.key != "objective" and column.check_in_week is None})
+            inputs.update({field.key: getattr(kr, field.attribute) for field in schema.KEY_RESULT_FIELDS
+                           if field.kind in (schema.TEXT, schema.NUMBER, schema.CHOICE)
+                           and field.attribute and field.week is None})
             inputs.update(zip(layout.CONFIDENCE_KEYS,
                               [kr.confidences.get(week) for week in CHECK_IN_COLUMNS]))
             inputs["lagging"] = kr.lagging_entry if kr.lagging_entry is not None else (
@@ -364,7 +363,7 @@ class _SheetWriter:
         for column in COLUMNS:
             value = inputs.get(column.key)
             if column.cell in (layout.TEXT, layout.CHOICE):
-                wrap = column.key in ("title", "comment", "revision_reason")
+                wrap = column.key in schema.LONG_TEXTS
                 write_text(sheet, a[column.key], value, f["input_wrap" if wrap else "input"])
             elif column.cell in (layout.NUMBER, layout.CHECK_IN):
                 write_value(sheet, a[column.key], value,
@@ -447,7 +446,7 @@ class _SheetWriter:
     def _height(self, row: int, kr: KeyResult) -> None:
         """Rows grow for long titles and comments (spreadsheets do not on load)."""
         lines = 1
-        for key in ("title", "comment", "revision_reason"):
+        for key in schema.LONG_TEXTS:
             text = getattr(kr, key)
             if text:
                 lines = max(lines, math.ceil(len(str(text)) / (layout.COLUMN_OF[key].width * 1.05)))
