@@ -144,6 +144,8 @@ OWN_VALUES = tuple(field.key for field in KEY_RESULT_FIELDS
 TEXTS = tuple(field.key for field in KEY_RESULT_FIELDS
               if field.kind in (TEXT, CHOICE) and field.week is None and field.attribute)
 """The fields typed as text (drop-downs included): what the text-length guard measures."""
+NUMBERS = tuple(field.key for field in KEY_RESULT_FIELDS if field.kind == NUMBER)
+"""The fields typed as numbers (Current and the weeks' values aside): Start, Target..."""
 LONG_TEXTS = tuple(field.key for field in KEY_RESULT_FIELDS if field.long_text)
 """Free text that can run long: it wraps, and its row grows."""
 REQUIRED_KEYS = ("objective", "title", "owner", "type", "start", "target", "current", "weight",

@@ -103,9 +103,9 @@ def milestone_done(current: object) -> bool:
     return milestone_state(current) is True
 
 
-_NAMED = {key: KEY_RESULT_FIELD[key].header for key in ("objective", "type", "start", "target",
-                                                  "revised_target", "weight", "lagging", "current")}
-"""The Input check names a field by its header."""
+INPUT_CHECK_NAMES = {key: KEY_RESULT_FIELD[key].header for key in (
+    "objective", "type", "start", "target", "revised_target", "weight", "lagging", "current")}
+"""The inputs the Input check looks at, in its order, each named by its header."""
 
 
 ERROR_VALUE = "Error value"
@@ -123,34 +123,34 @@ def input_check(kr_type: object, start: object, target: object, revised_target: 
     In the sheet: ``INPUT_CHECK_FORMULA`` (:mod:`okrsheet.sheet.formulas`).
     """
     if isinstance(kr_type, CellError):
-        return ERROR_VALUE if objective_known else _NAMED["objective"]
+        return ERROR_VALUE if objective_known else INPUT_CHECK_NAMES["objective"]
     if not objective_known:
-        return _NAMED["objective"]
+        return INPUT_CHECK_NAMES["objective"]
     kind = kr_type.casefold() if isinstance(kr_type, str) else kr_type
     if not is_blank(kind) and kind not in KR_TYPES:
-        return _NAMED["type"]
+        return INPUT_CHECK_NAMES["type"]
     for key, value in (("start", start), ("target", target), ("revised_target", revised_target)):
         if isinstance(value, CellError):
             return ERROR_VALUE
         if not is_blank(value) and not is_number(value):
-            return _NAMED[key]
+            return INPUT_CHECK_NAMES[key]
     if kind != "milestone" and is_blank(target) and is_blank(revised_target):
-        return _NAMED["target"]  # nothing to score against: a target to set
+        return INPUT_CHECK_NAMES["target"]  # nothing to score against: a target to set
     if isinstance(weight, CellError):
         return ERROR_VALUE
     if not is_blank(weight) and (not is_number(weight) or weight < 0):  # type: ignore[operator]
-        return _NAMED["weight"]
+        return INPUT_CHECK_NAMES["weight"]
     if isinstance(lagging, CellError):
         return ERROR_VALUE
     if not is_blank(lagging) and not (isinstance(lagging, str) and lagging.casefold() in YES_NO):
-        return _NAMED["lagging"]
+        return INPUT_CHECK_NAMES["lagging"]
     if isinstance(current, CellError):
         return ERROR_VALUE
     if is_blank(current):
         return None
     if kind == "milestone":
-        return None if milestone_state(current) is not None else _NAMED["current"]
-    return None if is_number(current) else _NAMED["current"]
+        return None if milestone_state(current) is not None else INPUT_CHECK_NAMES["current"]
+    return None if is_number(current) else INPUT_CHECK_NAMES["current"]
 
 
 def progress(kr_type: str | None, start: object, target: object, current: object) -> float:

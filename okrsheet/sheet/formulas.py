@@ -9,11 +9,7 @@ placeholders that :mod:`okrsheet.write.writer` fills with cell references from
 
 from __future__ import annotations
 
-from okrsheet.sheet.layout import COLUMN_OF
-
-_NAMED = {key: COLUMN_OF[key].header for key in ("objective", "type", "start", "target",
-                                                  "revised_target", "weight", "lagging", "current")}
-"""The Input check names a column by its header in the key-result table."""
+from okrsheet.domain.scoring import INPUT_CHECK_NAMES
 
 LATEST_CHECK_IN_STEP = 'IF({check_in}<>"",{check_in},{earlier})'
 """Current follows the latest check-in (nested from week 3 to 13) until a value is typed over it."""
@@ -42,7 +38,7 @@ INPUT_CHECK_FORMULA = (
     'IF({type}="milestone",IF(OR(' + MILESTONE_DONE_FORMULA + ',' + MILESTONE_NOT_DONE_FORMULA
     + '),"","%(current)s"),'
     'IF(ISNUMBER({current}),"","%(current)s"))))))))))),"Error value"))'
-) % _NAMED
+) % INPUT_CHECK_NAMES
 """Which input of a key-result row can't be scored, checked in this order; blank when none.
 
 Any error value met on the way (``#DIV/0!`` in Weight...) makes it ``Error value``."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from okrsheet.domain import scoring
+from okrsheet.domain import schema, scoring
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, TeamQuarter
 from okrsheet.files.writing import OkrsheetError
 from okrsheet.read.reader import LEGACY, Reading
@@ -88,7 +88,7 @@ def _fix_key_result(reading: Reading, kr: KeyResult) -> list[Change]:
     elif kr.lagging_entry is not None:
         changes.append(Change(at("lagging"), f"Lagging {shown(kr.lagging_entry)}: pick yes, no or "
                               "leave it blank", kept=True))
-    for key in ("start", "target", "revised_target", "weight"):
+    for key in schema.NUMBERS:
         number, change = _number(getattr(kr, key), layout.COLUMN_OF[key].header, at(key))
         setattr(kr, key, number)
         changes += change
