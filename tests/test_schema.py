@@ -120,3 +120,72 @@ def test_no_module_outside_the_schema_spells_a_list_of_key_result_fields():
                     and (where, items) not in PICKS:
                 found.append(f"{where}:{node.lineno} {items}")
     assert found == [], "take these fields from okrsheet.domain.schema (a flag on the field)"
+
+
+ADDED = '''
+import copy, datetime as dt, json, sys
+from pathlib import Path
+
+import okrsheet
+from okrsheet.domain.changes import diff
+from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+from okrsheet.outputs.scorecard import score_csv_text, scorecard
+from okrsheet.quarterend.history import export
+from okrsheet.read.reader import read_workbook
+from okrsheet.write.writer import write_workbook
+
+out = Path(sys.argv[1])
+krs = [KeyResult("Win logos", owner="Ana", target=10.0, risk="churn in Q2"),
+       KeyResult("Ship it", owner="Bo", target=5.0)]
+team = TeamQuarter("East", "2027-Q1", [Objective("Grow", krs)], dt.date(2027, 1, 1),
+                   dt.date(2027, 3, 31), dt.date(2027, 2, 1))
+write_workbook(team, out / "east.xlsx")
+reading = read_workbook(out / "east.xlsx")
+read = reading.team_quarter.key_results[0]
+card = scorecard(reading)
+export([out / "east.xlsx"], out / "store")
+import pyarrow.parquet as pq
+stored = pq.read_table(next((out / "store" / "key_results").rglob("*.parquet"))).to_pylist()
+later = copy.deepcopy(reading.team_quarter)
+later.key_results[0].risk = "none left"
+print(json.dumps({
+    "package": okrsheet.__file__, "read": read.risk, "problems": [str(p) for p in reading.problems],
+    "json": card["objectives"][0]["key_results"][0].get("risk"),
+    "csv": score_csv_text(card).splitlines()[:2],
+    "stored": stored[0].get("risk"),
+    "diff": [str(change) for change in diff(reading.team_quarter, later)],
+}))
+'''
+
+
+def test_a_column_added_to_the_schema_and_the_model_reaches_every_edge(tmp_path):
+    """In a copy of the package, one schema entry and the KeyResult field: the writer writes
+    the column, the reader reads it back, and JSON, CSV, the store and diff carry it."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / "copy"
+    shutil.copytree(PACKAGE, copy / "okrsheet", ignore=shutil.ignore_patterns("__pycache__"))
+    schema_py, model_py = copy / "okrsheet/domain/schema.py", copy / "okrsheet/domain/model.py"
+    anchor = '    Field("comment", "Comment",'
+    schema_py.write_text(schema_py.read_text().replace(
+        anchor, '    Field("risk", "Risk"),\n' + anchor, 1))
+    anchor = "    comment: str | None = None\n"
+    model_py.write_text(model_py.read_text().replace(
+        anchor, anchor + "    risk: str | None = None\n", 1))
+    (tmp_path / "added.py").write_text(ADDED)
+    done = subprocess.run([sys.executable, str(tmp_path / "added.py"), str(tmp_path)],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(copy)},
+                          cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["package"].startswith(str(copy))
+    assert found["read"] == "churn in Q2" and found["problems"] == []
+    assert found["json"] == "churn in Q2"
+    header, row = (line.split(",") for line in found["csv"])
+    assert row[header.index("risk")] == "churn in Q2"
+    assert found["stored"] == "churn in Q2"
+    assert found["diff"] == ['key result "Win logos": Risk "churn in Q2" -> "none left"']
