@@ -2,9 +2,11 @@
 
 The OKRs sheet holds labelled settings at the top, an **Objectives** table (each objective
 once, with an id such as ``O1``) and a **key-result table** whose rows name their
-objective's id. Each column is one :class:`Column` entry: the writer lays cells out from it,
-the reader finds columns by its header text, and diff, merge, JSON and CSV take their keys
-and labels from it. Workbooks of the first layout (objective text typed on the first row of
+objective's id. The fields (keys, headers, kinds, choices) are the domain's
+(:mod:`okrsheet.domain.schema`); this module places them: each column is one
+:class:`Column`, a schema field with its position and width (then the hidden helpers the
+formulas need), and the writer lays cells out from it while the reader finds columns by
+its header text. Workbooks of the first layout (objective text typed on the first row of
 its key results) are still read; see :data:`LEGACY_HEADERS`.
 """
 
