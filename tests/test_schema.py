@@ -178,8 +178,8 @@ def test_a_column_added_to_the_schema_and_the_model_reaches_every_edge(tmp_path)
         anchor, anchor + "    risk: str | None = None\n", 1))
     (tmp_path / "added.py").write_text(ADDED)
     done = subprocess.run([sys.executable, str(tmp_path / "added.py"), str(tmp_path)],
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(copy)},
-                          cwd=tmp_path, timeout=300)
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(copy)})
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
     assert found["package"].startswith(str(copy))

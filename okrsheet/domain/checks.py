@@ -1,8 +1,9 @@
 """The guide's rules as lint checks: each a small function with a short code.
 
-``check(team_quarter, place)`` runs them all. Each check yields :class:`~okrsheet.domain.problems.Problem`
-values naming the cell to fix, which ``place`` names (the domain knows fields and rows, the
-sheet layer cells: :mod:`okrsheet.sheet.checking` places them on the OKRs sheet); the reader reports what it could not read (text that is not
+``check(team_quarter, place)`` runs them all. Each check yields
+:class:`~okrsheet.domain.problems.Problem` values naming the cell to fix, as ``place`` names
+it: the domain knows fields and rows, the sheet layer cells (:mod:`okrsheet.sheet.checking`
+places them on the OKRs sheet). The reader reports what it could not read (text that is not
 a number, a weight typed as a word...), the checks report OKRs that read fine but break a rule.
 
 Codes:

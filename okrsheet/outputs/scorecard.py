@@ -22,7 +22,8 @@ KR_KEYS = tuple(field.key for field in schema.KEY_RESULT_FIELDS
                 if field.kind in (schema.TEXT, schema.CHOICE, schema.NUMBER)
                 and field.week is None and field.attribute and field.in_json)
 """The inputs a key result shows in a scorecard, as typed, from the schema."""
-CSV_KEYS = tuple(field.data_key for field in schema.KEY_RESULT_FIELDS if field.in_csv and field.in_json)
+CSV_KEYS = tuple(field.data_key for field in schema.KEY_RESULT_FIELDS
+                 if field.in_csv and field.in_json)
 """The key-result columns of ``score --format csv``, from the schema."""
 
 

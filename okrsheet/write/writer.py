@@ -103,7 +103,8 @@ def _refuse_long_texts(team_quarter: TeamQuarter) -> None:
     items: list[tuple[str, object]] = [("Team", team_quarter.team)]
     items += [(f'objective "{o.title[:40]}"', o.title) for o in team_quarter.objectives]
     for kr in team_quarter.key_results + team_quarter.unassigned:
-        items += [(f'key result "{kr.title[:40]}", {key}', getattr(kr, key)) for key in schema.TEXTS]
+        items += [(f'key result "{kr.title[:40]}", {key}', getattr(kr, key))
+                  for key in schema.TEXTS]
     items += [(f'action "{a.title[:40]}"', a.title) for a in team_quarter.actions]
     for where, text in items:
         if isinstance(text, str) and len(text) > MAX_CELL_TEXT:
@@ -177,9 +178,9 @@ class _SheetWriter:
         sheet.write_formula(
             layout.TEAM_STATUS.value_cell,
             formulas.TEAM_STATUS_FORMULA.format(score=layout.TEAM_SCORE.value_cell,
-                                               to_check=column_range("to_check", self.last_row),
-                                               updated=column_range("updated", self.last_row),
-                                               **self._thresholds()),
+                                                to_check=column_range("to_check", self.last_row),
+                                                updated=column_range("updated", self.last_row),
+                                                **self._thresholds()),
             f["status"], tq.status or "")
         self._label(layout.LEVEL)
         sheet.write_string(layout.LEVEL.value_cell, tq.level or "team", f["input"])
@@ -205,8 +206,9 @@ class _SheetWriter:
                 shared_ids=column_range("shared_id", self.last_row),
                 objective_shared_ids=layout.objective_range("shared_id"),
                 odd_confidences="+".join(
-                    formulas.ODD_CONFIDENCES_STEP.format(titles=column_range("title", self.last_row),
-                                                        confidences=column_range(key, self.last_row))
+                    formulas.ODD_CONFIDENCES_STEP.format(
+                        titles=column_range("title", self.last_row),
+                        confidences=column_range(key, self.last_row))
                     for key in (*layout.CONFIDENCE_KEYS, "confidence")),
                 actions_to_check=formulas.ACTIONS_TO_CHECK_FORMULA.format(
                     action_states=action_ranges()["action_states"]),
@@ -351,7 +353,8 @@ class _SheetWriter:
         check_ins = [(kr.check_ins.get(week) if kr else None) for week in CHECK_IN_COLUMNS]
         inputs: dict[str, object] = {"objective": objective}
         if kr is not None:
-            inputs.update({field.key: getattr(kr, field.attribute) for field in schema.KEY_RESULT_FIELDS
+            inputs.update({field.key: getattr(kr, field.attribute)
+                           for field in schema.KEY_RESULT_FIELDS
                            if field.kind in (schema.TEXT, schema.NUMBER, schema.CHOICE)
                            and field.attribute and field.week is None})
             inputs.update(zip(layout.CONFIDENCE_KEYS,
