@@ -29,7 +29,7 @@ _HOMES: dict[str, str] = {
     "write_workbook": "okrsheet.write.writer",
     "starter": "okrsheet.write.templates",
     # check and summarise
-    "check": "okrsheet.domain.checks",
+    "check": "okrsheet.sheet.checking",
     "check_reading": "okrsheet.read.reading",
     "summarise": "okrsheet.quarterend.summary",
     "summarise_team_quarters": "okrsheet.quarterend.summary",
@@ -68,7 +68,6 @@ __all__ = ["__version__", *_HOMES]
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ imports on demand
     from okrsheet.domain.carryover import next_quarter
     from okrsheet.domain.changes import Change, diff
-    from okrsheet.domain.checks import check
     from okrsheet.domain.merging import MergeConflicts, MergeResult, merge
     from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
     from okrsheet.domain.problems import OkrsheetError, Problem, UnreadableFile
@@ -77,6 +76,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
     from okrsheet.quarterend.summary import Summary, summarise, summarise_team_quarters
     from okrsheet.read.reader import read_workbook
     from okrsheet.read.reading import Reading, check_reading
+    from okrsheet.sheet.checking import check
     from okrsheet.workflows.collect import Collected, Reply, ReplyProblems, collect, read_reply
     from okrsheet.workflows.split import OwnerCheckIn, write_check_ins
     from okrsheet.write.templates import starter

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from okrsheet.domain.checks import check
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
 from okrsheet.sheet import layout
+from okrsheet.sheet.checking import check
 
 
 def _kr(title="Win logos", owner="Sam", type_="increase", start=0.0, target=10.0, **more):

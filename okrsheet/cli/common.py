@@ -79,11 +79,11 @@ def refuse_numbers_that_are_not_numbers(reading, path: str) -> None:
     to a workbook: refuse, naming the cell, rather than fail halfway through writing."""
     import math
 
+    from okrsheet.domain import schema
     from okrsheet.domain.problems import OkrsheetError
 
     for kr in reading.team_quarter.key_results:
-        values = {key: getattr(kr, key) for key in ("start", "target", "revised_target",
-                                                     "current", "weight")}
+        values = {key: getattr(kr, key) for key in (*schema.NUMBERS, "current")}
         values.update({f"week_{week}": value for week, value in kr.check_ins.items()})
         for key, value in values.items():
             if isinstance(value, float) and not math.isfinite(value):

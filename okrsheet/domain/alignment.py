@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
-from okrsheet.sheet import layout
+from okrsheet.domain.schema import objective_id
 
 __all__ = ["reference", "parse_reference", "parse_parents", "shares", "parent_choices", "key_result_ids", "objective_ids", "kr_ids", "Node",
            "Link", "LOOP", "Alignment", "align"]
@@ -350,13 +350,14 @@ def _links(tq: TeamQuarter, item: Objective | KeyResult, identifier: str | None,
     return made
 
 
-def objective_ids(objectives: list[Objective]) -> list[str]:
-    """Each objective's id: its own, else the first free ``O1``, ``O2``... (one per ready row)."""
+def objective_ids(objectives: list[Objective], count: int = 0) -> list[str]:
+    """Each objective's id: its own, else the first free ``O1``, ``O2``...; then free ids up
+    to ``count`` in all (one per ready row of a sheet)."""
     taken = {objective.id.casefold() for objective in objectives if objective.id}
-    free = (layout.objective_id(number) for number in range(1, 10_000)
-            if layout.objective_id(number).casefold() not in taken)
+    free = (objective_id(number) for number in range(1, 10_000)
+            if objective_id(number).casefold() not in taken)
     ids = [objective.id or next(free) for objective in objectives]
-    return ids + [next(free) for _ in range(layout.OBJECTIVE_ROWS - len(ids))]
+    return ids + [next(free) for _ in range(count - len(ids))]
 
 
 def kr_ids(team_quarter: TeamQuarter) -> dict[int, str]:

@@ -14,19 +14,16 @@ import enum
 from dataclasses import dataclass
 from typing import Any, Final, TypeGuard
 
-from okrsheet.domain import scoring
+from okrsheet.domain import schema, scoring
 from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
-from okrsheet.sheet import layout
 
 WORKBOOK_FIELDS = ("team", "quarter", "quarter_start", "quarter_end", "as_of",
                    "green_from", "orange_from")
-KR_FIELDS = tuple(column.key for column in layout.COLUMNS
-                  if column.user_input and column.check_in_week is None
-                  and column.key not in ("objective", "title"))
-"""A key result's own values, from the row schema (check-ins and confidences are per week)."""
+KR_FIELDS = schema.OWN_VALUES
+"""A key result's own values, from the schema (check-ins and confidences are per week)."""
 FIELD_NAMES = {
-    **{field_.key: field_.label for field_ in layout.FIELDS},
-    **{column.key: column.header for column in layout.COLUMNS},
+    **{setting.key: setting.label for setting in schema.SETTINGS},
+    **{field_.key: field_.header for field_ in schema.KEY_RESULT_FIELDS},
     "title": "Title",
 }
 

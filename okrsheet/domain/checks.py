@@ -1,7 +1,9 @@
 """The guide's rules as lint checks: each a small function with a short code.
 
-``check(team_quarter)`` runs them all. Each check yields :class:`~okrsheet.domain.problems.Problem`
-values naming the cell to fix; the reader reports what it could not read (text that is not
+``check(team_quarter, place)`` runs them all. Each check yields
+:class:`~okrsheet.domain.problems.Problem` values naming the cell to fix, as ``place`` names
+it: the domain knows fields and rows, the sheet layer cells (:mod:`okrsheet.sheet.checking`
+places them on the OKRs sheet). The reader reports what it could not read (text that is not
 a number, a weight typed as a word...), the checks report OKRs that read fine but break a rule.
 
 Codes:
@@ -36,11 +38,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
-from okrsheet.domain import scoring
+from okrsheet.domain import schema, scoring
 from okrsheet.domain.model import KeyResult, TeamQuarter
 from okrsheet.domain.problems import ERROR, INFO, WARNING, Problem
 from okrsheet.domain.quarter import Quarter, QuarterError
-from okrsheet.sheet import layout
 
 MIN_OBJECTIVES, MAX_OBJECTIVES = 3, 5
 MIN_KEY_RESULTS, MAX_KEY_RESULTS = 2, 5
@@ -51,37 +52,42 @@ LATE_IN_THE_QUARTER = 0.5
 
 # Public API
 
+Place = Callable[[str | None, int | None], str | None]
+"""Names the cell of a problem: ``place(key, row)`` for a field of the schema (None: the
+whole row) in a 1-based sheet ``row``, or for a setting (``"team"``) with ``row`` None."""
 
-def check(team_quarter: TeamQuarter, *, sheet: str | None = layout.OKRS_SHEET,
-          columns: dict[str, int] | None = None, fiscal_year_start: int = 1,
-          named_by_start: bool = False, today: dt.date | None = None) -> list[Problem]:
-    """All the guide's checks. ``columns`` maps column keys to 0-based sheet columns
-    (the reader's :attr:`Reading.columns`); default: the layout of a new workbook. The
+
+def check(team_quarter: TeamQuarter, place: Place, *, sheet: str | None = None,
+          fiscal_year_start: int = 1, named_by_start: bool = False,
+          today: dt.date | None = None) -> list[Problem]:
+    """All the guide's checks, each problem in ``sheet`` at the cell ``place`` names. The
     fiscal year (default: calendar quarters) is what the Quarter label is checked against.
     ``today`` stands in for a blank As of (default: no date, so no NEVER-UPDATED)."""
-    where = _Where(team_quarter.file, sheet, columns, team_quarter.as_of or today)
-    problems = identity_problems(team_quarter, fiscal_year_start, named_by_start, sheet=sheet)
+    where = _Where(team_quarter.file, sheet, place, team_quarter.as_of or today)
+    problems = identity_problems(team_quarter, place, fiscal_year_start, named_by_start,
+                                 sheet=sheet)
     for rule in CHECKS:
         problems.extend(rule(team_quarter, where))
     return problems
 
 
-def identity_problems(team_quarter: TeamQuarter, fiscal_year_start: int = 1,
+def identity_problems(team_quarter: TeamQuarter, place: Place, fiscal_year_start: int = 1,
                       named_by_start: bool = False, *,
-                      sheet: str | None = layout.OKRS_SHEET) -> list[Problem]:
+                      sheet: str | None = None) -> list[Problem]:
     """Why the workbook can't be told apart as one team's quarter: a blank Team, a blank or
     unreadable Quarter, a Quarter that disagrees with its dates. Empty when it can."""
     found: list[Problem] = []
 
-    def problem(field: layout.Field, message: str, code: str) -> None:
-        found.append(Problem(ERROR, team_quarter.file, sheet, field.value_cell, message, code))
+    def problem(setting: schema.Setting, message: str, code: str) -> None:
+        found.append(Problem(ERROR, team_quarter.file, sheet, place(setting.key, None), message,
+                             code))
 
     if not (team_quarter.team or "").strip():
-        problem(layout.TEAM, "the Team cell is blank; type the team's name (the summary leaves "
+        problem(schema.TEAM, "the Team cell is blank; type the team's name (the summary leaves "
                 "the workbook out until then).", "NO-TEAM")
     label = (team_quarter.quarter or "").strip()
     if not label:
-        problem(layout.QUARTER, "the Quarter cell is blank; type the quarter, like 2027-Q1.",
+        problem(schema.QUARTER, "the Quarter cell is blank; type the quarter, like 2027-Q1.",
                 "NO-QUARTER")
         return found
     start = team_quarter.quarter_start
@@ -94,10 +100,10 @@ def identity_problems(team_quarter: TeamQuarter, fiscal_year_start: int = 1,
             Quarter.of_dates(label, start, fiscal_year_start, named_by_start)
     except QuarterError as error:
         if "is not like" in str(error):
-            problem(layout.QUARTER, f'the Quarter cell says "{label}"; type the quarter like '
+            problem(schema.QUARTER, f'the Quarter cell says "{label}"; type the quarter like '
                     "2027-Q1 (the summary leaves the workbook out until then).", "BAD-QUARTER")
         else:
-            problem(layout.QUARTER, f"{error}.", "QUARTER-DATES")
+            problem(schema.QUARTER, f"{error}.", "QUARTER-DATES")
     return found
 
 
@@ -235,7 +241,7 @@ def no_revision_reason(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
 def bad_thresholds(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
     """BAD-THRESHOLDS: Orange from must not be above Green from."""
     if tq.orange_from > tq.green_from and not scoring.approx_equal(tq.orange_from, tq.green_from):
-        yield Problem(ERROR, where.file, where.sheet, layout.ORANGE_FROM.value_cell,
+        yield Problem(ERROR, where.file, where.sheet, where.place(schema.ORANGE_FROM.key, None),
                       f"Orange from ({tq.orange_from:.0%}) is above Green from "
                       f"({tq.green_from:.0%}), so no score can be orange; make Orange from "
                       "the lower one.", "BAD-THRESHOLDS")
@@ -246,10 +252,10 @@ def unknown_confidence(tq: TeamQuarter, where: "_Where") -> Iterator[Problem]:
     low. Anything else (``med``, ``70%`` stored 0.7) is counted by the Sheet check and would
     be left out of calibration, so it is an error at its cell."""
     for kr in tq.key_results + tq.unassigned:
-        cells = [(f"confidence_{week}", layout.COLUMN_OF[f"confidence_{week}"].header, value)
+        cells = [(f"confidence_{week}", schema.KEY_RESULT_FIELD[f"confidence_{week}"].header, value)
                  for week, value in sorted(kr.confidences.items())]
         if kr.confidence not in (None, ""):
-            cells.append(("confidence", layout.COLUMN_OF["confidence"].header, kr.confidence))
+            cells.append(("confidence", schema.KEY_RESULT_FIELD["confidence"].header, kr.confidence))
         for key, label, value in cells:
             if not scoring.unknown_confidence(value):
                 continue
@@ -313,21 +319,18 @@ CHECKS: tuple[Callable[[TeamQuarter, "_Where"], Iterator[Problem]], ...] = (
 
 
 class _Where:
-    """Turns (column key, sheet row) into a Problem with the real cell address."""
+    """Turns (field key, sheet row) into a Problem at the cell ``place`` names."""
 
-    def __init__(self, file: str | None, sheet: str | None, columns: dict[str, int] | None,
+    def __init__(self, file: str | None, sheet: str | None, place: Place,
                  today: dt.date | None = None):
         self.file = file
         self.sheet = sheet
         self.today = today
-        self.columns = columns if columns is not None else layout.COLUMN_INDEX
+        self.place = place
 
     def problem(self, severity: str, key: str | None, row: int | None, message: str,
                 code: str) -> Problem:
-        cell = None
-        if row is not None:
-            column = self.columns.get(key) if key else None
-            cell = f"{row}:{row}" if column is None else layout.cell(row - 1, column)
+        cell = None if row is None else self.place(key, row)
         return Problem(severity, self.file, self.sheet, cell, message, code)
 
 

@@ -8,25 +8,24 @@ import io
 import math
 from typing import TYPE_CHECKING, Any
 
-from okrsheet.domain import scoring
+from okrsheet.domain import schema, scoring
 from okrsheet.domain.alignment import key_result_ids, parse_reference
 from okrsheet.domain.model import KeyResult, TeamQuarter
 from okrsheet.domain.problems import Problem
 from okrsheet.outputs.escape import rich_text
-from okrsheet.sheet import layout
 from okrsheet.sheet.cells import percent
 from okrsheet.sheet.layout import COLUMN_OF
 
 if TYPE_CHECKING:
     from okrsheet.read.reading import Reading
 
-KR_KEYS = tuple(column.key for column in layout.COLUMNS
-                if column.cell in (layout.TEXT, layout.CHOICE, layout.NUMBER)
-                and column.check_in_week is None
-                and column.key not in ("objective", "comment", "revision_reason"))
-"""The inputs a key result shows in a scorecard, from the row schema."""
-CSV_KEYS = ("title", "owner", "type", "start", "target", "revised_target", "current", "weight",
-            "progress", "status", "pace", "check")
+KR_KEYS = tuple(field.key for field in schema.KEY_RESULT_FIELDS
+                if field.kind in (schema.TEXT, schema.CHOICE, schema.NUMBER)
+                and field.week is None and field.attribute and field.in_json)
+"""The inputs a key result shows in a scorecard, as typed, from the schema."""
+CSV_KEYS = tuple(field.data_key for field in schema.KEY_RESULT_FIELDS
+                 if field.in_csv and field.in_json)
+"""The key-result columns of ``score --format csv``, from the schema."""
 
 
 def scorecard(reading: "Reading", problems: list[Problem] | None = None,
@@ -130,7 +129,8 @@ def print_score(card: dict[str, Any], problems: list[Problem], console: Any = No
 def _key_result(tq: TeamQuarter, kr: KeyResult, day: dt.date,
                 ids: dict[int, str]) -> dict[str, Any]:
     check = tq.kr_check(kr)
-    data: dict[str, Any] = {key: _plain(getattr(kr, key)) for key in KR_KEYS}
+    data: dict[str, Any] = {key: _plain(getattr(kr, schema.KEY_RESULT_FIELD[key].data_key))
+                            for key in KR_KEYS}
     data["id"] = ids.get(id(kr), kr.id)
     data.update({
         "current": _plain(kr.current_value), "lagging": kr.lagging,

@@ -37,7 +37,7 @@ exactly: it adds up in numpy, column by column, in the order the Brier score is 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 

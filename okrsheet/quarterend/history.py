@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from okrsheet.domain import scoring, status
+from okrsheet.domain import schema, scoring, status
 from okrsheet.domain.model import KeyResult, Scores, TeamQuarter
 from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.quarter import CHECK_IN_COLUMNS, Quarter, week_start
@@ -77,6 +77,23 @@ _PART = re.compile(r"(part-\d{6,}-[0-9a-f]{16}|data)\.parquet\Z")
 _TEMPORARY = re.compile(r"\.data\.parquet\..*\.tmp\Z")
 _ARROW = {"bool": "bool_"}  # Arrow type names that pyarrow spells otherwise
 
+
+
+def _arrow_type(field_: schema.Field) -> str:
+    """A typed key-result field's column type: yes/no a bool, a number (Current too) a
+    float64 (its text, when not a number, is in ``current_text``), any other text a string."""
+    if field_.choices == scoring.YES_NO:
+        return "bool"
+    if field_.kind == schema.NUMBER or (field_.kind == schema.CURRENT and not field_.choices):
+        return "float64"
+    return "string"
+
+
+STORED_FIELDS = tuple(field_ for field_ in schema.KEY_RESULT_FIELDS
+                      if field_.stored and field_.typed)
+"""The key-result fields the store keeps as typed (Current and Confidence as the sheet
+shows them), from the schema; the computed ones (progress, status...) are added by export."""
+
 # Columns of each table, with their Arrow type names (the schema in docs/history.md).
 # ``quarter`` is not in the files: it is the partition folder's name.
 _KEY = (("team_quarter_id", "string"), ("team", "string"), ("team_key", "string"),
@@ -96,14 +113,10 @@ SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
         ("revised_targets", "int32"), ("row", "int32")),
     "key_results": _KEY + (
         ("key_result_id", "string"), ("objective_id", "string"), ("position", "int32"),
-        ("title", "string"), ("parent", "string"), ("owner", "string"), ("type", "string"),
-        ("kind", "string"),
-        ("unit", "string"), ("start", "float64"), ("target", "float64"),
-        ("revised_target", "float64"), ("current", "float64"), ("current_text", "string"),
-        ("weight", "float64"), ("weight_used", "float64"), ("progress", "float64"),
-        ("status", "string"), ("input_check", "string"), ("lagging", "bool"),
-        ("revised", "bool"), ("confidence", "string"), ("revision_reason", "string"),
-        ("comment", "string"), ("confidence_fell", "bool"), ("stale", "bool"), ("row", "int32")),
+        *((field_.key, _arrow_type(field_)) for field_ in STORED_FIELDS),
+        ("current_text", "string"), ("weight_used", "float64"), ("progress", "float64"),
+        ("status", "string"), ("input_check", "string"), ("revised", "bool"),
+        ("confidence_fell", "bool"), ("stale", "bool"), ("row", "int32")),
     "check_ins": _KEY + (
         ("key_result_id", "string"), ("week", "int32"), ("week_start", "date32"),
         ("value", "float64"), ("value_text", "string"), ("confidence", "string")),
@@ -135,7 +148,7 @@ def team_quarter_rows(team_quarter: TeamQuarter, source: str, saved: float | Non
     ``saved`` is the time the workbook says it was saved (else its file time): of two
     copies of one team quarter, the summary uses the one saved later.
     """
-    from okrsheet.domain.checks import identity_problems
+    from okrsheet.sheet.checking import identity_problems
 
     problems = identity_problems(team_quarter, fiscal_year_start, named_by_start)
     if problems:
@@ -328,6 +341,17 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
+def _stored(kr: KeyResult, field_: schema.Field) -> object:
+    """A typed field's value as its column holds it; Current and Confidence as the sheet
+    shows them (``current_value``: typed, else the latest check-in)."""
+    name = field_.data_key
+    value = getattr(kr, f"{name}_value" if field_.kind == schema.CURRENT else name)
+    kind = _arrow_type(field_)
+    if kind == "bool":
+        return bool(value)
+    return _number(value) if kind == "float64" else _text(value)
+
+
 def _add_key_result(tables: dict[str, list[dict[str, Any]]], key: dict[str, Any],
                     team_quarter: TeamQuarter, kr: KeyResult, kr_id: str,
                     objective_id: str | None, position: int, weeks: list[int]) -> None:
@@ -336,16 +360,11 @@ def _add_key_result(tables: dict[str, list[dict[str, Any]]], key: dict[str, Any]
     current = kr.current_value
     tables["key_results"].append({
         **key, "key_result_id": kr_id, "objective_id": objective_id, "position": position,
-        "title": _text(kr.title), "parent": _text(kr.parent), "owner": _text(kr.owner), "type": _text(kr.type),
-        "kind": _text(kr.kind), "unit": _text(kr.unit), "start": _number(kr.start),
-        "target": _number(kr.target), "revised_target": _number(kr.revised_target),
-        "current": _number(current),
+        **{field_.key: _stored(kr, field_) for field_ in STORED_FIELDS},
         "current_text": None if scoring.is_number(current) else _text(current),
-        "weight": _number(kr.weight),
         "weight_used": 0.0 if objective_id is None else kr.weight_used,
         "progress": progress, "status": team_quarter.kr_status(kr), "input_check": check,
-        "lagging": bool(kr.lagging), "revised": kr.revised, "confidence": _text(kr.confidence_value),
-        "revision_reason": _text(kr.revision_reason), "comment": _text(kr.comment),
+        "revised": kr.revised,
         "confidence_fell": status.confidence_fell(kr), "stale": status.is_stale(kr, weeks),
         "row": kr.row})
     for week in CHECK_IN_COLUMNS:

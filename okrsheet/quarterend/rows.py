@@ -54,7 +54,7 @@ def team_key(team: str) -> str:
 def identify(entry: Entry, fiscal_year_start: int, named_by_start: bool) -> str | None:
     """Set the entry's team key and quarter; return why it can't be used, if so (the words
     ``okrsheet check`` uses for the same workbook)."""
-    from okrsheet.domain.checks import identity_problems
+    from okrsheet.sheet.checking import identity_problems
 
     team_quarter = entry.team_quarter
     problems = identity_problems(team_quarter, fiscal_year_start, named_by_start)

@@ -7,10 +7,10 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
-from okrsheet.domain.checks import check
 from okrsheet.domain.model import KeyResult, Objective, Scores, TeamQuarter
 from okrsheet.domain.problems import ERROR, Problem
 from okrsheet.sheet import layout
+from okrsheet.sheet.checking import check
 
 TOLERANCE = 1e-9
 """Cached and recomputed numbers closer than this agree (LibreOffice keeps 15 digits)."""

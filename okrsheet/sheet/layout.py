@@ -2,9 +2,11 @@
 
 The OKRs sheet holds labelled settings at the top, an **Objectives** table (each objective
 once, with an id such as ``O1``) and a **key-result table** whose rows name their
-objective's id. Each column is one :class:`Column` entry: the writer lays cells out from it,
-the reader finds columns by its header text, and diff, merge, JSON and CSV take their keys
-and labels from it. Workbooks of the first layout (objective text typed on the first row of
+objective's id. The fields (keys, headers, kinds, choices) are the domain's
+(:mod:`okrsheet.domain.schema`); this module places them: each column is one
+:class:`Column`, a schema field with its position and width (then the hidden helpers the
+formulas need), and the writer lays cells out from it while the reader finds columns by
+its header text. Workbooks of the first layout (objective text typed on the first row of
 its key results) are still read; see :data:`LEGACY_HEADERS`.
 """
 
@@ -14,8 +16,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from okrsheet.domain.choices import CONFIDENCES, KR_KINDS, KR_TYPES, YES_NO
-from okrsheet.domain.quarter import CHECK_IN_COLUMNS
+from okrsheet.domain import schema
 
 OKRS_SHEET = "OKRs"
 GUIDE_SHEET = "Guide"
@@ -65,6 +66,11 @@ class Field:
     row: int  # 0-based
     column: int  # 0-based column of the label
 
+    @classmethod
+    def at(cls, setting: schema.Setting, row: int, column: int) -> Field:
+        """A setting of the domain schema, placed with its label at 0-based ``row``, ``column``."""
+        return cls(setting.key, setting.label, row, column)
+
     @property
     def label_cell(self) -> str:
         return cell(self.row, self.column)
@@ -75,18 +81,18 @@ class Field:
 
 
 TITLE_CELL = "A1"
-TEAM = Field("team", "Team", 1, 0)
-QUARTER = Field("quarter", "Quarter", 2, 0)
-QUARTER_START = Field("quarter_start", "Quarter start", 3, 0)
-QUARTER_END = Field("quarter_end", "Quarter end", 4, 0)
-AS_OF = Field("as_of", "As of", 5, 0)
-ELAPSED = Field("elapsed", "Quarter elapsed", 6, 0)
-TEAM_SCORE = Field("team_score", "Team score", 1, 3)
-GREEN_FROM = Field("green_from", "Green from", 2, 3)
-ORANGE_FROM = Field("orange_from", "Orange from", 3, 3)
-TEAM_STATUS = Field("team_status", "Team status", 4, 3)
-SHEET_CHECK = Field("sheet_check", "Sheet check", 5, 3)
-LEVEL = Field("level", "Level", 6, 3)
+TEAM = Field.at(schema.TEAM, 1, 0)
+QUARTER = Field.at(schema.QUARTER, 2, 0)
+QUARTER_START = Field.at(schema.QUARTER_START, 3, 0)
+QUARTER_END = Field.at(schema.QUARTER_END, 4, 0)
+AS_OF = Field.at(schema.AS_OF, 5, 0)
+ELAPSED = Field.at(schema.ELAPSED, 6, 0)
+TEAM_SCORE = Field.at(schema.TEAM_SCORE, 1, 3)
+GREEN_FROM = Field.at(schema.GREEN_FROM, 2, 3)
+ORANGE_FROM = Field.at(schema.ORANGE_FROM, 3, 3)
+TEAM_STATUS = Field.at(schema.TEAM_STATUS, 4, 3)
+SHEET_CHECK = Field.at(schema.SHEET_CHECK, 5, 3)
+LEVEL = Field.at(schema.LEVEL, 6, 3)
 
 FIELDS = (TEAM, QUARTER, QUARTER_START, QUARTER_END, AS_OF, ELAPSED,
           TEAM_SCORE, GREEN_FROM, ORANGE_FROM, TEAM_STATUS, SHEET_CHECK, LEVEL)
@@ -100,9 +106,8 @@ CALENDAR_COLUMN = 6  # G
 # Public API: columns
 
 TEXT, NUMBER, CHOICE, CHECK_IN, CURRENT, FORMULA = (
-    "text", "number", "choice", "check-in", "current", "formula")
-"""What a column's cells hold. CURRENT is a formula (the latest check-in's value, or its
-confidence) until typed over."""
+    schema.TEXT, schema.NUMBER, schema.CHOICE, schema.CHECK_IN, schema.CURRENT, schema.FORMULA)
+"""What a column's cells hold (the kinds of :mod:`okrsheet.domain.schema`)."""
 
 
 @dataclass(frozen=True)
@@ -118,47 +123,36 @@ class Column:
     choices: tuple[str, ...] = ()
     check_in_week: int | None = None
 
+    @classmethod
+    def of(cls, field: schema.Field, width: float) -> Column:
+        """A field of the domain schema as a column ``width`` characters wide."""
+        return cls(field.key, field.header, width, field.kind, choices=field.choices,
+                   check_in_week=field.week)
+
     @property
     def user_input(self) -> bool:
         """A person types into it (Current included: typing over it overrides the check-ins)."""
         return self.cell != FORMULA
 
 
-def _check_in_columns() -> list[Column]:
-    """Each check-in week's value, then the confidence given with it."""
-    columns = []
-    for week in CHECK_IN_COLUMNS:
-        columns.append(Column(f"week_{week}", f"Week {week}", 8.5, CHECK_IN, check_in_week=week))
-        columns.append(Column(f"confidence_{week}", f"Confidence {week}", 9, CHOICE,
-                              choices=CONFIDENCES, check_in_week=week))
-    return columns
+WIDTHS = {"objective": 14, "title": 44, "id": 11, "owner": 11, "kind": 12, "type": 11,
+          "unit": 7, "revision_reason": 18, "weight": 8, "lagging": 8.5, "confidence": 11,
+          "comment": 26, "parent": 24, "progress": 9.5, "status": 11.5, "pace": 9,
+          "input_check": 13, "open_actions": 8.5, "overdue_actions": 8.5}
+"""Key-result columns wider or narrower than :data:`WIDTH`, in characters."""
+WIDTH = 10
+CHECK_IN_WIDTHS = {schema.CHECK_IN: 8.5, schema.CHOICE: 9}
+"""A week's value, and the confidence given with it."""
+
+
+def _width(field: schema.Field) -> float:
+    if field.week is not None:
+        return CHECK_IN_WIDTHS[field.kind]
+    return WIDTHS.get(field.key, WIDTH)
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("objective", "Objective", 14, CHOICE),  # the objective's id, from the Objectives table
-    Column("title", "Key result", 44),
-    Column("id", "ID", 11),  # the key result's own id, O2.3: kept when rows move
-    Column("owner", "Owner", 11),
-    Column("kind", "Kind", 12, CHOICE, choices=KR_KINDS),
-    Column("type", "Type", 11, CHOICE, choices=KR_TYPES),
-    Column("unit", "Unit", 7),
-    Column("start", "Start", 10, NUMBER),
-    Column("target", "Target", 10, NUMBER),
-    Column("revised_target", "Revised target", 10, NUMBER),
-    Column("revision_reason", "Revision reason", 18),
-    Column("weight", "Weight", 8, NUMBER),
-    Column("lagging", "Lagging", 8.5, CHOICE, choices=YES_NO),
-    *_check_in_columns(),
-    Column("current", "Current", 10, CURRENT),
-    Column("confidence", "Confidence", 11, CURRENT, choices=CONFIDENCES),  # the latest, until typed over
-    Column("comment", "Comment", 26),
-    Column("parent", "Parent", 24, CHOICE),  # Owner/ID of what it aligns to, from Parents
-    Column("progress", "Progress", 9.5, FORMULA),
-    Column("status", "Status", 11.5, FORMULA),
-    Column("pace", "Pace", 9, FORMULA),
-    Column("input_check", "Input check", 13, FORMULA),
-    Column("open_actions", "Open actions", 8.5, FORMULA),
-    Column("overdue_actions", "Overdue actions", 8.5, FORMULA),
+    *(Column.of(field, _width(field)) for field in schema.KEY_RESULT_FIELDS),
     # Helpers the formulas need; hidden, recomputed by the reader, never trusted. Scores add
     # up these (not the visible Progress), so typing over a visible result changes no score.
     Column("progress_value", "Progress value", 6, FORMULA, hidden=True),
@@ -171,25 +165,21 @@ COLUMNS: tuple[Column, ...] = (
     Column("shared_id", "Shared ID", 6, FORMULA, hidden=True),
     Column("status_value", "Status value", 6, FORMULA, hidden=True),
 )
-"""The key-result table, one row per key result, in sheet order from column A."""
+"""The key-result table, one row per key result, in sheet order from column A: the
+schema's fields, then the hidden helpers of the formulas."""
 
 COLUMN_INDEX = {column.key: index for index, column in enumerate(COLUMNS)}
 COLUMN_OF = {column.key: column for column in COLUMNS}
-CHECK_IN_KEYS = tuple(f"week_{week}" for week in CHECK_IN_COLUMNS)
-CONFIDENCE_KEYS = tuple(f"confidence_{week}" for week in CHECK_IN_COLUMNS)
+CHECK_IN_KEYS = schema.CHECK_IN_KEYS
+CONFIDENCE_KEYS = schema.CONFIDENCE_KEYS
 INPUT_KEYS = tuple(column.key for column in COLUMNS if column.user_input)
 """The cells of a key-result row a person fills in, in sheet order."""
-REQUIRED_HEADERS = ("Objective", "Key result", "Owner", "Type", "Start", "Target",
-                    "Current", "Weight", "Progress", "Status")
+REQUIRED_HEADERS = tuple(schema.KEY_RESULT_FIELD[key].header for key in schema.REQUIRED_KEYS)
 
-OBJECTIVE_COLUMNS: tuple[Column, ...] = (
-    Column("id", "ID", 14),
-    Column("title", "Objective", 44),
-    Column("score", "Score", 11, FORMULA),
-    Column("status", "Status", 12, FORMULA),
-    Column("key_results", "KRs", 11, FORMULA),
-    Column("parent", "Parent", 12, CHOICE),
-)
+OBJECTIVE_WIDTHS = {"id": 14, "title": 44, "score": 11, "status": 12, "key_results": 11,
+                    "parent": 12}
+OBJECTIVE_COLUMNS: tuple[Column, ...] = tuple(
+    Column.of(field, OBJECTIVE_WIDTHS.get(field.key, WIDTH)) for field in schema.OBJECTIVE_FIELDS)
 """The Objectives table, from column A; its hidden helpers sit in the hidden columns below."""
 OBJECTIVE_COLUMN_OF = {column.key: column for column in OBJECTIVE_COLUMNS}
 OBJECTIVE_HELPERS = ("score_value", "updated", "to_check", "shown", "shared_id")
@@ -199,14 +189,9 @@ OBJECTIVE_COLUMN_INDEX = {
     **{key: COLUMN_INDEX["progress_value"] + index for index, key in enumerate(OBJECTIVE_HELPERS)},
 }
 
-ACTION_COLUMNS: tuple[Column, ...] = (
-    Column("title", "Action", 50),
-    Column("key_result", "Key result", 14, CHOICE),  # its id, from the OKRs sheet's ID column
-    Column("owner", "Owner", 14),
-    Column("due", "Due", 12, NUMBER),
-    Column("done", "Done", 8, CHOICE, choices=YES_NO),
-    Column("state", "State", 10, FORMULA),
-)
+ACTION_WIDTHS = {"title": 50, "key_result": 14, "owner": 14, "due": 12, "done": 8, "state": 10}
+ACTION_COLUMNS: tuple[Column, ...] = tuple(
+    Column.of(field, ACTION_WIDTHS.get(field.key, WIDTH)) for field in schema.ACTION_FIELDS)
 """The Actions sheet, from column A, header in row 1."""
 ACTION_INDEX = {column.key: index for index, column in enumerate(ACTION_COLUMNS)}
 ACTION_ROWS = 100  # ready rows of the Actions sheet
@@ -224,9 +209,7 @@ READY_ROWS = 60  # key-result rows that carry formulas
 CHECKED_ROWS = 1000  # rows the sheet check looks at for key results without formulas
 
 
-def objective_id(number: int) -> str:
-    """The id the writer gives the ``number``-th objective (1-based): ``O1``."""
-    return f"O{number}"
+objective_id = schema.objective_id
 
 
 def letter(key: str) -> str:

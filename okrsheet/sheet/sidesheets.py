@@ -14,7 +14,7 @@ from okrsheet.domain import scoring
 from okrsheet.domain.alignment import key_result_ids, objective_ids
 from okrsheet.domain.model import Action, TeamQuarter
 from okrsheet.domain.problems import ERROR, Problem
-from okrsheet.sheet import layout
+from okrsheet.sheet import formulas, layout
 from okrsheet.sheet.cells import serial_date
 from okrsheet.sheet.styles import workbook_formats
 from okrsheet.sheet.writecells import write_text
@@ -64,7 +64,7 @@ def write_actions(book: Any, team_quarter: TeamQuarter, today: dt.date) -> None:
         write_text(sheet, cells["done"], "yes" if action and action.done else None, f["input"])
         state = "" if action is None else scoring.action_state(
             action.done, action.due, action.key_result, written, day)
-        sheet.write_formula(cells["state"], scoring.ACTION_STATE_FORMULA.format(
+        sheet.write_formula(cells["state"], formulas.ACTION_STATE_FORMULA.format(
             title=cells["title"], done=cells["done"], due=cells["due"], as_of=as_of,
             key_result=cells["key_result"], kr_ids=kr_ids), f["status"], state)
     last = layout.ACTION_ROWS + 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from okrsheet.domain import scoring
+from okrsheet.domain import schema, scoring
 from okrsheet.domain.model import KeyResult, TeamQuarter
 from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.quarter import CHECK_IN_COLUMNS
@@ -49,8 +49,8 @@ def fix_workbook(path: str | os.PathLike[str], output: str | os.PathLike[str], *
                  force: bool = False) -> Fixed:
     """Write a fixed copy of the workbook at ``path`` to ``output``, then look for every typed
     cell of ``path`` in the copy (:mod:`okrsheet.workflows.kept`, .xlsx and .xlsm only)."""
-    from okrsheet.files.writing import write_atomic
     from okrsheet.domain.problems import UnreadableFile
+    from okrsheet.files.writing import write_atomic
     from okrsheet.guard.safety import read_checked
     from okrsheet.read.legacy import read_okr_file_isolated
     from okrsheet.sheet.owners import OWNERS_SHEET
@@ -158,7 +158,7 @@ def _fix_key_result(reading: Reading, kr: KeyResult) -> list[Change]:
     elif kr.lagging_entry is not None:
         changes.append(Change(at("lagging"), f"Lagging {shown(kr.lagging_entry)}: pick yes, no or "
                               "leave it blank", kept=True))
-    for key in ("start", "target", "revised_target", "weight"):
+    for key in schema.NUMBERS:
         number, change = _number(getattr(kr, key), layout.COLUMN_OF[key].header, at(key))
         setattr(kr, key, number)
         changes += change

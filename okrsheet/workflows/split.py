@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from okrsheet.domain import scoring
+from okrsheet.domain import schema, scoring
 from okrsheet.domain.alignment import kr_ids
 from okrsheet.domain.model import KeyResult, TeamQuarter
 from okrsheet.domain.problems import OkrsheetError, OutputExists
 from okrsheet.domain.quarter import CHECK_IN_COLUMNS, CHECK_IN_WEEKS, week_start
 from okrsheet.files.writing import atomic_output
-from okrsheet.sheet import layout
+from okrsheet.sheet import formulas
 from okrsheet.sheet.layout import column_letter
 
 __all__ = ["SHEET", "SENT_SHEET", "HEADERS", "SENT_HEADERS", "LABELS", "OwnerCheckIn",
@@ -37,22 +37,27 @@ SHEET = "Check-in"
 SENT_SHEET = "okrsheet-sent"
 """A very hidden sheet: what split sent, row by row, so collect can tell every cell the owner
 changed (a value typed over Last value, an edited title) and find each key result for sure."""
-TEAM, QUARTER, WEEK, OWNER, WEEK_STARTS = (layout.TEAM.label, layout.QUARTER.label, "Week",
-                                           layout.COLUMN_OF["owner"].header, "Week starts")
+TEAM, QUARTER, WEEK, OWNER, WEEK_STARTS = (schema.TEAM.label, schema.QUARTER.label, "Week",
+                                           schema.KEY_RESULT_FIELD["owner"].header, "Week starts")
 LABELS = (TEAM, QUARTER, WEEK, OWNER, WEEK_STARTS)
 """Labels in column A, rows 2 to 6; the value is in column B."""
 HEADER_ROW = 8  # 0-based: row 9 as the sheet shows it
 ID, KEY_RESULT, TYPE, UNIT, START, TARGET, PROGRESS, CONFIDENCE, COMMENT = (
-    layout.COLUMN_OF[key].header for key in ("id", "title", "type", "unit", "start", "target",
-                                             "progress", "confidence", "comment"))
+    schema.KEY_RESULT_FIELD[key].header for key in ("id", "title", "type", "unit", "start",
+                                                    "target", "progress", "confidence", "comment"))
 """Columns named as in the OKRs sheet."""
+CONTEXT_FIELDS = tuple(field for field in schema.KEY_RESULT_FIELDS
+                       if field.in_check_in and field.header not in (ID, KEY_RESULT))
+"""What an owner sees of each key result beside its ID and title, from the schema (its
+``in_check_in`` fields): Type, Unit, Start, Target. A check-in does not change them."""
+CONTEXT = tuple(field.header for field in CONTEXT_FIELDS)
 LAST_VALUE, VALUE, LAST_CONFIDENCE = "Last value", "Value", "Last confidence"
-HEADERS = (ID, KEY_RESULT, TYPE, UNIT, START, TARGET, LAST_VALUE, VALUE, PROGRESS,
-           LAST_CONFIDENCE, CONFIDENCE, COMMENT)
+HEADERS = (ID, KEY_RESULT, *CONTEXT, LAST_VALUE, VALUE, PROGRESS, LAST_CONFIDENCE, CONFIDENCE,
+           COMMENT)
 """The header row; collect finds columns by these texts (ID, Key result, Value,
 Confidence and Comment are the ones it reads)."""
-SENT_HEADERS = (ID, KEY_RESULT, "ID typed", TYPE, UNIT, START, TARGET, LAST_VALUE, VALUE,
-                LAST_CONFIDENCE, CONFIDENCE, COMMENT)
+SENT_HEADERS = (ID, KEY_RESULT, "ID typed", *CONTEXT, LAST_VALUE, VALUE, LAST_CONFIDENCE,
+                CONFIDENCE, COMMENT)
 """The Sent sheet's header row (row 7); "ID typed" says whether the team typed the id
 (yes) or okrsheet numbered the key result (no: then its title is what identifies it)."""
 SENT_HEADER_ROW = 6
@@ -163,8 +168,8 @@ def check_in_bytes(team_quarter: TeamQuarter, owner: OwnerCheckIn, week: int) ->
         _row(sheet, formats, HEADER_ROW + offset, identifier, kr, week)
     last = HEADER_ROW + max(len(owner.key_results), 1)
     _validations(sheet, owner, last)
-    for column, width in enumerate((12, 44, 11, 8, 11, 11, 11, 11, 10, 12, 12, 44)):
-        sheet.set_column(column, column, width)
+    for column, header in enumerate(HEADERS):
+        sheet.set_column(column, column, _WIDTHS.get(header, 11))
     sheet.freeze_panes(HEADER_ROW + 1, 2)
     sheet.set_row(0, 24)
     sheet.set_row(HEADER_ROW, 30)
@@ -182,10 +187,18 @@ def progress_formula(row: int) -> str:
     Value, else the Last value."""
     cell = {header: f"{column_letter(column)}{row + 1}" for column, header in enumerate(HEADERS)}
     value, last = cell[VALUE], cell[LAST_VALUE]
-    return "=" + scoring.PROGRESS_VALUE_FORMULA.format(
+    return "=" + formulas.PROGRESS_VALUE_FORMULA.format(
         title=cell[KEY_RESULT], check='""', type=cell[TYPE], start=cell[START],
         target=cell[TARGET], revised='""',
         current=f'IF({value}<>"",{value},IF({last}<>"",{last},""))')
+
+
+def _context(kr: KeyResult) -> list[object]:
+    """A key result's context cells as the owner sees them (the target it is scored
+    against: the revised one when there is one)."""
+    shown = [f"{field.data_key}_value" for field in CONTEXT_FIELDS]
+    return [getattr(kr, name if hasattr(kr, name) else field.data_key)
+            for name, field in zip(shown, CONTEXT_FIELDS)]
 
 
 def last_value(kr: KeyResult, week: int) -> object:
@@ -203,6 +216,9 @@ def last_confidence(kr: KeyResult, week: int) -> object:
 # Private API
 
 _INPUTS = (VALUE, CONFIDENCE, COMMENT)
+_WIDTHS = {ID: 12, KEY_RESULT: 44, UNIT: 8, PROGRESS: 10, LAST_CONFIDENCE: 12, CONFIDENCE: 12,
+           COMMENT: 44}
+"""Column widths of the Check-in sheet, 11 when not given."""
 
 
 def _top(sheet: Any, formats: dict[str, Any], team_quarter: TeamQuarter,
@@ -228,8 +244,7 @@ def _row(sheet: Any, formats: dict[str, Any], row: int, identifier: str, kr: Key
          week: int) -> None:
     last = last_value(kr, week)
     value = kr.check_ins.get(week)
-    cells: list[object] = [identifier, kr.title, kr.type, kr.unit, kr.start, kr.target_value,
-                           last, value]
+    cells: list[object] = [identifier, kr.title, *_context(kr), last, value]
     for column, cell in enumerate(cells):
         fmt = formats["check_in" if HEADERS[column] == VALUE else
                       "input_wrap" if HEADERS[column] == KEY_RESULT else "input_number"]
@@ -296,8 +311,8 @@ def _sent(book: Any, team_quarter: TeamQuarter, owner: OwnerCheckIn, week: int) 
     for column, header in enumerate(SENT_HEADERS):
         sheet.write_string(SENT_HEADER_ROW, column, header)
     for offset, (identifier, kr) in enumerate(owner.key_results, 1):
-        cells: list[object] = [identifier, kr.title, "yes" if kr.id else "no", kr.type, kr.unit,
-                               kr.start, kr.target_value, last_value(kr, week),
+        cells: list[object] = [identifier, kr.title, "yes" if kr.id else "no", *_context(kr),
+                               last_value(kr, week),
                                kr.check_ins.get(week), last_confidence(kr, week),
                                kr.confidences.get(week), kr.comment]
         for column, value in enumerate(cells):

@@ -13,13 +13,13 @@ import math
 import os
 from typing import Any
 
-from okrsheet.domain import scoring
+from okrsheet.domain import schema, scoring
 from okrsheet.domain.alignment import key_result_ids, objective_ids
 from okrsheet.domain.model import KeyResult, TeamQuarter
 from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.quarter import CHECK_IN_COLUMNS, calendar, week_start
 from okrsheet.files.writing import write_atomic
-from okrsheet.sheet import layout
+from okrsheet.sheet import formulas, layout
 from okrsheet.sheet.layout import COLUMNS, FIRST_ROW, HEADER_ROW, address, column_range
 from okrsheet.sheet.owners import write_owners
 from okrsheet.sheet.sidesheets import action_ranges, write_actions, write_parents
@@ -104,8 +104,8 @@ def _refuse_long_texts(team_quarter: TeamQuarter) -> None:
     items: list[tuple[str, object]] = [("Team", team_quarter.team)]
     items += [(f'objective "{o.title[:40]}"', o.title) for o in team_quarter.objectives]
     for kr in team_quarter.key_results + team_quarter.unassigned:
-        items += [(f'key result "{kr.title[:40]}", {key}', getattr(kr, key)) for key in
-                  ("title", "owner", "unit", "revision_reason", "comment", "parent")]
+        items += [(f'key result "{kr.title[:40]}", {key}', getattr(kr, key))
+                  for key in schema.TEXTS]
     items += [(f'action "{a.title[:40]}"', a.title) for a in team_quarter.actions]
     for where, text in items:
         if isinstance(text, str) and len(text) > MAX_CELL_TEXT:
@@ -119,7 +119,7 @@ class _SheetWriter:
         self.tq = team_quarter
         self.today = today
         self.sheet = book.add_worksheet(layout.OKRS_SHEET)
-        self.ids = objective_ids(team_quarter.objectives)
+        self.ids = objective_ids(team_quarter.objectives, layout.OBJECTIVE_ROWS)
         self.kr_ids = key_result_ids(team_quarter, self.ids)
         self.rows = _rows(team_quarter, self.ids)
         self.extras = list(dict.fromkeys(  # columns of the team's own, after okrsheet's
@@ -169,7 +169,7 @@ class _SheetWriter:
         score = tq.score
         sheet.write_formula(
             layout.TEAM_SCORE.value_cell,
-            scoring.TEAM_SCORE_FORMULA.format(scores=layout.objective_range("score_value")),
+            formulas.TEAM_SCORE_FORMULA.format(scores=layout.objective_range("score_value")),
             f["score"], "" if score is None else score)
         self._label(layout.GREEN_FROM)
         sheet.write_number(layout.GREEN_FROM.value_cell, tq.green_from, f["input_percent"])
@@ -178,10 +178,10 @@ class _SheetWriter:
         self._label(layout.TEAM_STATUS)
         sheet.write_formula(
             layout.TEAM_STATUS.value_cell,
-            scoring.TEAM_STATUS_FORMULA.format(score=layout.TEAM_SCORE.value_cell,
-                                               to_check=column_range("to_check", self.last_row),
-                                               updated=column_range("updated", self.last_row),
-                                               **self._thresholds()),
+            formulas.TEAM_STATUS_FORMULA.format(score=layout.TEAM_SCORE.value_cell,
+                                                to_check=column_range("to_check", self.last_row),
+                                                updated=column_range("updated", self.last_row),
+                                                **self._thresholds()),
             f["status"], tq.status or "")
         self._label(layout.LEVEL)
         sheet.write_string(layout.LEVEL.value_cell, tq.level or "team", f["input"])
@@ -192,13 +192,13 @@ class _SheetWriter:
         last_checked = max(self.last_row, FIRST_ROW + layout.CHECKED_ROWS - 1)
         sheet.write_formula(
             layout.SHEET_CHECK.value_cell,
-            scoring.SHEET_CHECK_FORMULA.format(
+            formulas.SHEET_CHECK_FORMULA.format(
                 titles=column_range("title", last_checked),
                 counted=column_range("counted", self.last_row),
                 to_check=column_range("to_check", self.last_row),
                 shown=column_range("shown", self.last_row),
                 objective_shown=layout.objective_range("shown"),
-                team_shown=scoring.TEAM_SHOWN_FORMULA.format(
+                team_shown=formulas.TEAM_SHOWN_FORMULA.format(
                     team_score=layout.TEAM_SCORE.value_cell,
                     score_values=layout.objective_range("score_value"),
                     team_status=layout.TEAM_STATUS.value_cell,
@@ -207,10 +207,11 @@ class _SheetWriter:
                 shared_ids=column_range("shared_id", self.last_row),
                 objective_shared_ids=layout.objective_range("shared_id"),
                 odd_confidences="+".join(
-                    scoring.ODD_CONFIDENCES_STEP.format(titles=column_range("title", self.last_row),
-                                                        confidences=column_range(key, self.last_row))
+                    formulas.ODD_CONFIDENCES_STEP.format(
+                        titles=column_range("title", self.last_row),
+                        confidences=column_range(key, self.last_row))
                     for key in (*layout.CONFIDENCE_KEYS, "confidence")),
-                actions_to_check=scoring.ACTIONS_TO_CHECK_FORMULA.format(
+                actions_to_check=formulas.ACTIONS_TO_CHECK_FORMULA.format(
                     action_states=action_ranges()["action_states"]),
                 **self._thresholds(),
                 objective_titles=layout.objective_range("title"),
@@ -261,7 +262,7 @@ class _SheetWriter:
 
     def _elapsed_formula(self) -> str:
         as_of = layout.absolute(layout.AS_OF.value_cell)
-        return scoring.ELAPSED_FORMULA.format(
+        return formulas.ELAPSED_FORMULA.format(
             as_of=f'IF({as_of}="",TODAY(),{as_of})',
             quarter_start=layout.absolute(layout.QUARTER_START.value_cell),
             quarter_end=layout.absolute(layout.QUARTER_END.value_cell))
@@ -315,21 +316,21 @@ class _SheetWriter:
             found = scores.objectives[index] if objective else None
             score = "" if found is None or found.score is None else found.score
             krs = objective.key_results if objective else []
-            formulas = (
-                ("score_value", scoring.OBJECTIVE_SCORE_VALUE_FORMULA, None, score),
-                ("score", scoring.OBJECTIVE_SCORE_FORMULA, f["score"], score),
-                ("updated", scoring.OBJECTIVE_UPDATED_FORMULA, None, sum(kr.updated for kr in krs)),
-                ("to_check", scoring.OBJECTIVE_TO_CHECK_FORMULA, None,
+            templates = (
+                ("score_value", formulas.OBJECTIVE_SCORE_VALUE_FORMULA, None, score),
+                ("score", formulas.OBJECTIVE_SCORE_FORMULA, f["score"], score),
+                ("updated", formulas.OBJECTIVE_UPDATED_FORMULA, None, sum(kr.updated for kr in krs)),
+                ("to_check", formulas.OBJECTIVE_TO_CHECK_FORMULA, None,
                  sum(1 for kr in krs if kr.check)),
-                ("status", scoring.OBJECTIVE_STATUS_FORMULA, f["status"],
+                ("status", formulas.OBJECTIVE_STATUS_FORMULA, f["status"],
                  (found.status or "") if found else ""),
-                ("shown", scoring.OBJECTIVE_SHOWN_FORMULA, None, 0),
-                ("shared_id", scoring.SHARED_ID_FORMULA, None,
+                ("shown", formulas.OBJECTIVE_SHOWN_FORMULA, None, 0),
+                ("shared_id", formulas.SHARED_ID_FORMULA, None,
                  self._objective_shared_id(index) if objective else 0),
-            ("key_results", scoring.OBJECTIVE_KEY_RESULTS_FORMULA, f["count"],
+            ("key_results", formulas.OBJECTIVE_KEY_RESULTS_FORMULA, f["count"],
                  (len(krs) if self.ids[index] else 0) if objective else ""),
             )
-            for key, formula, fmt, cached in formulas:
+            for key, formula, fmt, cached in templates:
                 sheet.write_formula(a[key], formula.format(**refs), fmt, cached)
 
     # -- the key-result table
@@ -353,9 +354,10 @@ class _SheetWriter:
         check_ins = [(kr.check_ins.get(week) if kr else None) for week in CHECK_IN_COLUMNS]
         inputs: dict[str, object] = {"objective": objective}
         if kr is not None:
-            inputs.update({column.key: getattr(kr, column.key) for column in COLUMNS
-                           if column.cell in (layout.TEXT, layout.NUMBER, layout.CHOICE)
-                           and column.key != "objective" and column.check_in_week is None})
+            inputs.update({field.key: getattr(kr, field.attribute)
+                           for field in schema.KEY_RESULT_FIELDS
+                           if field.kind in (schema.TEXT, schema.NUMBER, schema.CHOICE)
+                           and field.attribute and field.week is None})
             inputs.update(zip(layout.CONFIDENCE_KEYS,
                               [kr.confidences.get(week) for week in CHECK_IN_COLUMNS]))
             inputs["lagging"] = kr.lagging_entry if kr.lagging_entry is not None else (
@@ -365,7 +367,7 @@ class _SheetWriter:
         for column in COLUMNS:
             value = inputs.get(column.key)
             if column.cell in (layout.TEXT, layout.CHOICE):
-                wrap = column.key in ("title", "comment", "revision_reason")
+                wrap = column.key in schema.LONG_TEXTS
                 write_text(sheet, a[column.key], value, f["input_wrap" if wrap else "input"])
             elif column.cell in (layout.NUMBER, layout.CHECK_IN):
                 write_value(sheet, a[column.key], value,
@@ -415,40 +417,40 @@ class _SheetWriter:
         kr_id = self.kr_ids.get(id(kr), kr.id) if kr else None
         actions: tuple[object, object] = tq.action_counts(kr_id, tq.as_of or self.today) \
             if kr_id else ("", "")
-        formulas = (
-            ("input_check", scoring.INPUT_CHECK_FORMULA, f["check"], check or ""),
-            ("progress_value", scoring.PROGRESS_VALUE_FORMULA, None, progress if kr else ""),
-            ("progress", scoring.PROGRESS_FORMULA, f["percent"], progress if kr else ""),
-            ("status_value", scoring.STATUS_VALUE_FORMULA, None, tq.kr_status(kr) if kr else ""),
-            ("status", scoring.STATUS_FORMULA, f["status"], tq.kr_status(kr) if kr else ""),
-            ("pace", scoring.PACE_FORMULA, f["status"], pace or ""),
-            ("weight_used", scoring.WEIGHT_USED_FORMULA, None, weight_used),
-            ("weighted_progress", scoring.WEIGHTED_PROGRESS_FORMULA, None,
+        templates = (
+            ("input_check", formulas.INPUT_CHECK_FORMULA, f["check"], check or ""),
+            ("progress_value", formulas.PROGRESS_VALUE_FORMULA, None, progress if kr else ""),
+            ("progress", formulas.PROGRESS_FORMULA, f["percent"], progress if kr else ""),
+            ("status_value", formulas.STATUS_VALUE_FORMULA, None, tq.kr_status(kr) if kr else ""),
+            ("status", formulas.STATUS_FORMULA, f["status"], tq.kr_status(kr) if kr else ""),
+            ("pace", formulas.PACE_FORMULA, f["status"], pace or ""),
+            ("weight_used", formulas.WEIGHT_USED_FORMULA, None, weight_used),
+            ("weighted_progress", formulas.WEIGHTED_PROGRESS_FORMULA, None,
              weight_used * progress),
-            ("updated", scoring.UPDATED_FORMULA, None, 1 if kr is not None and not check
+            ("updated", formulas.UPDATED_FORMULA, None, 1 if kr is not None and not check
              and kr.current_value not in (None, "") else 0),
-            ("to_check", scoring.TO_CHECK_FORMULA, None, 1 if check else 0),
-            ("counted", scoring.COUNTED_FORMULA, None, 1 if kr is not None else 0),
-            ("shown", scoring.SHOWN_FORMULA, None, 0),
-            ("shared_id", scoring.SHARED_ID_FORMULA, None, self._shared_id(kr)),
+            ("to_check", formulas.TO_CHECK_FORMULA, None, 1 if check else 0),
+            ("counted", formulas.COUNTED_FORMULA, None, 1 if kr is not None else 0),
+            ("shown", formulas.SHOWN_FORMULA, None, 0),
+            ("shared_id", formulas.SHARED_ID_FORMULA, None, self._shared_id(kr)),
 
-            ("open_actions", scoring.OPEN_ACTIONS_FORMULA, f["count"], actions[0]),
-            ("overdue_actions", scoring.OVERDUE_ACTIONS_FORMULA, f["count"], actions[1]),
+            ("open_actions", formulas.OPEN_ACTIONS_FORMULA, f["count"], actions[0]),
+            ("overdue_actions", formulas.OVERDUE_ACTIONS_FORMULA, f["count"], actions[1]),
         )
-        for key, formula, fmt, cached in formulas:
+        for key, formula, fmt, cached in templates:
             sheet.write_formula(a[key], formula.format(**refs), fmt, cached)
 
     def _latest_formula(self, row: int, keys: tuple[str, ...]) -> str:
         """The last non-blank of the week columns ``keys`` (values, or confidences)."""
         formula = '""'
         for key in keys:
-            formula = scoring.LATEST_CHECK_IN_STEP.format(check_in=address(key, row), earlier=formula)
+            formula = formulas.LATEST_CHECK_IN_STEP.format(check_in=address(key, row), earlier=formula)
         return formula
 
     def _height(self, row: int, kr: KeyResult) -> None:
         """Rows grow for long titles and comments (spreadsheets do not on load)."""
         lines = 1
-        for key in ("title", "comment", "revision_reason"):
+        for key in schema.LONG_TEXTS:
             text = getattr(kr, key)
             if text:
                 lines = max(lines, math.ceil(len(str(text)) / (layout.COLUMN_OF[key].width * 1.05)))
