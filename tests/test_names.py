@@ -20,17 +20,9 @@ ROOT = PACKAGE.parent
 
 # Imports in files another helper is rewriting (issue 24): cleared once that work is merged.
 # Each entry is (importing file, "module.name" imported). Nothing may be added here.
-ALLOWED_PRIVATE = {
-    # merge reuses diff's matching of key results; both live in domain/ (changes.py, merging.py)
-    *{("domain/merging.py", f"okrsheet.domain.changes.{name}") for name in (
-        "_ABSENT", "_Absent", "_blank", "_field", "_jsonable", "_key", "_Matching", "_show")},
-    ("domain/scoring.py", "okrsheet.domain.arithmetic._trim"),
-}
+ALLOWED_PRIVATE: set[tuple[str, str]] = set()
 ALLOWED_THROUGH = {
     # through domain.model, which re-imports it from domain.quarter
-    ("domain/changes.py", "okrsheet.domain.model.CHECK_IN_COLUMNS"),
-    ("domain/merging.py", "okrsheet.domain.model.CHECK_IN_COLUMNS"),
-    ("domain/status.py", "okrsheet.domain.model.CHECK_IN_COLUMNS"),
     ("read/sheetreader.py", "okrsheet.domain.model.CHECK_IN_COLUMNS"),
     # through domain.scoring, which re-imports it from domain.arithmetic
     ("read/entries.py", "okrsheet.domain.scoring.CellError"),

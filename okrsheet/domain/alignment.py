@@ -100,17 +100,17 @@ def key_result_ids(team_quarter: TeamQuarter,
     taken = {kr.id.casefold() for kr in team_quarter.key_results + team_quarter.unassigned if kr.id}
     given: dict[int, str] = {}
     identifiers = objective_ids or [objective.id or "" for objective in team_quarter.objectives]
-    for objective, objective_id in zip(team_quarter.objectives, identifiers):
+    for objective, objective_key in zip(team_quarter.objectives, identifiers):
         number = 0
         for kr in objective.key_results:
             if kr.id:
                 given[id(kr)] = kr.id
                 continue
-            if not objective_id:
+            if not objective_key:
                 continue
             while True:
                 number += 1
-                candidate = f"{objective_id}.{number}"
+                candidate = f"{objective_key}.{number}"
                 if candidate.casefold() not in taken:
                     break
             taken.add(candidate.casefold())

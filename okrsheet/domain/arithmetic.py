@@ -85,7 +85,7 @@ def is_blank(value: object) -> bool:
 # Private API
 
 
-def _trim(text: str) -> str:
+def trim(text: str) -> str:
     """``TRIM``: outer spaces removed, inner runs of spaces made one."""
     return _SPACES.sub(" ", text.strip(" "))
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Final, TypeGuard
 
 from okrsheet.domain import schema, scoring
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
+from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS
 
 WORKBOOK_FIELDS = ("team", "quarter", "quarter_start", "quarter_end", "as_of",
                    "green_from", "orange_from")
@@ -55,7 +56,7 @@ class Change:
     def __str__(self) -> str:
         name = FIELD_NAMES.get(self.field or "", self.field)
         if self.what == "workbook":
-            return f"{name}: {_show(self.old)} -> {_show(self.new)}"
+            return f"{name}: {shown_value(self.old)} -> {shown_value(self.new)}"
         item = (f'objective "{self.objective}"' if self.what == "objective"
                 else f'key result "{self.key_result}"')
         if self.kind == ADDED:
@@ -67,20 +68,20 @@ class Change:
         if self.kind == MOVED:
             return f'{item} moved from objective "{self.old}"'
         if self.kind == CHECK_IN_ADDED:
-            return f"{item}: {name} check-in added: {_show(self.new)}"
+            return f"{item}: {name} check-in added: {shown_value(self.new)}"
         if self.kind == CHECK_IN_REMOVED:
-            return f"{item}: {name} check-in removed (was {_show(self.old)})"
-        return f"{item}: {name} {_show(self.old)} -> {_show(self.new)}"
+            return f"{item}: {name} check-in removed (was {shown_value(self.old)})"
+        return f"{item}: {name} {shown_value(self.old)} -> {shown_value(self.new)}"
 
     def as_dict(self) -> dict[str, object]:
         return {"kind": self.kind, "what": self.what, "objective": self.objective,
                 "key_result": self.key_result, "field": self.field,
-                "old": _jsonable(self.old), "new": _jsonable(self.new)}
+                "old": jsonable(self.old), "new": jsonable(self.new)}
 
 
 def diff(old: TeamQuarter, new: TeamQuarter) -> list[Change]:
     """The changes that turn ``old`` into ``new``: workbook settings, then objective by objective."""
-    matching = _Matching(old, new)
+    matching = Matching(old, new)
     changes: list[Change] = []
     for name in WORKBOOK_FIELDS:
         before, after = getattr(old, name), getattr(new, name)
@@ -120,15 +121,15 @@ def key_result_changes(old: KeyResult, new: KeyResult, objective: str | None = N
         changes.append(Change(RENAMED, "key result", objective, new.title, "title",
                               old=old.title, new=new.title))
     for name in KR_FIELDS:
-        before, after = _field(old, name), _field(new, name)
+        before, after = field_value(old, name), field_value(new, name)
         if not same_value(before, after):
             changes.append(Change(CHANGED, "key result", objective, new.title, name, before, after))
     for week in CHECK_IN_COLUMNS:
         before, after = old.check_ins.get(week), new.check_ins.get(week)
         if same_value(before, after):
             continue
-        kind = (CHECK_IN_ADDED if _blank(before) else
-                CHECK_IN_REMOVED if _blank(after) else CHECK_IN_CHANGED)
+        kind = (CHECK_IN_ADDED if unset(before) else
+                CHECK_IN_REMOVED if unset(after) else CHECK_IN_CHANGED)
         changes.append(Change(kind, "key result", objective, new.title, f"week_{week}", before, after))
     for week in CHECK_IN_COLUMNS:
         before, after = old.confidences.get(week), new.confidences.get(week)
@@ -157,7 +158,7 @@ def format_changes(changes: list[Change]) -> str:
 
 def same_value(a: object, b: object) -> bool:
     """Equal as a person reading both copies would say: blank is blank, numbers to 12 digits."""
-    if _blank(a) and _blank(b):
+    if unset(a) and unset(b):
         return True
     if _is_number(a) and _is_number(b):
         return a == b or abs(a - b) <= 1e-12 * max(abs(a), abs(b))
@@ -166,17 +167,19 @@ def same_value(a: object, b: object) -> bool:
     return a == b
 
 
-# Private API: matching objectives and key results
+# Matching objectives and key results (merge matches copies the same way)
 
 Place = tuple[int, int]  # (objective index, key-result index within it)
-class _Absent(enum.Enum):
+class Absent(enum.Enum):
+    """The value of a key result or objective that a copy removed (merge's marker)."""
+
     ABSENT = "removed"
 
 
-_ABSENT: Final = _Absent.ABSENT  # a key result or objective a copy removed (in a merge)
+ABSENT: Final = Absent.ABSENT  # a key result or objective a copy removed (in a merge)
 
 
-class _Matching:
+class Matching:
     """Which objectives and key results of ``new`` are which of ``old``."""
 
     def __init__(self, old: TeamQuarter, new: TeamQuarter):
@@ -217,7 +220,7 @@ class _Matching:
             if old_index in self.objectives:
                 continue
             for new_index, other in enumerate(new):
-                if new_index not in self.objectives.values() and _key(objective.title) == _key(other.title):
+                if new_index not in self.objectives.values() and match_key(objective.title) == match_key(other.title):
                     self.objectives[old_index] = new_index
                     break
 
@@ -225,11 +228,11 @@ class _Matching:
         taken: set[Place] = set(self.krs.values())
         by_title: dict[str, list[Place]] = {}  # looked up, not searched: near-linear in KRs
         for place, other in self.new_krs.items():
-            by_title.setdefault(_key(other.title), []).append(place)
+            by_title.setdefault(match_key(other.title), []).append(place)
         for old_place, kr in self.old_krs.items():
             if old_place in self.krs:
                 continue
-            candidates = [place for place in by_title.get(_key(kr.title), ())
+            candidates = [place for place in by_title.get(match_key(kr.title), ())
                           if place not in taken]
             if not candidates:
                 continue
@@ -270,7 +273,7 @@ class _Matching:
                 bonus = (0.3 * same_objective
                          + 0.3 * (same_objective and old_place[1] == new_place[1])
                          + 0.2 * (bool(kr.owner) and same_value(kr.owner, other.owner))
-                         + 0.1 * same_value(_key(kr.type), _key(other.type)))
+                         + 0.1 * same_value(match_key(kr.type), match_key(other.type)))
                 score = bonus + _similar(kr.title, other.title, at_least=0.9 - bonus)
                 if score >= 0.9:
                     pairs.append((-score, old_place, new_place))
@@ -289,7 +292,7 @@ def _unique_ids(items: dict[Any, Objective] | dict[Any, KeyResult]) -> dict[str,
     return {key: found[0] for key, found in places.items() if len(found) == 1}
 
 
-def _field(kr: KeyResult, name: str) -> object:
+def field_value(kr: KeyResult, name: str) -> object:
     """A key result's value as the user set it.
 
     Current is read back as shown, so a Current equal to the latest check-in counts as
@@ -305,14 +308,15 @@ def _field(kr: KeyResult, name: str) -> object:
     return value
 
 
-# Private API: values
+# Values as diff and merge compare and show them
 
 
 _MARKS = {ADDED: "+", REMOVED: "-", RENAMED: "~", MOVED: ">", CHANGED: "~",
           CHECK_IN_ADDED: "+", CHECK_IN_CHANGED: "~", CHECK_IN_REMOVED: "-"}
 
 
-def _blank(value: object) -> bool:
+def unset(value: object) -> bool:
+    """Blank as a person sees it: no value, or empty text."""
     return value is None or value == ""
 
 
@@ -324,23 +328,25 @@ def _as_date(value: object) -> object:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def _key(text: object) -> str:
+def match_key(text: object) -> str:
+    """A title as copies are matched by it: spaces collapsed, case ignored."""
     return " ".join(str(text or "").split()).casefold()
 
 
 def _similar(a: object, b: object, at_least: float = 0.0) -> float:
     """How alike two texts are, 0..1; 0 when quick upper bounds show it is under ``at_least``
     (so comparing many unmatched key results stays cheap)."""
-    matcher = difflib.SequenceMatcher(None, _key(a), _key(b))
+    matcher = difflib.SequenceMatcher(None, match_key(a), match_key(b))
     if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
         return 0.0
     return matcher.ratio()
 
 
-def _show(value: object) -> str:
-    if value is _ABSENT:
+def shown_value(value: object) -> str:
+    """A value as a change line shows it (``blank``, ``removed``, a number as typed)."""
+    if value is ABSENT:
         return "removed"
-    if _blank(value):
+    if unset(value):
         return "blank"
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -353,9 +359,10 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def _jsonable(value: object) -> object:
+def jsonable(value: object) -> object:
+    """A value as a change's JSON gives it (a date as its ISO text)."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
-    if value is _ABSENT:
+    if value is ABSENT:
         return "removed"
     return value

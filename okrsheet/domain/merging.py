@@ -17,25 +17,26 @@ from typing import Any, TypeVar
 
 from okrsheet.domain.alignment import kr_ids, objective_ids
 from okrsheet.domain.changes import (
-    _ABSENT,
+    ABSENT,
     FIELD_NAMES,
     KR_FIELDS,
     WORKBOOK_FIELDS,
+    Absent,
     Change,
+    Matching,
     Place,
-    _Absent,
-    _blank,
-    _field,
-    _jsonable,
-    _key,
-    _Matching,
-    _show,
     diff,
+    field_value,
+    jsonable,
     key_result_changes,
+    match_key,
     same_value,
+    shown_value,
+    unset,
 )
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Objective, TeamQuarter
+from okrsheet.domain.model import KeyResult, Objective, TeamQuarter
 from okrsheet.domain.problems import OkrsheetError
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS
 
 _Value = TypeVar("_Value")
 _ObjectiveKey = tuple[str, "int | str"]  # ("base", its index) or ("new", its title's key)
@@ -59,13 +60,13 @@ class Conflict:
 
     def __str__(self) -> str:
         name = FIELD_NAMES.get(self.field, self.field)
-        shown = "; ".join(f"{copy}: {_show(value)}" for copy, value in self.values)
-        text = f"{self.where}, {name}: base {_show(self.base)}; {shown}"
+        shown = "; ".join(f"{copy}: {shown_value(value)}" for copy, value in self.values)
+        text = f"{self.where}, {name}: base {shown_value(self.base)}; {shown}"
         return text + (f" (kept {self.winner})" if self.winner else "")
 
     def as_dict(self) -> dict[str, object]:
-        return {"where": self.where, "field": self.field, "base": _jsonable(self.base),
-                "values": [{"copy": copy, "value": _jsonable(value)} for copy, value in self.values],
+        return {"where": self.where, "field": self.field, "base": jsonable(self.base),
+                "values": [{"copy": copy, "value": jsonable(value)} for copy, value in self.values],
                 "winner": self.winner}
 
 
@@ -138,9 +139,9 @@ def _different(base: TeamQuarter, copy: TeamQuarter, name: str) -> str | None:
         try:
             return Quarter.parse(team_quarter.quarter or "").label
         except QuarterError:
-            return _key(team_quarter.quarter)
+            return match_key(team_quarter.quarter)
 
-    pairs = [(_key(base.team), _key(copy.team)), (quarter(base), quarter(copy))]
+    pairs = [(match_key(base.team), match_key(copy.team)), (quarter(base), quarter(copy))]
     if all(not mine or not theirs or mine == theirs for mine, theirs in pairs):
         return None
     what = " ".join(str(part).strip() for part in (copy.team, copy.quarter) if part)
@@ -153,7 +154,7 @@ class _Merger:
     def __init__(self, base: TeamQuarter, copies: list[TeamQuarter], names: list[str],
                  prefer: str | None):
         self.base, self.copies, self.names, self.prefer = base, copies, names, prefer
-        self.matchings = [_Matching(base, copy) for copy in copies]
+        self.matchings = [Matching(base, copy) for copy in copies]
         self.conflicts: list[Conflict] = []
         self.added: list[KeyResult] = []  # key results a copy added
 
@@ -175,7 +176,7 @@ class _Merger:
         for index, objective in enumerate(base.objectives):
             key: _ObjectiveKey = ("base", index)
             title = titles[index]
-            if title is _ABSENT:
+            if title is ABSENT:
                 if not placed.get(key):
                     continue
                 # Removed by one copy while another kept or added key results in it.
@@ -232,13 +233,13 @@ class _Merger:
 
     # -- objectives
 
-    def _objective_titles(self) -> list[str | _Absent]:
+    def _objective_titles(self) -> list[str | Absent]:
         titles = []
         for index, objective in enumerate(self.base.objectives):
-            values: list[str | _Absent] = []
+            values: list[str | Absent] = []
             for matching, copy in zip(self.matchings, self.copies):
                 partner = matching.objectives.get(index)
-                values.append(_ABSENT if partner is None else copy.objectives[partner].title)
+                values.append(ABSENT if partner is None else copy.objectives[partner].title)
             titles.append(self._resolve(f'Objective "{objective.title}"', "title",
                                         objective.title, values))
         return titles
@@ -247,33 +248,33 @@ class _Merger:
         return [(name, "removed" if matching.objectives.get(index) is None else "kept")
                 for name, matching in zip(self.names, self.matchings)]
 
-    def _objective_key(self, matching: _Matching, copy: TeamQuarter,
+    def _objective_key(self, matching: Matching, copy: TeamQuarter,
                        new_index: int) -> _ObjectiveKey:
         old_index = matching.objective_partner(new_index)
         if old_index is not None:
             return ("base", old_index)
-        return ("new", _key(copy.objectives[new_index].title))
+        return ("new", match_key(copy.objectives[new_index].title))
 
     # -- key results
 
     def _merge_key_result(self, old_place: Place,
                           kr: KeyResult) -> tuple[_ObjectiveKey, KeyResult] | None:
         where = f'Key result "{kr.title}"'
-        versions: list[KeyResult | _Absent] = []  # each copy's KeyResult, or _ABSENT
-        places: list[_ObjectiveKey | _Absent] = []
+        versions: list[KeyResult | Absent] = []  # each copy's KeyResult, or ABSENT
+        places: list[_ObjectiveKey | Absent] = []
         for matching, copy in zip(self.matchings, self.copies):
             new_place = matching.krs.get(old_place)
             if new_place is None:
-                versions.append(_ABSENT)
-                places.append(_ABSENT)
+                versions.append(ABSENT)
+                places.append(ABSENT)
             else:
                 versions.append(copy.objectives[new_place[0]].key_results[new_place[1]])
                 places.append(self._objective_key(matching, copy, new_place[0]))
-        removed_by = [name for name, version in zip(self.names, versions) if version is _ABSENT]
+        removed_by = [name for name, version in zip(self.names, versions) if version is ABSENT]
         changed_by = [name for name, version in zip(self.names, versions)
-                      if version is not _ABSENT and key_result_changes(kr, version)]
+                      if version is not ABSENT and key_result_changes(kr, version)]
         moved_by = [name for name, place in zip(self.names, places)
-                    if place is not _ABSENT and place != ("base", old_place[0])]
+                    if place is not ABSENT and place != ("base", old_place[0])]
         if removed_by and (changed_by or moved_by):
             others = sorted(set(changed_by + moved_by), key=self.names.index)
             values = [(name, "removed") for name in removed_by] + [(name, "changed") for name in others]
@@ -284,8 +285,8 @@ class _Merger:
         elif removed_by:
             return None
         # Kept: a copy that removed it (and lost the conflict) counts as keeping the base's.
-        kept = [kr if version is _ABSENT else version for version in versions]
-        kept_places = [("base", old_place[0]) if place is _ABSENT else place for place in places]
+        kept = [kr if version is ABSENT else version for version in versions]
+        kept_places = [("base", old_place[0]) if place is ABSENT else place for place in places]
         version_fields = [_kr_fields(version) for version in kept]
         fields = {name: self._resolve(where, name, value,
                                       [each[name] for each in version_fields])
@@ -305,7 +306,7 @@ class _Merger:
                     new_objectives.setdefault(key, objective.title)
                 for kr_index, kr in enumerate(objective.key_results):
                     if matching.kr_partner((new_index, kr_index)) is None:
-                        added.setdefault((key, _key(kr.title)), []).append((name, kr))
+                        added.setdefault((key, match_key(kr.title)), []).append((name, kr))
         for (key, _), versions in added.items():
             first = versions[0][1]
             fields = {}
@@ -346,7 +347,7 @@ def _same_id(copy: TeamQuarter, objective: Objective) -> Objective | None:
 
 
 def _kr_fields(kr: KeyResult) -> dict[str, object]:
-    fields = {"title": kr.title, **{name: _field(kr, name) for name in KR_FIELDS}}
+    fields = {"title": kr.title, **{name: field_value(kr, name) for name in KR_FIELDS}}
     fields.update({f"week_{week}": kr.check_ins.get(week) for week in CHECK_IN_COLUMNS})
     fields.update({f"confidence_{week}": kr.confidences.get(week) for week in CHECK_IN_COLUMNS})
     return fields
@@ -357,14 +358,14 @@ def _key_result(fields: Mapping[str, Any]) -> KeyResult:
     values = {name: fields[name] for name in ("title", *KR_FIELDS)}
     values["lagging"] = bool(values["lagging"])
     check_ins = {week: fields[f"week_{week}"] for week in CHECK_IN_COLUMNS
-                 if not _blank(fields[f"week_{week}"])}
+                 if not unset(fields[f"week_{week}"])}
     confidences = {week: fields[f"confidence_{week}"] for week in CHECK_IN_COLUMNS
-                   if not _blank(fields[f"confidence_{week}"])}
+                   if not unset(fields[f"confidence_{week}"])}
     return replace(KeyResult(title=values.pop("title")), **values, check_ins=check_ins,
                    confidences=confidences)
 
 
 def _same_or_absent(a: object, b: object) -> bool:
-    if a is _ABSENT or b is _ABSENT:
+    if a is ABSENT or b is ABSENT:
         return a is b
     return same_value(a, b)

@@ -20,7 +20,6 @@ import math
 from collections.abc import Iterable, Sequence
 
 from okrsheet.domain.arithmetic import CellError as CellError
-from okrsheet.domain.arithmetic import _trim
 from okrsheet.domain.arithmetic import approx_equal as approx_equal
 from okrsheet.domain.arithmetic import approx_sub as approx_sub
 from okrsheet.domain.arithmetic import at_least as at_least
@@ -28,6 +27,7 @@ from okrsheet.domain.arithmetic import at_most as at_most
 from okrsheet.domain.arithmetic import is_blank as is_blank
 from okrsheet.domain.arithmetic import is_number as is_number
 from okrsheet.domain.arithmetic import same_text as same_text
+from okrsheet.domain.arithmetic import trim
 from okrsheet.domain.choices import CONFIDENCES as CONFIDENCES
 from okrsheet.domain.choices import KR_KINDS as KR_KINDS
 from okrsheet.domain.choices import KR_TYPES as KR_TYPES
@@ -81,7 +81,7 @@ def milestone_state(current: object) -> bool | None:
     In the sheet: ``MILESTONE_DONE_FORMULA and MILESTONE_NOT_DONE_FORMULA`` (:mod:`okrsheet.sheet.formulas`).
     """
     if isinstance(current, str):
-        text = _trim(current).casefold()
+        text = trim(current).casefold()
         if text in MILESTONE_DONE:
             return True
         if text in MILESTONE_NOT_DONE:

@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 
 from okrsheet.domain import scoring
 from okrsheet.domain.alignment import kr_ids, objective_ids
-from okrsheet.domain.model import CHECK_IN_COLUMNS, Action, KeyResult, TeamQuarter
-from okrsheet.domain.quarter import REVIEW_WEEK, week_start
+from okrsheet.domain.model import Action, KeyResult, TeamQuarter
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS, REVIEW_WEEK, week_start
 
 __all__ = ["Forecast", "KeyResultStatus", "ObjectiveStatus", "StatusPage", "check_in_values",
            "progress_at", "progress_change", "confidence_trend", "forecast", "is_stale",
