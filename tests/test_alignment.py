@@ -80,7 +80,6 @@ def test_the_tree_rolls_up_team_scores_beside_each_company_objective(company, tm
         write_workbook(tq, path)
         teams[name] = path
     objective = layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW)
-    second = layout.objective_address("parent", layout.FIRST_OBJECTIVE_ROW + 1)
     _type(teams["East"], {objective: "Acme/O1: Grow revenue"})  # O1 80%; its O2 (20%) an orphan
     _type(teams["West"], {objective: "acme/o1"})  # typed by hand: references ignore case
     _type(teams["North"], {objective: "Acme/O7"})  # names nothing: a dangling link

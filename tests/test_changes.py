@@ -21,10 +21,10 @@ from okrsheet.domain.changes import (
     RENAMED,
     Change,
     diff,
-    format_changes,
 )
 from okrsheet.domain.merging import MergeConflicts, UnknownCopy, merge
 from okrsheet.domain.model import KeyResult, Objective
+from okrsheet.outputs.changes_report import format_changes
 from okrsheet.read.reader import read_workbook
 from okrsheet.write.templates import starter
 from okrsheet.write.writer import write_workbook

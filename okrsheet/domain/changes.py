@@ -139,22 +139,6 @@ def key_result_changes(old: KeyResult, new: KeyResult, objective: str | None = N
     return changes
 
 
-def format_changes(changes: list[Change]) -> str:
-    """Changes as text, grouped by objective, one change a line."""
-    if not changes:
-        return "No changes."
-    from okrsheet.domain.text import visible
-
-    lines = [f"Workbook: {visible(change)}" for change in changes if change.what == "workbook"]
-    groups: dict[str, list[Change]] = {}
-    for change in changes:
-        if change.what != "workbook":
-            groups.setdefault(change.objective or "", []).append(change)
-    for objective, items in groups.items():  # user text shown inert: a "\r" can't fake a line
-        lines.append(f'Objective "{visible(objective)}":')
-        lines += [f"  {_MARKS.get(change.kind, '~')} {visible(change)}" for change in items]
-    return "\n".join(lines)
-
 
 def same_value(a: object, b: object) -> bool:
     """Equal as a person reading both copies would say: blank is blank, numbers to 12 digits."""
@@ -309,10 +293,6 @@ def field_value(kr: KeyResult, name: str) -> object:
 
 
 # Values as diff and merge compare and show them
-
-
-_MARKS = {ADDED: "+", REMOVED: "-", RENAMED: "~", MOVED: ">", CHANGED: "~",
-          CHECK_IN_ADDED: "+", CHECK_IN_CHANGED: "~", CHECK_IN_REMOVED: "-"}
 
 
 def unset(value: object) -> bool:
