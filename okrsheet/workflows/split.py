@@ -105,9 +105,8 @@ def split_workbook(team_quarter: TeamQuarter, file: str, folder: str | os.PathLi
     """
     also = None
     if draft is not None:
-        owners = owner_check_ins(team_quarter, folder, week)
-        refuse_missing_addresses(team_quarter, file, [owner.owner for owner in owners
-                                                      if owner.owner])
+        refuse_missing_addresses(team_quarter, file, [
+            owner.owner for owner in owner_check_ins(team_quarter, folder, week) if owner.owner])
 
         def also(owner: OwnerCheckIn, workbook: bytes) -> list[tuple[Path, bytes]]:
             to = _address(team_quarter, owner)
