@@ -8,11 +8,12 @@ import pytest
 
 from okrsheet.cli import main
 
-WORKFLOW_COMMANDS = ("split", "collect", "fix", "next", "diff", "merge", "export")
-THIN = ("fix", "next", "diff", "merge", "export")
+WORKFLOW_COMMANDS = ("split", "collect", "remind", "fix", "next", "diff", "merge", "export")
+THIN = ("fix", "next", "diff", "merge", "export", "split", "collect", "remind")
 NOT_IN_A_COMMAND = ("okrsheet.write", "okrsheet.read", "okrsheet.quarterend",
                     "okrsheet.domain.carryover", "okrsheet.domain.changes", "okrsheet.guard",
-                    "okrsheet.files.writing import write_atomic", "okrsheet.workflows.kept")
+                    "okrsheet.files", "okrsheet.workflows.kept", "okrsheet.workflows.mail",
+                    "okrsheet.sheet", "okrsheet.outputs.checkinmail")
 
 
 def source_of(name: str) -> str:

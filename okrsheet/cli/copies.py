@@ -1,9 +1,9 @@
 """Commands on copies of a team's workbook: ``diff`` and ``merge``; ``split`` into owners'
-check-ins and ``collect`` their replies."""
+check-ins, ``collect`` their replies and ``remind`` those who did not reply."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import contextlib
 
 import click
 
@@ -82,77 +82,16 @@ def merge_command(base, copies, output, prefer, force) -> None:
 def split_command(file, folder, week, eml, reply_to, due, force) -> None:
     """Write one small Check-in workbook per owner, to email: only their key results, with
     Value, Confidence and Comment to fill in. Bring the replies back with okrsheet collect."""
-    from okrsheet.domain.text import visible
-    from okrsheet.workflows.split import write_check_ins
+    from okrsheet.workflows.split import split_workbook
 
+    if not eml and (reply_to or due):
+        raise click.BadParameter("--reply-to and --due go with --eml.", param_hint="--eml")
+    _check_reply_to(reply_to)
     team_quarter = read_okrs(file, strict=False)
     chosen = week_of(team_quarter, int(week) if week else None)
-    also = None
-    if eml:
-        also = _drafts_for(team_quarter, file, folder, chosen, reply_to, due)
-    elif reply_to or due:
-        raise click.BadParameter("--reply-to and --due go with --eml.", param_hint="--eml")
-    for owner in write_check_ins(team_quarter, folder, chosen, force=force, also=also):
-        click.echo(visible(f"Wrote {owner.path}: {owner.owner or 'no owner'}, "
-                           f"{len(owner.key_results)} key result(s)."))
-    numbered = sum(1 for kr in team_quarter.key_results + team_quarter.unassigned if not kr.id)
-    if numbered:
-        click.echo(f"{numbered} key result(s) have no ID in {visible(file)}: their replies are "
-                   "matched by title. Type IDs (okrsheet fix writes them) so that a key result "
-                   "retitled meanwhile still matches.")
-    if eml:
-        from okrsheet.outputs.checkinmail import draft_path
-
-        for owner in _owners(team_quarter, folder, chosen):
-            if owner.owner:
-                click.echo(visible(f"Wrote {draft_path(owner.path)}: draft to {owner.owner}."))
-            else:
-                click.echo(visible(f"No draft for {owner.path.name}: its key results have no "
-                                   "owner; send it to whoever checks them in."))
-        click.echo(visible(f"Week {chosen}: open each draft (.eml) in your mail program and "
-                           f"send it; collect the replies (saved emails or their files) with "
-                           f"okrsheet collect {file} INBOX... -o UPDATED.xlsx"))
-    else:
-        click.echo(visible(f"Week {chosen}: send each owner their file; collect the replies "
-                           f"with okrsheet collect {file} REPLY... -o UPDATED.xlsx"))
-
-
-def _owners(team_quarter, folder, week):
-    from okrsheet.workflows.split import owner_check_ins
-
-    return owner_check_ins(team_quarter, folder, week)
-
-
-def _drafts_for(team_quarter, file, folder, week, reply_to, due, *, only=None,
-                reminder=False):
-    """``also`` for write_check_ins: each owner's .eml draft, after checking (before anything
-    is written) that every owner has an address."""
-    from okrsheet.domain.problems import OkrsheetError
-    from okrsheet.domain.text import visible
-    from okrsheet.outputs.checkinmail import check_in_message, draft_bytes, draft_path
-    from okrsheet.sheet.owners import address_of, missing_addresses, valid_address
-
-    if reply_to is not None and not valid_address(reply_to):
-        raise click.BadParameter(f'"{reply_to}" is not an address like sam@example.com.',
-                                 param_hint="--reply-to")
-    owners = [owner.owner for owner in _owners(team_quarter, folder, week)
-              if owner.owner and (only is None or owner.owner.casefold() in only)]
-    problems = missing_addresses(team_quarter, owners, file)
-    if problems:
-        for problem in problems:
-            click.echo(visible(f"Problem: {problem}"), err=True)
-        raise OkrsheetError(f"{file}: {len(problems)} owner(s) without a usable email "
-                            "address (listed above); nothing was written.")
-
-    def also(owner, workbook):
-        if not owner.owner:
-            return []
-        message = check_in_message(team_quarter, owner, week, workbook,
-                                   address_of(team_quarter, owner.owner), reply_to=reply_to,
-                                   due=due.date() if due else None, reminder=reminder)
-        return [(draft_path(owner.path), draft_bytes(message))]
-
-    return also
+    draft = _drafts(team_quarter, chosen, reply_to, due) if eml else None
+    with _refusals():
+        echo(split_workbook(team_quarter, file, folder, chosen, draft=draft, force=force))
 
 
 @click.command(name="collect")
@@ -182,58 +121,14 @@ def collect_command(file, replies, output, week, prefer, by_id, force) -> None:
     target...): one line each, nothing written, exit status 1. Then the owners with no
     reply are listed.
     """
-    from pathlib import Path
+    from okrsheet.workflows.collect import team_workbook_suffix, write_collected
 
-    from okrsheet.domain.merging import MergeConflicts, UnknownCopy
-    from okrsheet.domain.problems import OkrsheetError
-    from okrsheet.domain.text import visible
-    from okrsheet.files.writing import write_atomic
-    from okrsheet.workflows.collect import ReplyProblems, collect, collected_bytes
-    from okrsheet.workflows.mail import read_inbox, unanswered
-
-    suffix = Path(file).suffix.lower()
-    if suffix not in (".xlsx", ".xlsm"):
-        raise OkrsheetError(f"{file}: collect writes into the team's own .xlsx workbook; open "
-                            "it, save it as .xlsx (Excel 2007-365) and collect again.")
+    suffix = team_workbook_suffix(file)
     check_output_option(output, (file, *replies), force, suffixes=(suffix,))
     reading = read_reading(file)
-    places = {kr.row: f"{reading.sheet}!{reading.cell('title', kr.row)}"
-              for kr in reading.team_quarter.key_results + reading.team_quarter.unassigned}
-    try:
-        inbox = read_inbox(reading.team_quarter, replies, file)
-        for line in inbox.notes:
-            click.echo(visible(f"Left out: {line}"))
-        for line in inbox.set_aside:
-            click.echo(visible(f"Set aside: {line}"))
-        result = collect(reading.team_quarter, inbox.replies,
-                         int(week) if week else None, prefer, by_id=by_id, rows=places)
-    except UnknownCopy as error:
-        raise click.BadParameter(str(error), param_hint="--prefer") from None
-    except ReplyProblems as error:
-        for problem in error.problems:
-            click.echo(visible(f"Problem: {problem}"), err=True)
-        raise
-    except MergeConflicts as error:
-        for conflict in error.conflicts:
-            click.echo(visible(f"Conflict: {conflict}"), err=True)
-        raise
-    write_atomic(output, collected_bytes(Path(file).read_bytes(), reading, result), force=force)
-    for name in dict.fromkeys(reply.file for reply in inbox.replies):
-        changes = [change for source, change in result.changes if source == name]
-        click.echo(visible(f"{name}: {len(changes)} change(s)"))
-        for change in changes:
-            click.echo("  " + visible(change))
-    for conflict in result.conflicts:
-        click.echo(visible(f"Resolved: {conflict}"))
-    for note in result.notes:
-        click.echo(visible(f"Note: {note}"))
-    click.echo(visible(f"Wrote {output} (week {result.week}): only the cells above changed."))
-    missing = unanswered(result.team_quarter, inbox.replies, result.week)
-    if missing:
-        click.echo(visible(f"No reply from: {', '.join(missing)} (okrsheet remind {file} "
-                           f"INBOX... --week {result.week} -o DRAFTS/ writes them a reminder)."))
-    else:
-        click.echo(f"Every owner replied for week {result.week}.")
+    with _refusals():
+        write_collected(reading, file, replies, output, week=int(week) if week else None,
+                        prefer=prefer, by_id=by_id, force=force, say=lambda line: echo([line]))
 
 
 @click.command(name="remind")
@@ -253,51 +148,57 @@ def remind_command(file, replies, folder, week, reply_to, due, force) -> None:
     """Write a reminder draft (.eml) to each owner with no reply for the week among REPLIES
     (workbooks, saved emails, folders of them, as collect takes them), their Check-in
     workbook attached again."""
-    import contextlib
+    from okrsheet.workflows.remind import write_reminders
 
-    from okrsheet.domain.problems import OkrsheetError, OutputExists
-    from okrsheet.domain.text import visible
-    from okrsheet.files.writing import atomic_output
-    from okrsheet.workflows.collect import ReplyProblems
-    from okrsheet.workflows.mail import read_inbox, unanswered
-    from okrsheet.workflows.split import check_in_bytes
-
+    _check_reply_to(reply_to)
     team_quarter = read_okrs(file, strict=False)
     chosen = week_of(team_quarter, int(week) if week else None)
-    inbox = None
-    if replies:
-        try:
-            inbox = read_inbox(team_quarter, replies, file)
-        except ReplyProblems as error:
-            for problem in error.problems:
-                click.echo(visible(f"Problem: {problem}"), err=True)
-            raise
-    missing = unanswered(team_quarter, inbox.replies if inbox else [], chosen)
-    if not missing:
-        click.echo(f"Every owner replied for week {chosen}; no reminder written.")
-        return
-    wanted = {owner.casefold() for owner in missing}
-    drafts = _drafts_for(team_quarter, file, folder, chosen, reply_to, due, only=wanted,
-                         reminder=True)
-    files = []
-    for owner in _owners(team_quarter, folder, chosen):
-        if owner.owner and owner.owner.casefold() in wanted:
-            for path, data in drafts(owner, check_in_bytes(team_quarter, owner, chosen)):
-                files.append((owner, path.with_name(f"{path.stem}-reminder.eml"), data))
-    existing = [str(path) for _, path, _ in files if path.exists()]
-    if existing and not force:
-        raise OutputExists(f"{existing[0]}: already exists; choose another folder or use "
-                           "--force.")
+    draft = _drafts(team_quarter, chosen, reply_to, due, reminder=True)
+    with _refusals():
+        echo(write_reminders(team_quarter, file, replies, folder, chosen, draft=draft,
+                             force=force))
+
+
+def _check_reply_to(reply_to) -> None:
+    """Refuse a --reply-to that is not an address (a usage error, exit status 2)."""
+    from okrsheet.sheet.owners import valid_address
+
+    if reply_to is not None and not valid_address(reply_to):
+        raise click.BadParameter(f'"{reply_to}" is not an address like sam@example.com.',
+                                 param_hint="--reply-to")
+
+
+def _drafts(team_quarter, week, reply_to, due, *, reminder=False):
+    """The workflow's ``draft``: an owner's check-in email (a reminder: asking again) as .eml
+    bytes, rendered by okrsheet.outputs.checkinmail."""
+    from okrsheet.outputs.checkinmail import check_in_message, draft_bytes
+
+    def draft(owner, workbook, to):
+        return draft_bytes(check_in_message(team_quarter, owner, week, workbook, to,
+                                            reply_to=reply_to, due=due.date() if due else None,
+                                            reminder=reminder))
+
+    return draft
+
+
+@contextlib.contextmanager
+def _refusals():
+    """Print the lines a refusal carries (each problem, each conflict) before its one-line
+    error; a --prefer that names no reply is a usage error."""
+    from okrsheet.domain.merging import MergeConflicts, UnknownCopy
+    from okrsheet.domain.text import visible
+    from okrsheet.workflows.collect import ReplyProblems
+    from okrsheet.workflows.split import MissingAddresses
+
     try:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OkrsheetError(f"{folder}: can't make the folder ({error.strerror or error}); "
-                            "choose another -o folder.") from None
-    with contextlib.ExitStack() as stack:  # every draft, or (on any error) none
-        writers = [stack.enter_context(atomic_output(path, force)) for _, path, _ in files]
-        for write, (_, _, data) in zip(writers, files):
-            write(data)
-    for owner, path, _ in files:
-        click.echo(visible(f"Wrote {path}: reminder to {owner.owner}."))
-    click.echo(visible(f"Week {chosen}: no reply yet from {', '.join(missing)}; open each "
-                       "draft in your mail program and send it."))
+        yield
+    except UnknownCopy as error:
+        raise click.BadParameter(str(error), param_hint="--prefer") from None
+    except (ReplyProblems, MissingAddresses) as error:
+        for problem in error.problems:
+            click.echo(visible(f"Problem: {problem}"), err=True)
+        raise
+    except MergeConflicts as error:
+        for conflict in error.conflicts:
+            click.echo(visible(f"Conflict: {conflict}"), err=True)
+        raise

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from email.message import EmailMessage
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrsheet.domain.model import TeamQuarter
@@ -25,7 +24,7 @@ from okrsheet.workflows.mail import XLSX_TYPE, due_date
 if TYPE_CHECKING:
     from okrsheet.workflows.split import OwnerCheckIn
 
-__all__ = ["check_in_message", "draft_bytes", "draft_path"]
+__all__ = ["check_in_message", "draft_bytes"]
 
 # Public API
 
@@ -78,11 +77,6 @@ def draft_bytes(message: EmailMessage) -> bytes:
     from email.policy import default
 
     return message.as_bytes(policy=default.clone(linesep="\r\n"))
-
-
-def draft_path(workbook: Path) -> Path:
-    """The draft beside an owner's Check-in workbook: the same name, ending in .eml."""
-    return workbook.with_suffix(".eml")
 
 
 # Private API

@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,9 +44,11 @@ from okrsheet.domain.merging import Conflict, MergeConflicts, UnknownCopy
 from okrsheet.domain.model import KeyResult, TeamQuarter
 from okrsheet.domain.problems import OkrsheetError
 from okrsheet.domain.quarter import CHECK_IN_COLUMNS, Quarter, QuarterError
+from okrsheet.domain.text import visible
 from okrsheet.sheet.cells import parse_number
 from okrsheet.sheet.layout import cell as a1
 from okrsheet.sheet.layout import column_letter
+from okrsheet.workflows.lines import Line
 from okrsheet.workflows.split import (
     COMMENT,
     CONFIDENCE,
@@ -75,7 +77,7 @@ if TYPE_CHECKING:
     from okrsheet.read.reading import Reading
 
 __all__ = ["ReplyRow", "Reply", "ReplyProblems", "Collected", "read_reply", "read_replies",
-           "collect", "collected_bytes", "reply_week"]
+           "collect", "collected_bytes", "reply_week", "team_workbook_suffix", "write_collected"]
 
 FIELDS = ("value", "confidence", "comment", "title")
 _NEEDED = (KEY_RESULT, VALUE, CONFIDENCE, COMMENT)
@@ -343,6 +345,62 @@ def collect(team_quarter: TeamQuarter, replies: list[Reply], week: int | None = 
                 f"{ids[id(kr)]}: Confidence is typed over ({_plain(kr.confidence)}), so the new "
                 "confidence does not show; clear Confidence to follow the check-ins.")
     return collected
+
+
+def team_workbook_suffix(file: str) -> str:
+    """The suffix of the team workbook collect writes into, and so of its output (.xlsx or
+    .xlsm); any other file is refused."""
+    suffix = Path(file).suffix.lower()
+    if suffix not in (".xlsx", ".xlsm"):
+        raise OkrsheetError(f"{file}: collect writes into the team's own .xlsx workbook; open "
+                            "it, save it as .xlsx (Excel 2007-365) and collect again.")
+    return suffix
+
+
+def write_collected(reading: "Reading", file: str, replies: Sequence[str | os.PathLike[str]],
+                    output: str | os.PathLike[str], *, say: Callable[[Line], None],
+                    week: int | None = None, prefer: str | None = None, by_id: bool = False,
+                    force: bool = False) -> Collected:
+    """``okrsheet collect``: the replies in ``replies`` (workbooks, saved emails, folders of
+    them) collected into the team workbook ``file`` (read into ``reading``), written to
+    ``output``.
+
+    Each line to tell the team goes to ``say`` as soon as it is known, so the emails left
+    out are said before a refusal: :class:`ReplyProblems`,
+    :class:`~okrsheet.domain.merging.MergeConflicts` or
+    :class:`~okrsheet.domain.merging.UnknownCopy` (for ``prefer``), nothing written.
+    """
+    from okrsheet.files.writing import write_atomic
+    from okrsheet.workflows.mail import read_inbox, unanswered
+
+    team_quarter = reading.team_quarter
+    assert team_quarter is not None  # the caller refuses a file with no OKR table
+    places = {kr.row: f"{reading.sheet}!{reading.cell('title', kr.row)}"
+              for kr in team_quarter.key_results + team_quarter.unassigned if kr.row is not None}
+    inbox = read_inbox(team_quarter, replies, file)
+    for line in inbox.notes:
+        say(Line(visible(f"Left out: {line}")))
+    for line in inbox.set_aside:
+        say(Line(visible(f"Set aside: {line}")))
+    result = collect(team_quarter, inbox.replies, week, prefer, by_id=by_id, rows=places)
+    write_atomic(output, collected_bytes(Path(file).read_bytes(), reading, result), force=force)
+    for name in dict.fromkeys(reply.file for reply in inbox.replies):
+        changes = [change for source, change in result.changes if source == name]
+        say(Line(visible(f"{name}: {len(changes)} change(s)")))
+        for change in changes:
+            say(Line("  " + visible(change)))
+    for conflict in result.conflicts:
+        say(Line(visible(f"Resolved: {conflict}")))
+    for note in result.notes:
+        say(Line(visible(f"Note: {note}")))
+    say(Line(visible(f"Wrote {output} (week {result.week}): only the cells above changed.")))
+    missing = unanswered(result.team_quarter, inbox.replies, result.week)
+    if missing:
+        say(Line(visible(f"No reply from: {', '.join(missing)} (okrsheet remind {file} "
+                         f"INBOX... --week {result.week} -o DRAFTS/ writes them a reminder).")))
+    else:
+        say(Line(f"Every owner replied for week {result.week}."))
+    return result
 
 
 def collected_bytes(data: bytes, reading: "Reading", collected: Collected) -> bytes:

@@ -26,12 +26,16 @@ from okrsheet.domain.alignment import kr_ids
 from okrsheet.domain.model import KeyResult, TeamQuarter
 from okrsheet.domain.problems import OkrsheetError, OutputExists
 from okrsheet.domain.quarter import CHECK_IN_COLUMNS, CHECK_IN_WEEKS, week_start
+from okrsheet.domain.text import visible
 from okrsheet.files.writing import atomic_output
 from okrsheet.sheet import formulas
 from okrsheet.sheet.layout import column_letter
+from okrsheet.workflows.lines import Line
 
-__all__ = ["SHEET", "SENT_SHEET", "HEADERS", "SENT_HEADERS", "LABELS", "OwnerCheckIn",
-           "check_in_week", "owner_check_ins", "check_in_bytes", "write_check_ins"]
+__all__ = ["SHEET", "SENT_SHEET", "HEADERS", "SENT_HEADERS", "LABELS", "OwnerCheckIn", "Draft",
+           "MissingAddresses", "check_in_week", "owner_check_ins", "check_in_bytes",
+           "write_check_ins", "split_workbook", "draft_path", "refuse_missing_addresses",
+           "write_files"]
 
 SHEET = "Check-in"
 SENT_SHEET = "okrsheet-sent"
@@ -74,7 +78,77 @@ class OwnerCheckIn:
     path: Path
 
 
+Draft = Callable[[OwnerCheckIn, bytes, str], bytes]
+"""An owner's email draft: ``draft(owner, their Check-in workbook, their address)`` gives the
+.eml file's bytes. The command line passes one rendered by
+:mod:`okrsheet.outputs.checkinmail` (workflows sit below outputs)."""
+
+
+class MissingAddresses(OkrsheetError):
+    """Owners a draft can't be addressed to; ``problems`` has one line each."""
+
+    def __init__(self, file: str, problems: list[str]):
+        self.problems = problems
+        super().__init__(f"{file}: {len(problems)} owner(s) without a usable email address "
+                         "(listed above); nothing was written.")
+
+
 # Public API
+
+
+def split_workbook(team_quarter: TeamQuarter, file: str, folder: str | os.PathLike[str],
+                   week: int, *, draft: Draft | None = None, force: bool = False) -> list[Line]:
+    """``okrsheet split``: each owner's Check-in workbook written into ``folder`` and, with
+    ``draft``, an email draft (.eml) beside it to the owner's address; what to tell the team.
+
+    Raises :class:`MissingAddresses` (nothing written) when an owner has no usable address.
+    """
+    also = None
+    if draft is not None:
+        refuse_missing_addresses(team_quarter, file, [
+            owner.owner for owner in owner_check_ins(team_quarter, folder, week) if owner.owner])
+
+        def also(owner: OwnerCheckIn, workbook: bytes) -> list[tuple[Path, bytes]]:
+            to = _address(team_quarter, owner)
+            return [] if to is None else [(draft_path(owner.path), draft(owner, workbook, to))]
+
+    owners = write_check_ins(team_quarter, folder, week, force=force, also=also)
+    lines = [Line(visible(f"Wrote {owner.path}: {owner.owner or 'no owner'}, "
+                          f"{len(owner.key_results)} key result(s).")) for owner in owners]
+    numbered = sum(1 for kr in team_quarter.key_results + team_quarter.unassigned if not kr.id)
+    if numbered:
+        lines.append(Line(f"{numbered} key result(s) have no ID in {visible(file)}: their "
+                          "replies are matched by title. Type IDs (okrsheet fix writes them) so "
+                          "that a key result retitled meanwhile still matches."))
+    if draft is None:
+        return lines + [Line(visible(f"Week {week}: send each owner their file; collect the "
+                                     f"replies with okrsheet collect {file} REPLY... -o "
+                                     "UPDATED.xlsx"))]
+    for owner in owners:
+        if owner.owner:
+            lines.append(Line(visible(f"Wrote {draft_path(owner.path)}: draft to "
+                                      f"{owner.owner}.")))
+        else:
+            lines.append(Line(visible(f"No draft for {owner.path.name}: its key results have "
+                                      "no owner; send it to whoever checks them in.")))
+    return lines + [Line(visible(f"Week {week}: open each draft (.eml) in your mail program and "
+                                 "send it; collect the replies (saved emails or their files) "
+                                 f"with okrsheet collect {file} INBOX... -o UPDATED.xlsx"))]
+
+
+def draft_path(workbook: Path) -> Path:
+    """The draft beside an owner's Check-in workbook: the same name, ending in .eml."""
+    return workbook.with_suffix(".eml")
+
+
+def refuse_missing_addresses(team_quarter: TeamQuarter, file: str, owners: list[str]) -> None:
+    """Raise :class:`MissingAddresses` when the Owners sheet gives one of ``owners`` no
+    usable address (checked before anything is written)."""
+    from okrsheet.sheet.owners import missing_addresses
+
+    problems = missing_addresses(team_quarter, owners, file)
+    if problems:
+        raise MissingAddresses(file, problems)
 
 
 def check_in_week(team_quarter: TeamQuarter, day: dt.date) -> int:
@@ -129,7 +203,15 @@ def write_check_ins(team_quarter: TeamQuarter, folder: str | os.PathLike[str], w
     if also is not None:
         books += [made for owner, (_, data) in zip(owners, list(books))
                   for made in also(owner, data)]
-    existing = [str(path) for path, _ in books if path.exists()]
+    write_files(books, folder, force=force)
+    return owners
+
+
+def write_files(files: list[tuple[Path, bytes]], folder: str | os.PathLike[str], *,
+                force: bool = False) -> None:
+    """Write ``files`` (path, bytes) into ``folder`` (made if missing): every file, or (on
+    any error) none. Nothing is written when any exists already, unless ``force``."""
+    existing = [str(path) for path, _ in files if path.exists()]
     if existing and not force:
         raise OutputExists(f"{existing[0]}: already exists; choose another folder or use --force.")
     try:
@@ -137,11 +219,10 @@ def write_check_ins(team_quarter: TeamQuarter, folder: str | os.PathLike[str], w
     except OSError as error:
         raise OkrsheetError(f"{folder}: can't make the folder ({error.strerror or error}); "
                             "choose another -o folder.") from None
-    with contextlib.ExitStack() as stack:  # every owner's file, or (on any error) none
-        writers = [stack.enter_context(atomic_output(path, force)) for path, _ in books]
-        for write, (_, data) in zip(writers, books):
+    with contextlib.ExitStack() as stack:
+        writers = [stack.enter_context(atomic_output(path, force)) for path, _ in files]
+        for write, (_, data) in zip(writers, files):
             write(data)
-    return owners
 
 
 def check_in_bytes(team_quarter: TeamQuarter, owner: OwnerCheckIn, week: int) -> bytes:
@@ -214,6 +295,13 @@ def last_confidence(kr: KeyResult, week: int) -> object:
 
 
 # Private API
+
+
+def _address(team_quarter: TeamQuarter, owner: OwnerCheckIn) -> str | None:
+    from okrsheet.sheet.owners import address_of
+
+    return address_of(team_quarter, owner.owner) if owner.owner else None
+
 
 _INPUTS = (VALUE, CONFIDENCE, COMMENT)
 _WIDTHS = {ID: 12, KEY_RESULT: 44, UNIT: 8, PROGRESS: 10, LAST_CONFIDENCE: 12, CONFIDENCE: 12,
