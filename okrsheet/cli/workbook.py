@@ -77,11 +77,11 @@ def score(file, output_format, as_of) -> None:
     """
     from okrsheet.domain.text import json_text, shown
     from okrsheet.outputs.scorecard import print_score, score_csv_text, scorecard
-    from okrsheet.read.legacy import read_okr_file_isolated as read_workbook_isolated
+    from okrsheet.read.reader import read_workbook
     from okrsheet.read.reading import check_reading
 
     day = as_of.date() if as_of else None
-    reading = read_workbook_isolated(file, as_of=day)
+    reading = read_workbook(file, as_of=day)
     problems = check_reading(reading)
     card = scorecard(reading, problems, as_of=day)
     if output_format == "json":
@@ -114,7 +114,7 @@ def check(files, strict, output_format, fiscal_year_start, named_by) -> None:
     from okrsheet.files.writing import OkrsheetError
     from okrsheet.guard.safety import Limits
     from okrsheet.outputs.textconv import github_annotations, problems_json
-    from okrsheet.read.legacy import read_okr_file_isolated as read_workbook_isolated
+    from okrsheet.read.reader import read_workbook
     from okrsheet.read.reading import check_reading
 
     failing = ("error", "warning") if strict else ("error",)
@@ -122,7 +122,7 @@ def check(files, strict, output_format, fiscal_year_start, named_by) -> None:
     team_quarters, found = [], []
     for file in files:
         try:
-            reading = read_workbook_isolated(file, limits=limits)
+            reading = read_workbook(file, limits=limits)
             problems = check_reading(reading, fiscal_year_start, named_by == "start",
                                      today=dt.date.today())
             if reading.team_quarter is not None:
@@ -229,7 +229,7 @@ def fix_command(file, output, force) -> None:
     from okrsheet.domain.text import visible
     from okrsheet.files.writing import write_atomic
     from okrsheet.guard.safety import UnreadableFile, read_checked
-    from okrsheet.read.legacy import read_okr_file_isolated
+    from okrsheet.read.reader import read_workbook
     from okrsheet.sheet import layout
     from okrsheet.sheet.owners import OWNERS_SHEET
     from okrsheet.workflows.fix import fix_reading
@@ -237,7 +237,7 @@ def fix_command(file, output, force) -> None:
     from okrsheet.write.writer import workbook_bytes
 
     check_output_option(output, (file,), force)
-    reading = read_okr_file_isolated(file)
+    reading = read_workbook(file)
     try:
         data: bytes | None = read_checked(file).data
     except UnreadableFile:  # an old .xls, read by its own reader: no sheets copied, no proof

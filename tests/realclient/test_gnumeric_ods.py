@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from okrsheet.guard.safety import UnreadableFile
 from okrsheet.quarterend.summary import summarise
-from okrsheet.read.legacy import read_okr_file
 from okrsheet.read.reader import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -31,10 +29,12 @@ def gnumeric_ods(tmp_path_factory):
 
 
 def test_a_gnumeric_ods_scores_as_its_original(gnumeric_ods):
+    import python_calamine
+
     original, saved = gnumeric_ods
-    with pytest.raises(UnreadableFile, match="Cannot detect file format"):
-        read_workbook(saved)  # what the plain reader makes of it
-    reading, expected = read_okr_file(saved), read_workbook(original)
+    with pytest.raises(Exception, match="Cannot detect file format"):
+        python_calamine.CalamineWorkbook.from_path(str(saved))  # what calamine alone makes of it
+    reading, expected = read_workbook(saved), read_workbook(original)
     assert reading.file == str(saved) and reading.team_quarter.team == "New Business"
     assert reading.scores.score == pytest.approx(expected.scores.score, abs=1e-9)
     assert [p.code for p in reading.problems] == [p.code for p in expected.problems]
