@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from okrsheet.guard.safety import CheckedFile, Limits, UnreadableFile, read_checked
+from okrsheet.read.calamine import read_calamine
 
 if TYPE_CHECKING:
     from okrsheet.read.reading import Reading
@@ -46,8 +47,6 @@ def read_xls(path: str | os.PathLike[str], checked: None, limits: Limits,
              options: dict[str, Any]) -> Reading:
     """The engine for an ``.xls``: its values copied into an ``.xlsx`` the calamine engine
     reads; raises :class:`UnreadableFile` with a one-line reason."""
-    from okrsheet.read.engines import read_calamine
-
     name = os.path.basename(path)
     data = _bytes(path, name, limits)
     book = _open(data, name)
@@ -73,8 +72,6 @@ def read_gnumeric_ods(path: str | os.PathLike[str], checked: CheckedFile, limits
     any workbook; a copy with that indentation removed (nothing else changes) is read.
     """
     import zipfile
-
-    from okrsheet.read.engines import read_calamine
 
     name = os.path.basename(path)
     buffer = io.BytesIO()
