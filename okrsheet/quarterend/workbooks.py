@@ -32,13 +32,14 @@ def read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = N
 
 def read_all(files: list[Path], as_of: dt.date | None, workers: int | None,
              limits: Limits | None = None) -> Iterator[Read]:
-    """Each file's :func:`read_one`, in order, read in child processes (one per CPU when
-    ``workers`` is None): a file that crashes the reader is left out with one line, and the
+    """Each file's :func:`read_one`, in order, read in child processes (one per core this
+    process may use when ``workers`` is None): a file that crashes the reader is left out with one line, and the
     others are still read."""
     from okrsheet.read.reader import read_workbooks
 
-    if workers is None:
-        workers = os.cpu_count() or 1
+    if workers is None:  # the cores this process may use (taskset, a container), else all
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+            else os.cpu_count() or 1
     for path, outcome in zip(files, read_workbooks(files, workers=workers, limits=limits,
                                                    as_of=as_of, side_sheets=False,
                                                    actions=True)):
