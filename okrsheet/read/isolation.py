@@ -14,7 +14,6 @@ exceptions (native panics included) become one line.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import pickle
 import signal
