@@ -37,7 +37,9 @@ class Engine:
 
 
 def read_here(path: str | os.PathLike[str], limits: Limits, **options: Any) -> Reading:
-    """Sniff the file's format and read it with its engine, in this process.
+    """Sniff the file's format and read it with its engine, in this process: what
+    :func:`okrsheet.read.reader.read_workbook` runs in its child process (call that, not
+    this: here nothing contains a crash of the native reader).
 
     Raises :class:`UnreadableFile` (one line) for a file that can't be read; ``options`` are
     :func:`okrsheet.read.reader.read_workbook`'s (``as_of``, ``side_sheets``, ``actions``).
