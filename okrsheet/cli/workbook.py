@@ -228,7 +228,8 @@ def fix_command(file, output, force) -> None:
     """
     from okrsheet.domain.text import visible
     from okrsheet.files.writing import write_atomic
-    from okrsheet.guard.safety import UnreadableFile, read_checked
+    from okrsheet.guard.safety import UnreadableFile
+    from okrsheet.read.engines import calamine_bytes
     from okrsheet.read.reader import read_workbook
     from okrsheet.sheet import layout
     from okrsheet.sheet.owners import OWNERS_SHEET
@@ -239,7 +240,7 @@ def fix_command(file, output, force) -> None:
     check_output_option(output, (file,), force)
     reading = read_workbook(file)
     try:
-        data: bytes | None = read_checked(file).data
+        data: bytes | None = calamine_bytes(file)
     except UnreadableFile:  # an old .xls, read by its own reader: no sheets copied, no proof
         data = None
     team_quarter, changes = fix_reading(reading)

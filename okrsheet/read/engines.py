@@ -18,10 +18,10 @@ from typing import Any
 from okrsheet.guard.safety import OLE_MAGIC, CheckedFile, Limits, UnreadableFile, read_checked
 from okrsheet.guard.sniffing import ole_kind
 from okrsheet.read.calamine import read_calamine
-from okrsheet.read.legacy import read_gnumeric_ods, read_xls
+from okrsheet.read.legacy import read_gnumeric_ods, read_xls, without_indentation
 from okrsheet.read.reading import Reading
 
-__all__ = ["ENGINES", "Engine", "read_here", "sniff"]
+__all__ = ["ENGINES", "Engine", "calamine_bytes", "read_here", "sniff"]
 
 # Public API
 
@@ -64,6 +64,16 @@ def sniff(path: str | os.PathLike[str], limits: Limits) -> tuple[str, CheckedFil
         return ("gnumeric-ods" if _saved_by_gnumeric(checked.data) else "ods"), checked
     # the part's name in the zip's directory (a false "xlsb" would read the same way)
     return ("xlsb" if b"xl/workbook.bin" in checked.data else "xlsx"), checked
+
+
+def calamine_bytes(path: str | os.PathLike[str], limits: Limits | None = None) -> bytes | None:
+    """The bytes python-calamine reads for the workbook at ``path``, after the guard: the
+    file's own, a copy without the indentation of an .ods Gnumeric saved, None for an .xls
+    (read through a copy of its values). For ``fix``'s proof that every typed cell is kept."""
+    format, checked = sniff(path, Limits.from_environment() if limits is None else limits)
+    if checked is None:
+        return None
+    return without_indentation(checked.data) if format == "gnumeric-ods" else checked.data
 
 
 ENGINES: dict[str, Engine] = {

@@ -71,23 +71,29 @@ def read_gnumeric_ods(path: str | os.PathLike[str], checked: CheckedFile, limits
     between two cells ("Cannot detect file format"). The file has passed the same guards as
     any workbook; a copy with that indentation removed (nothing else changes) is read.
     """
-    import zipfile
-
     name = os.path.basename(path)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(checked.data)) as source, \
-            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "content.xml":
-                data = _INDENT.sub(b"><", data)
-            method = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info.filename, data, compress_type=method)
     with _temporary_folder("okrsheet-ods-") as folder:
         copy = Path(folder) / name
-        copy.write_bytes(buffer.getvalue())
+        copy.write_bytes(without_indentation(checked.data))
         reading = read_calamine(copy, read_checked(copy, limits), limits, options)
     return _renamed(reading, str(path), str(copy))
+
+
+def without_indentation(data: bytes) -> bytes:
+    """The bytes of an .ods (one the guard passed) with the indentation Gnumeric puts
+    between the tags of its content.xml removed; nothing else changes."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "content.xml":
+                part = _INDENT.sub(b"><", part)
+            method = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            target.writestr(info.filename, part, compress_type=method)
+    return buffer.getvalue()
 
 
 # Private API

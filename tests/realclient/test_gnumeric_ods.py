@@ -48,3 +48,20 @@ def test_a_folder_summary_uses_the_gnumeric_ods(gnumeric_ods, tmp_path):
     shutil.copy(saved, tmp_path / "in")
     summary = summarise([tmp_path / "in"])
     assert summary.left_out.empty and len(summary.teams) == 4
+
+
+@pytest.mark.parametrize("command", ["score", "check", "status", "textconv", "fix", "next",
+                                     "split"])
+def test_every_command_reads_the_gnumeric_ods(gnumeric_ods, tmp_path, command):
+    from click.testing import CliRunner
+
+    from okrsheet.cli import main
+
+    _, saved = gnumeric_ods
+    out = tmp_path / "out"
+    arguments = {"fix": ["-o", f"{out}.xlsx"], "next": ["-o", f"{out}.xlsx"],
+                 "split": ["-o", str(out), "--week", "13"]}.get(command, [])
+    result = CliRunner().invoke(main, [command, str(saved), *arguments])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output and "can't be read" not in result.output
+    assert result.exit_code in (0, 1), result.output
