@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from okrsheet.guard.safety import CheckedFile, Limits, UnreadableFile, read_checked
+from okrsheet.guard.safety import OLE_MAGIC, CheckedFile, Limits, UnreadableFile, read_checked
 from okrsheet.read.calamine import read_calamine
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ _INDENT = re.compile(rb">\n[ \t\r\n]*<")
 text keeps its spaces in <text:s/> elements and never holds a raw new line."""
 _FORMULAS_AS_VALUES = {"FORMULA-CHANGED"}
 """What the reader says of a formula it finds as a plain value: true of every formula here."""
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SWEPT: set[int] = set()
 """The processes that removed the copies killed reading children left."""
 
@@ -121,7 +120,7 @@ def _bytes(path: str | os.PathLike[str], name: str, limits: Limits) -> bytes:
             data = stream.read(limits.max_file_bytes + 1)
     except OSError as error:
         raise UnreadableFile(f"{name}: can't be read ({error.strerror or error}).") from None
-    if not data.startswith(_OLE_MAGIC):
+    if not data.startswith(OLE_MAGIC):
         raise UnreadableFile(f"{name}: not an Excel 97-2003 workbook, whatever its name says; "
                              "open it and save it as .xlsx.")
     if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00" in data or b"FILEPASS" in data:
