@@ -10,6 +10,14 @@ Each measurement runs in its own process (peak RSS is that process's maximum). B
 okrsheet methods take turns over several rounds, so a slower moment of a shared machine
 falls on all of them alike; a median is over every run of every round.
 Run: python benchmarks/bench_summary.py [-n 1000] [--repeat 5] [--rounds 5]
+
+``--pinned``: whole processes instead, as a person runs them, pinned with ``taskset`` to one
+core and then to two: B (raw python-calamine reading the sheets the summary reads, OKRs and
+Actions), ``okrsheet summary DIR --format json`` and A, each started afresh (interpreter and
+imports included); wall time, CPU time (user + system, children included) and peak RSS of
+the process and its children, medians of ``--rounds`` runs taking turns. ``--workbooks DIR``
+reuses a folder of generated workbooks (made there if empty).
+Run: python benchmarks/bench_summary.py --pinned -n 1000 --rounds 3 --workbooks /tmp/w1000
 """
 
 from __future__ import annotations
@@ -119,6 +127,41 @@ def baseline_calamine(paths: list[str]) -> dict[str, float]:
     return {"cells": cells}
 
 
+def raw_calamine_process(folder: str) -> None:
+    """B as a whole process: open each workbook and read the OKRs and Actions sheets."""
+    from python_calamine import CalamineWorkbook
+
+    cells = 0
+    for path in sorted(Path(folder).glob("*.xlsx")):
+        book = CalamineWorkbook.from_path(str(path))
+        for name in ("OKRs", "Actions"):
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            cells += sum(len(row) for row in rows)
+    print(cells)
+
+
+def reading_process(folder: str, contained: bool) -> None:
+    """What containment costs: every workbook read as the summary reads it, through
+    ``read_workbooks`` (each in a child process) or by its engine in this process."""
+    from okrsheet.guard.safety import Limits
+    from okrsheet.read.engines import read_here
+    from okrsheet.read.reader import read_workbooks
+
+    paths = sorted(Path(folder).glob("*.xlsx"))
+    options = {"side_sheets": False, "actions": True}
+    if contained:
+        readings = list(read_workbooks(paths, **options))
+    else:
+        limits = Limits.from_environment()
+        readings = [read_here(path, limits, **options) for path in paths]
+    print(len(readings))
+
+
+def pandas_process(folder: str) -> None:
+    """A as a whole process."""
+    baseline_pandas(sorted(str(path) for path in Path(folder).glob("*.xlsx")))
+
+
 def okrsheet_library(paths: list[str], workers: int) -> dict[str, float]:
     from okrsheet.quarterend.summary import summarise
 
@@ -177,16 +220,97 @@ def in_rounds(methods: dict[str, object], rounds: int) -> dict[str, dict[str, ob
     return pooled
 
 
+def run_pinned(command: list[str], cores: str) -> dict[str, float]:
+    """One whole process pinned to ``cores``: wall s, CPU s (its children too), peak RSS MB."""
+    started = time.perf_counter()
+    process = subprocess.Popen(["taskset", "-c", cores, *command], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({status})")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
+
+
+def pinned(folder: Path, rounds: int, small: Path) -> None:
+    """Whole processes pinned to one core, then two, taking turns; medians of ``rounds``."""
+    me = [sys.executable, __file__]
+    methods = {
+        "B raw python-calamine (OKRs, Actions)": me + ["--raw", str(folder)],
+        "okrsheet summary --format json": [sys.executable, "-m", "okrsheet", "summary",
+                                           str(folder), "--format", "json"],
+        "okrsheet reading only, in child processes": me + ["--reading", str(folder)],
+        "okrsheet reading only, in this process": me + ["--reading-here", str(folder)],
+    }
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for cores in ("0", "0,1"):
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in methods}
+        for _ in range(rounds):
+            for name, command in methods.items():
+                runs[name].append(run_pinned(command, cores))
+        runs["A pandas.read_excel(openpyxl) + scores"] = [
+            run_pinned(me + ["--pandas", str(folder)], cores)]
+        medians = {name: {key: statistics.median(run[key] for run in found)
+                          for key in ("wall", "cpu", "rss")} for name, found in runs.items()}
+        print(f"\ntaskset -c {cores} ({len(cores.split(','))} core(s)); medians of {rounds} "
+              "runs (A: one run)")
+        print(f"{'method':<44} {'wall s':>8} {'CPU s':>8} {'peak RSS MB':>12}")
+        for name, median in medians.items():
+            print(f"{name:<44} {median['wall']:>8.2f} {median['cpu']:>8.2f} {median['rss']:>12.0f}")
+        b = medians["B raw python-calamine (OKRs, Actions)"]
+        ok = medians["okrsheet summary --format json"]
+        a = medians["A pandas.read_excel(openpyxl) + scores"]
+        print(f"okrsheet / B: {ok['wall'] / b['wall']:.2f}x wall, {ok['cpu'] / b['cpu']:.2f}x CPU; "
+              f"A / okrsheet: {a['wall'] / ok['wall']:.1f}x wall, {a['cpu'] / ok['cpu']:.1f}x CPU")
+        contained = medians["okrsheet reading only, in child processes"]
+        here = medians["okrsheet reading only, in this process"]
+        print(f"reading in child processes / in this process: {contained['wall'] / here['wall']:.2f}x "
+              f"wall, {contained['cpu'] / here['cpu']:.2f}x CPU")
+    few = run_pinned(methods["okrsheet summary --format json"][:4] + [str(small), "--format",
+                                                                      "json"], "0")
+    print(f"\npeak RSS of okrsheet summary on one core: {few['rss']:.0f} MB for "
+          f"{len(list(small.glob('*.xlsx')))} workbooks")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=1000, help="number of workbooks")
     parser.add_argument("--repeat", type=int, default=5, help="runs in each round")
     parser.add_argument("--rounds", type=int, default=5, help="turns each method takes")
+    parser.add_argument("--pinned", action="store_true",
+                        help="whole processes pinned to one core, then two (taskset)")
+    parser.add_argument("--workbooks", help="a folder of generated workbooks to reuse")
     parser.add_argument("--child")
     parser.add_argument("--dir")
+    parser.add_argument("--raw")
+    parser.add_argument("--pandas")
+    parser.add_argument("--reading")
+    parser.add_argument("--reading-here")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(_measure(args.child, args.dir, args.repeat)))
+        return
+    if args.raw:
+        raw_calamine_process(args.raw)
+        return
+    if args.pandas:
+        pandas_process(args.pandas)
+        return
+    if args.reading or args.reading_here:
+        reading_process(args.reading or args.reading_here, contained=bool(args.reading))
+        return
+    if args.pinned:
+        folder = Path(args.workbooks or tempfile.mkdtemp(prefix="okrsheet-bench-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        if len(list(folder.glob("*.xlsx"))) != args.n:
+            generate(args.n, folder)
+        small = folder.parent / f"{folder.name}-tenth"
+        if not small.exists():
+            small.mkdir()
+            for path in sorted(folder.glob("*.xlsx"))[:max(1, args.n // 10)]:
+                (small / path.name).write_bytes(path.read_bytes())
+        pinned(folder, args.rounds, small)
         return
 
     with tempfile.TemporaryDirectory(prefix="okrsheet-bench-") as tmp:

@@ -1,4 +1,5 @@
-"""okrsheet.read.isolation: workbooks read in child processes, whatever the reader does there."""
+"""okrsheet.read.isolation: every workbook is read in a child process (by the one way in,
+``read_workbook``), whatever the reader does there."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from okrsheet.domain.problems import UnreadableFile
 from okrsheet.guard.safety import Limits
 from okrsheet.outputs.scorecard import scorecard
 from okrsheet.quarterend.summary import summarise
-from okrsheet.read.isolation import crash_reason, read_many, read_workbook_isolated
+from okrsheet.read.engines import read_here
+from okrsheet.read.isolation import crash_reason, read_many
 from okrsheet.read.reader import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +29,8 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="isolation forks
 
 
 def test_an_isolated_reading_equals_reading_in_process():
-    isolated = read_workbook_isolated(HOSTILE / "valid.xlsx")
-    direct = read_workbook(HOSTILE / "valid.xlsx")
+    isolated = read_workbook(HOSTILE / "valid.xlsx")
+    direct = read_here(HOSTILE / "valid.xlsx", Limits())
     assert scorecard(isolated) == scorecard(direct)
     assert isolated.problems == direct.problems
 
@@ -36,12 +38,33 @@ def test_an_isolated_reading_equals_reading_in_process():
 def test_a_reader_out_of_memory_is_one_line():
     with pytest.raises(UnreadableFile, match="far-cell.xlsx: the spreadsheet reader crashed on "
                                              r"it \(SIGABRT"):
-        read_workbook_isolated(HOSTILE / "far-cell.xlsx", limits=NO_GUARD)
+        read_workbook(HOSTILE / "far-cell.xlsx", limits=NO_GUARD)
 
 
 def test_a_native_panic_is_one_line():
     with pytest.raises(UnreadableFile, match="can't be read .*no entry found for key"):
-        read_workbook_isolated(HOSTILE / "panic-missing-relationship.xlsb")
+        read_workbook(HOSTILE / "panic-missing-relationship.xlsb")
+
+
+def test_a_shared_string_bomb_the_guard_passes_is_one_line(tmp_path):
+    """A 40 KB workbook whose 20,000 cells all show one 32,767-character shared string: within
+    every limit of the guard, yet python-calamine copies the text into each cell (1.3 GB).
+    Only the child's memory limit stops it: why every file is read in a child process."""
+    import xlsxwriter
+
+    from okrsheet.guard.safety import check_workbook_file
+
+    path = tmp_path / "strings.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("OKRs")
+    for cell in range(20_000):
+        sheet.write_string(cell // 20, cell % 20, "x" * 32_767)
+    book.close()
+    assert path.stat().st_size < 100_000
+    assert check_workbook_file(path, Limits()) == "xlsx"  # the guard passes it
+    limits = dataclasses.replace(Limits(), max_memory_bytes=256 * 1024 * 1024)
+    with pytest.raises(UnreadableFile, match="strings.xlsx: the spreadsheet reader crashed on it"):
+        read_workbook(path, limits=limits)
 
 
 def _crash_on_odd(path: Path, limits: Limits) -> str:

@@ -18,30 +18,10 @@ import okrsheet
 PACKAGE = Path(okrsheet.__file__).parent
 ROOT = PACKAGE.parent
 
-# Imports in files another helper is rewriting (issue 24): cleared once that work is merged.
-# Each entry is (importing file, "module.name" imported). Nothing may be added here.
+# Nothing may be added to these: make the name public, or import it from its home.
 ALLOWED_PRIVATE: set[tuple[str, str]] = set()
-ALLOWED_THROUGH = {
-    # through domain.model, which re-imports it from domain.quarter
-    ("read/sheetreader.py", "okrsheet.domain.model.CHECK_IN_COLUMNS"),
-    # through domain.scoring, which re-imports it from domain.arithmetic
-    ("read/entries.py", "okrsheet.domain.scoring.CellError"),
-    ("read/sheetreader.py", "okrsheet.domain.scoring.CellError"),
-    # the problems module's errors through files.writing and guard.safety
-    ("quarterend/workbooks.py", "okrsheet.files.writing.OkrsheetError"),
-    ("quarterend/workbooks.py", "okrsheet.guard.safety.UnreadableFile"),
-    ("read/isolation.py", "okrsheet.files.writing.OkrsheetError"),
-    ("read/isolation.py", "okrsheet.files.writing.UnreadableFile"),
-    ("read/legacy.py", "okrsheet.files.writing.OkrsheetError"),
-    ("read/legacy.py", "okrsheet.guard.safety.UnreadableFile"),
-    ("read/reader.py", "okrsheet.guard.safety.UnreadableFile"),
-    # Reading through read.reader, which re-imports it from read.reading
-    ("read/isolation.py", "okrsheet.read.reader.Reading"),
-    ("read/legacy.py", "okrsheet.read.reader.Reading"),
-}
-ALLOWED_LISTED = {  # a module's __all__ naming what it only imports
-    ("read/reader.py", name) for name in ("Reading", "parse_number", "TOLERANCE", "OBJECTIVES",
-                                          "LEGACY")}
+ALLOWED_THROUGH: set[tuple[str, str]] = set()
+ALLOWED_LISTED: set[tuple[str, str]] = set()
 
 
 def module_name(path: Path) -> str:

@@ -217,7 +217,8 @@ def test_command_refuses_to_write_over_an_input_even_with_force(tmp_path, workbo
 
 RACING_WRITER = r"""
 import sys, time
-from okrsheet.files.writing import OutputExists, write_atomic
+from okrsheet.domain.problems import OutputExists
+from okrsheet.files.writing import write_atomic
 folder, me, start = sys.argv[1], sys.argv[2], float(sys.argv[3])
 while time.time() < start:  # both writers begin together
     pass

@@ -213,7 +213,7 @@ def test_a_1904_workbook_reads_a_plain_number_as_of_as_its_own_date(tmp_path):
 
 
 def test_the_header_row_is_the_first_with_key_result_and_three_other_known_headers():
-    from okrsheet.read.reader import _header_row
+    from okrsheet.read.calamine import header_row as _header_row
 
     notes = ["a note", "another", "more", "text"]
     rows = [notes * 3,

@@ -324,7 +324,8 @@ def test_a_million_rows_is_refused_in_little_memory():
     # in a fresh interpreter; VmHWM is the peak of this process image only (ru_maxrss
     # would include the memory of the pytest process it was forked from)
     code = ("import re, sys\n"
-            "from okrsheet.guard.safety import check_workbook_file, UnreadableFile\n"
+            "from okrsheet.domain.problems import UnreadableFile\n"
+            "from okrsheet.guard.safety import check_workbook_file\n"
             "try:\n    check_workbook_file(sys.argv[1])\nexcept UnreadableFile:\n    pass\n"
             "peak = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
             "print(int(peak) // 1024)\n")

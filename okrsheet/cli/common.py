@@ -58,9 +58,9 @@ def read_reading(path: str, strict: bool = True):
     """:func:`read_okrs`, giving the whole reading (its sheet and columns)."""
     from okrsheet.domain.problems import OkrsheetError
     from okrsheet.domain.text import visible
-    from okrsheet.read.legacy import read_okr_file_isolated
+    from okrsheet.read.reader import read_workbook
 
-    reading = read_okr_file_isolated(path)  # every format a command reads: .xls too
+    reading = read_workbook(path)  # the one way in: every format, guarded, in a child process
     for problem in reading.problems:
         click.echo(visible(f"{problem.severity}: {problem}"), err=True)
     if reading.team_quarter is None:

@@ -79,11 +79,11 @@ def score(file, output_format, as_of) -> None:
     from okrsheet.outputs.escape import terminal_values as shown
     from okrsheet.outputs.json_document import json_text
     from okrsheet.outputs.scorecard import print_score, score_csv_text, scorecard
-    from okrsheet.read.legacy import read_okr_file_isolated as read_workbook_isolated
+    from okrsheet.read.reader import read_workbook
     from okrsheet.read.reading import check_reading
 
     day = as_of.date() if as_of else None
-    reading = read_workbook_isolated(file, as_of=day)
+    reading = read_workbook(file, as_of=day)
     problems = check_reading(reading)
     card = scorecard(reading, problems, as_of=day)
     if output_format == "json":
@@ -115,7 +115,7 @@ def check(files, strict, output_format, fiscal_year_start, named_by) -> None:
     from okrsheet.domain.text import visible
     from okrsheet.guard.safety import Limits
     from okrsheet.outputs.textconv import github_annotations, problems_json
-    from okrsheet.read.legacy import read_okr_file_isolated as read_workbook_isolated
+    from okrsheet.read.reader import read_workbook
     from okrsheet.read.reading import check_reading
 
     failing = ("error", "warning") if strict else ("error",)
@@ -123,7 +123,7 @@ def check(files, strict, output_format, fiscal_year_start, named_by) -> None:
     team_quarters, found = [], []
     for file in files:
         try:
-            reading = read_workbook_isolated(file, limits=limits)
+            reading = read_workbook(file, limits=limits)
             problems = check_reading(reading, fiscal_year_start, named_by == "start",
                                      today=dt.date.today())
             if reading.team_quarter is not None:

@@ -12,8 +12,6 @@ from pathlib import Path
 
 from okrsheet.domain.problems import OkrsheetError, OutputExists
 
-# read/isolation.py still imports it from here (tests/test_names.py, ALLOWED): drop with it
-from okrsheet.domain.problems import UnreadableFile as UnreadableFile  # noqa: F401
 
 __all__ = ["atomic_output", "check_output", "remove_left_behind", "sigterm_as_interrupt",
            "temporary_prefix", "write_atomic"]

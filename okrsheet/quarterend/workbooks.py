@@ -1,5 +1,6 @@
-"""Reading many workbooks for the quarter end (``summary``, ``export``): each one in a child
-process with a memory limit, and a file that can't be read left out with one line."""
+"""Reading many workbooks for the quarter end (``summary``, ``export``) through the one way
+in (:func:`okrsheet.read.reader.read_workbooks`): each in a child process with a memory
+limit, and a file that can't be read left out with one line."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrsheet.domain.model import Scores, TeamQuarter
-from okrsheet.domain.problems import Problem
-from okrsheet.files.writing import OkrsheetError
+from okrsheet.domain.problems import OkrsheetError, Problem
 
 if TYPE_CHECKING:
     from okrsheet.guard.safety import Limits
+    from okrsheet.read.reading import Reading
 
 __all__ = ["Read", "read_one", "read_all"]
 
@@ -24,35 +25,33 @@ Read = tuple[TeamQuarter | None, Scores | None, list[Problem], str | None, float
 
 def read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = None) -> Read:
     """``(team quarter or None, its scores, problems, reason left out, modification time)``."""
-    from okrsheet.guard.safety import UnreadableFile
-    from okrsheet.read.legacy import read_okr_file as read_workbook
-
-    try:
-        reading = read_workbook(path, as_of=as_of, limits=limits, side_sheets=False,
-                                actions=True)
-    except UnreadableFile as error:
-        return None, None, [], _one_line(error), None
-    if reading.team_quarter is None:
-        return None, None, reading.problems, _reason(reading.problems), None
-    reading.team_quarter.file = str(path)
-    return reading.team_quarter, reading.scores, reading.problems, None, reading.modified
+    [read] = read_all([path], as_of, workers=1, limits=limits)
+    return read
 
 
-def read_all(files: list[Path], as_of: dt.date | None, workers: int | None) -> Iterator[Read]:
-    """Each file's :func:`read_one`, in order, read in child processes (one per CPU when
-    ``workers`` is None) with a memory limit: a file that crashes the reader is left out with
-    one line, and the others are still read (:mod:`okrsheet.read.isolation`)."""
-    from okrsheet.guard.safety import Limits
-    from okrsheet.read.isolation import read_many
+def read_all(files: list[Path], as_of: dt.date | None, workers: int | None,
+             limits: Limits | None = None) -> Iterator[Read]:
+    """Each file's :func:`read_one`, in order, read in child processes (one per core this
+    process may use when ``workers`` is None): a file that crashes the reader is left out with one line, and the
+    others are still read."""
+    from okrsheet.read.reader import read_workbooks
 
-    limits = Limits.from_environment()  # once for all files
-    if workers is None:
-        workers = os.cpu_count() or 1
-    for outcome in read_many(read_one, files, limits, workers=workers, as_of=as_of):
-        if isinstance(outcome, OkrsheetError):
-            yield None, None, [], _one_line(outcome), None
-        else:
-            yield outcome
+    if workers is None:  # the cores this process may use (taskset, a container), else all
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+            else os.cpu_count() or 1
+    for path, outcome in zip(files, read_workbooks(files, workers=workers, limits=limits,
+                                                   as_of=as_of, side_sheets=False,
+                                                   actions=True)):
+        yield _read(path, outcome)
+
+
+def _read(path: Path, outcome: Reading | OkrsheetError) -> Read:
+    if isinstance(outcome, OkrsheetError):
+        return None, None, [], _one_line(outcome), None
+    if outcome.team_quarter is None:
+        return None, None, outcome.problems, _reason(outcome.problems), None
+    outcome.team_quarter.file = str(path)
+    return outcome.team_quarter, outcome.scores, outcome.problems, None, outcome.modified
 
 
 def _one_line(error: Exception) -> str:

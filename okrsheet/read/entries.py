@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from okrsheet.domain import scoring
+from okrsheet.domain.arithmetic import CellError
 from okrsheet.domain.model import KeyResult
 from okrsheet.domain.problems import ERROR, WARNING
-from okrsheet.domain.scoring import CellError
 from okrsheet.sheet import layout
 from okrsheet.sheet.cells import number_text, parse_number, shown
 

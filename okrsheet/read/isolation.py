@@ -1,4 +1,6 @@
-"""Read workbooks in child processes with a memory limit, so no file can take okrsheet down.
+"""Run a reader in child processes with a memory limit, so no file can take okrsheet down:
+how :func:`okrsheet.read.reader.read_workbook` reads every workbook (and ``collect`` every
+reply).
 
 python-calamine is native code: a hostile file the guards of :mod:`okrsheet.guard.safety` miss
 could still make it allocate without bound (the process is then aborted, exit status 134)
@@ -12,7 +14,6 @@ exceptions (native panics included) become one line.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import pickle
 import signal
@@ -20,13 +21,10 @@ import struct
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from okrsheet.files.writing import OkrsheetError, UnreadableFile
+from okrsheet.domain.problems import OkrsheetError, UnreadableFile
 from okrsheet.guard.safety import Limits
-
-if TYPE_CHECKING:
-    from okrsheet.read.reader import Reading
 
 _HEADER = struct.Struct("<Q")
 _PARENT_ENDS: set[int] = set()
@@ -34,21 +32,6 @@ _PARENT_ENDS: set[int] = set()
 _NOT_CAUGHT = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 # Public API
-
-
-def read_workbook_isolated(path: str | os.PathLike, *, as_of: dt.date | None = None,
-                           limits: Limits | None = None) -> "Reading":
-    """:func:`okrsheet.read.reader.read_workbook` in a child process with a memory limit.
-
-    Returns the :class:`~okrsheet.read.reader.Reading`; raises :class:`UnreadableFile` (one line)
-    for a file that can't be read, whatever the reader does with it.
-    """
-    limits = Limits.from_environment() if limits is None else limits
-    # read to the end, so the child is told to stop rather than killed
-    [outcome] = read_many(_read, [Path(path)], limits, workers=1, as_of=as_of)
-    if isinstance(outcome, OkrsheetError):
-        raise outcome
-    return outcome
 
 
 def read_many(function: Callable[..., Any], paths: Sequence[Path], limits: Limits, *,
@@ -69,7 +52,7 @@ def read_many(function: Callable[..., Any], paths: Sequence[Path], limits: Limit
     try:  # imported once in the parent, not in every child
         import python_calamine  # noqa: F401
 
-        import okrsheet.read.reader  # noqa: F401
+        import okrsheet.read.engines  # noqa: F401
     except ImportError:  # pragma: no cover - the child will say so
         pass
     yield from _Pool(function, paths, limits, options, max(1, min(workers, len(paths)))).run()
@@ -96,12 +79,6 @@ def crash_reason(path: str | os.PathLike, status: int) -> str:
 
 
 # Private API
-
-
-def _read(path: Path, limits: Limits, as_of: dt.date | None = None) -> "Reading":
-    from okrsheet.read.reader import read_workbook
-
-    return read_workbook(path, as_of=as_of, limits=limits)
 
 
 def _guarded(function: Callable[..., Any], path: Path, limits: Limits,

@@ -1,15 +1,16 @@
-"""Old Excel 97-2003 workbooks (.xls): read through python-calamine, scored like any other.
+"""The engines for old Excel 97-2003 workbooks (.xls) and Gnumeric's .ods: each read through
+a copy the calamine engine reads, scored like any other.
 
 An OKR workbook's inputs are plain values, so an ``.xls`` copy (a team that saved in the
 old format) loses nothing that scoring needs. Its cells are read with python-calamine and
-copied, value for value and cell for cell, into an ``.xlsx`` that the ordinary reader then
+copied, value for value and cell for cell, into an ``.xlsx`` that the calamine engine then
 reads; problems name the ``.xls`` file and the same cells. Formulas come across as the
 values they showed, and the reader recomputes every score from the inputs anyway (so it
 says nothing of "typed-over" formulas here).
 
-A BIFF8 sheet is at most 65,536 rows by 256 columns, so reading one is bounded, unlike
-``.xlsb`` (whose sheets can span 1,048,576 by 16,384 cells before anything can be checked):
-``.xlsb`` files are left out with a line asking for ``.xlsx``.
+A BIFF8 sheet is at most 65,536 rows by 256 columns, which the guard does not measure:
+like every file, an ``.xls`` is read in a child process with a memory limit
+(:func:`okrsheet.read.reader.read_workbook`).
 """
 
 from __future__ import annotations
@@ -23,32 +24,29 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from okrsheet.guard.safety import UnreadableFile
+from okrsheet.domain.problems import UnreadableFile
+from okrsheet.guard.safety import OLE_MAGIC, CheckedFile, Limits, read_checked
+from okrsheet.read.calamine import read_calamine
 
 if TYPE_CHECKING:
-    from okrsheet.guard.safety import Limits
-    from okrsheet.read.reader import Reading
+    from okrsheet.read.reading import Reading
 
-LEGACY_SUFFIXES = (".xls",)
 _INDENT = re.compile(rb">\n[ \t\r\n]*<")
 """Indentation between two tags (a new line, then spaces): never content in ODF, whose
 text keeps its spaces in <text:s/> elements and never holds a raw new line."""
 _FORMULAS_AS_VALUES = {"FORMULA-CHANGED"}
 """What the reader says of a formula it finds as a plain value: true of every formula here."""
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SWEPT: set[int] = set()
 """The processes that removed the copies killed reading children left."""
 
-# Public API
+# Public API: the engines of :data:`okrsheet.read.engines.ENGINES` (read a workbook with
+# :func:`okrsheet.read.reader.read_workbook`, which picks them)
 
 
-def read_legacy_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
-                         limits: Limits | None = None, **options: Any) -> Reading:
-    """Read an ``.xls`` OKR workbook; raises :class:`UnreadableFile` with a one-line reason."""
-    from okrsheet.guard.safety import Limits
-    from okrsheet.read.reader import read_workbook
-
-    limits = Limits.from_environment() if limits is None else limits
+def read_xls(path: str | os.PathLike[str], checked: None, limits: Limits,
+             options: dict[str, Any]) -> Reading:
+    """The engine for an ``.xls``: its values copied into an ``.xlsx`` the calamine engine
+    reads; raises :class:`UnreadableFile` with a one-line reason."""
     name = os.path.basename(path)
     data = _bytes(path, name, limits)
     book = _open(data, name)
@@ -56,7 +54,7 @@ def read_legacy_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None 
         copy = Path(folder) / (Path(name).stem + ".xlsx")
         copy.write_bytes(_as_xlsx(book, name))
         try:
-            reading = read_workbook(copy, as_of=as_of, limits=limits, **options)
+            reading = read_calamine(copy, read_checked(copy, limits), limits, options)
         except UnreadableFile as error:
             raise UnreadableFile(str(error).replace(copy.name, name)) from None
     if reading.team_quarter is None:  # not an OKR workbook: refused as any other .xls was
@@ -65,66 +63,37 @@ def read_legacy_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None 
     return _renamed(reading, str(path), str(copy))
 
 
-def read_okr_file(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
-                  limits: Limits | None = None, **options: Any) -> Reading:
-    """:func:`okrsheet.read.reader.read_workbook`; :func:`read_legacy_workbook` for ``.xls``, and
-    :func:`read_gnumeric_ods` for an ``.ods`` Gnumeric saved. ``options`` go to the reader."""
-    from okrsheet.read.reader import read_workbook
-
-    if str(path).lower().endswith(LEGACY_SUFFIXES):
-        return read_legacy_workbook(path, as_of=as_of, limits=limits, **options)
-    try:
-        return read_workbook(path, as_of=as_of, limits=limits, **options)
-    except UnreadableFile:
-        if str(path).lower().endswith(".ods") and _saved_by_gnumeric(path):
-            return read_gnumeric_ods(path, as_of=as_of, limits=limits, **options)
-        raise
-
-
-def read_okr_file_isolated(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
-                           limits: Limits | None = None) -> Reading:
-    """:func:`read_okr_file` in a child process with a memory limit, as
-    :func:`okrsheet.read.isolation.read_workbook_isolated` reads: a reader crash is one line."""
-    from okrsheet.files.writing import OkrsheetError
-    from okrsheet.guard.safety import Limits
-    from okrsheet.read.isolation import read_many
-
-    limits = Limits.from_environment() if limits is None else limits
-    [outcome] = read_many(_read_isolated, [Path(path)], limits, workers=1, as_of=as_of)
-    if isinstance(outcome, OkrsheetError):
-        raise outcome
-    return outcome
-
-
-def read_gnumeric_ods(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
-                      limits: Limits | None = None, **options: Any) -> Reading:
-    """Read an ``.ods`` saved by Gnumeric.
+def read_gnumeric_ods(path: str | os.PathLike[str], checked: CheckedFile, limits: Limits,
+                      options: dict[str, Any]) -> Reading:
+    """The engine for an ``.ods`` saved by Gnumeric.
 
     Gnumeric indents its content.xml, and python-calamine stops at the first run of spaces
-    between two cells ("Cannot detect file format"). The file passes the same guards as any
-    workbook first; then a copy with that indentation removed (nothing else changes) is read.
+    between two cells ("Cannot detect file format"). The file has passed the same guards as
+    any workbook; a copy with that indentation removed (nothing else changes) is read.
     """
-    import zipfile
-
-    from okrsheet.guard.safety import read_checked
-    from okrsheet.read.reader import read_workbook
-
-    checked = read_checked(path, limits)  # zip bombs, sizes, rows: refused as for any file
     name = os.path.basename(path)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(checked.data)) as source, \
-            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "content.xml":
-                data = _INDENT.sub(b"><", data)
-            method = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info.filename, data, compress_type=method)
     with _temporary_folder("okrsheet-ods-") as folder:
         copy = Path(folder) / name
-        copy.write_bytes(buffer.getvalue())
-        reading = read_workbook(copy, as_of=as_of, limits=limits, **options)
+        copy.write_bytes(without_indentation(checked.data))
+        reading = read_calamine(copy, read_checked(copy, limits), limits, options)
     return _renamed(reading, str(path), str(copy))
+
+
+def without_indentation(data: bytes) -> bytes:
+    """The bytes of an .ods (one the guard passed) with the indentation Gnumeric puts
+    between the tags of its content.xml removed; nothing else changes."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "content.xml":
+                part = _INDENT.sub(b"><", part)
+            method = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            target.writestr(info.filename, part, compress_type=method)
+    return buffer.getvalue()
 
 
 # Private API
@@ -142,21 +111,6 @@ def _temporary_folder(kind: str) -> "tempfile.TemporaryDirectory[str]":
     return tempfile.TemporaryDirectory(prefix=temporary_prefix(kind))
 
 
-def _read_isolated(path: Path, limits: Limits, as_of: dt.date | None = None) -> Reading:
-    return read_okr_file(path, as_of=as_of, limits=limits)
-
-
-def _saved_by_gnumeric(path: str | os.PathLike[str]) -> bool:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open("meta.xml") as stream:
-            head = stream.read(1 << 16)
-    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, EOFError):
-        return False
-    return b"<meta:generator>gnumeric" in head.lower()
-
-
 def _bytes(path: str | os.PathLike[str], name: str, limits: Limits) -> bytes:
     try:
         size = os.stat(path).st_size
@@ -167,7 +121,7 @@ def _bytes(path: str | os.PathLike[str], name: str, limits: Limits) -> bytes:
             data = stream.read(limits.max_file_bytes + 1)
     except OSError as error:
         raise UnreadableFile(f"{name}: can't be read ({error.strerror or error}).") from None
-    if not data.startswith(_OLE_MAGIC):
+    if not data.startswith(OLE_MAGIC):
         raise UnreadableFile(f"{name}: not an Excel 97-2003 workbook, whatever its name says; "
                              "open it and save it as .xlsx.")
     if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00" in data or b"FILEPASS" in data:

@@ -1,160 +1,64 @@
-"""Read a filled-in OKR workbook (.xlsx/.xlsm/.ods) back into the model, with cell-precise problems.
+"""Read a filled-in OKR workbook back into the model, with cell-precise problems: the one way
+in, for every command and the library.
 
-The reader finds the key-result table by its header texts, the Objectives table above it
-and the labelled fields by their labels, so inserted rows and columns, reordered columns
-and renamed sheets still read. It reads every input as the sheet's formulas see it: a
-number typed as text stays text (the sheet shows "check input" and so does okrsheet), a
-cleared Current stays blank, a row without formulas is not scored. It never trusts cached
-formula results: every score is recomputed with :mod:`okrsheet.domain.scoring`, and a cached
-result that disagrees is reported.
+:func:`read_workbook` opens any format okrsheet reads (.xlsx, .xlsm, .xlsb, .ods, Gnumeric's
+.ods, .xls), told from the file's bytes whatever its name, through the table of engines in
+:mod:`okrsheet.read.engines`. Every file passes the guard (:mod:`okrsheet.guard.safety`)
+first and is read in a child process with a memory limit (:mod:`okrsheet.read.isolation`),
+so a file that crashes the native reader costs one line, not the run.
 
-Cells are read with python-calamine (cached values only; error cells read as ``""``, so
-error values are found in the sheet's XML when the sheet reports one).
+It reads every input as the sheet's formulas see it: a number typed as text stays text (the
+sheet shows "check input" and so does okrsheet), a cleared Current stays blank, a row
+without formulas is not scored. It never trusts cached formula results: every score is
+recomputed with :mod:`okrsheet.domain.scoring`, and a cached result that disagrees is
+reported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
-from okrsheet.domain import scoring
-from okrsheet.domain.problems import ERROR, Problem
-from okrsheet.guard.safety import Limits, UnreadableFile, check_workbook_file, read_checked
-from okrsheet.read.reading import LEGACY, MIN_HEADERS, OBJECTIVES, TOLERANCE, Reading, header_key
-from okrsheet.read.sheetreader import SheetReader
-from okrsheet.sheet import layout
-from okrsheet.sheet.cells import parse_number
-from okrsheet.sheet.owners import read_owners
-from okrsheet.sheet.sidesheets import read_actions_checked, read_parents
+from okrsheet.domain.problems import OkrsheetError
+from okrsheet.guard.safety import Limits
+from okrsheet.read.reading import Reading
 
-__all__ = ["Reading", "read_workbook", "parse_number", "TOLERANCE", "OBJECTIVES",
-           "LEGACY"]
+__all__ = ["read_workbook", "read_workbooks"]
 
 
 def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
                   limits: Limits | None = None, side_sheets: bool = True,
                   actions: bool | None = None) -> Reading:
-    """Read the OKR workbook at ``path``.
+    """Read the OKR workbook at ``path``, whatever its format.
 
-    Raises :class:`~okrsheet.guard.safety.UnreadableFile` for files that can't be read at all;
-    anything wrong inside a readable workbook comes back as problems. ``limits`` (default:
-    from the environment) bound what the file may unpack to. ``side_sheets=False`` skips the
-    Actions and Parents sheets; ``actions`` reads the Actions sheet or not whatever
-    ``side_sheets`` says (the quarter-end summary counts overdue actions only).
+    Raises :class:`~okrsheet.guard.safety.UnreadableFile` (one line naming the file) for a
+    file that can't be read at all, the reader's crash included; anything wrong inside a
+    readable workbook comes back as problems. ``limits`` (default: from the environment)
+    bound what the file may unpack to and the memory its reading may take.
+    ``side_sheets=False`` skips the Actions, Parents and Owners sheets; ``actions`` reads the
+    Actions sheet or not whatever ``side_sheets`` says (the quarter-end summary counts
+    overdue actions only).
     """
-    checked = read_checked(path, limits)
-    name = str(path)
-    book = _open(path, checked.data, limits)
-    try:
-        found = _find_table(book, name, path, limits)
-        if isinstance(found, Problem):
-            return Reading(file=name, team_quarter=None, problems=[found], modified=checked.modified)
-        reading = SheetReader(name, checked.data, *found).read(as_of)
-        reading.modified = checked.modified
-        if reading.team_quarter is None:
-            return reading
-        if side_sheets and layout.PARENTS_SHEET in book.sheet_names:
-            reading.team_quarter.parent_choices = read_parents(book)
-        wanted = side_sheets if actions is None else actions
-        if wanted and layout.ACTIONS_SHEET in book.sheet_names:
-            tq = reading.team_quarter
-            tq.actions, found = read_actions_checked(
-                book, name, [kr.id for kr in tq.key_results + tq.unassigned])
-            reading.problems.extend(found)
-        reading.team_quarter.owners = read_owners(book)
-        return reading
-    finally:
-        close = getattr(book, "close", None)
-        if close is not None:
-            close()
+    [outcome] = read_workbooks([path], as_of=as_of, limits=limits, side_sheets=side_sheets,
+                               actions=actions)
+    if isinstance(outcome, OkrsheetError):
+        raise outcome
+    return outcome
 
 
-# Private API
+def read_workbooks(paths: Sequence[str | os.PathLike[str]], *, workers: int = 1,
+                   limits: Limits | None = None, **options: Any
+                   ) -> Iterator[Reading | OkrsheetError]:
+    """:func:`read_workbook` for each path, in order, in up to ``workers`` child processes:
+    each file's Reading, or the error (an :class:`UnreadableFile`) that says in one line why
+    it can't be read (a file that crashes its reader takes only itself with it). ``options`` are
+    :func:`read_workbook`'s."""
+    from okrsheet.read.engines import read_here
+    from okrsheet.read.isolation import read_many
 
-
-def _open(path: str | os.PathLike[str], data: bytes, limits: Limits | None) -> Any:
-    import python_calamine
-
-    try:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except BaseException as error:  # its own error types, OSError, or a native panic
-        if isinstance(error, (KeyboardInterrupt, SystemExit)):
-            raise
-        check_workbook_file(path, limits, deep=True)  # names the hostile part precisely, if any
-        raise UnreadableFile(f"{os.path.basename(path)}: the workbook can't be read "
-                             f"({_short(error)}); open it, save it as .xlsx and try again.") from None
-
-
-def _short(error: BaseException) -> str:
-    text = " ".join(str(error).split())
-    return text[:120] if text else type(error).__name__
-
-
-def _find_table(book: Any, name: str, path: str | os.PathLike[str], limits: Limits | None) -> Any:
-    """``(sheet name, rows, row offset, column offset, header row index, merges)`` or a Problem."""
-    names = list(book.sheet_names)
-    order = sorted(names, key=lambda sheet: not scoring.same_text(sheet, layout.OKRS_SHEET))
-    checked = filled = False
-    for sheet_name in order:
-        try:
-            sheet = book.get_sheet_by_name(sheet_name)
-            rows = sheet.to_python(skip_empty_area=False)
-        except BaseException as error:  # chart sheets, non-grid sheets, a hostile part, a panic
-            if isinstance(error, (KeyboardInterrupt, SystemExit)):
-                raise
-            if not checked:
-                check_workbook_file(path, limits, deep=True)
-                checked = True
-            continue
-        header = _header_row(rows)
-        if header is None:
-            filled = filled or _has_values(rows)
-            continue
-        row_offset = sheet.end[0] + 1 - len(rows) if rows else 0
-        width = max(map(len, rows), default=0)
-        column_offset = sheet.end[1] + 1 - width if rows else 0
-        merges = _merges(sheet)
-        return sheet_name, rows, max(row_offset, 0), max(column_offset, 0), header, merges
-    if not names:
-        message = "the workbook has no sheets; is this an OKR workbook made by okrsheet new?"
-    elif not filled:
-        message = "the workbook is empty; fill in the OKR workbook made by okrsheet new."
-    else:
-        message = ("no key-result table found (a header row with Objective, Key result, "
-                   "Target, Current...); is this an OKR workbook made by okrsheet new?")
-    return Problem(ERROR, name, None, None, message, "NO-TABLE")
-
-
-def _has_values(rows: list[list[object]]) -> bool:
-    return any(value not in (None, "") for row in rows for value in row)
-
-
-def _header_row(rows: list[list[object]]) -> int | None:
-    """The first row with a Key result header and at least ``MIN_HEADERS`` other known
-    headers (a row stops being looked at once too few of its texts are left to make one)."""
-    for index, row in enumerate(rows):
-        texts = [value for value in row if isinstance(value, str) and value]
-        spare = len(texts) - MIN_HEADERS - 1  # texts that may be something else
-        keys = set()
-        for text in texts if spare >= 0 else ():
-            key = header_key(text)
-            if key is not None:
-                keys.add(key)
-            elif spare == 0:
-                break
-            else:
-                spare -= 1
-        if "title" in keys and len(keys) > MIN_HEADERS:
-            return index
-    return None
-
-
-def _merges(sheet: Any) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    try:
-        return list(sheet.merged_cell_ranges or [])
-    except Exception:  # not every format reports merges
-        return []
-
-
+    limits = Limits.from_environment() if limits is None else limits  # once for all files
+    yield from read_many(read_here, [Path(path) for path in paths], limits, workers=workers,
+                         **options)

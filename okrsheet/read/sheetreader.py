@@ -12,9 +12,10 @@ import operator
 from typing import Any
 
 from okrsheet.domain import scoring
-from okrsheet.domain.model import CHECK_IN_COLUMNS, KeyResult, Scores, TeamQuarter
+from okrsheet.domain.arithmetic import CellError
+from okrsheet.domain.model import KeyResult, Scores, TeamQuarter
 from okrsheet.domain.problems import ERROR, WARNING, Problem
-from okrsheet.domain.scoring import CellError
+from okrsheet.domain.quarter import CHECK_IN_COLUMNS
 from okrsheet.read.entries import ENTRY_KEYS, entry_problem
 from okrsheet.read.objectivesreader import ObjectivesReader, Row, text_of
 from okrsheet.read.rawxml import error_cells, uses_1904_dates
@@ -104,10 +105,11 @@ class SheetReader(ObjectivesReader):
                           f'key result "{kr.title}" is in a row without formulas (an inserted '
                           "row, or below the table), so the sheet does not score it. Move it to "
                           "an empty row of the table, or run okrsheet fix.", "NO-FORMULAS")
+        checks = {id(row.kr): tq.kr_check(row.kr) for row in kept}  # each Input check once
         for row in kept:
-            self._entry_problems(tq, row)
+            self._entry_problems(row, checks[id(row.kr)])
         scores = tq.scores()
-        self._compare_cached(tq, scores, kept, fields, reading.layout)
+        self._compare_cached(tq, scores, kept, fields, reading.layout, checks)
         if as_of is not None:
             tq.as_of = as_of
         reading.problems = self.problems
@@ -395,16 +397,25 @@ class SheetReader(ObjectivesReader):
                               "(#DIV/0!, #N/A...); the sheet shows check input. Fix the cell's "
                               "formula or type a value.", "ERROR-VALUE")
 
-    def _entry_problems(self, tq: TeamQuarter, row: Row) -> None:
-        """One problem at each input cell of ``row`` that the sheet can't use as typed."""
-        kr, check = row.kr, tq.kr_check(row.kr)
+    def _entry_problems(self, row: Row, check: str | None) -> None:
+        """One problem at each input cell of ``row`` that the sheet can't use as typed
+        (``check``: its Input check)."""
+        kr, cells = row.kr, row.cached
         for key in ENTRY_KEYS:
-            cell = self._value(row.cached, key)
+            column = self.columns.get(key)
+            if column is None or column >= len(cells):
+                continue
+            cell = cells[column]
             if cell.__class__ is float and math.isfinite(cell):
                 continue  # a number: nothing to say (NaN and inf are #NUM! to the sheet)
-            value = self._input(row.cached, row.index, key)
+            if (cell is None or cell == "") and not (self.errors and (row.index, column)
+                                                      in self.errors):
+                continue  # blank, the other common cell
+            value = self._input(cells, row.index, key)
             if value is None:
                 continue
+            if cell.__class__ is int:
+                cell = float(cell)
             found = entry_problem(kr, key, value, cell, check)
             if found is not None:
                 self._problem(found[0], key, row.index, found[1], found[2])
@@ -430,7 +441,10 @@ class SheetReader(ObjectivesReader):
     # -- cached formula results against the recomputed ones
 
     def _compare_cached(self, tq: TeamQuarter, scores: Scores, rows: list[Row],
-                        fields: dict[str, tuple[object, int, int]], layout_name: str) -> None:
+                        fields: dict[str, tuple[object, int, int]], layout_name: str,
+                        checks: dict[int, str | None]) -> None:
+        """Each cached score and status against the one computed (from ``scores``: the
+        statuses are not worked out a second time)."""
         if not any(self._cached(row, "status") not in (None, "")
                    or self._cached(row, "progress") not in (None, "") for row in rows):
             return  # saved by a program that doesn't calculate (openpyxl): nothing to compare
@@ -443,8 +457,11 @@ class SheetReader(ObjectivesReader):
             self._compare(row.index, "progress", layout.COLUMN_OF["progress"].header,
                           self._cached(row, "progress"), progress, typed_over=typed_over)
             if typed_over and "status" in self.columns:
+                check = checks[id(row.kr)]
+                status = scoring.kr_status(0.0 if check else progress, row.kr.current_value,
+                                           row.kr.lagging, tq.green_from, tq.orange_from, check)
                 self._compare_status(row.index, "status", None, self._cached(row, "status"),
-                                     tq.kr_status(row.kr))
+                                     status)
         cached = self.objective_cached
         for objective, found in zip(tq.objectives, scores.objectives):
             if id(objective) not in cached:
@@ -458,7 +475,7 @@ class SheetReader(ObjectivesReader):
                 self._compare_status((objective.row or 1) - 1 - self.row_offset, None,
                                      self.objective_columns.get("status"),
                                      self.objective_cached_status[id(objective)],
-                                     tq.objective_status(objective), "Objective status")
+                                     found.status, "Objective status")
         if "team_score" in fields:
             value, row_index, column = fields["team_score"]
             self._compare(row_index, None, "Team score", value, scores.score, column=column,
@@ -466,7 +483,7 @@ class SheetReader(ObjectivesReader):
         team_status = self._team_status() if typed_over else None
         if team_status is not None:
             value, row_index, column = team_status
-            self._compare_status(row_index, None, column, value, tq.status,
+            self._compare_status(row_index, None, column, value, scores.status,
                                  layout.TEAM_STATUS.label)
 
     def _team_status(self) -> tuple[object, int, int] | None:

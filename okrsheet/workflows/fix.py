@@ -51,15 +51,15 @@ def fix_workbook(path: str | os.PathLike[str], output: str | os.PathLike[str], *
     cell of ``path`` in the copy (:mod:`okrsheet.workflows.kept`, .xlsx and .xlsm only)."""
     from okrsheet.domain.problems import UnreadableFile
     from okrsheet.files.writing import write_atomic
-    from okrsheet.guard.safety import read_checked
-    from okrsheet.read.legacy import read_okr_file_isolated
+    from okrsheet.read.engines import calamine_bytes
+    from okrsheet.read.reader import read_workbook
     from okrsheet.sheet.owners import OWNERS_SHEET
     from okrsheet.workflows.kept import lost_cells, other_sheets, typed_cells
     from okrsheet.write.writer import workbook_bytes
 
-    reading = read_okr_file_isolated(path)
+    reading = read_workbook(path)
     try:
-        data: bytes | None = read_checked(path).data
+        data: bytes | None = calamine_bytes(path)
     except UnreadableFile:  # an old .xls, read by its own reader: no sheets copied, no proof
         data = None
     team_quarter, changes = fix_reading(reading)

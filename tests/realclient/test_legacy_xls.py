@@ -1,5 +1,5 @@
-"""An .xls copy saved by LibreOffice (Excel 97-2003) is read through python-calamine and
-scored as its .xlsx original."""
+"""An .xls copy saved by LibreOffice (Excel 97-2003) is read by the one way in
+(``read_workbook``) and scored as its .xlsx original."""
 
 import shutil
 from pathlib import Path
@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from okrsheet.quarterend.summary import summarise
-from okrsheet.read.legacy import read_legacy_workbook
 from okrsheet.read.reader import read_workbook
 from scripts.libreoffice import convert
 
@@ -29,7 +28,7 @@ def xls_copies(libreoffice, tmp_path_factory):
 
 def test_an_xls_copy_scores_as_its_original_with_no_problem_of_its_own(xls_copies):
     for original, copy in xls_copies:
-        xlsx, xls = read_workbook(original), read_legacy_workbook(copy)
+        xlsx, xls = read_workbook(original), read_workbook(copy)
         assert (xls.team_quarter.team, xls.team_quarter.quarter) == (
             xlsx.team_quarter.team, xlsx.team_quarter.quarter)
         assert xls.scores.score == pytest.approx(xlsx.scores.score, abs=1e-9)
