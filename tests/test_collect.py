@@ -303,3 +303,19 @@ def test_split_refuses_key_results_a_reply_could_not_be_told_apart_by(team, tmp_
     assert result.exit_code == 1
     assert "the ID O1.1 is given to 2 key results" in result.output
     assert not (tmp_path / "w").exists() or not any((tmp_path / "w").iterdir())
+
+
+def test_a_reply_sent_before_a_check_in_column_was_added_reads_its_record_by_header(
+        team, tmp_path, monkeypatch):
+    from okrsheet.workflows import collect as collecting
+    from okrsheet.workflows.split import CONTEXT, SENT_HEADERS
+
+    week5 = _split(team, tmp_path / "w5", week="5")
+    sam = _type(week5["Sam"], {f"{chr(64 + LAST_VALUE)}10": 123000})  # typed over Last value
+    after = SENT_HEADERS.index(CONTEXT[0])  # a newer okrsheet sends a Risk column too
+    monkeypatch.setattr(collecting, "SENT_HEADERS",
+                        (*SENT_HEADERS[:after], "Risk", *SENT_HEADERS[after:]))
+    result = _collect(team, [sam], tmp_path / "out.xlsx")
+    assert result.exit_code == 0, result.output
+    kr = next(kr for kr in _krs(tmp_path / "out.xlsx").values() if kr.id == "O1.1")
+    assert kr.check_ins == {5: 123000}

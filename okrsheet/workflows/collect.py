@@ -503,9 +503,14 @@ def _sent(book: object) -> tuple[dict[str, Sent] | None, dict[str, object]]:
         return None, {}
     cells = _grid(book.get_sheet_by_name(SENT_SHEET))  # type: ignore[attr-defined]
     labels = {str(line[0]): _cell(line, 1) for line in cells[1:SENT_HEADER_ROW] if line}
+    # by header text, not position: a file split sent before a column was added reads as
+    # it was written (the column it lacks is blank)
+    written = cells[SENT_HEADER_ROW] if len(cells) > SENT_HEADER_ROW else []
+    columns = {str(value): column for column, value in enumerate(written) if value != ""}
     sent: dict[str, Sent] = {}
     for line in cells[SENT_HEADER_ROW + 1:]:
-        row = {header: _cell(line, column) for column, header in enumerate(SENT_HEADERS)}
+        row = {header: _cell(line, columns[header]) if header in columns else None
+               for header in SENT_HEADERS}
         identifier = _plain(row[ID]).strip()
         if identifier:
             sent[identifier.casefold()] = Sent(identifier, _text(row[KEY_RESULT]),
