@@ -12,7 +12,6 @@ from pathlib import Path
 
 from okrsheet.domain.problems import OkrsheetError, OutputExists
 
-
 __all__ = ["atomic_output", "check_output", "remove_left_behind", "sigterm_as_interrupt",
            "temporary_prefix", "write_atomic"]
 
