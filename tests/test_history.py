@@ -444,6 +444,21 @@ def test_the_calibration_from_the_store_counts_the_copy_the_summary_prefers(tmp_
         calibrate_store(tmp_path / "history", from_store, prefer=[books / "gamma.xlsx"])
 
 
+def test_a_store_summary_is_calibrated_from_the_commit_it_read_whatever_came_since(tmp_path):
+    books = tmp_path / "books"
+    shutil.copytree(SAMPLES, books)
+    export([books], tmp_path / "history")
+    result = summarise_store(tmp_path / "history")
+    expected = calibrate_store(tmp_path / "history", summarise_store(tmp_path / "history"))
+    east, west = (books / "2026-Q1" / name for name in ("new-business.xlsx",
+                                                      "customer-success.xlsx"))
+    shutil.copyfile(west, east)  # an export after the summary: east's rows now say otherwise
+    export([east], tmp_path / "history")
+    assert_same_calibration(calibrate_store(tmp_path / "history", result), expected)
+    changed = calibrate_store(tmp_path / "history", summarise_store(tmp_path / "history"))
+    assert not changed.forecasts.equals(expected.forecasts)  # the export did change it
+
+
 def test_the_forecasts_counted_a_few_at_a_time_give_the_same_calibration(tmp_path, monkeypatch):
     from okrsheet.quarterend import history_calibration
 

@@ -48,7 +48,9 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
     The confidence and kind entries are read with :mod:`okrsheet.quarterend.calibration`'s
     own rules (a small table joined in), and a team quarter has ended as
     :func:`~okrsheet.quarterend.calibration.has_ended` says (``today`` where As of is
-    blank); nothing is held per check-in or key result.
+    blank); nothing is held per check-in or key result. A summary made by
+    :func:`~okrsheet.quarterend.history_summary.summarise_store` is calibrated from the
+    commit it read, whatever an export has committed since.
     """
     import numpy as np
     import pyarrow as pa
@@ -64,7 +66,8 @@ def calibrate_store(store: str | os.PathLike[str], result: summary.Summary, *,
     only = [*quarters] if len(quarters) == 1 else None  # read that partition alone
     teams = result.columns("teams", ("team", "quarter", "file", "calibration"))
     files = teams["file"]
-    with store_errors(store), connect(store, memory_limit) as db:
+    snapshot = result.__dict__.get("_snapshot")  # the commit the summary read, if from a store
+    with store_errors(store), connect(store, memory_limit, snapshot) as db:
         preferred_sources(db, prefer)
         db.register("wanted", pa.table({"file": files,
                                         "team_row": np.arange(len(files), dtype=np.int64)}))

@@ -72,7 +72,8 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
     if quarter is not None:
         wanted = quarter.label if isinstance(quarter, Quarter) else Quarter.parse(quarter).label
     with store_errors(store):
-        db = connect(store, memory_limit)
+        snapshot = open_snapshot(store)
+        db = connect(store, memory_limit, snapshot)
     try:
         with store_errors(store):
             check_consistent(db, store)
@@ -105,6 +106,7 @@ def summarise_store(store: str | os.PathLike[str], quarter: str | Quarter | None
     result = _summary(teams, company, objectives, flagged, duplicates, conflicts, shells, db)
     result.__dict__["_aligned"] = lambda: aligned_team_quarters(db, wanted)  # when asked
     result.__dict__["_store"] = store
+    result.__dict__["_snapshot"] = snapshot  # the commit read: calibrate_store reads it too
     files = f"""
         SELECT team, quarter, coalesce(level, 'team') AS level, source_file AS file,
                quarter_index, team_key
