@@ -279,6 +279,19 @@ def test_stored_parts_are_checked_too(tmp_path):
     assert "DOCTYPE" in refusal(path)
 
 
+def test_a_sheet_whose_compressed_bytes_are_damaged_is_one_line(tmp_path):
+    data = bytearray(workbook_with("xl/worksheets/sheet1.xml", SHEET_HEAD + b"<sheetData>"
+                                   + b"<row><c><v>1</v></c></row>" * 2000 + b"</sheetData></worksheet>"))
+    entry = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    name_length, extra_length = struct.unpack("<HH", data[entry.header_offset + 26:
+                                                          entry.header_offset + 30])
+    start = entry.header_offset + 30 + name_length + extra_length
+    data[start + 8:start + 40] = b"\xff" * 32  # the deflate stream, not the zip's directory
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(bytes(data))
+    assert "damaged or cut short" in refusal(path)
+
+
 # Row counts
 
 

@@ -12,8 +12,9 @@ import codecs
 import re
 import struct
 import zipfile
-import zlib
 from typing import IO, TYPE_CHECKING, Iterator
+
+from isal import isal_zlib
 
 from okrsheet.domain.problems import UnreadableFile
 from okrsheet.guard.sheetsize import SheetSize, measure
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from okrsheet.guard.safety import Limits
 
 ZIP_MAGIC = b"PK\x03\x04"
+INFLATE_ERROR: type[Exception] = getattr(isal_zlib, "error")  # its stub calls it an instance
+"""What inflating a damaged part raises (python-isal's zlib: the same streams, 2-3 times
+quicker than the standard library's, as every sheet is unpacked before it is read)."""
 _CHUNK = 256 * 1024
 
 # Public API
@@ -155,7 +159,7 @@ def _inflate(stream: IO[bytes], entry: zipfile.ZipInfo) -> Iterator[bytes]:
             left -= len(data)
             yield data
         return
-    inflater = zlib.decompressobj(-15)
+    inflater = isal_zlib.decompressobj(-15)
     budget = entry.file_size + 1  # never unpack more than one byte past the claimed size
     while left > 0 and not inflater.eof:
         data = stream.read(min(_CHUNK, left))

@@ -24,7 +24,13 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from okrsheet.domain.problems import OkrsheetError, UnreadableFile
-from okrsheet.guard.parts import ZIP_MAGIC, SheetTooLarge, check_declared_dimensions, check_part
+from okrsheet.guard.parts import (
+    INFLATE_ERROR,
+    ZIP_MAGIC,
+    SheetTooLarge,
+    check_declared_dimensions,
+    check_part,
+)
 from okrsheet.guard.sniffing import ole_kind, sheet_parts, sheet_title, sniff
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -158,8 +164,8 @@ def _check(path: str | os.PathLike, limits: Limits | None, deep: bool) -> Checke
                 check_part(name, stream, entry, kind, limits, sheets, deep)
     except SheetTooLarge as too_large:
         raise _sheet_too_large(path, name, kind, too_large, limits) from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, struct.error,
-            ValueError, NotImplementedError, RuntimeError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, INFLATE_ERROR,
+            struct.error, ValueError, NotImplementedError, RuntimeError):
         raise UnreadableFile(f"{name}: the file is damaged or cut short (not a complete zip); "
                              "ask for the workbook again.") from None
     except OSError as error:
