@@ -18,6 +18,11 @@ imports included); wall time, CPU time (user + system, children included) and pe
 the process and its children, medians of ``--rounds`` runs taking turns. ``--workbooks DIR``
 reuses a folder of generated workbooks (made there if empty).
 Run: python benchmarks/bench_summary.py --pinned -n 1000 --rounds 3 --workbooks /tmp/w1000
+
+``--pairs N`` (with ``--pinned``): only B and the summary, run back to back N times on one
+core and then on two; the median of each pair's ratio, which a virtual machine whose speed
+drifts from minute to minute moves much less than a ratio of medians.
+Run: python benchmarks/bench_summary.py --pinned --pairs 8 -n 1000 --workbooks /tmp/w1000
 """
 
 from __future__ import annotations
@@ -273,6 +278,27 @@ def pinned(folder: Path, rounds: int, small: Path) -> None:
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
+def pairs(folder: Path, count: int) -> None:
+    """B and the summary back to back, ``count`` times on one core and then on two: the median
+    of each pair's ratio (a shared machine whose speed drifts moves both runs of a pair alike)."""
+    b = [sys.executable, __file__, "--raw", str(folder)]
+    summary = [sys.executable, "-m", "okrsheet", "summary", str(folder), "--format", "json"]
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for cores in ("0", "0,1"):
+        runs = [(run_pinned(b, cores), run_pinned(summary, cores)) for _ in range(count)]
+        wall = [ok["wall"] / raw["wall"] for raw, ok in runs]
+        cpu = [ok["cpu"] / raw["cpu"] for raw, ok in runs]
+        print(f"\ntaskset -c {cores}: {count} pairs (B, then okrsheet summary --format json)")
+        for name, index in (("B raw python-calamine", 0), ("okrsheet summary", 1)):
+            print(f"{name:<24} median wall {statistics.median(r[index]['wall'] for r in runs):.2f} s, "
+                  f"CPU {statistics.median(r[index]['cpu'] for r in runs):.2f} s, "
+                  f"peak RSS {max(r[index]['rss'] for r in runs):.0f} MB")
+        print(f"okrsheet / B, median of the pairs: {statistics.median(wall):.2f}x wall "
+              f"({min(wall):.2f}-{max(wall):.2f}), {statistics.median(cpu):.2f}x CPU "
+              f"({min(cpu):.2f}-{max(cpu):.2f})")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=1000, help="number of workbooks")
@@ -281,6 +307,8 @@ def main() -> None:
     parser.add_argument("--pinned", action="store_true",
                         help="whole processes pinned to one core, then two (taskset)")
     parser.add_argument("--workbooks", help="a folder of generated workbooks to reuse")
+    parser.add_argument("--pairs", type=int, default=0,
+                        help="with --pinned: only B and the summary, back to back, this many times")
     parser.add_argument("--child")
     parser.add_argument("--dir")
     parser.add_argument("--raw")
@@ -310,7 +338,10 @@ def main() -> None:
             small.mkdir()
             for path in sorted(folder.glob("*.xlsx"))[:max(1, args.n // 10)]:
                 (small / path.name).write_bytes(path.read_bytes())
-        pinned(folder, args.rounds, small)
+        if args.pairs:
+            pairs(folder, args.pairs)
+        else:
+            pinned(folder, args.rounds, small)
         return
 
     with tempfile.TemporaryDirectory(prefix="okrsheet-bench-") as tmp:

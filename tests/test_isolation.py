@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -80,6 +82,44 @@ def test_a_crashing_file_takes_only_itself_with_it(workers):
     assert [outcome for outcome in outcomes[::2]] == [str(number) for number in range(0, 12, 2)]
     assert all(isinstance(outcome, UnreadableFile) and "SIGKILL" in str(outcome)
                for outcome in outcomes[1::2])
+
+
+def _pid_and_time(path: Path, limits: Limits) -> tuple[int, float]:
+    if path.stem == "3":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return os.getpid(), time.time()
+
+
+def test_work_done_meanwhile_runs_in_a_thread_finished_before_another_child_is_forked():
+    """The summary imports its table libraries while the children read; a child started
+    after a crash is forked only once that work is done (a fork never copies a thread
+    midway)."""
+    done = []
+
+    def meanwhile():
+        time.sleep(0.3)  # the first child crashes on 3.xlsx long before this ends
+        done.append((threading.current_thread() is not threading.main_thread(), time.time()))
+
+    outcomes = list(read_many(_pid_and_time, [Path(f"{number}.xlsx") for number in range(8)],
+                              Limits(), meanwhile=meanwhile))
+    [(in_a_thread, ended)] = done
+    assert in_a_thread
+    assert isinstance(outcomes[3], UnreadableFile)
+    assert outcomes[0][0] != outcomes[4][0]  # read by the child started after the crash
+    assert all(read_at >= ended for _, read_at in outcomes[4:])
+
+
+def test_an_error_in_the_work_done_meanwhile_is_left_to_its_caller(monkeypatch):
+    uncaught = []
+    monkeypatch.setattr(threading, "excepthook", uncaught.append)
+
+    def meanwhile():
+        raise ImportError("No module named 'pandas'")
+
+    outcomes = list(read_many(_crash_on_odd, [Path("0.xlsx"), Path("2.xlsx")], Limits(),
+                              meanwhile=meanwhile))
+    assert outcomes == ["0", "2"]
+    assert uncaught == []  # the summary meets it again, as one line, where it needs pandas
 
 
 def test_a_file_that_vanished_is_one_line(tmp_path):

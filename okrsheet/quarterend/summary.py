@@ -258,7 +258,7 @@ def summarise(paths: Iterable[str | os.PathLike], quarter: str | Quarter | None 
     skipped += [(str(path), "a summary workbook made by okrsheet summary (an output, not a "
                             "team's workbook).") for path in outputs]
     files = [path for path in files if path not in outputs]
-    for path, result in zip(files, read_all(files, as_of, workers)):
+    for path, result in zip(files, read_all(files, as_of, workers, meanwhile=_import_tables)):
         team_quarter, scores, found, reason, saved = result
         if team_quarter is None:
             problems.extend(found)
@@ -329,6 +329,12 @@ def frame_batches(frame: "pd.DataFrame", size: int = ROW_BATCH) -> Iterator[list
     for start in range(0, len(frame), size):
         yield [{str(key): plain(value) for key, value in row.items()}
                for row in frame.iloc[start:start + size].to_dict("records")]
+
+
+def _import_tables() -> None:
+    """Import the libraries of the tables while the workbooks are read (on another core)."""
+    import pandas  # noqa: F401
+    import pyarrow  # noqa: F401
 
 
 def _frame(rows: list, columns: tuple[str, ...]) -> "pd.DataFrame":

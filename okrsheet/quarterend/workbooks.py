@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,10 +30,12 @@ def read_one(path: Path, as_of: dt.date | None = None, limits: Limits | None = N
 
 
 def read_all(files: list[Path], as_of: dt.date | None, workers: int | None,
-             limits: Limits | None = None) -> Iterator[Read]:
+             limits: Limits | None = None, meanwhile: Callable[[], None] | None = None
+             ) -> Iterator[Read]:
     """Each file's :func:`read_one`, in order, read in child processes (one per core this
-    process may use when ``workers`` is None): a file that crashes the reader is left out with one line, and the
-    others are still read."""
+    process may use when ``workers`` is None): a file that crashes the reader is left out
+    with one line, and the others are still read. ``meanwhile`` runs in this process while
+    they are read."""
     from okrsheet.read.reader import read_workbooks
 
     if workers is None:  # the cores this process may use (taskset, a container), else all
@@ -41,7 +43,7 @@ def read_all(files: list[Path], as_of: dt.date | None, workers: int | None,
             else os.cpu_count() or 1
     for path, outcome in zip(files, read_workbooks(files, workers=workers, limits=limits,
                                                    as_of=as_of, side_sheets=False,
-                                                   actions=True)):
+                                                   actions=True, meanwhile=meanwhile)):
         yield _read(path, outcome)
 
 

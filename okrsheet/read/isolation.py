@@ -18,6 +18,7 @@ import os
 import pickle
 import signal
 import struct
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -35,13 +36,17 @@ _NOT_CAUGHT = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 
 def read_many(function: Callable[..., Any], paths: Sequence[Path], limits: Limits, *,
-              workers: int = 1, **options: Any) -> Iterator[Any]:
+              workers: int = 1, meanwhile: Callable[[], None] | None = None,
+              **options: Any) -> Iterator[Any]:
     """``function(path, limits=limits, **options)`` for each path, in order, in up to
     ``workers`` child processes; a path whose reading fails yields an :class:`OkrsheetError`
     (an :class:`UnreadableFile` when the reader raised or its process died) instead.
 
     A process that dies takes only its current file with it: another one is started for
-    the files left.
+    the files left. ``meanwhile`` is work of this process that needs no file and whose
+    errors its caller meets again later (the summary imports its table libraries): it runs
+    once, in a thread, while the children read, started once they are forked and finished
+    before another one is (a fork never copies a thread midway), so a second core is not idle.
     """
     if not paths:
         return
@@ -55,7 +60,8 @@ def read_many(function: Callable[..., Any], paths: Sequence[Path], limits: Limit
         import okrsheet.read.engines  # noqa: F401
     except ImportError:  # pragma: no cover - the child will say so
         pass
-    yield from _Pool(function, paths, limits, options, max(1, min(workers, len(paths)))).run()
+    yield from _Pool(function, paths, limits, options, max(1, min(workers, len(paths))),
+                     meanwhile).run()
 
 
 def crash_reason(path: str | os.PathLike, status: int) -> str:
@@ -94,6 +100,14 @@ def _guarded(function: Callable[..., Any], path: Path, limits: Limits,
         return UnreadableFile(f"{os.path.basename(path)}: the workbook can't be read "
                               f"({_short(error)}); open it in Excel or LibreOffice, save it as "
                               ".xlsx and try again.")
+
+
+def _quietly(work: Callable[[], None]) -> None:
+    """``work()``, its errors left for the caller to meet when it does the work itself."""
+    try:
+        work()
+    except Exception:
+        pass
 
 
 def _short(error: BaseException) -> str:
@@ -223,9 +237,11 @@ class _Pool:
     AHEAD = 8
 
     def __init__(self, function: Callable[..., Any], paths: Sequence[Path], limits: Limits,
-                 options: dict[str, Any], workers: int) -> None:
+                 options: dict[str, Any], workers: int,
+                 meanwhile: Callable[[], None] | None = None) -> None:
         self.function, self.paths, self.limits, self.options = function, paths, limits, options
-        self.workers = workers
+        self.workers, self.meanwhile = workers, meanwhile
+        self.thread: threading.Thread | None = None
 
     def run(self) -> Iterator[Any]:
         import select
@@ -240,10 +256,16 @@ class _Pool:
                     while waiting and len(worker.sent) < self.AHEAD:
                         worker.send(waiting.popleft())
                 while waiting and len(workers) < self.workers:
+                    self._finish_meanwhile()  # no thread is running when a child is forked
                     worker = _Worker(self.function, self.paths, self.limits, self.options)
                     workers[worker.results] = worker
                     while waiting and len(worker.sent) < self.AHEAD:
                         worker.send(waiting.popleft())
+                if self.meanwhile is not None:  # every child is reading: start the other work
+                    self.thread = threading.Thread(target=_quietly, args=(self.meanwhile,),
+                                                   daemon=True)
+                    self.meanwhile = None
+                    self.thread.start()
                 ready, _, _ = select.select(list(workers), [], [])
                 for descriptor in ready:
                     worker = workers[descriptor]
@@ -274,3 +296,10 @@ class _Pool:
                     except ProcessLookupError:
                         pass
                 worker.close()
+            self._finish_meanwhile()
+
+    def _finish_meanwhile(self) -> None:
+        """Wait for the work done meanwhile, if it started."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,15 +50,16 @@ def read_workbook(path: str | os.PathLike[str], *, as_of: dt.date | None = None,
 
 
 def read_workbooks(paths: Sequence[str | os.PathLike[str]], *, workers: int = 1,
-                   limits: Limits | None = None, **options: Any
-                   ) -> Iterator[Reading | OkrsheetError]:
+                   limits: Limits | None = None, meanwhile: Callable[[], None] | None = None,
+                   **options: Any) -> Iterator[Reading | OkrsheetError]:
     """:func:`read_workbook` for each path, in order, in up to ``workers`` child processes:
     each file's Reading, or the error (an :class:`UnreadableFile`) that says in one line why
     it can't be read (a file that crashes its reader takes only itself with it). ``options`` are
-    :func:`read_workbook`'s."""
+    :func:`read_workbook`'s; ``meanwhile`` runs in this process while the files are read
+    (:func:`okrsheet.read.isolation.read_many`)."""
     from okrsheet.read.engines import read_here
     from okrsheet.read.isolation import read_many
 
     limits = Limits.from_environment() if limits is None else limits  # once for all files
     yield from read_many(read_here, [Path(path) for path in paths], limits, workers=workers,
-                         **options)
+                         meanwhile=meanwhile, **options)
